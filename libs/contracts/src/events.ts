@@ -1,0 +1,59 @@
+import type { AgeBand, Category, Direction, Sex, SpecificNeed } from './reference/codes';
+
+/** Topics are part of the contract between states: their names carry the major version. */
+export const TOPICS = {
+  movements: 'movements.v1',
+} as const;
+
+/** What every published message is (see docs/events.md). `signature` and `keyId` are added when
+ * signing lands; until then they are absent, and consumers must not require them. */
+export interface EventEnvelope<TType extends string = string, TData = unknown> {
+  eventId: string;
+  type: TType;
+  schemaVersion: number;
+  provider: string;
+  streamId: string;
+  streamVersion: number;
+  occurredOn: string;
+  recordedAt: string;
+  data: TData;
+  keyId?: string;
+  signature?: string;
+}
+
+export const MOVEMENT_RECORDED = 'MovementRecorded';
+export const MOVEMENT_RETRACTED = 'MovementRetracted';
+
+export interface MovementRecordedData {
+  direction: Direction;
+  borderCrossingPoint: string;
+  citizenship: string;
+  departedFrom: string | null;
+  intendedDestination: string | null;
+  category: Category;
+  sex: Sex;
+  ageBand: AgeBand;
+  specificNeeds: SpecificNeed[];
+}
+
+export interface MovementRetractedData {
+  /** The eventId of the MovementRecorded it withdraws. */
+  movementEventId: string;
+  reason: RetractionReason;
+}
+
+export const RETRACTION_REASONS = ['wrong_record', 'duplicate_record', 'data_entry_error'] as const;
+export type RetractionReason = (typeof RETRACTION_REASONS)[number];
+
+export type MovementRecorded = EventEnvelope<typeof MOVEMENT_RECORDED, MovementRecordedData> & { schemaVersion: 1 };
+export type MovementRetracted = EventEnvelope<typeof MOVEMENT_RETRACTED, MovementRetractedData> & { schemaVersion: 1 };
+export type MovementEvent = MovementRecorded | MovementRetracted;
+
+/** A movement's stream: the record and, perhaps, its retraction. Keyed by stream on Kafka so that
+ * a retraction always follows its record on the same partition. */
+export const movementStreamId = (eventId: string): string => `movement-${eventId}`;
+
+/** `departedFrom>provider>intendedDestination`; an unrecorded end is `ZZ` (unknown). */
+export function routeOf(provider: string, departedFrom: string | null, intendedDestination: string | null): string {
+  return `${departedFrom ?? 'ZZ'}>${provider}>${intendedDestination ?? 'ZZ'}`;
+}

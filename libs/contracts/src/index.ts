@@ -1,0 +1,4 @@
+export * from './events';
+export * from './reference';
+export * from './validators';
+export * from './envelope.schema';
