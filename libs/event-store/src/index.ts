@@ -1,0 +1,2 @@
+export * from './pg-event-store';
+export * from './outbox-forwarder';

@@ -1,0 +1,105 @@
+import type { EventEnvelope } from '@caravanserai/contracts';
+import { Pool, PoolClient } from 'pg';
+
+/** Raised when an append finds the stream at another version than expected. */
+export class ConcurrencyError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+  ) {
+    super(`stream ${streamId} is no longer at version ${expectedVersion}`);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+interface EventRow {
+  event_id: string;
+  type: string;
+  schema_version: number;
+  provider: string;
+  stream_id: string;
+  stream_version: number;
+  occurred_on: string;
+  recorded_at: Date;
+  data: unknown;
+}
+
+export function rowToEnvelope(row: EventRow): EventEnvelope {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    provider: row.provider,
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    occurredOn: row.occurred_on,
+    recordedAt: row.recorded_at.toISOString(),
+    data: row.data,
+  };
+}
+
+/**
+ * The node's event store (schema in apps/national-node/migrations). Every append writes the
+ * events and their outbox rows in the caller's transaction, so an event is published if and
+ * only if it is stored.
+ */
+export class PgEventStore {
+  constructor(private readonly pool: Pool) {}
+
+  /** Appends events that each open or continue a stream at the `streamVersion` they carry.
+   * One multi-row insert; a taken stream position becomes a ConcurrencyError. */
+  async append(client: PoolClient, events: EventEnvelope[], topic: string): Promise<void> {
+    if (events.length === 0) return;
+    const cols = {
+      ids: [] as string[],
+      types: [] as string[],
+      versions: [] as number[],
+      providers: [] as string[],
+      streams: [] as string[],
+      streamVersions: [] as number[],
+      occurred: [] as string[],
+      recorded: [] as string[],
+      data: [] as string[],
+    };
+    for (const e of events) {
+      cols.ids.push(e.eventId);
+      cols.types.push(e.type);
+      cols.versions.push(e.schemaVersion);
+      cols.providers.push(e.provider);
+      cols.streams.push(e.streamId);
+      cols.streamVersions.push(e.streamVersion);
+      cols.occurred.push(e.occurredOn);
+      cols.recorded.push(e.recordedAt);
+      cols.data.push(JSON.stringify(e.data));
+    }
+    try {
+      await client.query(
+        `WITH inserted AS (
+           INSERT INTO events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::date[], $8::timestamptz[], $9::jsonb[])
+           RETURNING global_position, stream_id
+         )
+         INSERT INTO outbox (global_position, topic, message_key)
+         SELECT global_position, $10, stream_id FROM inserted ORDER BY global_position`,
+        [cols.ids, cols.types, cols.versions, cols.providers, cols.streams, cols.streamVersions, cols.occurred, cols.recorded, cols.data, topic],
+      );
+    } catch (e) {
+      if ((e as { code?: string }).code === UNIQUE_VIOLATION && (e as { constraint?: string }).constraint === 'events_stream_id_stream_version_key') {
+        const first = events[0];
+        throw new ConcurrencyError(first.streamId, first.streamVersion - 1);
+      }
+      throw e;
+    }
+  }
+
+  async readStream(streamId: string, client: Pool | PoolClient = this.pool): Promise<EventEnvelope[]> {
+    const { rows } = await client.query<EventRow>(
+      `SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on::text AS occurred_on, recorded_at, data
+         FROM events WHERE stream_id = $1 ORDER BY stream_version`,
+      [streamId],
+    );
+    return rows.map(rowToEnvelope);
+  }
+}

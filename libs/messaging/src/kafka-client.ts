@@ -1,0 +1,63 @@
+import { Logger } from '@nestjs/common';
+import { Admin, ITopicConfig, Kafka, logLevel, LogEntry } from 'kafkajs';
+
+const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'log',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs logs through Nest's logger, warnings and errors only by default. Its entries carry
+ * broker and group metadata, never message payloads. */
+function nestLogCreator() {
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      const detail = extra.error ? ` (${String(extra.error)})` : '';
+      new Logger(`kafkajs:${namespace}`)[LEVEL_NAMES[level] ?? 'log'](`${message}${detail}`);
+    };
+}
+
+export function createKafka(clientId: string, brokers: string[]): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: process.env.KAFKAJS_LOG_LEVEL === 'debug' ? logLevel.DEBUG : logLevel.WARN,
+    logCreator: nestLogCreator,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+  });
+}
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+}
+
+/**
+ * Creates the topics that are missing, with their stated partition count (the brokers have
+ * auto-creation disabled). An existing topic with fewer partitions than stated is an error the
+ * operator must see, not something to paper over.
+ */
+export async function ensureTopics(admin: Admin, specs: TopicSpec[], replicationFactor = 1): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing: ITopicConfig[] = specs
+    .filter((s) => !existing.has(s.topic))
+    .map((s) => ({ topic: s.topic, numPartitions: s.numPartitions, replicationFactor }));
+  if (missing.length > 0) {
+    try {
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+    } catch (e) {
+      // Another process may have created it between listTopics and createTopics.
+      if ((e as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw e;
+    }
+  }
+  const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+  for (const spec of specs) {
+    const found = topics.find((t) => t.name === spec.topic);
+    if (!found) throw new Error(`topic ${spec.topic} is missing after creation`);
+    if (found.partitions.length < spec.numPartitions) {
+      throw new Error(`topic ${spec.topic} has ${found.partitions.length} partitions, ${spec.numPartitions} expected`);
+    }
+  }
+}

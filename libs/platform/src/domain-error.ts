@@ -1,0 +1,30 @@
+/** Errors with a stable code; the HTTP status is chosen by the exception filter from the kind. */
+export type ErrorKind = 'bad_request' | 'not_found' | 'conflict' | 'unprocessable' | 'forbidden' | 'unavailable';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly kind: ErrorKind,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export interface FieldError {
+  index?: number;
+  field: string;
+  message: string;
+}
+
+/** A request whose content failed validation: every problem, by record index and field path. */
+export class ValidationFailed extends DomainError {
+  constructor(
+    readonly errors: FieldError[],
+    kind: 'bad_request' | 'unprocessable' = 'unprocessable',
+  ) {
+    super('VALIDATION.FAILED', `${errors.length} validation error(s); nothing was stored`, kind);
+  }
+}

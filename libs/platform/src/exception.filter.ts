@@ -1,0 +1,72 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DomainError, ErrorKind, ValidationFailed } from './domain-error';
+
+const STATUS: Record<ErrorKind, number> = {
+  bad_request: HttpStatus.BAD_REQUEST,
+  forbidden: HttpStatus.FORBIDDEN,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+/** Fastify's own errors (raised before Nest sees the request) that are the caller's fault. */
+const FASTIFY_CODES: Record<string, { status: number; code: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'REQUEST.BODY_TOO_LARGE' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'REQUEST.EMPTY_BODY' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'REQUEST.BAD_CONTENT_LENGTH' },
+};
+
+/**
+ * One filter per app maps every error to a JSON body `{code, message, errors?}`. Nothing
+ * internal (stack, SQL, driver message) ever reaches the caller: unknown errors are logged and
+ * answered as a plain 500.
+ */
+@Catch()
+export class AppExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { status, body } = this.describe(exception);
+    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  private describe(exception: unknown): { status: number; body: Record<string, unknown> } {
+    if (exception instanceof ValidationFailed) {
+      return { status: STATUS[exception.kind], body: { code: exception.code, message: exception.message, errors: exception.errors } };
+    }
+    if (exception instanceof DomainError) {
+      return { status: STATUS[exception.kind], body: { code: exception.code, message: exception.message, ...exception.details } };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message =
+        typeof response === 'object' && response !== null && 'message' in response
+          ? (response as { message: unknown }).message
+          : exception.message;
+      return {
+        status,
+        body: {
+          code: `HTTP.${status}`,
+          message: Array.isArray(message) ? message.join('; ') : String(message),
+          ...(Array.isArray(message) ? { errors: message.map((m) => ({ field: String(m).split(' ')[0], message: m })) } : {}),
+        },
+      };
+    }
+    const fastifyCode = (exception as { code?: string })?.code;
+    if (fastifyCode && FASTIFY_CODES[fastifyCode]) {
+      const { status, code } = FASTIFY_CODES[fastifyCode];
+      return { status, body: { code, message: (exception as Error).message } };
+    }
+    const statusCode = (exception as { statusCode?: number })?.statusCode;
+    if (exception instanceof SyntaxError || (statusCode === 400 && exception instanceof Error)) {
+      return { status: 400, body: { code: 'REQUEST.MALFORMED_JSON', message: 'the request body is not valid JSON' } };
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return { status: 500, body: { code: 'INTERNAL', message: 'internal error' } };
+  }
+}

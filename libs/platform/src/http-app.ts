@@ -1,0 +1,49 @@
+import { INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppExceptionFilter } from './exception.filter';
+import { AppValidationPipe } from './validation.pipe';
+
+export interface HttpAppOptions {
+  title: string;
+  description: string;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
+}
+
+export function logLevels(): LogLevel[] {
+  const level = process.env.LOG_LEVEL ?? 'log';
+  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+  return order.slice(0, Math.max(order.indexOf(level as LogLevel), 0) + 1);
+}
+
+/** Builds a service on Fastify with the settings every Caravanserai service shares: strict
+ * validation, one error format, OpenAPI at /docs, clean shutdown on SIGTERM/SIGINT. */
+export async function createHttpApp(module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit, logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
+    logger: logLevels(),
+    bufferLogs: false,
+  });
+  configureHttpApp(app);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1').build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Pipes and filters, separate so that tests building the app through Nest's testing module get
+ * exactly the same behaviour. */
+export function configureHttpApp(app: INestApplication): void {
+  app.useGlobalPipes(new AppValidationPipe());
+  app.useGlobalFilters(new AppExceptionFilter());
+}
+
+export async function listen(app: NestFastifyApplication, port: number, host: string, name: string): Promise<void> {
+  await app.listen(port, host);
+  new Logger(name).log(`listening on http://${host}:${port} (OpenAPI at /docs)`);
+}

@@ -1,0 +1,6 @@
+export * from './domain-error';
+export * from './exception.filter';
+export * from './env';
+export * from './http-app';
+export * from './validation.pipe';
+export * from './reference.controller';
