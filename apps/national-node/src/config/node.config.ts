@@ -1,0 +1,26 @@
+import { PROVIDER_STATES } from '@caravanserai/contracts';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+/** Every setting of a national node; read from the environment and checked at boot. */
+export class NodeConfig {
+  /** The state this node speaks for (ISO 3166-1 alpha-2, one of the nine). */
+  @IsIn(PROVIDER_STATES) NODE_STATE: string;
+
+  @IsInt() @Min(1) @Max(65535) PORT: number = 3001;
+  @IsString() HOST: string = '127.0.0.1';
+
+  /** Default: postgres://postgres@127.0.0.1:5432/caravanserai_node_<state>, or the PG* variables. */
+  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//) DATABASE_URL?: string;
+
+  /** Comma-separated host:port list. */
+  @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/) KAFKA_BROKERS: string = '127.0.0.1:9092';
+
+  @IsInt() @Min(1) @Max(1000) MOVEMENTS_PARTITIONS: number = 6;
+  @IsInt() @Min(1) @Max(10000) OUTBOX_BATCH_SIZE: number = 2000;
+  @IsInt() @Min(10) OUTBOX_IDLE_MS: number = 200;
+  @IsInt() @Min(1024) BODY_LIMIT_BYTES: number = 16 * 1024 * 1024;
+  @IsInt() @Min(1) @Max(100) PG_POOL_SIZE: number = 10;
+}
+
+export const NODE_CONFIG = Symbol('NODE_CONFIG');
+export const MAX_BATCH = 5000;

@@ -1,0 +1,77 @@
+import { TOPICS } from '@caravanserai/contracts';
+import { ensureDatabase, migrate, locateMigrations, resolveDatabaseUrl } from '@caravanserai/database';
+import { OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
+import { createKafka, ensureTopics } from '@caravanserai/messaging';
+import { splitList } from '@caravanserai/platform';
+import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { NODE_CONFIG, NodeConfig } from '../config/node.config';
+import { CLOCK, Clock, ID_GENERATOR, KAFKA, PG_POOL } from './tokens';
+
+/** The node's own database, created if missing and migrated before anything uses it. */
+async function openDatabase(config: NodeConfig): Promise<Pool> {
+  const logger = new Logger('Database');
+  const url = resolveDatabaseUrl(
+    { ...process.env, DATABASE_URL: config.DATABASE_URL },
+    `caravanserai_node_${config.NODE_STATE.toLowerCase()}`,
+  );
+  await ensureDatabase(url);
+  const applied = await migrate(url, locateMigrations('national-node', process.env.MIGRATIONS_DIR));
+  if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
+  const pool = new Pool({ connectionString: url, max: config.PG_POOL_SIZE });
+  // An idle client's error (e.g. the server restarted) must not crash the process.
+  pool.on('error', (e) => logger.warn(`idle connection lost: ${e.message}`));
+  return pool;
+}
+
+@Global()
+@Module({
+  providers: [
+    { provide: PG_POOL, inject: [NODE_CONFIG], useFactory: openDatabase },
+    {
+      provide: KAFKA,
+      inject: [NODE_CONFIG],
+      useFactory: (c: NodeConfig) => createKafka(`caravanserai-node-${c.NODE_STATE.toLowerCase()}`, splitList(c.KAFKA_BROKERS)),
+    },
+    { provide: CLOCK, useValue: { now: () => new Date() } satisfies Clock },
+    { provide: ID_GENERATOR, useValue: () => uuidv7() },
+    { provide: PgEventStore, inject: [PG_POOL], useFactory: (pool: Pool) => new PgEventStore(pool) },
+    {
+      provide: OutboxForwarder,
+      inject: [PG_POOL, KAFKA, NODE_CONFIG],
+      useFactory: (pool: Pool, kafka: Kafka, c: NodeConfig) =>
+        new OutboxForwarder(pool, kafka, {
+          batchSize: c.OUTBOX_BATCH_SIZE,
+          idleMs: c.OUTBOX_IDLE_MS,
+          beforeFirstPublish: async () => {
+            const admin = kafka.admin();
+            await admin.connect();
+            try {
+              await ensureTopics(admin, [{ topic: TOPICS.movements, numPartitions: c.MOVEMENTS_PARTITIONS }]);
+            } finally {
+              await admin.disconnect();
+            }
+          },
+        }),
+    },
+  ],
+  exports: [PG_POOL, KAFKA, CLOCK, ID_GENERATOR, PgEventStore, OutboxForwarder],
+})
+export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly forwarder: OutboxForwarder,
+    @Inject(PG_POOL) private readonly pool: Pool,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Not awaited: the node accepts records while Kafka is away; the outbox holds them.
+    this.forwarder.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.forwarder.stop();
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { createHttpApp, listen } from '@caravanserai/platform';
+import { AppModule } from './app.module';
+import { NODE_CONFIG, NodeConfig } from './config/node.config';
+
+async function bootstrap() {
+  const app = await createHttpApp(AppModule, {
+    title: 'Caravanserai national node',
+    description: 'Receives movement records from the national migration service, anonymises them, stores and publishes events.',
+    bodyLimit: Number(process.env.BODY_LIMIT_BYTES ?? 16 * 1024 * 1024),
+  });
+  const config = app.get<NodeConfig>(NODE_CONFIG);
+  await listen(app, config.PORT, config.HOST, `national-node ${config.NODE_STATE}`);
+}
+
+bootstrap().catch((e) => {
+  console.error(`national node failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+import { RETRACTION_REASONS } from '@caravanserai/contracts';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
+import { RecordMovements } from '../application/record-movements/record-movements.command';
+import { RetractMovementCommand } from '../application/retract-movement/retract-movement.command';
+import { MovementBatchDto } from './raw-movement.dto';
+
+class RetractionDto {
+  @ApiProperty({ enum: RETRACTION_REASONS }) @IsIn(RETRACTION_REASONS) reason: (typeof RETRACTION_REASONS)[number];
+}
+
+@ApiTags('movements')
+@Controller('v1/movements')
+export class MovementsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Record a batch of up to 5,000 border crossings',
+    description:
+      'Validated as a whole: one invalid record and nothing is stored (422, every error by record index and field). ' +
+      'Records are anonymised in memory before anything is written. Idempotent by recordId.',
+  })
+  async record(@Body() batch: MovementBatchDto) {
+    const results = await this.commands.execute(new RecordMovements(batch.records));
+    const accepted = results.filter((r) => r.status === 'accepted').length;
+    return { accepted, duplicates: results.length - accepted, results };
+  }
+
+  @Post(':eventId/retraction')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Withdraw a recorded movement (MovementRetracted); the regional projections take it back out' })
+  retract(@Param('eventId', new ParseUUIDPipe()) eventId: string, @Body() body: RetractionDto) {
+    return this.commands.execute(new RetractMovementCommand(eventId, body.reason));
+  }
+}

@@ -1,0 +1,97 @@
+import {
+  EventEnvelope,
+  MOVEMENT_RECORDED,
+  movementStreamId,
+  TOPICS,
+} from '@caravanserai/contracts';
+import { inTransaction } from '@caravanserai/database';
+import { OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
+import { ValidationFailed } from '@caravanserai/platform';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { createHash } from 'node:crypto';
+import { Pool } from 'pg';
+import { NODE_CONFIG, NodeConfig } from '../../../config/node.config';
+import { Clock, CLOCK, ID_GENERATOR, IdGenerator, PG_POOL } from '../../../infrastructure/tokens';
+import { anonymiseMovement, checkMovement } from '../../domain/anonymise';
+import { RecordMovements, RecordResult } from './record-movements.command';
+
+const digest = (recordId: string) => createHash('sha256').update(recordId, 'utf8').digest('hex');
+
+@CommandHandler(RecordMovements)
+export class RecordMovementsHandler implements ICommandHandler<RecordMovements, RecordResult[]> {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
+    private readonly store: PgEventStore,
+    private readonly forwarder: OutboxForwarder,
+  ) {}
+
+  async execute({ records }: RecordMovements): Promise<RecordResult[]> {
+    const now = this.clock.now();
+    const state = this.config.NODE_STATE;
+    const errors = records.flatMap((r, i) => checkMovement(r, i, state, now));
+    if (errors.length > 0) throw new ValidationFailed(errors);
+
+    // Anonymise everything first: from here on, only anonymised data is handled.
+    const recordedAt = now.toISOString();
+    const digests = records.map((r) => digest(r.recordId));
+    const candidates = new Map<string, EventEnvelope>();
+    records.forEach((raw, i) => {
+      if (candidates.has(digests[i])) return; // the same recordId twice in one batch: the first wins
+      const { occurredOn, data } = anonymiseMovement(raw);
+      const eventId = this.newId();
+      candidates.set(digests[i], {
+        eventId,
+        type: MOVEMENT_RECORDED,
+        schemaVersion: 1,
+        provider: state,
+        streamId: movementStreamId(eventId),
+        streamVersion: 1,
+        occurredOn,
+        recordedAt,
+        data,
+      });
+    });
+
+    const eventIdByDigest = await inTransaction(this.pool, async (client) => {
+      const keys = [...candidates.keys()];
+      const { rows: claimed } = await client.query<{ digest: string; event_id: string }>(
+        `INSERT INTO record_ids (kind, id_digest, event_id)
+         SELECT 'movement', decode(d, 'hex'), e FROM unnest($1::text[], $2::uuid[]) AS t(d, e)
+         ON CONFLICT DO NOTHING
+         RETURNING encode(id_digest, 'hex') AS digest, event_id`,
+        [keys, keys.map((k) => candidates.get(k)!.eventId)],
+      );
+      const fresh = new Set(claimed.map((r) => r.digest));
+      await this.store.append(
+        client,
+        keys.filter((k) => fresh.has(k)).map((k) => candidates.get(k)!),
+        TOPICS.movements,
+      );
+      const known = new Map<string, string>();
+      const stale = keys.filter((k) => !fresh.has(k));
+      if (stale.length > 0) {
+        const { rows } = await client.query<{ digest: string; event_id: string }>(
+          `SELECT encode(id_digest, 'hex') AS digest, event_id FROM record_ids
+            WHERE kind = 'movement' AND id_digest = ANY(SELECT decode(d, 'hex') FROM unnest($1::text[]) AS d)`,
+          [stale],
+        );
+        for (const r of rows) known.set(r.digest, r.event_id);
+      }
+      return { fresh, known };
+    });
+    this.forwarder.notify();
+
+    const reported = new Set<string>();
+    return records.map((r, i) => {
+      const d = digests[i];
+      const firstTime = eventIdByDigest.fresh.has(d) && !reported.has(d);
+      reported.add(d);
+      const eventId = eventIdByDigest.fresh.has(d) ? candidates.get(d)!.eventId : eventIdByDigest.known.get(d)!;
+      return { recordId: r.recordId, eventId, status: firstTime ? 'accepted' : 'duplicate' };
+    });
+  }
+}

@@ -1,0 +1,67 @@
+import {
+  EventEnvelope,
+  MOVEMENT_RECORDED,
+  MOVEMENT_RETRACTED,
+  MovementRetractedData,
+  RetractionReason,
+} from '@caravanserai/contracts';
+import { DomainError } from '@caravanserai/platform';
+
+export type MovementState =
+  | { status: 'none' }
+  | { status: 'recorded'; eventId: string; occurredOn: string; version: number }
+  | { status: 'retracted'; eventId: string; occurredOn: string; version: number; retractionEventId: string };
+
+export interface RetractMovement {
+  type: 'RetractMovement';
+  movementEventId: string;
+  reason: RetractionReason;
+}
+
+export class MovementError {
+  static notFound(eventId: string) {
+    return new DomainError('MOVEMENT.NOT_FOUND', `no movement with eventId ${eventId} was recorded by this node`, 'not_found');
+  }
+  static alreadyRetracted(eventId: string, retractionEventId: string) {
+    return new DomainError('MOVEMENT.ALREADY_RETRACTED', `movement ${eventId} is already retracted`, 'conflict', {
+      status: 'retracted',
+      retractionEventId,
+    });
+  }
+}
+
+export const initialMovementState: MovementState = { status: 'none' };
+
+export function evolve(state: MovementState, event: EventEnvelope): MovementState {
+  switch (event.type) {
+    case MOVEMENT_RECORDED:
+      return { status: 'recorded', eventId: event.eventId, occurredOn: event.occurredOn, version: event.streamVersion };
+    case MOVEMENT_RETRACTED:
+      if (state.status === 'none') return state;
+      return { ...state, status: 'retracted', version: event.streamVersion, retractionEventId: event.eventId };
+    default:
+      return state;
+  }
+}
+
+/** What retracting a movement records: the event data and the stream version it must take. */
+export function decide(
+  command: RetractMovement,
+  state: MovementState,
+): { type: typeof MOVEMENT_RETRACTED; data: MovementRetractedData; streamVersion: number; occurredOn: string } {
+  switch (state.status) {
+    case 'none':
+      throw MovementError.notFound(command.movementEventId);
+    case 'retracted':
+      throw MovementError.alreadyRetracted(state.eventId, state.retractionEventId);
+    case 'recorded':
+      return {
+        type: MOVEMENT_RETRACTED,
+        data: { movementEventId: state.eventId, reason: command.reason },
+        streamVersion: state.version + 1,
+        // A retraction belongs to the day of the crossing it withdraws, so that projections by
+        // day take it out of the right cell.
+        occurredOn: state.occurredOn,
+      };
+  }
+}
