@@ -22,6 +22,8 @@ export function logLevels(): LogLevel[] {
  * validation, one error format, OpenAPI at /docs, clean shutdown on SIGTERM/SIGINT. */
 export async function createHttpApp(module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit, logger: false });
+  // JSON only: a text/plain body is refused with 415 rather than handed to validation as a string.
+  adapter.getInstance().removeContentTypeParser(['text/plain']);
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: logLevels(),
     bufferLogs: false,
