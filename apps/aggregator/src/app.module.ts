@@ -1,0 +1,22 @@
+import { ReferenceController, validateEnvironment } from '@caravanserai/platform';
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AggregatorConfig } from './config/aggregator.config';
+import { ConfigHolder } from './config/config.module';
+import { FlowsModule } from './flows/flows.module';
+import { HealthController } from './health/health.controller';
+import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { NodesController } from './nodes/nodes.controller';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateEnvironment(AggregatorConfig) }),
+    CqrsModule.forRoot(),
+    ConfigHolder,
+    InfrastructureModule,
+    FlowsModule,
+  ],
+  controllers: [HealthController, NodesController, ReferenceController],
+})
+export class AppModule {}

@@ -1,0 +1,23 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+/** Every setting of the aggregator; read from the environment and checked at boot. */
+export class AggregatorConfig {
+  @IsInt() @Min(1) @Max(65535) PORT: number = 3000;
+  @IsString() HOST: string = '127.0.0.1';
+
+  /** Default: postgres://postgres@127.0.0.1:5432/caravanserai_aggregator, or the PG* variables. */
+  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//) DATABASE_URL?: string;
+
+  @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/) KAFKA_BROKERS: string = '127.0.0.1:9092';
+  @IsString() @Matches(/^[\w.-]+$/) CONSUMER_GROUP: string = 'caravanserai-aggregator';
+  @IsInt() @Min(1) @Max(1000) MOVEMENTS_PARTITIONS: number = 6;
+  @IsInt() @Min(1) @Max(100) PG_POOL_SIZE: number = 10;
+  @IsInt() @Min(1024) BODY_LIMIT_BYTES: number = 1024 * 1024;
+  /** Whether the consumer runs in this process (off for an API-only instance). */
+  @Transform(({ obj, key }) => (obj[key] === undefined ? true : String(obj[key]) === 'true'))
+  @IsBoolean()
+  CONSUME: boolean = true;
+}
+
+export const AGGREGATOR_CONFIG = Symbol('AGGREGATOR_CONFIG');

@@ -1,0 +1,220 @@
+import {
+  MOVEMENT_RECORDED,
+  MOVEMENT_RETRACTED,
+  MovementEvent,
+  parseMovementEvent,
+} from '@caravanserai/contracts';
+import { inTransaction } from '@caravanserai/database';
+import type { Pool, PoolClient } from 'pg';
+import { FlowDeltas } from '../domain/flow-deltas';
+import { applyFlowDeltas, findMovements, KnownMovement, movementFact } from './pg-flow-projection';
+
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+}
+
+export interface IngestResult {
+  received: number;
+  applied: number;
+  duplicates: number;
+  quarantined: number;
+}
+
+interface Accepted {
+  event: MovementEvent;
+  message: IncomingMessage;
+}
+interface Rejected {
+  message: IncomingMessage;
+  reason: string;
+}
+
+/**
+ * Takes one batch of one partition into the regional store, in one transaction: the new events
+ * into the regional log (event ids already there are skipped), their deltas into the projections
+ * as one upsert, what is not a valid event into the quarantine, and the next offset. Running the
+ * same batch twice changes nothing the second time.
+ */
+export class RegionalIngest {
+  constructor(
+    private readonly pool: Pool,
+    private readonly consumerGroup: string,
+  ) {}
+
+  async ingest(messages: IncomingMessage[]): Promise<IngestResult> {
+    if (messages.length === 0) return { received: 0, applied: 0, duplicates: 0, quarantined: 0 };
+    const accepted: Accepted[] = [];
+    const rejected: Rejected[] = [];
+    const seen = new Set<string>();
+    for (const message of messages) {
+      const parsed = parseMovementEvent(message.value);
+      if (!parsed.ok) rejected.push({ message, reason: parsed.reason });
+      else if (!seen.has(parsed.event.eventId)) {
+        seen.add(parsed.event.eventId);
+        accepted.push({ event: parsed.event, message });
+      }
+    }
+
+    return inTransaction(this.pool, async (client) => {
+      const movements = await this.movementsRetracted(client, accepted);
+      const valid: Accepted[] = [];
+      for (const a of accepted) {
+        const problem = checkRetraction(a.event, movements);
+        if (problem) rejected.push({ message: a.message, reason: problem });
+        else valid.push(a);
+      }
+
+      const inserted = await insertEvents(client, valid);
+      const fresh = valid.filter((a) => inserted.has(a.event.eventId));
+      const notInserted = valid.filter((a) => !inserted.has(a.event.eventId));
+      // Not inserted: either the same event again (a duplicate), or another event claiming a stream
+      // position that is taken, which is a conflict the operator must see.
+      const already = await existingEventIds(client, notInserted.map((a) => a.event.eventId));
+      for (const a of notInserted) {
+        if (!already.has(a.event.eventId)) {
+          rejected.push({ message: a.message, reason: `stream position ${a.event.streamId}@${a.event.streamVersion} is taken by another event` });
+        }
+      }
+
+      const deltas = new FlowDeltas();
+      for (const { event } of fresh) addDelta(deltas, event, movements);
+      await applyFlowDeltas(client, deltas);
+      await quarantine(client, rejected);
+      await updateProviderStatus(client, fresh.map((a) => a.event));
+      await storeOffsets(client, this.consumerGroup, messages);
+      return {
+        received: messages.length,
+        applied: fresh.length,
+        duplicates: already.size,
+        quarantined: rejected.length,
+      };
+    });
+  }
+
+  /** The movements that the batch's retractions withdraw: from the batch itself or the log. */
+  private async movementsRetracted(client: PoolClient, accepted: Accepted[]): Promise<Map<string, KnownMovement>> {
+    const known = new Map<string, KnownMovement>();
+    for (const { event } of accepted) {
+      if (event.type === MOVEMENT_RECORDED) known.set(event.eventId, { provider: event.provider, occurredOn: event.occurredOn, data: event.data });
+    }
+    const missing = accepted
+      .filter((a) => a.event.type === MOVEMENT_RETRACTED && !known.has(a.event.data.movementEventId))
+      .map((a) => (a.event as Extract<MovementEvent, { type: 'MovementRetracted' }>).data.movementEventId);
+    for (const [id, m] of await findMovements(client, [...new Set(missing)])) known.set(id, m);
+    return known;
+  }
+}
+
+export function addDelta(deltas: FlowDeltas, event: MovementEvent, movements: Map<string, KnownMovement>): void {
+  if (event.type === MOVEMENT_RECORDED) {
+    deltas.add(movementFact({ provider: event.provider, occurredOn: event.occurredOn, data: event.data }), 1);
+  } else {
+    const target = movements.get(event.data.movementEventId);
+    if (target) deltas.add(movementFact(target), -1);
+  }
+}
+
+function checkRetraction(event: MovementEvent, movements: Map<string, KnownMovement>): string | null {
+  if (event.type !== MOVEMENT_RETRACTED) return null;
+  const target = movements.get(event.data.movementEventId);
+  if (!target) return `retraction of unknown movement ${event.data.movementEventId}`;
+  if (target.provider !== event.provider) return `retraction by ${event.provider} of a movement recorded by ${target.provider}`;
+  return null;
+}
+
+async function insertEvents(client: PoolClient, valid: Accepted[]): Promise<Set<string>> {
+  if (valid.length === 0) return new Set();
+  const { rows } = await client.query<{ event_id: string }>(
+    `INSERT INTO regional_events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on,
+                                  recorded_at, data, topic, kafka_partition, kafka_offset)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::date[],
+                          $8::timestamptz[], $9::jsonb[], $10::text[], $11::int[], $12::bigint[])
+     ON CONFLICT DO NOTHING
+     RETURNING event_id`,
+    [
+      valid.map((a) => a.event.eventId),
+      valid.map((a) => a.event.type),
+      valid.map((a) => a.event.schemaVersion),
+      valid.map((a) => a.event.provider),
+      valid.map((a) => a.event.streamId),
+      valid.map((a) => a.event.streamVersion),
+      valid.map((a) => a.event.occurredOn),
+      valid.map((a) => a.event.recordedAt),
+      valid.map((a) => JSON.stringify(a.event.data)),
+      valid.map((a) => a.message.topic),
+      valid.map((a) => a.message.partition),
+      valid.map((a) => a.message.offset),
+    ],
+  );
+  return new Set(rows.map((r) => r.event_id));
+}
+
+async function existingEventIds(client: PoolClient, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await client.query<{ event_id: string }>('SELECT event_id FROM regional_events WHERE event_id = ANY($1::uuid[])', [ids]);
+  return new Set(rows.map((r) => r.event_id));
+}
+
+async function quarantine(client: PoolClient, rejected: Rejected[]): Promise<void> {
+  if (rejected.length === 0) return;
+  await client.query(
+    `INSERT INTO quarantine (topic, kafka_partition, kafka_offset, message_key, payload, reason)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[])`,
+    [
+      rejected.map((r) => r.message.topic),
+      rejected.map((r) => r.message.partition),
+      rejected.map((r) => r.message.offset),
+      rejected.map((r) => r.message.key),
+      // Kept as text for inspection and replay; a NUL byte cannot be stored in text, so escape it.
+      rejected.map((r) => (r.message.value === null ? null : r.message.value.toString('utf8').replace(/\u0000/g, '\\u0000'))),
+      rejected.map((r) => r.reason),
+    ],
+  );
+}
+
+async function updateProviderStatus(client: PoolClient, events: MovementEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const latest = new Map<string, { count: number; event: MovementEvent }>();
+  for (const e of events) {
+    const cur = latest.get(e.provider);
+    if (!cur) latest.set(e.provider, { count: 1, event: e });
+    else {
+      cur.count += 1;
+      if (e.recordedAt >= cur.event.recordedAt) cur.event = e;
+    }
+  }
+  const list = [...latest.values()].sort((a, b) => (a.event.provider < b.event.provider ? -1 : 1));
+  await client.query(
+    `INSERT INTO provider_status (provider, events, last_event_id, last_recorded_at, last_received_at)
+     SELECT p, n, id, at, now() FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::timestamptz[]) AS t(p, n, id, at)
+     ON CONFLICT (provider) DO UPDATE SET
+       events = provider_status.events + EXCLUDED.events,
+       last_event_id = CASE WHEN EXCLUDED.last_recorded_at >= provider_status.last_recorded_at
+                            THEN EXCLUDED.last_event_id ELSE provider_status.last_event_id END,
+       last_recorded_at = GREATEST(provider_status.last_recorded_at, EXCLUDED.last_recorded_at),
+       last_received_at = EXCLUDED.last_received_at`,
+    [list.map((l) => l.event.provider), list.map((l) => l.count), list.map((l) => l.event.eventId), list.map((l) => l.event.recordedAt)],
+  );
+}
+
+async function storeOffsets(client: PoolClient, group: string, messages: IncomingMessage[]): Promise<void> {
+  const next = new Map<string, { topic: string; partition: number; offset: bigint }>();
+  for (const m of messages) {
+    const key = `${m.topic}:${m.partition}`;
+    const offset = BigInt(m.offset) + 1n;
+    const cur = next.get(key);
+    if (!cur || offset > cur.offset) next.set(key, { topic: m.topic, partition: m.partition, offset });
+  }
+  const list = [...next.values()];
+  await client.query(
+    `INSERT INTO consumer_offsets (consumer_group, topic, kafka_partition, next_offset, updated_at)
+     SELECT $1, t, p, o, now() FROM unnest($2::text[], $3::int[], $4::bigint[]) AS x(t, p, o)
+     ON CONFLICT (consumer_group, topic, kafka_partition) DO UPDATE SET
+       next_offset = GREATEST(consumer_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()`,
+    [group, list.map((l) => l.topic), list.map((l) => l.partition), list.map((l) => l.offset.toString())],
+  );
+}

@@ -1,0 +1,67 @@
+import { TOPICS } from '@caravanserai/contracts';
+import { createKafka, ensureTopics } from '@caravanserai/messaging';
+import { splitList } from '@caravanserai/platform';
+import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+import { AGGREGATOR_CONFIG, AggregatorConfig } from '../config/aggregator.config';
+import { KafkaMovementsConsumer } from '../flows/infrastructure/kafka-movements.consumer';
+import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
+import { openAggregatorDatabase } from './database';
+import { KAFKA, PG_POOL } from './tokens';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: PG_POOL,
+      inject: [AGGREGATOR_CONFIG],
+      useFactory: (c: AggregatorConfig) => openAggregatorDatabase(c.DATABASE_URL, c.PG_POOL_SIZE),
+    },
+    {
+      provide: KAFKA,
+      inject: [AGGREGATOR_CONFIG],
+      useFactory: (c: AggregatorConfig) => createKafka('caravanserai-aggregator', splitList(c.KAFKA_BROKERS)),
+    },
+    {
+      provide: RegionalIngest,
+      inject: [PG_POOL, AGGREGATOR_CONFIG],
+      useFactory: (pool: Pool, c: AggregatorConfig) => new RegionalIngest(pool, c.CONSUMER_GROUP),
+    },
+    {
+      provide: KafkaMovementsConsumer,
+      inject: [KAFKA, RegionalIngest, AGGREGATOR_CONFIG],
+      useFactory: (kafka: Kafka, ingest: RegionalIngest, c: AggregatorConfig) =>
+        new KafkaMovementsConsumer(kafka, ingest, { groupId: c.CONSUMER_GROUP, topics: [TOPICS.movements], fromBeginning: true }),
+    },
+  ],
+  exports: [PG_POOL, KAFKA, RegionalIngest, KafkaMovementsConsumer],
+})
+export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Aggregator');
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
+    private readonly consumer: KafkaMovementsConsumer,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.CONSUME) return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, [{ topic: TOPICS.movements, numPartitions: this.config.MOVEMENTS_PARTITIONS }]);
+    } finally {
+      await admin.disconnect();
+    }
+    await this.consumer.start();
+    this.logger.log(`consuming ${TOPICS.movements} as group ${this.config.CONSUMER_GROUP}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,22 @@
+import { Logger } from '@nestjs/common';
+import { rebuildFlows } from './flows/application/rebuild-flows/rebuild-flows';
+import { openAggregatorDatabase } from './infrastructure/database';
+
+/** `npm run rebuild`: drops the projections and rebuilds them from the regional event log. */
+async function main() {
+  const logger = new Logger('rebuild');
+  const pool = await openAggregatorDatabase(process.env.DATABASE_URL, 2);
+  try {
+    const done = await rebuildFlows(pool, (p) =>
+      logger.log(`${p.events.toLocaleString('en')} events replayed (${Math.round(p.events / Math.max(p.seconds, 0.001)).toLocaleString('en')}/s)`),
+    );
+    logger.log(`flows rebuilt from ${done.events} events in ${done.seconds.toFixed(1)} s`);
+  } finally {
+    await pool.end();
+  }
+}
+
+main().catch((e) => {
+  console.error(`rebuild failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
