@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Type, plainToInstance } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -22,7 +23,7 @@ import {
   MovementEvent,
   RETRACTION_REASONS,
 } from './events';
-import { AGE_BANDS, CATEGORIES, DIRECTIONS, PROVIDER_STATES, SEXES, SPECIFIC_NEEDS } from './reference';
+import { AGE_BANDS, CATEGORIES, DIRECTIONS, findBorderCrossingPoint, PROVIDER_STATES, SEXES, SPECIFIC_NEEDS } from './reference';
 import { IsBorderCrossingPoint, IsCountryCode } from './validators';
 
 /** The classes below validate what arrives from Kafka before anything else touches it. */
@@ -104,6 +105,10 @@ export function parseMovementEvent(raw: Buffer | string | null): ParseResult<Mov
   const event = json as MovementEvent;
   if (event.type === MOVEMENT_RECORDED) {
     const d = event.data;
+    const bcp = findBorderCrossingPoint(d.borderCrossingPoint);
+    if (bcp && bcp.state !== event.provider) {
+      return { ok: false, reason: `invalid ${type}: data.borderCrossingPoint ${d.borderCrossingPoint} is in ${bcp.state}, not in ${event.provider}` };
+    }
     d.departedFrom ??= null;
     d.intendedDestination ??= null;
   }

@@ -5,6 +5,10 @@ export const TOPICS = {
   movements: 'movements.v1',
 } as const;
 
+/** A deployment may put its topics under a prefix (e.g. one namespace per test run); the
+ * contract's names stay the same after it. */
+export const topicName = (base: string, prefix = ''): string => `${prefix}${base}`;
+
 /** What every published message is (see docs/events.md). `signature` and `keyId` are added when
  * signing lands; until then they are absent, and consumers must not require them. */
 export interface EventEnvelope<TType extends string = string, TData = unknown> {

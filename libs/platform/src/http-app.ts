@@ -21,10 +21,7 @@ export function logLevels(): LogLevel[] {
 /** Builds a service on Fastify with the settings every Caravanserai service shares: strict
  * validation, one error format, OpenAPI at /docs, clean shutdown on SIGTERM/SIGINT. */
 export async function createHttpApp(module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit, logger: false });
-  // JSON only: a text/plain body is refused with 415 rather than handed to validation as a string.
-  adapter.getInstance().removeContentTypeParser(['text/plain']);
-  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, createFastifyAdapter(options.bodyLimit), {
     logger: logLevels(),
     bufferLogs: false,
   });
@@ -36,6 +33,13 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   app.enableShutdownHooks();
   return app;
+}
+
+export function createFastifyAdapter(bodyLimit: number): FastifyAdapter {
+  const adapter = new FastifyAdapter({ bodyLimit, logger: false });
+  // JSON only: a text/plain body is refused with 415 rather than handed to validation as a string.
+  adapter.getInstance().removeContentTypeParser(['text/plain']);
+  return adapter;
 }
 
 /** Pipes and filters, separate so that tests building the app through Nest's testing module get

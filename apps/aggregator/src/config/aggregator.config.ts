@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { TOPICS, topicName } from '@caravanserai/contracts';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 /** Every setting of the aggregator; read from the environment and checked at boot. */
@@ -12,6 +13,9 @@ export class AggregatorConfig {
   @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/) KAFKA_BROKERS: string = '127.0.0.1:9092';
   @IsString() @Matches(/^[\w.-]+$/) CONSUMER_GROUP: string = 'caravanserai-aggregator';
   @IsInt() @Min(1) @Max(1000) MOVEMENTS_PARTITIONS: number = 6;
+  /** Put before every topic name, e.g. `test-42.` gives `test-42.movements.v1`. Empty in production. */
+  @IsOptional() @Matches(/^[\w.-]*$/) TOPIC_PREFIX: string = '';
+
   @IsInt() @Min(1) @Max(100) PG_POOL_SIZE: number = 10;
   @IsInt() @Min(1024) BODY_LIMIT_BYTES: number = 1024 * 1024;
   /** Whether the consumer runs in this process (off for an API-only instance). */
@@ -21,3 +25,4 @@ export class AggregatorConfig {
 }
 
 export const AGGREGATOR_CONFIG = Symbol('AGGREGATOR_CONFIG');
+export const movementsTopic = (c: AggregatorConfig) => topicName(TOPICS.movements, c.TOPIC_PREFIX);

@@ -1,10 +1,9 @@
-import { TOPICS } from '@caravanserai/contracts';
 import { createKafka, ensureTopics } from '@caravanserai/messaging';
 import { splitList } from '@caravanserai/platform';
 import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { AGGREGATOR_CONFIG, AggregatorConfig } from '../config/aggregator.config';
+import { AGGREGATOR_CONFIG, AggregatorConfig, movementsTopic } from '../config/aggregator.config';
 import { KafkaMovementsConsumer } from '../flows/infrastructure/kafka-movements.consumer';
 import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
 import { openAggregatorDatabase } from './database';
@@ -32,7 +31,7 @@ import { KAFKA, PG_POOL } from './tokens';
       provide: KafkaMovementsConsumer,
       inject: [KAFKA, RegionalIngest, AGGREGATOR_CONFIG],
       useFactory: (kafka: Kafka, ingest: RegionalIngest, c: AggregatorConfig) =>
-        new KafkaMovementsConsumer(kafka, ingest, { groupId: c.CONSUMER_GROUP, topics: [TOPICS.movements], fromBeginning: true }),
+        new KafkaMovementsConsumer(kafka, ingest, { groupId: c.CONSUMER_GROUP, topics: [movementsTopic(c)], fromBeginning: true }),
     },
   ],
   exports: [PG_POOL, KAFKA, RegionalIngest, KafkaMovementsConsumer],
@@ -52,12 +51,12 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, [{ topic: TOPICS.movements, numPartitions: this.config.MOVEMENTS_PARTITIONS }]);
+      await ensureTopics(admin, [{ topic: movementsTopic(this.config), numPartitions: this.config.MOVEMENTS_PARTITIONS }]);
     } finally {
       await admin.disconnect();
     }
     await this.consumer.start();
-    this.logger.log(`consuming ${TOPICS.movements} as group ${this.config.CONSUMER_GROUP}`);
+    this.logger.log(`consuming ${movementsTopic(this.config)} as group ${this.config.CONSUMER_GROUP}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

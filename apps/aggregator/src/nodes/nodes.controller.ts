@@ -1,9 +1,8 @@
-import { TOPICS } from '@caravanserai/contracts';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { AGGREGATOR_CONFIG, AggregatorConfig } from '../config/aggregator.config';
+import { AGGREGATOR_CONFIG, AggregatorConfig, movementsTopic } from '../config/aggregator.config';
 import { KAFKA, PG_POOL } from '../infrastructure/tokens';
 
 @ApiTags('nodes')
@@ -35,24 +34,25 @@ export class NodesController {
 
   /** Messages on the topic not yet projected, from the offsets PostgreSQL holds. */
   private async lag() {
+    const topic = movementsTopic(this.config);
     const { rows } = await this.pool.query<{ kafka_partition: number; next_offset: string }>(
       'SELECT kafka_partition, next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2',
-      [this.config.CONSUMER_GROUP, TOPICS.movements],
+      [this.config.CONSUMER_GROUP, topic],
     );
     const projected = new Map(rows.map((r) => [r.kafka_partition, BigInt(r.next_offset)]));
     const admin = this.kafka.admin();
     try {
       await admin.connect();
-      const offsets = await admin.fetchTopicOffsets(TOPICS.movements);
+      const offsets = await admin.fetchTopicOffsets(topic);
       const partitions = offsets.map((o) => {
         const high = BigInt(o.high);
         const low = BigInt(o.low);
         const next = projected.get(o.partition) ?? low;
         return { partition: o.partition, highWatermark: Number(high), projectedUpTo: Number(next), lag: Number(high > next ? high - next : 0n) };
       });
-      return { topic: TOPICS.movements, total: partitions.reduce((s, p) => s + p.lag, 0), partitions, brokerReachable: true };
+      return { topic: topic, total: partitions.reduce((s, p) => s + p.lag, 0), partitions, brokerReachable: true };
     } catch (e) {
-      return { topic: TOPICS.movements, total: null, partitions: [], brokerReachable: false, error: (e as Error).message };
+      return { topic: topic, total: null, partitions: [], brokerReachable: false, error: (e as Error).message };
     } finally {
       await admin.disconnect().catch(() => undefined);
     }

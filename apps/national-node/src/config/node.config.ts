@@ -1,4 +1,4 @@
-import { PROVIDER_STATES } from '@caravanserai/contracts';
+import { PROVIDER_STATES, TOPICS, topicName } from '@caravanserai/contracts';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 /** Every setting of a national node; read from the environment and checked at boot. */
@@ -16,6 +16,9 @@ export class NodeConfig {
   @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/) KAFKA_BROKERS: string = '127.0.0.1:9092';
 
   @IsInt() @Min(1) @Max(1000) MOVEMENTS_PARTITIONS: number = 6;
+  /** Put before every topic name, e.g. `test-42.` gives `test-42.movements.v1`. Empty in production. */
+  @IsOptional() @Matches(/^[\w.-]*$/) TOPIC_PREFIX: string = '';
+
   @IsInt() @Min(1) @Max(10000) OUTBOX_BATCH_SIZE: number = 2000;
   @IsInt() @Min(10) OUTBOX_IDLE_MS: number = 200;
   @IsInt() @Min(1024) BODY_LIMIT_BYTES: number = 16 * 1024 * 1024;
@@ -23,4 +26,5 @@ export class NodeConfig {
 }
 
 export const NODE_CONFIG = Symbol('NODE_CONFIG');
+export const movementsTopic = (c: NodeConfig) => topicName(TOPICS.movements, c.TOPIC_PREFIX);
 export const MAX_BATCH = 5000;

@@ -2,7 +2,6 @@ import {
   EventEnvelope,
   MOVEMENT_RECORDED,
   movementStreamId,
-  TOPICS,
 } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
 import { OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
@@ -11,7 +10,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
-import { NODE_CONFIG, NodeConfig } from '../../../config/node.config';
+import { movementsTopic, NODE_CONFIG, NodeConfig } from '../../../config/node.config';
 import { Clock, CLOCK, ID_GENERATOR, IdGenerator, PG_POOL } from '../../../infrastructure/tokens';
 import { anonymiseMovement, checkMovement } from '../../domain/anonymise';
 import { RecordMovements, RecordResult } from './record-movements.command';
@@ -69,7 +68,7 @@ export class RecordMovementsHandler implements ICommandHandler<RecordMovements, 
       await this.store.append(
         client,
         keys.filter((k) => fresh.has(k)).map((k) => candidates.get(k)!),
-        TOPICS.movements,
+        movementsTopic(this.config),
       );
       const known = new Map<string, string>();
       const stale = keys.filter((k) => !fresh.has(k));

@@ -1,11 +1,11 @@
-import { movementStreamId, TOPICS } from '@caravanserai/contracts';
+import { movementStreamId } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
 import { ConcurrencyError, OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
 import { DomainError } from '@caravanserai/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
-import { NODE_CONFIG, NodeConfig } from '../../../config/node.config';
+import { movementsTopic, NODE_CONFIG, NodeConfig } from '../../../config/node.config';
 import { Clock, CLOCK, ID_GENERATOR, IdGenerator, PG_POOL } from '../../../infrastructure/tokens';
 import { decide, evolve, initialMovementState } from '../../domain/movement.decider';
 import { RetractionResult, RetractMovementCommand } from './retract-movement.command';
@@ -44,7 +44,7 @@ export class RetractMovementHandler implements ICommandHandler<RetractMovementCo
               data: decision.data,
             },
           ],
-          TOPICS.movements,
+          movementsTopic(this.config),
         ),
       );
     } catch (e) {
