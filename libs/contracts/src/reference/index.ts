@@ -1,4 +1,5 @@
 import { BORDER_CROSSING_POINTS, BorderCrossingPoint } from './border-crossing-points';
+export * from './age-band';
 import {
   AGE_BANDS,
   CATEGORIES,

@@ -1,4 +1,4 @@
-import { ageBandOn, ageOn } from './age-band';
+import { ageBandOn, ageOn } from '@caravanserai/contracts';
 import { anonymiseMovement, checkMovement, crossingDate } from './anonymise';
 import type { RawMovement } from './raw-movement';
 

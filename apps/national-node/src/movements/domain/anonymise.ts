@@ -1,4 +1,5 @@
 import {
+  ageBandOn,
   AgeBand,
   Category,
   Direction,
@@ -8,7 +9,6 @@ import {
   SpecificNeed,
 } from '@caravanserai/contracts';
 import type { FieldError } from '@caravanserai/platform';
-import { ageBandOn } from './age-band';
 import type { RawMovement } from './raw-movement';
 
 /** The crossing date as written at the border post: the date part of the local timestamp. */

@@ -1,4 +1,6 @@
-import type { AgeBand } from '@caravanserai/contracts';
+import type { AgeBand } from './codes';
+
+/** Age bands are computed at the crossing date, by the node (anonymisation) and by generators. */
 
 /** Whole years between a birth date and a day, both `YYYY-MM-DD`. */
 export function ageOn(dateOfBirth: string, day: string): number {

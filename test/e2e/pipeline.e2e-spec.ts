@@ -1,0 +1,185 @@
+import { createKafka } from '@caravanserai/messaging';
+import { batches, generateMovements, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
+import { dropTestDatabase, freshTestDatabase, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { Pool } from 'pg';
+
+/**
+ * The whole pipeline as separate processes on the real broker and database: three national
+ * nodes and the aggregator, driven only through their HTTP APIs.
+ */
+describe('regional pipeline, end to end', () => {
+  const suffix = uniqueSuffix();
+  const prefix = `e2e-${suffix}.`;
+  const providers = ['AF', 'IR', 'PK'] as const;
+  const basePort = 3400 + Math.floor(Math.random() * 400);
+  const from = '2026-03-01';
+  const to = '2026-03-31';
+  const databases: string[] = [];
+  const services: ServiceProcess[] = [];
+  let aggregator: ServiceProcess;
+  const nodes = new Map<string, ServiceProcess>();
+  const posted: SyntheticMovement[] = [];
+  const eventIds = new Map<string, string>(); // recordId -> eventId
+  let throughput = 0;
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const flows = async (query: string): Promise<any> => {
+    const res = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&${query}`);
+    expect(res.status).toBe(200);
+    return res.json();
+  };
+  const routeOf = (m: SyntheticMovement) => `${m.departedFrom ?? 'ZZ'}>${m.provider}>${m.intendedDestination ?? 'ZZ'}`;
+  const expectedByRouteAndCategory = (movements: SyntheticMovement[]) => {
+    const counts = new Map<string, number>();
+    for (const m of movements) {
+      const key = `${routeOf(m)}|${m.category}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return [...counts]
+      .map(([key, count]) => {
+        const [route, category] = key.split('|');
+        return { period: '2026', route, category, count };
+      })
+      .sort((a, b) => (a.route + a.category < b.route + b.category ? -1 : 1));
+  };
+  const actualByRouteAndCategory = async () => {
+    const answer = await flows('granularity=year&groupBy=route,category');
+    return [...answer.rows].sort((a: { route: string; category: string }, b: { route: string; category: string }) =>
+      a.route + a.category < b.route + b.category ? -1 : 1,
+    );
+  };
+  const caughtUp = async (expectedTotal: number) =>
+    waitFor(async () => (await flows('granularity=year')).totals.count === expectedTotal, { timeoutMs: 120_000, intervalMs: 200, what: `${expectedTotal} movements projected` });
+
+  beforeAll(async () => {
+    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'log' };
+    const aggDb = await freshTestDatabase('e2e_agg');
+    databases.push(aggDb);
+    aggregator = await ServiceProcess.start('aggregator', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-${suffix}` }, basePort);
+    services.push(aggregator);
+    await Promise.all(
+      providers.map(async (state, i) => {
+        const db = await freshTestDatabase(`e2e_node_${state}`);
+        databases.push(db);
+        const node = await ServiceProcess.start(`node-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, DATABASE_URL: db }, basePort + 1 + i);
+        nodes.set(state, node);
+        services.push(node);
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(services.map((s) => s.stop()));
+    for (const db of databases) await dropTestDatabase(db);
+  });
+
+  it('projects exactly what the nodes accepted, grouped by route and category', async () => {
+    const records = [...generateMovements({ seed: 7, from, to, scale: 0.006, providers: [...providers], recordIdPrefix: `E2E${suffix}-` })];
+    expect(records.length).toBeGreaterThan(2000);
+    const started = Date.now();
+    for (const state of providers) {
+      const mine = records.filter((r) => r.provider === state);
+      for (const batch of batches(mine, 500)) {
+        const answer = await postMovements(nodes.get(state)!.url, batch.map(toRawMovement));
+        expect(answer.accepted).toBe(batch.length);
+        answer.results.forEach((r) => eventIds.set(r.recordId, r.eventId));
+        posted.push(...batch);
+      }
+    }
+    await caughtUp(posted.length);
+    throughput = posted.length / ((Date.now() - started) / 1000);
+    console.log(`e2e: ${posted.length} movements from ${providers.length} nodes projected at ${throughput.toFixed(0)} movements/s`);
+
+    expect(await actualByRouteAndCategory()).toEqual(expectedByRouteAndCategory(posted));
+  });
+
+  it('changes nothing when the same batch is posted again', async () => {
+    const state = 'IR';
+    const again = posted.filter((r) => r.provider === state).slice(0, 500);
+    const answer = await postMovements(nodes.get(state)!.url, again.map(toRawMovement));
+    expect(answer).toMatchObject({ accepted: 0, duplicates: again.length });
+    expect(answer.results.map((r) => r.eventId)).toEqual(again.map((r) => eventIds.get(r.recordId)));
+    // Let any (wrongly) published event reach the projection before comparing.
+    await waitFor(async () => {
+      const res = (await (await fetch(`${aggregator.url}/v1/nodes`)).json()) as { lag: { total: number } };
+      return res.lag.total === 0;
+    });
+    expect(await actualByRouteAndCategory()).toEqual(expectedByRouteAndCategory(posted));
+  });
+
+  it('takes retracted movements back out of the regional flows', async () => {
+    const withdrawn = posted.filter((_, i) => i % 97 === 0);
+    for (const m of withdrawn) {
+      const res = await fetch(`${nodes.get(m.provider)!.url}/v1/movements/${eventIds.get(m.recordId)}/retraction`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ reason: 'wrong_record' }),
+      });
+      expect(res.status).toBe(201);
+    }
+    const again = await fetch(`${nodes.get(withdrawn[0].provider)!.url}/v1/movements/${eventIds.get(withdrawn[0].recordId)}/retraction`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'wrong_record' }),
+    });
+    expect(again.status).toBe(409);
+
+    const remaining = posted.filter((m) => !withdrawn.includes(m));
+    await caughtUp(remaining.length);
+    expect(await actualByRouteAndCategory()).toEqual(expectedByRouteAndCategory(remaining));
+
+    const csv = await (await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=year&groupBy=route,category`, { headers: { accept: 'text/csv' } })).text();
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('period,route,category,count');
+    expect(lines.slice(1).reduce((sum, l) => sum + Number(l.split(',')[3]), 0)).toBe(remaining.length);
+  });
+
+  it('never stores, logs or publishes the personal data it was sent', async () => {
+    const secrets = new Set<string>();
+    for (const m of posted) {
+      for (const v of [m.fullName, m.documentNumber, m.phone, m.address, m.notes, m.recordId]) if (v) secrets.add(v);
+      // A birth date in the crossing year could equal some crossing day, which is stored on purpose.
+      if (m.dateOfBirth && m.dateOfBirth < '2025-01-01') secrets.add(m.dateOfBirth);
+    }
+    expect(secrets.size).toBeGreaterThan(posted.length);
+    const leaks: string[] = [];
+    const search = (where: string, text: string) => {
+      for (const s of secrets) if (text.includes(s)) leaks.push(`${where}: ${s}`);
+    };
+
+    for (const url of databases) {
+      const pool = new Pool({ connectionString: url, max: 1 });
+      try {
+        const { rows: tables } = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+        for (const { tablename } of tables) {
+          const { rows } = await pool.query(`SELECT t::text AS line FROM "${tablename}" AS t`);
+          search(`${url.split('/').pop()}.${tablename}`, rows.map((r) => r.line).join('\n'));
+        }
+      } finally {
+        await pool.end();
+      }
+    }
+    for (const s of services) search(`${s.name} log`, s.log());
+
+    const kafka = createKafka(`e2e-privacy-${suffix}`, TEST_KAFKA_BROKERS);
+    const consumer = kafka.consumer({ groupId: `e2e-privacy-${suffix}` });
+    const messages: string[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${prefix}movements.v1`, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void messages.push(`${message.key}\n${message.value}`) });
+    await waitFor(() => messages.length >= posted.length, { what: 'every message of the topic' });
+    await consumer.disconnect();
+    search('kafka', messages.join('\n'));
+
+    expect(leaks).toEqual([]);
+  });
+
+  it('answers bad queries with a 400 that says what is allowed', async () => {
+    const res = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&groupBy=route,shoeSize`);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { message: string };
+    expect(body.message).toMatch(/groupBy accepts only: route, provider/);
+    const dates = await fetch(`${aggregator.url}/v1/flows?from=2026-02-30&to=${to}`);
+    expect(dates.status).toBe(400);
+  });
+});
