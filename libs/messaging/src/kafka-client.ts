@@ -25,7 +25,6 @@ export function createKafka(clientId: string, brokers: string[]): Kafka {
     brokers,
     logLevel: process.env.KAFKAJS_LOG_LEVEL === 'debug' ? logLevel.DEBUG : logLevel.WARN,
     logCreator: nestLogCreator,
-    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
   });
 }
 

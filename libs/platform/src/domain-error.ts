@@ -25,6 +25,13 @@ export class ValidationFailed extends DomainError {
     readonly errors: FieldError[],
     kind: 'bad_request' | 'unprocessable' = 'unprocessable',
   ) {
-    super('VALIDATION.FAILED', `${errors.length} validation error(s); nothing was stored`, kind);
+    super('VALIDATION.FAILED', summarise(errors, kind), kind);
   }
+}
+
+function summarise(errors: FieldError[], kind: ErrorKind): string {
+  const shown = errors.slice(0, 3).map((e) => `${e.index === undefined ? '' : `record ${e.index}, `}${e.field}: ${e.message}`);
+  const more = errors.length > shown.length ? ` (and ${errors.length - shown.length} more)` : '';
+  const outcome = kind === 'unprocessable' ? '; nothing was stored' : '';
+  return `${errors.length} validation error(s): ${shown.join('; ')}${more}${outcome}`;
 }
