@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The README's demo command (`npm run demo`): sets up what it needs, starts Kafka, the
+# aggregator and six national nodes as separate processes, feeds them a synthetic month of
+# movements, prints the regional flows, and leaves everything running until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+STATES=(${DEMO_STATES:-AF IR PK TR TM KZ})
+BASE_PORT=${DEMO_PORT_BASE:-3000}
+LOG_DIR=.run/demo
+mkdir -p "$LOG_DIR"
+
+ensure_tools
+ensure_node_modules
+ensure_postgres
+started_kafka=0
+bash deploy/kafka/kafka.sh status >/dev/null 2>&1 || started_kafka=1
+bash deploy/kafka/kafka.sh start
+build
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  say "stopping the demo"
+  ((${#pids[@]})) && kill -TERM "${pids[@]}" 2>/dev/null || true
+  ((${#pids[@]})) && wait "${pids[@]}" 2>/dev/null || true
+  if ((started_kafka)); then bash deploy/kafka/kafka.sh stop; fi
+}
+trap cleanup INT TERM EXIT
+
+wait_healthy() { # name url log
+  for _ in $(seq 1 240); do
+    curl -fsS "$2/v1/health" >/dev/null 2>&1 && return 0
+    sleep 0.25
+  done
+  echo "$1 did not start; its log ($3):" >&2
+  tail -n 30 "$3" >&2
+  return 1
+}
+
+say "starting the aggregator on :$BASE_PORT"
+PORT=$BASE_PORT NO_COLOR=1 node dist/apps/aggregator/src/main.js >"$LOG_DIR/aggregator.log" 2>&1 &
+pids+=($!)
+nodes=()
+for i in "${!STATES[@]}"; do
+  state=${STATES[$i]}
+  port=$((BASE_PORT + 1 + i))
+  say "starting the national node of $state on :$port"
+  NODE_STATE=$state PORT=$port NO_COLOR=1 node dist/apps/national-node/src/main.js >"$LOG_DIR/node-$state.log" 2>&1 &
+  pids+=($!)
+  nodes+=("$state=http://127.0.0.1:$port")
+done
+wait_healthy aggregator "http://127.0.0.1:$BASE_PORT" "$LOG_DIR/aggregator.log"
+for entry in "${nodes[@]}"; do
+  wait_healthy "node ${entry%%=*}" "${entry#*=}" "$LOG_DIR/node-${entry%%=*}.log"
+done
+
+say "feeding a synthetic month of movements"
+DEMO_NODES=$(IFS=,; echo "${nodes[*]}") DEMO_AGGREGATOR="http://127.0.0.1:$BASE_PORT" \
+  node dist/scripts/demo/feed.js
+
+cat <<INFO
+The services are running (logs in $LOG_DIR/):
+  aggregator       http://127.0.0.1:$BASE_PORT   (OpenAPI: /docs; try /v1/flows?from=…&to=…&groupBy=route,category, /v1/nodes)
+$(for entry in "${nodes[@]}"; do printf '  national node %s http://%s   (OpenAPI: /docs; POST /v1/movements)\n' "${entry%%=*}" "${entry#*=http://}"; done)
+  Kafka            127.0.0.1:9092
+Press Ctrl-C to stop everything the demo started.
+INFO
+wait "${pids[0]}"

@@ -1,0 +1,104 @@
+/**
+ * The demo's feeder: posts a synthetic month of movements to the running national nodes, waits
+ * until the aggregator has projected all of it, and prints the regional flows by route and
+ * category. Settings come from the environment (see scripts/demo.sh).
+ */
+import { batches, generateMovements, postMovements, toRawMovement } from '@caravanserai/synthetic';
+
+const env = (name: string, fallback: string) => process.env[name] ?? fallback;
+const nodes = new Map(
+  env('DEMO_NODES', 'AF=http://127.0.0.1:3001')
+    .split(',')
+    .map((pair) => pair.split('=') as [string, string]),
+);
+const aggregator = env('DEMO_AGGREGATOR', 'http://127.0.0.1:3000');
+const scale = Number(env('DEMO_SCALE', '0.05'));
+const fmt = (n: number) => n.toLocaleString('en');
+
+/** The last full calendar month: crossings in the future are refused by the nodes. */
+function lastMonth(): { from: string; to: string } {
+  const now = new Date();
+  const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0));
+  return { from: first.toISOString().slice(0, 10), to: last.toISOString().slice(0, 10) };
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function main() {
+  const started = Date.now();
+  const { from, to } = lastMonth();
+  // A surge planted on the onward route through Iran to Türkiye in the last week of the month.
+  const surgeFrom = new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+  const records = [
+    ...generateMovements({
+      seed: 2014,
+      from,
+      to,
+      scale,
+      providers: [...nodes.keys()],
+      recordIdPrefix: 'DEMO-',
+      surges: [{ routeId: 'IR:entry:AF>TR', from: surgeFrom, to, factor: 4 }],
+    }),
+  ];
+  console.log(`demo: ${fmt(records.length)} synthetic movements for ${from} … ${to} (scale ${scale}), surge on AF>IR>TR from ${surgeFrom}`);
+
+  let accepted = 0;
+  let duplicates = 0;
+  await Promise.all(
+    [...nodes].map(async ([state, url]) => {
+      const mine = records.filter((r) => r.provider === state);
+      let done = 0;
+      for (const batch of batches(mine, 1000)) {
+        const answer = await postMovements(url, batch.map(toRawMovement));
+        accepted += answer.accepted;
+        duplicates += answer.duplicates;
+        done += batch.length;
+        if (done === mine.length || done % 5000 === 0) console.log(`  node ${state}: ${fmt(done)} / ${fmt(mine.length)} posted`);
+      }
+    }),
+  );
+  console.log(`demo: posted in ${((Date.now() - started) / 1000).toFixed(1)} s — ${fmt(accepted)} accepted, ${fmt(duplicates)} already there`);
+
+  const providers = [...nodes.keys()].join(',');
+  const query = `${aggregator}/v1/flows?from=${from}&to=${to}&providers=${providers}`;
+  let projected = 0;
+  let lastReport = 0;
+  while (projected !== records.length) {
+    projected = (await getJson<{ totals: { count: number } }>(`${query}&granularity=year`)).totals.count;
+    if (Date.now() - lastReport > 2000) {
+      console.log(`  aggregator: ${fmt(projected)} / ${fmt(records.length)} projected`);
+      lastReport = Date.now();
+    }
+    if (projected !== records.length) await new Promise((r) => setTimeout(r, 250));
+  }
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`demo: the aggregator has caught up: ${fmt(projected)} movements projected, ${seconds.toFixed(1)} s after the first post`);
+
+  const answer = await getJson<{ rows: { route: string; category: string; count: number }[]; totals: { count: number } }>(
+    `${query}&granularity=year&groupBy=route,category`,
+  );
+  const byRoute = new Map<string, { total: number; categories: [string, number][] }>();
+  for (const row of answer.rows) {
+    const entry = byRoute.get(row.route) ?? { total: 0, categories: [] };
+    entry.total += row.count;
+    entry.categories.push([row.category, row.count]);
+    byRoute.set(row.route, entry);
+  }
+  console.log(`\nRegional flows ${from} … ${to}, by route (departed from > reporting state > intended destination) and category\n`);
+  console.log(`${'route'.padEnd(10)} ${'movements'.padStart(10)}  by category`);
+  for (const [route, { total, categories }] of [...byRoute].sort((a, b) => b[1].total - a[1].total)) {
+    const parts = categories.sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${fmt(n)}`);
+    console.log(`${route.padEnd(10)} ${fmt(total).padStart(10)}  ${parts.join(' · ')}`);
+  }
+  console.log(`${'total'.padEnd(10)} ${fmt(answer.totals.count).padStart(10)}\n`);
+}
+
+main().catch((e) => {
+  console.error(`demo feed failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
