@@ -1,6 +1,7 @@
 import { createKafka } from '@caravanserai/messaging';
 import { batches, generateMovements, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
 import { dropTestDatabase, freshTestDatabase, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { execFileSync } from 'node:child_process';
 import { Pool } from 'pg';
 
 /**
@@ -20,6 +21,7 @@ describe('regional pipeline, end to end', () => {
   const nodes = new Map<string, ServiceProcess>();
   const posted: SyntheticMovement[] = [];
   const eventIds = new Map<string, string>(); // recordId -> eventId
+  const withdrawn = new Set<string>(); // recordIds retracted
   let throughput = 0;
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -108,8 +110,9 @@ describe('regional pipeline, end to end', () => {
   });
 
   it('takes retracted movements back out of the regional flows', async () => {
-    const withdrawn = posted.filter((_, i) => i % 97 === 0);
-    for (const m of withdrawn) {
+    const toWithdraw = posted.filter((_, i) => i % 97 === 0);
+    toWithdraw.forEach((m) => withdrawn.add(m.recordId));
+    for (const m of toWithdraw) {
       const res = await fetch(`${nodes.get(m.provider)!.url}/v1/movements/${eventIds.get(m.recordId)}/retraction`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -117,14 +120,14 @@ describe('regional pipeline, end to end', () => {
       });
       expect(res.status).toBe(201);
     }
-    const again = await fetch(`${nodes.get(withdrawn[0].provider)!.url}/v1/movements/${eventIds.get(withdrawn[0].recordId)}/retraction`, {
+    const again = await fetch(`${nodes.get(toWithdraw[0].provider)!.url}/v1/movements/${eventIds.get(toWithdraw[0].recordId)}/retraction`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ reason: 'wrong_record' }),
     });
     expect(again.status).toBe(409);
 
-    const remaining = posted.filter((m) => !withdrawn.includes(m));
+    const remaining = posted.filter((m) => !withdrawn.has(m.recordId));
     await caughtUp(remaining.length);
     expect(await actualByRouteAndCategory()).toEqual(expectedByRouteAndCategory(remaining));
 
@@ -132,6 +135,30 @@ describe('regional pipeline, end to end', () => {
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('period,route,category,count');
     expect(lines.slice(1).reduce((sum, l) => sum + Number(l.split(',')[3]), 0)).toBe(remaining.length);
+  });
+
+  it('keeps delivering after the broker restarts', async () => {
+    execFileSync('bash', ['deploy/kafka/kafka.sh', 'restart'], { stdio: 'inherit' });
+    const more = [...generateMovements({ seed: 8, from, to, scale: 0.002, providers: [...providers], recordIdPrefix: `E2E${suffix}-after-` })];
+    for (const state of providers) {
+      const mine = more.filter((r) => r.provider === state);
+      if (mine.length === 0) continue;
+      const answer = await postMovements(nodes.get(state)!.url, mine.map(toRawMovement));
+      expect(answer.accepted).toBe(mine.length);
+      answer.results.forEach((r) => eventIds.set(r.recordId, r.eventId));
+    }
+    posted.push(...more);
+    const remaining = posted.filter((m) => !withdrawn.has(m.recordId));
+    await caughtUp(remaining.length);
+    expect(await actualByRouteAndCategory()).toEqual(expectedByRouteAndCategory(remaining));
+  });
+
+  it('rebuilds the projection from the regional event log to exactly the live one (npm run rebuild)', async () => {
+    const everything = `granularity=day&groupBy=${['provider', 'borderCrossingPoint', 'direction', 'route', 'citizenship', 'category', 'sex', 'ageBand'].join(',')}`;
+    const live = await flows(everything);
+    expect(live.rows.length).toBeGreaterThan(100);
+    execFileSync(process.execPath, ['dist/apps/aggregator/src/rebuild.js'], { env: { ...process.env, DATABASE_URL: databases[0], NO_COLOR: '1' }, stdio: 'inherit' });
+    expect(await flows(everything)).toEqual(live);
   });
 
   it('never stores, logs or publishes the personal data it was sent', async () => {
@@ -167,7 +194,7 @@ describe('regional pipeline, end to end', () => {
     await consumer.connect();
     await consumer.subscribe({ topic: `${prefix}movements.v1`, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void messages.push(`${message.key}\n${message.value}`) });
-    await waitFor(() => messages.length >= posted.length, { what: 'every message of the topic' });
+    await waitFor(() => messages.length >= posted.length + withdrawn.size, { what: 'every message of the topic' });
     await consumer.disconnect();
     search('kafka', messages.join('\n'));
 

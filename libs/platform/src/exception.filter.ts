@@ -19,6 +19,14 @@ const FASTIFY_CODES: Record<string, { status: number; code: string }> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'REQUEST.BAD_CONTENT_LENGTH' },
 };
 
+/** Stable codes for what Nest or Fastify raise as plain HTTP errors. */
+const HTTP_CODES: Record<number, string> = {
+  400: 'REQUEST.BAD',
+  404: 'NOT_FOUND',
+  413: 'REQUEST.BODY_TOO_LARGE',
+  415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+};
+
 /**
  * One filter per app maps every error to a JSON body `{code, message, errors?}`. Nothing
  * internal (stack, SQL, driver message) ever reaches the caller: unknown errors are logged and
@@ -51,7 +59,7 @@ export class AppExceptionFilter implements ExceptionFilter {
       return {
         status,
         body: {
-          code: `HTTP.${status}`,
+          code: HTTP_CODES[status] ?? `HTTP.${status}`,
           message: Array.isArray(message) ? message.join('; ') : String(message),
           ...(Array.isArray(message) ? { errors: message.map((m) => ({ field: String(m).split(' ')[0], message: m })) } : {}),
         },
