@@ -14,6 +14,8 @@ if ! bash deploy/kafka/kafka.sh status >/dev/null 2>&1; then started_kafka=1; fi
 bash deploy/kafka/kafka.sh start
 if ((started_kafka)); then trap 'bash deploy/kafka/kafka.sh stop' EXIT; fi
 build
+say "checking module boundaries (dependency-cruiser)"
+npx depcruise apps libs --config .dependency-cruiser.js --output-type err
 
 say "running the tests (unit, integration, e2e)"
 npx jest --runInBand "$@"

@@ -2,3 +2,4 @@ export * from './events';
 export * from './reference';
 export * from './validators';
 export * from './envelope.schema';
+export * from './errors';

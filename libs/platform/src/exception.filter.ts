@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DomainError, ErrorKind, ValidationFailed } from './domain-error';
+import { DomainError, ErrorKind, ValidationFailed } from '@caravanserai/contracts';
 
 const STATUS: Record<ErrorKind, number> = {
   bad_request: HttpStatus.BAD_REQUEST,

@@ -1,4 +1,3 @@
-export * from './domain-error';
 export * from './exception.filter';
 export * from './env';
 export * from './http-app';

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
-import { FieldError, ValidationFailed } from './domain-error';
+import { FieldError, ValidationFailed } from '@caravanserai/contracts';
 
 /** Flattens class-validator's tree into field paths. A path through an array of records (as in
  * `records.3.dateOfBirth`) is reported as the record's index and the field inside it. */

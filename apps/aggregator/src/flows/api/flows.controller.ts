@@ -1,4 +1,4 @@
-import { ValidationFailed } from '@caravanserai/platform';
+import { ValidationFailed } from '@caravanserai/contracts';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';

@@ -1,14 +1,14 @@
 import {
-  ageBandOn,
   AgeBand,
+  ageBandOn,
   Category,
   Direction,
+  FieldError,
   findBorderCrossingPoint,
   MovementRecordedData,
   Sex,
   SpecificNeed,
 } from '@caravanserai/contracts';
-import type { FieldError } from '@caravanserai/platform';
 import type { RawMovement } from './raw-movement';
 
 /** The crossing date as written at the border post: the date part of the local timestamp. */

@@ -1,5 +1,4 @@
-import { EventEnvelope, MOVEMENT_RECORDED, MOVEMENT_RETRACTED } from '@caravanserai/contracts';
-import { DomainError } from '@caravanserai/platform';
+import { DomainError, EventEnvelope, MOVEMENT_RECORDED, MOVEMENT_RETRACTED } from '@caravanserai/contracts';
 import { decide, evolve, initialMovementState } from './movement.decider';
 
 const id = '01963c4e-0000-7000-8000-000000000001';

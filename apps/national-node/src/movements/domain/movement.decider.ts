@@ -1,11 +1,11 @@
 import {
+  DomainError,
   EventEnvelope,
   MOVEMENT_RECORDED,
   MOVEMENT_RETRACTED,
   MovementRetractedData,
   RetractionReason,
 } from '@caravanserai/contracts';
-import { DomainError } from '@caravanserai/platform';
 
 export type MovementState =
   | { status: 'none' }

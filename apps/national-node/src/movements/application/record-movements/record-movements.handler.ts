@@ -1,11 +1,6 @@
-import {
-  EventEnvelope,
-  MOVEMENT_RECORDED,
-  movementStreamId,
-} from '@caravanserai/contracts';
+import { EventEnvelope, MOVEMENT_RECORDED, movementStreamId, ValidationFailed } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
 import { OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
-import { ValidationFailed } from '@caravanserai/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';

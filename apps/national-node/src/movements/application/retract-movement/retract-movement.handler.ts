@@ -1,7 +1,6 @@
-import { movementStreamId } from '@caravanserai/contracts';
+import { DomainError, movementStreamId } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
 import { ConcurrencyError, OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
-import { DomainError } from '@caravanserai/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
