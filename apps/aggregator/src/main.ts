@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { createHttpApp, listen } from '@caravanserai/platform';
-import { AppModule } from './app.module';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from './config/aggregator.config';
 
 async function bootstrap() {
+  // Loaded here so that a configuration error (raised while the module loads) is reported below.
+  const { AppModule } = await import('./app.module');
   const app = await createHttpApp(AppModule, {
     title: 'Caravanserai regional aggregator',
     description: 'Regional projections of movements, served to the secretariat, the states and integrators.',

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { createHttpApp, listen } from '@caravanserai/platform';
-import { AppModule } from './app.module';
 import { NODE_CONFIG, NodeConfig } from './config/node.config';
 
 async function bootstrap() {
+  // Loaded here so that a configuration error (raised while the module loads) is reported below.
+  const { AppModule } = await import('./app.module');
   const app = await createHttpApp(AppModule, {
     title: 'Caravanserai national node',
     description: 'Receives movement records from the national migration service, anonymises them, stores and publishes events.',

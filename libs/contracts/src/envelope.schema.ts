@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Type, plainToInstance } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayUnique,
   IsArray,
   IsIn,
   IsISO8601,
@@ -12,6 +13,7 @@ import {
   IsUUID,
   Matches,
   Min,
+  ValidateIf,
   ValidateNested,
   validateSync,
   ValidationError,
@@ -21,6 +23,7 @@ import {
   MOVEMENT_RECORDED,
   MOVEMENT_RETRACTED,
   MovementEvent,
+  movementStreamId,
   RETRACTION_REASONS,
 } from './events';
 import { AGE_BANDS, CATEGORIES, DIRECTIONS, findBorderCrossingPoint, PROVIDER_STATES, SEXES, SPECIFIC_NEEDS } from './reference';
@@ -36,10 +39,11 @@ export class EnvelopeDto implements Omit<EventEnvelope, 'data'> {
   @IsString() @Matches(/^[a-z]+-[0-9a-f-]{36}$/) streamId: string;
   @IsInt() @Min(1) streamVersion: number;
   @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/) occurredOn: string;
-  @IsISO8601({ strict: true }) recordedAt: string;
+  @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/) recordedAt: string;
   @IsObject() data: unknown;
-  @IsOptional() @IsString() keyId?: string;
-  @IsOptional() @IsString() signature?: string;
+  // Absent is fine (signing comes later); null is not.
+  @ValidateIf((o) => o.keyId !== undefined) @IsString() keyId?: string;
+  @ValidateIf((o) => o.signature !== undefined) @IsString() signature?: string;
 }
 
 export class MovementRecordedDataDto {
@@ -51,7 +55,7 @@ export class MovementRecordedDataDto {
   @IsIn(CATEGORIES) category: string;
   @IsIn(SEXES) sex: string;
   @IsIn(AGE_BANDS) ageBand: string;
-  @IsArray() @ArrayMaxSize(SPECIFIC_NEEDS.length) @IsIn(SPECIFIC_NEEDS, { each: true }) specificNeeds: string[];
+  @IsArray() @ArrayMaxSize(SPECIFIC_NEEDS.length) @ArrayUnique() @IsIn(SPECIFIC_NEEDS, { each: true }) specificNeeds: string[];
 }
 
 export class MovementRetractedDataDto {
@@ -103,6 +107,12 @@ export function parseMovementEvent(raw: Buffer | string | null): ParseResult<Mov
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) return { ok: false, reason: `invalid ${type}: ${flattenErrors(errors).join('; ')}` };
   const event = json as MovementEvent;
+  // A movement's stream is derived from its event id; a retraction must sit on the stream of the
+  // movement it withdraws. Otherwise two retractions on two streams could withdraw one movement twice.
+  const expectedStream = movementStreamId(event.type === MOVEMENT_RECORDED ? event.eventId : event.data.movementEventId);
+  if (event.streamId !== expectedStream) {
+    return { ok: false, reason: `invalid ${type}: streamId ${event.streamId} should be ${expectedStream}` };
+  }
   if (event.type === MOVEMENT_RECORDED) {
     const d = event.data;
     const bcp = findBorderCrossingPoint(d.borderCrossingPoint);

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { CompressionTypes, Kafka, Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import { rowToEnvelope } from './pg-event-store';
 
@@ -93,7 +93,7 @@ export class OutboxForwarder {
       await client.query('BEGIN');
       const { rows } = await client.query(
         `SELECT o.id, o.topic, o.message_key, e.event_id, e.type, e.schema_version, e.provider, e.stream_id,
-                e.stream_version, e.occurred_on::text AS occurred_on, e.recorded_at, e.data
+                e.stream_version, to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.recorded_at, e.data
            FROM outbox o JOIN events e ON e.global_position = o.global_position
           ORDER BY o.id
           LIMIT $1
@@ -136,7 +136,13 @@ export class OutboxForwarder {
       this.prepared = true;
     }
     if (!this.producer) {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        // The default (murmur2, Java-compatible) partitioner, named so kafkajs does not warn.
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await producer.connect();
       this.producer = producer;
     }

@@ -96,7 +96,7 @@ export class PgEventStore {
 
   async readStream(streamId: string, client: Pool | PoolClient = this.pool): Promise<EventEnvelope[]> {
     const { rows } = await client.query<EventRow>(
-      `SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on::text AS occurred_on, recorded_at, data
+      `SELECT event_id, type, schema_version, provider, stream_id, stream_version, to_char(occurred_on, 'YYYY-MM-DD') AS occurred_on, recorded_at, data
          FROM events WHERE stream_id = $1 ORDER BY stream_version`,
       [streamId],
     );

@@ -13,9 +13,10 @@ export interface HttpAppOptions {
 }
 
 export function logLevels(): LogLevel[] {
-  const level = process.env.LOG_LEVEL ?? 'log';
   const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-  return order.slice(0, Math.max(order.indexOf(level as LogLevel), 0) + 1);
+  const level = order.indexOf((process.env.LOG_LEVEL ?? 'log') as LogLevel);
+  // An unknown level falls back to 'log' rather than silencing the service.
+  return order.slice(0, (level < 0 ? order.indexOf('log') : level) + 1);
 }
 
 /** Builds a service on Fastify with the settings every Caravanserai service shares: strict

@@ -19,7 +19,7 @@ export class AggregatorConfig {
   @IsInt() @Min(1) @Max(100) PG_POOL_SIZE: number = 10;
   @IsInt() @Min(1024) BODY_LIMIT_BYTES: number = 1024 * 1024;
   /** Whether the consumer runs in this process (off for an API-only instance). */
-  @Transform(({ obj, key }) => (obj[key] === undefined ? true : String(obj[key]) === 'true'))
+  @Transform(({ obj, key }) => (obj[key] === undefined ? true : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase()) ? true : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase()) ? false : obj[key]))
   @IsBoolean()
   CONSUME: boolean = true;
 }

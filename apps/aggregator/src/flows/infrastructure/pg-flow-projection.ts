@@ -59,7 +59,7 @@ export async function findMovements(client: PoolClient, eventIds: string[]): Pro
   const found = new Map<string, KnownMovement>();
   if (eventIds.length === 0) return found;
   const { rows } = await client.query<{ event_id: string; provider: string; occurred_on: string; data: MovementRecordedData }>(
-    `SELECT event_id, provider, occurred_on::text AS occurred_on, data FROM regional_events
+    `SELECT event_id, provider, to_char(occurred_on, 'YYYY-MM-DD') AS occurred_on, data FROM regional_events
       WHERE event_id = ANY($1::uuid[]) AND type = 'MovementRecorded'`,
     [eventIds],
   );

@@ -75,7 +75,7 @@ describe('RegionalIngest (PostgreSQL)', () => {
     const good = movementRecorded();
     const taken = movementRecorded();
     const secondRetraction = { ...movementRetracted(taken), eventId: movementRecorded().eventId };
-    const result = await ingest.ingest([
+    const batch = [
       message('this is not JSON'),
       message({ ...movementRecorded(), type: 'Teleported' }),
       message({ ...movementRecorded(), data: { category: 'tourist' } }),
@@ -85,10 +85,14 @@ describe('RegionalIngest (PostgreSQL)', () => {
       message(movementRetracted(movementRecorded())), // its movement was never received
       message(movementRetracted(taken)),
       message(secondRetraction), // the same stream position, another event id
-    ]);
+    ];
+    const result = await ingest.ingest(batch);
     expect(result).toEqual({ received: 9, applied: 3, duplicates: 0, quarantined: 6 });
     expect(await total()).toBe(before + 1);
     const reasons = (await pool.query('SELECT reason FROM quarantine ORDER BY id')).rows.map((r) => r.reason);
+    // The same batch again (a redelivery after a crash) quarantines nothing twice.
+    await ingest.ingest(batch);
+    expect((await pool.query('SELECT count(*)::int AS n FROM quarantine')).rows[0].n).toBe(reasons.length);
     expect(reasons).toEqual([
       expect.stringMatching(/^not JSON/),
       'unknown event type: "Teleported"',

@@ -163,7 +163,8 @@ async function quarantine(client: PoolClient, rejected: Rejected[]): Promise<voi
   if (rejected.length === 0) return;
   await client.query(
     `INSERT INTO quarantine (topic, kafka_partition, kafka_offset, message_key, payload, reason)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[])`,
+     SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[])
+     ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING`,
     [
       rejected.map((r) => r.message.topic),
       rejected.map((r) => r.message.partition),

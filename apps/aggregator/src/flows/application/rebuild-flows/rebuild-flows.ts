@@ -39,7 +39,7 @@ export async function rebuildFlows(pool: Pool, onProgress: (p: RebuildProgress) 
         occurred_on: string;
         data: unknown;
       }>(
-        `SELECT global_position, event_id, type, provider, occurred_on::text AS occurred_on, data
+        `SELECT global_position, event_id, type, provider, to_char(occurred_on, 'YYYY-MM-DD') AS occurred_on, data
            FROM regional_events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
         [after, chunk],
       );
