@@ -3,6 +3,8 @@ import type { AgeBand, Category, Direction, Sex, SpecificNeed } from './referenc
 /** Topics are part of the contract between states: their names carry the major version. */
 export const TOPICS = {
   movements: 'movements.v1',
+  agreements: 'agreements.v1',
+  referrals: 'referrals.v1',
 } as const;
 
 /** A deployment may put its topics under a prefix (e.g. one namespace per test run); the

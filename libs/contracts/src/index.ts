@@ -3,3 +3,4 @@ export * from './reference';
 export * from './validators';
 export * from './envelope.schema';
 export * from './errors';
+export * from './agreements';
