@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Pool } from 'pg';
-import { KafkaMovementsConsumer } from '../flows/infrastructure/kafka-movements.consumer';
+import { KafkaRegionalConsumer } from '../infrastructure/kafka-regional.consumer';
 import { PG_POOL } from '../infrastructure/tokens';
 
 @ApiTags('health')
@@ -10,7 +10,7 @@ import { PG_POOL } from '../infrastructure/tokens';
 export class HealthController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    private readonly consumer: KafkaMovementsConsumer,
+    private readonly consumer: KafkaRegionalConsumer,
   ) {}
 
   @Get()

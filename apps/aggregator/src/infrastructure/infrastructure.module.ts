@@ -4,7 +4,7 @@ import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationSh
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { AGGREGATOR_CONFIG, AggregatorConfig, movementsTopic } from '../config/aggregator.config';
-import { KafkaMovementsConsumer } from '../flows/infrastructure/kafka-movements.consumer';
+import { KafkaRegionalConsumer } from './kafka-regional.consumer';
 import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
 import { openAggregatorDatabase } from './database';
 import { KAFKA, PG_POOL } from './tokens';
@@ -28,13 +28,14 @@ import { KAFKA, PG_POOL } from './tokens';
       useFactory: (pool: Pool, c: AggregatorConfig) => new RegionalIngest(pool, c.CONSUMER_GROUP),
     },
     {
-      provide: KafkaMovementsConsumer,
+      // One consumer group for every regional topic; each topic has its own ingest step.
+      provide: KafkaRegionalConsumer,
       inject: [KAFKA, RegionalIngest, AGGREGATOR_CONFIG],
-      useFactory: (kafka: Kafka, ingest: RegionalIngest, c: AggregatorConfig) =>
-        new KafkaMovementsConsumer(kafka, ingest, { groupId: c.CONSUMER_GROUP, topics: [movementsTopic(c)], fromBeginning: true }),
+      useFactory: (kafka: Kafka, movements: RegionalIngest, c: AggregatorConfig) =>
+        new KafkaRegionalConsumer(kafka, new Map([[movementsTopic(c), movements]]), { groupId: c.CONSUMER_GROUP, fromBeginning: true }),
     },
   ],
-  exports: [PG_POOL, KAFKA, RegionalIngest, KafkaMovementsConsumer],
+  exports: [PG_POOL, KAFKA, RegionalIngest, KafkaRegionalConsumer],
 })
 export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Aggregator');
@@ -43,7 +44,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
-    private readonly consumer: KafkaMovementsConsumer,
+    private readonly consumer: KafkaRegionalConsumer,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -56,7 +57,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
       await admin.disconnect();
     }
     await this.consumer.start();
-    this.logger.log(`consuming ${movementsTopic(this.config)} as group ${this.config.CONSUMER_GROUP}`);
+    this.logger.log(`consuming ${this.consumer.topics.join(', ')} as group ${this.config.CONSUMER_GROUP}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

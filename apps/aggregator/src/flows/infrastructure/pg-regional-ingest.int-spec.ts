@@ -2,7 +2,8 @@ import { locateMigrations, migrate } from '@caravanserai/database';
 import { dropTestDatabase, freshTestDatabase, movementRecorded, movementRetracted } from '@caravanserai/testing';
 import { Pool } from 'pg';
 import { rebuildFlows } from '../application/rebuild-flows/rebuild-flows';
-import { IncomingMessage, RegionalIngest } from './pg-regional-ingest';
+import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
+import { RegionalIngest } from './pg-regional-ingest';
 
 /** The aggregator's batch transaction on the real PostgreSQL. */
 describe('RegionalIngest (PostgreSQL)', () => {

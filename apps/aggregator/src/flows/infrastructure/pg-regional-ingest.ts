@@ -6,40 +6,22 @@ import {
 } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
 import type { Pool, PoolClient } from 'pg';
+import type { BatchIngest, IncomingMessage, IngestResult } from '../../infrastructure/batch-ingest.port';
+import { quarantine, Rejected, storeOffsets } from '../../infrastructure/pg-ingest-support';
 import { FlowDeltas } from '../domain/flow-deltas';
 import { applyFlowDeltas, findMovements, KnownMovement, movementFact } from './pg-flow-projection';
-
-export interface IncomingMessage {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: Buffer | null;
-}
-
-export interface IngestResult {
-  received: number;
-  applied: number;
-  duplicates: number;
-  quarantined: number;
-}
 
 interface Accepted {
   event: MovementEvent;
   message: IncomingMessage;
 }
-interface Rejected {
-  message: IncomingMessage;
-  reason: string;
-}
-
 /**
  * Takes one batch of one partition into the regional store, in one transaction: the new events
  * into the regional log (event ids already there are skipped), their deltas into the projections
  * as one upsert, what is not a valid event into the quarantine, and the next offset. Running the
  * same batch twice changes nothing the second time.
  */
-export class RegionalIngest {
+export class RegionalIngest implements BatchIngest {
   constructor(
     private readonly pool: Pool,
     private readonly consumerGroup: string,
@@ -159,23 +141,6 @@ async function existingEventIds(client: PoolClient, ids: string[]): Promise<Set<
   return new Set(rows.map((r) => r.event_id));
 }
 
-async function quarantine(client: PoolClient, rejected: Rejected[]): Promise<void> {
-  if (rejected.length === 0) return;
-  await client.query(
-    `INSERT INTO quarantine (topic, kafka_partition, kafka_offset, message_key, payload, reason)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[])
-     ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING`,
-    [
-      rejected.map((r) => r.message.topic),
-      rejected.map((r) => r.message.partition),
-      rejected.map((r) => r.message.offset),
-      rejected.map((r) => r.message.key),
-      // Kept as text for inspection and replay; a NUL byte cannot be stored in text, so escape it.
-      rejected.map((r) => (r.message.value === null ? null : r.message.value.toString('utf8').replace(/\u0000/g, '\\u0000'))),
-      rejected.map((r) => r.reason),
-    ],
-  );
-}
 
 async function updateProviderStatus(client: PoolClient, events: MovementEvent[]): Promise<void> {
   if (events.length === 0) return;
@@ -199,23 +164,5 @@ async function updateProviderStatus(client: PoolClient, events: MovementEvent[])
        last_recorded_at = GREATEST(provider_status.last_recorded_at, EXCLUDED.last_recorded_at),
        last_received_at = EXCLUDED.last_received_at`,
     [list.map((l) => l.event.provider), list.map((l) => l.count), list.map((l) => l.event.eventId), list.map((l) => l.event.recordedAt)],
-  );
-}
-
-async function storeOffsets(client: PoolClient, group: string, messages: IncomingMessage[]): Promise<void> {
-  const next = new Map<string, { topic: string; partition: number; offset: bigint }>();
-  for (const m of messages) {
-    const key = `${m.topic}:${m.partition}`;
-    const offset = BigInt(m.offset) + 1n;
-    const cur = next.get(key);
-    if (!cur || offset > cur.offset) next.set(key, { topic: m.topic, partition: m.partition, offset });
-  }
-  const list = [...next.values()];
-  await client.query(
-    `INSERT INTO consumer_offsets (consumer_group, topic, kafka_partition, next_offset, updated_at)
-     SELECT $1, t, p, o, now() FROM unnest($2::text[], $3::int[], $4::bigint[]) AS x(t, p, o)
-     ON CONFLICT (consumer_group, topic, kafka_partition) DO UPDATE SET
-       next_offset = GREATEST(consumer_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()`,
-    [group, list.map((l) => l.topic), list.map((l) => l.partition), list.map((l) => l.offset.toString())],
   );
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Consumer, Kafka } from 'kafkajs';
-import { IngestResult, RegionalIngest } from './pg-regional-ingest';
+import type { BatchIngest, IngestResult } from './batch-ingest.port';
 
 export interface ConsumerStats extends IngestResult {
   batches: number;
@@ -8,23 +8,33 @@ export interface ConsumerStats extends IngestResult {
   lastError: string | null;
 }
 
+const emptyStats = (): ConsumerStats => ({ received: 0, applied: 0, duplicates: 0, quarantined: 0, batches: 0, lastBatchAt: null, lastError: null });
+
 /**
- * Consumes the movement topic as one consumer group. Each batch (one partition's messages) goes
- * through RegionalIngest in one PostgreSQL transaction, which also stores the next offsets; only
- * then is the offset committed to Kafka. Kafka's committed offset therefore never runs ahead of
- * the projections: after a crash the group resumes at or before what PostgreSQL holds, and what
- * it sees again is skipped by event id.
+ * Consumes the regional topics as one consumer group. Each batch (one partition's messages) goes
+ * to the BatchIngest of its topic, which takes it in one PostgreSQL transaction together with the
+ * next offsets; only then is the offset resolved for Kafka (committed every second and on
+ * rebalance). Kafka's committed offset therefore never runs ahead of the projections: after a
+ * crash the group resumes at or before what PostgreSQL holds, and what it sees again is skipped by
+ * event id.
  */
-export class KafkaMovementsConsumer {
-  private readonly logger = new Logger('MovementsConsumer');
+export class KafkaRegionalConsumer {
+  private readonly logger = new Logger('RegionalConsumer');
   private consumer: Consumer | null = null;
-  readonly stats: ConsumerStats = { received: 0, applied: 0, duplicates: 0, quarantined: 0, batches: 0, lastBatchAt: null, lastError: null };
+  /** Per topic. */
+  readonly stats: Record<string, ConsumerStats> = {};
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly ingest: RegionalIngest,
-    private readonly options: { groupId: string; topics: string[]; fromBeginning: boolean },
-  ) {}
+    private readonly handlers: Map<string, BatchIngest>,
+    private readonly options: { groupId: string; fromBeginning: boolean },
+  ) {
+    for (const topic of handlers.keys()) this.stats[topic] = emptyStats();
+  }
+
+  get topics(): string[] {
+    return [...this.handlers.keys()];
+  }
 
   async start(): Promise<void> {
     const consumer = this.kafka.consumer({
@@ -36,21 +46,21 @@ export class KafkaMovementsConsumer {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.stats.lastError = payload.error.message;
       this.logger.error(`consumer crashed (restart: ${payload.restart}): ${payload.error.message}`);
     });
     await consumer.connect();
-    await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning });
+    await consumer.subscribe({ topics: this.topics, fromBeginning: this.options.fromBeginning });
     await consumer.run({
-      // Only offsets resolved after the PostgreSQL commit are committed (every second, and on
-      // rebalance or shutdown).
+      // Only offsets resolved after the PostgreSQL commit are committed.
       autoCommit: true,
       autoCommitInterval: 1_000,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const handler = this.handlers.get(batch.topic)!;
+        const stats = this.stats[batch.topic];
         try {
-          const result = await this.ingest.ingest(
+          const result = await handler.ingest(
             batch.messages.map((m) => ({
               topic: batch.topic,
               partition: batch.partition,
@@ -59,9 +69,15 @@ export class KafkaMovementsConsumer {
               value: m.value,
             })),
           );
-          this.record(result);
+          stats.received += result.received;
+          stats.applied += result.applied;
+          stats.duplicates += result.duplicates;
+          stats.quarantined += result.quarantined;
+          stats.batches += 1;
+          stats.lastBatchAt = new Date();
+          stats.lastError = null;
         } catch (e) {
-          this.stats.lastError = (e as Error).message;
+          stats.lastError = (e as Error).message;
           this.logger.warn(`batch of ${batch.messages.length} from ${batch.topic}[${batch.partition}] failed, will be retried: ${(e as Error).message}`);
           throw e;
         }
@@ -75,15 +91,5 @@ export class KafkaMovementsConsumer {
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
     this.consumer = null;
-  }
-
-  private record(r: IngestResult): void {
-    this.stats.received += r.received;
-    this.stats.applied += r.applied;
-    this.stats.duplicates += r.duplicates;
-    this.stats.quarantined += r.quarantined;
-    this.stats.batches += 1;
-    this.stats.lastBatchAt = new Date();
-    this.stats.lastError = null;
   }
 }
