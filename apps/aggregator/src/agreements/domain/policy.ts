@@ -1,0 +1,176 @@
+import type { AgreementTerms, EventKind, TimeGranularity } from '@caravanserai/contracts';
+import { TIME_GRANULARITIES } from '@caravanserai/contracts';
+
+/** Who is asking: `secretariat`, `state:XX` or `org:NAME`. */
+export interface Principal {
+  id: string;
+}
+
+/** An agreement as the registry holds it. */
+export interface Grant extends AgreementTerms {
+  agreementId: string;
+  provider: string;
+  status: 'active' | 'revoked';
+  /** Position of the grant in the registry; a later grant wins a tie. */
+  version: number;
+  grantedAt: string;
+}
+
+/** What a provider lets this caller see of its data, for one answer. */
+export interface ProviderCut {
+  provider: string;
+  /** The agreement applied, or `own-data` when a state reads its own data. */
+  basis: string;
+  minCellSize: number;
+  minTimeGranularity: TimeGranularity;
+  allowBorderCrossingPoints: boolean;
+  dimensions: Set<string> | 'all';
+  categories: { include?: string[]; exclude?: string[] } | null;
+  /** Last day that may be shown (embargo), YYYY-MM-DD, or null for no limit. */
+  lastDay: string | null;
+}
+
+const OWN_DATA = 'own-data';
+
+export const isValidOn = (g: Grant, day: string) => g.validFrom <= day && (g.validUntil === null || day <= g.validUntil);
+
+/**
+ * The one grant that governs what `principal` sees of `provider`'s data of `kind` on `today`:
+ * active, in force today, covering the kind, naming the principal (preferred) or anyone (`*`);
+ * among several of the same kind, the latest. A state always sees its own data in full.
+ * Null means default deny: nothing of that provider, not even that it has data.
+ */
+export function applicableCut(
+  provider: string,
+  grants: Grant[],
+  principal: Principal,
+  kind: EventKind,
+  today: string,
+): ProviderCut | null {
+  if (principal.id === `state:${provider}`) {
+    return {
+      provider,
+      basis: OWN_DATA,
+      minCellSize: 1,
+      minTimeGranularity: 'day',
+      allowBorderCrossingPoints: true,
+      dimensions: 'all',
+      categories: null,
+      lastDay: null,
+    };
+  }
+  const candidates = grants.filter(
+    (g) =>
+      g.provider === provider &&
+      g.status === 'active' &&
+      isValidOn(g, today) &&
+      g.scope.eventKinds.includes(kind) &&
+      (g.recipient === principal.id || g.recipient === '*'),
+  );
+  if (candidates.length === 0) return null;
+  candidates.sort((a, b) => Number(b.recipient !== '*') - Number(a.recipient !== '*') || b.version - a.version);
+  const g = candidates[0];
+  return {
+    provider,
+    basis: g.agreementId,
+    minCellSize: g.minCellSize,
+    minTimeGranularity: g.minTimeGranularity,
+    allowBorderCrossingPoints: g.minGeoGranularity === 'border_crossing_point',
+    dimensions: new Set(g.dimensions),
+    categories: g.scope.categories ?? null,
+    lastDay: g.embargoDays > 0 ? addDays(today, -g.embargoDays) : null,
+  };
+}
+
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+export const coarser = (a: TimeGranularity, b: TimeGranularity): TimeGranularity =>
+  TIME_GRANULARITIES.indexOf(a) >= TIME_GRANULARITIES.indexOf(b) ? a : b;
+
+/** First and last day of the period of `granularity` that contains `day` (ISO weeks). */
+export function periodBounds(day: string, granularity: TimeGranularity): { first: string; last: string } {
+  const d = new Date(`${day}T00:00:00Z`);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+  switch (granularity) {
+    case 'day':
+      return { first: day, last: day };
+    case 'week': {
+      const monday = d.getTime() - ((d.getUTCDay() + 6) % 7) * 86_400_000;
+      return { first: iso(monday), last: iso(monday + 6 * 86_400_000) };
+    }
+    case 'month':
+      return { first: iso(Date.UTC(y, m, 1)), last: iso(Date.UTC(y, m + 1, 0)) };
+    case 'year':
+      return { first: `${y}-01-01`, last: `${y}-12-31` };
+  }
+}
+
+export interface Exclusion {
+  provider: string;
+  agreement: string;
+  reason: string;
+}
+
+export interface FlowPlan {
+  granularity: TimeGranularity;
+  from: string;
+  to: string;
+  cuts: ProviderCut[];
+  leftOut: Exclusion[];
+  coarsened: string[];
+}
+
+/** Dimensions a query touches (group-bys and filters) that a grant must allow. `route` reveals
+ * the provider and both ends. */
+const implied: Record<string, string[]> = { route: ['route'], borderCrossingPoint: ['borderCrossingPoint'] };
+
+/**
+ * Cuts each provider's contribution to what its grant allows this caller: providers without a
+ * grant are not mentioned at all; a provider whose grant does not allow a dimension the query
+ * uses is left out, with the reason; the answer's time granularity is the coarsest asked or
+ * required, and its period is widened to whole periods so that a narrow window cannot stand in
+ * for a finer granularity.
+ */
+export function planFlows(
+  query: { from: string; to: string; granularity: TimeGranularity; dimensionsUsed: string[]; providers?: string[] },
+  principal: Principal,
+  grants: Grant[],
+  providers: readonly string[],
+  kind: EventKind,
+  today: string,
+): FlowPlan {
+  const cuts: ProviderCut[] = [];
+  const leftOut: Exclusion[] = [];
+  for (const provider of providers) {
+    if (query.providers?.length && !query.providers.includes(provider)) continue;
+    const cut = applicableCut(provider, grants, principal, kind, today);
+    if (!cut) continue;
+    const forbidden = query.dimensionsUsed.flatMap((d) => implied[d] ?? [d]).filter((d) => cut.dimensions !== 'all' && !cut.dimensions.has(d));
+    if (forbidden.length > 0) {
+      leftOut.push({ provider, agreement: cut.basis, reason: `the agreement does not allow ${[...new Set(forbidden)].join(', ')}` });
+      continue;
+    }
+    if (query.dimensionsUsed.includes('borderCrossingPoint') && !cut.allowBorderCrossingPoints) {
+      leftOut.push({ provider, agreement: cut.basis, reason: 'the agreement allows country level only, not border crossing points' });
+      continue;
+    }
+    cuts.push(cut);
+  }
+  const coarsened: string[] = [];
+  let granularity = query.granularity;
+  for (const cut of cuts) {
+    const next = coarser(granularity, cut.minTimeGranularity);
+    if (next !== granularity) {
+      coarsened.push(`time granularity raised from ${granularity} to ${next} by ${cut.basis} (${cut.provider})`);
+      granularity = next;
+    }
+  }
+  const from = periodBounds(query.from, granularity).first;
+  const to = periodBounds(query.to, granularity).last;
+  if (from !== query.from || to !== query.to) coarsened.push(`period widened to whole ${granularity}s: ${from} … ${to}`);
+  return { granularity, from, to, cuts, leftOut, coarsened };
+}
