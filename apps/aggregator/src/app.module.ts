@@ -2,6 +2,7 @@ import { ReferenceController, validateEnvironment } from '@caravanserai/platform
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AgreementsModule } from './agreements/agreements.module';
 import { AggregatorConfig } from './config/aggregator.config';
 import { ConfigHolder } from './config/config.module';
 import { FlowsModule } from './flows/flows.module';
@@ -15,6 +16,7 @@ import { NodesController } from './nodes/nodes.controller';
     CqrsModule.forRoot(),
     ConfigHolder,
     InfrastructureModule,
+    AgreementsModule,
     FlowsModule,
   ],
   controllers: [HealthController, NodesController, ReferenceController],

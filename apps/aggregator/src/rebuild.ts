@@ -10,7 +10,7 @@ async function main() {
     const done = await rebuildFlows(pool, (p) =>
       logger.log(`${p.events.toLocaleString('en')} events replayed (${Math.round(p.events / Math.max(p.seconds, 0.001)).toLocaleString('en')}/s)`),
     );
-    logger.log(`flows rebuilt from ${done.events} events in ${done.seconds.toFixed(1)} s`);
+    logger.log(`flows rebuilt from ${done.events} movement events in ${done.seconds.toFixed(1)} s`);
   } finally {
     await pool.end();
   }

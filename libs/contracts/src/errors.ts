@@ -1,5 +1,5 @@
 /** Errors with a stable code; the HTTP status is chosen by the exception filter from the kind. */
-export type ErrorKind = 'bad_request' | 'not_found' | 'conflict' | 'unprocessable' | 'forbidden' | 'unavailable';
+export type ErrorKind = 'bad_request' | 'unauthorized' | 'not_found' | 'conflict' | 'unprocessable' | 'forbidden' | 'unavailable';
 
 export class DomainError extends Error {
   constructor(

@@ -4,6 +4,7 @@ import { DomainError, ErrorKind, ValidationFailed } from '@caravanserai/contract
 
 const STATUS: Record<ErrorKind, number> = {
   bad_request: HttpStatus.BAD_REQUEST,
+  unauthorized: HttpStatus.UNAUTHORIZED,
   forbidden: HttpStatus.FORBIDDEN,
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,

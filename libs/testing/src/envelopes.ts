@@ -1,4 +1,14 @@
-import { MovementRecorded, MovementRecordedData, MovementRetracted, movementStreamId } from '@caravanserai/contracts';
+import {
+  AgreementAmended,
+  AgreementGranted,
+  AgreementRevoked,
+  agreementStreamId,
+  AgreementTerms,
+  MovementRecorded,
+  MovementRecordedData,
+  MovementRetracted,
+  movementStreamId,
+} from '@caravanserai/contracts';
 import { v7 as uuidv7 } from 'uuid';
 
 /** A valid MovementRecorded as a node would publish it. */
@@ -36,5 +46,57 @@ export function movementRetracted(of: MovementRecorded): MovementRetracted {
     streamVersion: 2,
     recordedAt: new Date().toISOString(),
     data: { movementEventId: of.eventId, reason: 'wrong_record' },
+  };
+}
+
+/** A valid AgreementGranted as a node would publish it; terms default to a broad monthly grant
+ * to the secretariat with k = 1. */
+export function agreementGranted(provider: string, terms: Partial<AgreementTerms> = {}): AgreementGranted {
+  const agreementId = uuidv7();
+  return {
+    eventId: uuidv7(),
+    type: 'AgreementGranted',
+    schemaVersion: 1,
+    provider,
+    streamId: agreementStreamId(agreementId),
+    streamVersion: 1,
+    occurredOn: new Date().toISOString().slice(0, 10),
+    recordedAt: new Date().toISOString(),
+    data: {
+      agreementId,
+      recipient: 'secretariat',
+      scope: { eventKinds: ['movements'] },
+      dimensions: ['route', 'provider', 'category', 'direction', 'sex', 'ageBand', 'citizenship', 'borderCrossingPoint'],
+      minTimeGranularity: 'day',
+      minGeoGranularity: 'border_crossing_point',
+      minCellSize: 1,
+      embargoDays: 0,
+      validFrom: '2020-01-01',
+      validUntil: null,
+      purpose: 'test',
+      ...terms,
+    },
+  };
+}
+
+export function agreementRevoked(grant: AgreementGranted, version = 2): AgreementRevoked {
+  return {
+    ...grant,
+    eventId: uuidv7(),
+    type: 'AgreementRevoked',
+    streamVersion: version,
+    recordedAt: new Date().toISOString(),
+    data: { agreementId: grant.data.agreementId, reason: 'test revocation' },
+  };
+}
+
+export function agreementAmended(grant: AgreementGranted, changes: AgreementAmended['data']['changes'], version = 2): AgreementAmended {
+  return {
+    ...grant,
+    eventId: uuidv7(),
+    type: 'AgreementAmended',
+    streamVersion: version,
+    recordedAt: new Date().toISOString(),
+    data: { agreementId: grant.data.agreementId, changes },
   };
 }

@@ -3,7 +3,9 @@ import { splitList } from '@caravanserai/platform';
 import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { AGGREGATOR_CONFIG, AggregatorConfig, movementsTopic } from '../config/aggregator.config';
+import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
+import { AGGREGATOR_CONFIG, AggregatorConfig, agreementsTopic, movementsTopic } from '../config/aggregator.config';
+import type { BatchIngest } from './batch-ingest.port';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
 import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
 import { openAggregatorDatabase } from './database';
@@ -30,9 +32,16 @@ import { KAFKA, PG_POOL } from './tokens';
     {
       // One consumer group for every regional topic; each topic has its own ingest step.
       provide: KafkaRegionalConsumer,
-      inject: [KAFKA, RegionalIngest, AGGREGATOR_CONFIG],
-      useFactory: (kafka: Kafka, movements: RegionalIngest, c: AggregatorConfig) =>
-        new KafkaRegionalConsumer(kafka, new Map([[movementsTopic(c), movements]]), { groupId: c.CONSUMER_GROUP, fromBeginning: true }),
+      inject: [KAFKA, RegionalIngest, PG_POOL, AGGREGATOR_CONFIG],
+      useFactory: (kafka: Kafka, movements: RegionalIngest, pool: Pool, c: AggregatorConfig) =>
+        new KafkaRegionalConsumer(
+          kafka,
+          new Map<string, BatchIngest>([
+            [movementsTopic(c), movements],
+            [agreementsTopic(c), new AgreementIngest(pool, c.CONSUMER_GROUP)],
+          ]),
+          { groupId: c.CONSUMER_GROUP, fromBeginning: true },
+        ),
     },
   ],
   exports: [PG_POOL, KAFKA, RegionalIngest, KafkaRegionalConsumer],
@@ -52,7 +61,10 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, [{ topic: movementsTopic(this.config), numPartitions: this.config.MOVEMENTS_PARTITIONS }]);
+      await ensureTopics(admin, [
+        { topic: movementsTopic(this.config), numPartitions: this.config.MOVEMENTS_PARTITIONS },
+        { topic: agreementsTopic(this.config), numPartitions: this.config.AGREEMENTS_PARTITIONS },
+      ]);
     } finally {
       await admin.disconnect();
     }

@@ -1,5 +1,8 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '@caravanserai/contracts';
+import { PRINCIPAL_HEADER, PrincipalResolver } from '@caravanserai/platform';
+import { Controller, Get, Inject, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { AGGREGATOR_CONFIG, AggregatorConfig, movementsTopic } from '../config/aggregator.config';
@@ -12,17 +15,29 @@ export class NodesController {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
+    private readonly principals: PrincipalResolver,
   ) {}
 
   @Get()
+  @ApiHeader({ name: PRINCIPAL_HEADER, required: true, description: 'secretariat (every node) or state:XX (its own)' })
   @ApiOperation({ summary: "Each provider's last event, and how far the projections are behind the topic (consumer lag)" })
-  async nodes() {
+  async nodes(@Req() request: FastifyRequest) {
+    const principal = this.principals.require(request);
+    // Whether a state has sent anything is itself information: the secretariat sees every node,
+    // a state its own, nobody else any.
+    const own = principal.id.startsWith('state:') ? principal.id.slice(6) : null;
+    if (principal.id !== 'secretariat' && !own) throw new DomainError('NODES.FORBIDDEN', 'node status is for the secretariat and each state (its own)', 'forbidden');
     const { rows } = await this.pool.query(
-      `SELECT provider, events, last_event_id, last_recorded_at, last_received_at FROM provider_status ORDER BY provider`,
+      `SELECT s.provider, s.events, s.last_event_id, s.last_recorded_at, s.last_received_at, p.pooled_at
+         FROM provider_status s JOIN provider_pool p USING (provider)
+        WHERE $1::text IS NULL OR s.provider = $1 ORDER BY s.provider`,
+      [own],
     );
     const providers = rows.map((r) => ({
       provider: r.provider,
-      eventsProjected: Number(r.events),
+      eventsReceived: Number(r.events),
+      // Until its first agreement, a provider's events are held in the log, not projected.
+      pooledSince: r.pooled_at,
       lastEventId: r.last_event_id,
       lastEventRecordedAt: r.last_recorded_at,
       lastEventReceivedAt: r.last_received_at,

@@ -1,39 +1,65 @@
 import { ValidationFailed } from '@caravanserai/contracts';
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { PRINCIPAL_HEADER, PrincipalResolver } from '@caravanserai/platform';
+import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFlows } from '../application/query-flows/query-flows.query';
 import { FlowAnswer } from '../domain/flow-query';
 import { FlowsQueryDto } from './flows-query.dto';
 
 const csvCell = (v: unknown) => {
   const s = String(v ?? '');
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",\n\r#]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
+/** CSV of the answer's cells; what applied (agreements, coarsening, suppression) comes first as
+ * `#` comment lines. A suppressed cell has an empty count and its reason, never a zero. */
 export function toCsv(answer: FlowAnswer): string {
-  const header = ['period', ...answer.query.groupBy, 'count'];
+  const d = answer.disclosure;
+  const comments = [
+    `# caravanserai flows ${answer.from} … ${answer.to} by ${answer.granularity}, as seen by ${d.principal}`,
+    ...d.agreements.map((a) => `# ${a.provider}: ${a.agreement} (k = ${a.minCellSize}, finest ${a.minTimeGranularity}${a.embargoUntil ? `, up to ${a.embargoUntil}` : ''})`),
+    ...d.leftOut.map((l) => `# left out ${l.provider}: ${l.reason} (${l.agreement})`),
+    ...d.coarsened.map((c) => `# coarsened: ${c}`),
+    `# suppressed: ${d.suppressed.primary} small cells, ${d.suppressed.complementary} complementary, ${d.suppressed.totals} totals`,
+  ];
+  const header = ['period', ...answer.query.groupBy, 'count', 'suppressed'];
   const lines = [header.join(',')];
   for (const row of answer.rows) lines.push(header.map((h) => csvCell((row as Record<string, unknown>)[h])).join(','));
-  return lines.join('\r\n') + '\r\n';
+  return [...comments, ...lines].join('\r\n') + '\r\n';
 }
 
 @ApiTags('flows')
 @Controller('v1/flows')
 export class FlowsController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly principals: PrincipalResolver,
+  ) {}
 
   @Get()
   @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({ summary: 'Regional flows: counts of movements by period and the chosen dimensions, with totals' })
-  async flows(@Query() dto: FlowsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiHeader({ name: PRINCIPAL_HEADER, required: true, description: 'secretariat, state:XX or org:NAME' })
+  @ApiOperation({
+    summary: 'Regional flows: movements by period and the chosen dimensions, with totals',
+    description:
+      "Each provider's data is cut to the agreement it granted the caller, and small cells are suppressed " +
+      '(with complementary suppression); the `disclosure` block says what applied.',
+  })
+  async flows(
+    @Query() dto: FlowsQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const principal = this.principals.require(request);
     const query = dto.toQuery();
     if (query.to < query.from) throw new ValidationFailed([{ field: 'to', message: 'to must not be before from' }], 'bad_request');
-    const answer = await this.queries.execute(new QueryFlows(query));
+    const answer = await this.queries.execute(new QueryFlows(query, principal.id));
     if (accept?.includes('text/csv')) {
       reply.header('content-type', 'text/csv; charset=utf-8');
-      reply.header('content-disposition', `attachment; filename="flows_${query.from}_${query.to}.csv"`);
+      reply.header('content-disposition', `attachment; filename="flows_${answer.from}_${answer.to}.csv"`);
       return toCsv(answer);
     }
     return answer;

@@ -29,12 +29,38 @@ export interface FlowQuery {
   borderCrossingPoints?: string[];
 }
 
-export type FlowRow = { period: string; count: number } & Partial<Record<FlowDimension, string>>;
+/** A cell of the answer; `count` is null when disclosure control withheld it (never zero). */
+export type FlowRow = { period: string; count: number | null; suppressed?: string } & Partial<Record<FlowDimension, string>>;
+
+/** What applied to an answer: whose data, under which agreement, and what was changed or hidden. */
+export interface DisclosureReport {
+  principal: string;
+  agreements: { provider: string; agreement: string; minCellSize: number; minTimeGranularity: string; embargoUntil: string | null; categories: unknown }[];
+  leftOut: { provider: string; agreement: string; reason: string }[];
+  coarsened: string[];
+  suppressed: { cells: number; primary: number; complementary: number; totals: number };
+}
 
 export interface FlowAnswer {
   query: FlowQuery;
+  granularity: Granularity;
+  from: string;
+  to: string;
   rows: FlowRow[];
-  totals: { count: number; byPeriod: { period: string; count: number }[] };
+  totals: { count: number | null; suppressed?: string; byPeriod: { period: string; count: number | null; suppressed?: string }[] };
+  disclosure: DisclosureReport;
+}
+
+/** Dimensions a query touches, by its group-bys and filters: a grant must allow each. */
+export function dimensionsUsed(q: FlowQuery): string[] {
+  const used = new Set<string>(q.groupBy);
+  if (q.providers?.length) used.add('provider');
+  if (q.routes?.length) used.add('route');
+  if (q.categories?.length) used.add('category');
+  if (q.citizenship?.length) used.add('citizenship');
+  if (q.direction?.length) used.add('direction');
+  if (q.borderCrossingPoints?.length) used.add('borderCrossingPoint');
+  return [...used];
 }
 
 /** A route is `departedFrom>provider>intendedDestination`. */

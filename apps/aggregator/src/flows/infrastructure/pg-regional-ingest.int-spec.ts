@@ -1,5 +1,6 @@
 import { locateMigrations, migrate } from '@caravanserai/database';
-import { dropTestDatabase, freshTestDatabase, movementRecorded, movementRetracted } from '@caravanserai/testing';
+import { agreementGranted, dropTestDatabase, freshTestDatabase, movementRecorded, movementRetracted } from '@caravanserai/testing';
+import { AgreementIngest } from '../../agreements/infrastructure/pg-agreement-ingest';
 import { Pool } from 'pg';
 import { rebuildFlows } from '../application/rebuild-flows/rebuild-flows';
 import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
@@ -33,6 +34,8 @@ describe('RegionalIngest (PostgreSQL)', () => {
     await migrate(url, locateMigrations('aggregator'));
     pool = new Pool({ connectionString: url, max: 4 });
     ingest = new RegionalIngest(pool, 'test-group');
+    // These tests are about the projection; pooling (held until a first grant) is tested below.
+    await pool.query(`UPDATE provider_pool SET pooled_at = now() WHERE provider IN ('IR', 'PK')`);
   });
   afterAll(async () => {
     await pool?.end();
@@ -104,11 +107,31 @@ describe('RegionalIngest (PostgreSQL)', () => {
     ]);
   });
 
+  it("holds a provider's events until its first grant, then projects them, retractions included", async () => {
+    const before = await total();
+    const kept = movementRecorded({ provider: 'TR', data: { borderCrossingPoint: 'TR-GURBULAK', departedFrom: 'IR', intendedDestination: 'DE' } });
+    const withdrawn = movementRecorded({ provider: 'TR', data: { borderCrossingPoint: 'TR-GURBULAK' } });
+    expect(await ingest.ingest([message(kept), message(withdrawn), message(movementRetracted(withdrawn))])).toMatchObject({ applied: 3, quarantined: 0 });
+    expect(await total()).toBe(before);
+
+    const agreements = new AgreementIngest(pool, 'test-group');
+    const grant = message(agreementGranted('TR'));
+    expect(await agreements.ingest([grant])).toMatchObject({ applied: 1, quarantined: 0 });
+    expect(await total()).toBe(before + 1);
+    const later = movementRecorded({ provider: 'TR', data: { borderCrossingPoint: 'TR-GURBULAK' } });
+    await ingest.ingest([message(later)]);
+    expect(await total()).toBe(before + 2);
+    // The same grant again releases nothing twice.
+    expect(await agreements.ingest([grant])).toMatchObject({ applied: 0, duplicates: 1 });
+    expect(await total()).toBe(before + 2);
+  });
+
   it('rebuilds from the regional log exactly the projection the live path built', async () => {
     const live = await flows();
     expect(live.length).toBeGreaterThan(0);
     const done = await rebuildFlows(pool, () => undefined, 3);
-    expect(done.events).toBe(Number((await pool.query('SELECT count(*) FROM regional_events')).rows[0].count));
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM regional_events WHERE type LIKE 'Movement%'`);
+    expect(done.events).toBe(rows[0].n);
     expect(await flows()).toEqual(live);
   });
 });

@@ -62,8 +62,11 @@ export class RegionalIngest implements BatchIngest {
         }
       }
 
+      // Events of a provider that has not pooled its data yet are kept in the log, not projected;
+      // they are projected when its first agreement arrives (see AgreementIngest).
+      const pooled = await lockPooledProviders(client, [...new Set(fresh.map((a) => a.event.provider))]);
       const deltas = new FlowDeltas();
-      for (const { event } of fresh) addDelta(deltas, event, movements);
+      for (const { event } of fresh) if (pooled.has(event.provider)) addDelta(deltas, event, movements);
       await applyFlowDeltas(client, deltas);
       await quarantine(client, rejected);
       await updateProviderStatus(client, fresh.map((a) => a.event));
@@ -165,4 +168,14 @@ async function updateProviderStatus(client: PoolClient, events: MovementEvent[])
        last_received_at = EXCLUDED.last_received_at`,
     [list.map((l) => l.event.provider), list.map((l) => l.count), list.map((l) => l.event.eventId), list.map((l) => l.event.recordedAt)],
   );
+}
+
+/** Reads which providers are pooled, holding a share lock on their rows for the transaction. */
+export async function lockPooledProviders(client: PoolClient, providers: string[]): Promise<Set<string>> {
+  if (providers.length === 0) return new Set();
+  const { rows } = await client.query<{ provider: string; pooled: boolean }>(
+    `SELECT provider, pooled_at IS NOT NULL AS pooled FROM provider_pool WHERE provider = ANY($1::text[]) ORDER BY provider FOR SHARE`,
+    [providers],
+  );
+  return new Set(rows.filter((r) => r.pooled).map((r) => r.provider));
 }

@@ -1,8 +1,12 @@
+import { PROVIDER_STATES } from '@caravanserai/contracts';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
+import { CellInput, disclose } from '../../../agreements/domain/disclosure';
+import { planFlows, ProviderCut } from '../../../agreements/domain/policy';
+import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import { PG_POOL } from '../../../infrastructure/tokens';
-import { FlowAnswer, FlowDimension, FlowRow, Granularity, parseRoute } from '../../domain/flow-query';
+import { dimensionsUsed, FlowAnswer, FlowDimension, FlowRow, Granularity, parseRoute } from '../../domain/flow-query';
 import { QueryFlows } from './query-flows.query';
 
 /** SQL expression of each dimension; only these strings ever reach the SQL text. */
@@ -27,32 +31,110 @@ const PERIOD_SQL: Record<Granularity, string> = {
   year: `to_char(day, 'YYYY')`,
 };
 
+/**
+ * Answers a flow query as the caller may see it: each provider's contribution is cut to the
+ * grant that governs the caller (scope, dimensions, granularity, embargo), summed per cell with
+ * each provider's part kept apart, and then put through disclosure control.
+ */
 @QueryHandler(QueryFlows)
 export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly registry: PgAgreementRegistry,
+  ) {}
 
-  async execute({ query }: QueryFlows): Promise<FlowAnswer> {
-    const params: unknown[] = [query.from, query.to];
-    const where = ['day BETWEEN $1::date AND $2::date'];
-    const filter = (column: string, values: string[] | undefined) => {
-      if (!values?.length) return;
-      params.push(values);
-      where.push(`${column} = ANY($${params.length}::text[])`);
+  async execute({ query, principal }: QueryFlows): Promise<FlowAnswer> {
+    const today = new Date().toISOString().slice(0, 10);
+    const plan = planFlows(
+      { from: query.from, to: query.to, granularity: query.granularity, dimensionsUsed: dimensionsUsed(query), providers: query.providers },
+      { id: principal },
+      await this.registry.grants(),
+      PROVIDER_STATES,
+      'movements',
+      today,
+    );
+    const cuts = new Map(plan.cuts.map((c) => [c.provider, c]));
+    const rows = plan.cuts.length === 0 ? [] : await this.select(query, plan.from, plan.to, plan.granularity, plan.cuts);
+
+    const dims = query.groupBy;
+    type Cell = CellInput & { values: Record<string, string> };
+    const cells = new Map<string, Cell>();
+    for (const r of rows) {
+      const values: Record<string, string> = {};
+      for (const d of dims) values[d] = r[d];
+      const key = JSON.stringify([r.period, ...dims.map((d) => r[d])]);
+      const cell: Cell = cells.get(key) ?? { key, period: r.period, contributions: {}, values };
+      cell.contributions[r.provider] = Number(r.count);
+      cells.set(key, cell);
+    }
+    const inputs = [...cells.values()];
+    const disclosed = disclose(inputs, (provider) => cuts.get(provider)?.minCellSize ?? Number.MAX_SAFE_INTEGER);
+
+    const answerRows: FlowRow[] = disclosed.cells.map((out, i) => ({
+      period: out.period,
+      ...inputs[i].values,
+      count: out.count,
+      ...(out.suppressed ? { suppressed: out.suppressed } : {}),
+    }));
+    return {
+      query,
+      granularity: plan.granularity,
+      from: plan.from,
+      to: plan.to,
+      rows: answerRows,
+      totals: { ...disclosed.total, byPeriod: disclosed.byPeriod },
+      disclosure: {
+        principal,
+        agreements: plan.cuts.map((c) => ({
+          provider: c.provider,
+          agreement: c.basis,
+          minCellSize: c.minCellSize,
+          minTimeGranularity: c.minTimeGranularity,
+          embargoUntil: c.lastDay,
+          categories: c.categories,
+        })),
+        leftOut: plan.leftOut,
+        coarsened: plan.coarsened,
+        suppressed: {
+          cells: disclosed.counts.primary + disclosed.counts.complementary,
+          primary: disclosed.counts.primary,
+          complementary: disclosed.counts.complementary,
+          totals: disclosed.counts.suppressedTotals,
+        },
+      },
     };
-    filter('provider', query.providers);
+  }
+
+  /** Counts per period, group-by dimensions and provider, each provider within its cut. */
+  private async select(query: QueryFlows['query'], from: string, to: string, granularity: Granularity, cuts: ProviderCut[]) {
+    const params: unknown[] = [from, to];
+    const p = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where = ['day BETWEEN $1::date AND $2::date'];
+    const perProvider = cuts.map((c) => {
+      const parts = [`provider = ${p(c.provider)}`];
+      if (c.lastDay) parts.push(`day <= ${p(c.lastDay)}::date`);
+      if (c.categories?.include) parts.push(`category = ANY(${p(c.categories.include)}::text[])`);
+      if (c.categories?.exclude) parts.push(`category <> ALL(${p(c.categories.exclude)}::text[])`);
+      return `(${parts.join(' AND ')})`;
+    });
+    where.push(`(${perProvider.join(' OR ')})`);
+    const filter = (column: string, values: string[] | undefined) => {
+      if (values?.length) where.push(`${column} = ANY(${p(values)}::text[])`);
+    };
     filter('category', query.categories);
     filter('citizenship', query.citizenship);
     filter('direction', query.direction);
     filter('border_crossing_point', query.borderCrossingPoints);
     if (query.routes?.length) {
       const triples = query.routes.map(parseRoute).filter((t): t is [string, string, string] => t !== null);
-      params.push(triples.map((t) => t[0]), triples.map((t) => t[1]), triples.map((t) => t[2]));
-      const n = params.length;
-      where.push(`(departed_from, provider, intended_destination) IN (SELECT * FROM unnest($${n - 2}::text[], $${n - 1}::text[], $${n}::text[]))`);
+      where.push(
+        `(departed_from, provider, intended_destination) IN (SELECT * FROM unnest(${p(triples.map((t) => t[0]))}::text[], ${p(triples.map((t) => t[1]))}::text[], ${p(triples.map((t) => t[2]))}::text[]))`,
+      );
     }
-
-    const dims = query.groupBy;
-    const select = [`${PERIOD_SQL[query.granularity]} AS period`, ...dims.map((d) => `${DIMENSION_SQL[d]} AS "${d}"`)];
+    const select = [`${PERIOD_SQL[granularity]} AS period`, ...query.groupBy.map((d) => `${DIMENSION_SQL[d]} AS "${d}"`), 'provider'];
     const groupBy = select.map((_, i) => String(i + 1));
     const sql = `SELECT ${select.join(', ')}, sum(count)::bigint AS count
                    FROM flow_counts
@@ -60,23 +142,6 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
                   GROUP BY ${groupBy.join(', ')}
                  HAVING sum(count) <> 0
                   ORDER BY ${groupBy.join(', ')}`;
-    const { rows } = await this.pool.query(sql, params);
-
-    const result: FlowRow[] = rows.map((r) => {
-      const row: FlowRow = { period: r.period, count: Number(r.count) };
-      for (const d of dims) row[d] = r[d];
-      return row;
-    });
-    const byPeriod = new Map<string, number>();
-    let total = 0;
-    for (const r of result) {
-      byPeriod.set(r.period, (byPeriod.get(r.period) ?? 0) + r.count);
-      total += r.count;
-    }
-    return {
-      query,
-      rows: result,
-      totals: { count: total, byPeriod: [...byPeriod].map(([period, count]) => ({ period, count })) },
-    };
+    return (await this.pool.query(sql, params)).rows;
   }
 }

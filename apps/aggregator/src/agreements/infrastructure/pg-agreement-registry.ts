@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { PG_POOL } from '../../infrastructure/tokens';
+import type { Grant } from '../domain/policy';
+
+export interface AgreementRecord extends Grant {
+  updatedAt: string;
+  revokedAt: string | null;
+  revocationReason: string | null;
+  history: { eventId: string; type: string; version: number; recordedAt: string; data: unknown }[];
+}
+
+/** The agreement registry as the aggregator built it from agreements.v1. Read at every query,
+ * so that a revocation or an expiry applies to the very next one. */
+@Injectable()
+export class PgAgreementRegistry {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async grants(): Promise<Grant[]> {
+    const { rows } = await this.pool.query(
+      `SELECT agreement_id, provider, recipient, terms, status, registry_position, granted_at FROM agreements ORDER BY registry_position`,
+    );
+    return rows.map((r) => ({
+      ...r.terms,
+      agreementId: r.agreement_id,
+      provider: r.provider,
+      recipient: r.recipient,
+      status: r.status,
+      version: Number(r.registry_position),
+      grantedAt: new Date(r.granted_at).toISOString(),
+    }));
+  }
+
+  /** Agreements with their history of events, for those of `providers` or naming `recipients`. */
+  async list(filter: { providers?: string[]; recipients?: string[] } | 'all'): Promise<AgreementRecord[]> {
+    const params: unknown[] = [];
+    let where = '';
+    if (filter !== 'all') {
+      params.push(filter.providers ?? [], filter.recipients ?? []);
+      where = 'WHERE a.provider = ANY($1::text[]) OR a.recipient = ANY($2::text[])';
+    }
+    const { rows } = await this.pool.query(
+      `SELECT a.*, coalesce(json_agg(json_build_object('eventId', e.event_id, 'type', e.type, 'version', e.stream_version,
+                'recordedAt', e.recorded_at, 'data', e.data) ORDER BY e.stream_version) FILTER (WHERE e.event_id IS NOT NULL), '[]') AS history
+         FROM agreements a LEFT JOIN regional_events e ON e.stream_id = 'agreement-' || a.agreement_id
+         ${where}
+        GROUP BY a.agreement_id ORDER BY a.registry_position`,
+      params,
+    );
+    return rows.map((r) => ({
+      ...r.terms,
+      agreementId: r.agreement_id,
+      provider: r.provider,
+      recipient: r.recipient,
+      status: r.status,
+      version: r.version,
+      grantedAt: new Date(r.granted_at).toISOString(),
+      updatedAt: new Date(r.updated_at).toISOString(),
+      revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null,
+      revocationReason: r.revocation_reason,
+      history: r.history,
+    }));
+  }
+}
