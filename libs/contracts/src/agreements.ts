@@ -1,3 +1,5 @@
+import type { EventEnvelope } from './events';
+
 /**
  * Data-sharing agreements: what a provider state shares, with whom, at what granularity.
  * Each agreement is a stream `agreement-<agreementId>` in the provider's node; its events are
@@ -82,3 +84,8 @@ export interface AgreementRevokedData {
 }
 
 export const agreementStreamId = (agreementId: string): string => `agreement-${agreementId}`;
+
+export type AgreementGranted = EventEnvelope<typeof AGREEMENT_GRANTED, AgreementGrantedData> & { schemaVersion: 1 };
+export type AgreementAmended = EventEnvelope<typeof AGREEMENT_AMENDED, AgreementAmendedData> & { schemaVersion: 1 };
+export type AgreementRevoked = EventEnvelope<typeof AGREEMENT_REVOKED, AgreementRevokedData> & { schemaVersion: 1 };
+export type AgreementEvent = AgreementGranted | AgreementAmended | AgreementRevoked;

@@ -4,3 +4,4 @@ export * from './validators';
 export * from './envelope.schema';
 export * from './errors';
 export * from './agreements';
+export * from './agreements.schema';

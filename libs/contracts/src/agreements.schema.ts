@@ -1,0 +1,289 @@
+import 'reflect-metadata';
+import { Type, plainToInstance } from 'class-transformer';
+import { Allow, IsArray, IsIn, IsInt, IsObject, IsString, IsUUID, ValidateIf, ValidateNested, validateSync } from 'class-validator';
+import {
+  AGREEMENT_AMENDED,
+  AGREEMENT_GRANTED,
+  AGREEMENT_REVOKED,
+  AgreementEvent,
+  AgreementTerms,
+  agreementStreamId,
+  EVENT_KINDS,
+  GEO_GRANULARITIES,
+  RECIPIENT_PATTERN,
+  SHAREABLE_DIMENSIONS,
+  TIME_GRANULARITIES,
+} from './agreements';
+import { EnvelopeDto, flattenErrors, ParseResult } from './envelope.schema';
+import { CATEGORIES, ISO_COUNTRIES } from './reference';
+
+/** One problem with an agreement's terms: the field path (e.g. `scope.categories`) and why. */
+export interface TermProblem {
+  field: string;
+  message: string;
+}
+
+export const MAX_EMBARGO_DAYS = 3650;
+export const MAX_PURPOSE_LENGTH = 500;
+export const MAX_REASON_LENGTH = 500;
+
+const isoCountries = new Set(ISO_COUNTRIES);
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A real calendar day written YYYY-MM-DD (2026-02-30 is not one). */
+export function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !DATE.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (values: readonly string[]) => values.join(', ');
+
+/** Problems of a list of codes: an array, each from `allowed`, no repeats (and not empty when `nonEmpty`). */
+function checkCodes(field: string, value: unknown, allowed: readonly string[], nonEmpty: boolean): TermProblem[] {
+  if (!Array.isArray(value)) return [{ field, message: `${field} must be a list of: ${list(allowed)}` }];
+  const problems: TermProblem[] = [];
+  if (nonEmpty && value.length === 0) problems.push({ field, message: `${field} must name at least one of: ${list(allowed)}` });
+  const unknown = value.filter((v) => typeof v !== 'string' || !allowed.includes(v));
+  if (unknown.length > 0) {
+    problems.push({ field, message: `${field} has unknown value(s) ${unknown.map((v) => JSON.stringify(v)).join(', ')}; allowed: ${list(allowed)}` });
+  }
+  const repeated = value.filter((v, i) => value.indexOf(v) !== i);
+  if (repeated.length > 0) problems.push({ field, message: `${field} repeats ${[...new Set(repeated)].map((v) => JSON.stringify(v)).join(', ')}` });
+  return problems;
+}
+
+function checkCategories(value: unknown): TermProblem[] {
+  const field = 'scope.categories';
+  if (value === undefined) return [];
+  if (!isObject(value)) return [{ field, message: `${field} must be {include: [...]} or {exclude: [...]}; leave it out to cover every category` }];
+  const hasInclude = value.include !== undefined;
+  const hasExclude = value.exclude !== undefined;
+  if (hasInclude && hasExclude) return [{ field, message: `${field} must give include or exclude, not both` }];
+  if (!hasInclude && !hasExclude) return [{ field, message: `${field} must give include or exclude; leave it out to cover every category` }];
+  const which = hasInclude ? 'include' : 'exclude';
+  const problems = checkCodes(`${field}.${which}`, value[which], CATEGORIES, true);
+  if (problems.length === 0 && which === 'exclude' && CATEGORIES.every((c) => (value.exclude as string[]).includes(c))) {
+    problems.push({ field: `${field}.exclude`, message: `${field}.exclude leaves out every category: the agreement would share nothing` });
+  }
+  return problems;
+}
+
+function checkRecipient(value: unknown): TermProblem[] {
+  const message = 'recipient must be secretariat, state:XX (an ISO 3166-1 alpha-2 code), org:NAME (NAME: 2-64 of A-Z, 0-9, _ and -) or *';
+  if (typeof value !== 'string' || !RECIPIENT_PATTERN.test(value)) return [{ field: 'recipient', message }];
+  if (value.startsWith('state:') && !isoCountries.has(value.slice(6))) {
+    return [{ field: 'recipient', message: `recipient ${value}: ${value.slice(6)} is not an ISO 3166-1 alpha-2 country code` }];
+  }
+  return [];
+}
+
+function checkInteger(field: string, value: unknown, min: number, max: number, meaning: string): TermProblem[] {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return [];
+  const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+  return [{ field, message: `${field} must be a whole number ${range} (${meaning})` }];
+}
+
+/** Each term's own rules, field by field; the rules that tie two terms together are below. */
+const TERM_CHECKS: { [K in keyof AgreementTerms]-?: (value: unknown) => TermProblem[] } = {
+  recipient: checkRecipient,
+  scope: (value) => {
+    if (!isObject(value)) return [{ field: 'scope', message: 'scope must be an object with eventKinds and, optionally, categories' }];
+    return [...checkCodes('scope.eventKinds', value.eventKinds, EVENT_KINDS, true), ...checkCategories(value.categories)];
+  },
+  dimensions: (value) => checkCodes('dimensions', value, SHAREABLE_DIMENSIONS, false),
+  minTimeGranularity: (value) =>
+    TIME_GRANULARITIES.includes(value as never) ? [] : [{ field: 'minTimeGranularity', message: `minTimeGranularity must be one of: ${list(TIME_GRANULARITIES)}` }],
+  minGeoGranularity: (value) =>
+    GEO_GRANULARITIES.includes(value as never) ? [] : [{ field: 'minGeoGranularity', message: `minGeoGranularity must be one of: ${list(GEO_GRANULARITIES)}` }],
+  minCellSize: (value) => checkInteger('minCellSize', value, 1, Number.MAX_SAFE_INTEGER, 'k: the fewest records of this provider a published cell may hold'),
+  embargoDays: (value) => checkInteger('embargoDays', value, 0, MAX_EMBARGO_DAYS, 'days before a day may be shown'),
+  validFrom: (value) => (isCalendarDate(value) ? [] : [{ field: 'validFrom', message: 'validFrom must be a calendar date YYYY-MM-DD' }]),
+  validUntil: (value) =>
+    value === null || isCalendarDate(value) ? [] : [{ field: 'validUntil', message: 'validUntil must be a calendar date YYYY-MM-DD, or null (until revoked)' }],
+  purpose: (value) =>
+    typeof value === 'string' && value.trim().length >= 1 && value.length <= MAX_PURPOSE_LENGTH
+      ? []
+      : [{ field: 'purpose', message: `purpose must say what the data is for, in 1 to ${MAX_PURPOSE_LENGTH} characters` }],
+};
+
+export const TERM_NAMES = Object.keys(TERM_CHECKS) as (keyof AgreementTerms)[];
+
+/** The rules between terms; each applies only where the terms it ties are present and valid. */
+function checkCoherence(terms: Partial<Record<keyof AgreementTerms, unknown>>): TermProblem[] {
+  const problems: TermProblem[] = [];
+  const { validFrom, validUntil, dimensions, minGeoGranularity } = terms;
+  if (isCalendarDate(validFrom) && isCalendarDate(validUntil) && validUntil < validFrom) {
+    problems.push({ field: 'validUntil', message: `validUntil ${validUntil} is before validFrom ${validFrom}` });
+  }
+  if (Array.isArray(dimensions) && dimensions.includes('borderCrossingPoint') && minGeoGranularity === 'country') {
+    problems.push({
+      field: 'dimensions',
+      message: 'dimensions include borderCrossingPoint, but minGeoGranularity country allows nothing finer than a country',
+    });
+  }
+  return problems;
+}
+
+/**
+ * Every problem with a complete set of terms, by field; empty when the terms are valid and
+ * coherent. Pure and total: any value may be passed, nothing is thrown. The node checks a grant
+ * (and the terms an amendment leads to) with it, the aggregator every event it takes in.
+ */
+export function checkAgreementTerms(terms: AgreementTerms): TermProblem[] {
+  if (!isObject(terms)) return [{ field: '', message: 'the terms must be a JSON object' }];
+  return [
+    ...TERM_NAMES.flatMap((name) =>
+      terms[name] === undefined ? [{ field: name, message: `${name} is required` }] : TERM_CHECKS[name](terms[name]),
+    ),
+    ...checkCoherence(terms),
+  ];
+}
+
+/**
+ * Every problem that can be seen in an amendment's changes alone, without the terms they amend:
+ * each term given must be valid, the recipient cannot change, something must change, and terms
+ * given together must agree. The merged terms are checked as a whole where they are known (at
+ * the node, and at the aggregator once it holds the grant).
+ */
+export function checkAgreementChanges(changes: Partial<AgreementTerms>): TermProblem[] {
+  if (!isObject(changes)) return [{ field: 'changes', message: 'changes must be a JSON object' }];
+  const problems: TermProblem[] = [];
+  if (changes.recipient !== undefined) {
+    problems.push({ field: 'recipient', message: 'the recipient of an agreement cannot change: revoke it and grant a new one' });
+  }
+  const given = TERM_NAMES.filter((name) => name !== 'recipient' && changes[name] !== undefined);
+  if (given.length === 0 && changes.recipient === undefined) {
+    problems.push({ field: 'changes', message: `an amendment must change at least one of: ${list(TERM_NAMES.filter((n) => n !== 'recipient'))}` });
+  }
+  for (const name of given) problems.push(...TERM_CHECKS[name](changes[name]));
+  problems.push(...checkCoherence(changes));
+  return problems;
+}
+
+/* ---- Kafka: the classes below check the shape of what arrives on agreements.v1; the rules
+ * above then check the values. ---- */
+
+class CategoriesDto {
+  @ValidateIf((o) => o.include !== undefined) @IsArray() @IsString({ each: true }) include?: string[];
+  @ValidateIf((o) => o.exclude !== undefined) @IsArray() @IsString({ each: true }) exclude?: string[];
+}
+
+class ScopeDto {
+  @IsArray() @IsIn(EVENT_KINDS, { each: true }) eventKinds: string[];
+  @ValidateIf((o) => o.categories !== undefined) @IsObject() @ValidateNested() @Type(() => CategoriesDto) categories?: CategoriesDto;
+}
+
+/** The terms' shape; `checkAgreementTerms` does the rest. */
+class AgreementTermsDataDto {
+  @IsString() recipient: string;
+  @IsObject() @ValidateNested() @Type(() => ScopeDto) scope: ScopeDto;
+  @IsArray() @IsString({ each: true }) dimensions: string[];
+  @IsIn(TIME_GRANULARITIES) minTimeGranularity: string;
+  @IsIn(GEO_GRANULARITIES) minGeoGranularity: string;
+  @IsInt() minCellSize: number;
+  @IsInt() embargoDays: number;
+  @IsString() validFrom: string;
+  @ValidateIf((o) => o.validUntil !== null) @IsString() validUntil: string | null;
+  @IsString() purpose: string;
+}
+
+export class AgreementGrantedDataDto extends AgreementTermsDataDto {
+  @IsUUID() agreementId: string;
+}
+
+/** Every term but the recipient, each optional. `recipient` is whitelisted so that the rule
+ * that forbids changing it can say so in its own words. */
+class AgreementChangesDto {
+  @Allow() recipient?: unknown;
+  @Allow() @ValidateIf((o) => o.scope !== undefined) @IsObject() @ValidateNested() @Type(() => ScopeDto) scope?: ScopeDto;
+  @Allow() dimensions?: unknown;
+  @Allow() minTimeGranularity?: unknown;
+  @Allow() minGeoGranularity?: unknown;
+  @Allow() minCellSize?: unknown;
+  @Allow() embargoDays?: unknown;
+  @Allow() validFrom?: unknown;
+  @Allow() validUntil?: unknown;
+  @Allow() purpose?: unknown;
+}
+
+export class AgreementAmendedDataDto {
+  @IsUUID() agreementId: string;
+  @IsObject() @ValidateNested() @Type(() => AgreementChangesDto) changes: AgreementChangesDto;
+}
+
+export class AgreementRevokedDataDto {
+  @IsUUID() agreementId: string;
+  @IsString() reason: string;
+}
+
+class AgreementGrantedEnvelopeDto extends EnvelopeDto {
+  @ValidateNested() @Type(() => AgreementGrantedDataDto) declare data: AgreementGrantedDataDto;
+}
+class AgreementAmendedEnvelopeDto extends EnvelopeDto {
+  @ValidateNested() @Type(() => AgreementAmendedDataDto) declare data: AgreementAmendedDataDto;
+}
+class AgreementRevokedEnvelopeDto extends EnvelopeDto {
+  @ValidateNested() @Type(() => AgreementRevokedDataDto) declare data: AgreementRevokedDataDto;
+}
+
+const AGREEMENT_SCHEMAS: Record<string, Record<number, new () => EnvelopeDto>> = {
+  [AGREEMENT_GRANTED]: { 1: AgreementGrantedEnvelopeDto },
+  [AGREEMENT_AMENDED]: { 1: AgreementAmendedEnvelopeDto },
+  [AGREEMENT_REVOKED]: { 1: AgreementRevokedEnvelopeDto },
+};
+
+const joinProblems = (problems: TermProblem[], prefix: string) =>
+  problems.map((p) => `${p.field ? `${prefix}.${p.field}` : prefix}: ${p.message}`).join('; ');
+
+/** Parses and validates one message of `agreements.v1`. Never throws: what is not a valid
+ * agreement event comes back with the reason, for the quarantine. */
+export function parseAgreementEvent(raw: Buffer | string | null): ParseResult<AgreementEvent> {
+  if (raw === null) return { ok: false, reason: 'empty message (null value)' };
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+  } catch (e) {
+    return { ok: false, reason: `not JSON: ${(e as Error).message}` };
+  }
+  if (!isObject(json)) return { ok: false, reason: 'not a JSON object' };
+  const { type, schemaVersion } = json;
+  const versions = typeof type === 'string' && Object.prototype.hasOwnProperty.call(AGREEMENT_SCHEMAS, type) ? AGREEMENT_SCHEMAS[type] : undefined;
+  if (!versions) return { ok: false, reason: `unknown event type: ${JSON.stringify(type)}` };
+  const schema = typeof schemaVersion === 'number' ? versions[schemaVersion] : undefined;
+  if (!schema) return { ok: false, reason: `unsupported schemaVersion ${JSON.stringify(schemaVersion)} for ${type}` };
+  const errors = validateSync(plainToInstance(schema, json), { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) return { ok: false, reason: `invalid ${type}: ${flattenErrors(errors).join('; ')}` };
+
+  const event = json as unknown as AgreementEvent;
+  const expectedStream = agreementStreamId(event.data.agreementId);
+  if (event.streamId !== expectedStream) {
+    return { ok: false, reason: `invalid ${type}: streamId ${event.streamId} should be ${expectedStream}` };
+  }
+  // A grant opens its stream; amendments and revocations can only follow it.
+  if ((event.type === AGREEMENT_GRANTED) !== (event.streamVersion === 1)) {
+    return { ok: false, reason: `invalid ${type}: streamVersion ${event.streamVersion}: a grant is version 1 of its stream, and only a grant` };
+  }
+  switch (event.type) {
+    case AGREEMENT_GRANTED: {
+      const { agreementId: _id, ...terms } = event.data;
+      const problems = checkAgreementTerms(terms);
+      if (problems.length > 0) return { ok: false, reason: `invalid ${type}: ${joinProblems(problems, 'data')}` };
+      break;
+    }
+    case AGREEMENT_AMENDED: {
+      const problems = checkAgreementChanges(event.data.changes);
+      if (problems.length > 0) return { ok: false, reason: `invalid ${type}: ${joinProblems(problems, 'data.changes')}` };
+      break;
+    }
+    case AGREEMENT_REVOKED: {
+      const { reason } = event.data;
+      if (reason.trim().length === 0 || reason.length > MAX_REASON_LENGTH) {
+        return { ok: false, reason: `invalid ${type}: data.reason must say why, in 1 to ${MAX_REASON_LENGTH} characters` };
+      }
+      break;
+    }
+  }
+  return { ok: true, event };
+}
