@@ -3,6 +3,7 @@ import { createKafka } from '@caravanserai/messaging';
 import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
 import { dropTestDatabase, freshTestDatabase, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { Consumer } from 'kafkajs';
 import { Pool } from 'pg';
@@ -204,6 +205,17 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
     expect(listed.history).toHaveLength(2);
     // Only agreements: the node's movements never show up here.
     expect(agreements.every((x: { history: { type: string }[] }) => x.history.every((e) => e.type.startsWith('Agreement')))).toBe(true);
+  });
+
+  it('documents the endpoints and the terms in OpenAPI', () => {
+    const doc = SwaggerModule.createDocument(app, new DocumentBuilder().build());
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/agreements', '/v1/agreements/{agreementId}', '/v1/agreements/{agreementId}/revocation']),
+    );
+    expect(Object.keys(doc.paths['/v1/agreements/{agreementId}'])).toEqual(expect.arrayContaining(['get', 'patch']));
+    const schemas = doc.components!.schemas as Record<string, { properties: Record<string, { enum?: string[] }> }>;
+    expect(schemas.GrantAgreementDto.properties.minTimeGranularity.enum).toEqual(['day', 'week', 'month', 'year']);
+    expect(Object.keys(schemas.AmendAgreementDto.properties)).toContain('validUntil');
   });
 
   it('publishes every decision on the prefixed agreements.v1, keyed by stream, each a valid agreement event', async () => {
