@@ -42,7 +42,12 @@ const TERMS = {
     example: 'secretariat',
     description: 'secretariat, state:XX (ISO 3166-1 alpha-2), org:NAME (2-64 of A-Z, 0-9, _ and -) or * (anyone). Cannot be amended.',
   },
-  dimensions: { enum: SHAREABLE_DIMENSIONS, isArray: true, example: ['route', 'category'], description: 'What the recipient may group or filter by; no repeats. borderCrossingPoint needs minGeoGranularity border_crossing_point.' },
+  dimensions: {
+    enum: SHAREABLE_DIMENSIONS,
+    isArray: true,
+    example: ['route', 'category'],
+    description: 'What the recipient may group or filter by; no repeats. borderCrossingPoint needs minGeoGranularity border_crossing_point.',
+  },
   minTimeGranularity: { enum: TIME_GRANULARITIES, example: 'month', description: 'The finest period the recipient may see' },
   minGeoGranularity: { enum: GEO_GRANULARITIES, example: 'country', description: 'The finest place the recipient may see' },
   minCellSize: { type: 'integer', minimum: 1, example: 5, description: 'k: a cell with fewer than k of this state\'s records is suppressed' },
@@ -85,7 +90,9 @@ export class AmendAgreementDto {
   @ApiPropertyOptional(TERMS.embargoDays) @IsOptional() @IsNumber() embargoDays?: number;
   @ApiPropertyOptional(TERMS.validFrom) @IsOptional() @IsString() validFrom?: string;
   // null is a value here (open-ended), so only a missing member means "unchanged".
-  @ApiPropertyOptional(TERMS.validUntil) @ValidateIf((o) => o.validUntil !== undefined && o.validUntil !== null) @IsString() validUntil?: string | null;
+  @ApiPropertyOptional(TERMS.validUntil)
+  @ValidateIf((o) => o.validUntil !== undefined && o.validUntil !== null) @IsString()
+  validUntil?: string | null;
   @ApiPropertyOptional(TERMS.purpose) @IsOptional() @IsString() purpose?: string;
 }
 

@@ -104,14 +104,26 @@ export function evolve(state: AgreementState, event: EventEnvelope): AgreementSt
   switch (event.type) {
     case AGREEMENT_GRANTED: {
       const data = event.data as AgreementGrantedData;
-      return { status: 'active', agreementId: data.agreementId, terms: termsOf(data), version: event.streamVersion, grantedOn: event.occurredOn };
+      return {
+        status: 'active',
+        agreementId: data.agreementId,
+        terms: termsOf(data),
+        version: event.streamVersion,
+        grantedOn: event.occurredOn,
+      };
     }
     case AGREEMENT_AMENDED:
       if (state.status !== 'active') return state;
       return { ...state, terms: { ...state.terms, ...(event.data as AgreementAmendedData).changes }, version: event.streamVersion };
     case AGREEMENT_REVOKED:
       if (state.status !== 'active') return state;
-      return { ...state, status: 'revoked', version: event.streamVersion, revokedOn: event.occurredOn, reason: (event.data as AgreementRevokedData).reason };
+      return {
+        ...state,
+        status: 'revoked',
+        version: event.streamVersion,
+        revokedOn: event.occurredOn,
+        reason: (event.data as AgreementRevokedData).reason,
+      };
     default:
       return state;
   }
@@ -123,7 +135,8 @@ function canonical(value: unknown): string {
   const norm = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(norm).map((x) => JSON.stringify(x)).sort();
     if (typeof v === 'object' && v !== null) {
-      return Object.fromEntries(Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => [k, norm((v as Record<string, unknown>)[k])]));
+      const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+      return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, norm(x)]));
     }
     return v;
   };
@@ -173,7 +186,12 @@ export function decide(command: AgreementCommand, state: AgreementState, { nodeS
       if (command.reason.trim().length === 0 || command.reason.length > MAX_REASON_LENGTH) {
         throw AgreementError.invalidTerms([{ field: 'reason', message: `reason must say why, in 1 to ${MAX_REASON_LENGTH} characters` }]);
       }
-      return { type: AGREEMENT_REVOKED, data: { agreementId: state.agreementId, reason: command.reason }, streamVersion: state.version + 1, occurredOn };
+      return {
+        type: AGREEMENT_REVOKED,
+        data: { agreementId: state.agreementId, reason: command.reason },
+        streamVersion: state.version + 1,
+        occurredOn,
+      };
     }
     default: {
       const _exhaustive: never = command;

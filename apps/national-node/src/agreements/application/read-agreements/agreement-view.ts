@@ -27,6 +27,13 @@ export function toAgreementView(history: EventEnvelope[]): AgreementView | null 
     revokedOn: state.status === 'revoked' ? state.revokedOn : null,
     revocationReason: state.status === 'revoked' ? state.reason : null,
     terms: state.terms,
-    history: history.map(({ eventId, type, streamVersion, occurredOn, recordedAt, data }) => ({ eventId, type, streamVersion, occurredOn, recordedAt, data })),
+    history: history.map(({ eventId, type, streamVersion, occurredOn, recordedAt, data }) => ({
+      eventId,
+      type,
+      streamVersion,
+      occurredOn,
+      recordedAt,
+      data,
+    })),
   };
 }
