@@ -7,6 +7,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { Consumer } from 'kafkajs';
 import { Pool } from 'pg';
+import { decide } from '../domain/agreement.decider';
+import { PgAgreementStreams } from '../infrastructure/pg-agreement-streams';
 
 /** The node's agreement API, in-process on the real PostgreSQL, publishing to the real broker. */
 describe('/v1/agreements (PostgreSQL + Kafka)', () => {
@@ -191,6 +193,19 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
     expect(['AGREEMENT.REVOKED', 'AGREEMENT.CONCURRENT_CHANGE']).toContain(results.find((r) => r.statusCode === 409)!.json().code);
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND type = 'AgreementRevoked'", [`agreement-${id}`]);
     expect(rows[0].n).toBe(1);
+  });
+
+  it('refuses a decision taken on a stale version with AGREEMENT.CONCURRENT_CHANGE, and writes nothing', async () => {
+    const id = await granted();
+    const streams = app.get(PgAgreementStreams, { strict: false });
+    const { state } = await streams.load(id);
+    const now = new Date();
+    const decision = decide({ type: 'AmendAgreement', agreementId: id, changes: { minCellSize: 11 } }, state, { nodeState: 'IR', now });
+    await streams.record(id, decision, now);
+    const before = await events();
+    await expect(streams.record(id, decision, now)).rejects.toMatchObject({ code: 'AGREEMENT.CONCURRENT_CHANGE', kind: 'conflict' });
+    expect(await events()).toBe(before);
+    expect((await streams.load(id)).state).toMatchObject({ version: 2, terms: { minCellSize: 11 } });
   });
 
   it('lists its agreements with current terms, status and history, oldest first', async () => {
