@@ -2,6 +2,7 @@ import { ReferenceController, validateEnvironment } from '@caravanserai/platform
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AgreementsModule } from './agreements/agreements.module';
 import { NodeConfig } from './config/node.config';
 import { ConfigHolder } from './config/config.module';
 import { HealthController } from './health/health.controller';
@@ -15,6 +16,7 @@ import { MovementsModule } from './movements/movements.module';
     ConfigHolder,
     InfrastructureModule,
     MovementsModule,
+    AgreementsModule,
   ],
   controllers: [HealthController, ReferenceController],
 })

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AgreementTerms } from './agreements';
 import { checkAgreementChanges, checkAgreementTerms, isCalendarDate, parseAgreementEvent } from './agreements.schema';
 import { CATEGORIES } from './reference';
@@ -209,5 +211,21 @@ describe('parseAgreementEvent', () => {
 
   it('refuses a null message', () => {
     expect(parseAgreementEvent(null)).toEqual({ ok: false, reason: 'empty message (null value)' });
+  });
+});
+
+describe('docs/agreements.md', () => {
+  const doc = readFileSync(join(__dirname, '../../../docs/agreements.md'), 'utf8');
+
+  it('shows an example grant that is valid', () => {
+    const body = /agreements -H 'content-type: application\/json' -d '(\{[\s\S]*?\})'/.exec(doc)?.[1];
+    expect(body).toBeDefined();
+    expect(checkAgreementTerms(JSON.parse(body!))).toEqual([]);
+  });
+
+  it('shows a published event that parses', () => {
+    const line = doc.split('\n').find((l) => l.startsWith('{"eventId"'));
+    expect(line).toBeDefined();
+    expect(parseAgreementEvent(line!)).toMatchObject({ ok: true, event: { type: 'AgreementGranted', data: { minCellSize: 5 } } });
   });
 });

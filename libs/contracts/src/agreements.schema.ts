@@ -79,6 +79,10 @@ function checkRecipient(value: unknown): TermProblem[] {
   return [];
 }
 
+function checkOneOf(field: string, value: unknown, allowed: readonly string[]): TermProblem[] {
+  return typeof value === 'string' && allowed.includes(value) ? [] : [{ field, message: `${field} must be one of: ${list(allowed)}` }];
+}
+
 function checkInteger(field: string, value: unknown, min: number, max: number, meaning: string): TermProblem[] {
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return [];
   const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
@@ -93,15 +97,16 @@ const TERM_CHECKS: { [K in keyof AgreementTerms]-?: (value: unknown) => TermProb
     return [...checkCodes('scope.eventKinds', value.eventKinds, EVENT_KINDS, true), ...checkCategories(value.categories)];
   },
   dimensions: (value) => checkCodes('dimensions', value, SHAREABLE_DIMENSIONS, false),
-  minTimeGranularity: (value) =>
-    TIME_GRANULARITIES.includes(value as never) ? [] : [{ field: 'minTimeGranularity', message: `minTimeGranularity must be one of: ${list(TIME_GRANULARITIES)}` }],
-  minGeoGranularity: (value) =>
-    GEO_GRANULARITIES.includes(value as never) ? [] : [{ field: 'minGeoGranularity', message: `minGeoGranularity must be one of: ${list(GEO_GRANULARITIES)}` }],
-  minCellSize: (value) => checkInteger('minCellSize', value, 1, Number.MAX_SAFE_INTEGER, 'k: the fewest records of this provider a published cell may hold'),
+  minTimeGranularity: (value) => checkOneOf('minTimeGranularity', value, TIME_GRANULARITIES),
+  minGeoGranularity: (value) => checkOneOf('minGeoGranularity', value, GEO_GRANULARITIES),
+  minCellSize: (value) =>
+    checkInteger('minCellSize', value, 1, Number.MAX_SAFE_INTEGER, 'k: the fewest records of this provider a published cell may hold'),
   embargoDays: (value) => checkInteger('embargoDays', value, 0, MAX_EMBARGO_DAYS, 'days before a day may be shown'),
   validFrom: (value) => (isCalendarDate(value) ? [] : [{ field: 'validFrom', message: 'validFrom must be a calendar date YYYY-MM-DD' }]),
   validUntil: (value) =>
-    value === null || isCalendarDate(value) ? [] : [{ field: 'validUntil', message: 'validUntil must be a calendar date YYYY-MM-DD, or null (until revoked)' }],
+    value === null || isCalendarDate(value)
+      ? []
+      : [{ field: 'validUntil', message: 'validUntil must be a calendar date YYYY-MM-DD, or null (until revoked)' }],
   purpose: (value) =>
     typeof value === 'string' && value.trim().length >= 1 && value.length <= MAX_PURPOSE_LENGTH
       ? []

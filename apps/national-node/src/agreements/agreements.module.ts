@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AgreementsController } from './api/agreements.controller';
+import { AmendAgreementHandler } from './application/amend-agreement/amend-agreement.handler';
+import { GrantAgreementHandler } from './application/grant-agreement/grant-agreement.handler';
+import { GetAgreementHandler, ListAgreementsHandler } from './application/read-agreements/read-agreements.handler';
+import { RevokeAgreementHandler } from './application/revoke-agreement/revoke-agreement.handler';
+import { PgAgreementStreams } from './infrastructure/pg-agreement-streams';
+
+@Module({
+  controllers: [AgreementsController],
+  providers: [PgAgreementStreams, GrantAgreementHandler, AmendAgreementHandler, RevokeAgreementHandler, ListAgreementsHandler, GetAgreementHandler],
+})
+export class AgreementsModule {}

@@ -1,0 +1,103 @@
+import {
+  CATEGORIES,
+  EVENT_KINDS,
+  GEO_GRANULARITIES,
+  MAX_EMBARGO_DAYS,
+  MAX_PURPOSE_LENGTH,
+  MAX_REASON_LENGTH,
+  PROVIDER_STATES,
+  SHAREABLE_DIMENSIONS,
+  TIME_GRANULARITIES,
+} from '@caravanserai/contracts';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsArray, IsNumber, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+
+// The DTOs check the JSON shape and types (and refuse unknown members). The values and how the
+// terms hold together are checked by checkAgreementTerms in the decider, which reports every
+// problem at once: a body with k = 0 and contradictory categories gets both in one answer.
+
+export class CategoriesDto {
+  @ApiPropertyOptional({ enum: CATEGORIES, isArray: true, description: 'Only these categories. Give include or exclude, not both.' })
+  @IsOptional() @IsArray() @IsString({ each: true })
+  include?: string[];
+
+  @ApiPropertyOptional({ enum: CATEGORIES, isArray: true, example: ['victim_of_trafficking'], description: 'Every category but these.' })
+  @IsOptional() @IsArray() @IsString({ each: true })
+  exclude?: string[];
+}
+
+export class ScopeDto {
+  @ApiProperty({ enum: EVENT_KINDS, isArray: true, example: ['movements'], description: 'At least one, no repeats' })
+  @IsArray() @IsString({ each: true })
+  eventKinds: string[];
+
+  @ApiPropertyOptional({ type: CategoriesDto, description: 'Leave out to cover every category' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CategoriesDto)
+  categories?: CategoriesDto;
+}
+
+const TERMS = {
+  recipient: {
+    example: 'secretariat',
+    description: 'secretariat, state:XX (ISO 3166-1 alpha-2), org:NAME (2-64 of A-Z, 0-9, _ and -) or * (anyone). Cannot be amended.',
+  },
+  dimensions: {
+    enum: SHAREABLE_DIMENSIONS,
+    isArray: true,
+    example: ['route', 'category'],
+    description: 'What the recipient may group or filter by; no repeats. borderCrossingPoint needs minGeoGranularity border_crossing_point.',
+  },
+  minTimeGranularity: { enum: TIME_GRANULARITIES, example: 'month', description: 'The finest period the recipient may see' },
+  minGeoGranularity: { enum: GEO_GRANULARITIES, example: 'country', description: 'The finest place the recipient may see' },
+  minCellSize: { type: 'integer', minimum: 1, example: 5, description: 'k: a cell with fewer than k of this state\'s records is suppressed' },
+  embargoDays: { type: 'integer', minimum: 0, maximum: MAX_EMBARGO_DAYS, example: 30, description: 'Days before a day\'s data may be shown' },
+  validFrom: { format: 'date', example: '2026-01-01', description: 'First day the agreement applies (YYYY-MM-DD)' },
+  validUntil: { format: 'date', nullable: true, example: '2026-12-31', description: 'Last day it applies (YYYY-MM-DD), or null: until revoked' },
+  purpose: { minLength: 1, maxLength: MAX_PURPOSE_LENGTH, example: 'Regional picture of mixed movements for the Almaty Process secretariat' },
+} as const;
+
+/** `POST /v1/agreements`: the terms of a grant. */
+export class GrantAgreementDto {
+  @ApiPropertyOptional({ enum: PROVIDER_STATES, description: 'Optional; if given it must be this node\'s own state (403 otherwise)' })
+  @IsOptional() @IsString()
+  provider?: string;
+
+  @ApiProperty(TERMS.recipient) @IsString() recipient: string;
+  @ApiProperty({ type: ScopeDto }) @IsObject() @ValidateNested() @Type(() => ScopeDto) scope: ScopeDto;
+  @ApiProperty(TERMS.dimensions) @IsArray() @IsString({ each: true }) dimensions: string[];
+  @ApiProperty(TERMS.minTimeGranularity) @IsString() minTimeGranularity: string;
+  @ApiProperty(TERMS.minGeoGranularity) @IsString() minGeoGranularity: string;
+  @ApiProperty(TERMS.minCellSize) @IsNumber() minCellSize: number;
+  @ApiProperty(TERMS.embargoDays) @IsNumber() embargoDays: number;
+  @ApiProperty(TERMS.validFrom) @IsString() validFrom: string;
+  @ApiProperty(TERMS.validUntil) @ValidateIf((o) => o.validUntil !== null) @IsString() validUntil: string | null;
+  @ApiProperty(TERMS.purpose) @IsString() purpose: string;
+}
+
+/** `PATCH /v1/agreements/{id}`: the terms that change, each given whole (a new `scope` replaces
+ * the old one). `recipient` is accepted only to be refused with a clear reason if it differs. */
+export class AmendAgreementDto {
+  @ApiPropertyOptional({ ...TERMS.recipient, description: 'Cannot change: revoke and grant anew. Given with its current value, it is ignored.' })
+  @IsOptional() @IsString()
+  recipient?: string;
+
+  @ApiPropertyOptional({ type: ScopeDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ScopeDto) scope?: ScopeDto;
+  @ApiPropertyOptional(TERMS.dimensions) @IsOptional() @IsArray() @IsString({ each: true }) dimensions?: string[];
+  @ApiPropertyOptional(TERMS.minTimeGranularity) @IsOptional() @IsString() minTimeGranularity?: string;
+  @ApiPropertyOptional(TERMS.minGeoGranularity) @IsOptional() @IsString() minGeoGranularity?: string;
+  @ApiPropertyOptional(TERMS.minCellSize) @IsOptional() @IsNumber() minCellSize?: number;
+  @ApiPropertyOptional(TERMS.embargoDays) @IsOptional() @IsNumber() embargoDays?: number;
+  @ApiPropertyOptional(TERMS.validFrom) @IsOptional() @IsString() validFrom?: string;
+  // null is a value here (open-ended), so only a missing member means "unchanged".
+  @ApiPropertyOptional(TERMS.validUntil)
+  @ValidateIf((o) => o.validUntil !== undefined && o.validUntil !== null) @IsString()
+  validUntil?: string | null;
+  @ApiPropertyOptional(TERMS.purpose) @IsOptional() @IsString() purpose?: string;
+}
+
+export class RevocationDto {
+  @ApiProperty({ maxLength: MAX_REASON_LENGTH, example: 'The bilateral arrangement with the recipient ended' })
+  @IsString() @MaxLength(MAX_REASON_LENGTH) @Matches(/\S/, { message: 'reason must say why the agreement is revoked' })
+  reason: string;
+}

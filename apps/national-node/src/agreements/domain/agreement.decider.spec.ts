@@ -1,0 +1,194 @@
+import {
+  AGREEMENT_AMENDED,
+  AGREEMENT_GRANTED,
+  AGREEMENT_REVOKED,
+  AgreementTerms,
+  DomainError,
+  EventEnvelope,
+  ValidationFailed,
+} from '@caravanserai/contracts';
+import { AgreementCommand, AgreementDecision, decide, evolve, initialAgreementState } from './agreement.decider';
+
+const agreementId = '01963c4e-0000-7000-8000-0000000000a1';
+const terms: AgreementTerms = {
+  recipient: 'secretariat',
+  scope: { eventKinds: ['movements'], categories: { exclude: ['victim_of_trafficking'] } },
+  dimensions: ['route', 'category'],
+  minTimeGranularity: 'month',
+  minGeoGranularity: 'country',
+  minCellSize: 5,
+  embargoDays: 30,
+  validFrom: '2026-01-01',
+  validUntil: null,
+  purpose: 'Regional picture of mixed movements',
+};
+const context = { nodeState: 'IR', now: new Date('2026-03-02T23:30:00Z') };
+
+let seq = 0;
+const envelope = (d: AgreementDecision): EventEnvelope => ({
+  eventId: `01963c4e-0000-7000-8000-${String(++seq).padStart(12, '0')}`,
+  type: d.type,
+  schemaVersion: 1,
+  provider: 'IR',
+  streamId: `agreement-${agreementId}`,
+  streamVersion: d.streamVersion,
+  occurredOn: d.occurredOn,
+  recordedAt: '2026-03-02T23:30:00.000Z',
+  data: d.data,
+});
+const grant: AgreementCommand = { type: 'GrantAgreement', agreementId, terms };
+const amend = (changes: Partial<AgreementTerms>): AgreementCommand => ({ type: 'AmendAgreement', agreementId, changes });
+const revoke: AgreementCommand = { type: 'RevokeAgreement', agreementId, reason: 'the arrangement ended' };
+
+/** given the events the commands recorded, in order */
+const given = (...commands: AgreementCommand[]) =>
+  commands.reduce((state, c) => evolve(state, envelope(decide(c, state, context))), initialAgreementState);
+const refusal = (command: AgreementCommand, state = given()) => {
+  try {
+    decide(command, state, context);
+  } catch (e) {
+    return e as DomainError;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('agreement decider', () => {
+  describe('grant', () => {
+    it('given nothing, when granted, then AgreementGranted at version 1 on the UTC day of the decision', () => {
+      expect(decide(grant, given(), context)).toEqual({
+        type: AGREEMENT_GRANTED,
+        data: { agreementId, ...terms },
+        streamVersion: 1,
+        occurredOn: '2026-03-02',
+      });
+    });
+
+    it('given nothing, when granted naming the node\'s own state as provider, then granted', () => {
+      expect(decide({ ...grant, provider: 'IR' } as AgreementCommand, given(), context).type).toBe(AGREEMENT_GRANTED);
+    });
+
+    it('given nothing, when granted for another state, then forbidden', () => {
+      expect(refusal({ ...grant, provider: 'TR' } as AgreementCommand)).toMatchObject({
+        code: 'AGREEMENT.FOREIGN_PROVIDER',
+        kind: 'forbidden',
+        message: expect.stringMatching(/only for its own state: this node speaks for IR, not TR/),
+      });
+    });
+
+    it('given nothing, when granted with invalid and contradictory terms, then every problem by field', () => {
+      const e = refusal({
+        ...grant,
+        terms: { ...terms, minCellSize: 0, dimensions: ['borderCrossingPoint'], validUntil: '2025-12-31', scope: { eventKinds: ['movements'], categories: { include: ['refugee'], exclude: ['other'] } } },
+      });
+      expect(e).toBeInstanceOf(ValidationFailed);
+      expect((e as ValidationFailed).kind).toBe('unprocessable');
+      expect((e as ValidationFailed).errors.map((p) => p.field).sort()).toEqual(['dimensions', 'minCellSize', 'scope.categories', 'validUntil']);
+    });
+
+    it('given a granted agreement, when granted again, then a conflict', () => {
+      expect(refusal(grant, given(grant))).toMatchObject({ code: 'AGREEMENT.ALREADY_GRANTED', kind: 'conflict' });
+    });
+  });
+
+  describe('amend', () => {
+    it('given a granted agreement, when amended, then AgreementAmended with the changes only, at the next version', () => {
+      expect(decide(amend({ minCellSize: 10, embargoDays: 30, recipient: 'secretariat' }), given(grant), context)).toEqual({
+        type: AGREEMENT_AMENDED,
+        data: { agreementId, changes: { minCellSize: 10 } },
+        streamVersion: 2,
+        occurredOn: '2026-03-02',
+      });
+    });
+
+    it('given an amended agreement, when amended again, then the version follows and the terms are the amended ones', () => {
+      const state = given(grant, amend({ minCellSize: 10 }), amend({ validUntil: '2026-12-31' }));
+      expect(state).toMatchObject({ status: 'active', version: 3, terms: { ...terms, minCellSize: 10, validUntil: '2026-12-31' } });
+      expect(decide(amend({ validUntil: null }), state, context)).toMatchObject({ data: { changes: { validUntil: null } }, streamVersion: 4 });
+    });
+
+    it('given a granted agreement, when amended to nothing new (lists reordered, same values), then 422 no change', () => {
+      const e = refusal(
+        amend({ dimensions: ['category', 'route'], scope: { categories: { exclude: ['victim_of_trafficking'] }, eventKinds: ['movements'] }, minCellSize: 5 }),
+        given(grant),
+      );
+      expect(e).toMatchObject({ code: 'AGREEMENT.NO_CHANGE', kind: 'unprocessable' });
+      expect(refusal(amend({}), given(grant))).toMatchObject({ code: 'AGREEMENT.NO_CHANGE' });
+    });
+
+    it('given a granted agreement, when the recipient is changed, then 422 on recipient', () => {
+      const e = refusal(amend({ recipient: 'state:TR', minCellSize: 10 }), given(grant));
+      expect(e).toBeInstanceOf(ValidationFailed);
+      expect((e as ValidationFailed).errors).toEqual([{ field: 'recipient', message: expect.stringMatching(/cannot change \(it is secretariat\)/) }]);
+    });
+
+    it('given an agreement valid from 2026-01-01, when amended to end before it starts, then 422: the whole is checked', () => {
+      const e = refusal(amend({ validUntil: '2025-06-30' }), given(grant));
+      expect((e as ValidationFailed).errors).toEqual([{ field: 'validUntil', message: 'validUntil 2025-06-30 is before validFrom 2026-01-01' }]);
+    });
+
+    it('given an agreement at country granularity, when borderCrossingPoint is added to its dimensions, then 422', () => {
+      const e = refusal(amend({ dimensions: ['route', 'borderCrossingPoint'] }), given(grant));
+      expect((e as ValidationFailed).errors.map((p) => p.field)).toEqual(['dimensions']);
+      // ...and with the finer granularity in the same amendment, it holds together.
+      expect(decide(amend({ dimensions: ['route', 'borderCrossingPoint'], minGeoGranularity: 'border_crossing_point' }), given(grant), context).type).toBe(AGREEMENT_AMENDED);
+    });
+
+    it('given a granted agreement, when k is amended to 0, then 422 on minCellSize', () => {
+      expect((refusal(amend({ minCellSize: 0 }), given(grant)) as ValidationFailed).errors.map((p) => p.field)).toEqual(['minCellSize']);
+    });
+
+    it('given nothing, when amended, then not found', () => {
+      expect(refusal(amend({ minCellSize: 10 }))).toMatchObject({ code: 'AGREEMENT.NOT_FOUND', kind: 'not_found' });
+    });
+
+    it('given a revoked agreement, when amended, then a conflict that states the current state', () => {
+      expect(refusal(amend({ minCellSize: 10 }), given(grant, revoke))).toMatchObject({
+        code: 'AGREEMENT.REVOKED',
+        kind: 'conflict',
+        details: { agreementId, status: 'revoked', version: 2, revokedOn: '2026-03-02', reason: 'the arrangement ended' },
+      });
+    });
+  });
+
+  describe('revoke', () => {
+    it('given a granted agreement, when revoked, then AgreementRevoked at the next version', () => {
+      expect(decide(revoke, given(grant, amend({ minCellSize: 7 })), context)).toEqual({
+        type: AGREEMENT_REVOKED,
+        data: { agreementId, reason: 'the arrangement ended' },
+        streamVersion: 3,
+        occurredOn: '2026-03-02',
+      });
+    });
+
+    it('given a revoked agreement, when revoked again, then a conflict', () => {
+      expect(refusal(revoke, given(grant, revoke))).toMatchObject({ code: 'AGREEMENT.REVOKED', kind: 'conflict', details: { version: 2 } });
+    });
+
+    it('given nothing, when revoked, then not found', () => {
+      expect(refusal(revoke)).toMatchObject({ code: 'AGREEMENT.NOT_FOUND' });
+    });
+
+    it('given a granted agreement, when revoked without a reason, then 422 on reason', () => {
+      expect((refusal({ ...revoke, reason: '  ' } as AgreementCommand, given(grant)) as ValidationFailed).errors.map((p) => p.field)).toEqual(['reason']);
+    });
+  });
+
+  describe('evolve', () => {
+    it('folds grant, amendment and revocation into the state a reader sees', () => {
+      expect(given(grant, amend({ embargoDays: 0 }), revoke)).toEqual({
+        status: 'revoked',
+        agreementId,
+        terms: { ...terms, embargoDays: 0 },
+        version: 3,
+        grantedOn: '2026-03-02',
+        revokedOn: '2026-03-02',
+        reason: 'the arrangement ended',
+      });
+    });
+
+    it('ignores events of other kinds', () => {
+      const state = given(grant);
+      expect(evolve(state, { ...envelope(decide(revoke, state, context)), type: 'MovementRecorded' })).toBe(state);
+    });
+  });
+});
