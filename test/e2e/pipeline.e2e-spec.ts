@@ -1,5 +1,5 @@
 import { createKafka } from '@caravanserai/messaging';
-import { batches, generateMovements, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
+import { batches, generateMovements, grantAgreement, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
 import { dropTestDatabase, freshTestDatabase, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { execFileSync } from 'node:child_process';
 import { Pool } from 'pg';
@@ -26,10 +26,11 @@ describe('regional pipeline, end to end', () => {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const flows = async (query: string): Promise<any> => {
-    const res = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&${query}`);
+    const res = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&${query}`, { headers: SECRETARIAT });
     expect(res.status).toBe(200);
     return res.json();
   };
+  const SECRETARIAT = { 'x-caravanserai-principal': 'secretariat' };
   const routeOf = (m: SyntheticMovement) => `${m.departedFrom ?? 'ZZ'}>${m.provider}>${m.intendedDestination ?? 'ZZ'}`;
   const expectedByRouteAndCategory = (movements: SyntheticMovement[]) => {
     const counts = new Map<string, number>();
@@ -66,6 +67,8 @@ describe('regional pipeline, end to end', () => {
         const node = await ServiceProcess.start(`node-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, DATABASE_URL: db }, basePort + 1 + i);
         nodes.set(state, node);
         services.push(node);
+        // Each state lets the secretariat see everything at the finest level, so counts can be checked exactly.
+        await grantAgreement(node.url, { ...OPEN_TERMS, recipient: 'secretariat' });
       }),
     );
   });
@@ -103,7 +106,7 @@ describe('regional pipeline, end to end', () => {
     expect(answer.results.map((r) => r.eventId)).toEqual(again.map((r) => eventIds.get(r.recordId)));
     // Let any (wrongly) published event reach the projection before comparing.
     await waitFor(async () => {
-      const res = (await (await fetch(`${aggregator.url}/v1/nodes`)).json()) as { lag: { total: number } };
+      const res = (await (await fetch(`${aggregator.url}/v1/nodes`, { headers: SECRETARIAT })).json()) as { lag: { total: number } };
       return res.lag.total === 0;
     });
     expect(await actualByRouteAndCategory()).toEqual(expectedByRouteAndCategory(posted));
@@ -131,9 +134,9 @@ describe('regional pipeline, end to end', () => {
     await caughtUp(remaining.length);
     expect(await actualByRouteAndCategory()).toEqual(expectedByRouteAndCategory(remaining));
 
-    const csv = await (await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=year&groupBy=route,category`, { headers: { accept: 'text/csv' } })).text();
-    const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('period,route,category,count');
+    const csv = await (await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=year&groupBy=route,category`, { headers: { accept: 'text/csv', ...SECRETARIAT } })).text();
+    const lines = csv.trim().split('\r\n').filter((l) => !l.startsWith('#'));
+    expect(lines[0]).toBe('period,route,category,count,suppressed');
     expect(lines.slice(1).reduce((sum, l) => sum + Number(l.split(',')[3]), 0)).toBe(remaining.length);
   });
 
@@ -202,11 +205,13 @@ describe('regional pipeline, end to end', () => {
   });
 
   it('answers bad queries with a 400 that says what is allowed', async () => {
-    const res = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&groupBy=route,shoeSize`);
+    const res = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&groupBy=route,shoeSize`, { headers: SECRETARIAT });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { message: string };
     expect(body.message).toMatch(/groupBy accepts only: route, provider/);
-    const dates = await fetch(`${aggregator.url}/v1/flows?from=2026-02-30&to=${to}`);
+    const dates = await fetch(`${aggregator.url}/v1/flows?from=2026-02-30&to=${to}`, { headers: SECRETARIAT });
     expect(dates.status).toBe(400);
+    const anonymous = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}`);
+    expect(anonymous.status).toBe(401);
   });
 });

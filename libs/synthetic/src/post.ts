@@ -15,3 +15,29 @@ export async function postMovements(nodeUrl: string, records: RawMovementLike[],
   if (res.status !== 200) throw new Error(`POST ${nodeUrl}/v1/movements: ${res.status} ${text.slice(0, 2000)}`);
   return JSON.parse(text) as MovementBatchAnswer;
 }
+
+/** Grants a data-sharing agreement on a national node (`POST /v1/agreements`); returns its id. */
+export async function grantAgreement(nodeUrl: string, terms: Record<string, unknown>): Promise<string> {
+  const res = await fetch(`${nodeUrl.replace(/\/+$/, '')}/v1/agreements`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(terms),
+  });
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`POST ${nodeUrl}/v1/agreements: ${res.status} ${text.slice(0, 2000)}`);
+  return (JSON.parse(text) as { agreementId: string }).agreementId;
+}
+
+/** Terms that let a recipient see everything at the finest level (k = 1): for tests and demos
+ * that check counts exactly. */
+export const OPEN_TERMS = {
+  scope: { eventKinds: ['movements', 'referrals'] },
+  dimensions: ['route', 'provider', 'borderCrossingPoint', 'direction', 'departedFrom', 'intendedDestination', 'citizenship', 'category', 'sex', 'ageBand', 'specificNeeds', 'referredTo', 'status'],
+  minTimeGranularity: 'day',
+  minGeoGranularity: 'border_crossing_point',
+  minCellSize: 1,
+  embargoDays: 0,
+  validFrom: '2020-01-01',
+  validUntil: null,
+  purpose: 'regional monitoring (test and demo data)',
+};
