@@ -1,0 +1,143 @@
+import { batches, generateMovements, grantAgreement, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
+import { dropTestDatabase, freshTestDatabase, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { disclose } from '../../apps/aggregator/src/agreements/domain/disclosure';
+
+/**
+ * Three providers with different grants, asked as the secretariat, a state and an organisation:
+ * each answer checked cell by cell against what the grants allow.
+ */
+describe('data-sharing agreements, end to end', () => {
+  const suffix = uniqueSuffix();
+  const prefix = `e2e-agr-${suffix}.`;
+  const basePort = 3800 + Math.floor(Math.random() * 400);
+  const from = '2026-03-01';
+  const to = '2026-03-31';
+  const databases: string[] = [];
+  const services: ServiceProcess[] = [];
+  const nodes = new Map<string, ServiceProcess>();
+  let aggregator: ServiceProcess;
+  const posted: SyntheticMovement[] = [];
+  let afGrant = '';
+
+  type Row = { period: string; route?: string; category?: string; count: number | null; suppressed?: string };
+  type Answer = { rows: Row[]; totals: { count: number | null }; disclosure: { agreements: { provider: string; agreement: string }[]; leftOut: { provider: string; reason: string }[] } };
+  const ask = async (principal: string, query: string): Promise<Answer> => {
+    const res = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=month&${query}`, { headers: { 'x-caravanserai-principal': principal } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as Answer;
+  };
+  const count = (records: SyntheticMovement[], key: (m: SyntheticMovement) => string) => {
+    const out: Record<string, number> = {};
+    for (const m of records) out[key(m)] = (out[key(m)] ?? 0) + 1;
+    return out;
+  };
+  const routeOf = (m: SyntheticMovement) => `${m.departedFrom ?? 'ZZ'}>${m.provider}>${m.intendedDestination ?? 'ZZ'}`;
+  const asCells = (rows: Row[], key: (r: Row) => string) => Object.fromEntries(rows.map((r) => [key(r), r.count ?? r.suppressed]));
+
+  beforeAll(async () => {
+    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix };
+    const aggDb = await freshTestDatabase('e2e_agr_agg');
+    databases.push(aggDb);
+    aggregator = await ServiceProcess.start('aggregator-agr', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-agr-${suffix}` }, basePort);
+    services.push(aggregator);
+    for (const [i, state] of ['AF', 'IR', 'PK'].entries()) {
+      const db = await freshTestDatabase(`e2e_agr_node_${state}`);
+      databases.push(db);
+      const node = await ServiceProcess.start(`node-agr-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, DATABASE_URL: db }, basePort + 1 + i);
+      nodes.set(state, node);
+      services.push(node);
+    }
+    const records = [...generateMovements({ seed: 11, from, to, scale: 0.004, providers: ['AF', 'IR', 'PK'], recordIdPrefix: `AGR${suffix}-` })];
+    for (const state of ['AF', 'IR', 'PK']) {
+      for (const batch of batches(records.filter((r) => r.provider === state), 1000)) {
+        await postMovements(nodes.get(state)!.url, batch.map(toRawMovement));
+        posted.push(...batch);
+      }
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(services.map((s) => s.stop()));
+    for (const db of databases) await dropTestDatabase(db);
+  });
+
+  it('holds every provider’s data until it grants something: nobody sees anything', async () => {
+    // Wait until the aggregator has received everything (its node status counts received events).
+    await waitFor(async () => {
+      const res = await (await fetch(`${aggregator.url}/v1/nodes`, { headers: { 'x-caravanserai-principal': 'secretariat' } })).json();
+      return (res as { providers: { eventsReceived: number }[] }).providers.reduce((s, p) => s + p.eventsReceived, 0) === posted.length;
+    }, { timeoutMs: 120_000, what: 'every movement received' });
+    for (const who of ['secretariat', 'state:AF', 'org:UNHCR']) {
+      const answer = await ask(who, 'groupBy=route');
+      expect(answer.rows).toEqual([]);
+    }
+  });
+
+  it('projects the held data once grants arrive, and shows each caller exactly what its grants allow', async () => {
+    afGrant = await grantAgreement(nodes.get('AF')!.url, { ...OPEN_TERMS, recipient: 'secretariat' });
+    await grantAgreement(nodes.get('IR')!.url, {
+      ...OPEN_TERMS,
+      recipient: 'secretariat',
+      minTimeGranularity: 'month',
+      dimensions: ['route', 'category'],
+      scope: { eventKinds: ['movements'], categories: { exclude: ['victim_of_trafficking'] } },
+    });
+    await grantAgreement(nodes.get('IR')!.url, { ...OPEN_TERMS, recipient: 'org:UNHCR', minTimeGranularity: 'month', dimensions: ['category'], minCellSize: 10 });
+    await grantAgreement(nodes.get('PK')!.url, { ...OPEN_TERMS, recipient: 'org:UNHCR' });
+
+    // Each state sees its own data in full once pooled: wait for all of it.
+    for (const state of ['AF', 'IR', 'PK']) {
+      const mine = posted.filter((m) => m.provider === state).length;
+      await waitFor(async () => (await ask(`state:${state}`, `providers=${state}`)).totals.count === mine, { timeoutMs: 120_000, what: `${state}'s ${mine} movements projected` });
+    }
+
+    // The secretariat: AF in full, IR without victims of trafficking, nothing of PK.
+    const secretariat = await ask('secretariat', 'groupBy=route,category');
+    const seen = posted.filter((m) => m.provider === 'AF' || (m.provider === 'IR' && m.category !== 'victim_of_trafficking'));
+    expect(asCells(secretariat.rows, (r) => `${r.route} ${r.category}`)).toEqual(count(seen, (m) => `${routeOf(m)} ${m.category}`));
+    expect(secretariat.disclosure.agreements.map((a) => a.provider).sort()).toEqual(['AF', 'IR']);
+    expect(JSON.stringify(secretariat)).not.toMatch(/"PK"|>PK>/);
+
+    // A state that was granted nothing sees only its own data.
+    const pk = await ask('state:PK', 'groupBy=route,category');
+    expect(asCells(pk.rows, (r) => `${r.route} ${r.category}`)).toEqual(count(posted.filter((m) => m.provider === 'PK'), (m) => `${routeOf(m)} ${m.category}`));
+
+    // UNHCR by category: IR (k = 10) and PK (k = 1) mixed in each cell, with disclosure control.
+    const unhcr = await ask('org:UNHCR', 'groupBy=category');
+    const parts: Record<string, Record<string, number>> = {};
+    for (const m of posted.filter((x) => x.provider !== 'AF')) {
+      parts[m.category] ??= {};
+      parts[m.category][m.provider] = (parts[m.category][m.provider] ?? 0) + 1;
+    }
+    const expected = disclose(
+      Object.keys(parts).sort().map((c) => ({ key: c, period: '2026-03', contributions: parts[c] })),
+      (p) => (p === 'IR' ? 10 : 1),
+    );
+    expect(asCells(unhcr.rows, (r) => r.category!)).toEqual(Object.fromEntries(expected.cells.map((c) => [c.key, c.count ?? c.suppressed])));
+    for (const row of unhcr.rows) {
+      if (row.count !== null) expect((parts[row.category!].IR ?? 0) === 0 || parts[row.category!].IR >= 10).toBe(true);
+    }
+    // By route, IR's grant to UNHCR does not allow it: IR is left out, and says why.
+    const unhcrByRoute = await ask('org:UNHCR', 'groupBy=route');
+    expect(unhcrByRoute.disclosure.leftOut).toEqual([expect.objectContaining({ provider: 'IR', reason: 'the agreement does not allow route' })]);
+    expect(unhcrByRoute.rows.every((r) => r.route!.split('>')[1] === 'PK')).toBe(true);
+  });
+
+  it('stops showing a provider once it revokes, from the next query after the revocation arrives', async () => {
+    const res = await fetch(`${nodes.get('AF')!.url}/v1/agreements/${afGrant}/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'end of the pilot' }),
+    });
+    expect(res.status).toBe(201);
+    await waitFor(async () => {
+      const list = (await (await fetch(`${aggregator.url}/v1/agreements`, { headers: { 'x-caravanserai-principal': 'secretariat' } })).json()) as {
+        agreements: { agreementId: string; status: string }[];
+      };
+      return list.agreements.find((a) => a.agreementId === afGrant)?.status === 'revoked';
+    }, { timeoutMs: 60_000, what: 'the revocation in the registry' });
+    const after = await ask('secretariat', 'groupBy=route');
+    expect(after.disclosure.agreements.map((a) => a.provider)).toEqual(['IR']);
+    expect(after.rows.every((r) => r.route!.split('>')[1] === 'IR')).toBe(true);
+  });
+});
