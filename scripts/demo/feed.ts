@@ -3,7 +3,7 @@
  * until the aggregator has projected all of it, and prints the regional flows by route and
  * category. Settings come from the environment (see scripts/demo.sh).
  */
-import { batches, generateMovements, postMovements, toRawMovement } from '@caravanserai/synthetic';
+import { batches, generateMovements, grantAgreement, postMovements, toRawMovement } from '@caravanserai/synthetic';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const nodes = new Map(
@@ -23,14 +23,37 @@ function lastMonth(): { from: string; to: string } {
   return { from: first.toISOString().slice(0, 10), to: last.toISOString().slice(0, 10) };
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+async function getJson<T>(url: string, principal = 'secretariat'): Promise<T> {
+  const res = await fetch(url, { headers: { 'x-caravanserai-principal': principal } });
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
 
+/** What each demo state grants the secretariat: monthly flows by route and category and a few
+ * other dimensions, k = 5; Iran also withholds victims of trafficking. Granted once: a rerun finds
+ * the active grant on the node and leaves it. */
+async function grantTheSecretariat(state: string, url: string): Promise<void> {
+  const res = await fetch(`${url}/v1/agreements`);
+  const { agreements } = (await res.json()) as { agreements: { status: string; terms: { recipient: string } }[] };
+  if (agreements.some((a) => a.status === 'active' && a.terms.recipient === 'secretariat')) return;
+  await grantAgreement(url, {
+    recipient: 'secretariat',
+    scope: { eventKinds: ['movements'], ...(state === 'IR' ? { categories: { exclude: ['victim_of_trafficking'] } } : {}) },
+    dimensions: ['route', 'provider', 'category', 'direction', 'sex', 'ageBand', 'citizenship'],
+    minTimeGranularity: 'month',
+    minGeoGranularity: 'country',
+    minCellSize: 5,
+    embargoDays: 0,
+    validFrom: '2026-01-01',
+    validUntil: null,
+    purpose: 'Regional picture of mixed movements for the secretariat (demo)',
+  });
+  console.log(`  node ${state}: granted the secretariat monthly flows, k = 5${state === 'IR' ? ', without victims of trafficking' : ''}`);
+}
+
 async function main() {
   const started = Date.now();
+  for (const [state, url] of nodes) await grantTheSecretariat(state, url);
   const { from, to } = lastMonth();
   // A surge planted on the onward route through Iran to Türkiye in the last week of the month.
   const surgeFrom = new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
@@ -64,38 +87,49 @@ async function main() {
   );
   console.log(`demo: posted in ${((Date.now() - started) / 1000).toFixed(1)} s — ${fmt(accepted)} accepted, ${fmt(duplicates)} already there`);
 
-  const providers = [...nodes.keys()].join(',');
-  const query = `${aggregator}/v1/flows?from=${from}&to=${to}&providers=${providers}`;
+  // Each state sees its own data in full: the aggregator has caught up when every state's own
+  // total is what was posted to it.
+  const ownTotal = async (state: string) =>
+    (await getJson<{ totals: { count: number } }>(`${aggregator}/v1/flows?from=${from}&to=${to}&granularity=year&providers=${state}`, `state:${state}`)).totals.count;
   let projected = 0;
   let lastReport = 0;
-  while (projected !== records.length) {
-    projected = (await getJson<{ totals: { count: number } }>(`${query}&granularity=year`)).totals.count;
+  while (projected < records.length) {
+    projected = (await Promise.all([...nodes.keys()].map(ownTotal))).reduce((a, b) => a + b, 0);
     if (Date.now() - lastReport > 2000) {
       console.log(`  aggregator: ${fmt(projected)} / ${fmt(records.length)} projected`);
       lastReport = Date.now();
     }
-    if (projected !== records.length) await new Promise((r) => setTimeout(r, 250));
+    if (projected < records.length) await new Promise((r) => setTimeout(r, 250));
+  }
+  if (projected > records.length) {
+    console.log(`demo: the aggregator holds ${fmt(projected - records.length)} more movements for this month than this run posted (left by another run)`);
   }
   const seconds = (Date.now() - started) / 1000;
   console.log(`demo: the aggregator has caught up: ${fmt(projected)} movements projected, ${seconds.toFixed(1)} s after the first post`);
 
-  const answer = await getJson<{ rows: { route: string; category: string; count: number }[]; totals: { count: number } }>(
-    `${query}&granularity=year&groupBy=route,category`,
-  );
-  const byRoute = new Map<string, { total: number; categories: [string, number][] }>();
+  type Answer = {
+    rows: { route: string; category: string; count: number | null; suppressed?: string }[];
+    totals: { count: number | null };
+    disclosure: { agreements: { provider: string }[]; suppressed: { primary: number; complementary: number } };
+  };
+  const answer = await getJson<Answer>(`${aggregator}/v1/flows?from=${from}&to=${to}&granularity=month&groupBy=route,category`);
+  const byRoute = new Map<string, { total: number; hidden: number; categories: [string, number | null][] }>();
   for (const row of answer.rows) {
-    const entry = byRoute.get(row.route) ?? { total: 0, categories: [] };
-    entry.total += row.count;
+    const entry = byRoute.get(row.route) ?? { total: 0, hidden: 0, categories: [] };
+    entry.total += row.count ?? 0;
+    if (row.count === null) entry.hidden += 1;
     entry.categories.push([row.category, row.count]);
     byRoute.set(row.route, entry);
   }
-  console.log(`\nRegional flows ${from} … ${to}, by route (departed from > reporting state > intended destination) and category\n`);
+  console.log(`\nRegional flows ${from} … ${to} as the secretariat sees them, by route (departed from > reporting state > intended destination) and category`);
+  console.log(`(agreements of ${answer.disclosure.agreements.map((a) => a.provider).join(', ')}; ■ = suppressed: fewer than k records, or needed to protect one)\n`);
   console.log(`${'route'.padEnd(10)} ${'movements'.padStart(10)}  by category`);
-  for (const [route, { total, categories }] of [...byRoute].sort((a, b) => b[1].total - a[1].total)) {
-    const parts = categories.sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${fmt(n)}`);
-    console.log(`${route.padEnd(10)} ${fmt(total).padStart(10)}  ${parts.join(' · ')}`);
+  for (const [route, { total, hidden, categories }] of [...byRoute].sort((a, b) => b[1].total - a[1].total)) {
+    const parts = categories.sort((a, b) => (b[1] ?? -1) - (a[1] ?? -1)).map(([c, n]) => `${c} ${n === null ? '■' : fmt(n)}`);
+    console.log(`${route.padEnd(10)} ${(fmt(total) + (hidden ? '+' : '')).padStart(10)}  ${parts.join(' · ')}`);
   }
-  console.log(`${'total'.padEnd(10)} ${fmt(answer.totals.count).padStart(10)}\n`);
+  const s = answer.disclosure.suppressed;
+  console.log(`${'total'.padEnd(10)} ${(answer.totals.count === null ? '■' : fmt(answer.totals.count)).padStart(10)}  (${s.primary} small cells and ${s.complementary} complements suppressed)\n`);
 }
 
 main().catch((e) => {

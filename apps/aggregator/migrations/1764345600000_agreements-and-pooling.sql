@@ -27,6 +27,9 @@ CREATE TABLE provider_pool (
   pooled_at timestamptz
 );
 INSERT INTO provider_pool (provider) VALUES ('AF'), ('AZ'), ('CN'), ('IR'), ('KZ'), ('KG'), ('PK'), ('TR'), ('TM');
+-- Events received before pooling existed are already in the projections: those providers count
+-- as pooled (queries still show their data only under an agreement).
+UPDATE provider_pool SET pooled_at = now() WHERE provider IN (SELECT DISTINCT provider FROM regional_events);
 
 -- Down Migration
 DROP TABLE provider_pool;
