@@ -7,6 +7,7 @@ import { ConfigHolder } from './config/config.module';
 import { HealthController } from './health/health.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { MovementsModule } from './movements/movements.module';
+import { ReferralsModule } from './referrals/referrals.module';
 
 @Module({
   imports: [
@@ -15,6 +16,7 @@ import { MovementsModule } from './movements/movements.module';
     ConfigHolder,
     InfrastructureModule,
     MovementsModule,
+    ReferralsModule,
   ],
   controllers: [HealthController, ReferenceController],
 })

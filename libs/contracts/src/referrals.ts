@@ -94,3 +94,6 @@ export function referralEventTime(event: ReferralEvent): string {
       return event.data.closedAt;
   }
 }
+
+/** The local date of a timestamp written with its offset: the day as it was where it happened. */
+export const localDateOf = (timestamp: string): string => timestamp.slice(0, 10);

@@ -13,6 +13,7 @@ export class AggregatorConfig {
   @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/) KAFKA_BROKERS: string = '127.0.0.1:9092';
   @IsString() @Matches(/^[\w.-]+$/) CONSUMER_GROUP: string = 'caravanserai-aggregator';
   @IsInt() @Min(1) @Max(1000) MOVEMENTS_PARTITIONS: number = 6;
+  @IsInt() @Min(1) @Max(1000) REFERRALS_PARTITIONS: number = 6;
   /** Put before every topic name, e.g. `test-42.` gives `test-42.movements.v1`. Empty in production. */
   @IsOptional() @Matches(/^[\w.-]*$/) TOPIC_PREFIX: string = '';
 
@@ -26,3 +27,4 @@ export class AggregatorConfig {
 
 export const AGGREGATOR_CONFIG = Symbol('AGGREGATOR_CONFIG');
 export const movementsTopic = (c: AggregatorConfig) => topicName(TOPICS.movements, c.TOPIC_PREFIX);
+export const referralsTopic = (c: AggregatorConfig) => topicName(TOPICS.referrals, c.TOPIC_PREFIX);

@@ -16,6 +16,7 @@ export class NodeConfig {
   @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/) KAFKA_BROKERS: string = '127.0.0.1:9092';
 
   @IsInt() @Min(1) @Max(1000) MOVEMENTS_PARTITIONS: number = 6;
+  @IsInt() @Min(1) @Max(1000) REFERRALS_PARTITIONS: number = 6;
   /** Put before every topic name, e.g. `test-42.` gives `test-42.movements.v1`. Empty in production. */
   @IsOptional() @Matches(/^[\w.-]*$/) TOPIC_PREFIX: string = '';
 
@@ -27,4 +28,5 @@ export class NodeConfig {
 
 export const NODE_CONFIG = Symbol('NODE_CONFIG');
 export const movementsTopic = (c: NodeConfig) => topicName(TOPICS.movements, c.TOPIC_PREFIX);
+export const referralsTopic = (c: NodeConfig) => topicName(TOPICS.referrals, c.TOPIC_PREFIX);
 export const MAX_BATCH = 5000;

@@ -6,7 +6,7 @@ import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationSh
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { movementsTopic, NODE_CONFIG, NodeConfig } from '../config/node.config';
+import { movementsTopic, NODE_CONFIG, NodeConfig, referralsTopic } from '../config/node.config';
 import { CLOCK, Clock, ID_GENERATOR, KAFKA, PG_POOL } from './tokens';
 
 /** The node's own database, created if missing and migrated before anything uses it. */
@@ -48,7 +48,10 @@ async function openDatabase(config: NodeConfig): Promise<Pool> {
             const admin = kafka.admin();
             await admin.connect();
             try {
-              await ensureTopics(admin, [{ topic: movementsTopic(c), numPartitions: c.MOVEMENTS_PARTITIONS }]);
+              await ensureTopics(admin, [
+                { topic: movementsTopic(c), numPartitions: c.MOVEMENTS_PARTITIONS },
+                { topic: referralsTopic(c), numPartitions: c.REFERRALS_PARTITIONS },
+              ]);
             } finally {
               await admin.disconnect();
             }

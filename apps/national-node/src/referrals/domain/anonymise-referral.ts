@@ -4,6 +4,7 @@ import {
   Category,
   FieldError,
   findBorderCrossingPoint,
+  localDateOf,
   ReferralMadeData,
   ReferralPathway,
   Sex,
@@ -12,8 +13,6 @@ import {
 } from '@caravanserai/contracts';
 import type { RawReferral } from './raw-referral';
 
-/** The local date of a timestamp with its offset, as written where the referral was made. */
-export const localDate = (timestamp: string): string => timestamp.slice(0, 10);
 
 /** Checks that need more than one field or the node's own state; shape and code lists are checked
  * before, by the DTO. Returns every problem; an empty list means the record may be stored. */
@@ -36,7 +35,7 @@ export function checkReferral(raw: RawReferral, index: number, state: string, no
   if (Date.parse(raw.referredAt) > now.getTime() + 86_400_000) {
     errors.push({ index, field: 'referredAt', message: 'referredAt is in the future' });
   }
-  if (raw.dateOfBirth && raw.dateOfBirth > localDate(raw.referredAt)) {
+  if (raw.dateOfBirth && raw.dateOfBirth > localDateOf(raw.referredAt)) {
     errors.push({ index, field: 'dateOfBirth', message: 'dateOfBirth is after the referral date' });
   }
   return errors;
@@ -48,7 +47,7 @@ export function checkReferral(raw: RawReferral, index: number, state: string, no
  * an age band on the referral date; the time is cut to the hour, in UTC.
  */
 export function anonymiseReferral(raw: RawReferral, referralId: string): { occurredOn: string; data: ReferralMadeData } {
-  const occurredOn = localDate(raw.referredAt);
+  const occurredOn = localDateOf(raw.referredAt);
   return {
     occurredOn,
     data: {
