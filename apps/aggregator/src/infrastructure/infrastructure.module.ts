@@ -3,10 +3,12 @@ import { splitList } from '@caravanserai/platform';
 import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { AGGREGATOR_CONFIG, AggregatorConfig, movementsTopic } from '../config/aggregator.config';
+import { AGGREGATOR_CONFIG, AggregatorConfig, movementsTopic, referralsTopic } from '../config/aggregator.config';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
 import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
+import { ReferralIngest } from '../referrals/infrastructure/pg-referral-ingest';
 import { openAggregatorDatabase } from './database';
+import type { BatchIngest } from './batch-ingest.port';
 import { KAFKA, PG_POOL } from './tokens';
 
 @Global()
@@ -28,14 +30,26 @@ import { KAFKA, PG_POOL } from './tokens';
       useFactory: (pool: Pool, c: AggregatorConfig) => new RegionalIngest(pool, c.CONSUMER_GROUP),
     },
     {
+      provide: ReferralIngest,
+      inject: [PG_POOL, AGGREGATOR_CONFIG],
+      useFactory: (pool: Pool, c: AggregatorConfig) => new ReferralIngest(pool, c.CONSUMER_GROUP),
+    },
+    {
       // One consumer group for every regional topic; each topic has its own ingest step.
       provide: KafkaRegionalConsumer,
-      inject: [KAFKA, RegionalIngest, AGGREGATOR_CONFIG],
-      useFactory: (kafka: Kafka, movements: RegionalIngest, c: AggregatorConfig) =>
-        new KafkaRegionalConsumer(kafka, new Map([[movementsTopic(c), movements]]), { groupId: c.CONSUMER_GROUP, fromBeginning: true }),
+      inject: [KAFKA, RegionalIngest, ReferralIngest, AGGREGATOR_CONFIG],
+      useFactory: (kafka: Kafka, movements: RegionalIngest, referrals: ReferralIngest, c: AggregatorConfig) =>
+        new KafkaRegionalConsumer(
+          kafka,
+          new Map<string, BatchIngest>([
+            [movementsTopic(c), movements],
+            [referralsTopic(c), referrals],
+          ]),
+          { groupId: c.CONSUMER_GROUP, fromBeginning: true },
+        ),
     },
   ],
-  exports: [PG_POOL, KAFKA, RegionalIngest, KafkaRegionalConsumer],
+  exports: [PG_POOL, KAFKA, RegionalIngest, ReferralIngest, KafkaRegionalConsumer],
 })
 export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Aggregator');
@@ -52,7 +66,10 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, [{ topic: movementsTopic(this.config), numPartitions: this.config.MOVEMENTS_PARTITIONS }]);
+      await ensureTopics(admin, [
+        { topic: movementsTopic(this.config), numPartitions: this.config.MOVEMENTS_PARTITIONS },
+        { topic: referralsTopic(this.config), numPartitions: this.config.REFERRALS_PARTITIONS },
+      ]);
     } finally {
       await admin.disconnect();
     }

@@ -1,4 +1,4 @@
-import { MOVEMENT_RETRACTED, MovementEvent } from '@caravanserai/contracts';
+import { MOVEMENT_RECORDED, MOVEMENT_RETRACTED, MovementEvent } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
 import { Pool } from 'pg';
 import { FlowDeltas } from '../../domain/flow-deltas';
@@ -12,7 +12,7 @@ export interface RebuildProgress {
 }
 
 /**
- * Drops the flow projection and replays the regional event log into it, in log order, with the
+ * Drops the flow projection and replays the movement events of the regional log into it, in log order, with the
  * same delta code as the live consumer. One transaction: queries see the old projection until the
  * new one is complete, and a live consumer waits on the table lock, then applies its batch on top
  * of the rebuilt projection (its events were not visible to the replay).
@@ -40,8 +40,8 @@ export async function rebuildFlows(pool: Pool, onProgress: (p: RebuildProgress) 
         data: unknown;
       }>(
         `SELECT global_position, event_id, type, provider, to_char(occurred_on, 'YYYY-MM-DD') AS occurred_on, data
-           FROM regional_events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
-        [after, chunk],
+           FROM regional_events WHERE global_position > $1 AND type = ANY($3::text[]) ORDER BY global_position LIMIT $2`,
+        [after, chunk, [MOVEMENT_RECORDED, MOVEMENT_RETRACTED]],
       );
       if (rows.length === 0) break;
       const batch = rows.map(

@@ -1,22 +1,9 @@
-import { ReferralMadeData, ReferralStatus, referralStreamId } from '@caravanserai/contracts';
+import { referralStreamId } from '@caravanserai/contracts';
 import { PgEventStore } from '@caravanserai/event-store';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { allowedCommands, evolve, initialReferralState, ReferralCommandType, ReferralError } from '../../domain/referral.decider';
-import { GetReferral } from './get-referral.query';
+import { allowedCommands, evolve, initialReferralState, ReferralError } from '../../domain/referral.decider';
+import { GetReferral, ReferralView } from './get-referral.query';
 
-export interface ReferralView {
-  referralId: string;
-  provider: string;
-  status: ReferralStatus;
-  version: number;
-  allowedCommands: ReferralCommandType[];
-  referral: ReferralMadeData;
-  acknowledgedAt: string | null;
-  acceptedAt: string | null;
-  declined: { at: string; reason: string } | null;
-  closed: { at: string; outcome: string } | null;
-  history: { eventId: string; type: string; streamVersion: number; occurredOn: string; recordedAt: string; data: unknown }[];
-}
 
 /** `GET /v1/referrals/{id}`: the state folded from the stream, and the stream itself. */
 @QueryHandler(GetReferral)

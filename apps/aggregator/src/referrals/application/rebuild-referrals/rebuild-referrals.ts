@@ -1,0 +1,39 @@
+import { REFERRAL_EVENT_TYPES, ReferralEvent } from '@caravanserai/contracts';
+import { inTransaction } from '@caravanserai/database';
+import { Pool } from 'pg';
+import { factsOf } from '../../domain/referral-facts';
+import { upsertReferralFacts } from '../../infrastructure/pg-referral-projection';
+import type { RebuildProgress } from '../../../flows/application/rebuild-flows/rebuild-flows';
+
+/**
+ * Drops the referral projection and replays the referral events of the regional log into it,
+ * with the same merge as the live consumer. One transaction, as the flows rebuild: queries see
+ * the old projection until the new one is complete.
+ */
+export async function rebuildReferrals(pool: Pool, onProgress: (p: RebuildProgress) => void = () => {}, chunk = 50_000): Promise<RebuildProgress> {
+  const started = process.hrtime.bigint();
+  const progress = (events: number, cells: number): RebuildProgress => ({ events, cells, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+  return inTransaction(pool, async (client) => {
+    await client.query('LOCK TABLE referral_facts IN ACCESS EXCLUSIVE MODE');
+    await client.query('TRUNCATE referral_facts');
+    let after = 0;
+    let events = 0;
+    let rows = 0;
+    for (;;) {
+      const { rows: batch } = await client.query<{ global_position: string; event_id: string; type: string; provider: string; stream_id: string; stream_version: number; occurred_on: string; data: unknown }>(
+        `SELECT global_position, event_id, type, provider, stream_id, stream_version, to_char(occurred_on, 'YYYY-MM-DD') AS occurred_on, data
+           FROM regional_events WHERE global_position > $1 AND type = ANY($2::text[]) ORDER BY global_position LIMIT $3`,
+        [after, REFERRAL_EVENT_TYPES, chunk],
+      );
+      if (batch.length === 0) break;
+      const replayed = batch.map(
+        (r) => ({ eventId: r.event_id, type: r.type, provider: r.provider, streamId: r.stream_id, streamVersion: r.stream_version, occurredOn: r.occurred_on, data: r.data }) as ReferralEvent,
+      );
+      rows += await upsertReferralFacts(client, factsOf(replayed));
+      events += batch.length;
+      after = Number(batch[batch.length - 1].global_position);
+      onProgress(progress(events, rows));
+    }
+    return progress(events, rows);
+  });
+}
