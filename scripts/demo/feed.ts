@@ -1,9 +1,18 @@
 /**
- * The demo's feeder: posts a synthetic month of movements to the running national nodes, waits
- * until the aggregator has projected all of it, and prints the regional flows by route and
- * category. Settings come from the environment (see scripts/demo.sh).
+ * The demo's feeder: posts a synthetic month of movements and of referrals (each walked through
+ * its lifecycle) to the running national nodes, waits until the aggregator has projected all of
+ * it, and prints the regional flows by route and category and the regional referral summary by
+ * pathway. Settings come from the environment (see scripts/demo.sh).
  */
-import { batches, generateMovements, postMovements, toRawMovement } from '@caravanserai/synthetic';
+import {
+  batches,
+  generateMovements,
+  generateReferrals,
+  postMovements,
+  postReferrals,
+  sendReferralStep,
+  toRawMovement,
+} from '@caravanserai/synthetic';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const nodes = new Map(
@@ -13,6 +22,7 @@ const nodes = new Map(
 );
 const aggregator = env('DEMO_AGGREGATOR', 'http://127.0.0.1:3000');
 const scale = Number(env('DEMO_SCALE', '0.05'));
+const referralsPerDay = Number(env('DEMO_REFERRALS_PER_DAY', '20'));
 const fmt = (n: number) => n.toLocaleString('en');
 
 /** The last full calendar month: crossings in the future are refused by the nodes. */
@@ -96,6 +106,67 @@ async function main() {
     console.log(`${route.padEnd(10)} ${fmt(total).padStart(10)}  ${parts.join(' · ')}`);
   }
   console.log(`${'total'.padEnd(10)} ${fmt(answer.totals.count).padStart(10)}\n`);
+
+  await feedReferrals(from, to);
+}
+
+interface Figures {
+  referrals: number;
+  byStatus: Record<string, number>;
+  acceptanceRate: number | null;
+  toAcceptance: { medianHours: number | null; p90Hours: number | null };
+  toClosure: { medianHours: number | null; p90Hours: number | null };
+  stalled: number;
+}
+
+/** Referrals made over the month, each walked through the lifecycle its synthetic plan gives it
+ * (steps after now are not sent: those referrals stay open, and some of them stall). */
+async function feedReferrals(from: string, to: string) {
+  const started = Date.now();
+  const referrals = generateReferrals({ seed: 2014, from, to, perProviderPerDay: referralsPerDay, providers: [...nodes.keys()], now: new Date(), recordIdPrefix: 'DEMO-REF-' });
+  const steps = referrals.reduce((n, r) => n + r.steps.length, 0);
+  console.log(`demo: ${fmt(referrals.length)} synthetic referrals and ${fmt(steps)} lifecycle commands for ${from} … ${to}`);
+  await Promise.all(
+    [...nodes].map(async ([state, url]) => {
+      const mine = referrals.filter((r) => r.provider === state);
+      for (const batch of batches(mine, 1000)) {
+        const answer = await postReferrals(url, batch.map((r) => r.record));
+        // A rerun finds the referrals there already and their steps taken: only new referrals move on.
+        const fresh = batch.filter((_, i) => answer.results[i].status === 'accepted');
+        const ids = new Map(batch.map((r, i) => [r, answer.results[i].referralId]));
+        const queue = [...fresh];
+        await Promise.all(
+          Array.from({ length: 4 }, async () => {
+            for (let r = queue.shift(); r; r = queue.shift()) for (const step of r.steps) await sendReferralStep(url, ids.get(r)!, step);
+          }),
+        );
+      }
+      console.log(`  node ${state}: ${fmt(mine.length)} referrals posted and walked through their lifecycles`);
+    }),
+  );
+  const query = `${aggregator}/v1/referrals/summary?from=${from}&to=${to}&providers=${[...nodes.keys()].join(',')}&granularity=year`;
+  // Projected when the aggregator has no lag left and counts every referral.
+  for (;;) {
+    const [{ totals }, { lag }] = await Promise.all([getJson<{ totals: Figures }>(query), getJson<{ lag: { total: number | null } }>(`${aggregator}/v1/nodes`)]);
+    if (totals.referrals >= referrals.length && lag.total === 0) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  console.log(`demo: referrals projected ${((Date.now() - started) / 1000).toFixed(1)} s after the first post`);
+
+  const answer = await getJson<{ rows: (Figures & { referredTo: string })[]; totals: Figures }>(`${query}&groupBy=referredTo`);
+  const h = (v: number | null) => (v === null ? '–' : v.toFixed(0));
+  const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(0)}%`);
+  console.log(`\nRegional referrals ${from} … ${to}, by pathway (hours from referral; stalled: unanswered after 72 h)\n`);
+  console.log(`${'pathway'.padEnd(18)} ${'referrals'.padStart(9)} ${'open'.padStart(5)} ${'accepted'.padStart(8)} ${'declined'.padStart(8)} ${'closed'.padStart(6)} ${'accept%'.padStart(7)} ${'→accept med/p90'.padStart(16)} ${'→close med/p90'.padStart(15)} ${'stalled'.padStart(7)}`);
+  for (const r of [...answer.rows, { ...answer.totals, referredTo: 'total' }]) {
+    const open = r.byStatus.made + r.byStatus.acknowledged;
+    console.log(
+      `${r.referredTo.padEnd(18)} ${fmt(r.referrals).padStart(9)} ${fmt(open).padStart(5)} ${fmt(r.byStatus.accepted).padStart(8)} ${fmt(r.byStatus.declined).padStart(8)} ` +
+        `${fmt(r.byStatus.closed).padStart(6)} ${pct(r.acceptanceRate).padStart(7)} ${`${h(r.toAcceptance.medianHours)}/${h(r.toAcceptance.p90Hours)}`.padStart(16)} ` +
+        `${`${h(r.toClosure.medianHours)}/${h(r.toClosure.p90Hours)}`.padStart(15)} ${fmt(r.stalled).padStart(7)}`,
+    );
+  }
+  console.log('');
 }
 
 main().catch((e) => {
