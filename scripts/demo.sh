@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's demo command (`npm run demo`): sets up what it needs, starts Kafka, the
 # aggregator and six national nodes as separate processes, feeds them a synthetic month of
-# movements, prints the regional flows, and leaves everything running until Ctrl-C.
+# movements and of referrals (walked through their lifecycles), prints the regional flows and the
+# regional referral summary, and leaves everything running until Ctrl-C.
+# DEMO_SCALE (movements, default 0.05) and DEMO_REFERRALS_PER_DAY (per state, default 20) set the volume.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -56,14 +58,14 @@ for entry in "${nodes[@]}"; do
   wait_healthy "node ${entry%%=*}" "${entry#*=}" "$LOG_DIR/node-${entry%%=*}.log"
 done
 
-say "feeding a synthetic month of movements"
+say "feeding a synthetic month of movements and referrals"
 DEMO_NODES=$(IFS=,; echo "${nodes[*]}") DEMO_AGGREGATOR="http://127.0.0.1:$BASE_PORT" \
   node dist/scripts/demo/feed.js
 
 cat <<INFO
 The services are running (logs in $LOG_DIR/):
-  aggregator       http://127.0.0.1:$BASE_PORT   (OpenAPI: /docs; try /v1/flows?from=…&to=…&groupBy=route,category, /v1/nodes)
-$(for entry in "${nodes[@]}"; do printf '  national node %s http://%s   (OpenAPI: /docs; POST /v1/movements)\n' "${entry%%=*}" "${entry#*=http://}"; done)
+  aggregator       http://127.0.0.1:$BASE_PORT   (OpenAPI: /docs; try /v1/flows?from=…&to=…&groupBy=route,category, /v1/referrals/summary?from=…&to=…&groupBy=referredTo, /v1/nodes)
+$(for entry in "${nodes[@]}"; do printf '  national node %s http://%s   (OpenAPI: /docs; POST /v1/movements, POST /v1/referrals, GET /v1/referrals/{id})\n' "${entry%%=*}" "${entry#*=http://}"; done)
   Kafka            127.0.0.1:9092
 Press Ctrl-C to stop everything the demo started.
 INFO

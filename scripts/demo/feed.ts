@@ -1,9 +1,19 @@
 /**
- * The demo's feeder: posts a synthetic month of movements to the running national nodes, waits
- * until the aggregator has projected all of it, and prints the regional flows by route and
- * category. Settings come from the environment (see scripts/demo.sh).
+ * The demo's feeder: posts a synthetic month of movements and of referrals (each walked through
+ * its lifecycle) to the running national nodes, waits until the aggregator has projected all of
+ * it, and prints the regional flows by route and category and the regional referral summary by
+ * pathway. Settings come from the environment (see scripts/demo.sh).
  */
-import { batches, generateMovements, grantAgreement, postMovements, toRawMovement } from '@caravanserai/synthetic';
+import {
+  batches,
+  generateMovements,
+  generateReferrals,
+  grantAgreement,
+  postMovements,
+  postReferrals,
+  sendReferralStep,
+  toRawMovement,
+} from '@caravanserai/synthetic';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const nodes = new Map(
@@ -13,6 +23,7 @@ const nodes = new Map(
 );
 const aggregator = env('DEMO_AGGREGATOR', 'http://127.0.0.1:3000');
 const scale = Number(env('DEMO_SCALE', '0.05'));
+const referralsPerDay = Number(env('DEMO_REFERRALS_PER_DAY', '20'));
 const fmt = (n: number) => n.toLocaleString('en');
 
 /** The last full calendar month: crossings in the future are refused by the nodes. */
@@ -38,8 +49,8 @@ async function grantTheSecretariat(state: string, url: string): Promise<void> {
   if (agreements.some((a) => a.status === 'active' && a.terms.recipient === 'secretariat')) return;
   await grantAgreement(url, {
     recipient: 'secretariat',
-    scope: { eventKinds: ['movements'], ...(state === 'IR' ? { categories: { exclude: ['victim_of_trafficking'] } } : {}) },
-    dimensions: ['route', 'provider', 'category', 'direction', 'sex', 'ageBand', 'citizenship'],
+    scope: { eventKinds: ['movements', 'referrals'], ...(state === 'IR' ? { categories: { exclude: ['victim_of_trafficking'] } } : {}) },
+    dimensions: ['route', 'provider', 'category', 'direction', 'sex', 'ageBand', 'citizenship', 'referredTo', 'status', 'specificNeeds'],
     minTimeGranularity: 'month',
     minGeoGranularity: 'country',
     minCellSize: 5,
@@ -130,6 +141,73 @@ async function main() {
   }
   const s = answer.disclosure.suppressed;
   console.log(`${'total'.padEnd(10)} ${(answer.totals.count === null ? '■' : fmt(answer.totals.count)).padStart(10)}  (${s.primary} small cells and ${s.complementary} complements suppressed)\n`);
+
+  await feedReferrals(from, to);
+}
+
+interface Figures {
+  referrals: number | null;
+  byStatus: Record<string, number>;
+  acceptanceRate: number | null;
+  toAcceptance: { medianHours: number | null; p90Hours: number | null };
+  toClosure: { medianHours: number | null; p90Hours: number | null };
+  stalled: number;
+}
+
+/** Referrals made over the month, each walked through the lifecycle its synthetic plan gives it
+ * (steps after now are not sent: those referrals stay open, and some of them stall). */
+async function feedReferrals(from: string, to: string) {
+  const started = Date.now();
+  const referrals = generateReferrals({ seed: 2014, from, to, perProviderPerDay: referralsPerDay, providers: [...nodes.keys()], now: new Date(), recordIdPrefix: 'DEMO-REF-' });
+  const steps = referrals.reduce((n, r) => n + r.steps.length, 0);
+  console.log(`demo: ${fmt(referrals.length)} synthetic referrals and ${fmt(steps)} lifecycle commands for ${from} … ${to}`);
+  await Promise.all(
+    [...nodes].map(async ([state, url]) => {
+      const mine = referrals.filter((r) => r.provider === state);
+      for (const batch of batches(mine, 1000)) {
+        const answer = await postReferrals(url, batch.map((r) => r.record));
+        // A rerun finds the referrals there already and their steps taken: only new referrals move on.
+        const fresh = batch.filter((_, i) => answer.results[i].status === 'accepted');
+        const ids = new Map(batch.map((r, i) => [r, answer.results[i].referralId]));
+        const queue = [...fresh];
+        await Promise.all(
+          Array.from({ length: 4 }, async () => {
+            for (let r = queue.shift(); r; r = queue.shift()) for (const step of r.steps) await sendReferralStep(url, ids.get(r)!, step);
+          }),
+        );
+      }
+      console.log(`  node ${state}: ${fmt(mine.length)} referrals posted and walked through their lifecycles`);
+    }),
+  );
+  const query = `${aggregator}/v1/referrals/summary?from=${from}&to=${to}&providers=${[...nodes.keys()].join(',')}&granularity=year`;
+  // Projected when the aggregator has no lag left and each state sees all its own referrals.
+  const own = (state: string) =>
+    getJson<{ totals: Figures }>(`${aggregator}/v1/referrals/summary?from=${from}&to=${to}&providers=${state}&granularity=year`, `state:${state}`).then((a) => a.totals.referrals ?? 0);
+  for (;;) {
+    const [counts, { lag }] = await Promise.all([Promise.all([...nodes.keys()].map(own)), getJson<{ lag: { total: number | null } }>(`${aggregator}/v1/nodes`)]);
+    if (counts.reduce((a, b) => a + b, 0) >= referrals.length && lag.total === 0) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  console.log(`demo: referrals projected ${((Date.now() - started) / 1000).toFixed(1)} s after the first post`);
+
+  const answer = await getJson<{ rows: (Figures & { referredTo: string })[]; totals: Figures }>(`${query}&groupBy=referredTo`);
+  const h = (v: number | null) => (v === null ? '–' : v.toFixed(0));
+  const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(0)}%`);
+  console.log(`\nRegional referrals ${from} … ${to}, by pathway (hours from referral; stalled: unanswered after 72 h)\n`);
+  console.log(`${'pathway'.padEnd(18)} ${'referrals'.padStart(9)} ${'open'.padStart(5)} ${'accepted'.padStart(8)} ${'declined'.padStart(8)} ${'closed'.padStart(6)} ${'accept%'.padStart(7)} ${'→accept med/p90'.padStart(16)} ${'→close med/p90'.padStart(15)} ${'stalled'.padStart(7)}`);
+  for (const r of [...answer.rows, { ...answer.totals, referredTo: 'total' }]) {
+    if (r.referrals === null) {
+      console.log(`${r.referredTo.padEnd(18)} ${'■'.padStart(9)}  (suppressed: too few referrals of a state, or needed to protect such a row)`);
+      continue;
+    }
+    const open = r.byStatus.made + r.byStatus.acknowledged;
+    console.log(
+      `${r.referredTo.padEnd(18)} ${fmt(r.referrals).padStart(9)} ${fmt(open).padStart(5)} ${fmt(r.byStatus.accepted).padStart(8)} ${fmt(r.byStatus.declined).padStart(8)} ` +
+        `${fmt(r.byStatus.closed).padStart(6)} ${pct(r.acceptanceRate).padStart(7)} ${`${h(r.toAcceptance.medianHours)}/${h(r.toAcceptance.p90Hours)}`.padStart(16)} ` +
+        `${`${h(r.toClosure.medianHours)}/${h(r.toClosure.p90Hours)}`.padStart(15)} ${fmt(r.stalled).padStart(7)}`,
+    );
+  }
+  console.log('');
 }
 
 main().catch((e) => {

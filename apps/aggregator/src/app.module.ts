@@ -9,6 +9,7 @@ import { FlowsModule } from './flows/flows.module';
 import { HealthController } from './health/health.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { NodesController } from './nodes/nodes.controller';
+import { ReferralsModule } from './referrals/referrals.module';
 
 @Module({
   imports: [
@@ -18,6 +19,7 @@ import { NodesController } from './nodes/nodes.controller';
     InfrastructureModule,
     AgreementsModule,
     FlowsModule,
+    ReferralsModule,
   ],
   controllers: [HealthController, NodesController, ReferenceController],
 })

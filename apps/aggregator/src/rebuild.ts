@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { rebuildFlows } from './flows/application/rebuild-flows/rebuild-flows';
 import { openAggregatorDatabase } from './infrastructure/database';
+import { rebuildReferrals } from './referrals/application/rebuild-referrals/rebuild-referrals';
 
 /** `npm run rebuild`: drops the projections and rebuilds them from the regional event log. */
 async function main() {
@@ -11,6 +12,8 @@ async function main() {
       logger.log(`${p.events.toLocaleString('en')} events replayed (${Math.round(p.events / Math.max(p.seconds, 0.001)).toLocaleString('en')}/s)`),
     );
     logger.log(`flows rebuilt from ${done.events} movement events in ${done.seconds.toFixed(1)} s`);
+    const referrals = await rebuildReferrals(pool);
+    logger.log(`referrals rebuilt from ${referrals.events} events (${referrals.cells} referrals) in ${referrals.seconds.toFixed(1)} s`);
   } finally {
     await pool.end();
   }

@@ -8,6 +8,7 @@ import { ConfigHolder } from './config/config.module';
 import { HealthController } from './health/health.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { MovementsModule } from './movements/movements.module';
+import { ReferralsModule } from './referrals/referrals.module';
 
 @Module({
   imports: [
@@ -17,6 +18,7 @@ import { MovementsModule } from './movements/movements.module';
     InfrastructureModule,
     MovementsModule,
     AgreementsModule,
+    ReferralsModule,
   ],
   controllers: [HealthController, ReferenceController],
 })

@@ -70,7 +70,7 @@ class MovementRetractedEnvelopeDto extends EnvelopeDto {
   @ValidateNested() @Type(() => MovementRetractedDataDto) declare data: MovementRetractedDataDto;
 }
 
-const SCHEMAS: Record<string, Record<number, new () => EnvelopeDto>> = {
+const SCHEMAS: Schemas = {
   [MOVEMENT_RECORDED]: { 1: MovementRecordedEnvelopeDto },
   [MOVEMENT_RETRACTED]: { 1: MovementRetractedEnvelopeDto },
 };
@@ -85,9 +85,11 @@ export function flattenErrors(errors: ValidationError[], prefix = ''): string[] 
   });
 }
 
-/** Parses and validates one message of `movements.v1`. Never throws: what is not a valid event
- * comes back with the reason, for the quarantine. */
-export function parseMovementEvent(raw: Buffer | string | null): ParseResult<MovementEvent> {
+export type Schemas = Record<string, Record<number, new () => EnvelopeDto>>;
+
+/** JSON, a known type and version, and the shape its schema class describes; the checks every
+ * topic shares. */
+export function parseWith(raw: Buffer | string | null, schemas: Schemas): ParseResult<EventEnvelope> {
   if (raw === null) return { ok: false, reason: 'empty message (null value)' };
   let json: unknown;
   try {
@@ -99,14 +101,23 @@ export function parseMovementEvent(raw: Buffer | string | null): ParseResult<Mov
     return { ok: false, reason: 'not a JSON object' };
   }
   const { type, schemaVersion } = json as { type?: unknown; schemaVersion?: unknown };
-  const versions = typeof type === 'string' ? SCHEMAS[type] : undefined;
+  const versions = typeof type === 'string' ? schemas[type] : undefined;
   if (!versions) return { ok: false, reason: `unknown event type: ${JSON.stringify(type)}` };
   const schema = typeof schemaVersion === 'number' ? versions[schemaVersion] : undefined;
   if (!schema) return { ok: false, reason: `unsupported schemaVersion ${JSON.stringify(schemaVersion)} for ${type}` };
   const instance = plainToInstance(schema, json);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) return { ok: false, reason: `invalid ${type}: ${flattenErrors(errors).join('; ')}` };
-  const event = json as MovementEvent;
+  return { ok: true, event: json as EventEnvelope };
+}
+
+/** Parses and validates one message of `movements.v1`. Never throws: what is not a valid event
+ * comes back with the reason, for the quarantine. */
+export function parseMovementEvent(raw: Buffer | string | null): ParseResult<MovementEvent> {
+  const parsed = parseWith(raw, SCHEMAS);
+  if (!parsed.ok) return parsed;
+  const type = parsed.event.type;
+  const event = parsed.event as MovementEvent;
   // A movement's stream is derived from its event id; a retraction must sit on the stream of the
   // movement it withdraws. Otherwise two retractions on two streams could withdraw one movement twice.
   const expectedStream = movementStreamId(event.type === MOVEMENT_RECORDED ? event.eventId : event.data.movementEventId);

@@ -5,3 +5,5 @@ export * from './envelope.schema';
 export * from './errors';
 export * from './agreements';
 export * from './agreements.schema';
+export * from './referrals';
+export * from './referral.schema';

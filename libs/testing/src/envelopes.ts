@@ -8,6 +8,9 @@ import {
   MovementRecordedData,
   MovementRetracted,
   movementStreamId,
+  ReferralEvent,
+  ReferralMadeData,
+  referralStreamId,
 } from '@caravanserai/contracts';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -99,4 +102,61 @@ export function agreementAmended(grant: AgreementGranted, changes: AgreementAmen
     recordedAt: new Date().toISOString(),
     data: { agreementId: grant.data.agreementId, changes },
   };
+}
+
+export type LifecycleStep = 'made' | 'acknowledged' | 'accepted' | 'declined' | 'closed';
+
+/**
+ * The events of one referral's lifecycle as a node would publish them, one step after another
+ * (`hoursBetween` apart, default 5), in stream order. The caller chooses the steps; nothing here
+ * checks that they are legal.
+ */
+export function referralLifecycle(
+  steps: LifecycleStep[],
+  over: { provider?: string; referredAt?: string; hoursBetween?: number[]; data?: Partial<ReferralMadeData> } = {},
+): ReferralEvent[] {
+  const referralId = uuidv7();
+  const provider = over.provider ?? 'IR';
+  let at = new Date(over.referredAt ?? '2026-03-02T08:00:00Z');
+  const hour = (d: Date) => d.toISOString().replace('.000Z', 'Z');
+  return steps.map((step, i) => {
+    if (i > 0) at = new Date(at.getTime() + (over.hoursBetween?.[i - 1] ?? 5) * 3_600_000);
+    const envelope = {
+      eventId: uuidv7(),
+      schemaVersion: 1 as const,
+      provider,
+      streamId: referralStreamId(referralId),
+      streamVersion: i + 1,
+      occurredOn: hour(at).slice(0, 10),
+      recordedAt: new Date().toISOString(),
+    };
+    switch (step) {
+      case 'made':
+        return {
+          ...envelope,
+          type: 'ReferralMade',
+          data: {
+            referralId,
+            category: 'unaccompanied_child',
+            specificNeeds: ['unaccompanied_or_separated_child'],
+            sex: 'male',
+            ageBand: '12-17',
+            borderCrossingPoint: provider === 'IR' ? 'IR-DOGHAROUN' : null,
+            province: provider === 'IR' ? null : `${provider}-01`,
+            referredTo: 'child_protection',
+            movementEventId: null,
+            referredAt: hour(at),
+            ...over.data,
+          },
+        };
+      case 'acknowledged':
+        return { ...envelope, type: 'ReferralAcknowledged', data: { referralId, acknowledgedAt: hour(at) } };
+      case 'accepted':
+        return { ...envelope, type: 'ReferralAccepted', data: { referralId, acceptedAt: hour(at) } };
+      case 'declined':
+        return { ...envelope, type: 'ReferralDeclined', data: { referralId, declinedAt: hour(at), reason: 'no_capacity' } };
+      case 'closed':
+        return { ...envelope, type: 'ReferralClosed', data: { referralId, closedAt: hour(at), outcome: 'services_provided' } };
+    }
+  });
 }

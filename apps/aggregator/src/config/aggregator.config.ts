@@ -15,6 +15,7 @@ export class AggregatorConfig {
   @IsInt() @Min(1) @Max(1000) MOVEMENTS_PARTITIONS: number = 6;
   /** One partition keeps every provider's agreement decisions in one order. */
   @IsInt() @Min(1) @Max(1000) AGREEMENTS_PARTITIONS: number = 1;
+  @IsInt() @Min(1) @Max(1000) REFERRALS_PARTITIONS: number = 6;
   /** Put before every topic name, e.g. `test-42.` gives `test-42.movements.v1`. Empty in production. */
   @IsOptional() @Matches(/^[\w.-]*$/) TOPIC_PREFIX: string = '';
 
@@ -29,3 +30,4 @@ export class AggregatorConfig {
 export const AGGREGATOR_CONFIG = Symbol('AGGREGATOR_CONFIG');
 export const movementsTopic = (c: AggregatorConfig) => topicName(TOPICS.movements, c.TOPIC_PREFIX);
 export const agreementsTopic = (c: AggregatorConfig) => topicName(TOPICS.agreements, c.TOPIC_PREFIX);
+export const referralsTopic = (c: AggregatorConfig) => topicName(TOPICS.referrals, c.TOPIC_PREFIX);

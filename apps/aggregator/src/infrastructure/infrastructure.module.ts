@@ -4,11 +4,12 @@ import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationSh
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
-import { AGGREGATOR_CONFIG, AggregatorConfig, agreementsTopic, movementsTopic } from '../config/aggregator.config';
-import type { BatchIngest } from './batch-ingest.port';
+import { AGGREGATOR_CONFIG, AggregatorConfig, agreementsTopic, movementsTopic, referralsTopic } from '../config/aggregator.config';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
 import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
+import { ReferralIngest } from '../referrals/infrastructure/pg-referral-ingest';
 import { openAggregatorDatabase } from './database';
+import type { BatchIngest } from './batch-ingest.port';
 import { KAFKA, PG_POOL } from './tokens';
 
 @Global()
@@ -30,21 +31,27 @@ import { KAFKA, PG_POOL } from './tokens';
       useFactory: (pool: Pool, c: AggregatorConfig) => new RegionalIngest(pool, c.CONSUMER_GROUP),
     },
     {
+      provide: ReferralIngest,
+      inject: [PG_POOL, AGGREGATOR_CONFIG],
+      useFactory: (pool: Pool, c: AggregatorConfig) => new ReferralIngest(pool, c.CONSUMER_GROUP),
+    },
+    {
       // One consumer group for every regional topic; each topic has its own ingest step.
       provide: KafkaRegionalConsumer,
-      inject: [KAFKA, RegionalIngest, PG_POOL, AGGREGATOR_CONFIG],
-      useFactory: (kafka: Kafka, movements: RegionalIngest, pool: Pool, c: AggregatorConfig) =>
+      inject: [KAFKA, RegionalIngest, ReferralIngest, PG_POOL, AGGREGATOR_CONFIG],
+      useFactory: (kafka: Kafka, movements: RegionalIngest, referrals: ReferralIngest, pool: Pool, c: AggregatorConfig) =>
         new KafkaRegionalConsumer(
           kafka,
           new Map<string, BatchIngest>([
             [movementsTopic(c), movements],
             [agreementsTopic(c), new AgreementIngest(pool, c.CONSUMER_GROUP)],
+            [referralsTopic(c), referrals],
           ]),
           { groupId: c.CONSUMER_GROUP, fromBeginning: true },
         ),
     },
   ],
-  exports: [PG_POOL, KAFKA, RegionalIngest, KafkaRegionalConsumer],
+  exports: [PG_POOL, KAFKA, RegionalIngest, ReferralIngest, KafkaRegionalConsumer],
 })
 export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Aggregator');
@@ -64,6 +71,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
       await ensureTopics(admin, [
         { topic: movementsTopic(this.config), numPartitions: this.config.MOVEMENTS_PARTITIONS },
         { topic: agreementsTopic(this.config), numPartitions: this.config.AGREEMENTS_PARTITIONS },
+        { topic: referralsTopic(this.config), numPartitions: this.config.REFERRALS_PARTITIONS },
       ]);
     } finally {
       await admin.disconnect();

@@ -1,3 +1,4 @@
+import type { EventEnvelope } from '@caravanserai/contracts';
 import type { PoolClient } from 'pg';
 import type { IncomingMessage } from './batch-ingest.port';
 
@@ -42,4 +43,81 @@ export async function storeOffsets(client: PoolClient, group: string, messages: 
        next_offset = GREATEST(consumer_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()`,
     [group, list.map((l) => l.topic), list.map((l) => l.partition), list.map((l) => l.offset.toString())],
   );
+}
+
+/** A valid event and the message it came in. */
+export interface Accepted<E extends EventEnvelope = EventEnvelope> {
+  event: E;
+  message: IncomingMessage;
+}
+
+/** Adds events to the regional log; returns the ids of those it did not hold yet. An event id
+ * already there, or a stream position taken by another event, is left out. */
+export async function insertEvents(client: PoolClient, valid: Accepted[]): Promise<Set<string>> {
+  if (valid.length === 0) return new Set();
+  const { rows } = await client.query<{ event_id: string }>(
+    `INSERT INTO regional_events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on,
+                                  recorded_at, data, topic, kafka_partition, kafka_offset)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::date[],
+                          $8::timestamptz[], $9::jsonb[], $10::text[], $11::int[], $12::bigint[])
+     ON CONFLICT DO NOTHING
+     RETURNING event_id`,
+    [
+      valid.map((a) => a.event.eventId),
+      valid.map((a) => a.event.type),
+      valid.map((a) => a.event.schemaVersion),
+      valid.map((a) => a.event.provider),
+      valid.map((a) => a.event.streamId),
+      valid.map((a) => a.event.streamVersion),
+      valid.map((a) => a.event.occurredOn),
+      valid.map((a) => a.event.recordedAt),
+      valid.map((a) => JSON.stringify(a.event.data)),
+      valid.map((a) => a.message.topic),
+      valid.map((a) => a.message.partition),
+      valid.map((a) => a.message.offset),
+    ],
+  );
+  return new Set(rows.map((r) => r.event_id));
+}
+
+export async function existingEventIds(client: PoolClient, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await client.query<{ event_id: string }>('SELECT event_id FROM regional_events WHERE event_id = ANY($1::uuid[])', [ids]);
+  return new Set(rows.map((r) => r.event_id));
+}
+
+/** Each provider's latest event and event count, for GET /v1/nodes. */
+export async function updateProviderStatus(client: PoolClient, events: EventEnvelope[]): Promise<void> {
+  if (events.length === 0) return;
+  const latest = new Map<string, { count: number; event: EventEnvelope }>();
+  for (const e of events) {
+    const cur = latest.get(e.provider);
+    if (!cur) latest.set(e.provider, { count: 1, event: e });
+    else {
+      cur.count += 1;
+      if (e.recordedAt >= cur.event.recordedAt) cur.event = e;
+    }
+  }
+  const list = [...latest.values()].sort((a, b) => (a.event.provider < b.event.provider ? -1 : 1));
+  await client.query(
+    `INSERT INTO provider_status (provider, events, last_event_id, last_recorded_at, last_received_at)
+     SELECT p, n, id, at, now() FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::timestamptz[]) AS t(p, n, id, at)
+     ON CONFLICT (provider) DO UPDATE SET
+       events = provider_status.events + EXCLUDED.events,
+       last_event_id = CASE WHEN EXCLUDED.last_recorded_at >= provider_status.last_recorded_at
+                            THEN EXCLUDED.last_event_id ELSE provider_status.last_event_id END,
+       last_recorded_at = GREATEST(provider_status.last_recorded_at, EXCLUDED.last_recorded_at),
+       last_received_at = EXCLUDED.last_received_at`,
+    [list.map((l) => l.event.provider), list.map((l) => l.count), list.map((l) => l.event.eventId), list.map((l) => l.event.recordedAt)],
+  );
+}
+
+/** Reads which providers are pooled, holding a share lock on their rows for the transaction. */
+export async function lockPooledProviders(client: PoolClient, providers: string[]): Promise<Set<string>> {
+  if (providers.length === 0) return new Set();
+  const { rows } = await client.query<{ provider: string; pooled: boolean }>(
+    `SELECT provider, pooled_at IS NOT NULL AS pooled FROM provider_pool WHERE provider = ANY($1::text[]) ORDER BY provider FOR SHARE`,
+    [providers],
+  );
+  return new Set(rows.filter((r) => r.pooled).map((r) => r.provider));
 }

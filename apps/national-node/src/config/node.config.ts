@@ -18,6 +18,7 @@ export class NodeConfig {
   @IsInt() @Min(1) @Max(1000) MOVEMENTS_PARTITIONS: number = 6;
   /** One partition keeps a total order of a provider's decisions on its agreements. */
   @IsInt() @Min(1) @Max(1000) AGREEMENTS_PARTITIONS: number = 1;
+  @IsInt() @Min(1) @Max(1000) REFERRALS_PARTITIONS: number = 6;
   /** Put before every topic name, e.g. `test-42.` gives `test-42.movements.v1`. Empty in production. */
   @IsOptional() @Matches(/^[\w.-]*$/) TOPIC_PREFIX: string = '';
 
@@ -30,4 +31,5 @@ export class NodeConfig {
 export const NODE_CONFIG = Symbol('NODE_CONFIG');
 export const movementsTopic = (c: NodeConfig) => topicName(TOPICS.movements, c.TOPIC_PREFIX);
 export const agreementsTopic = (c: NodeConfig) => topicName(TOPICS.agreements, c.TOPIC_PREFIX);
+export const referralsTopic = (c: NodeConfig) => topicName(TOPICS.referrals, c.TOPIC_PREFIX);
 export const MAX_BATCH = 5000;

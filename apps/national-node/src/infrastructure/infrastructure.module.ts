@@ -6,7 +6,7 @@ import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationSh
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { agreementsTopic, movementsTopic, NODE_CONFIG, NodeConfig } from '../config/node.config';
+import { agreementsTopic, movementsTopic, NODE_CONFIG, NodeConfig, referralsTopic } from '../config/node.config';
 import { CLOCK, Clock, ID_GENERATOR, KAFKA, PG_POOL } from './tokens';
 
 /** The node's own database, created if missing and migrated before anything uses it. */
@@ -51,6 +51,7 @@ async function openDatabase(config: NodeConfig): Promise<Pool> {
               await ensureTopics(admin, [
                 { topic: movementsTopic(c), numPartitions: c.MOVEMENTS_PARTITIONS },
                 { topic: agreementsTopic(c), numPartitions: c.AGREEMENTS_PARTITIONS },
+                { topic: referralsTopic(c), numPartitions: c.REFERRALS_PARTITIONS },
               ]);
             } finally {
               await admin.disconnect();

@@ -10,6 +10,7 @@ import { inTransaction } from '@caravanserai/database';
 import { Logger } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { replayMovements } from '../../flows/application/rebuild-flows/rebuild-flows';
+import { replayReferrals } from '../../referrals/application/rebuild-referrals/rebuild-referrals';
 import type { BatchIngest, IncomingMessage, IngestResult } from '../../infrastructure/batch-ingest.port';
 import { quarantine, Rejected, storeOffsets } from '../../infrastructure/pg-ingest-support';
 
@@ -108,7 +109,8 @@ export class AgreementIngest implements BatchIngest {
   private async poolProvider(client: PoolClient, provider: string): Promise<void> {
     const { rowCount } = await client.query('UPDATE provider_pool SET pooled_at = now() WHERE provider = $1 AND pooled_at IS NULL', [provider]);
     if (!rowCount) return;
-    const released = await replayMovements(client, { provider });
-    this.logger.log(`${provider} pooled its data: ${released.events} held events projected`);
+    const movements = await replayMovements(client, { provider });
+    const referrals = await replayReferrals(client, { provider });
+    this.logger.log(`${provider} pooled its data: ${movements.events} held movement and ${referrals.events} referral events projected`);
   }
 }

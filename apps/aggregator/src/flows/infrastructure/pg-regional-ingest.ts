@@ -7,14 +7,21 @@ import {
 import { inTransaction } from '@caravanserai/database';
 import type { Pool, PoolClient } from 'pg';
 import type { BatchIngest, IncomingMessage, IngestResult } from '../../infrastructure/batch-ingest.port';
-import { quarantine, Rejected, storeOffsets } from '../../infrastructure/pg-ingest-support';
+import {
+  Accepted as AcceptedMessage,
+  existingEventIds,
+  insertEvents,
+  lockPooledProviders,
+  quarantine,
+  Rejected,
+  storeOffsets,
+  updateProviderStatus,
+} from '../../infrastructure/pg-ingest-support';
 import { FlowDeltas } from '../domain/flow-deltas';
 import { applyFlowDeltas, findMovements, KnownMovement, movementFact } from './pg-flow-projection';
 
-interface Accepted {
-  event: MovementEvent;
-  message: IncomingMessage;
-}
+type Accepted = AcceptedMessage<MovementEvent>;
+
 /**
  * Takes one batch of one partition into the regional store, in one transaction: the new events
  * into the regional log (event ids already there are skipped), their deltas into the projections
@@ -109,73 +116,4 @@ function checkRetraction(event: MovementEvent, movements: Map<string, KnownMovem
   if (!target) return `retraction of unknown movement ${event.data.movementEventId}`;
   if (target.provider !== event.provider) return `retraction by ${event.provider} of a movement recorded by ${target.provider}`;
   return null;
-}
-
-async function insertEvents(client: PoolClient, valid: Accepted[]): Promise<Set<string>> {
-  if (valid.length === 0) return new Set();
-  const { rows } = await client.query<{ event_id: string }>(
-    `INSERT INTO regional_events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on,
-                                  recorded_at, data, topic, kafka_partition, kafka_offset)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::date[],
-                          $8::timestamptz[], $9::jsonb[], $10::text[], $11::int[], $12::bigint[])
-     ON CONFLICT DO NOTHING
-     RETURNING event_id`,
-    [
-      valid.map((a) => a.event.eventId),
-      valid.map((a) => a.event.type),
-      valid.map((a) => a.event.schemaVersion),
-      valid.map((a) => a.event.provider),
-      valid.map((a) => a.event.streamId),
-      valid.map((a) => a.event.streamVersion),
-      valid.map((a) => a.event.occurredOn),
-      valid.map((a) => a.event.recordedAt),
-      valid.map((a) => JSON.stringify(a.event.data)),
-      valid.map((a) => a.message.topic),
-      valid.map((a) => a.message.partition),
-      valid.map((a) => a.message.offset),
-    ],
-  );
-  return new Set(rows.map((r) => r.event_id));
-}
-
-async function existingEventIds(client: PoolClient, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const { rows } = await client.query<{ event_id: string }>('SELECT event_id FROM regional_events WHERE event_id = ANY($1::uuid[])', [ids]);
-  return new Set(rows.map((r) => r.event_id));
-}
-
-
-async function updateProviderStatus(client: PoolClient, events: MovementEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  const latest = new Map<string, { count: number; event: MovementEvent }>();
-  for (const e of events) {
-    const cur = latest.get(e.provider);
-    if (!cur) latest.set(e.provider, { count: 1, event: e });
-    else {
-      cur.count += 1;
-      if (e.recordedAt >= cur.event.recordedAt) cur.event = e;
-    }
-  }
-  const list = [...latest.values()].sort((a, b) => (a.event.provider < b.event.provider ? -1 : 1));
-  await client.query(
-    `INSERT INTO provider_status (provider, events, last_event_id, last_recorded_at, last_received_at)
-     SELECT p, n, id, at, now() FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::timestamptz[]) AS t(p, n, id, at)
-     ON CONFLICT (provider) DO UPDATE SET
-       events = provider_status.events + EXCLUDED.events,
-       last_event_id = CASE WHEN EXCLUDED.last_recorded_at >= provider_status.last_recorded_at
-                            THEN EXCLUDED.last_event_id ELSE provider_status.last_event_id END,
-       last_recorded_at = GREATEST(provider_status.last_recorded_at, EXCLUDED.last_recorded_at),
-       last_received_at = EXCLUDED.last_received_at`,
-    [list.map((l) => l.event.provider), list.map((l) => l.count), list.map((l) => l.event.eventId), list.map((l) => l.event.recordedAt)],
-  );
-}
-
-/** Reads which providers are pooled, holding a share lock on their rows for the transaction. */
-export async function lockPooledProviders(client: PoolClient, providers: string[]): Promise<Set<string>> {
-  if (providers.length === 0) return new Set();
-  const { rows } = await client.query<{ provider: string; pooled: boolean }>(
-    `SELECT provider, pooled_at IS NOT NULL AS pooled FROM provider_pool WHERE provider = ANY($1::text[]) ORDER BY provider FOR SHARE`,
-    [providers],
-  );
-  return new Set(rows.filter((r) => r.pooled).map((r) => r.provider));
 }

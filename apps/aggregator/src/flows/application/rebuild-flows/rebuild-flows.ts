@@ -7,6 +7,8 @@ import { addDelta } from '../../infrastructure/pg-regional-ingest';
 
 export interface RebuildProgress {
   events: number;
+  /** Projection rows written, where the rebuild counts them. */
+  cells?: number;
   seconds: number;
 }
 

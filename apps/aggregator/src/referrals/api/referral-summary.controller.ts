@@ -1,0 +1,76 @@
+import { REFERRAL_STATUSES, ValidationFailed } from '@caravanserai/contracts';
+import { PRINCIPAL_HEADER, PrincipalResolver } from '@caravanserai/platform';
+import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { QueryReferralSummary } from '../application/query-referral-summary/query-referral-summary.query';
+import { ReferralSummary, ReferralSummaryRow } from '../domain/referral-summary';
+import { ReferralSummaryQueryDto } from './referral-summary-query.dto';
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+const FIGURE_COLUMNS: [string, (r: ReferralSummaryRow) => unknown][] = [
+  ['referrals', (r) => r.referrals],
+  ...REFERRAL_STATUSES.map((s) => [s, (r: ReferralSummaryRow) => r.byStatus?.[s]] as [string, (r: ReferralSummaryRow) => unknown]),
+  ['accepted_ever', (r) => r.accepted],
+  ['declined_ever', (r) => r.declined],
+  ['acceptance_rate', (r) => r.acceptanceRate],
+  ['hours_to_acceptance_median', (r) => r.toAcceptance?.medianHours],
+  ['hours_to_acceptance_p90', (r) => r.toAcceptance?.p90Hours],
+  ['hours_to_closure_median', (r) => r.toClosure?.medianHours],
+  ['hours_to_closure_p90', (r) => r.toClosure?.p90Hours],
+  ['stalled', (r) => r.stalled],
+];
+
+export function toCsv(answer: ReferralSummary): string {
+  const dims = answer.query.groupBy;
+  const d = answer.disclosure;
+  const comments = [
+    `# caravanserai referrals ${answer.from} … ${answer.to} by ${answer.granularity}, as seen by ${d.principal}`,
+    ...d.agreements.map((a) => `# ${a.provider}: ${a.agreement} (k = ${a.minCellSize}, finest ${a.minTimeGranularity})`),
+    ...d.leftOut.map((l) => `# left out ${l.provider}: ${l.reason} (${l.agreement})`),
+    ...d.coarsened.map((c) => `# coarsened: ${c}`),
+    `# suppressed: ${d.suppressed.primary} small rows, ${d.suppressed.complementary} complementary, ${d.suppressed.totals} totals`,
+  ];
+  const lines = [['period', ...dims, ...FIGURE_COLUMNS.map(([h]) => h), 'suppressed'].join(',')];
+  for (const row of answer.rows) lines.push([row.period, ...dims.map((d) => row[d]), ...FIGURE_COLUMNS.map(([, f]) => f(row)), row.suppressed].map(csvCell).join(','));
+  return [...comments, ...lines].join('\r\n') + '\r\n';
+}
+
+@ApiTags('referrals')
+@Controller('v1/referrals')
+export class ReferralSummaryController {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly principals: PrincipalResolver,
+  ) {}
+
+  @Get('summary')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({
+    summary: 'Regional referrals: counts by status, acceptance rate, hours to acceptance and to closure (median, 90th percentile), stalled referrals counted',
+    description: 'Never lists referrals one by one. Grouping by needs counts a referral under each of its needs; the totals count each once.',
+  })
+  @ApiHeader({ name: PRINCIPAL_HEADER, required: true, description: 'secretariat, state:XX or org:NAME' })
+  async summary(
+    @Query() dto: ReferralSummaryQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const principal = this.principals.require(request);
+    const query = dto.toQuery(new Date());
+    if (query.to < query.from) throw new ValidationFailed([{ field: 'to', message: 'to must not be before from' }], 'bad_request');
+    const answer = await this.queries.execute(new QueryReferralSummary(query, principal.id));
+    if (accept?.includes('text/csv')) {
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="referrals_${query.from}_${query.to}.csv"`);
+      return toCsv(answer);
+    }
+    return answer;
+  }
+}

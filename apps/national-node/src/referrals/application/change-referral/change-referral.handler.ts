@@ -1,0 +1,70 @@
+import { localDateOf, referralStreamId } from '@caravanserai/contracts';
+import { inTransaction } from '@caravanserai/database';
+import { ConcurrencyError, OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Pool } from 'pg';
+import { NODE_CONFIG, NodeConfig, referralsTopic } from '../../../config/node.config';
+import { Clock, CLOCK, ID_GENERATOR, IdGenerator, PG_POOL } from '../../../infrastructure/tokens';
+import { decide, evolve, initialReferralState, ReferralError, TRANSITIONS } from '../../domain/referral.decider';
+import { ChangeReferral, ReferralChangeResult } from './change-referral.command';
+
+/** How often a command is decided again after losing a race on the stream version. */
+const ATTEMPTS = 3;
+
+/**
+ * Loads the referral's stream, folds it, decides, and appends at the next version. Two commands
+ * racing on one referral both read version n; the append of one fails on the unique stream
+ * position, and that one is decided again on the new state: it then either still makes sense
+ * (acknowledge, then accept) and is appended, or is refused as an illegal transition (accept
+ * against decline). The loser never overwrites the winner.
+ */
+@CommandHandler(ChangeReferral)
+export class ChangeReferralHandler implements ICommandHandler<ChangeReferral, ReferralChangeResult> {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
+    private readonly store: PgEventStore,
+    private readonly forwarder: OutboxForwarder,
+  ) {}
+
+  async execute({ command }: ChangeReferral): Promise<ReferralChangeResult> {
+    const streamId = referralStreamId(command.referralId);
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const state = (await this.store.readStream(streamId)).reduce(evolve, initialReferralState);
+      const now = this.clock.now();
+      const decision = decide(command, state, now);
+      const eventId = this.newId();
+      try {
+        await inTransaction(this.pool, (client) =>
+          this.store.append(
+            client,
+            [
+              {
+                eventId,
+                type: decision.type,
+                schemaVersion: 1,
+                provider: this.config.NODE_STATE,
+                streamId,
+                streamVersion: decision.streamVersion,
+                occurredOn: localDateOf(command.at),
+                recordedAt: now.toISOString(),
+                data: decision.data,
+              },
+            ],
+            referralsTopic(this.config),
+          ),
+        );
+      } catch (e) {
+        if (e instanceof ConcurrencyError) continue;
+        throw e;
+      }
+      this.forwarder.notify();
+      const status = TRANSITIONS[state.status === 'none' ? 'made' : state.status][command.type]!;
+      return { referralId: command.referralId, eventId, type: decision.type, status, streamVersion: decision.streamVersion };
+    }
+    throw ReferralError.concurrentChange(command.referralId);
+  }
+}
