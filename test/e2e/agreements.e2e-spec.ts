@@ -85,6 +85,11 @@ describe('data-sharing agreements, end to end', () => {
     await grantAgreement(nodes.get('IR')!.url, { ...OPEN_TERMS, recipient: 'org:UNHCR', minTimeGranularity: 'month', dimensions: ['category'], minCellSize: 10 });
     await grantAgreement(nodes.get('PK')!.url, { ...OPEN_TERMS, recipient: 'org:UNHCR' });
 
+    // Agreements travel through Kafka like everything else: wait until the registry has all four.
+    await waitFor(async () => {
+      const list = (await (await fetch(`${aggregator.url}/v1/agreements`, { headers: { 'x-caravanserai-principal': 'secretariat' } })).json()) as { agreements: unknown[] };
+      return list.agreements.length === 4;
+    }, { timeoutMs: 60_000, what: 'four agreements in the registry' });
     // Each state sees its own data in full once pooled: wait for all of it.
     for (const state of ['AF', 'IR', 'PK']) {
       const mine = posted.filter((m) => m.provider === state).length;

@@ -13,7 +13,7 @@ export class ServiceProcess {
     private readonly child: ChildProcess,
   ) {}
 
-  static async start(name: string, entry: string, env: Record<string, string>, port: number, timeoutMs = 60_000): Promise<ServiceProcess> {
+  static async start(name: string, entry: string, env: Record<string, string>, port: number, timeoutMs = 120_000): Promise<ServiceProcess> {
     const logDir = join(ROOT, '.run', 'test-logs');
     mkdirSync(logDir, { recursive: true });
     const logFile = join(logDir, `${name}-${port}.log`);
