@@ -1,0 +1,17 @@
+// Preloaded (`node -r`) into a service by `npm run bench -- --profile`: a V8 CPU profile of the
+// whole process, written to $BENCH_CPU_PROFILE on SIGUSR2. (`--cpu-prof` writes only on a normal
+// exit, and Nest's shutdown hooks end the process by re-raising SIGTERM.)
+import { Session } from 'node:inspector';
+import { writeFileSync } from 'node:fs';
+
+const file = process.env.BENCH_CPU_PROFILE;
+if (file) {
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 500 }, () => session.post('Profiler.start')));
+  process.on('SIGUSR2', () => {
+    session.post('Profiler.stop', (err, result) => {
+      if (!err) writeFileSync(file, JSON.stringify(result.profile));
+    });
+  });
+}
