@@ -187,8 +187,17 @@ async function startNode(name: string, extra: Record<string, string> = {}, profi
   const args = profileFile ? ['-r', join(ROOT, 'dist', 'bench', 'cpu-profile-hook.js')] : [];
   return Service.start(name, 'dist/apps/national-node/src/main.js', nodeEnv({ ...extra, ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}) }), ports.node, workDir, args);
 }
-async function startAggregator(name: string, db: string, extra: Record<string, string> = {}, port = ports.agg) {
-  return Service.start(name, 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: dbUrl(db), CONSUMER_GROUP: groups.agg, ...extra }, port, workDir);
+async function startAggregator(name: string, db: string, extra: Record<string, string> = {}, port = ports.agg, profileFile?: string) {
+  const args = profileFile ? ['-r', join(ROOT, 'dist', 'bench', 'cpu-profile-hook.js')] : [];
+  const env = { ...common, DATABASE_URL: dbUrl(db), CONSUMER_GROUP: groups.agg, ...extra, ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}) };
+  return Service.start(name, 'dist/apps/aggregator/src/main.js', env, port, workDir, args);
+}
+
+/** Asks a service started with the profile hook for its CPU profile and waits for the file. */
+async function writeProfile(service: Service, file: string) {
+  service.child.kill('SIGUSR2');
+  for (let i = 0; i < 100 && !existsSync(file); i++) await sleep(100);
+  await sleep(500);
 }
 
 async function post(url: string, records: RawMovementLike[]): Promise<void> {
@@ -267,11 +276,7 @@ async function main() {
         const cpu0 = node.stats().cpuSeconds;
         const seconds = await postAll(node.url, ingestBatches, opts.clients);
         const st = node.stats();
-        if (profile) {
-          node.child.kill('SIGUSR2');
-          for (let i = 0; i < 100 && !existsSync(profile); i++) await sleep(100);
-          await sleep(300);
-        }
+        if (profile) await writeProfile(node, profile);
         const events = await count(nodeUrl, 'SELECT count(*) AS n FROM events');
         const outbox = await count(nodeUrl, 'SELECT count(*) AS n FROM outbox');
         if (events !== storedAfterIngest || outbox !== storedAfterIngest) throw new Error(`stored ${events} events and ${outbox} outbox rows, expected ${storedAfterIngest}`);
@@ -312,16 +317,19 @@ async function main() {
       const nodeUrl = dbUrl(DB.node);
       const backlog = await count(nodeUrl, 'SELECT count(*) AS n FROM outbox');
       if (backlog === 0) throw new Error('no outbox backlog (run the ingest stage)');
-      const node = await startNode('node-forward');
+      const profile = opts.profile ? join(workDir, 'node-forward.cpuprofile') : undefined;
+      const node = await startNode('node-forward', {}, profile);
       try {
         const cpu0 = node.stats().cpuSeconds;
         const r = await drain(async () => backlog - (await count(nodeUrl, 'SELECT count(*) AS n FROM outbox')), 0, backlog, 600);
         const st = node.stats();
+        if (profile) await writeProfile(node, profile);
         s.figure = r.perSecond;
         s.unit = 'events/s';
         s.peakRssMiB = { node: round(st.peakRssMiB, 1) };
         s.cpuSeconds = { node: round(st.cpuSeconds - cpu0, 1) };
-        s.details = { events: backlog, seconds: round(r.seconds, 2) };
+        s.details = { events: backlog, seconds: round(r.seconds, 2), nodeCpuShare: round((st.cpuSeconds - cpu0) / r.seconds, 2) };
+        if (profile && existsSync(profile)) s.details.profile = summariseProfile(profile, 20);
       } finally {
         await node.stop();
       }
@@ -342,15 +350,18 @@ async function main() {
     await stage('project', async (s) => {
       const aggUrl = await resetDatabase(DB.agg);
       const probe = () => count(aggUrl, 'SELECT coalesce(sum(events), 0) AS n FROM provider_status');
-      aggregator = await startAggregator('aggregator', DB.agg);
+      const profile = opts.profile ? join(workDir, 'aggregator-project.cpuprofile') : undefined;
+      aggregator = await startAggregator('aggregator', DB.agg, {}, ports.agg, profile);
       const cpu0 = aggregator.stats().cpuSeconds;
       const r = await drain(probe, 0, storedAfterIngest, 600);
       const st = aggregator.stats();
+      if (profile) await writeProfile(aggregator, profile);
       s.figure = r.perSecond;
       s.unit = 'events/s';
       s.peakRssMiB = { aggregator: round(st.peakRssMiB, 1) };
       s.cpuSeconds = { aggregator: round(st.cpuSeconds - cpu0, 1) };
-      s.details = { events: storedAfterIngest, seconds: round(r.seconds, 2), cells: await count(aggUrl, 'SELECT count(*) AS n FROM flow_counts') };
+      s.details = { events: storedAfterIngest, seconds: round(r.seconds, 2), aggregatorCpuShare: round((st.cpuSeconds - cpu0) / r.seconds, 2), cells: await count(aggUrl, 'SELECT count(*) AS n FROM flow_counts') };
+      if (profile && existsSync(profile)) s.details.profile = summariseProfile(profile, 20);
       const c = await kafka(['perf-consumer', '--topic', movementsTopic, '--messages', String(storedAfterIngest), '--group', groups.perf, '--timeout', '60000'], 'ConsumerPerformance');
       const line = c.stdout.trim().split('\n').pop()!.split(',').map((x) => x.trim());
       // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
@@ -600,8 +611,10 @@ function markdown(r: { runId: string; mode: string; machine: Record<string, unkn
   if (q) lines.push('', `Query: ${q.clients} clients over ${fmt(q.events)} events (${fmt(q.cells)} cells): p50 ${q.p50} ms, p99 ${q.p99} ms, ${fmt(q.perSecond)} requests/s.`);
   const cpu = r.stages.filter((s) => s.cpuSeconds).map((s) => `${s.name}: ${Object.entries(s.cpuSeconds!).map(([k, v]) => `${k} ${v} s`).join(', ')}`);
   if (cpu.length) lines.push('', `CPU time during the measured part: ${cpu.join('; ')}.`);
-  const prof = (r.stages.find((s) => s.name === 'ingest')?.details as { profile?: { byModule: { module: string; pct: number }[] } } | undefined)?.profile;
-  if (prof) lines.push('', `Node ingest profile (self time): ${prof.byModule.slice(0, 10).map((m) => `${m.module} ${m.pct}%`).join(', ')}.`);
+  for (const name of ['ingest', 'forward', 'project']) {
+    const prof = (r.stages.find((s) => s.name === name)?.details as { profile?: { byModule: { module: string; pct: number }[] } } | undefined)?.profile;
+    if (prof) lines.push('', `Profile during ${name} (self time): ${prof.byModule.slice(0, 10).map((m) => `${m.module} ${m.pct}%`).join(', ')}.`);
+  }
   for (const s of r.stages.filter((x) => !x.ok)) lines.push('', `Stage ${s.name} failed: ${(s.error ?? '').split('\n')[0]}`);
   return lines.join('\n') + '\n';
 }
