@@ -36,10 +36,10 @@ const opts = {
   /** End to end: records posted as fast as possible, then the fixed-rate phase. */
   e2e: num('e2e', smoke ? 2_000 : 100_000),
   e2eRate: num('e2e-rate', 0), // 0: half of the measured sustained rate
-  e2eSeconds: num('e2e-seconds', smoke ? 3 : 30),
+  e2eSeconds: num('e2e-seconds', smoke ? 2 : 30),
   /** Events behind the flow projection of the query stage. */
   queryEvents: num('query-events', smoke ? 20_000 : 10_000_000),
-  querySeconds: num('query-seconds', smoke ? 2 : 20),
+  querySeconds: num('query-seconds', smoke ? 1 : 20),
   queryClients: num('query-clients', 32),
   rebuild: num('rebuild', smoke ? 5_000 : 1_000_000),
   profile: flag('profile'),
