@@ -6,7 +6,7 @@
 import { ageBandOn, movementStreamId, TOPICS, topicName } from '@caravanserai/contracts';
 import { databaseName, locateMigrations, migrate, resolveDatabaseUrl } from '@caravanserai/database';
 import { batches, generateMovements, RawMovementLike, toRawMovement } from '@caravanserai/synthetic';
-import { createWriteStream, existsSync, mkdirSync, renameSync, copyFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -311,6 +311,7 @@ async function main() {
       });
       s.details!.envelopeBytes = envelopeBytes;
       await dropDatabase(DB.copy);
+      for (const f of [ev, ob, ri]) rmSync(f, { force: true });
     });
 
     // 2. forwarding: the outbox filled above, onto Kafka.
