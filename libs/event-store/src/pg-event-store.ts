@@ -52,38 +52,34 @@ export class PgEventStore {
    * One multi-row insert; a taken stream position becomes a ConcurrencyError. */
   async append(client: PoolClient, events: EventEnvelope[], topic: string): Promise<void> {
     if (events.length === 0) return;
-    const cols = {
-      ids: [] as string[],
-      types: [] as string[],
-      versions: [] as number[],
-      providers: [] as string[],
-      streams: [] as string[],
-      streamVersions: [] as number[],
-      occurred: [] as string[],
-      recorded: [] as string[],
-      data: [] as string[],
-    };
-    for (const e of events) {
-      cols.ids.push(e.eventId);
-      cols.types.push(e.type);
-      cols.versions.push(e.schemaVersion);
-      cols.providers.push(e.provider);
-      cols.streams.push(e.streamId);
-      cols.streamVersions.push(e.streamVersion);
-      cols.occurred.push(e.occurredOn);
-      cols.recorded.push(e.recordedAt);
-      cols.data.push(JSON.stringify(e.data));
-    }
+    // One JSON document for the whole batch, read by jsonb_to_recordset: one native
+    // JSON.stringify here and one parse in PostgreSQL, instead of nine array literals escaped
+    // element by element by the driver (measured in docs/benchmark.md).
+    const rows = events.map((e) => ({
+      event_id: e.eventId,
+      type: e.type,
+      schema_version: e.schemaVersion,
+      provider: e.provider,
+      stream_id: e.streamId,
+      stream_version: e.streamVersion,
+      occurred_on: e.occurredOn,
+      recorded_at: e.recordedAt,
+      data: e.data,
+    }));
     try {
       await client.query(
         `WITH inserted AS (
            INSERT INTO events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data)
-           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::date[], $8::timestamptz[], $9::jsonb[])
+           SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data
+             FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (event_id uuid, type text, schema_version int, provider text, stream_id text,
+                                                                stream_version int, occurred_on date, recorded_at timestamptz, data jsonb))
+                  WITH ORDINALITY AS t(event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, n)
+            ORDER BY n
            RETURNING global_position, stream_id
          )
          INSERT INTO outbox (global_position, topic, message_key)
-         SELECT global_position, $10, stream_id FROM inserted ORDER BY global_position`,
-        [cols.ids, cols.types, cols.versions, cols.providers, cols.streams, cols.streamVersions, cols.occurred, cols.recorded, cols.data, topic],
+         SELECT global_position, $2, stream_id FROM inserted ORDER BY global_position`,
+        [JSON.stringify(rows), topic],
       );
     } catch (e) {
       if ((e as { code?: string }).code === UNIQUE_VIOLATION && (e as { constraint?: string }).constraint === 'events_stream_id_stream_version_key') {
