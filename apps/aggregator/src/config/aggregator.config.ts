@@ -13,6 +13,9 @@ export class AggregatorConfig {
   @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/) KAFKA_BROKERS: string = '127.0.0.1:9092';
   @IsString() @Matches(/^[\w.-]+$/) CONSUMER_GROUP: string = 'caravanserai-aggregator';
   @IsInt() @Min(1) @Max(1000) MOVEMENTS_PARTITIONS: number = 6;
+  /** Replicas of each topic this service creates: 1 for a single broker, 3 on a cluster (then
+   * also min.insync.replicas=2). */
+  @IsInt() @Min(1) @Max(5) TOPIC_REPLICATION_FACTOR: number = 1;
   /** Put before every topic name, e.g. `test-42.` gives `test-42.movements.v1`. Empty in production. */
   @IsOptional() @Matches(/^[\w.-]*$/) TOPIC_PREFIX: string = '';
 

@@ -52,7 +52,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, [{ topic: movementsTopic(this.config), numPartitions: this.config.MOVEMENTS_PARTITIONS }]);
+      await ensureTopics(admin, [{ topic: movementsTopic(this.config), numPartitions: this.config.MOVEMENTS_PARTITIONS }], this.config.TOPIC_REPLICATION_FACTOR);
     } finally {
       await admin.disconnect();
     }

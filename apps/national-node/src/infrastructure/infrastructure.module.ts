@@ -48,7 +48,7 @@ async function openDatabase(config: NodeConfig): Promise<Pool> {
             const admin = kafka.admin();
             await admin.connect();
             try {
-              await ensureTopics(admin, [{ topic: movementsTopic(c), numPartitions: c.MOVEMENTS_PARTITIONS }]);
+              await ensureTopics(admin, [{ topic: movementsTopic(c), numPartitions: c.MOVEMENTS_PARTITIONS }], c.TOPIC_REPLICATION_FACTOR);
             } finally {
               await admin.disconnect();
             }
