@@ -8,6 +8,7 @@ import { FlowsModule } from './flows/flows.module';
 import { HealthController } from './health/health.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { NodesController } from './nodes/nodes.controller';
+import { QuarantineModule } from './quarantine/quarantine.module';
 
 @Module({
   imports: [
@@ -16,6 +17,7 @@ import { NodesController } from './nodes/nodes.controller';
     ConfigHolder,
     InfrastructureModule,
     FlowsModule,
+    QuarantineModule,
   ],
   controllers: [HealthController, NodesController, ReferenceController],
 })

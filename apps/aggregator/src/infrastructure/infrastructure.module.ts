@@ -1,4 +1,4 @@
-import { createKafka, ensureTopics } from '@caravanserai/messaging';
+import { BrokerProbe, createKafka, ensureTopics } from '@caravanserai/messaging';
 import { splitList } from '@caravanserai/platform';
 import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
@@ -23,6 +23,11 @@ import { KAFKA, PG_POOL } from './tokens';
       useFactory: (c: AggregatorConfig) => createKafka('caravanserai-aggregator', splitList(c.KAFKA_BROKERS)),
     },
     {
+      provide: BrokerProbe,
+      inject: [AGGREGATOR_CONFIG],
+      useFactory: (c: AggregatorConfig) => new BrokerProbe(splitList(c.KAFKA_BROKERS)),
+    },
+    {
       provide: RegionalIngest,
       inject: [PG_POOL, AGGREGATOR_CONFIG],
       useFactory: (pool: Pool, c: AggregatorConfig) => new RegionalIngest(pool, c.CONSUMER_GROUP),
@@ -35,7 +40,7 @@ import { KAFKA, PG_POOL } from './tokens';
         new KafkaRegionalConsumer(kafka, new Map([[movementsTopic(c), movements]]), { groupId: c.CONSUMER_GROUP, fromBeginning: true }),
     },
   ],
-  exports: [PG_POOL, KAFKA, RegionalIngest, KafkaRegionalConsumer],
+  exports: [PG_POOL, KAFKA, BrokerProbe, RegionalIngest, KafkaRegionalConsumer],
 })
 export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Aggregator');

@@ -21,6 +21,8 @@ const emptyStats = (): ConsumerStats => ({ received: 0, applied: 0, duplicates: 
 export class KafkaRegionalConsumer {
   private readonly logger = new Logger('RegionalConsumer');
   private consumer: Consumer | null = null;
+  /** `crashed` only when kafkajs gave up (a crash it does not restart from). */
+  state: 'stopped' | 'running' | 'crashed' = 'stopped';
   /** Per topic. */
   readonly stats: Record<string, ConsumerStats> = {};
 
@@ -47,9 +49,11 @@ export class KafkaRegionalConsumer {
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.logger.error(`consumer crashed (restart: ${payload.restart}): ${payload.error.message}`);
+      if (!payload.restart) this.state = 'crashed';
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.topics, fromBeginning: this.options.fromBeginning });
+    this.state = 'running';
     await consumer.run({
       // Only offsets resolved after the PostgreSQL commit are committed.
       autoCommit: true,
@@ -88,8 +92,11 @@ export class KafkaRegionalConsumer {
     });
   }
 
+  /** Leaves the group: kafkajs waits for the batch in flight (whose PostgreSQL transaction then
+   * commits or rolls back as a whole) and commits the resolved offsets before disconnecting. */
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
     this.consumer = null;
+    this.state = 'stopped';
   }
 }
