@@ -27,7 +27,9 @@ describe('fault 1: a broker killed during the load', () => {
     // projected while the broker is still down, and the nodes keep acknowledging.
     await pipeline.waitProjected(ackedAtFault);
     const recovered = Date.now() - killedAt;
+    // And what the nodes acknowledge during the outage flows through too, on two brokers.
     await load.more(300);
+    await pipeline.waitProjected(load.count);
     const downMs = Date.now() - killedAt;
     cluster.start(victim);
     await load.more(300);

@@ -106,7 +106,14 @@ export class Pipeline {
   }
 
   aggregatorEnv(): Record<string, string> {
-    return { ...this.common, DATABASE_URL: this.aggregatorDb, CONSUMER_GROUP: this.group, ...this.options.aggregatorEnv };
+    return {
+      ...this.common,
+      DATABASE_URL: this.aggregatorDb,
+      CONSUMER_GROUP: this.group,
+      // A SIGKILLed instance's partitions are handed over after this, instead of 30 s.
+      CONSUMER_SESSION_TIMEOUT_MS: '8000',
+      ...this.options.aggregatorEnv,
+    };
   }
 
   async startAggregator(port = this.basePort): Promise<ServiceProcess> {
@@ -306,7 +313,8 @@ export async function checkRebuildMatchesLive(pipeline: Pipeline): Promise<void>
 
 export function summary(fault: string, load: LoadStats, recoveryMs: number, report: ExactnessReport, more = ''): string {
   const line =
-    `FAULT ${fault}: load ${load.nodes} nodes x ${load.ratePerNode}/s for ${load.seconds.toFixed(0)} s ` +
+    `FAULT ${fault}: load ${load.nodes} nodes, ${(load.acknowledged / load.seconds).toFixed(0)} movements/s acknowledged ` +
+    `(target ${load.nodes * load.ratePerNode}/s) for ${load.seconds.toFixed(0)} s ` +
     `(${load.acknowledged} acknowledged, ${load.retries} re-posts, slowest POST ${load.slowestPostMs} ms); ` +
     `recovery ${(recoveryMs / 1000).toFixed(1)} s; regional log ${report.projected}, flow total ${report.flowTotal}, ` +
     `missing ${report.missing}, unexpected ${report.unexpected}${more ? `; ${more}` : ''}`;

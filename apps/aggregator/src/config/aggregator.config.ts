@@ -19,6 +19,9 @@ export class AggregatorConfig {
   /** Put before every topic name, e.g. `test-42.` gives `test-42.movements.v1`. Empty in production. */
   @IsOptional() @Matches(/^[\w.-]*$/) TOPIC_PREFIX: string = '';
 
+  /** How long the group waits for a crashed instance before giving its partitions to the others
+   * (kafkajs default 30 s; the brokers accept 6 s to 300 s). Heartbeats go every tenth of it. */
+  @IsInt() @Min(6000) @Max(300000) CONSUMER_SESSION_TIMEOUT_MS: number = 30_000;
   @IsInt() @Min(1) @Max(100) PG_POOL_SIZE: number = 10;
   @IsInt() @Min(1024) BODY_LIMIT_BYTES: number = 1024 * 1024;
   /** Whether the consumer runs in this process (off for an API-only instance). */

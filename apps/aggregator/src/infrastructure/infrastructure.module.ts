@@ -37,7 +37,7 @@ import { KAFKA, PG_POOL } from './tokens';
       provide: KafkaRegionalConsumer,
       inject: [KAFKA, RegionalIngest, AGGREGATOR_CONFIG],
       useFactory: (kafka: Kafka, movements: RegionalIngest, c: AggregatorConfig) =>
-        new KafkaRegionalConsumer(kafka, new Map([[movementsTopic(c), movements]]), { groupId: c.CONSUMER_GROUP, fromBeginning: true }),
+        new KafkaRegionalConsumer(kafka, new Map([[movementsTopic(c), movements]]), { groupId: c.CONSUMER_GROUP, fromBeginning: true, sessionTimeout: c.CONSUMER_SESSION_TIMEOUT_MS }),
     },
   ],
   exports: [PG_POOL, KAFKA, BrokerProbe, RegionalIngest, KafkaRegionalConsumer],

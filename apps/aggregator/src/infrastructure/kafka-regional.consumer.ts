@@ -29,7 +29,7 @@ export class KafkaRegionalConsumer {
   constructor(
     private readonly kafka: Kafka,
     private readonly handlers: Map<string, BatchIngest>,
-    private readonly options: { groupId: string; fromBeginning: boolean },
+    private readonly options: { groupId: string; fromBeginning: boolean; sessionTimeout?: number },
   ) {
     for (const topic of handlers.keys()) this.stats[topic] = emptyStats();
   }
@@ -43,8 +43,8 @@ export class KafkaRegionalConsumer {
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.options.sessionTimeout ?? 30_000,
+      heartbeatInterval: Math.max(500, Math.floor((this.options.sessionTimeout ?? 30_000) / 10)),
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
