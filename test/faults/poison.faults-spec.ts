@@ -87,6 +87,15 @@ describe('fault 6: poison messages in the stream', () => {
     expect(replayed.items[0].replayedAt).toBeTruthy();
     expect(replayed.items[0].payload).toBe(poison[1].value);
 
+    // The health signals agree: ready, and the quarantine size in the metrics and /v1/nodes.
+    expect((await fetch(`${pipeline.aggregator.url}/v1/health/ready`)).status).toBe(200);
+    const metrics = await (await fetch(`${pipeline.aggregator.url}/metrics`)).text();
+    expect(metrics).toMatch(/^caravanserai_quarantine_open 2$/m);
+    expect(metrics).toMatch(/^caravanserai_quarantine_replayed 1$/m);
+    expect(metrics).toMatch(/^caravanserai_consumer_lag\{topic="[^"]+",partition="0"\} 0$/m);
+    expect(metrics).toMatch(/^caravanserai_provider_events_projected\{provider="IR"\} \d+$/m);
+    expect((await pipeline.get('/v1/nodes')).quarantine).toMatchObject({ open: 2, replayed: 1 });
+
     // The replayed event now counts, exactly once; a projection rebuilt from the log agrees.
     const fixed = { provider: 'IR', departedFrom: 'AF', intendedDestination: 'TR', category: 'refugee' } as SyntheticMovement;
     await checkExactlyAcknowledged(pipeline, load.acknowledged, new Map([[good.eventId, fixed]]));

@@ -7,6 +7,7 @@ import { ConfigHolder } from './config/config.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthController } from './health/health.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { MetricsController } from './nodes/metrics.controller';
 import { NodesController } from './nodes/nodes.controller';
 import { QuarantineModule } from './quarantine/quarantine.module';
 
@@ -19,6 +20,6 @@ import { QuarantineModule } from './quarantine/quarantine.module';
     FlowsModule,
     QuarantineModule,
   ],
-  controllers: [HealthController, NodesController, ReferenceController],
+  controllers: [HealthController, NodesController, MetricsController, ReferenceController],
 })
 export class AppModule {}

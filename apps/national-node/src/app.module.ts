@@ -5,6 +5,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { NodeConfig } from './config/node.config';
 import { ConfigHolder } from './config/config.module';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './health/metrics.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { MovementsModule } from './movements/movements.module';
 
@@ -16,6 +17,6 @@ import { MovementsModule } from './movements/movements.module';
     InfrastructureModule,
     MovementsModule,
   ],
-  controllers: [HealthController, ReferenceController],
+  controllers: [HealthController, MetricsController, ReferenceController],
 })
 export class AppModule {}

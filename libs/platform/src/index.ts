@@ -3,3 +3,4 @@ export * from './env';
 export * from './http-app';
 export * from './validation.pipe';
 export * from './reference.controller';
+export * from './prometheus-text';

@@ -4,6 +4,8 @@ import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { AGGREGATOR_CONFIG, AggregatorConfig, movementsTopic } from '../config/aggregator.config';
 import { KAFKA, PG_POOL } from '../infrastructure/tokens';
+import { quarantineCounts } from '../quarantine/infrastructure/pg-quarantine-list';
+import { consumerLag } from './consumer-lag';
 
 @ApiTags('nodes')
 @Controller('v1/nodes')
@@ -15,7 +17,7 @@ export class NodesController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "Each provider's last event, and how far the projections are behind the topic (consumer lag)" })
+  @ApiOperation({ summary: "Each provider's last event, how far the projections are behind the topic (consumer lag), and the quarantine size" })
   async nodes() {
     const { rows } = await this.pool.query(
       `SELECT provider, events, last_event_id, last_recorded_at, last_received_at FROM provider_status ORDER BY provider`,
@@ -29,32 +31,10 @@ export class NodesController {
       // Time from the node recording its latest event to the aggregator projecting it.
       lastEventDelayMs: new Date(r.last_received_at).getTime() - new Date(r.last_recorded_at).getTime(),
     }));
-    return { providers, lag: await this.lag() };
-  }
-
-  /** Messages on the topic not yet projected, from the offsets PostgreSQL holds. */
-  private async lag() {
-    const topic = movementsTopic(this.config);
-    const { rows } = await this.pool.query<{ kafka_partition: number; next_offset: string }>(
-      'SELECT kafka_partition, next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2',
-      [this.config.CONSUMER_GROUP, topic],
-    );
-    const projected = new Map(rows.map((r) => [r.kafka_partition, BigInt(r.next_offset)]));
-    const admin = this.kafka.admin();
-    try {
-      await admin.connect();
-      const offsets = await admin.fetchTopicOffsets(topic);
-      const partitions = offsets.map((o) => {
-        const high = BigInt(o.high);
-        const low = BigInt(o.low);
-        const next = projected.get(o.partition) ?? low;
-        return { partition: o.partition, highWatermark: Number(high), projectedUpTo: Number(next), lag: Number(high > next ? high - next : 0n) };
-      });
-      return { topic: topic, total: partitions.reduce((s, p) => s + p.lag, 0), partitions, brokerReachable: true };
-    } catch (e) {
-      return { topic: topic, total: null, partitions: [], brokerReachable: false, error: (e as Error).message };
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    const [lag, quarantine] = await Promise.all([
+      consumerLag(this.pool, this.kafka, this.config.CONSUMER_GROUP, movementsTopic(this.config)),
+      quarantineCounts(this.pool),
+    ]);
+    return { providers, lag, quarantine };
   }
 }

@@ -29,7 +29,8 @@ export class RegionalIngest implements BatchIngest {
 
   async ingest(messages: IncomingMessage[]): Promise<IngestResult> {
     if (messages.length === 0) return { received: 0, applied: 0, duplicates: 0, quarantined: 0 };
-    return inTransaction(this.pool, (client) => this.ingestWithin(client, messages));
+    const { rejections: _rejections, ...result } = await inTransaction(this.pool, (client) => this.ingestWithin(client, messages));
+    return result;
   }
 
   /**
