@@ -1,3 +1,4 @@
+import { assertTestDatabase, ensureDatabase } from '@caravanserai/database';
 import { createKafka } from '@caravanserai/messaging';
 import { generateMovements, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
 import { dropTestDatabase, freshTestDatabase, ServiceProcess, uniqueSuffix, waitFor } from '@caravanserai/testing';
@@ -54,6 +55,16 @@ export interface PipelineOptions {
   states?: string[];
   partitions?: number;
   aggregatorEnv?: Record<string, string>;
+  /** Where the throw-away databases go (default: the shared server, TEST_PG_BASE). */
+  pgBase?: string;
+}
+
+async function freshDatabase(base: string | undefined, purpose: string): Promise<string> {
+  if (!base) return freshTestDatabase(purpose);
+  const name = `test_${purpose}_${uniqueSuffix()}`.toLowerCase();
+  assertTestDatabase(name);
+  await ensureDatabase(`${base}/${name}`);
+  return `${base}/${name}`;
 }
 
 export class Pipeline {
@@ -86,13 +97,15 @@ export class Pipeline {
   }
 
   async start(): Promise<void> {
-    this.aggregatorDb = await freshTestDatabase(`faults_${this.options.name}_agg`);
+    this.aggregatorDb = await freshDatabase(this.options.pgBase, `faults_${this.options.name}_agg`);
     this.databases.push(this.aggregatorDb);
     this.pool = new Pool({ connectionString: this.aggregatorDb, max: 2 });
+    // An idle connection lost when PostgreSQL restarts (fault 4) must not crash the test.
+    this.pool.on('error', () => undefined);
     await this.startAggregator();
     await Promise.all(
       this.states.map(async (state, i) => {
-        const db = await freshTestDatabase(`faults_${this.options.name}_${state}`);
+        const db = await freshDatabase(this.options.pgBase, `faults_${this.options.name}_${state}`);
         this.databases.push(db);
         const node = await ServiceProcess.start(
           `faults-${this.options.name}-node-${state}`,
@@ -121,8 +134,17 @@ export class Pipeline {
     return this.aggregator;
   }
 
+  /** Another aggregator instance in the same group on the same database. */
+  async startSecondAggregator(): Promise<ServiceProcess> {
+    const second = await ServiceProcess.start(`faults-${this.options.name}-aggregator-2`, 'dist/apps/aggregator/src/main.js', this.aggregatorEnv(), this.basePort + 1);
+    this.extra.push(second);
+    return second;
+  }
+
+  private readonly extra: ServiceProcess[] = [];
+
   async stop(): Promise<void> {
-    await Promise.all([this.aggregator?.stop(), ...[...this.nodes.values()].map((n) => n.stop())]);
+    await Promise.all([this.aggregator?.stop(), ...this.extra.map((s) => s.stop()), ...[...this.nodes.values()].map((n) => n.stop())]);
     await this.pool?.end();
     for (const db of this.databases) await dropTestDatabase(db).catch(() => undefined);
   }
