@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command (`npm test`): sets up what the tests need — npm packages, the Kafka
-# jars and broker, PostgreSQL — builds, then runs unit, integration and end-to-end tests in one
-# jest run. Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
+# jars and broker, the three-broker cluster of the fault tests, PostgreSQL — builds, then runs
+# unit, integration, end-to-end and the CI fault tests (1, 3, 5, 6) in one jest run. Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -12,10 +12,20 @@ ensure_postgres
 started_kafka=0
 if ! bash deploy/kafka/kafka.sh status >/dev/null 2>&1; then started_kafka=1; fi
 bash deploy/kafka/kafka.sh start
-if ((started_kafka)); then trap 'bash deploy/kafka/kafka.sh stop' EXIT; fi
+# The fault tests' own three-broker cluster (other ports, own data dir): started here if it is not
+# up, and then stopped at the end; one that was already running is left running.
+started_cluster=0
+if ! bash deploy/kafka/kafka-cluster.sh status >/dev/null 2>&1; then started_cluster=1; fi
+cleanup() {
+  if ((started_cluster)); then bash deploy/kafka/kafka-cluster.sh stop || true; fi
+  if ((started_kafka)); then bash deploy/kafka/kafka.sh stop || true; fi
+}
+trap cleanup EXIT
+say "starting the three-broker cluster for the fault tests"
+bash deploy/kafka/kafka-cluster.sh start
 build
 say "checking module boundaries (dependency-cruiser)"
 npx depcruise apps libs --config .dependency-cruiser.js --output-type err
 
-say "running the tests (unit, integration, e2e)"
+say "running the tests (unit, integration, e2e, faults-ci)"
 npx jest --runInBand "$@"

@@ -8,8 +8,10 @@ import { ConfigHolder } from './config/config.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthController } from './health/health.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { MetricsController } from './nodes/metrics.controller';
 import { NodesController } from './nodes/nodes.controller';
 import { ReferralsModule } from './referrals/referrals.module';
+import { QuarantineModule } from './quarantine/quarantine.module';
 
 @Module({
   imports: [
@@ -20,7 +22,8 @@ import { ReferralsModule } from './referrals/referrals.module';
     AgreementsModule,
     FlowsModule,
     ReferralsModule,
+    QuarantineModule,
   ],
-  controllers: [HealthController, NodesController, ReferenceController],
+  controllers: [HealthController, NodesController, MetricsController, ReferenceController],
 })
 export class AppModule {}

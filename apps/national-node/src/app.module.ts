@@ -6,6 +6,7 @@ import { AgreementsModule } from './agreements/agreements.module';
 import { NodeConfig } from './config/node.config';
 import { ConfigHolder } from './config/config.module';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './health/metrics.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { MovementsModule } from './movements/movements.module';
 import { ReferralsModule } from './referrals/referrals.module';
@@ -20,6 +21,6 @@ import { ReferralsModule } from './referrals/referrals.module';
     AgreementsModule,
     ReferralsModule,
   ],
-  controllers: [HealthController, ReferenceController],
+  controllers: [HealthController, MetricsController, ReferenceController],
 })
 export class AppModule {}

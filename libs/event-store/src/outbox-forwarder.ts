@@ -88,6 +88,10 @@ export class OutboxForwarder {
   /** One round; returns how many events went out. */
   async forwardOnce(): Promise<number> {
     const client = await this.pool.connect();
+    // A connection lost while checked out is emitted on the client; unheard, it would crash the
+    // process (PostgreSQL restarting). The statement in flight fails with it and the round retries.
+    const onError = () => undefined;
+    client.on('error', onError);
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -126,6 +130,7 @@ export class OutboxForwarder {
       await client.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
+      client.off('error', onError);
       client.release(broken ? true : undefined);
     }
   }

@@ -34,15 +34,22 @@ export interface TopicSpec {
 }
 
 /**
- * Creates the topics that are missing, with their stated partition count (the brokers have
- * auto-creation disabled). An existing topic with fewer partitions than stated is an error the
+ * Creates the topics that are missing, with their stated partition count and the given
+ * replication factor (the brokers have auto-creation disabled). With three replicas or more, a
+ * topic also requires two in-sync replicas per write (`min.insync.replicas=2`): with `acks=all`,
+ * an acknowledged event then survives the loss of any one broker. An existing topic with fewer partitions than stated is an error the
  * operator must see, not something to paper over.
  */
 export async function ensureTopics(admin: Admin, specs: TopicSpec[], replicationFactor = 1): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing: ITopicConfig[] = specs
     .filter((s) => !existing.has(s.topic))
-    .map((s) => ({ topic: s.topic, numPartitions: s.numPartitions, replicationFactor }));
+    .map((s) => ({
+      topic: s.topic,
+      numPartitions: s.numPartitions,
+      replicationFactor,
+      configEntries: replicationFactor >= 3 ? [{ name: 'min.insync.replicas', value: '2' }] : [],
+    }));
   if (missing.length > 0) {
     try {
       await admin.createTopics({ topics: missing, waitForLeaders: true });

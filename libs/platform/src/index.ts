@@ -4,3 +4,4 @@ export * from './http-app';
 export * from './validation.pipe';
 export * from './reference.controller';
 export * from './principal';
+export * from './prometheus-text';

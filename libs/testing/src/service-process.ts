@@ -41,6 +41,11 @@ export class ServiceProcess {
     throw new Error(`${name} did not become healthy in ${timeoutMs} ms:\n${service.log()}`);
   }
 
+  /** How the process ended (both null while it runs). */
+  get exit(): { code: number | null; signal: NodeJS.Signals | null } {
+    return { code: this.child.exitCode, signal: this.child.signalCode };
+  }
+
   log(): string {
     try {
       return readFileSync(this.logFile, 'utf8');

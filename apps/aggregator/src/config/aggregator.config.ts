@@ -16,9 +16,15 @@ export class AggregatorConfig {
   /** One partition keeps every provider's agreement decisions in one order. */
   @IsInt() @Min(1) @Max(1000) AGREEMENTS_PARTITIONS: number = 1;
   @IsInt() @Min(1) @Max(1000) REFERRALS_PARTITIONS: number = 6;
+  /** Replicas of each topic this service creates: 1 for a single broker, 3 on a cluster (then
+   * also min.insync.replicas=2). */
+  @IsInt() @Min(1) @Max(5) TOPIC_REPLICATION_FACTOR: number = 1;
   /** Put before every topic name, e.g. `test-42.` gives `test-42.movements.v1`. Empty in production. */
   @IsOptional() @Matches(/^[\w.-]*$/) TOPIC_PREFIX: string = '';
 
+  /** How long the group waits for a crashed instance before giving its partitions to the others
+   * (kafkajs default 30 s; the brokers accept 6 s to 300 s). Heartbeats go every tenth of it. */
+  @IsInt() @Min(6000) @Max(300000) CONSUMER_SESSION_TIMEOUT_MS: number = 30_000;
   @IsInt() @Min(1) @Max(100) PG_POOL_SIZE: number = 10;
   @IsInt() @Min(1024) BODY_LIMIT_BYTES: number = 1024 * 1024;
   /** Whether the consumer runs in this process (off for an API-only instance). */
@@ -31,3 +37,5 @@ export const AGGREGATOR_CONFIG = Symbol('AGGREGATOR_CONFIG');
 export const movementsTopic = (c: AggregatorConfig) => topicName(TOPICS.movements, c.TOPIC_PREFIX);
 export const agreementsTopic = (c: AggregatorConfig) => topicName(TOPICS.agreements, c.TOPIC_PREFIX);
 export const referralsTopic = (c: AggregatorConfig) => topicName(TOPICS.referrals, c.TOPIC_PREFIX);
+/** Every topic the aggregator consumes. */
+export const regionalTopics = (c: AggregatorConfig) => [movementsTopic(c), agreementsTopic(c), referralsTopic(c)];

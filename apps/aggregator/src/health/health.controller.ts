@@ -1,3 +1,4 @@
+import { BrokerProbe } from '@caravanserai/messaging';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -11,18 +12,41 @@ export class HealthController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly consumer: KafkaRegionalConsumer,
+    private readonly broker: BrokerProbe,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'Liveness and consumer progress; 503 when the database is unreachable' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
-    let database: 'up' | 'down' = 'up';
+    const database = await this.database();
+    if (database === 'down') reply.status(503);
+    return { status: database === 'up' ? 'ok' : 'degraded', service: 'aggregator', database, consumer: this.consumer.stats };
+  }
+
+  @Get('ready')
+  @ApiOperation({
+    summary: 'Readiness: 200 only when the database and the Kafka cluster both answer and the consumer is running; 503 otherwise, saying which is down',
+  })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const [database, broker] = await Promise.all([this.database(), this.broker.check()]);
+    const consumer = this.consumer.state;
+    const ready = database === 'up' && broker.reachable && consumer !== 'crashed';
+    if (!ready) reply.status(503);
+    return {
+      ready,
+      database,
+      broker: broker.reachable ? 'up' : 'down',
+      ...(broker.error ? { brokerError: broker.error } : {}),
+      consumer,
+    };
+  }
+
+  private async database(): Promise<'up' | 'down'> {
     try {
       await this.pool.query('SELECT 1');
+      return 'up';
     } catch {
-      database = 'down';
-      reply.status(503);
+      return 'down';
     }
-    return { status: database === 'up' ? 'ok' : 'degraded', service: 'aggregator', database, consumer: this.consumer.stats };
   }
 }

@@ -1,4 +1,4 @@
-import { createKafka, ensureTopics } from '@caravanserai/messaging';
+import { BrokerProbe, createKafka, ensureTopics } from '@caravanserai/messaging';
 import { splitList } from '@caravanserai/platform';
 import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
@@ -26,6 +26,11 @@ import { KAFKA, PG_POOL } from './tokens';
       useFactory: (c: AggregatorConfig) => createKafka('caravanserai-aggregator', splitList(c.KAFKA_BROKERS)),
     },
     {
+      provide: BrokerProbe,
+      inject: [AGGREGATOR_CONFIG],
+      useFactory: (c: AggregatorConfig) => new BrokerProbe(splitList(c.KAFKA_BROKERS)),
+    },
+    {
       provide: RegionalIngest,
       inject: [PG_POOL, AGGREGATOR_CONFIG],
       useFactory: (pool: Pool, c: AggregatorConfig) => new RegionalIngest(pool, c.CONSUMER_GROUP),
@@ -47,11 +52,11 @@ import { KAFKA, PG_POOL } from './tokens';
             [agreementsTopic(c), new AgreementIngest(pool, c.CONSUMER_GROUP)],
             [referralsTopic(c), referrals],
           ]),
-          { groupId: c.CONSUMER_GROUP, fromBeginning: true },
+          { groupId: c.CONSUMER_GROUP, fromBeginning: true, sessionTimeout: c.CONSUMER_SESSION_TIMEOUT_MS },
         ),
     },
   ],
-  exports: [PG_POOL, KAFKA, RegionalIngest, ReferralIngest, KafkaRegionalConsumer],
+  exports: [PG_POOL, KAFKA, BrokerProbe, RegionalIngest, ReferralIngest, KafkaRegionalConsumer],
 })
 export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Aggregator');
@@ -72,7 +77,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
         { topic: movementsTopic(this.config), numPartitions: this.config.MOVEMENTS_PARTITIONS },
         { topic: agreementsTopic(this.config), numPartitions: this.config.AGREEMENTS_PARTITIONS },
         { topic: referralsTopic(this.config), numPartitions: this.config.REFERRALS_PARTITIONS },
-      ]);
+      ], this.config.TOPIC_REPLICATION_FACTOR);
     } finally {
       await admin.disconnect();
     }

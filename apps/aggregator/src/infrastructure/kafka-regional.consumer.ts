@@ -21,13 +21,15 @@ const emptyStats = (): ConsumerStats => ({ received: 0, applied: 0, duplicates: 
 export class KafkaRegionalConsumer {
   private readonly logger = new Logger('RegionalConsumer');
   private consumer: Consumer | null = null;
+  /** `crashed` only when kafkajs gave up (a crash it does not restart from). */
+  state: 'stopped' | 'running' | 'crashed' = 'stopped';
   /** Per topic. */
   readonly stats: Record<string, ConsumerStats> = {};
 
   constructor(
     private readonly kafka: Kafka,
     private readonly handlers: Map<string, BatchIngest>,
-    private readonly options: { groupId: string; fromBeginning: boolean },
+    private readonly options: { groupId: string; fromBeginning: boolean; sessionTimeout?: number },
   ) {
     for (const topic of handlers.keys()) this.stats[topic] = emptyStats();
   }
@@ -41,15 +43,17 @@ export class KafkaRegionalConsumer {
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.options.sessionTimeout ?? 30_000,
+      heartbeatInterval: Math.max(500, Math.floor((this.options.sessionTimeout ?? 30_000) / 10)),
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.logger.error(`consumer crashed (restart: ${payload.restart}): ${payload.error.message}`);
+      if (!payload.restart) this.state = 'crashed';
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.topics, fromBeginning: this.options.fromBeginning });
+    this.state = 'running';
     await consumer.run({
       // Only offsets resolved after the PostgreSQL commit are committed.
       autoCommit: true,
@@ -88,8 +92,11 @@ export class KafkaRegionalConsumer {
     });
   }
 
+  /** Leaves the group: kafkajs waits for the batch in flight (whose PostgreSQL transaction then
+   * commits or rolls back as a whole) and commits the resolved offsets before disconnecting. */
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
     this.consumer = null;
+    this.state = 'stopped';
   }
 }

@@ -5,8 +5,10 @@ import type { FastifyRequest } from 'fastify';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { AGGREGATOR_CONFIG, AggregatorConfig, movementsTopic, referralsTopic } from '../config/aggregator.config';
+import { AGGREGATOR_CONFIG, AggregatorConfig, regionalTopics } from '../config/aggregator.config';
 import { KAFKA, PG_POOL } from '../infrastructure/tokens';
+import { quarantineCounts } from '../quarantine/infrastructure/pg-quarantine-list';
+import { consumerLag } from './consumer-lag';
 
 @ApiTags('nodes')
 @Controller('v1/nodes')
@@ -20,7 +22,7 @@ export class NodesController {
 
   @Get()
   @ApiHeader({ name: PRINCIPAL_HEADER, required: true, description: 'secretariat (every node) or state:XX (its own)' })
-  @ApiOperation({ summary: "Each provider's last event, and how far the projections are behind the regional topics (consumer lag per topic and partition)" })
+  @ApiOperation({ summary: "Each provider's last event, and how far the projections are behind the regional topics (consumer lag per topic and partition), and the quarantine size" })
   async nodes(@Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
     // Whether a state has sent anything is itself information: the secretariat sees every node,
@@ -44,33 +46,10 @@ export class NodesController {
       // Time from the node recording its latest event to the aggregator projecting it.
       lastEventDelayMs: new Date(r.last_received_at).getTime() - new Date(r.last_recorded_at).getTime(),
     }));
-    return { providers, lag: await this.lag() };
-  }
-
-  /** Messages on the regional topics not yet projected, from the offsets PostgreSQL holds. */
-  private async lag() {
-    const topics = [movementsTopic(this.config), referralsTopic(this.config)];
-    const { rows } = await this.pool.query<{ topic: string; kafka_partition: number; next_offset: string }>(
-      'SELECT topic, kafka_partition, next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = ANY($2::text[])',
-      [this.config.CONSUMER_GROUP, topics],
-    );
-    const projected = new Map(rows.map((r) => [`${r.topic}:${r.kafka_partition}`, BigInt(r.next_offset)]));
-    const admin = this.kafka.admin();
-    try {
-      await admin.connect();
-      const partitions = [];
-      for (const topic of topics) {
-        for (const o of await admin.fetchTopicOffsets(topic)) {
-          const high = BigInt(o.high);
-          const next = projected.get(`${topic}:${o.partition}`) ?? BigInt(o.low);
-          partitions.push({ topic, partition: o.partition, highWatermark: Number(high), projectedUpTo: Number(next), lag: Number(high > next ? high - next : 0n) });
-        }
-      }
-      return { topics, total: partitions.reduce((s, p) => s + p.lag, 0), partitions, brokerReachable: true };
-    } catch (e) {
-      return { topics, total: null, partitions: [], brokerReachable: false, error: (e as Error).message };
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    const [lag, quarantine] = await Promise.all([
+      consumerLag(this.pool, this.kafka, this.config.CONSUMER_GROUP, regionalTopics(this.config)),
+      quarantineCounts(this.pool),
+    ]);
+    return { providers, lag, quarantine };
   }
 }

@@ -19,6 +19,9 @@ export class NodeConfig {
   /** One partition keeps a total order of a provider's decisions on its agreements. */
   @IsInt() @Min(1) @Max(1000) AGREEMENTS_PARTITIONS: number = 1;
   @IsInt() @Min(1) @Max(1000) REFERRALS_PARTITIONS: number = 6;
+  /** Replicas of each topic this service creates: 1 for a single broker, 3 on a cluster (then
+   * also min.insync.replicas=2). */
+  @IsInt() @Min(1) @Max(5) TOPIC_REPLICATION_FACTOR: number = 1;
   /** Put before every topic name, e.g. `test-42.` gives `test-42.movements.v1`. Empty in production. */
   @IsOptional() @Matches(/^[\w.-]*$/) TOPIC_PREFIX: string = '';
 

@@ -1,4 +1,5 @@
 import { OutboxForwarder } from '@caravanserai/event-store';
+import { BrokerProbe } from '@caravanserai/messaging';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -13,6 +14,7 @@ export class HealthController {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     private readonly forwarder: OutboxForwarder,
+    private readonly broker: BrokerProbe,
   ) {}
 
   @Get()
@@ -33,6 +35,28 @@ export class HealthController {
       state: this.config.NODE_STATE,
       database,
       outbox: { backlog: outboxBacklog, published, lastPublishedAt, lastError },
+    };
+  }
+
+  /**
+   * Readiness says the truth about both dependencies, but only the database decides it: with the
+   * brokers away the node still accepts records (they wait in the outbox and leave when Kafka is
+   * back), so taking it out of service would lose exactly the records the outbox exists to keep.
+   * `broker: down` and a growing `outboxBacklog` are what to alert on.
+   */
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: 503 when the database is unreachable; reports the Kafka cluster and the outbox backlog' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const [backlog, broker] = await Promise.all([this.forwarder.backlog().catch(() => null), this.broker.check()]);
+    const database = backlog === null ? 'down' : 'up';
+    if (database === 'down') reply.status(503);
+    return {
+      ready: database === 'up',
+      database,
+      broker: broker.reachable ? 'up' : 'down',
+      ...(broker.error ? { brokerError: broker.error } : {}),
+      outboxBacklog: backlog,
+      publishing: this.forwarder.stats.lastError === null ? 'ok' : 'retrying',
     };
   }
 }

@@ -1,6 +1,6 @@
 import { ensureDatabase, migrate, locateMigrations, resolveDatabaseUrl } from '@caravanserai/database';
 import { OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
-import { createKafka, ensureTopics } from '@caravanserai/messaging';
+import { BrokerProbe, createKafka, ensureTopics } from '@caravanserai/messaging';
 import { splitList } from '@caravanserai/platform';
 import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
@@ -34,6 +34,7 @@ async function openDatabase(config: NodeConfig): Promise<Pool> {
       inject: [NODE_CONFIG],
       useFactory: (c: NodeConfig) => createKafka(`caravanserai-node-${c.NODE_STATE.toLowerCase()}`, splitList(c.KAFKA_BROKERS)),
     },
+    { provide: BrokerProbe, inject: [NODE_CONFIG], useFactory: (c: NodeConfig) => new BrokerProbe(splitList(c.KAFKA_BROKERS)) },
     { provide: CLOCK, useValue: { now: () => new Date() } satisfies Clock },
     { provide: ID_GENERATOR, useValue: () => uuidv7() },
     { provide: PgEventStore, inject: [PG_POOL], useFactory: (pool: Pool) => new PgEventStore(pool) },
@@ -52,7 +53,7 @@ async function openDatabase(config: NodeConfig): Promise<Pool> {
                 { topic: movementsTopic(c), numPartitions: c.MOVEMENTS_PARTITIONS },
                 { topic: agreementsTopic(c), numPartitions: c.AGREEMENTS_PARTITIONS },
                 { topic: referralsTopic(c), numPartitions: c.REFERRALS_PARTITIONS },
-              ]);
+              ], c.TOPIC_REPLICATION_FACTOR);
             } finally {
               await admin.disconnect();
             }
@@ -60,7 +61,7 @@ async function openDatabase(config: NodeConfig): Promise<Pool> {
         }),
     },
   ],
-  exports: [PG_POOL, KAFKA, CLOCK, ID_GENERATOR, PgEventStore, OutboxForwarder],
+  exports: [PG_POOL, KAFKA, BrokerProbe, CLOCK, ID_GENERATOR, PgEventStore, OutboxForwarder],
 })
 export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(

@@ -36,6 +36,20 @@ export class RegionalIngest implements BatchIngest {
 
   async ingest(messages: IncomingMessage[]): Promise<IngestResult> {
     if (messages.length === 0) return { received: 0, applied: 0, duplicates: 0, quarantined: 0 };
+    const { rejections: _rejections, ...result } = await inTransaction(this.pool, (client) => this.ingestWithin(client, messages));
+    return result;
+  }
+
+  /**
+   * The same ingest inside a transaction the caller owns (the quarantine replay uses it so that
+   * the replay and the mark on the quarantined message commit together). `recordOffsets: false`
+   * leaves the consumer offsets alone, as a replay re-runs a message that was consumed long ago.
+   */
+  async ingestWithin(
+    client: PoolClient,
+    messages: IncomingMessage[],
+    { recordOffsets = true }: { recordOffsets?: boolean } = {},
+  ): Promise<IngestResult & { rejections: Rejected[] }> {
     const accepted: Accepted[] = [];
     const rejected: Rejected[] = [];
     const seen = new Set<string>();
@@ -48,7 +62,7 @@ export class RegionalIngest implements BatchIngest {
       }
     }
 
-    return inTransaction(this.pool, async (client) => {
+    {
       const movements = await this.movementsRetracted(client, accepted);
       const valid: Accepted[] = [];
       for (const a of accepted) {
@@ -77,14 +91,15 @@ export class RegionalIngest implements BatchIngest {
       await applyFlowDeltas(client, deltas);
       await quarantine(client, rejected);
       await updateProviderStatus(client, fresh.map((a) => a.event));
-      await storeOffsets(client, this.consumerGroup, messages);
+      if (recordOffsets) await storeOffsets(client, this.consumerGroup, messages);
       return {
         received: messages.length,
         applied: fresh.length,
         duplicates: already.size,
         quarantined: rejected.length,
+        rejections: rejected,
       };
-    });
+    }
   }
 
   /** The movements that the batch's retractions withdraw: from the batch itself or the log. */

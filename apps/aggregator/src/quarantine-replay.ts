@@ -1,0 +1,36 @@
+import { Logger } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { RegionalIngest } from './flows/infrastructure/pg-regional-ingest';
+import { openAggregatorDatabase } from './infrastructure/database';
+import { replayQuarantined } from './quarantine/application/replay-quarantined/replay-quarantined';
+
+/**
+ * `npm run quarantine:replay -- --id N [--payload-file fixed.json]`: re-runs a quarantined message
+ * through the regional ingest (the fixed version if given), and marks it replayed. Exit code 0
+ * when the event is now in the regional log, 1 otherwise (with the reason).
+ */
+async function main() {
+  const { values } = parseArgs({ options: { id: { type: 'string' }, 'payload-file': { type: 'string' } } });
+  const id = Number(values.id);
+  if (!Number.isInteger(id) || id <= 0) throw new Error('usage: quarantine:replay -- --id N [--payload-file fixed.json]');
+  const fixed = values['payload-file'] ? readFileSync(values['payload-file'], 'utf8').trim() : undefined;
+  const logger = new Logger('quarantine-replay');
+  const pool = await openAggregatorDatabase(process.env.DATABASE_URL, 1);
+  try {
+    const outcome = await replayQuarantined(pool, new RegionalIngest(pool, process.env.CONSUMER_GROUP ?? 'caravanserai-aggregator'), id, fixed);
+    console.log(JSON.stringify(outcome));
+    if (outcome.status === 'applied' || outcome.status === 'duplicate') logger.log(`quarantined message ${id} replayed: ${outcome.status}`);
+    else {
+      logger.error(`quarantined message ${id} not replayed: ${outcome.status}${'reason' in outcome ? ` (${outcome.reason})` : ''}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+main().catch((e) => {
+  console.error(`quarantine replay failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

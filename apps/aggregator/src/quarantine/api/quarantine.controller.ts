@@ -1,0 +1,31 @@
+import { DomainError } from '@caravanserai/contracts';
+import { PRINCIPAL_HEADER, PrincipalResolver } from '@caravanserai/platform';
+import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Pool } from 'pg';
+import { PG_POOL } from '../../infrastructure/tokens';
+import { listQuarantine } from '../infrastructure/pg-quarantine-list';
+import { QuarantineQueryDto } from './quarantine-query.dto';
+
+@ApiTags('quarantine')
+@Controller('v1/quarantine')
+export class QuarantineController {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly principals: PrincipalResolver,
+  ) {}
+
+  @Get()
+  @ApiHeader({ name: PRINCIPAL_HEADER, required: true, description: 'secretariat' })
+  @ApiOperation({
+    summary: 'Messages that could not be taken in, with the reason; paged by id. Replay one with `npm run quarantine:replay -- --id N`',
+    description: 'For the secretariat only: quarantined payloads are events of any state, outside every agreement.',
+  })
+  list(@Query() query: QuarantineQueryDto, @Req() request: FastifyRequest) {
+    if (this.principals.require(request).id !== 'secretariat') {
+      throw new DomainError('QUARANTINE.FORBIDDEN', 'the quarantine is for the secretariat', 'forbidden');
+    }
+    return listQuarantine(this.pool, query);
+  }
+}
