@@ -154,7 +154,7 @@ describe('referrals, end to end', () => {
     expect(answer.totals).toEqual(totals);
     expect(answer.awaitingReferralMade).toBe(0);
     const { lag } = (await (await fetch(`${aggregator.url}/v1/nodes`, { headers: SECRETARIAT })).json()) as { lag: { topics: string[]; total: number } };
-    expect(lag).toMatchObject({ topics: [`${prefix}movements.v1`, `${prefix}referrals.v1`], total: 0 });
+    expect(lag).toMatchObject({ topics: [`${prefix}movements.v1`, `${prefix}agreements.v1`, `${prefix}referrals.v1`], total: 0 });
     console.log(
       `e2e referrals: ${totals.referrals} referrals, ${Object.entries(totals.byStatus).map(([s, n]) => `${s} ${n}`).join(', ')}; ` +
         `acceptance rate ${totals.acceptanceRate?.toFixed(3)}, hours to acceptance median ${totals.toAcceptance.medianHours} p90 ${totals.toAcceptance.p90Hours}; stalled ${totals.stalled}`,
