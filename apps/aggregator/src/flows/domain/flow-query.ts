@@ -1,3 +1,5 @@
+import type { DisclosureReport } from '../../agreements/domain/disclosure-report';
+
 /** The dimensions a flow query may group by or filter on, and what each means. */
 export const FLOW_DIMENSIONS = [
   'route',
@@ -32,14 +34,7 @@ export interface FlowQuery {
 /** A cell of the answer; `count` is null when disclosure control withheld it (never zero). */
 export type FlowRow = { period: string; count: number | null; suppressed?: string } & Partial<Record<FlowDimension, string>>;
 
-/** What applied to an answer: whose data, under which agreement, and what was changed or hidden. */
-export interface DisclosureReport {
-  principal: string;
-  agreements: { provider: string; agreement: string; minCellSize: number; minTimeGranularity: string; embargoUntil: string | null; categories: unknown }[];
-  leftOut: { provider: string; agreement: string; reason: string }[];
-  coarsened: string[];
-  suppressed: { cells: number; primary: number; complementary: number; totals: number };
-}
+export type { DisclosureReport };
 
 export interface FlowAnswer {
   query: FlowQuery;

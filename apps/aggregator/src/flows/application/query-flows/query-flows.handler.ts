@@ -3,6 +3,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { CellInput, disclose } from '../../../agreements/domain/disclosure';
+import { cutsCondition, disclosureReport } from '../../../agreements/domain/disclosure-report';
 import { planFlows, ProviderCut } from '../../../agreements/domain/policy';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import { PG_POOL } from '../../../infrastructure/tokens';
@@ -83,25 +84,7 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
       to: plan.to,
       rows: answerRows,
       totals: { ...disclosed.total, byPeriod: disclosed.byPeriod },
-      disclosure: {
-        principal,
-        agreements: plan.cuts.map((c) => ({
-          provider: c.provider,
-          agreement: c.basis,
-          minCellSize: c.minCellSize,
-          minTimeGranularity: c.minTimeGranularity,
-          embargoUntil: c.lastDay,
-          categories: c.categories,
-        })),
-        leftOut: plan.leftOut,
-        coarsened: plan.coarsened,
-        suppressed: {
-          cells: disclosed.counts.primary + disclosed.counts.complementary,
-          primary: disclosed.counts.primary,
-          complementary: disclosed.counts.complementary,
-          totals: disclosed.counts.suppressedTotals,
-        },
-      },
+      disclosure: disclosureReport(principal, plan, disclosed.counts),
     };
   }
 
@@ -113,14 +96,7 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
       return `$${params.length}`;
     };
     const where = ['day BETWEEN $1::date AND $2::date'];
-    const perProvider = cuts.map((c) => {
-      const parts = [`provider = ${p(c.provider)}`];
-      if (c.lastDay) parts.push(`day <= ${p(c.lastDay)}::date`);
-      if (c.categories?.include) parts.push(`category = ANY(${p(c.categories.include)}::text[])`);
-      if (c.categories?.exclude) parts.push(`category <> ALL(${p(c.categories.exclude)}::text[])`);
-      return `(${parts.join(' AND ')})`;
-    });
-    where.push(`(${perProvider.join(' OR ')})`);
+    where.push(cutsCondition(cuts, params, { provider: 'provider', day: 'day', category: 'category' }));
     const filter = (column: string, values: string[] | undefined) => {
       if (values?.length) where.push(`${column} = ANY(${p(values)}::text[])`);
     };

@@ -4,7 +4,8 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import type { Granularity } from '../../../flows/domain/flow-query';
 import { disclose } from '../../../agreements/domain/disclosure';
-import { planFlows, ProviderCut } from '../../../agreements/domain/policy';
+import { cutsCondition, disclosureReport } from '../../../agreements/domain/disclosure-report';
+import { planFlows } from '../../../agreements/domain/policy';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import { PG_POOL } from '../../../infrastructure/tokens';
 import { GRANT_DIMENSION, ReferralDimension, ReferralFigures, ReferralSummary, ReferralSummaryRow } from '../../domain/referral-summary';
@@ -26,6 +27,8 @@ const PERIOD_SQL: Record<Granularity, string> = {
   month: `to_char(f.made_on, 'YYYY-MM')`,
   year: `to_char(f.made_on, 'YYYY')`,
 };
+
+const CUT_COLUMNS = { provider: 'f.provider', day: 'f.made_on', category: 'f.category' };
 
 const hours = (column: string) => `extract(epoch FROM f.${column} - f.referred_at) / 3600`;
 
@@ -88,7 +91,7 @@ export class QueryReferralSummaryHandler implements IQueryHandler<QueryReferralS
     );
     const cuts = new Map(plan.cuts.map((c) => [c.provider, c]));
     const params: unknown[] = [plan.from, plan.to, query.asOf, query.stalledAfterHours];
-    const where = ['f.status IS NOT NULL', 'f.made_on BETWEEN $1::date AND $2::date', cutsSql(plan.cuts, params)];
+    const where = ['f.status IS NOT NULL', 'f.made_on BETWEEN $1::date AND $2::date', cutsCondition(plan.cuts, params, CUT_COLUMNS)];
     const filter = (column: string, values: string[] | undefined) => {
       if (!values?.length) return;
       params.push(values);
@@ -128,7 +131,7 @@ export class QueryReferralSummaryHandler implements IQueryHandler<QueryReferralS
       );
       const waitingParams: unknown[] = [];
       const { rows: waiting } = await client.query(
-        `SELECT count(*) AS n FROM referral_facts f WHERE f.status IS NULL AND ${cutsSql(plan.cuts, waitingParams)}`,
+        `SELECT count(*) AS n FROM referral_facts f WHERE f.status IS NULL AND ${cutsCondition(plan.cuts, waitingParams, CUT_COLUMNS)}`,
         waitingParams,
       );
       await client.query('COMMIT');
@@ -158,25 +161,7 @@ export class QueryReferralSummaryHandler implements IQueryHandler<QueryReferralS
         }),
         totals: disclosed.total.suppressed ? withheld(disclosed.total.suppressed) : figures(totals[0]),
         awaitingReferralMade: Number(waiting[0].n),
-        disclosure: {
-          principal,
-          agreements: plan.cuts.map((c) => ({
-            provider: c.provider,
-            agreement: c.basis,
-            minCellSize: c.minCellSize,
-            minTimeGranularity: c.minTimeGranularity,
-            embargoUntil: c.lastDay,
-            categories: c.categories,
-          })),
-          leftOut: plan.leftOut,
-          coarsened: plan.coarsened,
-          suppressed: {
-            cells: disclosed.counts.primary + disclosed.counts.complementary,
-            primary: disclosed.counts.primary,
-            complementary: disclosed.counts.complementary,
-            totals: disclosed.counts.suppressedTotals,
-          },
-        },
+        disclosure: disclosureReport(principal, plan, disclosed.counts),
       };
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -197,21 +182,3 @@ const NULL_FIGURES = {
   toClosure: null,
   stalled: null,
 };
-
-/** Each provider within its cut; no cut at all matches nothing (default deny). */
-function cutsSql(cuts: ProviderCut[], params: unknown[]): string {
-  if (cuts.length === 0) return 'false';
-  const p = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  return `(${cuts
-    .map((c) => {
-      const parts = [`f.provider = ${p(c.provider)}`];
-      if (c.lastDay) parts.push(`f.made_on <= ${p(c.lastDay)}::date`);
-      if (c.categories?.include) parts.push(`f.category = ANY(${p(c.categories.include)}::text[])`);
-      if (c.categories?.exclude) parts.push(`f.category <> ALL(${p(c.categories.exclude)}::text[])`);
-      return `(${parts.join(' AND ')})`;
-    })
-    .join(' OR ')})`;
-}
