@@ -1,7 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { TOPICS } from '@caravanserai/contracts';
+import type { Pool } from 'pg';
+import { AgreementIngest } from './agreements/infrastructure/pg-agreement-ingest';
 import { RegionalIngest } from './flows/infrastructure/pg-regional-ingest';
+import { ReferralIngest } from './referrals/infrastructure/pg-referral-ingest';
 import { openAggregatorDatabase } from './infrastructure/database';
 import { replayQuarantined } from './quarantine/application/replay-quarantined/replay-quarantined';
 
@@ -10,6 +14,12 @@ import { replayQuarantined } from './quarantine/application/replay-quarantined/r
  * through the regional ingest (the fixed version if given), and marks it replayed. Exit code 0
  * when the event is now in the regional log, 1 otherwise (with the reason).
  */
+const ingestsFor = (pool: Pool, group: string) => ({
+  [TOPICS.movements]: new RegionalIngest(pool, group),
+  [TOPICS.agreements]: new AgreementIngest(pool, group),
+  [TOPICS.referrals]: new ReferralIngest(pool, group),
+});
+
 async function main() {
   const { values } = parseArgs({ options: { id: { type: 'string' }, 'payload-file': { type: 'string' } } });
   const id = Number(values.id);
@@ -18,7 +28,7 @@ async function main() {
   const logger = new Logger('quarantine-replay');
   const pool = await openAggregatorDatabase(process.env.DATABASE_URL, 1);
   try {
-    const outcome = await replayQuarantined(pool, new RegionalIngest(pool, process.env.CONSUMER_GROUP ?? 'caravanserai-aggregator'), id, fixed);
+    const outcome = await replayQuarantined(pool, ingestsFor(pool, process.env.CONSUMER_GROUP ?? 'caravanserai-aggregator'), id, fixed);
     console.log(JSON.stringify(outcome));
     if (outcome.status === 'applied' || outcome.status === 'duplicate') logger.log(`quarantined message ${id} replayed: ${outcome.status}`);
     else {

@@ -22,3 +22,13 @@ export interface IngestResult {
 export interface BatchIngest {
   ingest(messages: IncomingMessage[]): Promise<IngestResult>;
 }
+
+/** An ingest that can run inside a transaction the caller owns, without recording offsets: the
+ * quarantine replay uses it so that the replay and the mark on the message commit together. */
+export interface ReplayableIngest {
+  ingestWithin(
+    client: import('pg').PoolClient,
+    messages: IncomingMessage[],
+    options: { recordOffsets?: boolean },
+  ): Promise<IngestResult & { rejections: { reason: string }[] }>;
+}

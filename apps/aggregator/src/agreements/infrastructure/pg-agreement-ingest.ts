@@ -36,8 +36,18 @@ export class AgreementIngest implements BatchIngest {
   ) {}
 
   async ingest(messages: IncomingMessage[]): Promise<IngestResult> {
+    const { rejections: _rejections, ...result } = await inTransaction(this.pool, (client) => this.ingestWithin(client, messages));
+    return result;
+  }
+
+  /** The same ingest inside a transaction the caller owns (the quarantine replay). */
+  async ingestWithin(
+    client: PoolClient,
+    messages: IncomingMessage[],
+    { recordOffsets = true }: { recordOffsets?: boolean } = {},
+  ): Promise<IngestResult & { rejections: Rejected[] }> {
     const result: IngestResult = { received: messages.length, applied: 0, duplicates: 0, quarantined: 0 };
-    return inTransaction(this.pool, async (client) => {
+    {
       const rejected: Rejected[] = [];
       for (const message of messages) {
         const parsed = parseAgreementEvent(message.value);
@@ -51,10 +61,10 @@ export class AgreementIngest implements BatchIngest {
         else rejected.push({ message, reason: outcome.reason });
       }
       await quarantine(client, rejected);
-      await storeOffsets(client, this.consumerGroup, messages);
+      if (recordOffsets) await storeOffsets(client, this.consumerGroup, messages);
       result.quarantined = rejected.length;
-      return result;
-    });
+      return { ...result, rejections: rejected };
+    }
   }
 
   private async apply(client: PoolClient, event: AgreementEvent, message: IncomingMessage): Promise<'applied' | 'duplicate' | { reason: string }> {

@@ -1,6 +1,6 @@
 import { parseReferralEvent, ReferralEvent } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { BatchIngest, IncomingMessage, IngestResult } from '../../infrastructure/batch-ingest.port';
 import { Accepted, existingEventIds, insertEvents, quarantine, Rejected, storeOffsets, updateProviderStatus, lockPooledProviders } from '../../infrastructure/pg-ingest-support';
 import { factsOf } from '../domain/referral-facts';
@@ -20,6 +20,16 @@ export class ReferralIngest implements BatchIngest {
 
   async ingest(messages: IncomingMessage[]): Promise<IngestResult> {
     if (messages.length === 0) return { received: 0, applied: 0, duplicates: 0, quarantined: 0 };
+    const { rejections: _rejections, ...result } = await inTransaction(this.pool, (client) => this.ingestWithin(client, messages));
+    return result;
+  }
+
+  /** The same ingest inside a transaction the caller owns (the quarantine replay). */
+  async ingestWithin(
+    client: PoolClient,
+    messages: IncomingMessage[],
+    { recordOffsets = true }: { recordOffsets?: boolean } = {},
+  ): Promise<IngestResult & { rejections: Rejected[] }> {
     const accepted: Accepted<ReferralEvent>[] = [];
     const rejected: Rejected[] = [];
     const seen = new Set<string>();
@@ -32,7 +42,7 @@ export class ReferralIngest implements BatchIngest {
       }
     }
 
-    return inTransaction(this.pool, async (client) => {
+    {
       // A referral belongs to the state that made it: another state's event on its stream is refused.
       const owners = await referralProviders(client, [...new Set(accepted.map((a) => a.event.streamId))]);
       const valid: Accepted<ReferralEvent>[] = [];
@@ -61,8 +71,8 @@ export class ReferralIngest implements BatchIngest {
       await upsertReferralFacts(client, factsOf(fresh.filter((a) => pooled.has(a.event.provider)).map((a) => a.event)));
       await quarantine(client, rejected);
       await updateProviderStatus(client, fresh.map((a) => a.event));
-      await storeOffsets(client, this.consumerGroup, messages);
-      return { received: messages.length, applied: fresh.length, duplicates: already.size, quarantined: rejected.length };
-    });
+      if (recordOffsets) await storeOffsets(client, this.consumerGroup, messages);
+      return { received: messages.length, applied: fresh.length, duplicates: already.size, quarantined: rejected.length, rejections: rejected };
+    }
   }
 }

@@ -1,7 +1,6 @@
-import { TOPICS } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
 import type { Pool } from 'pg';
-import type { RegionalIngest } from '../../../flows/infrastructure/pg-regional-ingest';
+import type { ReplayableIngest } from '../../../infrastructure/batch-ingest.port';
 
 export type ReplayOutcome =
   | { status: 'applied' | 'duplicate'; id: number }
@@ -15,7 +14,10 @@ export type ReplayOutcome =
  * (a corrected field, say); without it the message is re-run as it was (a retraction whose
  * movement has arrived since). Offsets are left alone: the message was consumed long ago.
  */
-export async function replayQuarantined(pool: Pool, ingest: RegionalIngest, id: number, fixedPayload?: string): Promise<ReplayOutcome> {
+/** Each regional topic's ingest, by the topic's contract name. */
+export type ReplayIngests = Record<string, ReplayableIngest>;
+
+export async function replayQuarantined(pool: Pool, ingests: ReplayIngests, id: number, fixedPayload?: string): Promise<ReplayOutcome> {
   return inTransaction(pool, async (client) => {
     const { rows } = await client.query(
       'SELECT id, topic, kafka_partition, kafka_offset, message_key, payload, replayed_at FROM quarantine WHERE id = $1 FOR UPDATE',
@@ -24,10 +26,9 @@ export async function replayQuarantined(pool: Pool, ingest: RegionalIngest, id: 
     if (rows.length === 0) return { status: 'not_found', id };
     const row = rows[0];
     if (row.replayed_at) return { status: 'already_replayed', id };
-    // Agreement and referral messages have their own ingest steps, not wired to replay yet.
-    if (!String(row.topic).endsWith(TOPICS.movements)) {
-      return { status: 'rejected', id, reason: `replay of ${row.topic} messages is not supported yet (only ${TOPICS.movements})` };
-    }
+    // The ingest of the message's topic (its name may carry a deployment's prefix).
+    const ingest = Object.entries(ingests).find(([base]) => String(row.topic).endsWith(base))?.[1];
+    if (!ingest) return { status: 'rejected', id, reason: `no ingest step for topic ${row.topic}` };
     const payload: string | null = fixedPayload ?? row.payload;
     await client.query('SAVEPOINT replay');
     const result = await ingest.ingestWithin(

@@ -1,0 +1,54 @@
+import { TOPICS } from '@caravanserai/contracts';
+import { locateMigrations, migrate } from '@caravanserai/database';
+import { agreementAmended, agreementGranted, dropTestDatabase, freshTestDatabase, referralLifecycle } from '@caravanserai/testing';
+import { Pool } from 'pg';
+import { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
+import { RegionalIngest } from '../../../flows/infrastructure/pg-regional-ingest';
+import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
+import { ReferralIngest } from '../../../referrals/infrastructure/pg-referral-ingest';
+import { replayQuarantined } from './replay-quarantined';
+
+/** Replay reaches each topic's own ingest step (PostgreSQL). */
+describe('replayQuarantined across topics (PostgreSQL)', () => {
+  let url: string;
+  let pool: Pool;
+  let offset = 0;
+  const message = (topic: string, value: unknown): IncomingMessage => ({ topic, partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(value)) });
+  const quarantinedIds = async () => (await pool.query('SELECT id, topic FROM quarantine ORDER BY id')).rows;
+
+  beforeAll(async () => {
+    url = await freshTestDatabase('replay');
+    await migrate(url, locateMigrations('aggregator'));
+    pool = new Pool({ connectionString: url, max: 2 });
+  });
+  afterAll(async () => {
+    await pool?.end();
+    if (url) await dropTestDatabase(url);
+  });
+
+  it('replays an agreement amendment that overtook its grant, through the agreement ingest', async () => {
+    const agreements = new AgreementIngest(pool, 'g');
+    const ingests = { [TOPICS.movements]: new RegionalIngest(pool, 'g'), [TOPICS.agreements]: agreements, [TOPICS.referrals]: new ReferralIngest(pool, 'g') };
+    const grant = agreementGranted('AF');
+    const amendment = agreementAmended(grant, { minCellSize: 7 });
+    await agreements.ingest([message(`x.${TOPICS.agreements}`, amendment)]);
+    const [quarantined] = await quarantinedIds();
+    expect(await replayQuarantined(pool, ingests, quarantined.id)).toMatchObject({ status: 'rejected' });
+
+    await agreements.ingest([message(`x.${TOPICS.agreements}`, grant)]);
+    expect(await replayQuarantined(pool, ingests, quarantined.id)).toEqual({ status: 'applied', id: quarantined.id });
+    const { rows } = await pool.query('SELECT terms->>$2 AS k, version FROM agreements WHERE agreement_id = $1', [grant.data.agreementId, 'minCellSize']);
+    expect(rows).toEqual([{ k: '7', version: 2 }]);
+    expect(await replayQuarantined(pool, ingests, quarantined.id)).toMatchObject({ status: 'already_replayed' });
+  });
+
+  it('replays a corrected referral event through the referral ingest', async () => {
+    const ingests = { [TOPICS.movements]: new RegionalIngest(pool, 'g'), [TOPICS.agreements]: new AgreementIngest(pool, 'g'), [TOPICS.referrals]: new ReferralIngest(pool, 'g') };
+    const [made] = referralLifecycle(['made'], { provider: 'KG' });
+    await new ReferralIngest(pool, 'g').ingest([message(`x.${TOPICS.referrals}`, { ...made, type: 'ReferralTeleported' })]);
+    const last = (await quarantinedIds()).pop();
+    expect(last.topic).toBe(`x.${TOPICS.referrals}`);
+    expect(await replayQuarantined(pool, ingests, last.id, JSON.stringify(made))).toEqual({ status: 'applied', id: last.id });
+    expect((await pool.query('SELECT count(*)::int AS n FROM regional_events WHERE event_id = $1', [made.eventId])).rows[0].n).toBe(1);
+  });
+});
