@@ -25,16 +25,16 @@ describe('fault 2: all brokers down for a minute', () => {
     cluster.run('stop');
     const ackedAtOutage = load.count;
     const node = [...pipeline.nodes.values()][0];
-    // Readiness tells the truth: the aggregator is not ready; the node is (it keeps accepting),
-    // says the broker is down, and its outbox grows.
+    // Readiness tells the truth: neither the aggregator nor the node is ready; the node says it
+    // keeps accepting, that the broker is down, and its outbox grows.
     await waitFor(async () => (await fetch(`${pipeline.aggregator.url}/v1/health/ready`)).status === 503, { timeoutMs: 30_000, what: 'aggregator not ready' });
     const nodeReady = await waitFor(
       async () => {
         const res = await fetch(`${node.url}/v1/health/ready`);
-        const body = (await res.json()) as { broker: string; outboxBacklog: number };
-        return res.status === 200 && body.broker === 'down' && body.outboxBacklog > 0 ? body : null;
+        const body = (await res.json()) as { broker: string; accepting: boolean; outboxBacklog: number };
+        return res.status === 503 && body.broker === 'down' && body.accepting && body.outboxBacklog > 0 ? body : null;
       },
-      { timeoutMs: 30_000, what: 'node ready with the broker down and a backlog' },
+      { timeoutMs: 30_000, what: 'node not ready, still accepting, with the broker down and a backlog' },
     );
     expect(nodeReady.broker).toBe('down');
     // A minute without any broker, under load.

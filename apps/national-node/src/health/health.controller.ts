@@ -39,19 +39,21 @@ export class HealthController {
   }
 
   /**
-   * Readiness says the truth about both dependencies, but only the database decides it: with the
-   * brokers away the node still accepts records (they wait in the outbox and leave when Kafka is
-   * back), so taking it out of service would lose exactly the records the outbox exists to keep.
-   * `broker: down` and a growing `outboxBacklog` are what to alert on.
+   * Readiness tells the truth: 503 when the database or the Kafka cluster does not answer. With
+   * the brokers away the node still *accepts* records (they wait in the outbox and leave when
+   * Kafka is back): `accepting` says so, and a load balancer in front of a node should route on
+   * liveness (`GET /v1/health`), not readiness, so that the outbox can do its job.
    */
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: 503 when the database is unreachable; reports the Kafka cluster and the outbox backlog' })
+  @ApiOperation({ summary: 'Readiness: 503 when the database or the Kafka cluster is unreachable; says whether records are still accepted (into the outbox)' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [backlog, broker] = await Promise.all([this.forwarder.backlog().catch(() => null), this.broker.check()]);
     const database = backlog === null ? 'down' : 'up';
-    if (database === 'down') reply.status(503);
+    const ready = database === 'up' && broker.reachable;
+    if (!ready) reply.status(503);
     return {
-      ready: database === 'up',
+      ready,
+      accepting: database === 'up',
       database,
       broker: broker.reachable ? 'up' : 'down',
       ...(broker.error ? { brokerError: broker.error } : {}),
