@@ -7,6 +7,10 @@ source scripts/lib.sh
 ensure_tools
 ensure_node_modules
 ensure_postgres
+# Stop at the end a broker this run started (one already running is left running).
+started_kafka=0
+bash deploy/kafka/kafka.sh status >/dev/null 2>&1 || started_kafka=1
 bash deploy/kafka/kafka.sh start
+if ((started_kafka)); then trap 'bash deploy/kafka/kafka.sh stop' EXIT; fi
 build
-exec node --max-old-space-size=6144 dist/bench/bench.js "$@"
+node --max-old-space-size=6144 dist/bench/bench.js "$@"
