@@ -1,2 +1,3 @@
 export * from './pg-event-store';
 export * from './outbox-forwarder';
+export * from './record-ids';

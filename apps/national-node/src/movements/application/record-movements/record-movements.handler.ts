@@ -1,16 +1,14 @@
 import { EventEnvelope, MOVEMENT_RECORDED, movementStreamId, ValidationFailed } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
-import { OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
+import { claimRecordIds, OutboxForwarder, PgEventStore, recordIdDigest } from '@caravanserai/event-store';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
 import { movementsTopic, NODE_CONFIG, NodeConfig } from '../../../config/node.config';
 import { Clock, CLOCK, ID_GENERATOR, IdGenerator, PG_POOL } from '../../../infrastructure/tokens';
 import { anonymiseMovement, checkMovement } from '../../domain/anonymise';
 import { RecordMovements, RecordResult } from './record-movements.command';
 
-const digest = (recordId: string) => createHash('sha256').update(recordId, 'utf8').digest('hex');
 
 @CommandHandler(RecordMovements)
 export class RecordMovementsHandler implements ICommandHandler<RecordMovements, RecordResult[]> {
@@ -31,7 +29,7 @@ export class RecordMovementsHandler implements ICommandHandler<RecordMovements, 
 
     // Anonymise everything first: from here on, only anonymised data is handled.
     const recordedAt = now.toISOString();
-    const digests = records.map((r) => digest(r.recordId));
+    const digests = records.map((r) => recordIdDigest(r.recordId));
     const candidates = new Map<string, EventEnvelope>();
     records.forEach((raw, i) => {
       if (candidates.has(digests[i])) return; // the same recordId twice in one batch: the first wins
@@ -52,30 +50,13 @@ export class RecordMovementsHandler implements ICommandHandler<RecordMovements, 
 
     const eventIdByDigest = await inTransaction(this.pool, async (client) => {
       const keys = [...candidates.keys()];
-      const { rows: claimed } = await client.query<{ digest: string; event_id: string }>(
-        `INSERT INTO record_ids (kind, id_digest, event_id)
-         SELECT 'movement', decode(d, 'hex'), e FROM unnest($1::text[], $2::uuid[]) AS t(d, e)
-         ON CONFLICT DO NOTHING
-         RETURNING encode(id_digest, 'hex') AS digest, event_id`,
-        [keys, keys.map((k) => candidates.get(k)!.eventId)],
-      );
-      const fresh = new Set(claimed.map((r) => r.digest));
+      const claim = await claimRecordIds(client, 'movement', new Map(keys.map((k) => [k, candidates.get(k)!.eventId])));
       await this.store.append(
         client,
-        keys.filter((k) => fresh.has(k)).map((k) => candidates.get(k)!),
+        keys.filter((k) => claim.fresh.has(k)).map((k) => candidates.get(k)!),
         movementsTopic(this.config),
       );
-      const known = new Map<string, string>();
-      const stale = keys.filter((k) => !fresh.has(k));
-      if (stale.length > 0) {
-        const { rows } = await client.query<{ digest: string; event_id: string }>(
-          `SELECT encode(id_digest, 'hex') AS digest, event_id FROM record_ids
-            WHERE kind = 'movement' AND id_digest = ANY(SELECT decode(d, 'hex') FROM unnest($1::text[]) AS d)`,
-          [stale],
-        );
-        for (const r of rows) known.set(r.digest, r.event_id);
-      }
-      return { fresh, known };
+      return claim;
     });
     this.forwarder.notify();
 
