@@ -1,3 +1,6 @@
+import { inTransaction } from '@caravanserai/database';
+import type { Pool, PoolClient } from 'pg';
+
 /** One Kafka message as the ingest steps see it. */
 export interface IncomingMessage {
   topic: string;
@@ -27,8 +30,29 @@ export interface BatchIngest {
  * quarantine replay uses it so that the replay and the mark on the message commit together. */
 export interface ReplayableIngest {
   ingestWithin(
-    client: import('pg').PoolClient,
+    client: PoolClient,
     messages: IncomingMessage[],
     options: { recordOffsets?: boolean },
   ): Promise<IngestResult & { rejections: { reason: string }[] }>;
+}
+
+/**
+ * The shape every regional ingest takes: the work is `ingestWithin` (a transaction the caller
+ * owns, so the quarantine replay can run it too); `ingest` runs it in a transaction of its own,
+ * as the consumer does.
+ */
+export abstract class TransactionalIngest implements BatchIngest, ReplayableIngest {
+  constructor(protected readonly pool: Pool) {}
+
+  abstract ingestWithin(
+    client: PoolClient,
+    messages: IncomingMessage[],
+    options?: { recordOffsets?: boolean },
+  ): Promise<IngestResult & { rejections: { reason: string }[] }>;
+
+  async ingest(messages: IncomingMessage[]): Promise<IngestResult> {
+    if (messages.length === 0) return { received: 0, applied: 0, duplicates: 0, quarantined: 0 };
+    const { rejections: _rejections, ...result } = await inTransaction(this.pool, (client) => this.ingestWithin(client, messages));
+    return result;
+  }
 }

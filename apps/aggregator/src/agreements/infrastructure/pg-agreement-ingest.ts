@@ -6,12 +6,11 @@ import {
   checkAgreementTerms,
   parseAgreementEvent,
 } from '@caravanserai/contracts';
-import { inTransaction } from '@caravanserai/database';
 import { Logger } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { replayMovements } from '../../flows/application/rebuild-flows/rebuild-flows';
 import { replayReferrals } from '../../referrals/application/rebuild-referrals/rebuild-referrals';
-import type { BatchIngest, IncomingMessage, IngestResult } from '../../infrastructure/batch-ingest.port';
+import { IncomingMessage, IngestResult, TransactionalIngest } from '../../infrastructure/batch-ingest.port';
 import { quarantine, Rejected, storeOffsets } from '../../infrastructure/pg-ingest-support';
 
 interface Row {
@@ -27,17 +26,14 @@ interface Row {
  * volume is a few events a month). A provider's first grant pools its data: the events it sent
  * before, held in the regional log, are projected in the same transaction.
  */
-export class AgreementIngest implements BatchIngest {
+export class AgreementIngest extends TransactionalIngest {
   private readonly logger = new Logger('AgreementIngest');
 
   constructor(
-    private readonly pool: Pool,
+    pool: Pool,
     private readonly consumerGroup: string,
-  ) {}
-
-  async ingest(messages: IncomingMessage[]): Promise<IngestResult> {
-    const { rejections: _rejections, ...result } = await inTransaction(this.pool, (client) => this.ingestWithin(client, messages));
-    return result;
+  ) {
+    super(pool);
   }
 
   /** The same ingest inside a transaction the caller owns (the quarantine replay). */
@@ -47,24 +43,22 @@ export class AgreementIngest implements BatchIngest {
     { recordOffsets = true }: { recordOffsets?: boolean } = {},
   ): Promise<IngestResult & { rejections: Rejected[] }> {
     const result: IngestResult = { received: messages.length, applied: 0, duplicates: 0, quarantined: 0 };
-    {
-      const rejected: Rejected[] = [];
-      for (const message of messages) {
-        const parsed = parseAgreementEvent(message.value);
-        if (!parsed.ok) {
-          rejected.push({ message, reason: parsed.reason });
-          continue;
-        }
-        const outcome = await this.apply(client, parsed.event, message);
-        if (outcome === 'applied') result.applied += 1;
-        else if (outcome === 'duplicate') result.duplicates += 1;
-        else rejected.push({ message, reason: outcome.reason });
+    const rejected: Rejected[] = [];
+    for (const message of messages) {
+      const parsed = parseAgreementEvent(message.value);
+      if (!parsed.ok) {
+        rejected.push({ message, reason: parsed.reason });
+        continue;
       }
-      await quarantine(client, rejected);
-      if (recordOffsets) await storeOffsets(client, this.consumerGroup, messages);
-      result.quarantined = rejected.length;
-      return { ...result, rejections: rejected };
+      const outcome = await this.apply(client, parsed.event, message);
+      if (outcome === 'applied') result.applied += 1;
+      else if (outcome === 'duplicate') result.duplicates += 1;
+      else rejected.push({ message, reason: outcome.reason });
     }
+    await quarantine(client, rejected);
+    if (recordOffsets) await storeOffsets(client, this.consumerGroup, messages);
+    result.quarantined = rejected.length;
+    return { ...result, rejections: rejected };
   }
 
   private async apply(client: PoolClient, event: AgreementEvent, message: IncomingMessage): Promise<'applied' | 'duplicate' | { reason: string }> {

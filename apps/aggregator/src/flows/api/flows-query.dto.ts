@@ -1,51 +1,49 @@
 import { CATEGORIES, DIRECTIONS, PROVIDER_STATES } from '@caravanserai/contracts';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsISO8601, IsOptional, Matches, ArrayMaxSize } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsOptional, Matches } from 'class-validator';
+import { CommaList, IsDay } from '../../infrastructure/query-params';
 import { FLOW_DIMENSIONS, FlowDimension, FlowQuery, GRANULARITIES, Granularity } from '../domain/flow-query';
 
-const list = () => Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value));
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class FlowsQueryDto {
   @ApiProperty({ example: '2026-01-01', description: 'First day, inclusive' })
-  @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' }) @IsISO8601({ strict: true }, { message: 'from must be a real date' })
+  @IsDay('from')
   from: string;
 
   @ApiProperty({ example: '2026-12-31', description: 'Last day, inclusive' })
-  @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' }) @IsISO8601({ strict: true }, { message: 'to must be a real date' })
+  @IsDay('to')
   to: string;
 
   @ApiPropertyOptional({ enum: GRANULARITIES, default: 'month' })
   @IsOptional() @IsIn(GRANULARITIES) granularity: Granularity = 'month';
 
   @ApiPropertyOptional({ description: `Comma-separated, any of: ${FLOW_DIMENSIONS.join(', ')}`, example: 'route,category' })
-  @IsOptional() @list() @ArrayMaxSize(FLOW_DIMENSIONS.length)
+  @IsOptional() @CommaList() @ArrayMaxSize(FLOW_DIMENSIONS.length)
   @IsIn(FLOW_DIMENSIONS, { each: true, message: `groupBy accepts only: ${FLOW_DIMENSIONS.join(', ')}` })
   groupBy: FlowDimension[] = [];
 
   @ApiPropertyOptional({ description: 'Comma-separated provider states', example: 'IR,PK' })
-  @IsOptional() @list() @IsIn(PROVIDER_STATES, { each: true, message: `providers accepts only: ${PROVIDER_STATES.join(', ')}` })
+  @IsOptional() @CommaList() @IsIn(PROVIDER_STATES, { each: true, message: `providers accepts only: ${PROVIDER_STATES.join(', ')}` })
   providers?: string[];
 
   @ApiPropertyOptional({ description: 'Comma-separated routes departedFrom>provider>intendedDestination', example: 'AF>IR>TR' })
-  @IsOptional() @list() @Matches(/^[A-Z]{2}>[A-Z]{2}>[A-Z]{2}$/, { each: true, message: 'routes must look like AF>IR>TR' })
+  @IsOptional() @CommaList() @Matches(/^[A-Z]{2}>[A-Z]{2}>[A-Z]{2}$/, { each: true, message: 'routes must look like AF>IR>TR' })
   routes?: string[];
 
   @ApiPropertyOptional({ description: 'Comma-separated categories' })
-  @IsOptional() @list() @IsIn(CATEGORIES, { each: true, message: `categories accepts only: ${CATEGORIES.join(', ')}` })
+  @IsOptional() @CommaList() @IsIn(CATEGORIES, { each: true, message: `categories accepts only: ${CATEGORIES.join(', ')}` })
   categories?: string[];
 
   @ApiPropertyOptional({ description: 'Comma-separated citizenship codes' })
-  @IsOptional() @list() @Matches(/^[A-Z]{2}$/, { each: true, message: 'citizenship takes ISO 3166-1 alpha-2 codes' })
+  @IsOptional() @CommaList() @Matches(/^[A-Z]{2}$/, { each: true, message: 'citizenship takes ISO 3166-1 alpha-2 codes' })
   citizenship?: string[];
 
   @ApiPropertyOptional({ description: 'entry, exit or both', example: 'entry' })
-  @IsOptional() @list() @IsIn(DIRECTIONS, { each: true, message: `direction accepts only: ${DIRECTIONS.join(', ')}` })
+  @IsOptional() @CommaList() @IsIn(DIRECTIONS, { each: true, message: `direction accepts only: ${DIRECTIONS.join(', ')}` })
   direction?: string[];
 
   @ApiPropertyOptional({ description: 'Comma-separated border crossing point codes' })
-  @IsOptional() @list() @Matches(/^[A-Z]{2}-[A-Z0-9]+$/, { each: true, message: 'borderCrossingPoints takes codes such as IR-DOGHAROUN' })
+  @IsOptional() @CommaList() @Matches(/^[A-Z]{2}-[A-Z0-9]+$/, { each: true, message: 'borderCrossingPoints takes codes such as IR-DOGHAROUN' })
   borderCrossingPoints?: string[];
 
   toQuery(): FlowQuery {

@@ -4,9 +4,8 @@ import {
   MovementEvent,
   parseMovementEvent,
 } from '@caravanserai/contracts';
-import { inTransaction } from '@caravanserai/database';
 import type { Pool, PoolClient } from 'pg';
-import type { BatchIngest, IncomingMessage, IngestResult } from '../../infrastructure/batch-ingest.port';
+import { IncomingMessage, IngestResult, TransactionalIngest } from '../../infrastructure/batch-ingest.port';
 import {
   Accepted as AcceptedMessage,
   existingEventIds,
@@ -28,16 +27,12 @@ type Accepted = AcceptedMessage<MovementEvent>;
  * as one upsert, what is not a valid event into the quarantine, and the next offset. Running the
  * same batch twice changes nothing the second time.
  */
-export class RegionalIngest implements BatchIngest {
+export class RegionalIngest extends TransactionalIngest {
   constructor(
-    private readonly pool: Pool,
+    pool: Pool,
     private readonly consumerGroup: string,
-  ) {}
-
-  async ingest(messages: IncomingMessage[]): Promise<IngestResult> {
-    if (messages.length === 0) return { received: 0, applied: 0, duplicates: 0, quarantined: 0 };
-    const { rejections: _rejections, ...result } = await inTransaction(this.pool, (client) => this.ingestWithin(client, messages));
-    return result;
+  ) {
+    super(pool);
   }
 
   /**

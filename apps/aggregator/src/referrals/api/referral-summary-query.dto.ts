@@ -1,40 +1,39 @@
 import { CATEGORIES, PROVIDER_STATES, REFERRAL_PATHWAYS } from '@caravanserai/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { CommaList, IsDay } from '../../infrastructure/query-params';
 import { GRANULARITIES, Granularity } from '../../flows/domain/flow-query';
 import { REFERRAL_DIMENSIONS, ReferralDimension, ReferralSummaryQuery } from '../domain/referral-summary';
 
-const list = () => Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value));
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class ReferralSummaryQueryDto {
   @ApiProperty({ example: '2026-01-01', description: 'First day a referral was made on, inclusive' })
-  @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' }) @IsISO8601({ strict: true }, { message: 'from must be a real date' })
+  @IsDay('from')
   from: string;
 
   @ApiProperty({ example: '2026-12-31', description: 'Last day, inclusive' })
-  @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' }) @IsISO8601({ strict: true }, { message: 'to must be a real date' })
+  @IsDay('to')
   to: string;
 
   @ApiPropertyOptional({ enum: GRANULARITIES, default: 'month' })
   @IsOptional() @IsIn(GRANULARITIES) granularity: Granularity = 'month';
 
   @ApiPropertyOptional({ description: `Comma-separated, any of: ${REFERRAL_DIMENSIONS.join(', ')}`, example: 'referredTo,status' })
-  @IsOptional() @list() @ArrayMaxSize(REFERRAL_DIMENSIONS.length)
+  @IsOptional() @CommaList() @ArrayMaxSize(REFERRAL_DIMENSIONS.length)
   @IsIn(REFERRAL_DIMENSIONS, { each: true, message: `groupBy accepts only: ${REFERRAL_DIMENSIONS.join(', ')}` })
   groupBy: ReferralDimension[] = [];
 
   @ApiPropertyOptional({ description: 'Comma-separated provider states', example: 'IR,PK' })
-  @IsOptional() @list() @IsIn(PROVIDER_STATES, { each: true, message: `providers accepts only: ${PROVIDER_STATES.join(', ')}` })
+  @IsOptional() @CommaList() @IsIn(PROVIDER_STATES, { each: true, message: `providers accepts only: ${PROVIDER_STATES.join(', ')}` })
   providers?: string[];
 
   @ApiPropertyOptional({ description: 'Comma-separated categories' })
-  @IsOptional() @list() @IsIn(CATEGORIES, { each: true, message: `categories accepts only: ${CATEGORIES.join(', ')}` })
+  @IsOptional() @CommaList() @IsIn(CATEGORIES, { each: true, message: `categories accepts only: ${CATEGORIES.join(', ')}` })
   categories?: string[];
 
   @ApiPropertyOptional({ description: 'Comma-separated pathways' })
-  @IsOptional() @list() @IsIn(REFERRAL_PATHWAYS, { each: true, message: `referredTo accepts only: ${REFERRAL_PATHWAYS.join(', ')}` })
+  @IsOptional() @CommaList() @IsIn(REFERRAL_PATHWAYS, { each: true, message: `referredTo accepts only: ${REFERRAL_PATHWAYS.join(', ')}` })
   referredTo?: string[];
 
   @ApiPropertyOptional({ default: 72, description: 'A referral still unanswered (made or acknowledged) this many hours after it was made is stalled' })

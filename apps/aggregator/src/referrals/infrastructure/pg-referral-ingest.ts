@@ -1,7 +1,6 @@
 import { parseReferralEvent, ReferralEvent } from '@caravanserai/contracts';
-import { inTransaction } from '@caravanserai/database';
 import type { Pool, PoolClient } from 'pg';
-import type { BatchIngest, IncomingMessage, IngestResult } from '../../infrastructure/batch-ingest.port';
+import { IncomingMessage, IngestResult, TransactionalIngest } from '../../infrastructure/batch-ingest.port';
 import { Accepted, existingEventIds, insertEvents, quarantine, Rejected, storeOffsets, updateProviderStatus, lockPooledProviders } from '../../infrastructure/pg-ingest-support';
 import { factsOf } from '../domain/referral-facts';
 import { referralProviders, upsertReferralFacts } from './pg-referral-projection';
@@ -12,16 +11,12 @@ import { referralProviders, upsertReferralFacts } from './pg-referral-projection
  * event into the quarantine, and the next offset. The same batch twice changes nothing the second
  * time; events of one referral in any order end in the same row.
  */
-export class ReferralIngest implements BatchIngest {
+export class ReferralIngest extends TransactionalIngest {
   constructor(
-    private readonly pool: Pool,
+    pool: Pool,
     private readonly consumerGroup: string,
-  ) {}
-
-  async ingest(messages: IncomingMessage[]): Promise<IngestResult> {
-    if (messages.length === 0) return { received: 0, applied: 0, duplicates: 0, quarantined: 0 };
-    const { rejections: _rejections, ...result } = await inTransaction(this.pool, (client) => this.ingestWithin(client, messages));
-    return result;
+  ) {
+    super(pool);
   }
 
   /** The same ingest inside a transaction the caller owns (the quarantine replay). */
@@ -42,37 +37,35 @@ export class ReferralIngest implements BatchIngest {
       }
     }
 
-    {
-      // A referral belongs to the state that made it: another state's event on its stream is refused.
-      const owners = await referralProviders(client, [...new Set(accepted.map((a) => a.event.streamId))]);
-      const valid: Accepted<ReferralEvent>[] = [];
-      for (const a of accepted) {
-        const owner = owners.get(a.event.streamId);
-        if (owner && owner !== a.event.provider) {
-          rejected.push({ message: a.message, reason: `${a.event.type} by ${a.event.provider} on referral ${a.event.streamId} of ${owner}` });
-        } else {
-          owners.set(a.event.streamId, a.event.provider);
-          valid.push(a);
-        }
+    // A referral belongs to the state that made it: another state's event on its stream is refused.
+    const owners = await referralProviders(client, [...new Set(accepted.map((a) => a.event.streamId))]);
+    const valid: Accepted<ReferralEvent>[] = [];
+    for (const a of accepted) {
+      const owner = owners.get(a.event.streamId);
+      if (owner && owner !== a.event.provider) {
+        rejected.push({ message: a.message, reason: `${a.event.type} by ${a.event.provider} on referral ${a.event.streamId} of ${owner}` });
+      } else {
+        owners.set(a.event.streamId, a.event.provider);
+        valid.push(a);
       }
-
-      const inserted = await insertEvents(client, valid);
-      const fresh = valid.filter((a) => inserted.has(a.event.eventId));
-      const notInserted = valid.filter((a) => !inserted.has(a.event.eventId));
-      const already = await existingEventIds(client, notInserted.map((a) => a.event.eventId));
-      for (const a of notInserted) {
-        if (!already.has(a.event.eventId)) {
-          rejected.push({ message: a.message, reason: `stream position ${a.event.streamId}@${a.event.streamVersion} is taken by another event` });
-        }
-      }
-
-      // Held until the provider's first agreement, like movements (see AgreementIngest).
-      const pooled = await lockPooledProviders(client, [...new Set(fresh.map((a) => a.event.provider))]);
-      await upsertReferralFacts(client, factsOf(fresh.filter((a) => pooled.has(a.event.provider)).map((a) => a.event)));
-      await quarantine(client, rejected);
-      await updateProviderStatus(client, fresh.map((a) => a.event));
-      if (recordOffsets) await storeOffsets(client, this.consumerGroup, messages);
-      return { received: messages.length, applied: fresh.length, duplicates: already.size, quarantined: rejected.length, rejections: rejected };
     }
+
+    const inserted = await insertEvents(client, valid);
+    const fresh = valid.filter((a) => inserted.has(a.event.eventId));
+    const notInserted = valid.filter((a) => !inserted.has(a.event.eventId));
+    const already = await existingEventIds(client, notInserted.map((a) => a.event.eventId));
+    for (const a of notInserted) {
+      if (!already.has(a.event.eventId)) {
+        rejected.push({ message: a.message, reason: `stream position ${a.event.streamId}@${a.event.streamVersion} is taken by another event` });
+      }
+    }
+
+    // Held until the provider's first agreement, like movements (see AgreementIngest).
+    const pooled = await lockPooledProviders(client, [...new Set(fresh.map((a) => a.event.provider))]);
+    await upsertReferralFacts(client, factsOf(fresh.filter((a) => pooled.has(a.event.provider)).map((a) => a.event)));
+    await quarantine(client, rejected);
+    await updateProviderStatus(client, fresh.map((a) => a.event));
+    if (recordOffsets) await storeOffsets(client, this.consumerGroup, messages);
+    return { received: messages.length, applied: fresh.length, duplicates: already.size, quarantined: rejected.length, rejections: rejected };
   }
 }
