@@ -1,0 +1,4 @@
+import type { CliCommand } from './command';
+
+/** Every command group of `npm run cli`; each lives in its own file beside this one. */
+export const COMMANDS: CliCommand[] = [];
