@@ -7,11 +7,12 @@ const CACHE_LIMIT = 10_000;
  * malformed, unknown, expired, revoked or wrong key (the caller is told none of these apart).
  *
  * Every call looks the key up by id, so a revocation or expiry written by another process (the
- * CLI) bites on the next request. Only the scrypt check, slow on purpose, is remembered: by the
- * SHA-256 of the key, never the key itself.
+ * CLI) bites on the next request. Only the outcome of the scrypt check, slow on purpose, is
+ * remembered: by the SHA-256 of the key, never the key itself.
  */
 export class ApiKeyAuthenticator {
-  private readonly verified = new Map<string, string>();
+  /** SHA-256 of a presented key → whether its secret matched. */
+  private readonly checked = new Map<string, boolean>();
 
   constructor(private readonly db: Queryable) {}
 
@@ -22,11 +23,14 @@ export class ApiKeyAuthenticator {
     const stored = await findLiveKey(this.db, parsed.keyId);
     if (!stored) return null;
     const fingerprint = keyFingerprint(token);
-    if (this.verified.get(fingerprint) !== stored.keyId) {
-      if (!(await verifySecret(parsed.secret, stored.hash))) return null;
-      if (this.verified.size >= CACHE_LIMIT) this.verified.clear();
-      this.verified.set(fingerprint, stored.keyId);
+    let good = this.checked.get(fingerprint);
+    if (good === undefined) {
+      // A given key is right or wrong for good (a key id's secret never changes), so a wrong
+      // one is remembered too: repeating it costs no scrypt.
+      good = await verifySecret(parsed.secret, stored.hash);
+      if (this.checked.size >= CACHE_LIMIT) this.checked.clear();
+      this.checked.set(fingerprint, good);
     }
-    return { id: stored.principal, role: stored.role };
+    return good ? { id: stored.principal, role: stored.role } : null;
   }
 }
