@@ -1,4 +1,4 @@
-import { createKey, KeyInfo, KeyRequestError, listKeys, openKeyDatabase, parseDuration, revokeKey, Service, SERVICES } from '@caravanserai/credentials';
+import { createKey, grantProblem, KeyInfo, KeyRequestError, listKeys, openKeyDatabase, parseDuration, revokeKey, Service, SERVICES } from '@caravanserai/credentials';
 import type { CliCommand } from './command';
 
 /** `--name value` pairs; a flag given twice or without a value is an error. */
@@ -40,6 +40,9 @@ async function withDatabase<T>(opts: Record<string, string>, work: (db: Awaited<
 async function create(args: string[]): Promise<number> {
   const opts = options(args, ['database-url', 'service', 'principal', 'role', 'expires-in', 'label']);
   if (!opts.principal || !opts.role) throw new KeyRequestError('--principal and --role are required');
+  // Checked before the database is touched (createKey checks again, for its other callers).
+  const problem = grantProblem(target(opts).service, opts.principal, opts.role);
+  if (problem) throw new KeyRequestError(problem);
   let expiresAt: Date | null = null;
   if (opts['expires-in']) {
     const ms = parseDuration(opts['expires-in']);
