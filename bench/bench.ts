@@ -4,6 +4,7 @@
  * docs/benchmark.md.
  */
 import { ageBandOn, movementStreamId, PROVIDER_STATES, TOPICS, topicName } from '@caravanserai/contracts';
+import { issueKey } from '@caravanserai/credentials';
 import { databaseName, locateMigrations, migrate, resolveDatabaseUrl } from '@caravanserai/database';
 import { batches, generateMovements, RawMovementLike, toRawMovement } from '@caravanserai/synthetic';
 import { createWriteStream, existsSync, mkdirSync, renameSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -217,9 +218,17 @@ const common = { TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', MOVEMENTS_PARTITIONS: 
 function nodeEnv(extra: Record<string, string> = {}) {
   return { ...common, NODE_STATE: opts.state, DATABASE_URL: dbUrl(DB.node), ...extra };
 }
+/** The Authorization header of an API key issued in a service's database, as the key CLI does. */
+const bearerOf = async (url: string, service: 'node' | 'aggregator', principal: string, role: string) => ({
+  authorization: `Bearer ${(await issueKey(url, service, { principal, role, label: 'bench' })).key}`,
+});
+/** The ingest key of the node last started (its database may have been recreated since the last). */
+let nodeAuth: Record<string, string> = {};
 async function startNode(name: string, extra: Record<string, string> = {}, profileFile?: string) {
   const args = profileFile ? ['-r', join(ROOT, 'dist', 'bench', 'cpu-profile-hook.js')] : [];
-  return Service.start(name, 'dist/apps/national-node/src/main.js', nodeEnv({ ...extra, ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}) }), ports.node, workDir, args);
+  const service = await Service.start(name, 'dist/apps/national-node/src/main.js', nodeEnv({ ...extra, ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}) }), ports.node, workDir, args);
+  nodeAuth = await bearerOf(dbUrl(DB.node), 'node', `state:${opts.state}`, 'ingest');
+  return service;
 }
 async function startAggregator(name: string, db: string, extra: Record<string, string> = {}, port = ports.agg, profileFile?: string) {
   const args = profileFile ? ['-r', join(ROOT, 'dist', 'bench', 'cpu-profile-hook.js')] : [];
@@ -235,7 +244,7 @@ async function writeProfile(service: Service, file: string) {
 }
 
 async function post(url: string, records: RawMovementLike[]): Promise<void> {
-  const res = await fetch(`${url}/v1/movements`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records }) });
+  const res = await fetch(`${url}/v1/movements`, { method: 'POST', headers: { 'content-type': 'application/json', ...nodeAuth }, body: JSON.stringify({ records }) });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`POST /v1/movements: ${res.status} ${text.slice(0, 500)}`);
 }
@@ -513,7 +522,7 @@ async function main() {
       const cellCount = await count(url, 'SELECT count(*) AS n FROM flow_counts');
       await grantTheSecretariat(url);
       const api = await startAggregator('aggregator-query', DB.query, { CONSUME: 'false' }, ports.query);
-      const asSecretariat = { headers: { 'x-caravanserai-principal': 'secretariat' } };
+      const asSecretariat = { headers: await bearerOf(url, 'aggregator', 'secretariat', 'reader') };
       try {
         const Y = 'from=2025-01-01&to=2025-12-31';
         const shapes = [

@@ -4,6 +4,8 @@
 # movements and of referrals (walked through their lifecycles), prints the regional flows and the
 # regional referral summary, and leaves everything running until Ctrl-C.
 # DEMO_SCALE (movements, default 0.05) and DEMO_REFERRALS_PER_DAY (per state, default 20) set the volume.
+# Every call needs an API key: the demo issues its own with `npm run cli -- keys create` (valid one
+# day, label "demo") into .run/demo/keys.env (mode 600) and prints only that file's name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -11,7 +13,12 @@ source scripts/lib.sh
 STATES=(${DEMO_STATES:-AF IR PK TR TM KZ})
 BASE_PORT=${DEMO_PORT_BASE:-3000}
 LOG_DIR=.run/demo
+KEYS_FILE=$LOG_DIR/keys.env
 mkdir -p "$LOG_DIR"
+# The services' own databases, named explicitly so that the key CLI writes to the same ones.
+PG_BASE="postgres://${PGUSER:-postgres}${PGPASSWORD:+:$PGPASSWORD}@${PGHOST:-127.0.0.1}:${PGPORT:-5432}"
+AGG_DB="$PG_BASE/caravanserai_aggregator"
+node_db() { echo "$PG_BASE/caravanserai_node_$(echo "$1" | tr 'A-Z' 'a-z')"; }
 
 ensure_tools
 ensure_node_modules
@@ -42,14 +49,14 @@ wait_healthy() { # name url log
 }
 
 say "starting the aggregator on :$BASE_PORT"
-PORT=$BASE_PORT NO_COLOR=1 node dist/apps/aggregator/src/main.js >"$LOG_DIR/aggregator.log" 2>&1 &
+DATABASE_URL=$AGG_DB PORT=$BASE_PORT NO_COLOR=1 node dist/apps/aggregator/src/main.js >"$LOG_DIR/aggregator.log" 2>&1 &
 pids+=($!)
 nodes=()
 for i in "${!STATES[@]}"; do
   state=${STATES[$i]}
   port=$((BASE_PORT + 1 + i))
   say "starting the national node of $state on :$port"
-  NODE_STATE=$state PORT=$port NO_COLOR=1 node dist/apps/national-node/src/main.js >"$LOG_DIR/node-$state.log" 2>&1 &
+  DATABASE_URL=$(node_db "$state") NODE_STATE=$state PORT=$port NO_COLOR=1 node dist/apps/national-node/src/main.js >"$LOG_DIR/node-$state.log" 2>&1 &
   pids+=($!)
   nodes+=("$state=http://127.0.0.1:$port")
 done
@@ -58,15 +65,36 @@ for entry in "${nodes[@]}"; do
   wait_healthy "node ${entry%%=*}" "${entry#*=}" "$LOG_DIR/node-${entry%%=*}.log"
 done
 
+say "issuing the demo's API keys (npm run cli -- keys create) into $KEYS_FILE"
+key() { # VAR service database principal role
+  printf '%s=%s\n' "$1" "$(node dist/apps/cli/src/main.js keys create --service "$2" --database-url "$3" \
+    --principal "$4" --role "$5" --expires-in 1d --label demo 2>>"$LOG_DIR/keys.log")"
+}
+umask 077
+{
+  key SECRETARIAT_KEY aggregator "$AGG_DB" secretariat reader
+  key AGGREGATOR_ADMIN_KEY aggregator "$AGG_DB" admin admin
+  for state in "${STATES[@]}"; do
+    key "${state}_READER_KEY" aggregator "$AGG_DB" "state:$state" reader
+    key "${state}_INGEST_KEY" node "$(node_db "$state")" "state:$state" ingest
+    key "${state}_ADMIN_KEY" node "$(node_db "$state")" admin admin
+  done
+} >"$KEYS_FILE.tmp"
+umask 022
+if grep -q '=$' "$KEYS_FILE.tmp"; then echo "issuing the demo's keys failed" >&2; exit 1; fi
+mv "$KEYS_FILE.tmp" "$KEYS_FILE"
+
 say "feeding a synthetic month of movements and referrals"
-DEMO_NODES=$(IFS=,; echo "${nodes[*]}") DEMO_AGGREGATOR="http://127.0.0.1:$BASE_PORT" \
-  node dist/scripts/demo/feed.js
+(set -a; . "$KEYS_FILE"; set +a
+  DEMO_NODES=$(IFS=,; echo "${nodes[*]}") DEMO_AGGREGATOR="http://127.0.0.1:$BASE_PORT" node dist/scripts/demo/feed.js)
 
 cat <<INFO
 The services are running (logs in $LOG_DIR/):
   aggregator       http://127.0.0.1:$BASE_PORT   (OpenAPI: /docs; try /v1/flows?from=…&to=…&groupBy=route,category, /v1/referrals/summary?from=…&to=…&groupBy=referredTo, /v1/nodes)
 $(for entry in "${nodes[@]}"; do printf '  national node %s http://%s   (OpenAPI: /docs; POST /v1/movements, POST /v1/referrals, GET /v1/referrals/{id})\n' "${entry%%=*}" "${entry#*=http://}"; done)
   Kafka            127.0.0.1:9092
+  API keys         $KEYS_FILE (valid one day): \`set -a; . $KEYS_FILE; set +a\`, then
+                   curl -H "Authorization: Bearer \$SECRETARIAT_KEY" http://127.0.0.1:$BASE_PORT/v1/nodes
 Press Ctrl-C to stop everything the demo started.
 INFO
 wait "${pids[0]}"

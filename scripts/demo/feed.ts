@@ -2,7 +2,9 @@
  * The demo's feeder: posts a synthetic month of movements and of referrals (each walked through
  * its lifecycle) to the running national nodes, waits until the aggregator has projected all of
  * it, and prints the regional flows by route and category and the regional referral summary by
- * pathway. Settings come from the environment (see scripts/demo.sh).
+ * pathway. Settings come from the environment (see scripts/demo.sh), and so do the API keys the
+ * demo issued with `npm run cli -- keys create` (.run/demo/keys.env): SECRETARIAT_KEY, and per
+ * state XX_INGEST_KEY and XX_ADMIN_KEY (its node) and XX_READER_KEY (the aggregator).
  */
 import {
   batches,
@@ -34,8 +36,16 @@ function lastMonth(): { from: string; to: string } {
   return { from: first.toISOString().slice(0, 10), to: last.toISOString().slice(0, 10) };
 }
 
-async function getJson<T>(url: string, principal = 'secretariat'): Promise<T> {
-  const res = await fetch(url, { headers: { 'x-caravanserai-principal': principal } });
+/** The Authorization header of a key from the environment. */
+function auth(name: string): Record<string, string> {
+  const key = process.env[name];
+  if (!key) throw new Error(`${name} is not set: scripts/demo.sh issues the demo's keys`);
+  return { authorization: `Bearer ${key}` };
+}
+const asState = (state: string) => `${state}_READER_KEY`;
+
+async function getJson<T>(url: string, keyName = 'SECRETARIAT_KEY'): Promise<T> {
+  const res = await fetch(url, { headers: auth(keyName) });
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -44,7 +54,8 @@ async function getJson<T>(url: string, principal = 'secretariat'): Promise<T> {
  * other dimensions, k = 5; Iran also withholds victims of trafficking. Granted once: a rerun finds
  * the active grant on the node and leaves it. */
 async function grantTheSecretariat(state: string, url: string): Promise<void> {
-  const res = await fetch(`${url}/v1/agreements`);
+  const res = await fetch(`${url}/v1/agreements`, { headers: auth(`${state}_ADMIN_KEY`) });
+  if (!res.ok) throw new Error(`GET ${url}/v1/agreements: ${res.status} ${await res.text()}`);
   const { agreements } = (await res.json()) as { agreements: { status: string; terms: { recipient: string } }[] };
   if (agreements.some((a) => a.status === 'active' && a.terms.recipient === 'secretariat')) return;
   await grantAgreement(url, {
@@ -58,7 +69,7 @@ async function grantTheSecretariat(state: string, url: string): Promise<void> {
     validFrom: '2026-01-01',
     validUntil: null,
     purpose: 'Regional picture of mixed movements for the secretariat (demo)',
-  });
+  }, auth(`${state}_ADMIN_KEY`));
   console.log(`  node ${state}: granted the secretariat monthly flows, k = 5${state === 'IR' ? ', without victims of trafficking' : ''}`);
 }
 
@@ -88,7 +99,7 @@ async function main() {
       const mine = records.filter((r) => r.provider === state);
       let done = 0;
       for (const batch of batches(mine, 1000)) {
-        const answer = await postMovements(url, batch.map(toRawMovement));
+        const answer = await postMovements(url, batch.map(toRawMovement), auth(`${state}_INGEST_KEY`));
         accepted += answer.accepted;
         duplicates += answer.duplicates;
         done += batch.length;
@@ -101,7 +112,7 @@ async function main() {
   // Each state sees its own data in full: the aggregator has caught up when every state's own
   // total is what was posted to it.
   const ownTotal = async (state: string) =>
-    (await getJson<{ totals: { count: number } }>(`${aggregator}/v1/flows?from=${from}&to=${to}&granularity=year&providers=${state}`, `state:${state}`)).totals.count;
+    (await getJson<{ totals: { count: number } }>(`${aggregator}/v1/flows?from=${from}&to=${to}&granularity=year&providers=${state}`, asState(state))).totals.count;
   let projected = 0;
   let lastReport = 0;
   while (projected < records.length) {
@@ -165,14 +176,14 @@ async function feedReferrals(from: string, to: string) {
     [...nodes].map(async ([state, url]) => {
       const mine = referrals.filter((r) => r.provider === state);
       for (const batch of batches(mine, 1000)) {
-        const answer = await postReferrals(url, batch.map((r) => r.record));
+        const answer = await postReferrals(url, batch.map((r) => r.record), auth(`${state}_INGEST_KEY`));
         // A rerun finds the referrals there already and their steps taken: only new referrals move on.
         const fresh = batch.filter((_, i) => answer.results[i].status === 'accepted');
         const ids = new Map(batch.map((r, i) => [r, answer.results[i].referralId]));
         const queue = [...fresh];
         await Promise.all(
           Array.from({ length: 4 }, async () => {
-            for (let r = queue.shift(); r; r = queue.shift()) for (const step of r.steps) await sendReferralStep(url, ids.get(r)!, step);
+            for (let r = queue.shift(); r; r = queue.shift()) for (const step of r.steps) await sendReferralStep(url, ids.get(r)!, step, auth(`${state}_INGEST_KEY`));
           }),
         );
       }
@@ -182,7 +193,7 @@ async function feedReferrals(from: string, to: string) {
   const query = `${aggregator}/v1/referrals/summary?from=${from}&to=${to}&providers=${[...nodes.keys()].join(',')}&granularity=year`;
   // Projected when the aggregator has no lag left and each state sees all its own referrals.
   const own = (state: string) =>
-    getJson<{ totals: Figures }>(`${aggregator}/v1/referrals/summary?from=${from}&to=${to}&providers=${state}&granularity=year`, `state:${state}`).then((a) => a.totals.referrals ?? 0);
+    getJson<{ totals: Figures }>(`${aggregator}/v1/referrals/summary?from=${from}&to=${to}&providers=${state}&granularity=year`, asState(state)).then((a) => a.totals.referrals ?? 0);
   for (;;) {
     const [counts, { lag }] = await Promise.all([Promise.all([...nodes.keys()].map(own)), getJson<{ lag: { total: number | null } }>(`${aggregator}/v1/nodes`)]);
     if (counts.reduce((a, b) => a + b, 0) >= referrals.length && lag.total === 0) break;

@@ -1,5 +1,6 @@
 import { batches, generateMovements, grantAgreement, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
-import { dropTestDatabase, freshTestDatabase, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { Pool } from 'pg';
 import { disclose } from '../../apps/aggregator/src/agreements/domain/disclosure';
 
 /**
@@ -18,11 +19,16 @@ describe('data-sharing agreements, end to end', () => {
   let aggregator: ServiceProcess;
   const posted: SyntheticMovement[] = [];
   let afGrant = '';
+  // Keys: a reader key at the aggregator per principal asking; each node's ingest and admin keys.
+  const readerKey = new Map<string, Record<string, string>>();
+  const ingestKey = new Map<string, Record<string, string>>();
+  const adminKey = new Map<string, Record<string, string>>();
+  const nodeDb = new Map<string, string>();
 
   type Row = { period: string; route?: string; category?: string; count: number | null; suppressed?: string };
   type Answer = { rows: Row[]; totals: { count: number | null }; disclosure: { agreements: { provider: string; agreement: string }[]; leftOut: { provider: string; reason: string }[] } };
   const ask = async (principal: string, query: string): Promise<Answer> => {
-    const res = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=month&${query}`, { headers: { 'x-caravanserai-principal': principal } });
+    const res = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=month&${query}`, { headers: readerKey.get(principal) });
     expect(res.status).toBe(200);
     return (await res.json()) as Answer;
   };
@@ -40,17 +46,23 @@ describe('data-sharing agreements, end to end', () => {
     databases.push(aggDb);
     aggregator = await ServiceProcess.start('aggregator-agr', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-agr-${suffix}` }, basePort);
     services.push(aggregator);
+    for (const principal of ['secretariat', 'state:AF', 'state:IR', 'state:PK', 'org:UNHCR']) {
+      readerKey.set(principal, bearer(await issueKey(aggDb, 'aggregator', principal, 'reader')));
+    }
     for (const [i, state] of ['AF', 'IR', 'PK'].entries()) {
       const db = await freshTestDatabase(`e2e_agr_node_${state}`);
       databases.push(db);
       const node = await ServiceProcess.start(`node-agr-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, DATABASE_URL: db }, basePort + 1 + i);
       nodes.set(state, node);
       services.push(node);
+      nodeDb.set(state, db);
+      ingestKey.set(state, bearer(await issueKey(db, 'node', `state:${state}`, 'ingest')));
+      adminKey.set(state, bearer(await issueKey(db, 'node', 'admin', 'admin')));
     }
     const records = [...generateMovements({ seed: 11, from, to, scale: 0.004, providers: ['AF', 'IR', 'PK'], recordIdPrefix: `AGR${suffix}-` })];
     for (const state of ['AF', 'IR', 'PK']) {
       for (const batch of batches(records.filter((r) => r.provider === state), 1000)) {
-        await postMovements(nodes.get(state)!.url, batch.map(toRawMovement));
+        await postMovements(nodes.get(state)!.url, batch.map(toRawMovement), ingestKey.get(state));
         posted.push(...batch);
       }
     }
@@ -64,7 +76,7 @@ describe('data-sharing agreements, end to end', () => {
   it('holds every provider’s data until it grants something: nobody sees anything', async () => {
     // Wait until the aggregator has received everything (its node status counts received events).
     await waitFor(async () => {
-      const res = await (await fetch(`${aggregator.url}/v1/nodes`, { headers: { 'x-caravanserai-principal': 'secretariat' } })).json();
+      const res = await (await fetch(`${aggregator.url}/v1/nodes`, { headers: readerKey.get('secretariat') })).json();
       return (res as { providers: { eventsReceived: number }[] }).providers.reduce((s, p) => s + p.eventsReceived, 0) === posted.length;
     }, { timeoutMs: 120_000, what: 'every movement received' });
     for (const who of ['secretariat', 'state:AF', 'org:UNHCR']) {
@@ -74,20 +86,20 @@ describe('data-sharing agreements, end to end', () => {
   });
 
   it('projects the held data once grants arrive, and shows each caller exactly what its grants allow', async () => {
-    afGrant = await grantAgreement(nodes.get('AF')!.url, { ...OPEN_TERMS, recipient: 'secretariat' });
+    afGrant = await grantAgreement(nodes.get('AF')!.url, { ...OPEN_TERMS, recipient: 'secretariat' }, adminKey.get('AF'));
     await grantAgreement(nodes.get('IR')!.url, {
       ...OPEN_TERMS,
       recipient: 'secretariat',
       minTimeGranularity: 'month',
       dimensions: ['route', 'category'],
       scope: { eventKinds: ['movements'], categories: { exclude: ['victim_of_trafficking'] } },
-    });
-    await grantAgreement(nodes.get('IR')!.url, { ...OPEN_TERMS, recipient: 'org:UNHCR', minTimeGranularity: 'month', dimensions: ['category'], minCellSize: 10 });
-    await grantAgreement(nodes.get('PK')!.url, { ...OPEN_TERMS, recipient: 'org:UNHCR' });
+    }, adminKey.get('IR'));
+    await grantAgreement(nodes.get('IR')!.url, { ...OPEN_TERMS, recipient: 'org:UNHCR', minTimeGranularity: 'month', dimensions: ['category'], minCellSize: 10 }, adminKey.get('IR'));
+    await grantAgreement(nodes.get('PK')!.url, { ...OPEN_TERMS, recipient: 'org:UNHCR' }, adminKey.get('PK'));
 
     // Agreements travel through Kafka like everything else: wait until the registry has all four.
     await waitFor(async () => {
-      const list = (await (await fetch(`${aggregator.url}/v1/agreements`, { headers: { 'x-caravanserai-principal': 'secretariat' } })).json()) as { agreements: unknown[] };
+      const list = (await (await fetch(`${aggregator.url}/v1/agreements`, { headers: readerKey.get('secretariat') })).json()) as { agreements: unknown[] };
       return list.agreements.length === 4;
     }, { timeoutMs: 60_000, what: 'four agreements in the registry' });
     // Each state sees its own data in full once pooled: wait for all of it.
@@ -128,15 +140,45 @@ describe('data-sharing agreements, end to end', () => {
     expect(unhcrByRoute.rows.every((r) => r.route!.split('>')[1] === 'PK')).toBe(true);
   });
 
+  it("refuses a forged revocation of Afghanistan's grant (its ingest key: 403; Iran's admin key: 401), recording nothing", async () => {
+    const events = async () => {
+      const pool = new Pool({ connectionString: nodeDb.get('AF'), max: 1 });
+      try {
+        return Number((await pool.query('SELECT count(*) FROM events')).rows[0].count);
+      } finally {
+        await pool.end();
+      }
+    };
+    const before = await events();
+    const forge = (headers: Record<string, string>) =>
+      fetch(`${nodes.get('AF')!.url}/v1/agreements/${afGrant}/revocation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ reason: 'forged' }),
+      });
+    expect((await forge(ingestKey.get('AF')!)).status).toBe(403);
+    expect((await forge(adminKey.get('IR')!)).status).toBe(401);
+    expect((await forge({})).status).toBe(401);
+    const amend = await fetch(`${nodes.get('AF')!.url}/v1/agreements/${afGrant}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', ...ingestKey.get('AF') },
+      body: JSON.stringify({ minCellSize: 100 }),
+    });
+    expect(amend.status).toBe(403);
+    expect(await events()).toBe(before);
+    const registry = (await (await fetch(`${aggregator.url}/v1/agreements`, { headers: readerKey.get('secretariat') })).json()) as { agreements: { agreementId: string; status: string }[] };
+    expect(registry.agreements.find((a) => a.agreementId === afGrant)?.status).toBe('active');
+  });
+
   it('stops showing a provider once it revokes, from the next query after the revocation arrives', async () => {
     const res = await fetch(`${nodes.get('AF')!.url}/v1/agreements/${afGrant}/revocation`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...adminKey.get('AF') },
       body: JSON.stringify({ reason: 'end of the pilot' }),
     });
     expect(res.status).toBe(201);
     await waitFor(async () => {
-      const list = (await (await fetch(`${aggregator.url}/v1/agreements`, { headers: { 'x-caravanserai-principal': 'secretariat' } })).json()) as {
+      const list = (await (await fetch(`${aggregator.url}/v1/agreements`, { headers: readerKey.get('secretariat') })).json()) as {
         agreements: { agreementId: string; status: string }[];
       };
       return list.agreements.find((a) => a.agreementId === afGrant)?.status === 'revoked';

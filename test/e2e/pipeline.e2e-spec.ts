@@ -1,6 +1,6 @@
 import { createKafka } from '@caravanserai/messaging';
 import { batches, generateMovements, grantAgreement, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
-import { dropTestDatabase, freshTestDatabase, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { execFileSync } from 'node:child_process';
 import { Pool } from 'pg';
 
@@ -19,6 +19,10 @@ describe('regional pipeline, end to end', () => {
   const services: ServiceProcess[] = [];
   let aggregator: ServiceProcess;
   const nodes = new Map<string, ServiceProcess>();
+  // Each node's own keys: its state's ingest key and its admin key (docs/authentication.md).
+  const ingestKey = new Map<string, Record<string, string>>();
+  const adminKey = new Map<string, Record<string, string>>();
+  let SECRETARIAT: Record<string, string> = {};
   const posted: SyntheticMovement[] = [];
   const eventIds = new Map<string, string>(); // recordId -> eventId
   const withdrawn = new Set<string>(); // recordIds retracted
@@ -30,7 +34,6 @@ describe('regional pipeline, end to end', () => {
     expect(res.status).toBe(200);
     return res.json();
   };
-  const SECRETARIAT = { 'x-caravanserai-principal': 'secretariat' };
   const routeOf = (m: SyntheticMovement) => `${m.departedFrom ?? 'ZZ'}>${m.provider}>${m.intendedDestination ?? 'ZZ'}`;
   const expectedByRouteAndCategory = (movements: SyntheticMovement[]) => {
     const counts = new Map<string, number>();
@@ -60,6 +63,7 @@ describe('regional pipeline, end to end', () => {
     databases.push(aggDb);
     aggregator = await ServiceProcess.start('aggregator', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-${suffix}` }, basePort);
     services.push(aggregator);
+    SECRETARIAT = bearer(await issueKey(aggDb, 'aggregator', 'secretariat', 'reader'));
     await Promise.all(
       providers.map(async (state, i) => {
         const db = await freshTestDatabase(`e2e_node_${state}`);
@@ -67,8 +71,10 @@ describe('regional pipeline, end to end', () => {
         const node = await ServiceProcess.start(`node-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, DATABASE_URL: db }, basePort + 1 + i);
         nodes.set(state, node);
         services.push(node);
+        ingestKey.set(state, bearer(await issueKey(db, 'node', `state:${state}`, 'ingest')));
+        adminKey.set(state, bearer(await issueKey(db, 'node', 'admin', 'admin')));
         // Each state lets the secretariat see everything at the finest level, so counts can be checked exactly.
-        await grantAgreement(node.url, { ...OPEN_TERMS, recipient: 'secretariat' });
+        await grantAgreement(node.url, { ...OPEN_TERMS, recipient: 'secretariat' }, adminKey.get(state));
       }),
     );
   });
@@ -85,7 +91,7 @@ describe('regional pipeline, end to end', () => {
     for (const state of providers) {
       const mine = records.filter((r) => r.provider === state);
       for (const batch of batches(mine, 500)) {
-        const answer = await postMovements(nodes.get(state)!.url, batch.map(toRawMovement));
+        const answer = await postMovements(nodes.get(state)!.url, batch.map(toRawMovement), ingestKey.get(state));
         expect(answer.accepted).toBe(batch.length);
         answer.results.forEach((r) => eventIds.set(r.recordId, r.eventId));
         posted.push(...batch);
@@ -98,10 +104,28 @@ describe('regional pipeline, end to end', () => {
     expect(await actualByRouteAndCategory()).toEqual(expectedByRouteAndCategory(posted));
   });
 
+  it('refuses records sent without the state\'s own key, and nothing of them reaches the regional flows', async () => {
+    const fresh = [...generateMovements({ seed: 9, from, to, scale: 0.0005, providers: ['IR'], recordIdPrefix: `E2E${suffix}-auth-` })];
+    expect(fresh.length).toBeGreaterThan(0);
+    const raw = fresh.map(toRawMovement);
+    const attempt = (headers: Record<string, string>) => postMovements(nodes.get('IR')!.url, raw, headers);
+    await expect(attempt({})).rejects.toThrow(/: 401 /);
+    await expect(attempt(ingestKey.get('AF')!)).rejects.toThrow(/: 401 /); // Afghanistan's key is unknown to Iran's node
+    await expect(attempt(adminKey.get('IR')!)).rejects.toThrow(/: 403 /);
+    await expect(attempt({ 'x-caravanserai-principal': 'state:IR' })).rejects.toThrow(/: 401 /);
+    // Nothing was stored: the same records are new to the node, and the flows hold exactly what it accepted.
+    const answer = await attempt(ingestKey.get('IR')!);
+    expect(answer).toMatchObject({ accepted: fresh.length, duplicates: 0 });
+    answer.results.forEach((r) => eventIds.set(r.recordId, r.eventId));
+    posted.push(...fresh);
+    await caughtUp(posted.length);
+    expect(await actualByRouteAndCategory()).toEqual(expectedByRouteAndCategory(posted));
+  });
+
   it('changes nothing when the same batch is posted again', async () => {
     const state = 'IR';
     const again = posted.filter((r) => r.provider === state).slice(0, 500);
-    const answer = await postMovements(nodes.get(state)!.url, again.map(toRawMovement));
+    const answer = await postMovements(nodes.get(state)!.url, again.map(toRawMovement), ingestKey.get(state));
     expect(answer).toMatchObject({ accepted: 0, duplicates: again.length });
     expect(answer.results.map((r) => r.eventId)).toEqual(again.map((r) => eventIds.get(r.recordId)));
     // Let any (wrongly) published event reach the projection before comparing.
@@ -118,14 +142,14 @@ describe('regional pipeline, end to end', () => {
     for (const m of toWithdraw) {
       const res = await fetch(`${nodes.get(m.provider)!.url}/v1/movements/${eventIds.get(m.recordId)}/retraction`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...ingestKey.get(m.provider) },
         body: JSON.stringify({ reason: 'wrong_record' }),
       });
       expect(res.status).toBe(201);
     }
     const again = await fetch(`${nodes.get(toWithdraw[0].provider)!.url}/v1/movements/${eventIds.get(toWithdraw[0].recordId)}/retraction`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...ingestKey.get(toWithdraw[0].provider) },
       body: JSON.stringify({ reason: 'wrong_record' }),
     });
     expect(again.status).toBe(409);
@@ -146,7 +170,7 @@ describe('regional pipeline, end to end', () => {
     for (const state of providers) {
       const mine = more.filter((r) => r.provider === state);
       if (mine.length === 0) continue;
-      const answer = await postMovements(nodes.get(state)!.url, mine.map(toRawMovement));
+      const answer = await postMovements(nodes.get(state)!.url, mine.map(toRawMovement), ingestKey.get(state));
       expect(answer.accepted).toBe(mine.length);
       answer.results.forEach((r) => eventIds.set(r.recordId, r.eventId));
     }

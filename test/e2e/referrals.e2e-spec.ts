@@ -1,6 +1,6 @@
 import { REFERRAL_STATUSES, ReferralStatus, toReferralHour } from '@caravanserai/contracts';
 import { generateReferrals, grantAgreement, OPEN_TERMS, postReferrals, sendReferralStep, SyntheticReferral } from '@caravanserai/synthetic';
-import { dropTestDatabase, freshTestDatabase, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
 
 /** The regional summary's arithmetic, written again from the synthetic inputs, independently of
  * the aggregator: percentile_cont is linear interpolation between neighbouring sorted values. */
@@ -61,7 +61,8 @@ describe('referrals, end to end', () => {
   const nodes = new Map<string, ServiceProcess>();
   let aggregator: ServiceProcess;
 
-  const SECRETARIAT = { 'x-caravanserai-principal': 'secretariat' };
+  let SECRETARIAT: Record<string, string> = {};
+  const ingestKey = new Map<string, Record<string, string>>();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const summary = async (query: string): Promise<any> => {
     const res = await fetch(`${aggregator.url}/v1/referrals/summary?from=${from}&to=${to}&asOf=${asOf}&${query}`, { headers: SECRETARIAT });
@@ -75,6 +76,7 @@ describe('referrals, end to end', () => {
     databases.push(aggDb);
     aggregator = await ServiceProcess.start('aggregator', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-ref-${suffix}` }, basePort);
     services.push(aggregator);
+    SECRETARIAT = bearer(await issueKey(aggDb, 'aggregator', 'secretariat', 'reader'));
     await Promise.all(
       providers.map(async (state, i) => {
         const db = await freshTestDatabase(`e2e_ref_node_${state}`);
@@ -82,8 +84,9 @@ describe('referrals, end to end', () => {
         const node = await ServiceProcess.start(`node-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, DATABASE_URL: db }, basePort + 1 + i);
         nodes.set(state, node);
         services.push(node);
+        ingestKey.set(state, bearer(await issueKey(db, 'node', `state:${state}`, 'ingest')));
         // The secretariat may see every referral figure (k = 1), so the summary can be checked exactly.
-        await grantAgreement(node.url, { ...OPEN_TERMS, recipient: 'secretariat' });
+        await grantAgreement(node.url, { ...OPEN_TERMS, recipient: 'secretariat' }, bearer(await issueKey(db, 'node', 'admin', 'admin')));
       }),
     );
   });
@@ -101,7 +104,7 @@ describe('referrals, end to end', () => {
     const ids = new Map<SyntheticReferral, string>();
     for (const state of providers) {
       const mine = referrals.filter((r) => r.provider === state);
-      const answer = await postReferrals(nodes.get(state)!.url, mine.map((r) => r.record));
+      const answer = await postReferrals(nodes.get(state)!.url, mine.map((r) => r.record), ingestKey.get(state));
       expect(answer.accepted).toBe(mine.length);
       answer.results.forEach((r, i) => ids.set(mine[i], r.referralId));
     }
@@ -110,7 +113,7 @@ describe('referrals, end to end', () => {
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         for (let r = queue.shift(); r; r = queue.shift()) {
-          for (const step of r.steps) await sendReferralStep(nodes.get(r.provider)!.url, ids.get(r)!, step);
+          for (const step of r.steps) await sendReferralStep(nodes.get(r.provider)!.url, ids.get(r)!, step, ingestKey.get(r.provider));
         }
       }),
     );

@@ -1,7 +1,7 @@
 import { assertTestDatabase, ensureDatabase } from '@caravanserai/database';
 import { createKafka } from '@caravanserai/messaging';
 import { generateMovements, grantAgreement, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
-import { dropTestDatabase, freshTestDatabase, ServiceProcess, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Pool } from 'pg';
@@ -78,6 +78,14 @@ export class Pipeline {
   aggregator!: ServiceProcess;
   aggregatorDb!: string;
   pool!: Pool;
+  /** Authorization headers: the secretariat's and the admin's at the aggregator; each node's
+   * ingest key and admin key (docs/authentication.md). */
+  readonly keys = {
+    secretariat: {} as Record<string, string>,
+    admin: {} as Record<string, string>,
+    ingest: new Map<string, Record<string, string>>(),
+    nodeAdmin: new Map<string, Record<string, string>>(),
+  };
   private readonly basePort = 4400 + Math.floor(Math.random() * 1500);
   private readonly common: Record<string, string>;
 
@@ -102,11 +110,15 @@ export class Pipeline {
     this.pool = new Pool({ connectionString: this.aggregatorDb, max: 2 });
     // An idle connection lost when PostgreSQL restarts (fault 4) must not crash the test.
     this.pool.on('error', () => undefined);
+    this.keys.secretariat = bearer(await issueKey(this.aggregatorDb, 'aggregator', 'secretariat', 'reader'));
+    this.keys.admin = bearer(await issueKey(this.aggregatorDb, 'aggregator', 'admin', 'admin'));
     await this.startAggregator();
     await Promise.all(
       this.states.map(async (state, i) => {
         const db = await freshDatabase(this.options.pgBase, `faults_${this.options.name}_${state}`);
         this.databases.push(db);
+        this.keys.ingest.set(state, bearer(await issueKey(db, 'node', `state:${state}`, 'ingest')));
+        this.keys.nodeAdmin.set(state, bearer(await issueKey(db, 'node', 'admin', 'admin')));
         const node = await ServiceProcess.start(
           `faults-${this.options.name}-node-${state}`,
           'dist/apps/national-node/src/main.js',
@@ -115,7 +127,7 @@ export class Pipeline {
         );
         this.nodes.set(state, node);
         // The secretariat may see everything at the finest level: the checks compare exact counts.
-        await grantAgreement(node.url, { ...OPEN_TERMS, recipient: 'secretariat' });
+        await grantAgreement(node.url, { ...OPEN_TERMS, recipient: 'secretariat' }, this.keys.nodeAdmin.get(state));
       }),
     );
   }
@@ -166,7 +178,7 @@ export class Pipeline {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async get(path: string): Promise<any> {
-    const res = await fetch(`${this.aggregator.url}${path}`, { headers: { 'x-caravanserai-principal': 'secretariat' } });
+    const res = await fetch(`${this.aggregator.url}${path}`, { headers: this.keys.secretariat });
     return res.json();
   }
 }
@@ -258,7 +270,7 @@ export class SteadyLoad {
         const node = this.pipeline.nodes.get(state)!;
         const t0 = Date.now();
         try {
-          const answer = await postMovements(node.url, batch.map(toRawMovement));
+          const answer = await postMovements(node.url, batch.map(toRawMovement), this.pipeline.keys.ingest.get(state));
           this.slowest = Math.max(this.slowest, Date.now() - t0);
           answer.results.forEach((r, j) => this.acknowledged.set(r.eventId, batch[j]));
           break;

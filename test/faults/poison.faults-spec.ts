@@ -89,7 +89,7 @@ describe('fault 6: poison messages in the stream', () => {
 
     // The health signals agree: ready, and the quarantine size in the metrics and /v1/nodes.
     expect((await fetch(`${pipeline.aggregator.url}/v1/health/ready`)).status).toBe(200);
-    const metrics = await (await fetch(`${pipeline.aggregator.url}/metrics`)).text();
+    const metrics = await (await fetch(`${pipeline.aggregator.url}/metrics`, { headers: pipeline.keys.admin })).text();
     expect(metrics).toMatch(/^caravanserai_quarantine_open 2$/m);
     expect(metrics).toMatch(/^caravanserai_quarantine_replayed 1$/m);
     expect(metrics).toMatch(/^caravanserai_consumer_lag\{topic="[^"]+",partition="0"\} 0$/m);

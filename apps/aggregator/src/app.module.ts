@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AgreementsModule } from './agreements/agreements.module';
+import { AuthModule } from './auth/auth.module';
 import { AggregatorConfig } from './config/aggregator.config';
 import { ConfigHolder } from './config/config.module';
 import { FlowsModule } from './flows/flows.module';
@@ -19,6 +20,7 @@ import { QuarantineModule } from './quarantine/quarantine.module';
     CqrsModule.forRoot(),
     ConfigHolder,
     InfrastructureModule,
+    AuthModule,
     AgreementsModule,
     FlowsModule,
     ReferralsModule,

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AgreementsModule } from './agreements/agreements.module';
+import { AuthModule } from './auth/auth.module';
 import { NodeConfig } from './config/node.config';
 import { ConfigHolder } from './config/config.module';
 import { HealthController } from './health/health.controller';
@@ -17,6 +18,7 @@ import { ReferralsModule } from './referrals/referrals.module';
     CqrsModule.forRoot(),
     ConfigHolder,
     InfrastructureModule,
+    AuthModule,
     MovementsModule,
     AgreementsModule,
     ReferralsModule,

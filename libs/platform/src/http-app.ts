@@ -29,7 +29,11 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
   configureHttpApp(app);
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1').build(),
+    new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1')
+      // Every operation but health needs `Authorization: Bearer <api key>` (docs/authentication.md).
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key cvs_<keyId>_<secret>, issued with npm run cli -- keys create' })
+      .addSecurityRequirements('bearer')
+      .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   app.enableShutdownHooks();

@@ -4,4 +4,5 @@ export * from './http-app';
 export * from './validation.pipe';
 export * from './reference.controller';
 export * from './principal';
+export * from './auth';
 export * from './prometheus-text';

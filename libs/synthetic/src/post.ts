@@ -4,7 +4,7 @@ export interface MovementResult { recordId: string; eventId: string; status: 'ac
 export interface MovementBatchAnswer { accepted: number; duplicates: number; results: MovementResult[] }
 
 /** Posts one batch (at most 5,000 records, without `provider`) to a national node's
- * `POST /v1/movements`; throws with the status and body on anything but 200. */
+ * `POST /v1/movements` (with the state's ingest key in `headers`); throws with the status and body on anything but 200. */
 export async function postMovements(nodeUrl: string, records: RawMovementLike[], headers: Record<string, string> = {}): Promise<MovementBatchAnswer> {
   const res = await fetch(`${nodeUrl.replace(/\/+$/, '')}/v1/movements`, {
     method: 'POST',
@@ -16,11 +16,12 @@ export async function postMovements(nodeUrl: string, records: RawMovementLike[],
   return JSON.parse(text) as MovementBatchAnswer;
 }
 
-/** Grants a data-sharing agreement on a national node (`POST /v1/agreements`); returns its id. */
-export async function grantAgreement(nodeUrl: string, terms: Record<string, unknown>): Promise<string> {
+/** Grants a data-sharing agreement on a national node (`POST /v1/agreements`, with the node's
+ * admin key in `headers`); returns its id. */
+export async function grantAgreement(nodeUrl: string, terms: Record<string, unknown>, headers: Record<string, string> = {}): Promise<string> {
   const res = await fetch(`${nodeUrl.replace(/\/+$/, '')}/v1/agreements`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(terms),
   });
   const text = await res.text();

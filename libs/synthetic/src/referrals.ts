@@ -170,10 +170,14 @@ export interface ReferralResult {
 }
 
 /** Posts one batch to a node's `POST /v1/referrals`; throws on anything but 200. */
-export async function postReferrals(nodeUrl: string, records: RawReferralLike[]): Promise<{ accepted: number; duplicates: number; results: ReferralResult[] }> {
+export async function postReferrals(
+  nodeUrl: string,
+  records: RawReferralLike[],
+  headers: Record<string, string> = {},
+): Promise<{ accepted: number; duplicates: number; results: ReferralResult[] }> {
   const res = await fetch(`${nodeUrl.replace(/\/+$/, '')}/v1/referrals`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ records }),
   });
   const text = await res.text();
@@ -182,10 +186,10 @@ export async function postReferrals(nodeUrl: string, records: RawReferralLike[])
 }
 
 /** Sends one lifecycle command; throws on anything but 201. */
-export async function sendReferralStep(nodeUrl: string, referralId: string, step: LifecycleStepPlan): Promise<void> {
+export async function sendReferralStep(nodeUrl: string, referralId: string, step: LifecycleStepPlan, headers: Record<string, string> = {}): Promise<void> {
   const res = await fetch(`${nodeUrl.replace(/\/+$/, '')}/v1/referrals/${referralId}/${step.command}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ at: step.at, ...step.body }),
   });
   if (res.status !== 201) throw new Error(`POST ${step.command} of ${referralId}: ${res.status} ${(await res.text()).slice(0, 500)}`);

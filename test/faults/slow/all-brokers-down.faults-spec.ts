@@ -24,7 +24,7 @@ describe('fault 2: all brokers down for a minute', () => {
     const downAt = Date.now();
     cluster.run('stop');
     const ackedAtOutage = load.count;
-    const node = [...pipeline.nodes.values()][0];
+    const [state, node] = [...pipeline.nodes.entries()][0];
     // Readiness tells the truth: neither the aggregator nor the node is ready; the node says it
     // keeps accepting, that the broker is down, and its outbox grows.
     await waitFor(async () => (await fetch(`${pipeline.aggregator.url}/v1/health/ready`)).status === 503, { timeoutMs: 30_000, what: 'aggregator not ready' });
@@ -41,7 +41,7 @@ describe('fault 2: all brokers down for a minute', () => {
     await waitFor(() => Date.now() - downAt >= 60_000, { timeoutMs: 90_000, intervalMs: 500, what: 'a minute of outage' });
     const acceptedDuringOutage = load.count - ackedAtOutage;
     expect(acceptedDuringOutage).toBeGreaterThan(1000);
-    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    const metrics = await (await fetch(`${node.url}/metrics`, { headers: pipeline.keys.nodeAdmin.get(state) })).text();
     const backlog = Number(/caravanserai_outbox_backlog\{[^}]*\} (\d+)/.exec(metrics)![1]);
     expect(backlog).toBeGreaterThan(0);
     expect(metrics).toMatch(/caravanserai_broker_up\{[^}]*\} 0/);

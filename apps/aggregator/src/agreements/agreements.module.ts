@@ -1,13 +1,12 @@
-import { HeaderPrincipalResolver, PrincipalResolver } from '@caravanserai/platform';
 import { Global, Module } from '@nestjs/common';
 import { AgreementsController } from './api/agreements.controller';
 import { PgAgreementRegistry } from './infrastructure/pg-agreement-registry';
 
-/** The agreement registry and who is asking: every data endpoint uses both. */
+/** The agreement registry: every data endpoint cuts its answer to it. */
 @Global()
 @Module({
   controllers: [AgreementsController],
-  providers: [PgAgreementRegistry, { provide: PrincipalResolver, useClass: HeaderPrincipalResolver }],
-  exports: [PgAgreementRegistry, PrincipalResolver],
+  providers: [PgAgreementRegistry],
+  exports: [PgAgreementRegistry],
 })
 export class AgreementsModule {}

@@ -1,3 +1,4 @@
+import { Public } from '@caravanserai/platform';
 import { BrokerProbe } from '@caravanserai/messaging';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -7,6 +8,7 @@ import { KafkaRegionalConsumer } from '../infrastructure/kafka-regional.consumer
 import { PG_POOL } from '../infrastructure/tokens';
 
 @ApiTags('health')
+@Public()
 @Controller('v1/health')
 export class HealthController {
   constructor(

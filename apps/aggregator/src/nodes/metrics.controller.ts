@@ -1,5 +1,5 @@
 import { BrokerProbe } from '@caravanserai/messaging';
-import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '@caravanserai/platform';
+import { Allow, PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '@caravanserai/platform';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
@@ -13,6 +13,7 @@ import { consumerLag } from './consumer-lag';
 const seconds = (d: Date | string | null | undefined) => (d ? new Date(d).getTime() / 1000 : null);
 
 @ApiTags('health')
+@Allow('admin')
 @Controller('metrics')
 export class MetricsController {
   constructor(

@@ -1,8 +1,7 @@
-import { DomainError } from '@caravanserai/contracts';
-import { PRINCIPAL_HEADER, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Inject, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { AGGREGATOR_CONFIG, AggregatorConfig, regionalTopics } from '../config/aggregator.config';
@@ -11,6 +10,7 @@ import { quarantineCounts } from '../quarantine/infrastructure/pg-quarantine-lis
 import { consumerLag } from './consumer-lag';
 
 @ApiTags('nodes')
+@Allow('admin', 'reader:secretariat', 'reader:state')
 @Controller('v1/nodes')
 export class NodesController {
   constructor(
@@ -21,14 +21,15 @@ export class NodesController {
   ) {}
 
   @Get()
-  @ApiHeader({ name: PRINCIPAL_HEADER, required: true, description: 'secretariat (every node) or state:XX (its own)' })
-  @ApiOperation({ summary: "Each provider's last event, and how far the projections are behind the regional topics (consumer lag per topic and partition), and the quarantine size" })
+  @ApiOperation({
+    summary: "Each provider's last event, and how far the projections are behind the regional topics (consumer lag per topic and partition), and the quarantine size",
+    description: 'The secretariat and the admin see every node; a state (reader key) its own; organisations none (403).',
+  })
   async nodes(@Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
-    // Whether a state has sent anything is itself information: the secretariat sees every node,
-    // a state its own, nobody else any.
+    // Whether a state has sent anything is itself information: the secretariat and the operator
+    // (admin) see every node, a state its own, nobody else any (@Allow refuses organisations).
     const own = principal.id.startsWith('state:') ? principal.id.slice(6) : null;
-    if (principal.id !== 'secretariat' && !own) throw new DomainError('NODES.FORBIDDEN', 'node status is for the secretariat and each state (its own)', 'forbidden');
     const { rows } = await this.pool.query(
       `SELECT s.provider, s.events, s.last_event_id, s.last_recorded_at, s.last_received_at, p.pooled_at
          FROM provider_status s JOIN provider_pool p USING (provider)

@@ -1,3 +1,4 @@
+import { Public } from '@caravanserai/platform';
 import { OutboxForwarder } from '@caravanserai/event-store';
 import { BrokerProbe } from '@caravanserai/messaging';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
@@ -8,6 +9,7 @@ import { NODE_CONFIG, NodeConfig } from '../config/node.config';
 import { PG_POOL } from '../infrastructure/tokens';
 
 @ApiTags('health')
+@Public()
 @Controller('v1/health')
 export class HealthController {
   constructor(

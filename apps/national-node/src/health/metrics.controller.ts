@@ -1,11 +1,12 @@
 import { OutboxForwarder } from '@caravanserai/event-store';
 import { BrokerProbe } from '@caravanserai/messaging';
-import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '@caravanserai/platform';
+import { Allow, PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '@caravanserai/platform';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NODE_CONFIG, NodeConfig } from '../config/node.config';
 
 @ApiTags('health')
+@Allow('admin')
 @Controller('metrics')
 export class MetricsController {
   constructor(

@@ -1,10 +1,11 @@
-import { PrincipalResolver } from '@caravanserai/platform';
+import { Allow, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Req } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { PgAgreementRegistry } from '../infrastructure/pg-agreement-registry';
 
 @ApiTags('agreements')
+@Allow('reader')
 @Controller('v1/agreements')
 export class AgreementsController {
   constructor(
@@ -13,7 +14,6 @@ export class AgreementsController {
   ) {}
 
   @Get()
-  @ApiHeader({ name: 'x-caravanserai-principal', required: true, description: 'secretariat, state:XX or org:NAME' })
   @ApiOperation({
     summary: 'The agreement registry, with each agreement’s history',
     description: 'The secretariat sees every agreement; a state the agreements it granted and those naming it; an organisation those naming it or anyone.',

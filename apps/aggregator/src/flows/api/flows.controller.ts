@@ -1,8 +1,8 @@
 import { ValidationFailed } from '@caravanserai/contracts';
-import { PRINCIPAL_HEADER, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFlows } from '../application/query-flows/query-flows.query';
 import { FlowAnswer } from '../domain/flow-query';
@@ -31,6 +31,7 @@ export function toCsv(answer: FlowAnswer): string {
 }
 
 @ApiTags('flows')
+@Allow('reader')
 @Controller('v1/flows')
 export class FlowsController {
   constructor(
@@ -40,7 +41,6 @@ export class FlowsController {
 
   @Get()
   @ApiProduces('application/json', 'text/csv')
-  @ApiHeader({ name: PRINCIPAL_HEADER, required: true, description: 'secretariat, state:XX or org:NAME' })
   @ApiOperation({
     summary: 'Regional flows: movements by period and the chosen dimensions, with totals',
     description:

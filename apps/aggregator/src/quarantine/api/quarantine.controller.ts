@@ -1,31 +1,23 @@
-import { DomainError } from '@caravanserai/contracts';
-import { PRINCIPAL_HEADER, PrincipalResolver } from '@caravanserai/platform';
-import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import { Allow } from '@caravanserai/platform';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Pool } from 'pg';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { listQuarantine } from '../infrastructure/pg-quarantine-list';
 import { QuarantineQueryDto } from './quarantine-query.dto';
 
 @ApiTags('quarantine')
+@Allow('admin', 'reader:secretariat')
 @Controller('v1/quarantine')
 export class QuarantineController {
-  constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
-    private readonly principals: PrincipalResolver,
-  ) {}
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   @Get()
-  @ApiHeader({ name: PRINCIPAL_HEADER, required: true, description: 'secretariat' })
   @ApiOperation({
     summary: 'Messages that could not be taken in, with the reason; paged by id. Replay one with `npm run quarantine:replay -- --id N`',
-    description: 'For the secretariat only: quarantined payloads are events of any state, outside every agreement.',
+    description: 'For the secretariat (reader key) and the operator (admin key) only: quarantined payloads are events of any state, outside every agreement.',
   })
-  list(@Query() query: QuarantineQueryDto, @Req() request: FastifyRequest) {
-    if (this.principals.require(request).id !== 'secretariat') {
-      throw new DomainError('QUARANTINE.FORBIDDEN', 'the quarantine is for the secretariat', 'forbidden');
-    }
+  list(@Query() query: QuarantineQueryDto) {
     return listQuarantine(this.pool, query);
   }
 }

@@ -1,8 +1,8 @@
 import { REFERRAL_STATUSES, ValidationFailed } from '@caravanserai/contracts';
-import { PRINCIPAL_HEADER, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryReferralSummary } from '../application/query-referral-summary/query-referral-summary.query';
 import { ReferralSummary, ReferralSummaryRow } from '../domain/referral-summary';
@@ -42,6 +42,7 @@ export function toCsv(answer: ReferralSummary): string {
 }
 
 @ApiTags('referrals')
+@Allow('reader')
 @Controller('v1/referrals')
 export class ReferralSummaryController {
   constructor(
@@ -55,7 +56,6 @@ export class ReferralSummaryController {
     summary: 'Regional referrals: counts by status, acceptance rate, hours to acceptance and to closure (median, 90th percentile), stalled referrals counted',
     description: 'Never lists referrals one by one. Grouping by needs counts a referral under each of its needs; the totals count each once.',
   })
-  @ApiHeader({ name: PRINCIPAL_HEADER, required: true, description: 'secretariat, state:XX or org:NAME' })
   async summary(
     @Query() dto: ReferralSummaryQueryDto,
     @Headers('accept') accept: string | undefined,

@@ -1,3 +1,4 @@
+import { Allow } from '@caravanserai/platform';
 import { AgreementTerms, DomainError } from '@caravanserai/contracts';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -12,6 +13,7 @@ import { AmendAgreementDto, GrantAgreementDto, RevocationDto } from './agreement
 const plain = <T>(dto: object): T => JSON.parse(JSON.stringify(dto)) as T;
 
 @ApiTags('agreements')
+@Allow('admin')
 @Controller('v1/agreements')
 export class AgreementsController {
   constructor(

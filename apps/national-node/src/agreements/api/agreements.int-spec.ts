@@ -1,7 +1,7 @@
 import { parseAgreementEvent, TOPICS, topicName } from '@caravanserai/contracts';
 import { createKafka } from '@caravanserai/messaging';
 import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
-import { dropTestDatabase, freshTestDatabase, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
@@ -15,6 +15,7 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
   let app: NestFastifyApplication;
   let url: string;
   let pool: Pool;
+  let auth: Record<string, string>;
   const saved = { ...process.env };
   const prefix = `test-agr-${uniqueSuffix()}.`;
 
@@ -32,7 +33,7 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
     purpose: 'Regional picture of mixed movements for the secretariat',
   };
   const inject = (method: 'GET' | 'POST' | 'PATCH', path: string, payload?: object) =>
-    app.inject({ method, url: `/v1/agreements${path}`, ...(payload ? { payload } : {}) });
+    app.inject({ method, url: `/v1/agreements${path}`, headers: auth, ...(payload ? { payload } : {}) });
   const post = (body: object) => inject('POST', '', body);
   const patch = (id: string, body: object) => inject('PATCH', `/${id}`, body);
   const revoke = (id: string, reason = 'the arrangement ended') => inject('POST', `/${id}/revocation`, { reason });
@@ -55,6 +56,7 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     pool = new Pool({ connectionString: url, max: 2 });
+    auth = bearer(await issueKey(url, 'node', 'admin', 'admin'));
   });
 
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import { Allow } from '@caravanserai/platform';
 import { RETRACTION_REASONS } from '@caravanserai/contracts';
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
@@ -12,6 +13,7 @@ class RetractionDto {
 }
 
 @ApiTags('movements')
+@Allow('ingest')
 @Controller('v1/movements')
 export class MovementsController {
   constructor(private readonly commands: CommandBus) {}

@@ -1,4 +1,4 @@
-import { dropTestDatabase, freshTestDatabase, uniqueSuffix } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, uniqueSuffix } from '@caravanserai/testing';
 import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -9,6 +9,7 @@ describe('POST /v1/movements (PostgreSQL)', () => {
   let app: NestFastifyApplication;
   let url: string;
   let pool: Pool;
+  let auth: Record<string, string>;
   const saved = { ...process.env };
 
   const record = (i: number, over: Record<string, unknown> = {}) => ({
@@ -26,7 +27,7 @@ describe('POST /v1/movements (PostgreSQL)', () => {
     ...over,
   });
   const post = (payload: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'POST', url: '/v1/movements', payload: payload as object, headers });
+    app.inject({ method: 'POST', url: '/v1/movements', payload: payload as object, headers: { ...auth, ...headers } });
   const events = async () => Number((await pool.query('SELECT count(*) FROM events')).rows[0].count);
 
   beforeAll(async () => {
@@ -40,6 +41,7 @@ describe('POST /v1/movements (PostgreSQL)', () => {
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     pool = new Pool({ connectionString: url, max: 2 });
+    auth = bearer(await issueKey(url, 'node', 'state:IR', 'ingest'));
   });
 
   afterAll(async () => {
@@ -93,7 +95,7 @@ describe('POST /v1/movements (PostgreSQL)', () => {
   it('retracts a movement once; a second retraction is a conflict, an unknown one is not found', async () => {
     const { results } = (await post({ records: [record(500)] })).json();
     const eventId = results[0].eventId;
-    const retract = (id: string) => app.inject({ method: 'POST', url: `/v1/movements/${id}/retraction`, payload: { reason: 'wrong_record' } });
+    const retract = (id: string) => app.inject({ method: 'POST', url: `/v1/movements/${id}/retraction`, payload: { reason: 'wrong_record' }, headers: auth });
     expect((await retract(eventId)).statusCode).toBe(201);
     const again = await retract(eventId);
     expect(again.statusCode).toBe(409);
@@ -103,7 +105,7 @@ describe('POST /v1/movements (PostgreSQL)', () => {
   });
 
   it('serves the reference code lists', async () => {
-    const res = await app.inject({ method: 'GET', url: '/v1/reference' });
+    const res = await app.inject({ method: 'GET', url: '/v1/reference', headers: auth });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.borderCrossingPoints).toHaveLength(80);

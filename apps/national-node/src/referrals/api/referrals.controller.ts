@@ -1,3 +1,4 @@
+import { Allow } from '@caravanserai/platform';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -10,6 +11,7 @@ import { ClosureDto, DeclineDto, LifecycleDto, ReferralBatchDto } from './raw-re
 
 
 @ApiTags('referrals')
+@Allow('ingest')
 @Controller('v1/referrals')
 export class ReferralsController {
   constructor(

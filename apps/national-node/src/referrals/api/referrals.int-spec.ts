@@ -1,4 +1,4 @@
-import { dropTestDatabase, freshTestDatabase, uniqueSuffix } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, uniqueSuffix } from '@caravanserai/testing';
 import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -11,6 +11,7 @@ describe('referrals at the node (PostgreSQL, HTTP)', () => {
   let base: string;
   let url: string;
   let pool: Pool;
+  let auth: Record<string, string>;
   const saved = { ...process.env };
   const suffix = uniqueSuffix();
 
@@ -29,7 +30,7 @@ describe('referrals at the node (PostgreSQL, HTTP)', () => {
   const send = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -53,6 +54,7 @@ describe('referrals at the node (PostgreSQL, HTTP)', () => {
     base = await app.getUrl();
     base = base.replace('[::1]', '127.0.0.1');
     pool = new Pool({ connectionString: url, max: 2 });
+    auth = bearer(await issueKey(url, 'node', 'state:IR', 'ingest'));
   });
 
   afterAll(async () => {

@@ -1,0 +1,68 @@
+import type { SecretHash } from './api-key';
+import type { Role } from './roles';
+
+/** A pg Pool or Client. */
+export interface Queryable {
+  query(text: string, values?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>;
+}
+
+/** What may be shown about a key: never its secret or hash. */
+export interface KeyInfo {
+  keyId: string;
+  principal: string;
+  role: Role;
+  label: string | null;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface StoredKey extends KeyInfo {
+  hash: SecretHash;
+}
+
+const INFO_COLUMNS = 'key_id, principal, role, label, created_at, expires_at, revoked_at';
+
+const toInfo = (r: Record<string, any>): KeyInfo => ({
+  keyId: r.key_id,
+  principal: r.principal,
+  role: r.role,
+  label: r.label,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+});
+
+export async function insertKey(db: Queryable, keyId: string, principal: string, role: string, hash: SecretHash, expiresAt: Date | null, label: string | null): Promise<KeyInfo> {
+  const { rows } = await db.query(
+    `INSERT INTO api_keys (key_id, principal, role, secret_hash, salt, scrypt_n, scrypt_r, scrypt_p, expires_at, label)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${INFO_COLUMNS}`,
+    [keyId, principal, role, hash.hash, hash.salt, hash.params.N, hash.params.r, hash.params.p, expiresAt, label],
+  );
+  return toInfo(rows[0]);
+}
+
+export async function listKeys(db: Queryable): Promise<KeyInfo[]> {
+  const { rows } = await db.query(`SELECT ${INFO_COLUMNS} FROM api_keys ORDER BY created_at, key_id`);
+  return rows.map(toInfo);
+}
+
+/** Revokes a key for good; says whether it was live, already revoked, or unknown. */
+export async function revokeKey(db: Queryable, keyId: string): Promise<'revoked' | 'already-revoked' | 'unknown'> {
+  const { rowCount } = await db.query('UPDATE api_keys SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL', [keyId]);
+  if (rowCount) return 'revoked';
+  const { rows } = await db.query('SELECT 1 FROM api_keys WHERE key_id = $1', [keyId]);
+  return rows.length ? 'already-revoked' : 'unknown';
+}
+
+/** The key with this id if it is neither revoked nor expired (by the database's clock). */
+export async function findLiveKey(db: Queryable, keyId: string): Promise<StoredKey | null> {
+  const { rows } = await db.query(
+    `SELECT ${INFO_COLUMNS}, secret_hash, salt, scrypt_n, scrypt_r, scrypt_p FROM api_keys
+      WHERE key_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+    [keyId],
+  );
+  if (!rows.length) return null;
+  const r = rows[0];
+  return { ...toInfo(r), hash: { hash: r.secret_hash, salt: r.salt, params: { N: r.scrypt_n, r: r.scrypt_r, p: r.scrypt_p } } };
+}
