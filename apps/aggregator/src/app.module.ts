@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AgreementsModule } from './agreements/agreements.module';
+import { AuditModule } from './audit/audit.module';
 import { AggregatorConfig } from './config/aggregator.config';
 import { ConfigHolder } from './config/config.module';
 import { FlowsModule } from './flows/flows.module';
@@ -20,6 +21,7 @@ import { QuarantineModule } from './quarantine/quarantine.module';
     ConfigHolder,
     InfrastructureModule,
     AgreementsModule,
+    AuditModule,
     FlowsModule,
     ReferralsModule,
     QuarantineModule,

@@ -5,3 +5,4 @@ export * from './validation.pipe';
 export * from './reference.controller';
 export * from './principal';
 export * from './prometheus-text';
+export * from './hardening';

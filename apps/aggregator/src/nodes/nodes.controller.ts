@@ -1,10 +1,12 @@
 import { DomainError } from '@caravanserai/contracts';
 import { PRINCIPAL_HEADER, PrincipalResolver } from '@caravanserai/platform';
-import { Controller, Get, Inject, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
+import { PurposeQueryDto } from '../audit/api/purpose-query.dto';
+import { AuditTrail } from '../audit/application/audit-trail';
 import { AGGREGATOR_CONFIG, AggregatorConfig, regionalTopics } from '../config/aggregator.config';
 import { KAFKA, PG_POOL } from '../infrastructure/tokens';
 import { quarantineCounts } from '../quarantine/infrastructure/pg-quarantine-list';
@@ -18,12 +20,14 @@ export class NodesController {
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
     private readonly principals: PrincipalResolver,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Get()
   @ApiHeader({ name: PRINCIPAL_HEADER, required: true, description: 'secretariat (every node) or state:XX (its own)' })
   @ApiOperation({ summary: "Each provider's last event, and how far the projections are behind the regional topics (consumer lag per topic and partition), and the quarantine size" })
-  async nodes(@Req() request: FastifyRequest) {
+  // The DTO takes only `purpose`: any other parameter is refused rather than ignored.
+  async nodes(@Query() _query: PurposeQueryDto, @Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
     // Whether a state has sent anything is itself information: the secretariat sees every node,
     // a state its own, nobody else any.
@@ -50,6 +54,7 @@ export class NodesController {
       consumerLag(this.pool, this.kafka, this.config.CONSUMER_GROUP, regionalTopics(this.config)),
       quarantineCounts(this.pool),
     ]);
+    await this.audit.listed(request, principal.id, {}, providers.length, providers.map((p) => p.provider));
     return { providers, lag, quarantine };
   }
 }

@@ -4,6 +4,7 @@ import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Pool } from 'pg';
+import { AuditTrail } from '../../audit/application/audit-trail';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { listQuarantine } from '../infrastructure/pg-quarantine-list';
 import { QuarantineQueryDto } from './quarantine-query.dto';
@@ -14,6 +15,7 @@ export class QuarantineController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly principals: PrincipalResolver,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Get()
@@ -22,10 +24,14 @@ export class QuarantineController {
     summary: 'Messages that could not be taken in, with the reason; paged by id. Replay one with `npm run quarantine:replay -- --id N`',
     description: 'For the secretariat only: quarantined payloads are events of any state, outside every agreement.',
   })
-  list(@Query() query: QuarantineQueryDto, @Req() request: FastifyRequest) {
-    if (this.principals.require(request).id !== 'secretariat') {
+  async list(@Query() dto: QuarantineQueryDto, @Req() request: FastifyRequest) {
+    const principal = this.principals.require(request);
+    if (principal.id !== 'secretariat') {
       throw new DomainError('QUARANTINE.FORBIDDEN', 'the quarantine is for the secretariat', 'forbidden');
     }
-    return listQuarantine(this.pool, query);
+    const { purpose: _purpose, ...query } = dto;
+    const page = await listQuarantine(this.pool, query);
+    await this.audit.listed(request, principal.id, query, page.items.length);
+    return page;
   }
 }
