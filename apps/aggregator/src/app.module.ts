@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AgreementsModule } from './agreements/agreements.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AggregatorConfig } from './config/aggregator.config';
 import { ConfigHolder } from './config/config.module';
@@ -22,6 +23,7 @@ import { QuarantineModule } from './quarantine/quarantine.module';
     InfrastructureModule,
     AuthModule,
     AgreementsModule,
+    AuditModule,
     FlowsModule,
     ReferralsModule,
     QuarantineModule,

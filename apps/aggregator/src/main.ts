@@ -1,14 +1,17 @@
 import 'reflect-metadata';
-import { createHttpApp, listen } from '@caravanserai/platform';
+import { createHttpApp, listen, validateEnvironment } from '@caravanserai/platform';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from './config/aggregator.config';
 
 async function bootstrap() {
   // Loaded here so that a configuration error (raised while the module loads) is reported below.
   const { AppModule } = await import('./app.module');
+  // The HTTP settings are needed before the app (and its config provider) exists.
+  const settings = validateEnvironment(AggregatorConfig)(process.env);
   const app = await createHttpApp(AppModule, {
     title: 'Caravanserai regional aggregator',
     description: 'Regional projections of movements, served to the secretariat, the states and integrators.',
-    bodyLimit: Number(process.env.BODY_LIMIT_BYTES ?? 1024 * 1024),
+    bodyLimit: settings.BODY_LIMIT_BYTES,
+    rateLimit: { max: settings.RATE_LIMIT_MAX, windowMs: settings.RATE_LIMIT_WINDOW_MS },
   });
   const config = app.get<AggregatorConfig>(AGGREGATOR_CONFIG);
   await listen(app, config.PORT, config.HOST, 'aggregator');

@@ -47,6 +47,7 @@ export async function ensureDatabase(url: string): Promise<void> {
 export async function dropTestDatabase(url: string): Promise<void> {
   const name = databaseName(url);
   assertTestDatabase(name);
+  if (!/^[a-z0-9_]+$/i.test(name)) throw new Error(`refusing to drop database with unusual name "${name}"`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });

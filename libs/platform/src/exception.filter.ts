@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError, ErrorKind, ValidationFailed } from '@caravanserai/contracts';
+import { RateLimited } from './hardening';
 
 const STATUS: Record<ErrorKind, number> = {
   bad_request: HttpStatus.BAD_REQUEST,
@@ -72,6 +73,7 @@ export class AppExceptionFilter implements ExceptionFilter {
       return { status, body: { code, message: (exception as Error).message } };
     }
     const statusCode = (exception as { statusCode?: number })?.statusCode;
+    if (exception instanceof RateLimited) return { status: 429, body: { code: exception.code, message: exception.message } };
     if (exception instanceof SyntaxError || (statusCode === 400 && exception instanceof Error)) {
       return { status: 400, body: { code: 'REQUEST.MALFORMED_JSON', message: 'the request body is not valid JSON' } };
     }

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppExceptionFilter } from './exception.filter';
+import { RateLimitOptions, registerHardening } from './hardening';
 import { AppValidationPipe } from './validation.pipe';
 
 export interface HttpAppOptions {
@@ -10,6 +11,8 @@ export interface HttpAppOptions {
   description: string;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** Per-caller request limit (see hardening.ts). */
+  rateLimit: RateLimitOptions;
 }
 
 export function logLevels(): LogLevel[] {
@@ -20,13 +23,15 @@ export function logLevels(): LogLevel[] {
 }
 
 /** Builds a service on Fastify with the settings every Caravanserai service shares: strict
- * validation, one error format, OpenAPI at /docs, clean shutdown on SIGTERM/SIGINT. */
+ * validation, one error format, security headers, a per-caller rate limit, OpenAPI at /docs,
+ * clean shutdown on SIGTERM/SIGINT. */
 export async function createHttpApp(module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(module as never, createFastifyAdapter(options.bodyLimit), {
     logger: logLevels(),
     bufferLogs: false,
   });
   configureHttpApp(app);
+  await registerHardening(app, options.rateLimit);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1')

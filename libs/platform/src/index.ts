@@ -6,3 +6,4 @@ export * from './reference.controller';
 export * from './principal';
 export * from './auth';
 export * from './prometheus-text';
+export * from './hardening';

@@ -27,6 +27,10 @@ export class AggregatorConfig {
   @IsInt() @Min(6000) @Max(300000) CONSUMER_SESSION_TIMEOUT_MS: number = 30_000;
   @IsInt() @Min(1) @Max(100) PG_POOL_SIZE: number = 10;
   @IsInt() @Min(1024) BODY_LIMIT_BYTES: number = 1024 * 1024;
+  /** Requests one caller (API key, else principal header, else address) may make per window;
+   * health and readiness are exempt. Generous: tests, the demo and the benchmark stay far below. */
+  @IsInt() @Min(1) RATE_LIMIT_MAX: number = 3000;
+  @IsInt() @Min(100) @Max(3_600_000) RATE_LIMIT_WINDOW_MS: number = 60_000;
   /** Whether the consumer runs in this process (off for an API-only instance). */
   @Transform(({ obj, key }) => (obj[key] === undefined ? true : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase()) ? true : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase()) ? false : obj[key]))
   @IsBoolean()

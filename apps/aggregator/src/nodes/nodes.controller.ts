@@ -1,9 +1,11 @@
 import { Allow, PrincipalResolver } from '@caravanserai/platform';
-import { Controller, Get, Inject, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
+import { PurposeQueryDto } from '../audit/api/purpose-query.dto';
+import { AuditTrail } from '../audit/application/audit-trail';
 import { AGGREGATOR_CONFIG, AggregatorConfig, regionalTopics } from '../config/aggregator.config';
 import { KAFKA, PG_POOL } from '../infrastructure/tokens';
 import { quarantineCounts } from '../quarantine/infrastructure/pg-quarantine-list';
@@ -18,6 +20,7 @@ export class NodesController {
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
     private readonly principals: PrincipalResolver,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Get()
@@ -25,7 +28,8 @@ export class NodesController {
     summary: "Each provider's last event, and how far the projections are behind the regional topics (consumer lag per topic and partition), and the quarantine size",
     description: 'The secretariat and the admin see every node; a state (reader key) its own; organisations none (403).',
   })
-  async nodes(@Req() request: FastifyRequest) {
+  // The DTO takes only `purpose`: any other parameter is refused rather than ignored.
+  async nodes(@Query() _query: PurposeQueryDto, @Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
     // Whether a state has sent anything is itself information: the secretariat and the operator
     // (admin) see every node, a state its own, nobody else any (@Allow refuses organisations).
@@ -51,6 +55,7 @@ export class NodesController {
       consumerLag(this.pool, this.kafka, this.config.CONSUMER_GROUP, regionalTopics(this.config)),
       quarantineCounts(this.pool),
     ]);
+    await this.audit.listed(request, principal.id, {}, providers.length, providers.map((p) => p.provider));
     return { providers, lag, quarantine };
   }
 }

@@ -28,6 +28,10 @@ export class NodeConfig {
   @IsInt() @Min(1) @Max(10000) OUTBOX_BATCH_SIZE: number = 2000;
   @IsInt() @Min(10) OUTBOX_IDLE_MS: number = 200;
   @IsInt() @Min(1024) BODY_LIMIT_BYTES: number = 16 * 1024 * 1024;
+  /** Requests one caller (API key, else principal header, else address) may make per window;
+   * health and readiness are exempt. Generous: tests, the demo and the benchmark stay far below. */
+  @IsInt() @Min(1) RATE_LIMIT_MAX: number = 3000;
+  @IsInt() @Min(100) @Max(3_600_000) RATE_LIMIT_WINDOW_MS: number = 60_000;
   @IsInt() @Min(1) @Max(100) PG_POOL_SIZE: number = 10;
 }
 

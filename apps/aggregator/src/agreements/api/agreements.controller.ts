@@ -1,7 +1,9 @@
 import { Allow, PrincipalResolver } from '@caravanserai/platform';
-import { Controller, Get, Req } from '@nestjs/common';
+import { Controller, Get, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
+import { AuditTrail } from '../../audit/application/audit-trail';
 import { PgAgreementRegistry } from '../infrastructure/pg-agreement-registry';
 
 @ApiTags('agreements')
@@ -11,6 +13,7 @@ export class AgreementsController {
   constructor(
     private readonly registry: PgAgreementRegistry,
     private readonly principals: PrincipalResolver,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Get()
@@ -18,10 +21,12 @@ export class AgreementsController {
     summary: 'The agreement registry, with each agreement’s history',
     description: 'The secretariat sees every agreement; a state the agreements it granted and those naming it; an organisation those naming it or anyone.',
   })
-  async list(@Req() request: FastifyRequest) {
+  // The DTO takes only `purpose`: any other parameter is refused rather than ignored.
+  async list(@Query() _query: PurposeQueryDto, @Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
-    if (principal.id === 'secretariat') return { agreements: await this.registry.list('all') };
     const providers = principal.id.startsWith('state:') ? [principal.id.slice(6)] : [];
-    return { agreements: await this.registry.list({ providers, recipients: [principal.id, '*'] }) };
+    const agreements = principal.id === 'secretariat' ? await this.registry.list('all') : await this.registry.list({ providers, recipients: [principal.id, '*'] });
+    await this.audit.listed(request, principal.id, {}, agreements.length, agreements.map((a) => a.provider));
+    return { agreements };
   }
 }

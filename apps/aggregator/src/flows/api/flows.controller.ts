@@ -4,6 +4,7 @@ import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuditTrail } from '../../audit/application/audit-trail';
 import { QueryFlows } from '../application/query-flows/query-flows.query';
 import { FlowAnswer } from '../domain/flow-query';
 import { FlowsQueryDto } from './flows-query.dto';
@@ -37,6 +38,7 @@ export class FlowsController {
   constructor(
     private readonly queries: QueryBus,
     private readonly principals: PrincipalResolver,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Get()
@@ -57,6 +59,7 @@ export class FlowsController {
     const query = dto.toQuery();
     if (query.to < query.from) throw new ValidationFailed([{ field: 'to', message: 'to must not be before from' }], 'bad_request');
     const answer = await this.queries.execute(new QueryFlows(query, principal.id));
+    await this.audit.answered(request, principal.id, query, answer);
     if (accept?.includes('text/csv')) {
       reply.header('content-type', 'text/csv; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="flows_${answer.from}_${answer.to}.csv"`);

@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
 import type { QuarantineStatus } from '../infrastructure/pg-quarantine-list';
 
-export class QuarantineQueryDto {
+export class QuarantineQueryDto extends PurposeQueryDto {
   @ApiPropertyOptional({ enum: ['open', 'replayed', 'all'], default: 'open' })
   @IsOptional() @IsIn(['open', 'replayed', 'all']) status: QuarantineStatus = 'open';
 

@@ -1,7 +1,9 @@
-import { Allow } from '@caravanserai/platform';
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Allow, PrincipalResolver } from '@caravanserai/platform';
+import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Pool } from 'pg';
+import { AuditTrail } from '../../audit/application/audit-trail';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { listQuarantine } from '../infrastructure/pg-quarantine-list';
 import { QuarantineQueryDto } from './quarantine-query.dto';
@@ -10,14 +12,22 @@ import { QuarantineQueryDto } from './quarantine-query.dto';
 @Allow('admin', 'reader:secretariat')
 @Controller('v1/quarantine')
 export class QuarantineController {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly principals: PrincipalResolver,
+    private readonly audit: AuditTrail,
+  ) {}
 
   @Get()
   @ApiOperation({
     summary: 'Messages that could not be taken in, with the reason; paged by id. Replay one with `npm run quarantine:replay -- --id N`',
     description: 'For the secretariat (reader key) and the operator (admin key) only: quarantined payloads are events of any state, outside every agreement.',
   })
-  list(@Query() query: QuarantineQueryDto) {
-    return listQuarantine(this.pool, query);
+  async list(@Query() dto: QuarantineQueryDto, @Req() request: FastifyRequest) {
+    const principal = this.principals.require(request);
+    const { purpose: _purpose, ...query } = dto;
+    const page = await listQuarantine(this.pool, query);
+    await this.audit.listed(request, principal.id, query, page.items.length);
+    return page;
   }
 }

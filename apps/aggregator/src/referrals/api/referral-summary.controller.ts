@@ -4,6 +4,7 @@ import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuditTrail } from '../../audit/application/audit-trail';
 import { QueryReferralSummary } from '../application/query-referral-summary/query-referral-summary.query';
 import { ReferralSummary, ReferralSummaryRow } from '../domain/referral-summary';
 import { ReferralSummaryQueryDto } from './referral-summary-query.dto';
@@ -48,6 +49,7 @@ export class ReferralSummaryController {
   constructor(
     private readonly queries: QueryBus,
     private readonly principals: PrincipalResolver,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Get('summary')
@@ -66,6 +68,7 @@ export class ReferralSummaryController {
     const query = dto.toQuery(new Date());
     if (query.to < query.from) throw new ValidationFailed([{ field: 'to', message: 'to must not be before from' }], 'bad_request');
     const answer = await this.queries.execute(new QueryReferralSummary(query, principal.id));
+    await this.audit.answered(request, principal.id, query, answer);
     if (accept?.includes('text/csv')) {
       reply.header('content-type', 'text/csv; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="referrals_${query.from}_${query.to}.csv"`);

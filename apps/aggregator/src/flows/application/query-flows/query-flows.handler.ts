@@ -6,6 +6,7 @@ import { CellInput, disclose } from '../../../agreements/domain/disclosure';
 import { cutsCondition, disclosureReport } from '../../../agreements/domain/disclosure-report';
 import { planFlows, ProviderCut } from '../../../agreements/domain/policy';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
+import { sqlFragment } from '../../../infrastructure/sql-fragment';
 import { PG_POOL } from '../../../infrastructure/tokens';
 import { dimensionsUsed, FlowAnswer, FlowDimension, FlowRow, Granularity, parseRoute } from '../../domain/flow-query';
 import { QueryFlows } from './query-flows.query';
@@ -110,7 +111,8 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
         `(departed_from, provider, intended_destination) IN (SELECT * FROM unnest(${p(triples.map((t) => t[0]))}::text[], ${p(triples.map((t) => t[1]))}::text[], ${p(triples.map((t) => t[2]))}::text[]))`,
       );
     }
-    const select = [`${PERIOD_SQL[granularity]} AS period`, ...query.groupBy.map((d) => `${DIMENSION_SQL[d]} AS "${d}"`), 'provider'];
+    // The alias is the dimension's name, once sqlFragment has shown it to be one of the constants.
+    const select = [`${sqlFragment(PERIOD_SQL, granularity, 'granularity')} AS period`, ...query.groupBy.map((d) => `${sqlFragment(DIMENSION_SQL, d, 'dimension')} AS "${d}"`), 'provider'];
     const groupBy = select.map((_, i) => String(i + 1));
     const sql = `SELECT ${select.join(', ')}, sum(count)::bigint AS count
                    FROM flow_counts

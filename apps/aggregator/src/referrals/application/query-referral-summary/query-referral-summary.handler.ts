@@ -7,6 +7,7 @@ import { disclose } from '../../../agreements/domain/disclosure';
 import { cutsCondition, disclosureReport } from '../../../agreements/domain/disclosure-report';
 import { planFlows } from '../../../agreements/domain/policy';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
+import { sqlFragment } from '../../../infrastructure/sql-fragment';
 import { PG_POOL } from '../../../infrastructure/tokens';
 import { GRANT_DIMENSION, ReferralDimension, ReferralFigures, ReferralSummary, ReferralSummaryRow } from '../../domain/referral-summary';
 import { QueryReferralSummary } from './query-referral-summary.query';
@@ -105,7 +106,8 @@ export class QueryReferralSummaryHandler implements IQueryHandler<QueryReferralS
     const needs = dims.includes('needs')
       ? `CROSS JOIN LATERAL unnest(CASE WHEN cardinality(f.specific_needs) = 0 THEN ARRAY['none'] ELSE f.specific_needs END) AS need`
       : '';
-    const select = [`${PERIOD_SQL[plan.granularity]} AS period`, ...dims.map((d) => `${DIMENSION_SQL[d]} AS "${d}"`)];
+    // The alias is the dimension's name, once sqlFragment has shown it to be one of the constants.
+    const select = [`${sqlFragment(PERIOD_SQL, plan.granularity, 'granularity')} AS period`, ...dims.map((d) => `${sqlFragment(DIMENSION_SQL, d, 'dimension')} AS "${d}"`)];
     const groupBy = select.map((_, i) => String(i + 1));
     const client = await this.pool.connect();
     try {

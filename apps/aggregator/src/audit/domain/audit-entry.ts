@@ -1,0 +1,67 @@
+import type { DisclosureReport } from '../../agreements/domain/disclosure-report';
+
+/** One line of the audit trail: who asked what, why, under which agreements, and what came back. */
+export interface AuditEntry {
+  principal: string;
+  /** Method and route, e.g. `GET /v1/flows`. */
+  endpoint: string;
+  /** The normalised parameters the answer was computed from. */
+  query: Record<string, unknown>;
+  purpose: string | null;
+  agreements: { provider: string; agreement: string; minCellSize: number; minTimeGranularity: string; embargoUntil: string | null; categories: unknown }[];
+  /** States whose data the answer drew on, withheld, or was asked about. */
+  providers: string[];
+  cellsReturned: number;
+  cellsSuppressed: number;
+  totalsSuppressed: number;
+  excluded: { provider: string; agreement: string; reason: string }[];
+}
+
+export interface AuditCall {
+  principal: string;
+  endpoint: string;
+  query: object;
+  purpose: string | null;
+}
+
+const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+
+/** The parameters a caller named providers with, whatever the endpoint calls them. */
+const askedProviders = (query: object): string[] => {
+  const asked = (query as { providers?: unknown }).providers;
+  return Array.isArray(asked) ? asked.filter((p): p is string => typeof p === 'string') : [];
+};
+
+/**
+ * The entry of an answer built under agreements, from its `disclosure` block: a row is returned
+ * when it carries a value, suppressed when disclosure control withheld it. A state asked about by
+ * name counts as concerned even when nothing of it could be shown.
+ */
+export function answerEntry(call: AuditCall, answer: { rows: unknown[]; disclosure: DisclosureReport }): AuditEntry {
+  const d = answer.disclosure;
+  return {
+    ...call,
+    query: { ...call.query },
+    agreements: d.agreements.map((a) => ({ ...a })),
+    providers: sorted([...d.agreements.map((a) => a.provider), ...d.leftOut.map((l) => l.provider), ...askedProviders(call.query)]),
+    cellsReturned: answer.rows.length - d.suppressed.cells,
+    cellsSuppressed: d.suppressed.cells,
+    totalsSuppressed: d.suppressed.totals,
+    excluded: d.leftOut.map((l) => ({ ...l })),
+  };
+}
+
+/** The entry of an answer that is not a statistic under agreements (a list: agreements, node
+ * status, quarantine, the audit trail itself): how many items it returned and whose they were. */
+export function listingEntry(call: AuditCall, items: number, providers: Iterable<string> = []): AuditEntry {
+  return {
+    ...call,
+    query: { ...call.query },
+    agreements: [],
+    providers: sorted([...providers, ...askedProviders(call.query)]),
+    cellsReturned: items,
+    cellsSuppressed: 0,
+    totalsSuppressed: 0,
+    excluded: [],
+  };
+}

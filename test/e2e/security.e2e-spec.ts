@@ -1,0 +1,305 @@
+import { generateMovements, grantAgreement, OPEN_TERMS, postMovements, toRawMovement } from '@caravanserai/synthetic';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { Agent, request as httpRequest } from 'node:http';
+import { Pool } from 'pg';
+
+/**
+ * The attacks of issue 5, each against the running services: SQL metacharacters in every query
+ * parameter, a 50 MB body, a flood from one caller; and the audit trail that records every
+ * answered query. Each ends in its documented status with nothing stored, projected or leaked.
+ */
+describe('security: audit trail and hardening, end to end', () => {
+  const suffix = uniqueSuffix();
+  const prefix = `e2e-sec-${suffix}.`;
+  const basePort = 4200 + Math.floor(Math.random() * 400);
+  const from = '2026-03-01';
+  const to = '2026-03-31';
+  const services: ServiceProcess[] = [];
+  let aggregator: ServiceProcess;
+  let node: ServiceProcess;
+  let aggDb: string;
+  let nodeDb: string;
+  let agg: Pool;
+  let nodePool: Pool;
+  let posted = 0;
+  /** Each caller's key: aggregator readers by principal, and the node's `node:ingest` / `node:admin`. */
+  const keys = new Map<string, Record<string, string>>();
+  const as = (who: string): Record<string, string> => {
+    const key = keys.get(who);
+    if (!key) throw new Error(`no key issued for ${who}`);
+    return key;
+  };
+
+  const get = (base: string, path: string, who: string | null = 'secretariat', headers: Record<string, string> = {}) =>
+    fetch(`${base}${path}`, { headers: { ...(who ? as(who) : {}), ...headers } });
+
+  /** Every table's row count and a digest of its content. */
+  const snapshot = async (pool: Pool, except: string[] = []) => {
+    const { rows } = await pool.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
+    const out: Record<string, string> = {};
+    for (const { tablename } of rows.filter((r) => !except.includes(r.tablename))) {
+      const r = await pool.query(`SELECT count(*) AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM "${tablename}" t`);
+      out[tablename] = `${r.rows[0].n} ${r.rows[0].digest}`;
+    }
+    return out;
+  };
+  const auditCount = async () => Number((await agg.query('SELECT count(*) FROM audit_log')).rows[0].count);
+
+  beforeAll(async () => {
+    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix };
+    aggDb = await freshTestDatabase('e2e_sec_agg');
+    nodeDb = await freshTestDatabase('e2e_sec_node');
+    aggregator = await ServiceProcess.start('aggregator-sec', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-sec-${suffix}` }, basePort);
+    services.push(aggregator);
+    node = await ServiceProcess.start('node-sec-AF', 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: 'AF', DATABASE_URL: nodeDb }, basePort + 1);
+    services.push(node);
+    for (const principal of ['secretariat', 'state:AF', 'state:IR', 'org:UNHCR']) keys.set(principal, bearer(await issueKey(aggDb, 'aggregator', principal, 'reader')));
+    keys.set('node:ingest', bearer(await issueKey(nodeDb, 'node', 'state:AF', 'ingest')));
+    keys.set('node:admin', bearer(await issueKey(nodeDb, 'node', 'admin', 'admin')));
+    agg = new Pool({ connectionString: aggDb, max: 2 });
+    nodePool = new Pool({ connectionString: nodeDb, max: 2 });
+    const records = [...generateMovements({ seed: 5, from, to, scale: 0.002, providers: ['AF'], recordIdPrefix: `SEC${suffix}-` })];
+    await postMovements(node.url, records.map(toRawMovement), as('node:ingest'));
+    posted = records.length;
+    await grantAgreement(node.url, { ...OPEN_TERMS, recipient: 'secretariat', minCellSize: 5 }, as('node:admin'));
+    await waitFor(async () => {
+      const res = await get(aggregator.url, `/v1/flows?from=${from}&to=${to}`);
+      return ((await res.json()) as { totals: { count: number } }).totals.count === posted;
+    }, { timeoutMs: 120_000, what: `AF's ${posted} movements projected` });
+  });
+
+  afterAll(async () => {
+    await agg?.end();
+    await nodePool?.end();
+    await Promise.all(services.map((s) => s.stop()));
+    for (const db of [aggDb, nodeDb]) if (db) await dropTestDatabase(db);
+  });
+
+  describe('audit trail', () => {
+    it('records each answered query with the cells its disclosure block reports, before the answer leaves', async () => {
+      const before = await auditCount();
+      const res = await get(aggregator.url, `/v1/flows?from=${from}&to=${to}&groupBy=route,category&granularity=day`, 'secretariat', { 'x-caravanserai-purpose': 'monthly bulletin' });
+      expect(res.status).toBe(200);
+      const answer = (await res.json()) as { rows: { count: number | null }[]; disclosure: { agreements: { provider: string; agreement: string }[]; suppressed: { cells: number; totals: number } } };
+      expect(answer.disclosure.suppressed.cells).toBeGreaterThan(0); // k = 5 by day: some cells are small
+      const { rows } = await agg.query('SELECT * FROM audit_log ORDER BY id DESC LIMIT 1');
+      expect(await auditCount()).toBe(before + 1);
+      expect(rows[0]).toMatchObject({
+        principal: 'secretariat',
+        endpoint: 'GET /v1/flows',
+        purpose: 'monthly bulletin',
+        providers: ['AF'],
+        cells_returned: answer.rows.filter((r) => r.count !== null).length,
+        cells_suppressed: answer.disclosure.suppressed.cells,
+        totals_suppressed: answer.disclosure.suppressed.totals,
+        query: expect.objectContaining({ from, to, groupBy: ['route', 'category'], granularity: 'day' }),
+      });
+      expect(rows[0].agreements.map((a: { agreement: string }) => a.agreement)).toEqual(answer.disclosure.agreements.map((a) => a.agreement));
+
+      const summary = await get(aggregator.url, `/v1/referrals/summary?from=${from}&to=${to}&purpose=${encodeURIComponent('case review')}`, 'state:IR');
+      expect(summary.status).toBe(200);
+      const last = (await agg.query('SELECT * FROM audit_log ORDER BY id DESC LIMIT 1')).rows[0];
+      expect(last).toMatchObject({ principal: 'state:IR', endpoint: 'GET /v1/referrals/summary', purpose: 'case review', cells_returned: 0, providers: ['IR'] });
+      // A state always sees its own data: the trail names IR's own-data basis, though it holds nothing.
+      expect(last.agreements).toEqual([expect.objectContaining({ provider: 'IR', agreement: 'own-data' })]);
+    });
+
+    it('lets the secretariat read every entry, a state those about its data and its own, and no organisation; reading is recorded', async () => {
+      await get(aggregator.url, `/v1/flows?from=${from}&to=${to}&providers=AF`, 'org:UNHCR');
+      const read = async (principal: string, query = '') => {
+        const res = await get(aggregator.url, `/v1/audit?limit=500${query}`, principal);
+        return { status: res.status, body: (await res.json()) as { entries: { id: number; principal: string; providers: string[]; endpoint: string }[]; code?: string } };
+      };
+      const all = await read('secretariat');
+      expect(all.status).toBe(200);
+      expect(all.body.entries.length).toBe(await auditCount() - 1); // its own read is recorded after it
+      expect(all.body.entries.map((e) => e.id)).toEqual([...all.body.entries.map((e) => e.id)].sort((a, b) => b - a));
+      const af = await read('state:AF');
+      expect(af.body.entries.length).toBeGreaterThan(0);
+      expect(af.body.entries.every((e) => e.providers.includes('AF') || e.principal === 'state:AF')).toBe(true);
+      expect(af.body.entries.some((e) => e.principal === 'org:UNHCR')).toBe(true); // asked about AF by name
+      const ir = await read('state:IR');
+      expect(ir.body.entries.every((e) => e.principal === 'state:IR')).toBe(true);
+      expect(ir.body.entries.some((e) => e.endpoint === 'GET /v1/referrals/summary')).toBe(true);
+      expect((await read('org:UNHCR')).status).toBe(403);
+      const reads = (await agg.query(`SELECT principal FROM audit_log WHERE endpoint = 'GET /v1/audit' ORDER BY id`)).rows.map((r) => r.principal);
+      expect(reads).toEqual(['secretariat', 'state:AF', 'state:IR']);
+      expect((await read('secretariat', '&principal=org:UNHCR')).body.entries.map((e) => e.principal)).toEqual(['org:UNHCR']);
+    });
+
+    it('sends no answer when the audit record cannot be written', async () => {
+      await agg.query('ALTER TABLE audit_log RENAME TO audit_log_away');
+      try {
+        const res = await get(aggregator.url, `/v1/flows?from=${from}&to=${to}&groupBy=route`);
+        expect(res.status).toBe(500);
+        expect(await res.json()).toEqual({ code: 'INTERNAL', message: 'internal error' });
+      } finally {
+        await agg.query('ALTER TABLE audit_log_away RENAME TO audit_log');
+      }
+    });
+  });
+
+  describe('hardening', () => {
+    const NASTY = [`' OR 1=1 --`, `"; DROP TABLE flow_counts; --`, '%', '\\', '\u0000', '’ OR ‘1’=‘1', '1); SELECT pg_sleep(10); --'];
+    const FLOWS = `from=${from}&to=${to}`;
+    const AGGREGATOR_PARAMS: [string, string, string[]][] = [
+      ['/v1/flows', FLOWS, ['from', 'to', 'granularity', 'groupBy', 'providers', 'routes', 'categories', 'citizenship', 'direction', 'borderCrossingPoints', 'purpose']],
+      ['/v1/referrals/summary', FLOWS, ['from', 'to', 'granularity', 'groupBy', 'providers', 'categories', 'referredTo', 'stalledAfterHours', 'asOf', 'purpose']],
+      ['/v1/quarantine', '', ['status', 'after', 'limit', 'purpose']],
+      ['/v1/audit', '', ['from', 'to', 'principal', 'provider', 'before', 'limit', 'purpose']],
+      ['/v1/agreements', '', ['purpose', 'unknown']],
+      ['/v1/nodes', '', ['purpose', 'unknown']],
+    ];
+    const withParam = (base: string, name: string, value: string) => {
+      const params = new URLSearchParams(base);
+      params.set(name, value);
+      return params.toString();
+    };
+
+    it('answers SQL metacharacters in every query parameter with 400 (or, in free text, a correct answer) and changes nothing', async () => {
+      const aggBefore = await snapshot(agg, ['audit_log']);
+      const nodeBefore = await snapshot(nodePool);
+      const auditBefore = await auditCount();
+      let answered = 0;
+      for (const [path, base, names] of AGGREGATOR_PARAMS) {
+        for (const name of names) {
+          for (const value of NASTY) {
+            const res = await get(aggregator.url, `${path}?${withParam(base, name, value)}`);
+            const body = await res.text();
+            const freeText = name === 'purpose' && value !== '\u0000';
+            expect([path, name, value, res.status]).toEqual([path, name, value, freeText ? 200 : 400]);
+            // An error names the parameter, never the SQL or the code (a 200 from the trail may
+            // rightly echo a purpose that contains SQL).
+            if (res.status !== 200) expect(body).not.toMatch(/SELECT|DROP|relation|syntax error|at .*\.js/);
+            if (freeText) {
+              answered += 1;
+              const last = (await agg.query('SELECT purpose, endpoint FROM audit_log ORDER BY id DESC LIMIT 1')).rows[0];
+              expect(last).toEqual({ purpose: value.trim(), endpoint: `GET ${path}` });
+            }
+          }
+        }
+      }
+      // The same in the credential itself: not a key, so 401, and nothing read.
+      for (const value of NASTY.filter((v) => /^[\x20-\x7e]+$/.test(v))) {
+        expect((await get(aggregator.url, `/v1/flows?${FLOWS}`, null, { authorization: `Bearer cvs_${value}` })).status).toBe(401);
+      }
+      // The node's GET endpoints take only path parameters, checked as UUIDs.
+      for (const [path, who] of [['/v1/referrals/', 'node:ingest'], ['/v1/agreements/', 'node:admin']]) {
+        for (const value of NASTY) expect((await get(node.url, `${path}${encodeURIComponent(value)}`, who)).status).toBe(400);
+      }
+      expect(await snapshot(agg, ['audit_log'])).toEqual(aggBefore);
+      expect(await snapshot(nodePool)).toEqual(nodeBefore);
+      expect(await auditCount()).toBe(auditBefore + answered);
+    });
+
+    /** Posts 50 MB of JSON-looking bytes, announced (`content-length`) or streamed (chunked), and
+     * stops sending once answered; -1 when the socket failed with no answer at all. */
+    const post50MB = (announced: boolean) =>
+      new Promise<number>((resolve) => {
+        const size = 50 * 1024 * 1024;
+        const chunk = Buffer.alloc(1024 * 1024, 0x20);
+        chunk.write('{"records":[', 0);
+        let answered = false;
+        const headers = { 'content-type': 'application/json', ...(announced ? { 'content-length': size } : {}) };
+        const req = httpRequest(`${node.url}/v1/movements`, { method: 'POST', headers }, (res) => {
+          answered = true;
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        });
+        req.on('error', () => setTimeout(() => resolve(-1), 1000));
+        req.flushHeaders();
+        (async () => {
+          // An announced length is refused before a byte is read; waiting a moment keeps bytes in
+          // flight from resetting the socket under the answer.
+          if (announced) await new Promise((r) => setTimeout(r, 1000));
+          for (let sent = 0; sent < size && !answered && !req.destroyed; sent += chunk.length) {
+            if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
+          }
+          if (!answered && !req.destroyed) req.end();
+        })().catch(() => undefined);
+      });
+
+    it.each([
+      ['announced with content-length', true],
+      ['streamed without a length', false],
+    ])('refuses a 50 MB body %s with 413, stores nothing and stays healthy', async (_how, announced) => {
+      const nodeBefore = await snapshot(nodePool);
+      expect(await post50MB(announced)).toBe(413);
+      expect((await fetch(`${node.url}/v1/health`)).status).toBe(200);
+      expect(await snapshot(nodePool)).toEqual(nodeBefore);
+    });
+
+    it('sends security headers, with a strict policy everywhere but the API explorer', async () => {
+      const res = await get(aggregator.url, `/v1/flows?${FLOWS}`);
+      expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'.*script-src 'self'.*style-src 'self'(;|$)/);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      const docs = await fetch(`${aggregator.url}/docs`);
+      expect(docs.status).toBe(200);
+      expect(docs.headers.get('content-security-policy')).toContain(`style-src 'self' 'unsafe-inline'`);
+      expect((await fetch(`${aggregator.url}/docs/swagger-ui-init.js`)).status).toBe(200);
+    });
+
+    it('holds one caller flooding 10,000 requests to its limit (429 with Retry-After) while another is served', async () => {
+      // A query-only instance on the same database, with a limit low enough to see in a test.
+      const limited = await ServiceProcess.start('aggregator-sec-limited', 'dist/apps/aggregator/src/main.js', {
+        KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix, DATABASE_URL: aggDb, CONSUME: 'false', RATE_LIMIT_MAX: '100', RATE_LIMIT_WINDOW_MS: '1000',
+      }, basePort + 2);
+      services.push(limited);
+      const aggBefore = await snapshot(agg, ['audit_log']);
+      const answeredBefore = Number((await agg.query(`SELECT count(*) FROM audit_log WHERE principal = 'state:AF'`)).rows[0].count);
+      const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+      const statuses: Record<number, number> = {};
+      let retryAfter: string | undefined;
+      let rateBody = '';
+      const one = () =>
+        new Promise<void>((resolve) => {
+          httpRequest(`${limited.url}/v1/flows?${FLOWS}`, { agent, headers: as('state:AF') }, (res) => {
+            let text = '';
+            res.on('data', (c) => (text += c));
+            res.on('end', () => {
+              statuses[res.statusCode!] = (statuses[res.statusCode!] ?? 0) + 1;
+              if (res.statusCode === 429 && !retryAfter) [retryAfter, rateBody] = [String(res.headers['retry-after']), text];
+              resolve();
+            });
+          })
+            .on('error', () => {
+              statuses[0] = (statuses[0] ?? 0) + 1;
+              resolve();
+            })
+            .end();
+        });
+      const started = Date.now();
+      let flooding = true;
+      const flood = Promise.all(Array.from({ length: 10_000 }, one)).finally(() => (flooding = false));
+      const other: number[] = [];
+      while (flooding) {
+        other.push((await get(limited.url, `/v1/flows?${FLOWS}`, 'secretariat')).status);
+      }
+      await flood;
+      agent.destroy();
+      const seconds = (Date.now() - started) / 1000;
+      console.log(`flood: 10,000 requests in ${seconds.toFixed(1)} s: ${JSON.stringify(statuses)}; the other caller: ${other.length} requests, ${other.filter((s) => s === 200).length} answered`);
+
+      expect(statuses[0] ?? 0).toBe(0);
+      expect(statuses[429]).toBeGreaterThan(5_000);
+      expect(Number(retryAfter)).toBeGreaterThanOrEqual(0);
+      expect(JSON.parse(rateBody)).toEqual({ code: 'REQUEST.RATE_LIMITED', message: expect.stringContaining('too many requests') });
+      expect(other.length).toBeGreaterThan(0);
+      expect(other.every((s) => s === 200)).toBe(true);
+      expect((await fetch(`${limited.url}/v1/health`)).status).toBe(200);
+      // Nothing but the trail of the queries actually answered.
+      expect(await snapshot(agg, ['audit_log'])).toEqual(aggBefore);
+      expect(Number((await agg.query(`SELECT count(*) FROM audit_log WHERE principal = 'state:AF'`)).rows[0].count)).toBe(answeredBefore + (statuses[200] ?? 0));
+    });
+
+    it('never puts a stack trace or SQL in an error body', async () => {
+      await agg.query('DROP TABLE flow_counts');
+      const res = await get(aggregator.url, `/v1/flows?${FLOWS}&groupBy=route`);
+      expect(res.status).toBe(500);
+      expect(await res.text()).toBe(JSON.stringify({ code: 'INTERNAL', message: 'internal error' }));
+      expect((await fetch(`${aggregator.url}/v1/health`)).status).toBe(200);
+    });
+  });
+});
