@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createHttpApp, listen } from '@caravanserai/platform';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from './config/aggregator.config';
+import { serveConsole } from './console/serve-console';
 
 async function bootstrap() {
   // Loaded here so that a configuration error (raised while the module loads) is reported below.
@@ -11,6 +12,7 @@ async function bootstrap() {
     bodyLimit: Number(process.env.BODY_LIMIT_BYTES ?? 1024 * 1024),
   });
   const config = app.get<AggregatorConfig>(AGGREGATOR_CONFIG);
+  await serveConsole(app);
   await listen(app, config.PORT, config.HOST, 'aggregator');
 }
 
