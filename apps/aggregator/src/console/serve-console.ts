@@ -22,9 +22,10 @@ export function locateConsole(): string {
  * from the npm package, not from a CDN.
  */
 export async function serveConsole(app: NestFastifyApplication): Promise<void> {
-  const setHeaders = (res: { setHeader(name: string, value: string): void }) => {
-    res.setHeader('content-security-policy', CONSOLE_CSP);
-    res.setHeader('x-content-type-options', 'nosniff');
+  // @fastify/static 10 hands the Fastify reply to setHeaders.
+  const setHeaders = (reply: { header(name: string, value: string): unknown }) => {
+    reply.header('content-security-policy', CONSOLE_CSP);
+    reply.header('x-content-type-options', 'nosniff');
   };
   await app.register(fastifyStatic as never, { root: locateConsole(), prefix: '/console/', setHeaders, index: ['index.html'] });
   await app.register(fastifyStatic as never, {
