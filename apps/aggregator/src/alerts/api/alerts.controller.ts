@@ -4,6 +4,7 @@ import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'pg';
 import { PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreement-registry';
+import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../config/aggregator.config';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { AlertRecord, visibleAlert } from '../domain/alert-visibility';
 import { DEFAULT_THRESHOLDS } from '../domain/surge-detector';
@@ -37,6 +38,7 @@ const csvCell = (v: unknown) => {
 export class AlertsController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
     private readonly registry: PgAgreementRegistry,
     private readonly principals: PrincipalResolver,
   ) {}
@@ -70,7 +72,7 @@ export class AlertsController {
     const t = DEFAULT_THRESHOLDS;
     return {
       principal: principal.id,
-      method: { name: 'weekly-robust-v1', recentDays: 7, baselineDays: 28, levels: t.levels, clearRatio: t.clearRatio, clearScore: t.clearScore },
+      method: { name: 'weekly-robust-v1', recentDays: 7, baselineDays: 28, minVolume: this.config.ALERTS_MIN_VOLUME, levels: t.levels, clearRatio: t.clearRatio, clearScore: t.clearScore },
       alerts,
     };
   }
