@@ -44,4 +44,3 @@ export function categorySeries(answer) {
   return { periods, categories, values, suppressed };
 }
 
-export const splitRoute = (route) => route.split('>');
