@@ -38,6 +38,8 @@ COPY --from=build /app/dist ./dist
 # apps/<app>/migrations (libs/database/src/migrations.ts); tsc does not copy .sql files.
 COPY apps/national-node/migrations ./apps/national-node/migrations
 COPY apps/aggregator/migrations ./apps/aggregator/migrations
+# The aggregator serves its web console from apps/aggregator/console (found the same way).
+COPY apps/aggregator/console ./apps/aggregator/console
 # The official image's unprivileged user (uid 1000). The application writes nothing to disk.
 USER node
 EXPOSE 3000 3001

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The README's demo command (`npm run demo`): sets up what it needs, starts Kafka, the
 # aggregator and six national nodes as separate processes, feeds them a synthetic month of
-# movements and of referrals (walked through their lifecycles), prints the regional flows and the
-# regional referral summary, and leaves everything running until Ctrl-C.
+# movements (from six weeks before its end, so that surge detection has a baseline, with a surge
+# planted on AF>IR>TR in its last week) and of referrals (walked
+# through their lifecycles), prints the regional flows, the regional referral summary and the surge
+# alerts, prints the console's URL, and leaves everything running until Ctrl-C.
 # DEMO_SCALE (movements, default 0.05) and DEMO_REFERRALS_PER_DAY (per state, default 20) set the volume.
 # Every call needs an API key: the demo issues its own with `npm run cli -- keys create` (valid one
 # day, label "demo") into .run/demo/keys.env (mode 600) and prints only that file's name.
@@ -92,7 +94,13 @@ say "feeding a synthetic month of movements and referrals"
 (set -a; . "$KEYS_FILE"; set +a
   DEMO_NODES=$(IFS=,; echo "${nodes[*]}") DEMO_AGGREGATOR="http://127.0.0.1:$BASE_PORT" node dist/scripts/demo/feed.js)
 
+# The console links carry the demo's reader keys in the fragment (never sent to the server), so
+# they open signed in; these are one-day demo keys, printed because the demo is for looking at.
+set -a; . "$KEYS_FILE"; set +a
 cat <<INFO
+The regional console (opens signed in; the key stays in the browser tab):
+  secretariat      http://127.0.0.1:$BASE_PORT/console/#key=$SECRETARIAT_KEY
+  Iran (own data)  http://127.0.0.1:$BASE_PORT/console/#key=$IR_READER_KEY
 The services are running (logs in $LOG_DIR/):
   aggregator       http://127.0.0.1:$BASE_PORT   (OpenAPI: /docs; try /v1/flows?from=…&to=…&groupBy=route,category, /v1/referrals/summary?from=…&to=…&groupBy=referredTo, /v1/nodes)
 $(for entry in "${nodes[@]}"; do printf '  national node %s http://%s   (OpenAPI: /docs; POST /v1/movements, POST /v1/referrals, GET /v1/referrals/{id})\n' "${entry%%=*}" "${entry#*=http://}"; done)

@@ -8,6 +8,9 @@ ensure_tools() {
   command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
   command -v mvn >/dev/null 2>&1 || missing+=(maven)
   command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql-client)
+  # Debian's Chromium for the console's browser test (driven by playwright-core, which downloads
+  # no browser of its own).
+  [[ -x ${CHROMIUM_PATH:-/usr/bin/chromium} ]] || missing+=(chromium)
   if ((${#missing[@]})); then
     say "installing ${missing[*]} (Debian packages)"
     if [[ $(id -u) -ne 0 ]]; then echo "need root to install ${missing[*]}" >&2; return 1; fi

@@ -50,9 +50,10 @@ async function getJson<T>(url: string, keyName = 'SECRETARIAT_KEY'): Promise<T> 
   return (await res.json()) as T;
 }
 
-/** What each demo state grants the secretariat: monthly flows by route and category and a few
- * other dimensions, k = 5; Iran also withholds victims of trafficking. Granted once: a rerun finds
- * the active grant on the node and leaves it. */
+/** What each demo state grants the secretariat: weekly flows by route, crossing point, category
+ * and a few other dimensions, k = 5; Iran also withholds victims of trafficking. Weekly, so that
+ * the console can draw flows over time and the secretariat may see surge alerts (computed over a
+ * week). Granted once: a rerun finds the active grant on the node and leaves it. */
 async function grantTheSecretariat(state: string, url: string): Promise<void> {
   const res = await fetch(`${url}/v1/agreements`, { headers: auth(`${state}_ADMIN_KEY`) });
   if (!res.ok) throw new Error(`GET ${url}/v1/agreements: ${res.status} ${await res.text()}`);
@@ -61,16 +62,16 @@ async function grantTheSecretariat(state: string, url: string): Promise<void> {
   await grantAgreement(url, {
     recipient: 'secretariat',
     scope: { eventKinds: ['movements', 'referrals'], ...(state === 'IR' ? { categories: { exclude: ['victim_of_trafficking'] } } : {}) },
-    dimensions: ['route', 'provider', 'category', 'direction', 'sex', 'ageBand', 'citizenship', 'referredTo', 'status', 'specificNeeds'],
-    minTimeGranularity: 'month',
-    minGeoGranularity: 'country',
+    dimensions: ['route', 'provider', 'borderCrossingPoint', 'category', 'direction', 'sex', 'ageBand', 'citizenship', 'referredTo', 'status', 'specificNeeds'],
+    minTimeGranularity: 'week',
+    minGeoGranularity: 'border_crossing_point',
     minCellSize: 5,
     embargoDays: 0,
     validFrom: '2026-01-01',
     validUntil: null,
     purpose: 'Regional picture of mixed movements for the secretariat (demo)',
   }, auth(`${state}_ADMIN_KEY`));
-  console.log(`  node ${state}: granted the secretariat monthly flows, k = 5${state === 'IR' ? ', without victims of trafficking' : ''}`);
+  console.log(`  node ${state}: granted the secretariat weekly flows by route and crossing point, k = 5${state === 'IR' ? ', without victims of trafficking' : ''}`);
 }
 
 async function main() {
@@ -78,11 +79,14 @@ async function main() {
   for (const [state, url] of nodes) await grantTheSecretariat(state, url);
   const { from, to } = lastMonth();
   // A surge planted on the onward route through Iran to Türkiye in the last week of the month.
-  const surgeFrom = new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+  // Surge detection compares that week with the four weeks before it (docs/alerts.md), so the
+  // movements start six weeks before the month's end: the month, and its lead-in before it.
+  const surgeFrom = addDays(to, -6);
+  const leadIn = addDays(to, -41) < from ? addDays(to, -41) : from;
   const records = [
     ...generateMovements({
       seed: 2014,
-      from,
+      from: leadIn,
       to,
       scale,
       providers: [...nodes.keys()],
@@ -90,7 +94,7 @@ async function main() {
       surges: [{ routeId: 'IR:entry:AF>TR', from: surgeFrom, to, factor: 4 }],
     }),
   ];
-  console.log(`demo: ${fmt(records.length)} synthetic movements for ${from} … ${to} (scale ${scale}), surge on AF>IR>TR from ${surgeFrom}`);
+  console.log(`demo: ${fmt(records.length)} synthetic movements for ${leadIn} … ${to} (scale ${scale}), surge on AF>IR>TR from ${surgeFrom}`);
 
   let accepted = 0;
   let duplicates = 0;
@@ -112,7 +116,7 @@ async function main() {
   // Each state sees its own data in full: the aggregator has caught up when every state's own
   // total is what was posted to it.
   const ownTotal = async (state: string) =>
-    (await getJson<{ totals: { count: number } }>(`${aggregator}/v1/flows?from=${from}&to=${to}&granularity=year&providers=${state}`, asState(state))).totals.count;
+    (await getJson<{ totals: { count: number } }>(`${aggregator}/v1/flows?from=${leadIn}&to=${to}&granularity=day&providers=${state}`, asState(state))).totals.count;
   let projected = 0;
   let lastReport = 0;
   while (projected < records.length) {
@@ -154,6 +158,28 @@ async function main() {
   console.log(`${'total'.padEnd(10)} ${(answer.totals.count === null ? '■' : fmt(answer.totals.count)).padStart(10)}  (${s.primary} small cells and ${s.complementary} complements suppressed)\n`);
 
   await feedReferrals(from, to);
+  await showAlerts();
+}
+
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/** The surge alerts the secretariat sees once detection has run over the fed data (it runs soon
+ * after ingest progress, docs/alerts.md). */
+async function showAlerts() {
+  type Alert = { severity: string; scope: string; provider: string; route: string | null; borderCrossingPoint: string | null; category: string | null; recent: number; expectedWeekly: number | null; ratio: number | null; window: { from: string; to: string } };
+  const deadline = Date.now() + 120_000;
+  let alerts: Alert[] = [];
+  while (Date.now() < deadline) {
+    alerts = (await getJson<{ alerts: Alert[] }>(`${aggregator}/v1/alerts`)).alerts;
+    if (alerts.some((a) => a.route === 'AF>IR>TR')) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  console.log(`\nSurge alerts the secretariat sees (GET /v1/alerts): ${alerts.length}`);
+  for (const a of alerts) {
+    const where = a.scope === 'borderCrossingPoint' ? `crossing point ${a.borderCrossingPoint}` : `route ${a.route}${a.category ? ` · ${a.category}` : ''}`;
+    const usual = a.expectedWeekly === null ? 'withheld' : fmt(a.expectedWeekly);
+    console.log(`  ${a.severity.padEnd(8)} ${where.padEnd(44)} ${fmt(a.recent).padStart(7)} in ${a.window.from} … ${a.window.to}, usual week ${usual}${a.ratio === null ? '' : ` (×${a.ratio})`}`);
+  }
 }
 
 interface Figures {

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AgreementsModule } from './agreements/agreements.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AggregatorConfig } from './config/aggregator.config';
@@ -27,6 +28,7 @@ import { QuarantineModule } from './quarantine/quarantine.module';
     FlowsModule,
     ReferralsModule,
     QuarantineModule,
+    AlertsModule,
   ],
   controllers: [HealthController, NodesController, MetricsController, ReferenceController],
 })

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createHttpApp, listen, validateEnvironment } from '@caravanserai/platform';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from './config/aggregator.config';
+import { serveConsole } from './console/serve-console';
 
 async function bootstrap() {
   // Loaded here so that a configuration error (raised while the module loads) is reported below.
@@ -14,6 +15,7 @@ async function bootstrap() {
     rateLimit: { max: settings.RATE_LIMIT_MAX, windowMs: settings.RATE_LIMIT_WINDOW_MS },
   });
   const config = app.get<AggregatorConfig>(AGGREGATOR_CONFIG);
+  await serveConsole(app);
   await listen(app, config.PORT, config.HOST, 'aggregator');
 }
 

@@ -5,6 +5,8 @@ export const TOPICS = {
   movements: 'movements.v1',
   agreements: 'agreements.v1',
   referrals: 'referrals.v1',
+  /** Published by the aggregator, not by a state: SurgeDetected and SurgeSubsided. */
+  alerts: 'alerts.v1',
 } as const;
 
 /** A deployment may put its topics under a prefix (e.g. one namespace per test run); the

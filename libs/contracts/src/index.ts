@@ -7,3 +7,4 @@ export * from './agreements';
 export * from './agreements.schema';
 export * from './referrals';
 export * from './referral.schema';
+export * from './alerts';

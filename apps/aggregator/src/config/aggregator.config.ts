@@ -35,11 +35,20 @@ export class AggregatorConfig {
   @Transform(({ obj, key }) => (obj[key] === undefined ? true : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase()) ? true : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase()) ? false : obj[key]))
   @IsBoolean()
   CONSUME: boolean = true;
+
+  /** Surge detection (docs/alerts.md): a run at least this often (ms), and also soon after ingest
+   * progress (at most every ALERTS_PROGRESS_GAP_MS). Runs only where CONSUME is on. */
+  @IsInt() @Min(1000) @Max(86_400_000) ALERTS_INTERVAL_MS: number = 60_000;
+  @IsInt() @Min(500) @Max(3_600_000) ALERTS_PROGRESS_GAP_MS: number = 5_000;
+  /** Fewest movements in the recent week for any surge alert. */
+  @IsInt() @Min(1) ALERTS_MIN_VOLUME: number = 30;
+  @IsInt() @Min(1) @Max(1000) ALERTS_PARTITIONS: number = 3;
 }
 
 export const AGGREGATOR_CONFIG = Symbol('AGGREGATOR_CONFIG');
 export const movementsTopic = (c: AggregatorConfig) => topicName(TOPICS.movements, c.TOPIC_PREFIX);
 export const agreementsTopic = (c: AggregatorConfig) => topicName(TOPICS.agreements, c.TOPIC_PREFIX);
 export const referralsTopic = (c: AggregatorConfig) => topicName(TOPICS.referrals, c.TOPIC_PREFIX);
+export const alertsTopic = (c: AggregatorConfig) => topicName(TOPICS.alerts, c.TOPIC_PREFIX);
 /** Every topic the aggregator consumes. */
 export const regionalTopics = (c: AggregatorConfig) => [movementsTopic(c), agreementsTopic(c), referralsTopic(c)];

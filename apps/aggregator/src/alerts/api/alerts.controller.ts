@@ -1,0 +1,84 @@
+import { Allow, PrincipalResolver } from '@caravanserai/platform';
+import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Pool } from 'pg';
+import { PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreement-registry';
+import { AuditTrail } from '../../audit/application/audit-trail';
+import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../config/aggregator.config';
+import { PG_POOL } from '../../infrastructure/tokens';
+import { AlertRecord, visibleAlert } from '../domain/alert-visibility';
+import { DEFAULT_THRESHOLDS } from '../domain/surge-detector';
+import { listAlerts } from '../infrastructure/pg-alert-list';
+import { AlertsQueryDto } from './alerts-query.dto';
+
+const CSV_COLUMNS: [string, (a: AlertRecord) => unknown][] = [
+  ['alert_id', (a) => a.alertId],
+  ['status', (a) => a.status],
+  ['severity', (a) => a.severity],
+  ['provider', (a) => a.provider],
+  ['scope', (a) => a.scope],
+  ['route', (a) => a.route],
+  ['border_crossing_point', (a) => a.borderCrossingPoint],
+  ['category', (a) => a.category],
+  ['window_from', (a) => a.window.from],
+  ['window_to', (a) => a.window.to],
+  ['recent', (a) => a.recent],
+  ['expected_weekly', (a) => a.expectedWeekly],
+  ['ratio', (a) => a.ratio],
+  ['detected_at', (a) => a.detectedAt],
+  ['subsided_at', (a) => a.subsidedAt],
+];
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+@ApiTags('alerts')
+@Allow('reader')
+@Controller('v1/alerts')
+export class AlertsController {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
+    private readonly registry: PgAgreementRegistry,
+    private readonly principals: PrincipalResolver,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  @Get()
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({
+    summary: 'Surge alerts: routes, crossing points and route categories whose last week is well above their usual week',
+    description:
+      'Each alert is computed from one state’s movements and shown only when that state’s agreement lets the caller see that data at the ' +
+      'alert’s dimensions, weekly, with at least k movements in the week (docs/alerts.md). A baseline below k is withheld (null).',
+  })
+  async alerts(
+    @Query() dto: AlertsQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const principal = this.principals.require(request);
+    this.audit.purpose(request); // a bad purpose is refused before any work
+    const today = new Date().toISOString().slice(0, 10);
+    const [all, grants] = await Promise.all([listAlerts(this.pool, { status: dto.status ?? 'active', since: dto.since }), this.registry.grants()]);
+    const alerts = all.map((a) => visibleAlert(a, grants, principal, today)).filter((a): a is AlertRecord => a !== null);
+    const { purpose: _purpose, ...query } = dto;
+    await this.audit.listed(request, principal.id, query, alerts.length, new Set(alerts.map((a) => a.provider)));
+    if (accept?.includes('text/csv')) {
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', 'attachment; filename="alerts.csv"');
+      const lines = [CSV_COLUMNS.map(([h]) => h).join(',')];
+      for (const a of alerts) lines.push(CSV_COLUMNS.map(([, get]) => csvCell(get(a))).join(','));
+      return lines.join('\r\n') + '\r\n';
+    }
+    const t = DEFAULT_THRESHOLDS;
+    return {
+      principal: principal.id,
+      method: { name: 'weekly-robust-v1', recentDays: 7, baselineDays: 28, minVolume: this.config.ALERTS_MIN_VOLUME, levels: t.levels, clearRatio: t.clearRatio, clearScore: t.clearScore },
+      alerts,
+    };
+  }
+}

@@ -1,0 +1,267 @@
+import { grantAgreement, OPEN_TERMS, postMovements, postReferrals, RawMovementLike, RawReferralLike } from '@caravanserai/synthetic';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ARTIFACTS, launchChromium } from './console/browser';
+
+/**
+ * The console in real headless Chromium against a known data set posted through two real nodes:
+ * a planted surge on AF>IR>TR (8 a day for four weeks, then 32 a day), steady routes, one route
+ * too small to show, and referrals on two pathways. The page's map, route diagram, time chart,
+ * funnel and alert table are read back (ECharts options and DOM text) and checked against the
+ * API and against the data set; then the language is switched, a CSV is downloaded and a
+ * screenshot is saved to test/artifacts/console.png.
+ */
+describe('secretariat console and surge alerts, end to end', () => {
+  const suffix = uniqueSuffix();
+  const prefix = `e2e-con-${suffix}.`;
+  const basePort = 4200 + Math.floor(Math.random() * 400);
+  const day = (offset: number) => new Date(Date.now() - (2 + 34 - offset) * 86_400_000).toISOString().slice(0, 10);
+  const from = day(0);
+  const to = day(34);
+  const databases: string[] = [];
+  const services: ServiceProcess[] = [];
+  const nodes = new Map<string, ServiceProcess>();
+  let aggregator: ServiceProcess;
+  let browser: { context: BrowserContext; close: () => Promise<void> } | null = null;
+  /** API keys: the aggregator's readers by principal, and each node's `XX:ingest` / `XX:admin`. */
+  const keys = new Map<string, string>();
+  const keyOf = (who: string): string => {
+    const key = keys.get(who);
+    if (!key) throw new Error(`no key issued for ${who}`);
+    return key;
+  };
+
+  const records: Record<string, RawMovementLike[]> = { IR: [], AF: [] };
+  const plant = (state: 'IR' | 'AF', perDay: (d: number) => number, r: Omit<RawMovementLike, 'recordId' | 'crossedAt' | 'sex' | 'dateOfBirth'>) => {
+    const offset = state === 'IR' ? '+03:30' : '+04:30';
+    for (let d = 0; d < 35; d++) {
+      for (let i = 0; i < perDay(d); i++) {
+        const n = records[state].length;
+        records[state].push({ ...r, recordId: `CON${suffix}-${state}-${n}`, crossedAt: `${day(d)}T10:00:00${offset}`, sex: n % 2 ? 'male' : 'female', dateOfBirth: '1990-01-01' });
+      }
+    }
+  };
+  plant('IR', (d) => (d < 28 ? 8 : 32), { direction: 'entry', borderCrossingPoint: 'IR-DOGHAROUN', citizenship: 'AF', departedFrom: 'AF', intendedDestination: 'TR', category: 'asylum_seeker' });
+  plant('IR', () => 5, { direction: 'entry', borderCrossingPoint: 'IR-MILAK', citizenship: 'AF', departedFrom: 'AF', intendedDestination: 'IR', category: 'labour_migrant' });
+  plant('AF', () => 10, { direction: 'entry', borderCrossingPoint: 'AF-ISLAMQALA', citizenship: 'AF', departedFrom: 'IR', intendedDestination: 'AF', category: 'returnee' });
+  plant('AF', (d) => (d === 20 ? 2 : 0), { direction: 'entry', borderCrossingPoint: 'AF-TORKHAM', citizenship: 'AF', departedFrom: 'PK', intendedDestination: 'AF', category: 'refugee' });
+
+  const terms = {
+    ...OPEN_TERMS,
+    recipient: 'secretariat',
+    dimensions: ['route', 'provider', 'category', 'borderCrossingPoint', 'referredTo', 'status'],
+    minTimeGranularity: 'week',
+    minCellSize: 5,
+  };
+  const api = async <T>(path: string, principal = 'secretariat'): Promise<T> => {
+    const res = await fetch(`${aggregator.url}${path}`, { headers: bearer(keyOf(principal)) });
+    if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  type Alert = { alertId: string; scope: string; route: string | null; borderCrossingPoint: string | null; category: string | null; severity: string; recent: number; expectedWeekly: number | null; ratio: number | null };
+  type FlowAnswer = { from: string; to: string; rows: { period: string; route?: string; category?: string; count: number | null }[] };
+
+  beforeAll(async () => {
+    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix };
+    const aggDb = await freshTestDatabase('e2e_con_agg');
+    databases.push(aggDb);
+    aggregator = await ServiceProcess.start(
+      'aggregator-con',
+      'dist/apps/aggregator/src/main.js',
+      { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-con-${suffix}`, ALERTS_INTERVAL_MS: '2000', ALERTS_PROGRESS_GAP_MS: '1000' },
+      basePort,
+    );
+    services.push(aggregator);
+    for (const principal of ['secretariat', 'state:IR', 'state:AF', 'org:UNHCR']) keys.set(principal, await issueKey(aggDb, 'aggregator', principal, 'reader'));
+    for (const [i, state] of ['IR', 'AF'].entries()) {
+      const db = await freshTestDatabase(`e2e_con_node_${state}`);
+      databases.push(db);
+      const node = await ServiceProcess.start(`node-con-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, DATABASE_URL: db }, basePort + 1 + i);
+      nodes.set(state, node);
+      services.push(node);
+      keys.set(`${state}:ingest`, await issueKey(db, 'node', `state:${state}`, 'ingest'));
+      keys.set(`${state}:admin`, await issueKey(db, 'node', 'admin', 'admin'));
+      await grantAgreement(node.url, terms, bearer(keyOf(`${state}:admin`)));
+      for (let b = 0; b < records[state].length; b += 1000) await postMovements(node.url, records[state].slice(b, b + 1000), bearer(keyOf(`${state}:ingest`)));
+    }
+    await postIranReferrals(nodes.get('IR')!.url);
+    for (const state of ['IR', 'AF']) {
+      await waitFor(async () => (await api<{ totals: { count: number } }>(`/v1/flows?from=${from}&to=${to}&granularity=year&providers=${state}`, `state:${state}`)).totals.count === records[state].length, {
+        timeoutMs: 120_000,
+        what: `${state}'s movements projected`,
+      });
+    }
+    await waitFor(async () => (await api<{ totals: { referrals: number | null } }>(`/v1/referrals/summary?from=${from}&to=${to}&granularity=year&providers=IR`, 'state:IR')).totals.referrals === 18, {
+      timeoutMs: 60_000,
+      what: 'the referrals projected',
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(services.map((s) => s.stop()));
+    for (const db of databases) await dropTestDatabase(db);
+  });
+
+  /** 12 referrals to child protection (8 accepted 5 h later, 4 of those closed 29 h after the
+   * referral) and 6 to medical care left open, all on day 30. */
+  async function postIranReferrals(url: string) {
+    const record = (n: number, referredTo: string): RawReferralLike => ({
+      recordId: `CONREF${suffix}-${n}`,
+      referredAt: `${day(30)}T09:00:00+03:30`,
+      category: 'unaccompanied_child',
+      sex: 'female',
+      dateOfBirth: '2012-01-01',
+      borderCrossingPoint: 'IR-DOGHAROUN',
+      referredTo,
+    });
+    const ingest = bearer(keyOf('IR:ingest'));
+    const answer = await postReferrals(url, [...Array.from({ length: 12 }, (_, n) => record(n, 'child_protection')), ...Array.from({ length: 6 }, (_, n) => record(100 + n, 'medical'))], ingest);
+    const step = async (id: string, command: string, hour: string, body: Record<string, string> = {}) => {
+      const res = await fetch(`${url}/v1/referrals/${id}/${command}`, { method: 'POST', headers: { 'content-type': 'application/json', ...ingest }, body: JSON.stringify({ at: `${hour}+03:30`, ...body }) });
+      expect(res.status).toBe(201);
+    };
+    for (const [i, r] of answer.results.slice(0, 8).entries()) {
+      await step(r.referralId, 'acknowledgement', `${day(30)}T11:00:00`);
+      await step(r.referralId, 'acceptance', `${day(30)}T14:00:00`);
+      if (i < 4) await step(r.referralId, 'closure', `${day(31)}T14:00:00`, { outcome: 'services_provided' });
+    }
+  }
+
+  it('detects the planted surge, publishes it on alerts.v1, and shows it only to those the agreements allow', async () => {
+    const alerts = await waitFor(async () => {
+      const list = (await api<{ alerts: Alert[] }>('/v1/alerts')).alerts;
+      return list.length === 3 ? list : null;
+    }, { timeoutMs: 60_000, what: 'three alerts for the secretariat' });
+    // 8 a day for four weeks (56 a week), then 32 a day: 224 in the last week, ×4.
+    for (const a of alerts) expect(a).toMatchObject({ severity: 'critical', recent: 224, expectedWeekly: 56, ratio: 4 });
+    expect(alerts.map((a) => `${a.scope} ${a.route ?? a.borderCrossingPoint} ${a.category ?? ''}`.trim()).sort()).toEqual([
+      'borderCrossingPoint IR-DOGHAROUN',
+      'route AF>IR>TR',
+      'routeCategory AF>IR>TR asylum_seeker',
+    ]);
+    // Nobody granted UNHCR anything; Afghanistan sees no alert on Iran's data, Iran sees its own.
+    expect((await api<{ alerts: Alert[] }>('/v1/alerts', 'org:UNHCR')).alerts).toEqual([]);
+    expect((await api<{ alerts: Alert[] }>('/v1/alerts', 'state:AF')).alerts).toEqual([]);
+    expect((await api<{ alerts: Alert[] }>('/v1/alerts', 'state:IR')).alerts).toHaveLength(3);
+
+    const kafka = new Kafka({ clientId: 'e2e-con', brokers: TEST_KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `e2e-con-reader-${suffix}` });
+    const seen: { type: string; data: { alertId: string; severity: string; recent: number } }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${prefix}alerts.v1`, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString())) });
+    try {
+      await waitFor(() => seen.length >= 3, { timeoutMs: 60_000, what: 'three SurgeDetected on alerts.v1' });
+    } finally {
+      await consumer.disconnect();
+    }
+    expect(seen.map((e) => e.type)).toEqual(['SurgeDetected', 'SurgeDetected', 'SurgeDetected']);
+    expect(seen.map((e) => e.data.alertId).sort()).toEqual(alerts.map((a) => a.alertId).sort());
+  });
+
+  it('renders the map, the route diagram, the time chart, the funnel and the alerts with the API’s numbers, in English and Russian', async () => {
+    browser = await launchChromium();
+    const page = await browser.context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
+
+    // The static console needs no credential; the data calls do.
+    const staticRes = await fetch(`${aggregator.url}/console/`);
+    expect(staticRes.status).toBe(200);
+    expect(staticRes.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect((await fetch(`${aggregator.url}/v1/alerts`)).status).toBe(401);
+
+    const key = encodeURIComponent(keyOf('secretariat'));
+    await page.goto(`${aggregator.url}/console/?from=${from}&to=${to}&granularity=week#key=${key}`);
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: 60_000 });
+    expect(page.url()).not.toContain('key=');
+
+    const byRoute = await api<FlowAnswer>(`/v1/flows?from=${from}&to=${to}&granularity=week&groupBy=route`);
+    const byCategory = await api<FlowAnswer>(`/v1/flows?from=${from}&to=${to}&granularity=week&groupBy=category`);
+    await checkMap(page, byRoute);
+    await checkSankey(page);
+    await checkTimeline(page, byCategory);
+    await checkFunnel(page);
+    await checkAlerts(page);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="map"]')]);
+    const csvPath = join(ARTIFACTS, 'console-map.csv');
+    await download.saveAs(csvPath);
+    const csv = readFileSync(csvPath, 'utf8');
+    expect(csv).toContain('route,AF>IR>TR,448,0');
+    expect(csv).toContain('route,AF>IR>IR,140,1');
+    expect(csv).toContain('route,PK>AF>AF,,1');
+
+    await page.click('[data-lang="ru"]');
+    expect(await page.textContent('#alerts-panel h2')).toBe('Активные оповещения');
+    expect(await page.textContent('#alerts tbody tr:first-child td:first-child')).toBe('критический');
+    await page.reload();
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: 60_000 });
+    expect(await page.getAttribute('html', 'lang')).toBe('ru');
+    expect(await page.textContent('#alerts-panel h2')).toBe('Активные оповещения');
+    await page.screenshot({ path: join(ARTIFACTS, 'console.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  type Option = { series: { id: string; data: unknown[]; links?: { source: string; target: string; value: number }[] }[]; xAxis?: { data: string[] }[] };
+  const optionOf = (page: Page, id: string): Promise<Option> =>
+    page.evaluate(`JSON.parse(JSON.stringify(echarts.getInstanceByDom(document.getElementById('${id}')).getOption()))`);
+
+  async function checkMap(page: Page, byRoute: FlowAnswer) {
+    const option = await optionOf(page, 'map');
+    const lines = option.series.find((s) => s.id === 'routes')!.data as { name: string; value: number | null }[];
+    const shown = Object.fromEntries(lines.map((l) => [l.name, l.value]));
+    // The known data set, by route over the period. The 2 movements on PK>AF>AF are below k = 5:
+    // suppressed (null, drawn dashed, never 0); to protect them, the next smallest cell of that
+    // week, AF>IR>IR's 35, is suppressed too, so that route shows 175 − 35 = 140.
+    expect(shown).toEqual({ 'AF>IR>TR': 448, 'AF>IR>IR': 140, 'IR>AF>AF': 350, 'PK>AF>AF': null });
+    // And the page shows what the API answered.
+    const fromApi: Record<string, number | null> = {};
+    for (const r of byRoute.rows) fromApi[r.route!] = r.count === null ? (fromApi[r.route!] ?? null) : (fromApi[r.route!] ?? 0) + r.count;
+    expect(shown).toEqual(fromApi);
+    const points = option.series.find((s) => s.id === 'points')!.data as { name: string; value: [number, number, number | null] }[];
+    expect(points.find((p) => p.name === 'IR-DOGHAROUN')!.value[2]).toBe(448);
+    expect(points.find((p) => p.name === 'IR-MILAK')!.value[2]).toBe(140);
+    expect(points.filter((p) => p.value[2] !== null).length).toBeGreaterThanOrEqual(3);
+  }
+
+  async function checkSankey(page: Page) {
+    const links = (await optionOf(page, 'sankey')).series[0].links!;
+    const value = (s: string, t: string) => links.find((l) => l.source === s && l.target === t)?.value;
+    expect(value('o:AF', 'v:IR')).toBe(448 + 140);
+    expect(value('v:IR', 'd:TR')).toBe(448);
+    expect(value('o:IR', 'v:AF')).toBe(350);
+    expect(links.some((l) => l.source === 'o:PK')).toBe(false);
+  }
+
+  async function checkTimeline(page: Page, byCategory: FlowAnswer) {
+    const option = await optionOf(page, 'timeline');
+    const periods = option.xAxis![0].data;
+    for (const r of byCategory.rows) {
+      const series = option.series.find((s) => s.id === r.category)!;
+      expect(series.data[periods.indexOf(r.period)]).toBe(r.count);
+    }
+    expect(byCategory.rows.some((r) => r.count === null)).toBe(true);
+    expect(await page.textContent('#timeline-note')).toMatch(/suppressed/);
+  }
+
+  async function checkFunnel(page: Page) {
+    const option = await optionOf(page, 'funnel');
+    expect(option.xAxis![0].data).toEqual(['child_protection', 'medical']);
+    const data = (id: string) => option.series.find((s) => s.id === id)!.data;
+    expect([data('made'), data('accepted'), data('closed')]).toEqual([[12, 6], [8, 0], [4, 0]]);
+  }
+
+  async function checkAlerts(page: Page) {
+    const rows = await page.$$eval('#alerts tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows).toHaveLength(3);
+    for (const r of rows) expect([r[0], r[2], r[3], r[4], r[5]]).toEqual(['critical', 'IR', '224', '56', '×4.00']);
+    expect(rows.map((r) => r[1]).sort()).toEqual(['crossing point IR-DOGHAROUN', 'route AF>IR>TR', 'route AF>IR>TR · asylum_seeker']);
+  }
+});
