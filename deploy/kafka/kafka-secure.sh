@@ -167,41 +167,30 @@ cmd_rotate() {
 }
 
 # ---------------------------------------------------------------- topics and ACLs
-# Runs each given command line (one string each) in the background; fails if any failed.
-# Each tool is a JVM that mostly waits on start-up, so a few at once take the time of one or two.
-in_parallel() {
-  local pids=() cmd pid failed=0
-  for cmd in "$@"; do eval "$cmd" & pids+=($!); done
-  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
-  return "$failed"
-}
-
 cmd_create_topics() {
-  local spec cmds=()
+  local spec topic parts
   for spec in "${NODE_TOPICS[0]} ${MOVEMENTS_PARTITIONS:-6}" "${NODE_TOPICS[1]} ${REFERRALS_PARTITIONS:-6}" \
               "${NODE_TOPICS[2]} ${AGREEMENTS_PARTITIONS:-1}" "$ALERTS_TOPIC ${ALERTS_PARTITIONS:-1}"; do
-    set -- $spec
-    cmds+=("admin_tool org.apache.kafka.tools.TopicCommand --create --if-not-exists --topic $1 --partitions $2 --replication-factor 1 >/dev/null")
+    read -r topic parts <<<"$spec"
+    admin_tool org.apache.kafka.tools.TopicCommand --create --if-not-exists --topic "$topic" \
+      --partitions "$parts" --replication-factor 1 >/dev/null
   done
-  in_parallel "${cmds[@]}" || { err "could not create the topics"; return 1; }
   log "topics: ${NODE_TOPICS[*]} $ALERTS_TOPIC"
 }
 
-acl() { echo "admin_tool org.apache.kafka.tools.AclCommand --add $* >/dev/null"; }
+acl() { admin_tool org.apache.kafka.tools.AclCommand --add "$@" >/dev/null; }
 
 cmd_acls() {
-  local nodes="" u topics=""
-  for u in $(node_users); do nodes+=" --allow-principal User:$u"; done
-  for u in "${NODE_TOPICS[@]}"; do topics+=" --topic $u"; done
+  local nodes=() u topics=()
+  for u in $(node_users); do nodes+=(--allow-principal "User:$u"); done
+  for u in "${NODE_TOPICS[@]}"; do topics+=(--topic "$u"); done
   # Nodes: write (and see) the node topics; nothing else: no READ, no group, no CREATE. Since
   # Kafka 3.0, WRITE on a topic is enough for an idempotent producer (no IDEMPOTENT_WRITE).
-  # Aggregator: read the node topics as its consumer group (READ on the group; DESCRIBE comes
-  # with the same line and READ implies it anyway), write the alerts.
-  in_parallel \
-    "$(acl "$nodes --operation Write --operation Describe $topics")" \
-    "$(acl "--allow-principal User:aggregator --operation Read --operation Describe $topics --group $GROUP")" \
-    "$(acl "--allow-principal User:aggregator --operation Write --operation Describe --topic $ALERTS_TOPIC")" \
-    || { err "could not grant the ACLs"; return 1; }
+  acl "${nodes[@]}" --operation Write --operation Describe "${topics[@]}"
+  # Aggregator: read the node topics as its consumer group (READ on the group; the DESCRIBE of the
+  # same line adds nothing there, READ implies it), and write the alerts.
+  acl --allow-principal User:aggregator --operation Read --operation Describe "${topics[@]}" --group "$GROUP"
+  acl --allow-principal User:aggregator --operation Write --operation Describe --topic "$ALERTS_TOPIC"
   log "acls: ${#STATES[@]} node principals write ${NODE_TOPICS[*]}; aggregator reads them as group $GROUP and writes $ALERTS_TOPIC"
 }
 

@@ -147,7 +147,10 @@ log.retention.hours=24
 log.segment.bytes=67108864
 EOF
   } >"$CONF_DIR/server.properties"
+  # admin.properties: the readiness ping, which must give up fast; admin-ops.properties: real
+  # admin work (users, topics, ACLs), which may wait on a busy machine.
   { admin_timeouts 3000 5000; admin_security_properties; } >"$CONF_DIR/admin.properties"
+  { admin_timeouts 30000 60000; admin_security_properties; } >"$CONF_DIR/admin-ops.properties"
   umask "$old_umask"
 
   cat >"$CONF_DIR/log4j2.xml" <<EOF
@@ -189,15 +192,16 @@ running_pid() {
   if is_kafka_pid "$pid"; then echo "$pid"; fi
 }
 
-# Runs a Kafka CLI class with the admin client config of this broker.
-admin_tool() {
-  local main="$1"; shift
+# Runs a Kafka CLI class against this broker with the admin client config $CONF_DIR/$1.
+run_admin_tool() {
+  local config="$1" main="$2"; shift 2
   "$JAVA" "${TOOL_JVM_OPTS[@]}" -cp "$(classpath)" "$main" \
-    --bootstrap-server "$BOOTSTRAP" --command-config "$CONF_DIR/admin.properties" "$@"
+    --bootstrap-server "$BOOTSTRAP" --command-config "$CONF_DIR/$config" "$@"
 }
+admin_tool() { run_admin_tool admin-ops.properties "$@"; }
 
 # One admin round-trip: lists topics (needs a working broker *and* metadata quorum).
-admin_ping() { admin_tool org.apache.kafka.tools.TopicCommand --list >/dev/null 2>&1; }
+admin_ping() { run_admin_tool admin.properties org.apache.kafka.tools.TopicCommand --list >/dev/null 2>&1; }
 
 show_log_tail() {
   local f
