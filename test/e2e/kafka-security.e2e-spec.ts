@@ -1,4 +1,4 @@
-import { createKafka, kafkaSecurityFromEnv } from '@caravanserai/messaging';
+import { createKafka, ensureTopics, kafkaSecurityFromEnv } from '@caravanserai/messaging';
 import { generateMovements, postMovements, toRawMovement } from '@caravanserai/synthetic';
 import { dropTestDatabase, freshTestDatabase, SecureBroker, ServiceProcess, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, KafkaMessage, logLevel, Partitioners, ResourcePatternTypes } from 'kafkajs';
@@ -150,6 +150,10 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
     clients.push(admin);
     await admin.connect();
     expect(await failure(admin.createTopics({ topics: [{ topic: `${prefix}made-by-a-node.v1` }] }))).toBe('TOPIC_AUTHORIZATION_FAILED');
+    // What a service sees when its topics were not made by the operator first.
+    await expect(ensureTopics(admin, [{ topic: `${prefix}made-by-a-node.v1`, numPartitions: 1 }])).rejects.toThrow(
+      `not allowed to create ${prefix}made-by-a-node.v1: create them as the Kafka admin (docs/kafka-security.md)`,
+    );
     await admin.disconnect();
   });
 
@@ -221,5 +225,38 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
     const fromNode = published.map(envelope).filter((e) => eventIds.has(e.eventId ?? ''));
     expect(fromNode).toHaveLength(records.length);
     expect(fromNode.every((e) => e.provider === 'AF')).toBe(true);
+  });
+
+  it('runs an aggregator process on its credentials alone: it consumes every node topic as its group', async () => {
+    // Replay the group from the start (the checks above committed offsets as this group).
+    const admin = (await as('admin')).admin();
+    clients.push(admin);
+    await admin.connect();
+    for (const t of [topic.movements, topic.referrals, `${prefix}agreements.v1`]) await admin.resetOffsets({ groupId: group, topic: t, earliest: true });
+    const published = (await admin.fetchTopicOffsets(topic.movements)).reduce((sum, p) => sum + Number(p.high), 0);
+    await admin.disconnect();
+
+    const db = await freshTestDatabase('sec_agg');
+    cleanups.push(() => dropTestDatabase(db));
+    const aggregator = await ServiceProcess.start('aggregator-secure', 'dist/apps/aggregator/src/main.js', {
+      DATABASE_URL: db,
+      KAFKA_BROKERS: broker.brokers.join(','),
+      TOPIC_PREFIX: prefix,
+      CONSUMER_GROUP: group,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'aggregator',
+      KAFKA_SASL_PASSWORD_FILE: await broker.passwordFile('aggregator'),
+    }, 3400 + Math.floor(Math.random() * 2000));
+    cleanups.push(() => aggregator.stop());
+
+    type Health = { consumer: Record<string, { received: number; lastError: string | null }> };
+    const health = await waitFor(async () => {
+      const h = (await (await fetch(`${aggregator.url}/v1/health`)).json()) as Health;
+      return h.consumer[topic.movements]?.received === published ? h : null;
+    }, { what: `the aggregator to receive the ${published} messages on ${topic.movements}` });
+    expect(Object.values(health.consumer).map((c) => c.lastError)).toEqual([null, null, null]);
+    const ready = await fetch(`${aggregator.url}/v1/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ broker: 'up', consumer: 'running' });
   });
 });
