@@ -15,6 +15,7 @@
 #   acls                  grant the ACLs of the model (idempotent: granting twice changes nothing)
 #   list-acls             print every ACL
 #   rotate USER           give USER a new random password, on the broker and in its password file
+#   set-password USER     set on the broker the password now in USER's file (one you chose)
 #   password-file USER    print the path of USER's password file (for KAFKA_SASL_PASSWORD_FILE)
 #   stop, restart, status, reset, logs [N], fetch, tool <main-class> [args...]   as in kafka.sh
 #   topics [args...]      org.apache.kafka.tools.TopicCommand as User:admin
@@ -121,9 +122,10 @@ EOF
 
 # Every principal's credential goes into the first metadata: no admin round trips on a fresh start.
 format_extra_args() {
-  local u
+  local u pw
   for u in $(scram_users); do
-    echo "--add-scram"; echo "$MECHANISM=[name=$u,password=$(password "$u")]"
+    pw="$(password "$u")"
+    echo "--add-scram"; echo "$MECHANISM=[name=$u,password=$pw]"
   done
 }
 
@@ -146,24 +148,42 @@ set_credential() {
 }
 
 cmd_users() {
-  local known u added=0
+  local known u pw added=0
   known="$(known_users)"
   for u in $(scram_users); do
     if ! grep -qx "$u" <<<"$known"; then
-      set_credential "$u" "$(password "$u")"; added=$((added + 1)); log "added user $u"
+      pw="$(password "$u")"
+      set_credential "$u" "$pw"; added=$((added + 1)); log "added user $u"
     fi
   done
   log "users: $added added, $(scram_users | wc -l) in the model"
 }
 
+check_user() {
+  if ! scram_users | grep -qx "${2:-}"; then err "usage: $1 <$(scram_users | paste -sd'|')>"; return 2; fi
+}
+
+# The broker's own login (inter-broker, tools) uses admin's password: rewrite the configs.
+after_new_password() {
+  if [[ "$1" == admin ]]; then write_configs; log "the broker's own login changed: restart it"; fi
+  log "$1: new connections need the password in $(password_file "$1")"
+}
+
+# A new random password, set on the broker first, then written to the file.
 cmd_rotate() {
-  local user="${1:-}" pw
-  if ! scram_users | grep -qx "$user"; then err "usage: rotate <$(scram_users | paste -sd'|')>"; return 2; fi
-  pw="$(new_password)"
-  set_credential "$user" "$pw"
-  write_password "$user" "$pw"
-  if [[ "$user" == admin ]]; then write_configs; log "the broker's own login changed: restart it"; fi
-  log "rotated $user: new connections need the new password ($(password_file "$user"))"
+  check_user rotate "${1:-}" || return
+  local pw; pw="$(new_password)"
+  set_credential "$1" "$pw"
+  write_password "$1" "$pw"
+  after_new_password "$1"
+}
+
+# The password already in the file (one the operator chose), set on the broker.
+cmd_set_password() {
+  check_user set-password "${1:-}" || return
+  local pw; pw="$(password "$1")"
+  set_credential "$1" "$pw"
+  after_new_password "$1"
 }
 
 # ---------------------------------------------------------------- topics and ACLs
@@ -204,7 +224,8 @@ main() {
     acls)          cmd_acls ;;
     list-acls)     admin_tool org.apache.kafka.tools.AclCommand --list ;;
     rotate)        cmd_rotate "${2:-}" ;;
-    password-file) scram_users | grep -qx "${2:-}" || { err "unknown user: ${2:-}"; return 2; }; password "$2" >/dev/null; password_file "$2" ;;
+    set-password)  cmd_set_password "${2:-}" ;;
+    password-file) check_user password-file "${2:-}" && password "$2" >/dev/null && password_file "$2" ;;
     topics)        shift; admin_tool org.apache.kafka.tools.TopicCommand "$@" ;;
     *) broker_command "$@" ;;
   esac
