@@ -34,8 +34,8 @@
 set -euo pipefail
 
 KAFKA_TAG=kafka-secure
-# shellcheck source=deploy/kafka/lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+# shellcheck source=deploy/kafka/broker-lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/broker-lib.sh"
 SECURE_DIR="${KAFKA_SECURE_DIR:-$REPO_ROOT/.kafka-secure}"
 broker_layout "$SECURE_DIR" "${KAFKA_HOME_DIR:-$REPO_ROOT/.kafka}/lib" \
   "${KAFKA_SECURE_PORT:-9096}" "${KAFKA_SECURE_CONTROLLER_PORT:-9097}" KAFKA_SECURE_CONTROLLER_PORT
@@ -86,7 +86,7 @@ password() {
 
 ensure_passwords() { local u; for u in controller $(scram_users); do password "$u" >/dev/null; done; }
 
-# ---------------------------------------------------------------- hooks of lib.sh
+# ---------------------------------------------------------------- hooks of broker-lib.sh
 # CLIENT: SASL_PLAINTEXT + SCRAM-SHA-512 for every client, and between brokers (as User:admin).
 # CONTROLLER: SASL_PLAINTEXT + PLAIN, because KRaft cannot use SCRAM on the controller listener
 # (the credentials live in the metadata the controller serves); its one user is in the JAAS line.

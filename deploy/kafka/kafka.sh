@@ -28,13 +28,13 @@
 #   KAFKA_STOP_TIMEOUT      seconds to wait after SIGTERM before SIGKILL (default 30)
 #   MVN, JAVA               override the maven / java executables
 #
-# The shared helpers are in deploy/kafka/lib.sh; kafka-secure.sh is the same broker with SASL/SCRAM
-# and ACLs (docs/kafka-security.md).
+# The helpers are in deploy/kafka/broker-lib.sh (shared with kafka-secure.sh: the same broker with
+# SASL/SCRAM and ACLs, docs/kafka-security.md) and lib.sh (shared with kafka-cluster.sh too).
 set -euo pipefail
 
 KAFKA_TAG=kafka
-# shellcheck source=deploy/kafka/lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+# shellcheck source=deploy/kafka/broker-lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/broker-lib.sh"
 broker_layout "${KAFKA_HOME_DIR:-$REPO_ROOT/.kafka}" "${KAFKA_HOME_DIR:-$REPO_ROOT/.kafka}/lib" \
   "${KAFKA_PORT:-9092}" "${KAFKA_CONTROLLER_PORT:-9093}" KAFKA_CONTROLLER_PORT
 
