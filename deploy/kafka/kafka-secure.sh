@@ -61,7 +61,9 @@ PASSWORD_RE='^[A-Za-z0-9._~-]{16,128}$'
 
 password_file() { echo "$SECRETS_DIR/$1.password"; }
 
-new_password() { head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32; }
+# 32 letters and digits (48 random bytes give about 62 after base64 without +/=); cut reads to the
+# end, so no stage of the pipe dies of SIGPIPE under pipefail.
+new_password() { head -c 48 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9' | cut -c1-32; }
 
 # Writes a password file atomically, readable by its owner only.
 write_password() {
@@ -136,7 +138,7 @@ known_users() {
     | sed -n "s/^SCRAM credential configs for user-principal '\([^']*\)'.*/\1/p"
 }
 
-# Sets USER's SCRAM credential to the password in its file (from a file: not on a command line).
+# set_credential USER PASSWORD: on the broker, through a temporary file, never a command line.
 set_credential() {
   local cfg; cfg="$(mktemp "$CONF_DIR/scram.XXXXXX")"
   printf '%s=password=%s\n' "$MECHANISM" "$2" >"$cfg"

@@ -6,8 +6,9 @@ import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, KafkaMe
 /**
  * The Kafka security model of docs/kafka-security.md on a real broker of its own, set up by
  * deploy/kafka/kafka-secure.sh: a node's credentials write the node topics and read nothing; the
- * aggregator's read the node topics as its consumer group and write alerts.v1 only; a wrong
- * password is refused. Then a national node process publishes through it with its credentials.
+ * aggregator's read the node topics as its consumer group and write alerts.v1 only; a wrong or
+ * rotated password is refused. Then a national node process publishes with its credentials, and
+ * an aggregator process consumes on its own.
  */
 describe('Kafka with SASL/SCRAM and ACLs', () => {
   const suffix = uniqueSuffix();
