@@ -2,6 +2,8 @@
 # The README's test command (`npm test`): sets up what the tests need — npm packages, the Kafka
 # jars and broker, the three-broker cluster of the fault tests, PostgreSQL — builds, then runs
 # unit, integration, end-to-end and the CI fault tests (1, 3, 5, 6) in one jest run. Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
+# The Kafka security test (test/e2e/kafka-security) starts and deletes a SASL/ACL broker of its
+# own through deploy/kafka/kafka-secure.sh, on KAFKA_SECURE_TEST_PORT (9098, controller 9099).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

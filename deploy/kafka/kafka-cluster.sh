@@ -22,34 +22,29 @@
 # Environment:
 #   KAFKA_CLUSTER_DIR        state dir (default: <repo>/.kafka-cluster) -> node-N/{config,data,logs}, node-N.pid
 #   KAFKA_CLUSTER_BASE_PORT  broker ports BASE..BASE+2 (default 19092); controllers BASE+100..BASE+102
+#   KAFKA_CLUSTER_CONTROLLER_BASE_PORT  controller ports, when not BASE+100
 #   KAFKA_CLUSTER_HEAP_OPTS  heap of each node (default "-Xmx384m -Xms384m")
 #   KAFKA_CLUSTER_START_TIMEOUT  seconds to wait for the cluster (default 120)
 #   KAFKA_HOME_DIR           where deploy/kafka/kafka.sh caches the jars (default <repo>/.kafka)
+#
+# Helpers shared with kafka.sh and kafka-secure.sh: deploy/kafka/lib.sh.
 set -euo pipefail
 
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+KAFKA_TAG=kafka-cluster
+# shellcheck source=deploy/kafka/lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 CLUSTER_DIR="${KAFKA_CLUSTER_DIR:-$REPO_ROOT/.kafka-cluster}"
 LIB_DIR="${KAFKA_HOME_DIR:-$REPO_ROOT/.kafka}/lib"
-HOST=127.0.0.1
 BASE_PORT="${KAFKA_CLUSTER_BASE_PORT:-19092}"
+CONTROLLER_BASE_PORT="${KAFKA_CLUSTER_CONTROLLER_BASE_PORT:-$((BASE_PORT + 100))}"
 HEAP_OPTS="${KAFKA_CLUSTER_HEAP_OPTS:--Xmx384m -Xms384m}"
 START_TIMEOUT="${KAFKA_CLUSTER_START_TIMEOUT:-120}"
 STOP_TIMEOUT=30
 NODES=(1 2 3)
-if [[ -n "${JAVA:-}" ]]; then :
-elif [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then JAVA="$JAVA_HOME/bin/java"
-else JAVA=java; fi
-TOOL_JVM_OPTS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true
-               "-Dlog4j2.configurationFile=$CLUSTER_DIR/tools-log4j2.xml")
-
-log() { echo "kafka-cluster: $*"; }
-err() { echo "kafka-cluster: $*" >&2; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+tool_jvm_opts "$CLUSTER_DIR/tools-log4j2.xml"
 
 broker_port() { echo $((BASE_PORT + $1 - 1)); }
-controller_port() { echo $((BASE_PORT + 100 + $1 - 1)); }
+controller_port() { echo $((CONTROLLER_BASE_PORT + $1 - 1)); }
 bootstrap() { local n out=(); for n in "${NODES[@]}"; do out+=("$HOST:$(broker_port "$n")"); done; (IFS=,; echo "${out[*]}"); }
 voters() { local n out=(); for n in "${NODES[@]}"; do out+=("$n@$HOST:$(controller_port "$n")"); done; (IFS=,; echo "${out[*]}"); }
 node_dir() { echo "$CLUSTER_DIR/node-$1"; }
@@ -106,43 +101,13 @@ background.threads=2
 log.retention.hours=24
 log.segment.bytes=16777216
 EOF
-  cat >"$dir/config/log4j2.xml" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<Configuration status="WARN">
-  <Appenders>
-    <RollingFile name="server" fileName="$dir/logs/server.log" filePattern="$dir/logs/server.log.%i">
-      <PatternLayout pattern="[%d] %p %m (%c)%n"/>
-      <SizeBasedTriggeringPolicy size="10MB"/>
-      <DefaultRolloverStrategy max="2"/>
-    </RollingFile>
-  </Appenders>
-  <Loggers>
-    <Root level="INFO"><AppenderRef ref="server"/></Root>
-    <Logger name="kafka.request.logger" level="WARN"/>
-    <Logger name="org.apache.kafka.request.logger" level="WARN"/>
-    <Logger name="state.change.logger" level="WARN"/>
-    <Logger name="kafka.log.LogCleaner" level="WARN"/>
-  </Loggers>
-</Configuration>
-EOF
+  write_broker_log4j "$dir/config/log4j2.xml" "$dir/logs" 10MB 2
 }
 
 write_tool_configs() {
   mkdir -p "$CLUSTER_DIR"
-  cat >"$CLUSTER_DIR/tools-log4j2.xml" <<'EOF'
-<?xml version="1.0" encoding="UTF-8"?>
-<Configuration status="WARN">
-  <Appenders><Console name="stderr" target="SYSTEM_ERR"><PatternLayout pattern="[%d] %p %m (%c)%n"/></Console></Appenders>
-  <Loggers><Root level="WARN"><AppenderRef ref="stderr"/></Root></Loggers>
-</Configuration>
-EOF
-  cat >"$CLUSTER_DIR/admin.properties" <<EOF
-request.timeout.ms=5000
-default.api.timeout.ms=8000
-socket.connection.setup.timeout.ms=1000
-socket.connection.setup.timeout.max.ms=2000
-reconnect.backoff.max.ms=500
-EOF
+  write_tools_log4j "$CLUSTER_DIR/tools-log4j2.xml"
+  admin_timeouts 5000 8000 >"$CLUSTER_DIR/admin.properties"
 }
 
 ensure_formatted() {
@@ -164,7 +129,6 @@ is_our_pid() {
     tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q "kafka\.Kafka $CLUSTER_DIR/node-"
 }
 node_pid() { local f p; f="$(pid_file "$1")"; [[ -f "$f" ]] && p="$(cat "$f")" && is_our_pid "$p" && echo "$p"; return 0; }
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
 admin_ping() {
   "$JAVA" "${TOOL_JVM_OPTS[@]}" -cp "$LIB_DIR/*" org.apache.kafka.tools.TopicCommand \
@@ -259,7 +223,7 @@ main() {
     bootstrap) bootstrap ;;
     logs) check_node "${1:-}"; tail -n "${2:-100}" "$(node_dir "$1")/logs/server.log" ;;
     topics) write_tool_configs; exec "$JAVA" "${TOOL_JVM_OPTS[@]}" -cp "$LIB_DIR/*" org.apache.kafka.tools.TopicCommand --bootstrap-server "$(bootstrap)" "$@" ;;
-    -h|--help|help|"") sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help|"") usage ;;
     *) err "unknown command: $cmd"; return 2 ;;
   esac
 }

@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { KafkaSecurity, kafkaSecurityFromEnv } from './kafka-security';
 
 export interface BrokerProbeResult {
   reachable: boolean;
@@ -18,10 +19,11 @@ export class BrokerProbe {
   private last: BrokerProbeResult | null = null;
   private inFlight: Promise<BrokerProbeResult> | null = null;
 
-  constructor(brokers: string[], private readonly cacheMs = 2_000) {
+  constructor(brokers: string[], private readonly cacheMs = 2_000, security: KafkaSecurity = kafkaSecurityFromEnv()) {
     this.kafka = new Kafka({
       clientId: 'caravanserai-readiness',
       brokers,
+      ...security,
       connectionTimeout: 1_000,
       requestTimeout: 2_000,
       retry: { retries: 0 },

@@ -1,2 +1,3 @@
 export * from './kafka-client';
 export * from './broker-probe';
+export * from './kafka-security';

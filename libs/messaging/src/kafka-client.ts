@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Admin, ITopicConfig, Kafka, logLevel, LogEntry } from 'kafkajs';
+import { KafkaSecurity, kafkaSecurityFromEnv } from './kafka-security';
 
 const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -19,10 +20,13 @@ function nestLogCreator() {
     };
 }
 
-export function createKafka(clientId: string, brokers: string[]): Kafka {
+/** A kafkajs client. Its credentials come from the environment (`KAFKA_SASL_*`, see
+ * kafkaSecurityFromEnv) unless given; a process with several identities (a test) passes each. */
+export function createKafka(clientId: string, brokers: string[], security: KafkaSecurity = kafkaSecurityFromEnv()): Kafka {
   return new Kafka({
     clientId,
     brokers,
+    ...security,
     logLevel: process.env.KAFKAJS_LOG_LEVEL === 'debug' ? logLevel.DEBUG : logLevel.WARN,
     logCreator: nestLogCreator,
   });
@@ -55,7 +59,14 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], replication
       await admin.createTopics({ topics: missing, waitForLeaders: true });
     } catch (e) {
       // Another process may have created it between listTopics and createTopics.
-      if ((e as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw e;
+      if ((e as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') {
+        /* fine */
+      } else if (isAuthorizationError(e)) {
+        // With ACLs the services may not create topics: the operator does (kafka-secure.sh setup).
+        throw new Error(`not allowed to create ${missing.map((t) => t.topic).join(', ')}: create them as the Kafka admin (docs/kafka-security.md)`);
+      } else {
+        throw e;
+      }
     }
   }
   const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
@@ -66,4 +77,9 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], replication
       throw new Error(`topic ${spec.topic} has ${found.partitions.length} partitions, ${spec.numPartitions} expected`);
     }
   }
+}
+
+function isAuthorizationError(e: unknown): boolean {
+  const errors = [e, ...((e as { errors?: unknown[] }).errors ?? [])] as { type?: string }[];
+  return errors.some((x) => x?.type === 'TOPIC_AUTHORIZATION_FAILED' || x?.type === 'CLUSTER_AUTHORIZATION_FAILED');
 }

@@ -42,3 +42,4 @@ export async function waitFor<T>(
 export * from './service-process';
 export * from './envelopes';
 export * from './keys';
+export * from './secure-broker';
