@@ -1,0 +1,87 @@
+import { readFileSync, Stats, unwatchFile, watchFile } from 'node:fs';
+import { EnvelopeVerifier, parseTrustedKeys, TrustedKeyRegistry, Verdict } from './trusted-keys';
+
+/** Reads and checks a trust file; the error names the file and every problem in it. */
+export function loadTrustedKeys(path: string): TrustedKeyRegistry {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path} is not JSON: ${(e as Error).message}`);
+  }
+  try {
+    return new TrustedKeyRegistry(parseTrustedKeys(json));
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The operator's trust file, reloaded when it changes (polled with fs.watchFile, which also sees
+ * a file replaced by rename, as editors and `npm run cli -- signing-keys` do). A change that does
+ * not parse is reported and ignored: the keys loaded last stay in force, so a typo never makes
+ * every event untrusted, nor a revoked key trusted again.
+ */
+export class TrustedKeysFile implements EnvelopeVerifier {
+  private current: TrustedKeyRegistry;
+  private watching = false;
+  /** How many times the file was loaded (1 at start); what the last failed reload said. */
+  loads = 1;
+  lastError: string | null = null;
+
+  constructor(
+    readonly path: string,
+    private readonly log: { log(m: string): void; error(m: string): void } = console,
+  ) {
+    this.current = loadTrustedKeys(path);
+  }
+
+  get registry(): TrustedKeyRegistry {
+    return this.current;
+  }
+
+  verify(envelope: Record<string, unknown>): Verdict {
+    return this.current.verify(envelope);
+  }
+
+  /** Re-reads the file now; false (and the old keys kept) if it does not parse. */
+  reload(): boolean {
+    try {
+      this.current = loadTrustedKeys(this.path);
+      this.loads += 1;
+      this.lastError = null;
+      this.log.log(`trusted node keys reloaded from ${this.path}: ${this.current.size} keys`);
+      return true;
+    } catch (e) {
+      this.lastError = (e as Error).message;
+      this.log.error(`trusted node keys NOT reloaded, the previous ones stay in force: ${this.lastError}`);
+      return false;
+    }
+  }
+
+  watch(intervalMs: number): void {
+    if (this.watching) return;
+    this.watching = true;
+    watchFile(this.path, { interval: intervalMs, persistent: false }, this.onChange);
+  }
+
+  close(): void {
+    if (this.watching) unwatchFile(this.path, this.onChange);
+    this.watching = false;
+  }
+
+  private readonly onChange = (now: Stats, before: Stats): void => {
+    if (now.mtimeMs === before.mtimeMs && now.ino === before.ino && now.size === before.size) return;
+    if (now.nlink === 0) {
+      this.log.error(`trusted node keys file ${this.path} is gone; the previous keys stay in force`);
+      return;
+    }
+    this.reload();
+  };
+}
