@@ -46,7 +46,7 @@ export class TrustedKeysFile implements EnvelopeVerifier {
     return this.current;
   }
 
-  verify(envelope: Record<string, unknown>): Verdict {
+  verify(envelope: object): Verdict {
     return this.current.verify(envelope);
   }
 

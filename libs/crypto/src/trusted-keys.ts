@@ -34,7 +34,7 @@ export type Verdict = { ok: true; keyId: string } | { ok: false; code: VerdictCo
 
 /** What checks an envelope's signature (a registry, or a file of one that is reloaded on change). */
 export interface EnvelopeVerifier {
-  verify(envelope: Record<string, unknown>): Verdict;
+  verify(envelope: object): Verdict;
 }
 
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
@@ -98,8 +98,8 @@ export class TrustedKeyRegistry implements EnvelopeVerifier {
     return this.byId.size;
   }
 
-  verify(envelope: Record<string, unknown>): Verdict {
-    const { keyId, signature, provider, recordedAt } = envelope;
+  verify(envelope: object): Verdict {
+    const { keyId, signature, provider, recordedAt } = envelope as Record<string, unknown>;
     if (typeof keyId !== 'string' || typeof signature !== 'string') {
       return fail('SIGNATURE.MISSING', `event carries no ${typeof keyId !== 'string' ? 'keyId' : 'signature'}`);
     }
