@@ -1,4 +1,4 @@
-import { readFileSync, Stats, unwatchFile, watchFile } from 'node:fs';
+import { readFileSync, Stats, statSync } from 'node:fs';
 import { EnvelopeVerifier, parseTrustedKeys, TrustedKeyRegistry, Verdict } from './trusted-keys';
 
 /** Reads and checks a trust file; the error names the file and every problem in it. */
@@ -23,14 +23,18 @@ export function loadTrustedKeys(path: string): TrustedKeyRegistry {
 }
 
 /**
- * The operator's trust file, reloaded when it changes (polled with fs.watchFile, which also sees
- * a file replaced by rename, as editors and `npm run cli -- signing-keys` do). A change that does
+ * The operator's trust file, reloaded when it changes: polled (stat every `intervalMs`, compared
+ * with the file as last read), which also sees a file replaced by rename, as editors and
+ * `npm run cli -- signing-keys` do, and misses no edit made while the service started. A change that does
  * not parse is reported and ignored: the keys loaded last stay in force, so a typo never makes
  * every event untrusted, nor a revoked key trusted again.
  */
 export class TrustedKeysFile implements EnvelopeVerifier {
   private current: TrustedKeyRegistry;
-  private watching = false;
+  /** The file as it was when last read: a change is judged against it, not against the previous
+   * poll, so an edit made between the read and the first poll is not missed. */
+  private loadedVersion: string;
+  private timer: NodeJS.Timeout | null = null;
   /** How many times the file was loaded (1 at start); what the last failed reload said. */
   loads = 1;
   lastError: string | null = null;
@@ -39,6 +43,7 @@ export class TrustedKeysFile implements EnvelopeVerifier {
     readonly path: string,
     private readonly log: { log(m: string): void; error(m: string): void } = console,
   ) {
+    this.loadedVersion = statVersion(path);
     this.current = loadTrustedKeys(path);
   }
 
@@ -53,6 +58,7 @@ export class TrustedKeysFile implements EnvelopeVerifier {
   /** Re-reads the file now; false (and the old keys kept) if it does not parse. */
   reload(): boolean {
     try {
+      this.loadedVersion = statVersion(this.path);
       this.current = loadTrustedKeys(this.path);
       this.loads += 1;
       this.lastError = null;
@@ -66,22 +72,23 @@ export class TrustedKeysFile implements EnvelopeVerifier {
   }
 
   watch(intervalMs: number): void {
-    if (this.watching) return;
-    this.watching = true;
-    watchFile(this.path, { interval: intervalMs, persistent: false }, this.onChange);
+    if (this.timer) return;
+    // A file that is gone fails to load like a broken one: the previous keys stay in force.
+    this.timer = setInterval(() => statVersion(this.path) !== this.loadedVersion && this.reload(), intervalMs);
+    this.timer.unref();
   }
 
   close(): void {
-    if (this.watching) unwatchFile(this.path, this.onChange);
-    this.watching = false;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
-
-  private readonly onChange = (now: Stats, before: Stats): void => {
-    if (now.mtimeMs === before.mtimeMs && now.ino === before.ino && now.size === before.size) return;
-    if (now.nlink === 0) {
-      this.log.error(`trusted node keys file ${this.path} is gone; the previous keys stay in force`);
-      return;
-    }
-    this.reload();
-  };
 }
+
+const versionOf = (s: Stats): string => `${s.ino}:${s.mtimeMs}:${s.size}`;
+const statVersion = (path: string): string => {
+  try {
+    return versionOf(statSync(path));
+  } catch {
+    return 'unreadable';
+  }
+};
