@@ -41,3 +41,4 @@ export async function waitFor<T>(
 
 export * from './service-process';
 export * from './envelopes';
+export * from './signing-keys';
