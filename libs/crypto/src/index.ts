@@ -4,3 +4,4 @@ export * from './trusted-keys';
 export * from './trusted-keys-file';
 export * from './keys';
 export * from './config-validators';
+export * from './trust-file-edits';

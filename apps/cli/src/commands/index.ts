@@ -1,4 +1,7 @@
 import type { CliCommand } from './command';
+import { signingKeysCommand } from './signing-keys';
 
 /** Every command group of `npm run cli`; each lives in its own file beside this one. */
-export const COMMANDS: CliCommand[] = [];
+export const COMMANDS: CliCommand[] = [
+  signingKeysCommand,
+];
