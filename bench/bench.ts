@@ -5,6 +5,7 @@
  */
 import { ageBandOn, movementStreamId, PROVIDER_STATES, TOPICS, topicName } from '@caravanserai/contracts';
 import { issueKey } from '@caravanserai/credentials';
+import { generateSigningKeyPair } from '@caravanserai/crypto';
 import { databaseName, locateMigrations, migrate, resolveDatabaseUrl } from '@caravanserai/database';
 import { batches, generateMovements, RawMovementLike, toRawMovement } from '@caravanserai/synthetic';
 import { createWriteStream, existsSync, mkdirSync, renameSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -214,10 +215,20 @@ async function count(url: string, sql: string): Promise<number> {
   return withClient(url, async (c) => Number((await c.query(sql)).rows[0].n));
 }
 
+/** The node's signing key and the aggregator's trust file, made for this run (docs/signing.md). */
+const signing = (() => {
+  const keyId = `${opts.state.toLowerCase()}-bench`;
+  const pair = generateSigningKeyPair();
+  const keyFile = join(workDir, `${keyId}.pem`);
+  const trustFile = join(workDir, 'trusted-node-keys.json');
+  writeFileSync(keyFile, pair.privateKeyPem, { mode: 0o600 });
+  writeFileSync(trustFile, JSON.stringify({ keys: [{ keyId, state: opts.state, publicKey: pair.publicKeyPem, status: 'active' }] }));
+  return { node: { NODE_SIGNING_KEY_FILE: keyFile, NODE_SIGNING_KEY_ID: keyId }, aggregator: { TRUSTED_NODE_KEYS_FILE: trustFile } };
+})();
 // The benchmark measures throughput, not the per-caller limit (docs/operations.md), so it lifts it.
 const common = { TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', MOVEMENTS_PARTITIONS: '6', RATE_LIMIT_MAX: '100000000' };
 function nodeEnv(extra: Record<string, string> = {}) {
-  return { ...common, NODE_STATE: opts.state, DATABASE_URL: dbUrl(DB.node), ...extra };
+  return { ...common, ...signing.node, NODE_STATE: opts.state, DATABASE_URL: dbUrl(DB.node), ...extra };
 }
 /** The Authorization header of an API key issued in a service's database, as the key CLI does. */
 const bearerOf = async (url: string, service: 'node' | 'aggregator', principal: string, role: string) => ({
@@ -233,7 +244,7 @@ async function startNode(name: string, extra: Record<string, string> = {}, profi
 }
 async function startAggregator(name: string, db: string, extra: Record<string, string> = {}, port = ports.agg, profileFile?: string) {
   const args = profileFile ? ['-r', join(ROOT, 'dist', 'bench', 'cpu-profile-hook.js')] : [];
-  const env = { ...common, DATABASE_URL: dbUrl(db), CONSUMER_GROUP: groups.agg, ...extra, ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}) };
+  const env = { ...common, ...signing.aggregator, DATABASE_URL: dbUrl(db), CONSUMER_GROUP: groups.agg, ...extra, ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}) };
   return Service.start(name, 'dist/apps/aggregator/src/main.js', env, port, workDir, args);
 }
 
@@ -339,17 +350,18 @@ async function main() {
       const ev = join(workDir, 'events.csv');
       const ob = join(workDir, 'outbox.csv');
       const ri = join(workDir, 'record_ids.csv');
-      await copyOut(nodeUrl, 'SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data FROM events ORDER BY global_position', ev);
+      await copyOut(nodeUrl, 'SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, key_id, signature FROM events ORDER BY global_position', ev);
       await copyOut(nodeUrl, 'SELECT global_position, topic, message_key FROM outbox ORDER BY id', ob);
       await copyOut(nodeUrl, 'SELECT kind, id_digest, event_id FROM record_ids', ri);
-      const a = await copyIn(copyUrl, 'events', ['event_id', 'type', 'schema_version', 'provider', 'stream_id', 'stream_version', 'occurred_on', 'recorded_at', 'data'], ev);
+      const a = await copyIn(copyUrl, 'events', ['event_id', 'type', 'schema_version', 'provider', 'stream_id', 'stream_version', 'occurred_on', 'recorded_at', 'data', 'key_id', 'signature'], ev);
       const b = await copyIn(copyUrl, 'outbox', ['global_position', 'topic', 'message_key'], ob);
       const c = await copyIn(copyUrl, 'record_ids', ['kind', 'id_digest', 'event_id'], ri);
       s.baseline = { what: 'PostgreSQL COPY of the same rows (events + outbox + record_ids)', figure: storedAfterIngest / (a.seconds + b.seconds + c.seconds), unit: 'records/s' };
       envelopeBytes = await withClient(nodeUrl, async (cl) => {
         const { rows } = await cl.query(
           `SELECT avg(length(json_build_object('eventId', event_id, 'type', type, 'schemaVersion', schema_version, 'provider', provider, 'streamId', stream_id,
-                  'streamVersion', stream_version, 'occurredOn', occurred_on, 'recordedAt', recorded_at, 'data', data)::text)) AS n FROM (SELECT * FROM events LIMIT 2000) e`,
+                  'streamVersion', stream_version, 'occurredOn', occurred_on, 'recordedAt', recorded_at, 'data', data,
+                  'keyId', key_id, 'signature', signature)::text)) AS n FROM (SELECT * FROM events LIMIT 2000) e`,
         );
         return Math.round(Number(rows[0].n));
       });

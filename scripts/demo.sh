@@ -30,6 +30,16 @@ bash deploy/kafka/kafka.sh status >/dev/null 2>&1 || started_kafka=1
 bash deploy/kafka/kafka.sh start
 build
 
+# Each node signs with its own key; the aggregator trusts the keys listed in one file
+# (docs/signing.md). Made once and kept, so that events signed in an earlier run still verify.
+KEY_DIR=.run/demo/keys
+TRUST_FILE=$KEY_DIR/trusted-node-keys.json
+for state in "${STATES[@]}"; do
+  key_id="$(echo "$state" | tr 'A-Z' 'a-z')-demo"
+  [[ -f "$KEY_DIR/$key_id.pem" ]] && continue
+  node dist/apps/cli/src/main.js signing-keys create --state "$state" --key-id "$key_id" --out "$KEY_DIR" --trust-file "$TRUST_FILE" >/dev/null
+done
+
 pids=()
 cleanup() {
   trap - INT TERM EXIT
@@ -55,14 +65,16 @@ wait_healthy() { # name url log
 export RATE_LIMIT_MAX="${RATE_LIMIT_MAX:-1000000}"
 
 say "starting the aggregator on :$BASE_PORT"
-DATABASE_URL=$AGG_DB PORT=$BASE_PORT NO_COLOR=1 node dist/apps/aggregator/src/main.js >"$LOG_DIR/aggregator.log" 2>&1 &
+DATABASE_URL=$AGG_DB TRUSTED_NODE_KEYS_FILE=$TRUST_FILE PORT=$BASE_PORT NO_COLOR=1 node dist/apps/aggregator/src/main.js >"$LOG_DIR/aggregator.log" 2>&1 &
 pids+=($!)
 nodes=()
 for i in "${!STATES[@]}"; do
   state=${STATES[$i]}
   port=$((BASE_PORT + 1 + i))
   say "starting the national node of $state on :$port"
-  DATABASE_URL=$(node_db "$state") NODE_STATE=$state PORT=$port NO_COLOR=1 node dist/apps/national-node/src/main.js >"$LOG_DIR/node-$state.log" 2>&1 &
+  key_id="$(echo "$state" | tr 'A-Z' 'a-z')-demo"
+  DATABASE_URL=$(node_db "$state") NODE_SIGNING_KEY_FILE=$KEY_DIR/$key_id.pem NODE_SIGNING_KEY_ID=$key_id \
+    NODE_STATE=$state PORT=$port NO_COLOR=1 node dist/apps/national-node/src/main.js >"$LOG_DIR/node-$state.log" 2>&1 &
   pids+=($!)
   nodes+=("$state=http://127.0.0.1:$port")
 done

@@ -1,5 +1,5 @@
 import { batches, generateMovements, grantAgreement, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { Pool } from 'pg';
 import { disclose } from '../../apps/aggregator/src/agreements/domain/disclosure';
 
@@ -41,7 +41,7 @@ describe('data-sharing agreements, end to end', () => {
   const asCells = (rows: Row[], key: (r: Row) => string) => Object.fromEntries(rows.map((r) => [key(r), r.count ?? r.suppressed]));
 
   beforeAll(async () => {
-    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix };
+    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), ...testSigningKeys().aggregatorEnv(), TOPIC_PREFIX: prefix };
     const aggDb = await freshTestDatabase('e2e_agr_agg');
     databases.push(aggDb);
     aggregator = await ServiceProcess.start('aggregator-agr', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-agr-${suffix}` }, basePort);
@@ -52,7 +52,7 @@ describe('data-sharing agreements, end to end', () => {
     for (const [i, state] of ['AF', 'IR', 'PK'].entries()) {
       const db = await freshTestDatabase(`e2e_agr_node_${state}`);
       databases.push(db);
-      const node = await ServiceProcess.start(`node-agr-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, DATABASE_URL: db }, basePort + 1 + i);
+      const node = await ServiceProcess.start(`node-agr-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, ...testSigningKeys().nodeEnv(state), DATABASE_URL: db }, basePort + 1 + i);
       nodes.set(state, node);
       services.push(node);
       nodeDb.set(state, db);

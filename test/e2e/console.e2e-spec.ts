@@ -1,5 +1,5 @@
 import { grantAgreement, OPEN_TERMS, postMovements, postReferrals, RawMovementLike, RawReferralLike } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor, testSigningKeys } from '@caravanserai/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,7 +65,7 @@ describe('secretariat console and surge alerts, end to end', () => {
   type FlowAnswer = { from: string; to: string; rows: { period: string; route?: string; category?: string; count: number | null }[] };
 
   beforeAll(async () => {
-    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix };
+    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), ...testSigningKeys().aggregatorEnv(), TOPIC_PREFIX: prefix };
     const aggDb = await freshTestDatabase('e2e_con_agg');
     databases.push(aggDb);
     aggregator = await ServiceProcess.start(
@@ -79,7 +79,7 @@ describe('secretariat console and surge alerts, end to end', () => {
     for (const [i, state] of ['IR', 'AF'].entries()) {
       const db = await freshTestDatabase(`e2e_con_node_${state}`);
       databases.push(db);
-      const node = await ServiceProcess.start(`node-con-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, DATABASE_URL: db }, basePort + 1 + i);
+      const node = await ServiceProcess.start(`node-con-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, ...testSigningKeys().nodeEnv(state), DATABASE_URL: db }, basePort + 1 + i);
       nodes.set(state, node);
       services.push(node);
       keys.set(`${state}:ingest`, await issueKey(db, 'node', `state:${state}`, 'ingest'));

@@ -1,6 +1,6 @@
 import { createKafka, ensureTopics, kafkaSecurityFromEnv } from '@caravanserai/messaging';
 import { generateMovements, postMovements, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, SecureBroker, ServiceProcess, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, SecureBroker, ServiceProcess, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, KafkaMessage, logLevel, Partitioners, ResourcePatternTypes } from 'kafkajs';
 
 /**
@@ -192,6 +192,7 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
     cleanups.push(() => dropTestDatabase(db));
     const node = await ServiceProcess.start('node-AF-secure', 'dist/apps/national-node/src/main.js', {
       NODE_STATE: 'AF',
+      ...testSigningKeys().nodeEnv('AF'),
       DATABASE_URL: db,
       KAFKA_BROKERS: broker.brokers.join(','),
       TOPIC_PREFIX: prefix,
@@ -241,6 +242,7 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
     cleanups.push(() => dropTestDatabase(db));
     const aggregator = await ServiceProcess.start('aggregator-secure', 'dist/apps/aggregator/src/main.js', {
       DATABASE_URL: db,
+      ...testSigningKeys().aggregatorEnv(),
       KAFKA_BROKERS: broker.brokers.join(','),
       TOPIC_PREFIX: prefix,
       CONSUMER_GROUP: group,

@@ -1,6 +1,6 @@
 import { createKafka } from '@caravanserai/messaging';
 import { batches, generateMovements, grantAgreement, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { execFileSync } from 'node:child_process';
 import { Pool } from 'pg';
 
@@ -58,7 +58,7 @@ describe('regional pipeline, end to end', () => {
     waitFor(async () => (await flows('granularity=year')).totals.count === expectedTotal, { timeoutMs: 120_000, intervalMs: 200, what: `${expectedTotal} movements projected` });
 
   beforeAll(async () => {
-    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'log' };
+    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), ...testSigningKeys().aggregatorEnv(), TOPIC_PREFIX: prefix, LOG_LEVEL: 'log' };
     const aggDb = await freshTestDatabase('e2e_agg');
     databases.push(aggDb);
     aggregator = await ServiceProcess.start('aggregator', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-${suffix}` }, basePort);
@@ -68,7 +68,7 @@ describe('regional pipeline, end to end', () => {
       providers.map(async (state, i) => {
         const db = await freshTestDatabase(`e2e_node_${state}`);
         databases.push(db);
-        const node = await ServiceProcess.start(`node-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, DATABASE_URL: db }, basePort + 1 + i);
+        const node = await ServiceProcess.start(`node-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, ...testSigningKeys().nodeEnv(state), DATABASE_URL: db }, basePort + 1 + i);
         nodes.set(state, node);
         services.push(node);
         ingestKey.set(state, bearer(await issueKey(db, 'node', `state:${state}`, 'ingest')));

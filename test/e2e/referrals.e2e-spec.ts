@@ -1,6 +1,6 @@
 import { REFERRAL_STATUSES, ReferralStatus, toReferralHour } from '@caravanserai/contracts';
 import { generateReferrals, grantAgreement, OPEN_TERMS, postReferrals, sendReferralStep, SyntheticReferral } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 
 /** The regional summary's arithmetic, written again from the synthetic inputs, independently of
  * the aggregator: percentile_cont is linear interpolation between neighbouring sorted values. */
@@ -71,7 +71,7 @@ describe('referrals, end to end', () => {
   };
 
   beforeAll(async () => {
-    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn' };
+    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), ...testSigningKeys().aggregatorEnv(), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn' };
     const aggDb = await freshTestDatabase('e2e_ref_agg');
     databases.push(aggDb);
     aggregator = await ServiceProcess.start('aggregator', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-ref-${suffix}` }, basePort);
@@ -81,7 +81,7 @@ describe('referrals, end to end', () => {
       providers.map(async (state, i) => {
         const db = await freshTestDatabase(`e2e_ref_node_${state}`);
         databases.push(db);
-        const node = await ServiceProcess.start(`node-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, DATABASE_URL: db }, basePort + 1 + i);
+        const node = await ServiceProcess.start(`node-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, ...testSigningKeys().nodeEnv(state), DATABASE_URL: db }, basePort + 1 + i);
         nodes.set(state, node);
         services.push(node);
         ingestKey.set(state, bearer(await issueKey(db, 'node', `state:${state}`, 'ingest')));

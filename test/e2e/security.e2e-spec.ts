@@ -1,5 +1,5 @@
 import { generateMovements, grantAgreement, OPEN_TERMS, postMovements, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor, testSigningKeys } from '@caravanserai/testing';
 import { Agent, request as httpRequest } from 'node:http';
 import { Pool } from 'pg';
 
@@ -46,12 +46,12 @@ describe('security: audit trail and hardening, end to end', () => {
   const auditCount = async () => Number((await agg.query('SELECT count(*) FROM audit_log')).rows[0].count);
 
   beforeAll(async () => {
-    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix };
+    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), ...testSigningKeys().aggregatorEnv(), TOPIC_PREFIX: prefix };
     aggDb = await freshTestDatabase('e2e_sec_agg');
     nodeDb = await freshTestDatabase('e2e_sec_node');
     aggregator = await ServiceProcess.start('aggregator-sec', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-sec-${suffix}` }, basePort);
     services.push(aggregator);
-    node = await ServiceProcess.start('node-sec-AF', 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: 'AF', DATABASE_URL: nodeDb }, basePort + 1);
+    node = await ServiceProcess.start('node-sec-AF', 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: 'AF', ...testSigningKeys().nodeEnv('AF'), DATABASE_URL: nodeDb }, basePort + 1);
     services.push(node);
     for (const principal of ['secretariat', 'state:AF', 'state:IR', 'org:UNHCR']) keys.set(principal, bearer(await issueKey(aggDb, 'aggregator', principal, 'reader')));
     keys.set('node:ingest', bearer(await issueKey(nodeDb, 'node', 'state:AF', 'ingest')));

@@ -1,7 +1,7 @@
 import { assertTestDatabase, ensureDatabase } from '@caravanserai/database';
 import { createKafka } from '@caravanserai/messaging';
 import { generateMovements, grantAgreement, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Pool } from 'pg';
@@ -101,6 +101,7 @@ export class Pipeline {
       MOVEMENTS_PARTITIONS: String(options.partitions ?? 6),
       LOG_LEVEL: 'log',
       OUTBOX_IDLE_MS: '100',
+      ...testSigningKeys().aggregatorEnv(),
     };
   }
 
@@ -122,7 +123,7 @@ export class Pipeline {
         const node = await ServiceProcess.start(
           `faults-${this.options.name}-node-${state}`,
           'dist/apps/national-node/src/main.js',
-          { ...this.common, NODE_STATE: state, DATABASE_URL: db },
+          { ...this.common, NODE_STATE: state, ...testSigningKeys().nodeEnv(state), DATABASE_URL: db },
           this.basePort + 10 + i,
         );
         this.nodes.set(state, node);

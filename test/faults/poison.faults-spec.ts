@@ -1,6 +1,6 @@
 import { createKafka } from '@caravanserai/messaging';
 import { SyntheticMovement } from '@caravanserai/synthetic';
-import { movementRecorded } from '@caravanserai/testing';
+import { movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +29,7 @@ describe('fault 6: poison messages in the stream', () => {
     }
     const run = spawnSync(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: pipeline.aggregatorDb, CONSUMER_GROUP: pipeline.group, NO_COLOR: '1' },
+      env: { ...process.env, ...testSigningKeys().aggregatorEnv(), DATABASE_URL: pipeline.aggregatorDb, CONSUMER_GROUP: pipeline.group, NO_COLOR: '1' },
       encoding: 'utf8',
     });
     return { code: run.status, outcome: JSON.parse(run.stdout.trim().split('\n').find((l) => l.startsWith('{')) ?? '{}') };
@@ -40,7 +40,7 @@ describe('fault 6: poison messages in the stream', () => {
     load.start();
     await load.more(400);
 
-    const good = movementRecorded({ provider: 'IR', occurredOn: '2026-03-15', data: { departedFrom: 'AF', intendedDestination: 'TR', category: 'refugee' } });
+    const good = signed(movementRecorded({ provider: 'IR', occurredOn: '2026-03-15', data: { departedFrom: 'AF', intendedDestination: 'TR', category: 'refugee' } }));
     const { direction: _dropped, ...withoutDirection } = good.data;
     const poison = [
       { key: 'poison-not-json', value: '{"eventId": "oops", this is not JSON' },

@@ -41,7 +41,7 @@ export class EnvelopeDto implements Omit<EventEnvelope, 'data'> {
   @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/) occurredOn: string;
   @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/) recordedAt: string;
   @IsObject() data: unknown;
-  // Absent is fine (signing comes later); null is not.
+  // Absent here is left to the signature check (SIGNATURE.MISSING, a clearer reason); null is not.
   @ValidateIf((o) => o.keyId !== undefined) @IsString() keyId?: string;
   @ValidateIf((o) => o.signature !== undefined) @IsString() signature?: string;
 }

@@ -13,8 +13,9 @@ export const TOPICS = {
  * contract's names stay the same after it. */
 export const topicName = (base: string, prefix = ''): string => `${prefix}${base}`;
 
-/** What every published message is (see docs/events.md). `signature` and `keyId` are added when
- * signing lands; until then they are absent, and consumers must not require them. */
+/** What every published message is (see docs/events.md). Nodes sign every envelope (`keyId`,
+ * `signature`: docs/signing.md); they are optional here because an envelope is built before it is
+ * signed, and an unsigned one at the aggregator is quarantined by the signature check, not the schema. */
 export interface EventEnvelope<TType extends string = string, TData = unknown> {
   eventId: string;
   type: TType;

@@ -1,7 +1,7 @@
 import { EventEnvelope } from '@caravanserai/contracts';
 import { inTransaction, locateMigrations, migrate } from '@caravanserai/database';
 import { createKafka, ensureTopics } from '@caravanserai/messaging';
-import { dropTestDatabase, freshTestDatabase, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { dropTestDatabase, freshTestDatabase, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
@@ -55,7 +55,7 @@ describe('PgEventStore and OutboxForwarder (PostgreSQL + Kafka)', () => {
   });
 
   it('publishes every appended event once, keyed by stream, in stream order, and empties the outbox', async () => {
-    const store = new PgEventStore(pool);
+    const store = new PgEventStore(pool, testSigningKeys().signer('IR'));
     const streams = Array.from({ length: 20 }, (_, i) => `test-${uniqueSuffix()}-${i}`);
     const first = streams.map((s) => event(s, 1));
     const second = streams.map((s) => event(s, 2));
@@ -77,11 +77,14 @@ describe('PgEventStore and OutboxForwarder (PostgreSQL + Kafka)', () => {
       expect(ofStream.map((r) => r.value.streamVersion)).toEqual([1, 2]);
       expect(new Set(ofStream.map((r) => r.partition)).size).toBe(1);
     }
-    expect(received[0].value).toEqual(expect.objectContaining({ type: 'TestHappened', provider: 'IR', occurredOn: '2026-03-02' }));
+    expect(received[0].value).toEqual(expect.objectContaining({ type: 'TestHappened', provider: 'IR', occurredOn: '2026-03-02', keyId: 'ir-test' }));
+    // Signed at append and published as stored: each message verifies as it arrived.
+    const registry = testSigningKeys().registry();
+    expect(received.map((r) => registry.verify(r.value))).toEqual(received.map(() => ({ ok: true, keyId: 'ir-test' })));
   });
 
   it('refuses a second event at a taken stream position with a ConcurrencyError, and writes nothing', async () => {
-    const store = new PgEventStore(pool);
+    const store = new PgEventStore(pool, testSigningKeys().signer('IR'));
     const stream = `test-${uniqueSuffix()}`;
     await inTransaction(pool, (c) => store.append(c, [event(stream, 1)], topic));
     const before = await pool.query('SELECT count(*)::int AS n FROM outbox');
@@ -92,7 +95,7 @@ describe('PgEventStore and OutboxForwarder (PostgreSQL + Kafka)', () => {
 
   it('keeps the rows while the broker cannot be reached, and reports the error', async () => {
     const unreachable = new Kafka({ clientId: 'test-unreachable', brokers: ['127.0.0.1:1'], connectionTimeout: 300, retry: { retries: 0 }, logLevel: logLevel.NOTHING });
-    const store = new PgEventStore(pool);
+    const store = new PgEventStore(pool, testSigningKeys().signer('IR'));
     const forwarder = new OutboxForwarder(pool, unreachable, { batchSize: 10, idleMs: 50 });
     await inTransaction(pool, (c) => store.append(c, [event(`test-${uniqueSuffix()}`, 1)], topic));
     const backlog = await forwarder.backlog();

@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@caravanserai/contracts';
+import type { EnvelopeSigner } from '@caravanserai/crypto';
 import { Pool, PoolClient } from 'pg';
 
 /** Raised when an append finds the stream at another version than expected. */
@@ -24,10 +25,13 @@ interface EventRow {
   occurred_on: string;
   recorded_at: Date;
   data: unknown;
+  key_id?: string | null;
+  signature?: string | null;
 }
 
+/** The envelope as it is published; `keyId` and `signature` only when the row has them. */
 export function rowToEnvelope(row: EventRow): EventEnvelope {
-  return {
+  const envelope: EventEnvelope = {
     eventId: row.event_id,
     type: row.type,
     schemaVersion: row.schema_version,
@@ -38,15 +42,21 @@ export function rowToEnvelope(row: EventRow): EventEnvelope {
     recordedAt: row.recorded_at.toISOString(),
     data: row.data,
   };
+  if (row.key_id && row.signature) Object.assign(envelope, { keyId: row.key_id, signature: row.signature });
+  return envelope;
 }
 
 /**
  * The node's event store (schema in apps/national-node/migrations). Every append writes the
  * events and their outbox rows in the caller's transaction, so an event is published if and
- * only if it is stored.
+ * only if it is stored. Each event is signed as it is appended and stored with its signature
+ * (docs/signing.md): what is published is exactly what was signed.
  */
 export class PgEventStore {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly signer: EnvelopeSigner,
+  ) {}
 
   /** Appends events that each open or continue a stream at the `streamVersion` they carry.
    * One multi-row insert; a taken stream position becomes a ConcurrencyError. */
@@ -55,25 +65,33 @@ export class PgEventStore {
     // One JSON document for the whole batch, read by jsonb_to_recordset: one native
     // JSON.stringify here and one parse in PostgreSQL, instead of nine array literals escaped
     // element by element by the driver (measured in docs/benchmark.md).
-    const rows = events.map((e) => ({
-      event_id: e.eventId,
-      type: e.type,
-      schema_version: e.schemaVersion,
-      provider: e.provider,
-      stream_id: e.streamId,
-      stream_version: e.streamVersion,
-      occurred_on: e.occurredOn,
-      recorded_at: e.recordedAt,
-      data: e.data,
-    }));
+    const rows = events.map((unsigned) => {
+      // Signed in the form the outbox will read back (a timestamptz comes back as toISOString).
+      const e = this.signer.sign({ ...unsigned, recordedAt: new Date(unsigned.recordedAt).toISOString() });
+      return {
+        event_id: e.eventId,
+        type: e.type,
+        schema_version: e.schemaVersion,
+        provider: e.provider,
+        stream_id: e.streamId,
+        stream_version: e.streamVersion,
+        occurred_on: e.occurredOn,
+        recorded_at: e.recordedAt,
+        data: e.data,
+        key_id: e.keyId,
+        signature: e.signature,
+      };
+    });
     try {
       await client.query(
         `WITH inserted AS (
-           INSERT INTO events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data)
-           SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data
+           INSERT INTO events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, key_id, signature)
+           SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, key_id, signature
              FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (event_id uuid, type text, schema_version int, provider text, stream_id text,
-                                                                stream_version int, occurred_on date, recorded_at timestamptz, data jsonb))
-                  WITH ORDINALITY AS t(event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, n)
+                                                                stream_version int, occurred_on date, recorded_at timestamptz, data jsonb,
+                                                                key_id text, signature text))
+                  WITH ORDINALITY AS t(event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data,
+                                       key_id, signature, n)
             ORDER BY n
            RETURNING global_position, stream_id
          )

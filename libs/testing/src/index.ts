@@ -43,3 +43,4 @@ export * from './service-process';
 export * from './envelopes';
 export * from './keys';
 export * from './secure-broker';
+export * from './signing-keys';

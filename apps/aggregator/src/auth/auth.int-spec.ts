@@ -1,6 +1,6 @@
 import { revokeKey } from '@caravanserai/credentials';
 import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
-import { agreementGranted, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { agreementGranted, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, signed, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
@@ -20,7 +20,7 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
   const saved = { ...process.env };
   const key: Record<'secretariat' | 'state' | 'org' | 'admin', string> = {} as never;
   let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(value)) });
+  const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value as never))) });
 
   const get = (path: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: path, headers });
   const FLOWS = '/v1/flows?from=2026-03-01&to=2026-03-31&granularity=month&groupBy=route';
@@ -34,7 +34,7 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
   beforeAll(async () => {
     url = await freshTestDatabase('agg_auth');
     const suffix = uniqueSuffix();
-    Object.assign(process.env, { DATABASE_URL: url, CONSUMER_GROUP: `test-agg-auth-${suffix}`, TOPIC_PREFIX: `test-agg-auth-${suffix}.` });
+    Object.assign(process.env, { DATABASE_URL: url, CONSUMER_GROUP: `test-agg-auth-${suffix}`, TOPIC_PREFIX: `test-agg-auth-${suffix}.`, ...testSigningKeys().aggregatorEnv() });
     const { AppModule } = await import('../app.module');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(64 * 1024));
@@ -43,9 +43,9 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
     await app.getHttpAdapter().getInstance().ready();
     pool = new Pool({ connectionString: url, max: 2 });
     // Iran shares its movements with the secretariat only; six of them in March.
-    await new AgreementIngest(pool, 'g').ingest([msg(agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 }))]);
+    await new AgreementIngest(pool, 'g', testSigningKeys().registry()).ingest([msg(agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 }))]);
     const route = { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR' } as const;
-    await new RegionalIngest(pool, 'g').ingest(Array.from({ length: 6 }, () => msg(movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: route }))));
+    await new RegionalIngest(pool, 'g', testSigningKeys().registry()).ingest(Array.from({ length: 6 }, () => msg(movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: route }))));
     key.secretariat = await issueKey(url, 'aggregator', 'secretariat', 'reader');
     key.state = await issueKey(url, 'aggregator', 'state:KZ', 'reader');
     key.org = await issueKey(url, 'aggregator', 'org:UNHCR', 'reader');

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { TOPICS, topicName } from '@caravanserai/contracts';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsTrustedKeysFile } from '@caravanserai/crypto';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 /** Every setting of the aggregator; read from the environment and checked at boot. */
 export class AggregatorConfig {
@@ -43,6 +44,13 @@ export class AggregatorConfig {
   /** Fewest movements in the recent week for any surge alert. */
   @IsInt() @Min(1) ALERTS_MIN_VOLUME: number = 30;
   @IsInt() @Min(1) @Max(1000) ALERTS_PARTITIONS: number = 3;
+  /** The operator's file of trusted node keys (docs/signing.md); required when consuming. An
+   * event is taken in only if a key of its provider in this file verifies its signature. */
+  @ValidateIf((c: AggregatorConfig) => c.CONSUME === true || c.TRUSTED_NODE_KEYS_FILE !== undefined)
+  @IsTrustedKeysFile()
+  TRUSTED_NODE_KEYS_FILE?: string;
+  /** How often the trust file is checked for changes; a change is in force from the next batch. */
+  @IsInt() @Min(100) @Max(600_000) TRUSTED_NODE_KEYS_POLL_MS: number = 1_000;
 }
 
 export const AGGREGATOR_CONFIG = Symbol('AGGREGATOR_CONFIG');

@@ -1,3 +1,5 @@
+import type { ParseResult } from '@caravanserai/contracts';
+import type { EnvelopeVerifier } from '@caravanserai/crypto';
 import { inTransaction } from '@caravanserai/database';
 import type { Pool, PoolClient } from 'pg';
 
@@ -39,10 +41,23 @@ export interface ReplayableIngest {
 /**
  * The shape every regional ingest takes: the work is `ingestWithin` (a transaction the caller
  * owns, so the quarantine replay can run it too); `ingest` runs it in a transaction of its own,
- * as the consumer does.
+ * as the consumer does. Every message is read through `verified`: a valid event of the topic
+ * whose signature a trusted key of its provider verifies, or a reason for the quarantine.
  */
 export abstract class TransactionalIngest implements BatchIngest, ReplayableIngest {
-  constructor(protected readonly pool: Pool) {}
+  constructor(
+    protected readonly pool: Pool,
+    private readonly verifier: EnvelopeVerifier,
+  ) {}
+
+  /** The topic's own checks first (JSON, schema), then the signature over the message as it
+   * arrived, before the parsed event is normalised: nothing unverified goes further. */
+  protected verified<E>(parse: (raw: Buffer | null) => ParseResult<E>, raw: Buffer | null): ParseResult<E> {
+    const parsed = parse(raw);
+    if (!parsed.ok) return parsed;
+    const verdict = this.verifier.verify(JSON.parse(raw!.toString('utf8')));
+    return verdict.ok ? parsed : { ok: false, reason: verdict.reason };
+  }
 
   abstract ingestWithin(
     client: PoolClient,

@@ -1,3 +1,4 @@
+import { EnvelopeVerifier, TrustedKeyRegistry, TrustedKeysFile } from '@caravanserai/crypto';
 import { BrokerProbe, createKafka, ensureTopics } from '@caravanserai/messaging';
 import { splitList } from '@caravanserai/platform';
 import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
@@ -10,7 +11,7 @@ import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
 import { ReferralIngest } from '../referrals/infrastructure/pg-referral-ingest';
 import { openAggregatorDatabase } from './database';
 import type { BatchIngest } from './batch-ingest.port';
-import { KAFKA, PG_POOL } from './tokens';
+import { KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
 
 @Global()
 @Module({
@@ -31,32 +32,44 @@ import { KAFKA, PG_POOL } from './tokens';
       useFactory: (c: AggregatorConfig) => new BrokerProbe(splitList(c.KAFKA_BROKERS)),
     },
     {
+      // The trust file, followed as the operator edits it. An API-only instance (CONSUME=false)
+      // without one trusts no key: it takes nothing in anyway.
+      provide: TRUSTED_KEYS,
+      inject: [AGGREGATOR_CONFIG],
+      useFactory: (c: AggregatorConfig): EnvelopeVerifier => {
+        if (!c.TRUSTED_NODE_KEYS_FILE) return new TrustedKeyRegistry([]);
+        const file = new TrustedKeysFile(c.TRUSTED_NODE_KEYS_FILE, new Logger('TrustedNodeKeys'));
+        file.watch(c.TRUSTED_NODE_KEYS_POLL_MS);
+        return file;
+      },
+    },
+    {
       provide: RegionalIngest,
-      inject: [PG_POOL, AGGREGATOR_CONFIG],
-      useFactory: (pool: Pool, c: AggregatorConfig) => new RegionalIngest(pool, c.CONSUMER_GROUP),
+      inject: [PG_POOL, AGGREGATOR_CONFIG, TRUSTED_KEYS],
+      useFactory: (pool: Pool, c: AggregatorConfig, keys: EnvelopeVerifier) => new RegionalIngest(pool, c.CONSUMER_GROUP, keys),
     },
     {
       provide: ReferralIngest,
-      inject: [PG_POOL, AGGREGATOR_CONFIG],
-      useFactory: (pool: Pool, c: AggregatorConfig) => new ReferralIngest(pool, c.CONSUMER_GROUP),
+      inject: [PG_POOL, AGGREGATOR_CONFIG, TRUSTED_KEYS],
+      useFactory: (pool: Pool, c: AggregatorConfig, keys: EnvelopeVerifier) => new ReferralIngest(pool, c.CONSUMER_GROUP, keys),
     },
     {
       // One consumer group for every regional topic; each topic has its own ingest step.
       provide: KafkaRegionalConsumer,
-      inject: [KAFKA, RegionalIngest, ReferralIngest, PG_POOL, AGGREGATOR_CONFIG],
-      useFactory: (kafka: Kafka, movements: RegionalIngest, referrals: ReferralIngest, pool: Pool, c: AggregatorConfig) =>
+      inject: [KAFKA, RegionalIngest, ReferralIngest, PG_POOL, AGGREGATOR_CONFIG, TRUSTED_KEYS],
+      useFactory: (kafka: Kafka, movements: RegionalIngest, referrals: ReferralIngest, pool: Pool, c: AggregatorConfig, keys: EnvelopeVerifier) =>
         new KafkaRegionalConsumer(
           kafka,
           new Map<string, BatchIngest>([
             [movementsTopic(c), movements],
-            [agreementsTopic(c), new AgreementIngest(pool, c.CONSUMER_GROUP)],
+            [agreementsTopic(c), new AgreementIngest(pool, c.CONSUMER_GROUP, keys)],
             [referralsTopic(c), referrals],
           ]),
           { groupId: c.CONSUMER_GROUP, fromBeginning: true, sessionTimeout: c.CONSUMER_SESSION_TIMEOUT_MS },
         ),
     },
   ],
-  exports: [PG_POOL, KAFKA, BrokerProbe, RegionalIngest, ReferralIngest, KafkaRegionalConsumer],
+  exports: [PG_POOL, KAFKA, BrokerProbe, TRUSTED_KEYS, RegionalIngest, ReferralIngest, KafkaRegionalConsumer],
 })
 export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Aggregator');
@@ -66,6 +79,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
     private readonly consumer: KafkaRegionalConsumer,
+    @Inject(TRUSTED_KEYS) private readonly trustedKeys: EnvelopeVerifier,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -86,6 +100,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.trustedKeys instanceof TrustedKeysFile) this.trustedKeys.close();
     await this.consumer.stop();
     await this.pool.end();
   }

@@ -57,9 +57,9 @@ export async function insertEvents(client: PoolClient, valid: Accepted[]): Promi
   if (valid.length === 0) return new Set();
   const { rows } = await client.query<{ event_id: string }>(
     `INSERT INTO regional_events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on,
-                                  recorded_at, data, topic, kafka_partition, kafka_offset)
+                                  recorded_at, data, topic, kafka_partition, kafka_offset, key_id, signature)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::date[],
-                          $8::timestamptz[], $9::jsonb[], $10::text[], $11::int[], $12::bigint[])
+                          $8::timestamptz[], $9::jsonb[], $10::text[], $11::int[], $12::bigint[], $13::text[], $14::text[])
      ON CONFLICT DO NOTHING
      RETURNING event_id`,
     [
@@ -75,6 +75,8 @@ export async function insertEvents(client: PoolClient, valid: Accepted[]): Promi
       valid.map((a) => a.message.topic),
       valid.map((a) => a.message.partition),
       valid.map((a) => a.message.offset),
+      valid.map((a) => a.event.keyId ?? null),
+      valid.map((a) => a.event.signature ?? null),
     ],
   );
   return new Set(rows.map((r) => r.event_id));

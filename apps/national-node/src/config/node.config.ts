@@ -1,10 +1,16 @@
 import { PROVIDER_STATES, TOPICS, topicName } from '@caravanserai/contracts';
+import { IsSigningKeyFile } from '@caravanserai/crypto';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 /** Every setting of a national node; read from the environment and checked at boot. */
 export class NodeConfig {
   /** The state this node speaks for (ISO 3166-1 alpha-2, one of the nine). */
   @IsIn(PROVIDER_STATES) NODE_STATE: string;
+
+  /** The node's Ed25519 private key (PKCS#8 PEM); every event is signed with it (docs/signing.md). */
+  @IsSigningKeyFile() NODE_SIGNING_KEY_FILE: string;
+  /** The key's id in the aggregator's trust file, carried by every event as `keyId`. */
+  @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, { message: '1-64 of A-Z a-z 0-9 . _ : -' }) NODE_SIGNING_KEY_ID: string;
 
   @IsInt() @Min(1) @Max(65535) PORT: number = 3001;
   @IsString() HOST: string = '127.0.0.1';

@@ -1,4 +1,5 @@
 import { ensureDatabase, migrate, locateMigrations, resolveDatabaseUrl } from '@caravanserai/database';
+import { EnvelopeSigner } from '@caravanserai/crypto';
 import { OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
 import { BrokerProbe, createKafka, ensureTopics } from '@caravanserai/messaging';
 import { splitList } from '@caravanserai/platform';
@@ -37,7 +38,11 @@ async function openDatabase(config: NodeConfig): Promise<Pool> {
     { provide: BrokerProbe, inject: [NODE_CONFIG], useFactory: (c: NodeConfig) => new BrokerProbe(splitList(c.KAFKA_BROKERS)) },
     { provide: CLOCK, useValue: { now: () => new Date() } satisfies Clock },
     { provide: ID_GENERATOR, useValue: () => uuidv7() },
-    { provide: PgEventStore, inject: [PG_POOL], useFactory: (pool: Pool) => new PgEventStore(pool) },
+    {
+      provide: PgEventStore,
+      inject: [PG_POOL, NODE_CONFIG],
+      useFactory: (pool: Pool, c: NodeConfig) => new PgEventStore(pool, EnvelopeSigner.fromFile(c.NODE_SIGNING_KEY_FILE, c.NODE_SIGNING_KEY_ID)),
+    },
     {
       provide: OutboxForwarder,
       inject: [PG_POOL, KAFKA, NODE_CONFIG],

@@ -1,3 +1,4 @@
+import type { EnvelopeVerifier } from '@caravanserai/crypto';
 import {
   AGREEMENT_AMENDED,
   AGREEMENT_GRANTED,
@@ -32,8 +33,9 @@ export class AgreementIngest extends TransactionalIngest {
   constructor(
     pool: Pool,
     private readonly consumerGroup: string,
+    verifier: EnvelopeVerifier,
   ) {
-    super(pool);
+    super(pool, verifier);
   }
 
   /** The same ingest inside a transaction the caller owns (the quarantine replay). */
@@ -45,7 +47,7 @@ export class AgreementIngest extends TransactionalIngest {
     const result: IngestResult = { received: messages.length, applied: 0, duplicates: 0, quarantined: 0 };
     const rejected: Rejected[] = [];
     for (const message of messages) {
-      const parsed = parseAgreementEvent(message.value);
+      const parsed = this.verified(parseAgreementEvent, message.value);
       if (!parsed.ok) {
         rejected.push({ message, reason: parsed.reason });
         continue;
@@ -84,9 +86,9 @@ export class AgreementIngest extends TransactionalIngest {
     }
 
     const inserted = await client.query(
-      `INSERT INTO regional_events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, topic, kafka_partition, kafka_offset)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
-      [event.eventId, event.type, event.schemaVersion, event.provider, event.streamId, event.streamVersion, event.occurredOn, event.recordedAt, JSON.stringify(event.data), message.topic, message.partition, message.offset],
+      `INSERT INTO regional_events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, topic, kafka_partition, kafka_offset, key_id, signature)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING`,
+      [event.eventId, event.type, event.schemaVersion, event.provider, event.streamId, event.streamVersion, event.occurredOn, event.recordedAt, JSON.stringify(event.data), message.topic, message.partition, message.offset, event.keyId ?? null, event.signature ?? null],
     );
     if (inserted.rowCount === 0) return { reason: `stream position ${event.streamId}@${event.streamVersion} is taken by another event` };
 

@@ -1,10 +1,12 @@
 import { locateMigrations, migrate } from '@caravanserai/database';
-import { agreementGranted, dropTestDatabase, freshTestDatabase, movementRecorded, movementRetracted } from '@caravanserai/testing';
+import { agreementGranted, dropTestDatabase, signed, testSigningKeys, freshTestDatabase, movementRecorded, movementRetracted } from '@caravanserai/testing';
 import { AgreementIngest } from '../../agreements/infrastructure/pg-agreement-ingest';
 import { Pool } from 'pg';
 import { rebuildFlows } from '../application/rebuild-flows/rebuild-flows';
 import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
 import { RegionalIngest } from './pg-regional-ingest';
+
+const trusted = testSigningKeys().registry();
 
 /** The aggregator's batch transaction on the real PostgreSQL. */
 describe('RegionalIngest (PostgreSQL)', () => {
@@ -18,7 +20,7 @@ describe('RegionalIngest (PostgreSQL)', () => {
     partition,
     offset: String(offset++),
     key: null,
-    value: value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+    value: value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(signed(value))),
   });
   const flows = async () =>
     (
@@ -33,7 +35,7 @@ describe('RegionalIngest (PostgreSQL)', () => {
     url = await freshTestDatabase('ingest');
     await migrate(url, locateMigrations('aggregator'));
     pool = new Pool({ connectionString: url, max: 4 });
-    ingest = new RegionalIngest(pool, 'test-group');
+    ingest = new RegionalIngest(pool, 'test-group', trusted);
     // These tests are about the projection; pooling (held until a first grant) is tested below.
     await pool.query(`UPDATE provider_pool SET pooled_at = now() WHERE provider IN ('IR', 'PK')`);
   });
@@ -114,7 +116,7 @@ describe('RegionalIngest (PostgreSQL)', () => {
     expect(await ingest.ingest([message(kept), message(withdrawn), message(movementRetracted(withdrawn))])).toMatchObject({ applied: 3, quarantined: 0 });
     expect(await total()).toBe(before);
 
-    const agreements = new AgreementIngest(pool, 'test-group');
+    const agreements = new AgreementIngest(pool, 'test-group', trusted);
     const grant = message(agreementGranted('TR'));
     expect(await agreements.ingest([grant])).toMatchObject({ applied: 1, quarantined: 0 });
     expect(await total()).toBe(before + 1);

@@ -1,3 +1,4 @@
+import type { EnvelopeVerifier } from '@caravanserai/crypto';
 import {
   MOVEMENT_RECORDED,
   MOVEMENT_RETRACTED,
@@ -31,8 +32,9 @@ export class RegionalIngest extends TransactionalIngest {
   constructor(
     pool: Pool,
     private readonly consumerGroup: string,
+    verifier: EnvelopeVerifier,
   ) {
-    super(pool);
+    super(pool, verifier);
   }
 
   /**
@@ -49,7 +51,7 @@ export class RegionalIngest extends TransactionalIngest {
     const rejected: Rejected[] = [];
     const seen = new Set<string>();
     for (const message of messages) {
-      const parsed = parseMovementEvent(message.value);
+      const parsed = this.verified(parseMovementEvent, message.value);
       if (!parsed.ok) rejected.push({ message, reason: parsed.reason });
       else if (!seen.has(parsed.event.eventId)) {
         seen.add(parsed.event.eventId);

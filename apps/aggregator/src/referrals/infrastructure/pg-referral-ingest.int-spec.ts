@@ -1,6 +1,6 @@
 import { ReferralEvent } from '@caravanserai/contracts';
 import { locateMigrations, migrate } from '@caravanserai/database';
-import { agreementGranted, dropTestDatabase, freshTestDatabase, referralLifecycle } from '@caravanserai/testing';
+import { agreementGranted, dropTestDatabase, signed, testSigningKeys, freshTestDatabase, referralLifecycle } from '@caravanserai/testing';
 import { Pool } from 'pg';
 import { PROVIDER_STATES, ShareableDimension } from '@caravanserai/contracts';
 import { AgreementIngest } from '../../agreements/infrastructure/pg-agreement-ingest';
@@ -11,6 +11,8 @@ import { QueryReferralSummary } from '../application/query-referral-summary/quer
 import { rebuildReferrals } from '../application/rebuild-referrals/rebuild-referrals';
 import type { ReferralSummaryQuery } from '../domain/referral-summary';
 import { ReferralIngest } from './pg-referral-ingest';
+
+const trusted = testSigningKeys().registry();
 
 /** The referral ingest and summary on the real PostgreSQL. */
 describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
@@ -25,7 +27,7 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
     partition,
     offset: String(offset++),
     key: null,
-    value: value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+    value: value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(signed(value))),
   });
   const facts = async () =>
     (await pool.query(`SELECT stream_id, provider, status, referred_to, accepted_at, closed_at FROM referral_facts ORDER BY stream_id`)).rows;
@@ -41,12 +43,12 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
     url = await freshTestDatabase('referral_ingest');
     await migrate(url, locateMigrations('aggregator'));
     pool = new Pool({ connectionString: url, max: 4 });
-    ingest = new ReferralIngest(pool, 'test-group');
+    ingest = new ReferralIngest(pool, 'test-group', trusted);
     summary = new QueryReferralSummaryHandler(pool, new PgAgreementRegistry(pool));
     // Every state lets the secretariat see its referrals in full (k = 1): these tests check figures;
     // agreements and suppression on the summary are tested at the end.
     const open = { scope: { eventKinds: ['referrals' as const] }, dimensions: ['provider', 'category', 'referredTo', 'status', 'specificNeeds'] as ShareableDimension[] };
-    await new AgreementIngest(pool, 'test-group').ingest(PROVIDER_STATES.map((p) => message(agreementGranted(p, open))));
+    await new AgreementIngest(pool, 'test-group', trusted).ingest(PROVIDER_STATES.map((p) => message(agreementGranted(p, open))));
   });
   afterAll(async () => {
     await pool?.end();
@@ -169,7 +171,7 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
       ...Array.from({ length: 2 }, () => referralLifecycle(['made'], { provider: 'KG', data: { referredTo: 'medical' } })),
     ].flat();
     await ingest.ingest(kg.map((e) => message(e)));
-    await new AgreementIngest(pool, 'test-group').ingest([
+    await new AgreementIngest(pool, 'test-group', trusted).ingest([
       message(agreementGranted('KG', { recipient: 'org:UNHCR', scope: { eventKinds: ['referrals'] }, dimensions: ['provider', 'referredTo'], minCellSize: 3 })),
     ]);
     const unhcr = await ask({ groupBy: ['provider', 'referredTo'] }, 'org:UNHCR');

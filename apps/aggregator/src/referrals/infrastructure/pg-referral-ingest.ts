@@ -1,3 +1,4 @@
+import type { EnvelopeVerifier } from '@caravanserai/crypto';
 import { parseReferralEvent, ReferralEvent } from '@caravanserai/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { IncomingMessage, IngestResult, TransactionalIngest } from '../../infrastructure/batch-ingest.port';
@@ -15,8 +16,9 @@ export class ReferralIngest extends TransactionalIngest {
   constructor(
     pool: Pool,
     private readonly consumerGroup: string,
+    verifier: EnvelopeVerifier,
   ) {
-    super(pool);
+    super(pool, verifier);
   }
 
   /** The same ingest inside a transaction the caller owns (the quarantine replay). */
@@ -29,7 +31,7 @@ export class ReferralIngest extends TransactionalIngest {
     const rejected: Rejected[] = [];
     const seen = new Set<string>();
     for (const message of messages) {
-      const parsed = parseReferralEvent(message.value);
+      const parsed = this.verified(parseReferralEvent, message.value);
       if (!parsed.ok) rejected.push({ message, reason: parsed.reason });
       else if (!seen.has(parsed.event.eventId)) {
         seen.add(parsed.event.eventId);

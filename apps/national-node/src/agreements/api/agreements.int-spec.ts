@@ -1,7 +1,7 @@
 import { parseAgreementEvent, TOPICS, topicName } from '@caravanserai/contracts';
 import { createKafka } from '@caravanserai/messaging';
 import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
@@ -47,7 +47,7 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
 
   beforeAll(async () => {
     url = await freshTestDatabase('node_agreements');
-    Object.assign(process.env, { NODE_STATE: 'IR', DATABASE_URL: url, TOPIC_PREFIX: prefix, OUTBOX_IDLE_MS: '50' });
+    Object.assign(process.env, { NODE_STATE: 'IR', ...testSigningKeys().nodeEnv('IR'), DATABASE_URL: url, TOPIC_PREFIX: prefix, OUTBOX_IDLE_MS: '50' });
     // The module reads and validates the environment when it is loaded, so load it now.
     const { AppModule } = await import('../../app.module');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
@@ -277,5 +277,8 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
     // Every event the node published is a valid agreement event, refusals included: none of them was published.
     expect(received.every((r) => parseAgreementEvent(r.value).ok)).toBe(true);
     expect(received).toHaveLength(await events());
+    // And signed with the node's key: each verifies against the trusted keys as it arrived.
+    const registry = testSigningKeys().registry();
+    expect(received.map((r) => registry.verify(JSON.parse(r.value!.toString())))).toEqual(received.map(() => ({ ok: true, keyId: 'ir-test' })));
   });
 });

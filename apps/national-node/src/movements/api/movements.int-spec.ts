@@ -1,4 +1,4 @@
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, uniqueSuffix } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, testSigningKeys, uniqueSuffix } from '@caravanserai/testing';
 import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -32,7 +32,7 @@ describe('POST /v1/movements (PostgreSQL)', () => {
 
   beforeAll(async () => {
     url = await freshTestDatabase('node_http');
-    Object.assign(process.env, { NODE_STATE: 'IR', DATABASE_URL: url, TOPIC_PREFIX: `test-http-${uniqueSuffix()}.` });
+    Object.assign(process.env, { NODE_STATE: 'IR', ...testSigningKeys().nodeEnv('IR'), DATABASE_URL: url, TOPIC_PREFIX: `test-http-${uniqueSuffix()}.` });
     // The module reads and validates the environment when it is loaded, so load it now.
     const { AppModule } = await import('../../app.module');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();

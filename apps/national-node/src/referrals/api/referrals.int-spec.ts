@@ -1,4 +1,4 @@
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, uniqueSuffix } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, testSigningKeys, uniqueSuffix } from '@caravanserai/testing';
 import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -45,7 +45,7 @@ describe('referrals at the node (PostgreSQL, HTTP)', () => {
 
   beforeAll(async () => {
     url = await freshTestDatabase('node_referrals');
-    Object.assign(process.env, { NODE_STATE: 'IR', DATABASE_URL: url, TOPIC_PREFIX: `test-ref-${suffix}.` });
+    Object.assign(process.env, { NODE_STATE: 'IR', ...testSigningKeys().nodeEnv('IR'), DATABASE_URL: url, TOPIC_PREFIX: `test-ref-${suffix}.` });
     const { AppModule } = await import('../../app.module');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(1024 * 1024));

@@ -1,5 +1,5 @@
 import { locateMigrations, migrate } from '@caravanserai/database';
-import { agreementAmended, agreementGranted, agreementRevoked, dropTestDatabase, freshTestDatabase, movementRecorded } from '@caravanserai/testing';
+import { agreementAmended, agreementGranted, agreementRevoked, dropTestDatabase, signed, testSigningKeys, freshTestDatabase, movementRecorded } from '@caravanserai/testing';
 import { Pool } from 'pg';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
@@ -9,6 +9,8 @@ import { RegionalIngest } from '../../infrastructure/pg-regional-ingest';
 import { QueryFlowsHandler } from './query-flows.handler';
 import { QueryFlows } from './query-flows.query';
 
+const trusted = testSigningKeys().registry();
+
 /** Flows as each caller may see them, on the real PostgreSQL, with agreements and suppression. */
 describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
   let url: string;
@@ -17,7 +19,7 @@ describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
   let movements: RegionalIngest;
   let agreements: AgreementIngest;
   let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(value)) });
+  const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value))) });
   const ask = (principal: string, q: Partial<FlowQuery> = {}) =>
     handler.execute(new QueryFlows({ from: '2026-03-01', to: '2026-03-31', granularity: 'month', groupBy: ['route', 'category'], ...q }, principal));
   const cells = (answer: Awaited<ReturnType<typeof ask>>) =>
@@ -47,8 +49,8 @@ describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
     url = await freshTestDatabase('flows_policy');
     await migrate(url, locateMigrations('aggregator'));
     pool = new Pool({ connectionString: url, max: 4 });
-    movements = new RegionalIngest(pool, 'g');
-    agreements = new AgreementIngest(pool, 'g');
+    movements = new RegionalIngest(pool, 'g', trusted);
+    agreements = new AgreementIngest(pool, 'g', trusted);
     handler = new QueryFlowsHandler(pool, new PgAgreementRegistry(pool));
     await movements.ingest(seed.map(msg));
   });

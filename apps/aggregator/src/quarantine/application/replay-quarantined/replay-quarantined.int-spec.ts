@@ -1,6 +1,6 @@
 import { TOPICS } from '@caravanserai/contracts';
 import { locateMigrations, migrate } from '@caravanserai/database';
-import { agreementAmended, agreementGranted, dropTestDatabase, freshTestDatabase, referralLifecycle } from '@caravanserai/testing';
+import { agreementAmended, agreementGranted, dropTestDatabase, signed, testSigningKeys, freshTestDatabase, referralLifecycle } from '@caravanserai/testing';
 import { Pool } from 'pg';
 import { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
 import { RegionalIngest } from '../../../flows/infrastructure/pg-regional-ingest';
@@ -8,12 +8,14 @@ import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port'
 import { ReferralIngest } from '../../../referrals/infrastructure/pg-referral-ingest';
 import { replayQuarantined } from './replay-quarantined';
 
+const trusted = testSigningKeys().registry();
+
 /** Replay reaches each topic's own ingest step (PostgreSQL). */
 describe('replayQuarantined across topics (PostgreSQL)', () => {
   let url: string;
   let pool: Pool;
   let offset = 0;
-  const message = (topic: string, value: unknown): IncomingMessage => ({ topic, partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(value)) });
+  const message = (topic: string, value: unknown): IncomingMessage => ({ topic, partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value))) });
   const quarantinedIds = async () => (await pool.query('SELECT id, topic FROM quarantine ORDER BY id')).rows;
 
   beforeAll(async () => {
@@ -27,8 +29,8 @@ describe('replayQuarantined across topics (PostgreSQL)', () => {
   });
 
   it('replays an agreement amendment that overtook its grant, through the agreement ingest', async () => {
-    const agreements = new AgreementIngest(pool, 'g');
-    const ingests = { [TOPICS.movements]: new RegionalIngest(pool, 'g'), [TOPICS.agreements]: agreements, [TOPICS.referrals]: new ReferralIngest(pool, 'g') };
+    const agreements = new AgreementIngest(pool, 'g', trusted);
+    const ingests = { [TOPICS.movements]: new RegionalIngest(pool, 'g', trusted), [TOPICS.agreements]: agreements, [TOPICS.referrals]: new ReferralIngest(pool, 'g', trusted) };
     const grant = agreementGranted('AF');
     const amendment = agreementAmended(grant, { minCellSize: 7 });
     await agreements.ingest([message(`x.${TOPICS.agreements}`, amendment)]);
@@ -43,12 +45,12 @@ describe('replayQuarantined across topics (PostgreSQL)', () => {
   });
 
   it('replays a corrected referral event through the referral ingest', async () => {
-    const ingests = { [TOPICS.movements]: new RegionalIngest(pool, 'g'), [TOPICS.agreements]: new AgreementIngest(pool, 'g'), [TOPICS.referrals]: new ReferralIngest(pool, 'g') };
+    const ingests = { [TOPICS.movements]: new RegionalIngest(pool, 'g', trusted), [TOPICS.agreements]: new AgreementIngest(pool, 'g', trusted), [TOPICS.referrals]: new ReferralIngest(pool, 'g', trusted) };
     const [made] = referralLifecycle(['made'], { provider: 'KG' });
-    await new ReferralIngest(pool, 'g').ingest([message(`x.${TOPICS.referrals}`, { ...made, type: 'ReferralTeleported' })]);
+    await new ReferralIngest(pool, 'g', trusted).ingest([message(`x.${TOPICS.referrals}`, { ...made, type: 'ReferralTeleported' })]);
     const last = (await quarantinedIds()).pop();
     expect(last.topic).toBe(`x.${TOPICS.referrals}`);
-    expect(await replayQuarantined(pool, ingests, last.id, JSON.stringify(made))).toEqual({ status: 'applied', id: last.id });
+    expect(await replayQuarantined(pool, ingests, last.id, JSON.stringify(signed(made)))).toEqual({ status: 'applied', id: last.id });
     expect((await pool.query('SELECT count(*)::int AS n FROM regional_events WHERE event_id = $1', [made.eventId])).rows[0].n).toBe(1);
   });
 });

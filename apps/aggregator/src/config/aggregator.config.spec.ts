@@ -1,0 +1,33 @@
+import { validateEnvironment } from '@caravanserai/platform';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AggregatorConfig } from './aggregator.config';
+
+/** A consuming aggregator needs a usable trust file; the error names the setting and the problem. */
+describe('AggregatorConfig trusted node keys', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agg-config-'));
+  const publicKey = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const write = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  const good = write('good.json', JSON.stringify({ keys: [{ keyId: 'af-1', state: 'AF', publicKey, status: 'active' }] }));
+  const check = (env: Record<string, string>) => validateEnvironment(AggregatorConfig)(env);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('starts with a valid trust file, and an API-only instance without one', () => {
+    expect(check({ TRUSTED_NODE_KEYS_FILE: good })).toMatchObject({ TRUSTED_NODE_KEYS_FILE: good, TRUSTED_NODE_KEYS_POLL_MS: 1000 });
+    expect(check({ CONSUME: 'false' }).TRUSTED_NODE_KEYS_FILE).toBeUndefined();
+  });
+
+  it('refuses to consume without a usable trust file, naming the problem', () => {
+    expect(() => check({})).toThrow(/TRUSTED_NODE_KEYS_FILE=null: required: a file path/);
+    expect(() => check({ TRUSTED_NODE_KEYS_FILE: join(dir, 'nope.json') })).toThrow(/nope\.json: ENOENT/);
+    const bad = write('bad.json', JSON.stringify({ keys: [{ keyId: 'af-1', state: 'AF', publicKey: 'xyz', status: 'active' }] }));
+    expect(() => check({ TRUSTED_NODE_KEYS_FILE: bad })).toThrow(/bad\.json: keys\[0\]\.publicKey: not an Ed25519 public key/);
+    // Given, it is checked even on an API-only instance.
+    expect(() => check({ CONSUME: 'false', TRUSTED_NODE_KEYS_FILE: bad })).toThrow(/keys\[0\]\.publicKey/);
+  });
+});
