@@ -29,7 +29,7 @@
 #   KAFKA_HOME_DIR        where kafka.sh caches the jars (default <repo>/.kafka)
 #   KAFKA_SECURE_STATES   states that get a node principal (default: AF AZ CN IR KZ KG PK TR TM)
 #   TOPIC_PREFIX, CONSUMER_GROUP   as the services use them (default empty, caravanserai-aggregator)
-#   MOVEMENTS_PARTITIONS, REFERRALS_PARTITIONS, AGREEMENTS_PARTITIONS, ALERTS_PARTITIONS (6 6 1 1)
+#   MOVEMENTS_PARTITIONS, REFERRALS_PARTITIONS, AGREEMENTS_PARTITIONS, ALERTS_PARTITIONS (6 6 1 3, as the services expect)
 #   KAFKA_HEAP_OPTS, KAFKA_START_TIMEOUT, KAFKA_STOP_TIMEOUT, MVN, JAVA   as in kafka.sh
 set -euo pipefail
 
@@ -192,7 +192,7 @@ cmd_set_password() {
 cmd_create_topics() {
   local spec topic parts
   for spec in "${NODE_TOPICS[0]} ${MOVEMENTS_PARTITIONS:-6}" "${NODE_TOPICS[1]} ${REFERRALS_PARTITIONS:-6}" \
-              "${NODE_TOPICS[2]} ${AGREEMENTS_PARTITIONS:-1}" "$ALERTS_TOPIC ${ALERTS_PARTITIONS:-1}"; do
+              "${NODE_TOPICS[2]} ${AGREEMENTS_PARTITIONS:-1}" "$ALERTS_TOPIC ${ALERTS_PARTITIONS:-3}"; do
     read -r topic parts <<<"$spec"
     admin_tool org.apache.kafka.tools.TopicCommand --create --if-not-exists --topic "$topic" \
       --partitions "$parts" --replication-factor 1 >/dev/null
