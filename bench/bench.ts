@@ -65,6 +65,8 @@ const adminUrl = dbUrl('postgres');
 const DB = { node: `bench_${tag}_node`, copy: `bench_${tag}_copy`, agg: `bench_${tag}_agg`, query: `bench_${tag}_query`, rebuild: `bench_${tag}_rebuild` };
 const ports = { node: 4101, agg: 4100, query: 4102 };
 const KAFKA_SH = join(ROOT, 'deploy', 'kafka', 'kafka.sh');
+/** The broker: $KAFKA_BROKERS, else the local one deploy/kafka/kafka.sh runs on $KAFKA_PORT (9092). */
+const BROKERS = (process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? '9092'}`).split(',');
 const groups = { agg: `bench-${runId}-aggregator`, perf: `bench-${runId}-perf` };
 
 // ---------- results ----------
@@ -213,7 +215,7 @@ async function count(url: string, sql: string): Promise<number> {
   return withClient(url, async (c) => Number((await c.query(sql)).rows[0].n));
 }
 
-const common = { TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', MOVEMENTS_PARTITIONS: '6' };
+const common = { KAFKA_BROKERS: BROKERS.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', MOVEMENTS_PARTITIONS: '6' };
 function nodeEnv(extra: Record<string, string> = {}) {
   return { ...common, NODE_STATE: opts.state, DATABASE_URL: dbUrl(DB.node), ...extra };
 }
@@ -276,7 +278,7 @@ async function ensureServices() {
   const pg = await run('pg_isready', ['-q', '-h', process.env.PGHOST ?? '127.0.0.1', '-p', process.env.PGPORT ?? '5432']);
   if (pg.code !== 0) throw new Error('PostgreSQL does not answer');
   const k = await run('bash', [KAFKA_SH, 'status']);
-  if (k.code !== 0) throw new Error('Kafka does not answer on 127.0.0.1:9092 (bash deploy/kafka/kafka.sh start)');
+  if (k.code !== 0) throw new Error(`Kafka does not answer on ${BROKERS.join(',')} (bash deploy/kafka/kafka.sh start)`);
 }
 
 // ---------- main ----------
@@ -372,7 +374,7 @@ async function main() {
         forwardingNode = null;
         throw e;
       }
-      const admin = new Kafka({ clientId: `bench-${runId}`, brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING }).admin();
+      const admin = new Kafka({ clientId: `bench-${runId}`, brokers: BROKERS, logLevel: logLevel.NOTHING }).admin();
       await admin.connect();
       await admin.createTopics({ topics: [{ topic: perfTopic, numPartitions: 6, replicationFactor: 1 }], waitForLeaders: true }).finally(() => admin.disconnect());
       const p = await kafka(
@@ -619,7 +621,7 @@ async function main() {
 async function cleanup() {
   log('cleaning up (topics, consumer groups, databases)');
   // kafkajs' admin rather than Kafka's CLI: no JVM start per call.
-  const admin = new Kafka({ clientId: `bench-${runId}`, brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({ clientId: `bench-${runId}`, brokers: BROKERS, logLevel: logLevel.NOTHING }).admin();
   try {
     await admin.connect();
     const existing = new Set(await admin.listTopics());

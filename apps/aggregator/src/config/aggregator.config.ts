@@ -26,6 +26,8 @@ export class AggregatorConfig {
    * (kafkajs default 30 s; the brokers accept 6 s to 300 s). Heartbeats go every tenth of it. */
   @IsInt() @Min(6000) @Max(300000) CONSUMER_SESSION_TIMEOUT_MS: number = 30_000;
   @IsInt() @Min(1) @Max(100) PG_POOL_SIZE: number = 10;
+  /** Rows of flow answers kept for repeated questions (see QueryFlowsHandler); 0 keeps none. */
+  @IsInt() @Min(0) FLOWS_CACHE_ROWS: number = 200_000;
   @IsInt() @Min(1024) BODY_LIMIT_BYTES: number = 1024 * 1024;
   /** Whether the consumer runs in this process (off for an API-only instance). */
   @Transform(({ obj, key }) => (obj[key] === undefined ? true : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase()) ? true : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase()) ? false : obj[key]))
