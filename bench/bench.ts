@@ -516,7 +516,8 @@ async function main() {
       const loaded = await count(url, 'SELECT sum(count) AS n FROM flow_counts');
       const cellCount = await count(url, 'SELECT count(*) AS n FROM flow_counts');
       await grantTheSecretariat(url);
-      const api = await startAggregator('aggregator-query', DB.query, { CONSUME: 'false', ...(opts.queryNoCache ? { FLOWS_CACHE_ROWS: '0' } : {}) }, ports.query);
+      const profile = opts.profile ? join(workDir, 'aggregator-query.cpuprofile') : undefined;
+      const api = await startAggregator('aggregator-query', DB.query, { CONSUME: 'false', ...(opts.queryNoCache ? { FLOWS_CACHE_ROWS: '0' } : {}) }, ports.query, profile);
       const asSecretariat = { headers: { 'x-caravanserai-principal': 'secretariat' } };
       try {
         const Y = 'from=2025-01-01&to=2025-12-31';
@@ -555,6 +556,7 @@ async function main() {
           }),
         );
         const st = api.stats();
+        if (profile) await writeProfile(api, profile);
         s.figure = percentile(lat, 99);
         s.unit = 'ms p99';
         s.peakRssMiB = { aggregator: round(st.peakRssMiB, 1) };
@@ -572,6 +574,7 @@ async function main() {
           byShape: shapes.map((q, i) => ({ query: q, firstAskMs: round(firstAskMs[i], 1), p50: round(percentile(byShape[i], 50), 1), p99: round(percentile(byShape[i], 99), 1) })),
           note: 'asked as the secretariat under a grant from every provider (k = 5): agreement cut and disclosure control included',
         };
+        if (profile && existsSync(profile)) s.details.profile = summariseProfile(profile, 20);
       } finally {
         await api.stop();
       }
@@ -669,7 +672,7 @@ function markdown(r: { runId: string; mode: string; machine: Record<string, unkn
   if (q) lines.push('', `Query: ${q.clients} clients over ${fmt(q.events)} events (${fmt(q.cells)} cells), answer cache ${q.answerCache ? 'on' : 'off'}: p50 ${q.p50} ms, p99 ${q.p99} ms, ${fmt(q.perSecond)} requests/s; slowest first (uncached) answer alone ${fmt(q.firstAskMs.max)} ms.`);
   const cpu = r.stages.filter((s) => s.cpuSeconds).map((s) => `${s.name}: ${Object.entries(s.cpuSeconds!).map(([k, v]) => `${k} ${v} s`).join(', ')}`);
   if (cpu.length) lines.push('', `CPU time during the measured part: ${cpu.join('; ')}.`);
-  for (const name of ['ingest', 'forward', 'project']) {
+  for (const name of ['ingest', 'forward', 'project', 'query']) {
     const prof = (r.stages.find((s) => s.name === name)?.details as { profile?: { byModule: { module: string; pct: number }[] } } | undefined)?.profile;
     if (prof) lines.push('', `Profile during ${name} (self time): ${prof.byModule.slice(0, 10).map((m) => `${m.module} ${m.pct}%`).join(', ')}.`);
   }
