@@ -52,7 +52,7 @@ import { KAFKA, PG_POOL } from './tokens';
             [agreementsTopic(c), new AgreementIngest(pool, c.CONSUMER_GROUP)],
             [referralsTopic(c), referrals],
           ]),
-          { groupId: c.CONSUMER_GROUP, fromBeginning: true, sessionTimeout: c.CONSUMER_SESSION_TIMEOUT_MS },
+          { groupId: c.CONSUMER_GROUP, fromBeginning: true, sessionTimeout: c.CONSUMER_SESSION_TIMEOUT_MS, partitionsConcurrently: c.CONSUMER_PARTITIONS_CONCURRENTLY },
         ),
     },
   ],
