@@ -1,32 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
-import { Pool, PoolClient } from 'pg';
-import { EventRow, rowToEnvelope } from './pg-event-store';
-
-type TopicMessages = { topic: string; messages: { key: string; value: string; headers: Record<string, string> }[] }[];
-
-type OutboxRow = EventRow & { id: string; topic: string; message_key: string };
-
-/** A batch of outbox rows locked in its own open transaction, with its messages encoded. */
-interface Round {
-  client: PoolClient;
-  rows: OutboxRow[];
-  topicMessages: TopicMessages;
-  release: (broken: boolean) => void;
-  /** Rolls back (the rows stay in the outbox, unlocked) and drops the connection. */
-  abandon: () => Promise<void>;
-}
-
-/** The Kafka messages of a batch of outbox rows, grouped by topic, in outbox order. */
-function toTopicMessages(rows: OutboxRow[]): TopicMessages {
-  const byTopic = new Map<string, TopicMessages[number]['messages']>();
-  for (const row of rows) {
-    const messages = byTopic.get(row.topic) ?? [];
-    messages.push({ key: row.message_key, value: JSON.stringify(rowToEnvelope(row)), headers: { type: row.type } });
-    byTopic.set(row.topic, messages);
-  }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-}
+import { Pool } from 'pg';
+import { rowToEnvelope } from './pg-event-store';
 
 export interface ForwarderOptions {
   /** Most rows published in one round trip. */
@@ -94,7 +69,7 @@ export class OutboxForwarder {
     let failures = 0;
     while (this.running) {
       try {
-        const sent = await this.forwardPipelined();
+        const sent = await this.forwardOnce();
         failures = 0;
         this.stats.lastError = null;
         if (sent < this.options.batchSize) await this.sleep(this.options.idleMs);
@@ -112,75 +87,15 @@ export class OutboxForwarder {
 
   /** One round; returns how many events went out. */
   async forwardOnce(): Promise<number> {
-    const round = await this.lockNext();
-    if (!round) return 0;
-    try {
-      await this.send(round);
-    } catch (e) {
-      await round.abandon();
-      throw e;
-    }
-    return this.finish(round);
-  }
-
-  /**
-   * Rounds one after another while full batches keep coming, the next batch locked and encoded
-   * while the broker acknowledges the current one. Sends stay strictly in order — a batch is sent
-   * only after the one before it was acknowledged — so per-stream order holds as with single
-   * rounds; the locked-ahead batch is released untouched if a send fails. Returns the events sent
-   * by the last round (fewer than a batch: the outbox is drained).
-   */
-  private async forwardPipelined(): Promise<number> {
-    let round = await this.lockNext();
-    if (!round) return 0;
-    for (;;) {
-      const current: Round = round;
-      const full = current.rows.length >= this.options.batchSize;
-      const sending = this.send(current);
-      // Lock ahead only when more is likely waiting; the rows of `current` stay locked, so SKIP LOCKED gives the next ones.
-      const ahead = full && this.running ? this.lockNext() : Promise.resolve(null);
-      try {
-        await sending;
-      } catch (e) {
-        await current.abandon();
-        await ahead.then((r) => r?.abandon(), () => undefined);
-        throw e;
-      }
-      let sent: number;
-      try {
-        sent = await this.finish(current);
-      } catch (e) {
-        await ahead.then((r) => r?.abandon(), () => undefined);
-        throw e;
-      }
-      const next = await ahead;
-      if (!next) return sent;
-      round = next;
-    }
-  }
-
-  /** Opens a transaction that locks the next batch of outbox rows and encodes their messages;
-   * null (and nothing held) when the outbox has no unlocked rows. */
-  private async lockNext(): Promise<Round | null> {
     const client = await this.pool.connect();
     // A connection lost while checked out is emitted on the client; unheard, it would crash the
     // process (PostgreSQL restarting). The statement in flight fails with it and the round retries.
     const onError = () => undefined;
     client.on('error', onError);
-    let released = false;
-    const release = (broken: boolean) => {
-      if (released) return;
-      released = true;
-      client.off('error', onError);
-      client.release(broken ? true : undefined);
-    };
-    const abandon = async () => {
-      await client.query('ROLLBACK').catch(() => undefined);
-      release(true);
-    };
+    let broken = false;
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<OutboxRow>(
+      const { rows } = await client.query(
         `SELECT o.id, o.topic, o.message_key, e.event_id, e.type, e.schema_version, e.provider, e.stream_id,
                 e.stream_version, to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.recorded_at, e.data
            FROM outbox o JOIN events e ON e.global_position = o.global_position
@@ -191,34 +106,33 @@ export class OutboxForwarder {
       );
       if (rows.length === 0) {
         await client.query('COMMIT');
-        release(false);
-        return null;
+        return 0;
       }
-      return { client, rows, topicMessages: toTopicMessages(rows), release, abandon };
+      const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+      for (const row of rows) {
+        const messages = byTopic.get(row.topic) ?? [];
+        messages.push({ key: row.message_key, value: JSON.stringify(rowToEnvelope(row)), headers: { type: row.type } });
+        byTopic.set(row.topic, messages);
+      }
+      const producer = await this.connectedProducer();
+      await producer.sendBatch({
+        acks: -1,
+        compression: CompressionTypes.None,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      await client.query('COMMIT');
+      this.stats.published += rows.length;
+      this.stats.lastPublishedAt = new Date();
+      return rows.length;
     } catch (e) {
-      await abandon();
+      broken = true;
+      await client.query('ROLLBACK').catch(() => undefined);
       throw e;
+    } finally {
+      client.off('error', onError);
+      client.release(broken ? true : undefined);
     }
-  }
-
-  private async send(round: Round): Promise<void> {
-    const producer = await this.connectedProducer();
-    await producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: round.topicMessages });
-  }
-
-  /** Deletes the acknowledged rows and commits; returns how many. */
-  private async finish(round: Round): Promise<number> {
-    try {
-      await round.client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [round.rows.map((r) => r.id)]);
-      await round.client.query('COMMIT');
-    } catch (e) {
-      await round.abandon();
-      throw e;
-    }
-    round.release(false);
-    this.stats.published += round.rows.length;
-    this.stats.lastPublishedAt = new Date();
-    return round.rows.length;
   }
 
   private async connectedProducer(): Promise<Producer> {

@@ -14,7 +14,7 @@ export class ConcurrencyError extends Error {
 
 const UNIQUE_VIOLATION = '23505';
 
-export interface EventRow {
+interface EventRow {
   event_id: string;
   type: string;
   schema_version: number;
