@@ -26,7 +26,11 @@ export class AggregatorConfig {
   /** How long the group waits for a crashed instance before giving its partitions to the others
    * (kafkajs default 30 s; the brokers accept 6 s to 300 s). Heartbeats go every tenth of it. */
   @IsInt() @Min(6000) @Max(300000) CONSUMER_SESSION_TIMEOUT_MS: number = 30_000;
+  /** Partitions whose batches are taken in at the same time, each in its own transaction. */
+  @IsInt() @Min(1) @Max(32) CONSUMER_PARTITIONS_CONCURRENTLY: number = 3;
   @IsInt() @Min(1) @Max(100) PG_POOL_SIZE: number = 10;
+  /** Rows of flow answers kept for repeated questions (see QueryFlowsHandler); 0 keeps none. */
+  @IsInt() @Min(0) FLOWS_CACHE_ROWS: number = 200_000;
   @IsInt() @Min(1024) BODY_LIMIT_BYTES: number = 1024 * 1024;
   /** Requests one caller (API key, else principal header, else address) may make per window;
    * health and readiness are exempt. Generous: tests, the demo and the benchmark stay far below. */

@@ -65,7 +65,7 @@ import { KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
             [agreementsTopic(c), new AgreementIngest(pool, c.CONSUMER_GROUP, keys)],
             [referralsTopic(c), referrals],
           ]),
-          { groupId: c.CONSUMER_GROUP, fromBeginning: true, sessionTimeout: c.CONSUMER_SESSION_TIMEOUT_MS },
+          { groupId: c.CONSUMER_GROUP, fromBeginning: true, sessionTimeout: c.CONSUMER_SESSION_TIMEOUT_MS, partitionsConcurrently: c.CONSUMER_PARTITIONS_CONCURRENTLY },
         ),
     },
   ],

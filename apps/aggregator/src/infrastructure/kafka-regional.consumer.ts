@@ -29,7 +29,7 @@ export class KafkaRegionalConsumer {
   constructor(
     private readonly kafka: Kafka,
     private readonly handlers: Map<string, BatchIngest>,
-    private readonly options: { groupId: string; fromBeginning: boolean; sessionTimeout?: number },
+    private readonly options: { groupId: string; fromBeginning: boolean; sessionTimeout?: number; partitionsConcurrently?: number },
   ) {
     for (const topic of handlers.keys()) this.stats[topic] = emptyStats();
   }
@@ -59,6 +59,9 @@ export class KafkaRegionalConsumer {
       autoCommit: true,
       autoCommitInterval: 1_000,
       eachBatchAutoResolve: false,
+      // Batches of different partitions in their own transactions at once, so that one batch's
+      // parsing overlaps another's PostgreSQL work; within a partition, batches stay in order.
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const handler = this.handlers.get(batch.topic)!;

@@ -31,6 +31,18 @@ export function toCsv(answer: FlowAnswer): string {
   return [...comments, ...lines].join('\r\n') + '\r\n';
 }
 
+/** The JSON of each answer, made once: a kept answer (see QueryFlowsHandler) comes back as the
+ * same object, so a repeated question is not serialised again; dropped with the answer. */
+const serialised = new WeakMap<FlowAnswer, string>();
+function toJson(answer: FlowAnswer): string {
+  let json = serialised.get(answer);
+  if (json === undefined) {
+    json = JSON.stringify(answer);
+    serialised.set(answer, json);
+  }
+  return json;
+}
+
 @ApiTags('flows')
 @Allow('reader')
 @Controller('v1/flows')
@@ -65,6 +77,7 @@ export class FlowsController {
       reply.header('content-disposition', `attachment; filename="flows_${answer.from}_${answer.to}.csv"`);
       return toCsv(answer);
     }
-    return answer;
+    reply.header('content-type', 'application/json; charset=utf-8');
+    return toJson(answer);
   }
 }

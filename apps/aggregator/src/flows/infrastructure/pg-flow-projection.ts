@@ -1,5 +1,5 @@
 import type { MovementRecordedData } from '@caravanserai/contracts';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { FACT_FIELDS, FlowDeltas, FlowFact, factOf } from '../domain/flow-deltas';
 
 const COLUMN: Record<(typeof FACT_FIELDS)[number], string> = {
@@ -28,12 +28,27 @@ const SQL_TYPE: Record<(typeof FACT_FIELDS)[number], string> = {
 };
 
 const columns = FACT_FIELDS.map((f) => COLUMN[f]);
+/** The upsert, and the flows version bumped in the same statement (one round trip). */
 const UPSERT = `
+  WITH upsert AS (
   INSERT INTO flow_counts (${columns.join(', ')}, count)
   SELECT * FROM unnest(${FACT_FIELDS.map((f, i) => `$${i + 1}::${SQL_TYPE[f]}[]`).join(', ')}, $${FACT_FIELDS.length + 1}::bigint[])
-  ON CONFLICT (${columns.join(', ')}) DO UPDATE SET count = flow_counts.count + EXCLUDED.count`;
+  ON CONFLICT (${columns.join(', ')}) DO UPDATE SET count = flow_counts.count + EXCLUDED.count
+  RETURNING 1)
+  UPDATE projection_versions SET version = version + 1 WHERE projection = 'flows'`;
 
-/** Applies a set of deltas with one multi-row upsert. */
+/** Moves the flows version on (every change to flow_counts does, in its own transaction). */
+export async function bumpFlowsVersion(client: PoolClient): Promise<void> {
+  await client.query(`UPDATE projection_versions SET version = version + 1 WHERE projection = 'flows'`);
+}
+
+/** The flows version as of now (see projection_versions). */
+export async function flowsVersion(pool: Pool): Promise<string> {
+  const { rows } = await pool.query<{ version: string }>(`SELECT version FROM projection_versions WHERE projection = 'flows'`);
+  return rows[0]?.version ?? '0';
+}
+
+/** Applies a set of deltas with one multi-row upsert, and moves the flows version on. */
 export async function applyFlowDeltas(client: PoolClient, deltas: FlowDeltas): Promise<number> {
   const entries = deltas.entries();
   if (entries.length === 0) return 0;

@@ -4,10 +4,13 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { CellInput, disclose } from '../../../agreements/domain/disclosure';
 import { cutsCondition, disclosureReport } from '../../../agreements/domain/disclosure-report';
-import { planFlows, ProviderCut } from '../../../agreements/domain/policy';
+import { FlowPlan, planFlows, ProviderCut } from '../../../agreements/domain/policy';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
+import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../../config/aggregator.config';
 import { sqlFragment } from '../../../infrastructure/sql-fragment';
 import { PG_POOL } from '../../../infrastructure/tokens';
+import { AnswerCache } from '../../domain/answer-cache';
+import { flowsVersion } from '../../infrastructure/pg-flow-projection';
 import { dimensionsUsed, FlowAnswer, FlowDimension, FlowRow, Granularity, parseRoute } from '../../domain/flow-query';
 import { QueryFlows } from './query-flows.query';
 
@@ -33,28 +36,48 @@ const PERIOD_SQL: Record<Granularity, string> = {
   year: `to_char(day, 'YYYY')`,
 };
 
+/** Everything an answer depends on besides the projection: a plan's cuts hold sets. */
+const planKey = (plan: FlowPlan) =>
+  JSON.stringify(plan, (_, v: unknown) => (v instanceof Set ? [...v].sort() : v));
+
 /**
  * Answers a flow query as the caller may see it: each provider's contribution is cut to the
  * grant that governs the caller (scope, dimensions, granularity, embargo), summed per cell with
  * each provider's part kept apart, and then put through disclosure control.
+ *
+ * An answer is a function of the caller, the query, the plan (which the agreements in force today
+ * give) and the flow projection; the projection's version moves with every change to it, in the
+ * same transaction. Answers are kept under those four (FLOWS_CACHE_ROWS), so a repeated question
+ * costs two small reads (registry, version) until the next ingest or agreement change.
  */
 @QueryHandler(QueryFlows)
 export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> {
+  private readonly answers: AnswerCache<FlowAnswer>;
+
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly registry: PgAgreementRegistry,
-  ) {}
+    @Inject(AGGREGATOR_CONFIG) config: AggregatorConfig,
+  ) {
+    this.answers = new AnswerCache(config.FLOWS_CACHE_ROWS, (a) => a.rows.length + a.totals.byPeriod.length);
+  }
 
   async execute({ query, principal }: QueryFlows): Promise<FlowAnswer> {
     const today = new Date().toISOString().slice(0, 10);
+    const [grants, version] = await Promise.all([this.registry.grants(), flowsVersion(this.pool)]);
     const plan = planFlows(
       { from: query.from, to: query.to, granularity: query.granularity, dimensionsUsed: dimensionsUsed(query), providers: query.providers },
       { id: principal },
-      await this.registry.grants(),
+      grants,
       PROVIDER_STATES,
       'movements',
       today,
     );
+    const key = JSON.stringify([principal, query, planKey(plan), version]);
+    return this.answers.get(key, () => this.answer(query, principal, plan));
+  }
+
+  private async answer(query: QueryFlows['query'], principal: string, plan: FlowPlan): Promise<FlowAnswer> {
     const cuts = new Map(plan.cuts.map((c) => [c.provider, c]));
     const rows = plan.cuts.length === 0 ? [] : await this.select(query, plan.from, plan.to, plan.granularity, plan.cuts);
 

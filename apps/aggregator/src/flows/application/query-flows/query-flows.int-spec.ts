@@ -1,11 +1,13 @@
 import { locateMigrations, migrate } from '@caravanserai/database';
-import { agreementAmended, agreementGranted, agreementRevoked, dropTestDatabase, signed, testSigningKeys, freshTestDatabase, movementRecorded } from '@caravanserai/testing';
+import { agreementAmended, agreementGranted, agreementRevoked, dropTestDatabase, freshTestDatabase, movementRecorded, movementRetracted, signed, testSigningKeys } from '@caravanserai/testing';
 import { Pool } from 'pg';
+import { AggregatorConfig } from '../../../config/aggregator.config';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
 import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
 import { FlowQuery } from '../../domain/flow-query';
 import { RegionalIngest } from '../../infrastructure/pg-regional-ingest';
+import { rebuildFlows } from '../rebuild-flows/rebuild-flows';
 import { QueryFlowsHandler } from './query-flows.handler';
 import { QueryFlows } from './query-flows.query';
 
@@ -51,7 +53,7 @@ describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
     pool = new Pool({ connectionString: url, max: 4 });
     movements = new RegionalIngest(pool, 'g', trusted);
     agreements = new AgreementIngest(pool, 'g', trusted);
-    handler = new QueryFlowsHandler(pool, new PgAgreementRegistry(pool));
+    handler = new QueryFlowsHandler(pool, new PgAgreementRegistry(pool), new AggregatorConfig());
     await movements.ingest(seed.map(msg));
   });
   afterAll(async () => {
@@ -126,5 +128,27 @@ describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
       ['PK', pkGrant.data.agreementId],
     ]);
     expect(answer.rows.map((r) => r.route)).toEqual(['PK>PK>AF']);
+  });
+
+  it('answers a repeated question alike, and the next answer after a new movement, a retraction or a rebuild shows it', async () => {
+    const q = { granularity: 'week' as const, groupBy: ['route' as const] }; // UNHCR sees PK's data only
+    const pkCount = async () => (await ask('org:UNHCR', q)).totals.count;
+    expect(await pkCount()).toBe(20);
+    expect(await ask('org:UNHCR', q)).toEqual(await ask('org:UNHCR', q));
+    const extra = movementRecorded({ provider: 'PK', occurredOn: '2026-03-11', data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'PK', intendedDestination: 'AF', category: 'returnee', direction: 'exit' } });
+    await movements.ingest([msg(extra)]);
+    expect(await pkCount()).toBe(21);
+    await movements.ingest([msg(movementRetracted(extra))]);
+    expect(await pkCount()).toBe(20);
+    // A movement put in the log behind the projection's back (as a rebuild would find it): the
+    // answer follows the projection, so it changes with the rebuild, not before.
+    await pool.query(
+      `INSERT INTO regional_events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, topic, kafka_partition, kafka_offset)
+       SELECT gen_random_uuid(), type, schema_version, provider, stream_id || '-copy', stream_version, occurred_on, recorded_at, data, topic, kafka_partition, kafka_offset
+         FROM regional_events WHERE provider = 'PK' AND type = 'MovementRecorded' LIMIT 1`,
+    );
+    expect(await pkCount()).toBe(20);
+    await rebuildFlows(pool);
+    expect(await pkCount()).toBe(21);
   });
 });

@@ -2,7 +2,7 @@ import { MOVEMENT_RECORDED, MOVEMENT_RETRACTED, MovementEvent } from '@caravanse
 import { inTransaction } from '@caravanserai/database';
 import { Pool, PoolClient } from 'pg';
 import { FlowDeltas } from '../../domain/flow-deltas';
-import { applyFlowDeltas, findMovements, KnownMovement } from '../../infrastructure/pg-flow-projection';
+import { applyFlowDeltas, bumpFlowsVersion, findMovements, KnownMovement } from '../../infrastructure/pg-flow-projection';
 import { addDelta } from '../../infrastructure/pg-regional-ingest';
 
 export interface RebuildProgress {
@@ -62,6 +62,7 @@ export async function rebuildFlows(pool: Pool, onProgress: (p: RebuildProgress) 
   return inTransaction(pool, async (client) => {
     await client.query('LOCK TABLE flow_counts IN ACCESS EXCLUSIVE MODE');
     await client.query('TRUNCATE flow_counts');
+    await bumpFlowsVersion(client);
     return replayMovements(client, { chunk, onProgress });
   });
 }
