@@ -7,3 +7,4 @@ export * from './principal';
 export * from './auth';
 export * from './prometheus-text';
 export * from './hardening';
+export * from './csv';

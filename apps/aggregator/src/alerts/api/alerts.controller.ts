@@ -1,4 +1,4 @@
-import { Allow, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, csvCell, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -29,11 +29,6 @@ const CSV_COLUMNS: [string, (a: AlertRecord) => unknown][] = [
   ['detected_at', (a) => a.detectedAt],
   ['subsided_at', (a) => a.subsidedAt],
 ];
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
 @ApiTags('alerts')
 @Allow('reader')
 @Controller('v1/alerts')

@@ -1,5 +1,5 @@
 import { ValidationFailed } from '@caravanserai/contracts';
-import { Allow, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, csvCell, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -8,11 +8,6 @@ import { AuditTrail } from '../../audit/application/audit-trail';
 import { QueryFlows } from '../application/query-flows/query-flows.query';
 import { FlowAnswer } from '../domain/flow-query';
 import { FlowsQueryDto } from './flows-query.dto';
-
-const csvCell = (v: unknown) => {
-  const s = String(v ?? '');
-  return /[",\n\r#]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /** CSV of the answer's cells; what applied (agreements, coarsening, suppression) comes first as
  * `#` comment lines. A suppressed cell has an empty count and its reason, never a zero. */

@@ -1,5 +1,5 @@
 import { REFERRAL_STATUSES, ValidationFailed } from '@caravanserai/contracts';
-import { Allow, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, csvCell, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -8,11 +8,6 @@ import { AuditTrail } from '../../audit/application/audit-trail';
 import { QueryReferralSummary } from '../application/query-referral-summary/query-referral-summary.query';
 import { ReferralSummary, ReferralSummaryRow } from '../domain/referral-summary';
 import { ReferralSummaryQueryDto } from './referral-summary-query.dto';
-
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 const FIGURE_COLUMNS: [string, (r: ReferralSummaryRow) => unknown][] = [
   ['referrals', (r) => r.referrals],
