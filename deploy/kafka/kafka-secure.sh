@@ -162,7 +162,7 @@ cmd_users() {
 }
 
 check_user() {
-  if ! scram_users | grep -qx "${2:-}"; then err "usage: $1 <$(scram_users | paste -sd'|')>"; return 2; fi
+  if ! scram_users | grep -x -- "${2:-}" >/dev/null; then err "usage: $1 <$(scram_users | paste -sd'|')>"; return 2; fi
 }
 
 # The broker's own login (inter-broker, tools) uses admin's password: rewrite the configs.
