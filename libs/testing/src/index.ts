@@ -44,4 +44,3 @@ export * from './envelopes';
 export * from './keys';
 export * from './secure-broker';
 export * from './signing-keys';
-export * from './in-process-app';

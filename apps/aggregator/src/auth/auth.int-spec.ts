@@ -1,6 +1,8 @@
 import { revokeKey } from '@caravanserai/credentials';
-import { agreementGranted, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, signed, startInProcessApp, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
+import { agreementGranted, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, signed, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
 import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
 import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
@@ -32,7 +34,13 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
   beforeAll(async () => {
     url = await freshTestDatabase('agg_auth');
     const suffix = uniqueSuffix();
-    app = await startInProcessApp({ DATABASE_URL: url, CONSUMER_GROUP: `test-agg-auth-${suffix}`, TOPIC_PREFIX: `test-agg-auth-${suffix}.`, ...testSigningKeys().aggregatorEnv() }, () => import('../app.module'));
+    Object.assign(process.env, { DATABASE_URL: url, CONSUMER_GROUP: `test-agg-auth-${suffix}`, TOPIC_PREFIX: `test-agg-auth-${suffix}.`, ...testSigningKeys().aggregatorEnv() });
+    const { AppModule } = await import('../app.module');
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(64 * 1024));
+    configureHttpApp(app);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
     pool = new Pool({ connectionString: url, max: 2 });
     // Iran shares its movements with the secretariat only; six of them in March.
     await new AgreementIngest(pool, 'g', testSigningKeys().registry()).ingest([msg(agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 }))]);

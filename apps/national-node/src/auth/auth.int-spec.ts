@@ -1,6 +1,8 @@
 import { revokeKey } from '@caravanserai/credentials';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, startInProcessApp, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, uniqueSuffix, waitFor, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
 
 /**
@@ -88,7 +90,13 @@ describe('authentication and authorisation at a node (PostgreSQL)', () => {
   beforeAll(async () => {
     url = await freshTestDatabase('node_auth');
     otherNodeUrl = await freshTestDatabase('node_auth_af');
-    app = await startInProcessApp({ NODE_STATE: 'IR', ...testSigningKeys().nodeEnv('IR'), DATABASE_URL: url, TOPIC_PREFIX: `test-auth-${suffix}.` }, () => import('../app.module'), 1024 * 1024);
+    Object.assign(process.env, { NODE_STATE: 'IR', ...testSigningKeys().nodeEnv('IR'), DATABASE_URL: url, TOPIC_PREFIX: `test-auth-${suffix}.` });
+    const { AppModule } = await import('../app.module');
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(1024 * 1024));
+    configureHttpApp(app);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
     pool = new Pool({ connectionString: url, max: 2 });
     key.ingest = await issueKey(url, 'node', 'state:IR', 'ingest');
     key.admin = await issueKey(url, 'node', 'admin', 'admin');

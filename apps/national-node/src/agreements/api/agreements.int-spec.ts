@@ -1,8 +1,10 @@
 import { parseAgreementEvent, TOPICS, topicName } from '@caravanserai/contracts';
 import { createKafka } from '@caravanserai/messaging';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, startInProcessApp, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Test } from '@nestjs/testing';
 import { Consumer } from 'kafkajs';
 import { Pool } from 'pg';
 import { decide } from '../domain/agreement.decider';
@@ -45,7 +47,14 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
 
   beforeAll(async () => {
     url = await freshTestDatabase('node_agreements');
-    app = await startInProcessApp({ NODE_STATE: 'IR', ...testSigningKeys().nodeEnv('IR'), DATABASE_URL: url, TOPIC_PREFIX: prefix, OUTBOX_IDLE_MS: '50' }, () => import('../../app.module'));
+    Object.assign(process.env, { NODE_STATE: 'IR', ...testSigningKeys().nodeEnv('IR'), DATABASE_URL: url, TOPIC_PREFIX: prefix, OUTBOX_IDLE_MS: '50' });
+    // The module reads and validates the environment when it is loaded, so load it now.
+    const { AppModule } = await import('../../app.module');
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(64 * 1024));
+    configureHttpApp(app);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
     pool = new Pool({ connectionString: url, max: 2 });
     auth = bearer(await issueKey(url, 'node', 'admin', 'admin'));
   });

@@ -1,5 +1,7 @@
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, startInProcessApp, testSigningKeys, uniqueSuffix } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, testSigningKeys, uniqueSuffix } from '@caravanserai/testing';
+import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
 
 /** The node's HTTP contract, in-process on the real PostgreSQL (and the real broker for the outbox). */
@@ -30,7 +32,14 @@ describe('POST /v1/movements (PostgreSQL)', () => {
 
   beforeAll(async () => {
     url = await freshTestDatabase('node_http');
-    app = await startInProcessApp({ NODE_STATE: 'IR', ...testSigningKeys().nodeEnv('IR'), DATABASE_URL: url, TOPIC_PREFIX: `test-http-${uniqueSuffix()}.` }, () => import('../../app.module'));
+    Object.assign(process.env, { NODE_STATE: 'IR', ...testSigningKeys().nodeEnv('IR'), DATABASE_URL: url, TOPIC_PREFIX: `test-http-${uniqueSuffix()}.` });
+    // The module reads and validates the environment when it is loaded, so load it now.
+    const { AppModule } = await import('../../app.module');
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(64 * 1024));
+    configureHttpApp(app);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
     pool = new Pool({ connectionString: url, max: 2 });
     auth = bearer(await issueKey(url, 'node', 'state:IR', 'ingest'));
   });
