@@ -55,6 +55,10 @@ export class TrustedKeysFile implements EnvelopeVerifier {
     return this.current.verify(envelope);
   }
 
+  verifyAll(envelopes: object[]): Promise<Verdict[]> {
+    return this.current.verifyAll(envelopes);
+  }
+
   /** Re-reads the file now; false (and the old keys kept) if it does not parse. */
   reload(): boolean {
     try {

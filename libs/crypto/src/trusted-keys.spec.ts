@@ -116,6 +116,37 @@ describe('TrustedKeyRegistry', () => {
     expect(code(afOld.signer('af-old').sign(envelope({ recordedAt: 'yesterday' })))).toBe('KEY.RETIRED');
   });
 
+  it('verifyAll, off the event loop, gives the same verdicts as verify, in the batch order', async () => {
+    const good = af.signer('af-new').sign(envelope());
+    const batch: object[] = [
+      good,
+      envelope(),
+      { ...good, occurredOn: '2026-11-03' },
+      { ...good, signature: 'garbage' },
+      stranger.signer('af-9').sign(envelope()),
+      afStolen.signer('af-stolen').sign(envelope()),
+      af.signer('af-new').sign(envelope({ provider: 'KZ' })),
+      afOld.signer('af-old').sign(envelope({ recordedAt: '2026-10-31T23:59:59.999Z' })),
+      afOld.signer('af-old').sign(envelope({ recordedAt: '2026-11-01T00:00:00.000Z' })),
+      kz.signer('kz-1').sign(envelope({ provider: 'KZ' })),
+    ];
+    const verdicts = await registry.verifyAll(batch);
+    expect(verdicts).toEqual(batch.map((e) => registry.verify(e)));
+    expect(verdicts.map((v) => (v.ok ? `ok ${v.keyId}` : v.code))).toEqual([
+      'ok af-new', 'SIGNATURE.MISSING', 'SIGNATURE.INVALID', 'SIGNATURE.INVALID', 'KEY.UNKNOWN', 'KEY.REVOKED',
+      'KEY.STATE_MISMATCH', 'ok af-old', 'KEY.RETIRED', 'ok kz-1',
+    ]);
+    await expect(registry.verifyAll([])).resolves.toEqual([]);
+  });
+
+  it('signAll, off the event loop, signs as sign does, in the batch order', async () => {
+    const envelopes = Array.from({ length: 50 }, (_, i) => envelope({ streamVersion: i + 1 }));
+    const signer = af.signer('af-new');
+    const signed = await signer.signAll(envelopes);
+    expect(signed).toEqual(envelopes.map((e) => signer.sign(e)));
+    expect(signed.map((e) => code(e))).toEqual(envelopes.map(() => 'ok af-new'));
+  });
+
   it('signEnvelope and the class agree', () => {
     const { privateKey } = generateKeyPairSync('ed25519');
     expect(signEnvelope(envelope(), privateKey, 'k').signature).toBe(new EnvelopeSigner(privateKey, 'k').sign(envelope()).signature);

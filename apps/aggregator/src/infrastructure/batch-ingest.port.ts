@@ -50,13 +50,19 @@ export abstract class TransactionalIngest implements BatchIngest, ReplayableInge
     private readonly verifier: EnvelopeVerifier,
   ) {}
 
-  /** The topic's own checks first (JSON, schema), then the signature over the message as it
-   * arrived, before the parsed event is normalised: nothing unverified goes further. */
-  protected verified<E>(parse: (raw: Buffer | null) => ParseResult<E>, raw: Buffer | null): ParseResult<E> {
-    const parsed = parse(raw);
-    if (!parsed.ok) return parsed;
-    const verdict = this.verifier.verify(JSON.parse(raw!.toString('utf8')));
-    return verdict.ok ? parsed : { ok: false, reason: verdict.reason };
+  /** The topic's own checks first (JSON, schema), then the signature over each message as it
+   * arrived, before the parsed event is normalised: nothing unverified goes further. The
+   * signatures of the batch are checked together, off the event loop; results in batch order. */
+  protected async verifiedAll<E>(parse: (raw: Buffer | null) => ParseResult<E>, raws: (Buffer | null)[]): Promise<ParseResult<E>[]> {
+    const parsed = raws.map((raw) => parse(raw));
+    const toVerify: number[] = [];
+    parsed.forEach((p, i) => p.ok && toVerify.push(i));
+    const verdicts = await this.verifier.verifyAll(toVerify.map((i) => JSON.parse(raws[i]!.toString('utf8')) as object));
+    toVerify.forEach((i, n) => {
+      const verdict = verdicts[n];
+      if (!verdict.ok) parsed[i] = { ok: false, reason: verdict.reason };
+    });
+    return parsed;
   }
 
   abstract ingestWithin(

@@ -46,8 +46,9 @@ export class AgreementIngest extends TransactionalIngest {
   ): Promise<IngestResult & { rejections: Rejected[] }> {
     const result: IngestResult = { received: messages.length, applied: 0, duplicates: 0, quarantined: 0 };
     const rejected: Rejected[] = [];
-    for (const message of messages) {
-      const parsed = this.verified(parseAgreementEvent, message.value);
+    const verdicts = await this.verifiedAll(parseAgreementEvent, messages.map((m) => m.value));
+    for (const [i, message] of messages.entries()) {
+      const parsed = verdicts[i];
       if (!parsed.ok) {
         rejected.push({ message, reason: parsed.reason });
         continue;

@@ -50,8 +50,9 @@ export class RegionalIngest extends TransactionalIngest {
     const accepted: Accepted[] = [];
     const rejected: Rejected[] = [];
     const seen = new Set<string>();
-    for (const message of messages) {
-      const parsed = this.verified(parseMovementEvent, message.value);
+    const verdicts = await this.verifiedAll(parseMovementEvent, messages.map((m) => m.value));
+    for (const [i, message] of messages.entries()) {
+      const parsed = verdicts[i];
       if (!parsed.ok) rejected.push({ message, reason: parsed.reason });
       else if (!seen.has(parsed.event.eventId)) {
         seen.add(parsed.event.eventId);

@@ -30,8 +30,9 @@ export class ReferralIngest extends TransactionalIngest {
     const accepted: Accepted<ReferralEvent>[] = [];
     const rejected: Rejected[] = [];
     const seen = new Set<string>();
-    for (const message of messages) {
-      const parsed = this.verified(parseReferralEvent, message.value);
+    const verdicts = await this.verifiedAll(parseReferralEvent, messages.map((m) => m.value));
+    for (const [i, message] of messages.entries()) {
+      const parsed = verdicts[i];
       if (!parsed.ok) rejected.push({ message, reason: parsed.reason });
       else if (!seen.has(parsed.event.eventId)) {
         seen.add(parsed.event.eventId);
