@@ -10,6 +10,18 @@ export interface AgreementRecord extends Grant {
   history: { eventId: string; type: string; version: number; recordedAt: string; data: unknown }[];
 }
 
+const GRANT_COLUMNS = 'a.agreement_id, a.provider, a.recipient, a.terms, a.status, a.registry_position, a.granted_at';
+
+const toGrant = (r: Record<string, any>): Grant => ({
+  ...r.terms,
+  agreementId: r.agreement_id,
+  provider: r.provider,
+  recipient: r.recipient,
+  status: r.status,
+  version: Number(r.registry_position),
+  grantedAt: new Date(r.granted_at).toISOString(),
+});
+
 /** The agreement registry as the aggregator built it from agreements.v1. Read at every query,
  * so that a revocation or an expiry applies to the very next one. */
 @Injectable()
@@ -17,18 +29,23 @@ export class PgAgreementRegistry {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   async grants(): Promise<Grant[]> {
+    const { rows } = await this.pool.query(`SELECT ${GRANT_COLUMNS} FROM agreements a ORDER BY a.registry_position`);
+    return rows.map(toGrant);
+  }
+
+  /**
+   * The grants and a projection's version (see projection_versions), read in one round trip: a
+   * query needs both before anything else, at every request.
+   */
+  async grantsWithVersion(projection: 'flows'): Promise<{ grants: Grant[]; version: string }> {
     const { rows } = await this.pool.query(
-      `SELECT agreement_id, provider, recipient, terms, status, registry_position, granted_at FROM agreements ORDER BY registry_position`,
+      `SELECT v.version, ${GRANT_COLUMNS}
+         FROM (SELECT coalesce((SELECT version FROM projection_versions WHERE projection = $1), 0) AS version) v
+         LEFT JOIN agreements a ON true
+        ORDER BY a.registry_position`,
+      [projection],
     );
-    return rows.map((r) => ({
-      ...r.terms,
-      agreementId: r.agreement_id,
-      provider: r.provider,
-      recipient: r.recipient,
-      status: r.status,
-      version: Number(r.registry_position),
-      grantedAt: new Date(r.granted_at).toISOString(),
-    }));
+    return { grants: rows.filter((r) => r.agreement_id !== null).map(toGrant), version: String(rows[0]?.version ?? '0') };
   }
 
   /** Agreements with their history of events, for those of `providers` or naming `recipients`. */

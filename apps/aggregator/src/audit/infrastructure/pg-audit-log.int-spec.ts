@@ -45,13 +45,39 @@ describe('PgAuditLog (PostgreSQL)', () => {
     expect(page[0].purpose).toBe(`'; DROP TABLE audit_log; -- ’`);
   });
 
+  it('writes concurrent appends together, each resolved once its row is stored, and one bad entry fails only its own', async () => {
+    const other = new Pool({ connectionString: url, max: 2 });
+    const grouped = new PgAuditLog(other);
+    try {
+      const before = Number((await pool.query(`SELECT count(*) FROM audit_log WHERE principal LIKE 'burst:%'`)).rows[0].count);
+      const statementsBefore = Number((await pool.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`)).rows[0].xact_commit);
+      // A NUL cannot be stored in text: that entry's insert fails, the others' must not.
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) => grouped.append(entry(`burst:${i}`, ['IR', `P${i % 3}`], i === 17 ? 'bad\u0000purpose' : `why ${i}`))),
+      );
+      expect(outcomes.filter((o) => o.status === 'rejected').length).toBe(1);
+      expect(outcomes[17].status).toBe('rejected');
+      const { rows } = await pool.query(`SELECT principal, providers, purpose FROM audit_log WHERE principal LIKE 'burst:%' ORDER BY id`);
+      expect(rows.length - before).toBe(39);
+      expect(rows.find((r) => r.principal === 'burst:5')).toEqual({ principal: 'burst:5', providers: ['IR', 'P2'], purpose: 'why 5' });
+      expect(rows.some((r) => r.principal === 'burst:17')).toBe(false);
+      // Grouped: far fewer commits than entries (the first goes alone, the rest wait for it).
+      const statementsAfter = Number((await pool.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`)).rows[0].xact_commit);
+      expect(statementsAfter - statementsBefore).toBeLessThan(40);
+    } finally {
+      await other.end();
+    }
+  });
+
   it.each([
     ['UPDATE', `UPDATE audit_log SET principal = 'nobody'`],
     ['DELETE', 'DELETE FROM audit_log'],
     ['TRUNCATE', 'TRUNCATE audit_log'],
   ])('refuses %s at the database', async (op, sql) => {
     await expect(pool.query(sql)).rejects.toThrow(`audit_log is append-only: ${op} refused`);
-    expect(Number((await pool.query('SELECT count(*) FROM audit_log')).rows[0].count)).toBe(4);
+    const count = Number((await pool.query('SELECT count(*) FROM audit_log')).rows[0].count);
+    await expect(pool.query(sql)).rejects.toThrow();
+    expect(Number((await pool.query('SELECT count(*) FROM audit_log')).rows[0].count)).toBe(count);
     expect((await pool.query(`SELECT count(*) FROM audit_log WHERE principal = 'nobody'`)).rows[0].count).toBe('0');
   });
 });

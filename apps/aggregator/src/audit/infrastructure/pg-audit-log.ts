@@ -6,19 +6,86 @@ import type { AuditEntry } from '../domain/audit-entry';
 
 const COLUMNS = `id, at, principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed, excluded`;
 
-/** The trail in the aggregator's PostgreSQL (table `audit_log`, whose triggers refuse UPDATE,
- * DELETE and TRUNCATE). Every value travels as a bind parameter. */
+/** Entries written by one INSERT at most. */
+const MAX_ENTRIES_PER_INSERT = 500;
+
+interface Waiting {
+  entry: AuditEntry;
+  written: () => void;
+  failed: (e: unknown) => void;
+}
+
+/**
+ * The trail in the aggregator's PostgreSQL (table `audit_log`, whose triggers refuse UPDATE,
+ * DELETE and TRUNCATE). Every value travels as a bind parameter.
+ *
+ * Group commit: while one INSERT is in flight, the entries of the requests answered meanwhile
+ * wait and then go together in the next one (one round trip and one commit for all of them, where
+ * each request used to pay its own). Each `append` still resolves only once its own row is
+ * committed, and fails if its row cannot be written: no record, no answer, as before.
+ */
 @Injectable()
 export class PgAuditLog extends AuditLog {
+  private waiting: Waiting[] = [];
+  private writing = false;
+
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {
     super();
   }
 
-  async append(e: AuditEntry): Promise<void> {
+  append(entry: AuditEntry): Promise<void> {
+    return new Promise<void>((written, failed) => {
+      this.waiting.push({ entry, written, failed });
+      if (!this.writing) void this.writeWaiting();
+    });
+  }
+
+  private async writeWaiting(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, MAX_ENTRIES_PER_INSERT);
+        try {
+          await this.insert(batch.map((w) => w.entry));
+          for (const w of batch) w.written();
+        } catch (e) {
+          if (batch.length === 1) batch[0].failed(e);
+          // One entry the database refuses must not fail the requests it was grouped with: each
+          // is tried alone, and only those that fail alone fail.
+          else await Promise.all(batch.map((w) => this.insert([w.entry]).then(w.written, w.failed)));
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async insert(entries: AuditEntry[]): Promise<void> {
     await this.pool.query(
       `INSERT INTO audit_log (principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed, excluded)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [e.principal, e.endpoint, JSON.stringify(e.query), e.purpose, JSON.stringify(e.agreements), e.providers, e.cellsReturned, e.cellsSuppressed, e.totalsSuppressed, JSON.stringify(e.excluded)],
+       SELECT principal, endpoint, query, purpose, agreements, ARRAY(SELECT jsonb_array_elements_text(providers)), cells_returned, cells_suppressed,
+              totals_suppressed, excluded
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (principal text, endpoint text, query jsonb, purpose text, agreements jsonb, providers jsonb,
+                                                           cells_returned int, cells_suppressed int, totals_suppressed int, excluded jsonb))
+              WITH ORDINALITY AS t(principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed,
+                                   excluded, n)
+        ORDER BY n`,
+      [
+        JSON.stringify(
+          entries.map((e) => ({
+            principal: e.principal,
+            endpoint: e.endpoint,
+            query: e.query,
+            purpose: e.purpose,
+            agreements: e.agreements,
+            providers: e.providers,
+            cells_returned: e.cellsReturned,
+            cells_suppressed: e.cellsSuppressed,
+            totals_suppressed: e.totalsSuppressed,
+            excluded: e.excluded,
+          })),
+        ),
+      ],
     );
   }
 

@@ -1,5 +1,5 @@
 import type { MovementRecordedData } from '@caravanserai/contracts';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { FACT_FIELDS, FlowDeltas, FlowFact, factOf } from '../domain/flow-deltas';
 
 const COLUMN: Record<(typeof FACT_FIELDS)[number], string> = {
@@ -40,12 +40,6 @@ const UPSERT = `
 /** Moves the flows version on (every change to flow_counts does, in its own transaction). */
 export async function bumpFlowsVersion(client: PoolClient): Promise<void> {
   await client.query(`UPDATE projection_versions SET version = version + 1 WHERE projection = 'flows'`);
-}
-
-/** The flows version as of now (see projection_versions). */
-export async function flowsVersion(pool: Pool): Promise<string> {
-  const { rows } = await pool.query<{ version: string }>(`SELECT version FROM projection_versions WHERE projection = 'flows'`);
-  return rows[0]?.version ?? '0';
 }
 
 /** Applies a set of deltas with one multi-row upsert, and moves the flows version on. */

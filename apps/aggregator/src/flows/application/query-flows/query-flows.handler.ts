@@ -10,7 +10,6 @@ import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../../config/aggregator.
 import { sqlFragment } from '../../../infrastructure/sql-fragment';
 import { PG_POOL } from '../../../infrastructure/tokens';
 import { AnswerCache } from '../../domain/answer-cache';
-import { flowsVersion } from '../../infrastructure/pg-flow-projection';
 import { dimensionsUsed, FlowAnswer, FlowDimension, FlowRow, Granularity, parseRoute } from '../../domain/flow-query';
 import { QueryFlows } from './query-flows.query';
 
@@ -64,7 +63,7 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
 
   async execute({ query, principal }: QueryFlows): Promise<FlowAnswer> {
     const today = new Date().toISOString().slice(0, 10);
-    const [grants, version] = await Promise.all([this.registry.grants(), flowsVersion(this.pool)]);
+    const { grants, version } = await this.registry.grantsWithVersion('flows');
     const plan = planFlows(
       { from: query.from, to: query.to, granularity: query.granularity, dimensionsUsed: dimensionsUsed(query), providers: query.providers },
       { id: principal },
