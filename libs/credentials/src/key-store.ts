@@ -55,14 +55,17 @@ export async function revokeKey(db: Queryable, keyId: string): Promise<'revoked'
   return rows.length ? 'already-revoked' : 'unknown';
 }
 
-/** The key with this id if it is neither revoked nor expired (by the database's clock). */
-export async function findLiveKey(db: Queryable, keyId: string): Promise<StoredKey | null> {
+/** Those of these keys that are neither revoked nor expired (by the database's clock), by id, in one query. */
+export async function findLiveKeys(db: Queryable, keyIds: string[]): Promise<Map<string, StoredKey>> {
+  const found = new Map<string, StoredKey>();
+  if (keyIds.length === 0) return found;
   const { rows } = await db.query(
     `SELECT ${INFO_COLUMNS}, secret_hash, salt, scrypt_n, scrypt_r, scrypt_p FROM api_keys
-      WHERE key_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
-    [keyId],
+      WHERE key_id = ANY($1::text[]) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+    [keyIds],
   );
-  if (!rows.length) return null;
-  const r = rows[0];
-  return { ...toInfo(r), hash: { hash: r.secret_hash, salt: r.salt, params: { N: r.scrypt_n, r: r.scrypt_r, p: r.scrypt_p } } };
+  for (const r of rows) {
+    found.set(r.key_id, { ...toInfo(r), hash: { hash: r.secret_hash, salt: r.salt, params: { N: r.scrypt_n, r: r.scrypt_r, p: r.scrypt_p } } });
+  }
+  return found;
 }

@@ -8,3 +8,4 @@ export * from './auth';
 export * from './prometheus-text';
 export * from './hardening';
 export * from './csv';
+export * from './grouped-calls';

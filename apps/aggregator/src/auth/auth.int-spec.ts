@@ -108,4 +108,17 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
     await waitFor(async () => (await get(FLOWS, bearer(shortLived))).statusCode === 401, { timeoutMs: 10_000, what: 'the key to expire' });
     expect401(await get(FLOWS, bearer(shortLived)));
   });
+
+  it('concurrent requests, whose key lookups go in one query, each get their own key\'s answer', async () => {
+    const revoked = await issueKey(url, 'aggregator', 'secretariat', 'reader');
+    await revokeKey(pool, revoked.split('_')[1]);
+    const callers = [key.secretariat, revoked, key.state, 'cvs_0123456789abcdef_' + 'A'.repeat(43), key.org, key.secretariat, key.admin];
+    const answers = await Promise.all(callers.map((k) => get(FLOWS, bearer(k))));
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 401, 200, 401, 200, 200, 403]);
+    expect(answers[0].json().totals.count).toBe(6);
+    expect(answers[5].json().totals.count).toBe(6);
+    // Kazakhstan and UNHCR were granted nothing: their answers hold no count of Iran's.
+    expect(answers[2].json().totals.count).toBe(0);
+    expect(answers[4].json().totals.count).toBe(0);
+  });
 });

@@ -1,4 +1,5 @@
-import { bearerToken, findLiveKey, keyFingerprint, parseKey, type Principal, type Queryable, verifySecret } from '@caravanserai/credentials';
+import { bearerToken, findLiveKeys, keyFingerprint, parseKey, type Principal, type Queryable, type StoredKey, verifySecret } from '@caravanserai/credentials';
+import { GroupedCalls } from '../grouped-calls';
 
 const CACHE_LIMIT = 10_000;
 
@@ -8,19 +9,27 @@ const CACHE_LIMIT = 10_000;
  *
  * Every call looks the key up by id, so a revocation or expiry written by another process (the
  * CLI) bites on the next request. Only the outcome of the scrypt check, slow on purpose, is
- * remembered: by the SHA-256 of the key, never the key itself.
+ * remembered: by the SHA-256 of the key, never the key itself. Lookups of concurrent requests are
+ * grouped into one query (each from a query that started after its request arrived).
  */
 export class ApiKeyAuthenticator {
   /** SHA-256 of a presented key → whether its secret matched. */
   private readonly checked = new Map<string, boolean>();
 
-  constructor(private readonly db: Queryable) {}
+  private readonly lookups: GroupedCalls<string, StoredKey | null>;
+
+  constructor(db: Queryable) {
+    this.lookups = new GroupedCalls(async (keyIds) => {
+      const found = await findLiveKeys(db, [...new Set(keyIds)]);
+      return keyIds.map((id) => found.get(id) ?? null);
+    });
+  }
 
   async authenticate(authorization: string | string[] | undefined): Promise<Principal | null> {
     const token = bearerToken(authorization);
     const parsed = token ? parseKey(token) : null;
     if (!token || !parsed) return null;
-    const stored = await findLiveKey(this.db, parsed.keyId);
+    const stored = await this.lookups.run(parsed.keyId);
     if (!stored) return null;
     const fingerprint = keyFingerprint(token);
     let good = this.checked.get(fingerprint);

@@ -1,3 +1,4 @@
+import { GroupedCalls } from '@caravanserai/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '../../infrastructure/tokens';
@@ -5,15 +6,6 @@ import { AuditFilter, AuditLog, StoredAuditEntry } from '../application/audit-lo
 import type { AuditEntry } from '../domain/audit-entry';
 
 const COLUMNS = `id, at, principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed, excluded`;
-
-/** Entries written by one INSERT at most. */
-const MAX_ENTRIES_PER_INSERT = 500;
-
-interface Waiting {
-  entry: AuditEntry;
-  written: () => void;
-  failed: (e: unknown) => void;
-}
 
 /**
  * The trail in the aggregator's PostgreSQL (table `audit_log`, whose triggers refuse UPDATE,
@@ -26,38 +18,17 @@ interface Waiting {
  */
 @Injectable()
 export class PgAuditLog extends AuditLog {
-  private waiting: Waiting[] = [];
-  private writing = false;
+  private readonly writes = new GroupedCalls<AuditEntry, void>(async (entries) => {
+    await this.insert(entries);
+    return entries.map(() => undefined);
+  });
 
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {
     super();
   }
 
   append(entry: AuditEntry): Promise<void> {
-    return new Promise<void>((written, failed) => {
-      this.waiting.push({ entry, written, failed });
-      if (!this.writing) void this.writeWaiting();
-    });
-  }
-
-  private async writeWaiting(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.waiting.length > 0) {
-        const batch = this.waiting.splice(0, MAX_ENTRIES_PER_INSERT);
-        try {
-          await this.insert(batch.map((w) => w.entry));
-          for (const w of batch) w.written();
-        } catch (e) {
-          if (batch.length === 1) batch[0].failed(e);
-          // One entry the database refuses must not fail the requests it was grouped with: each
-          // is tried alone, and only those that fail alone fail.
-          else await Promise.all(batch.map((w) => this.insert([w.entry]).then(w.written, w.failed)));
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
+    return this.writes.run(entry);
   }
 
   private async insert(entries: AuditEntry[]): Promise<void> {
