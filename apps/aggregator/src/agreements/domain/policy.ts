@@ -42,7 +42,7 @@ export const isValidOn = (g: Grant, day: string) => g.validFrom <= day && (g.val
  */
 export function applicableCut(
   provider: string,
-  grants: Grant[],
+  grants: readonly Grant[],
   principal: Principal,
   kind: EventKind,
   today: string,
@@ -138,7 +138,7 @@ const implied: Record<string, string[]> = { route: ['route'], borderCrossingPoin
 export function planFlows(
   query: { from: string; to: string; granularity: TimeGranularity; dimensionsUsed: string[]; providers?: string[] },
   principal: Principal,
-  grants: Grant[],
+  grants: readonly Grant[],
   providers: readonly string[],
   kind: EventKind,
   today: string,

@@ -1,3 +1,4 @@
+import { GroupedCalls } from '@caravanserai/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '../../infrastructure/tokens';
@@ -34,19 +35,28 @@ export class PgAgreementRegistry {
   }
 
   /**
-   * The grants and a projection's version (see projection_versions), read in one round trip: a
-   * query needs both before anything else, at every request.
+   * The grants and the flows projection's version (see projection_versions), read in one round
+   * trip: a flows query needs both before anything else, at every request. Concurrent requests
+   * share one read (GroupedCalls: each from a read that started after it asked, so a revocation
+   * applies to the very next request); the grants are frozen, as they are shared.
    */
-  async grantsWithVersion(projection: 'flows'): Promise<{ grants: Grant[]; version: string }> {
+  grantsWithFlowsVersion(): Promise<{ grants: readonly Grant[]; version: string }> {
+    return this.flowsReads.run(null);
+  }
+
+  private readonly flowsReads = new GroupedCalls<null, { grants: readonly Grant[]; version: string }>(async (callers) => {
     const { rows } = await this.pool.query(
       `SELECT v.version, ${GRANT_COLUMNS}
-         FROM (SELECT coalesce((SELECT version FROM projection_versions WHERE projection = $1), 0) AS version) v
+         FROM (SELECT coalesce((SELECT version FROM projection_versions WHERE projection = 'flows'), 0) AS version) v
          LEFT JOIN agreements a ON true
         ORDER BY a.registry_position`,
-      [projection],
     );
-    return { grants: rows.filter((r) => r.agreement_id !== null).map(toGrant), version: String(rows[0]?.version ?? '0') };
-  }
+    const read = Object.freeze({
+      grants: Object.freeze(rows.filter((r) => r.agreement_id !== null).map((r) => Object.freeze(toGrant(r)))),
+      version: String(rows[0]?.version ?? '0'),
+    });
+    return callers.map(() => read);
+  });
 
   /** Agreements with their history of events, for those of `providers` or naming `recipients`. */
   async list(filter: { providers?: string[]; recipients?: string[] } | 'all'): Promise<AgreementRecord[]> {

@@ -63,7 +63,7 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
 
   async execute({ query, principal }: QueryFlows): Promise<FlowAnswer> {
     const today = new Date().toISOString().slice(0, 10);
-    const { grants, version } = await this.registry.grantsWithVersion('flows');
+    const { grants, version } = await this.registry.grantsWithFlowsVersion();
     const plan = planFlows(
       { from: query.from, to: query.to, granularity: query.granularity, dimensionsUsed: dimensionsUsed(query), providers: query.providers },
       { id: principal },
