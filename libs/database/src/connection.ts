@@ -53,6 +53,14 @@ export async function dropTestDatabase(url: string): Promise<void> {
   const client = new Client({ connectionString: admin.toString() });
   await client.connect();
   try {
+    // A pool's end() resolves before its connections have finished closing; terminating one of
+    // those (FORCE) makes its client emit an error nobody listens to any more. So give the
+    // database's sessions a moment to go away on their own, then force whatever is left.
+    for (let i = 0; i < 20; i++) {
+      const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+      if (rows[0].n === '0') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   } finally {
     await client.end();
