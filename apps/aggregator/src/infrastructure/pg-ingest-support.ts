@@ -52,34 +52,43 @@ export interface Accepted<E extends EventEnvelope = EventEnvelope> {
 }
 
 /** Adds events to the regional log; returns the ids of those it did not hold yet. An event id
- * already there, or a stream position taken by another event, is left out. */
+ * already there, or a stream position taken by another event, is left out. The batch travels as
+ * one JSON document read by jsonb_to_recordset (one native JSON.stringify, each event's data
+ * embedded as it is), not as fourteen array literals escaped element by element by the driver. */
 export async function insertEvents(client: PoolClient, valid: Accepted[]): Promise<Set<string>> {
   if (valid.length === 0) return new Set();
-  const { rows } = await client.query<{ event_id: string }>(
+  const rows = valid.map(({ event: e, message: m }) => ({
+    event_id: e.eventId,
+    type: e.type,
+    schema_version: e.schemaVersion,
+    provider: e.provider,
+    stream_id: e.streamId,
+    stream_version: e.streamVersion,
+    occurred_on: e.occurredOn,
+    recorded_at: e.recordedAt,
+    data: e.data,
+    topic: m.topic,
+    kafka_partition: m.partition,
+    kafka_offset: m.offset,
+    key_id: e.keyId ?? null,
+    signature: e.signature ?? null,
+  }));
+  const { rows: inserted } = await client.query<{ event_id: string }>(
     `INSERT INTO regional_events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on,
                                   recorded_at, data, topic, kafka_partition, kafka_offset, key_id, signature)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::date[],
-                          $8::timestamptz[], $9::jsonb[], $10::text[], $11::int[], $12::bigint[], $13::text[], $14::text[])
+     SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, topic, kafka_partition,
+            kafka_offset, key_id, signature
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (event_id uuid, type text, schema_version int, provider text, stream_id text,
+                                                          stream_version int, occurred_on date, recorded_at timestamptz, data jsonb, topic text,
+                                                          kafka_partition int, kafka_offset bigint, key_id text, signature text))
+            WITH ORDINALITY AS t(event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, topic,
+                                 kafka_partition, kafka_offset, key_id, signature, n)
+      ORDER BY n
      ON CONFLICT DO NOTHING
      RETURNING event_id`,
-    [
-      valid.map((a) => a.event.eventId),
-      valid.map((a) => a.event.type),
-      valid.map((a) => a.event.schemaVersion),
-      valid.map((a) => a.event.provider),
-      valid.map((a) => a.event.streamId),
-      valid.map((a) => a.event.streamVersion),
-      valid.map((a) => a.event.occurredOn),
-      valid.map((a) => a.event.recordedAt),
-      valid.map((a) => JSON.stringify(a.event.data)),
-      valid.map((a) => a.message.topic),
-      valid.map((a) => a.message.partition),
-      valid.map((a) => a.message.offset),
-      valid.map((a) => a.event.keyId ?? null),
-      valid.map((a) => a.event.signature ?? null),
-    ],
+    [JSON.stringify(rows)],
   );
-  return new Set(rows.map((r) => r.event_id));
+  return new Set(inserted.map((r) => r.event_id));
 }
 
 export async function existingEventIds(client: PoolClient, ids: string[]): Promise<Set<string>> {
