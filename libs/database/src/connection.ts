@@ -8,7 +8,14 @@ import { Client, ClientConfig } from 'pg';
 export function resolveDatabaseUrl(env: NodeJS.ProcessEnv, defaultDatabase: string): string {
   if (env.DATABASE_URL) return env.DATABASE_URL;
   const url = new URL('postgres://127.0.0.1:5432');
-  url.hostname = env.PGHOST ?? '127.0.0.1';
+  const host = env.PGHOST ?? '127.0.0.1';
+  // As in libpq, a PGHOST that starts with a slash is the directory of a Unix-domain socket
+  // (cheaper than loopback TCP when PostgreSQL runs on the same machine); the driver takes it as
+  // the `host` parameter of the URL.
+  if (host.startsWith('/')) {
+    url.hostname = 'localhost';
+    url.searchParams.set('host', host);
+  } else url.hostname = host;
   url.port = env.PGPORT ?? '5432';
   url.username = env.PGUSER ?? 'postgres';
   if (env.PGPASSWORD) url.password = env.PGPASSWORD;
