@@ -26,6 +26,10 @@ export const FACT_FIELDS = [
   'sex',
   'ageBand',
 ] as const satisfies readonly (keyof FlowFact)[];
+export type FactField = (typeof FACT_FIELDS)[number];
+
+/** The country of a movement that did not say where it came from or where it is going. */
+export const UNKNOWN_COUNTRY = 'ZZ';
 
 export function factOf(provider: string, occurredOn: string, d: MovementRecordedData): FlowFact {
   return {
@@ -33,8 +37,8 @@ export function factOf(provider: string, occurredOn: string, d: MovementRecorded
     provider,
     borderCrossingPoint: d.borderCrossingPoint,
     direction: d.direction,
-    departedFrom: d.departedFrom ?? 'ZZ',
-    intendedDestination: d.intendedDestination ?? 'ZZ',
+    departedFrom: d.departedFrom ?? UNKNOWN_COUNTRY,
+    intendedDestination: d.intendedDestination ?? UNKNOWN_COUNTRY,
     citizenship: d.citizenship,
     category: d.category,
     sex: d.sex,

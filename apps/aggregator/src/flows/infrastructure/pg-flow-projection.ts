@@ -1,8 +1,8 @@
-import type { MovementRecordedData } from '@caravanserai/contracts';
+import { MOVEMENT_RECORDED, MOVEMENT_RETRACTED, MovementRecordedData } from '@caravanserai/contracts';
 import type { PoolClient } from 'pg';
-import { FACT_FIELDS, FlowDeltas, FlowFact, factOf } from '../domain/flow-deltas';
+import { FACT_FIELDS, FactField, FlowDeltas, FlowFact, factOf, UNKNOWN_COUNTRY } from '../domain/flow-deltas';
 
-const COLUMN: Record<(typeof FACT_FIELDS)[number], string> = {
+const COLUMN: Record<FactField, string> = {
   day: 'day',
   provider: 'provider',
   borderCrossingPoint: 'border_crossing_point',
@@ -14,7 +14,7 @@ const COLUMN: Record<(typeof FACT_FIELDS)[number], string> = {
   sex: 'sex',
   ageBand: 'age_band',
 };
-const SQL_TYPE: Record<(typeof FACT_FIELDS)[number], string> = {
+const SQL_TYPE: Record<FactField, string> = {
   day: 'date',
   provider: 'text',
   borderCrossingPoint: 'text',
@@ -25,6 +25,25 @@ const SQL_TYPE: Record<(typeof FACT_FIELDS)[number], string> = {
   category: 'text',
   sex: 'text',
   ageBand: 'text',
+};
+
+/**
+ * Where each fact field of a recorded movement is in its row `m` of regional_events: the SQL twin
+ * of factOf (change the two together), used by the set-based replay below. Keyed by FACT_FIELDS
+ * like COLUMN, so a new field does not compile until it says where it comes from, and the replay's
+ * select list is built from FACT_FIELDS in column order.
+ */
+const FROM_EVENT: Record<FactField, string> = {
+  day: 'm.occurred_on',
+  provider: 'm.provider',
+  borderCrossingPoint: `m.data->>'borderCrossingPoint'`,
+  direction: `m.data->>'direction'`,
+  departedFrom: `coalesce(m.data->>'departedFrom', '${UNKNOWN_COUNTRY}')`,
+  intendedDestination: `coalesce(m.data->>'intendedDestination', '${UNKNOWN_COUNTRY}')`,
+  citizenship: `m.data->>'citizenship'`,
+  category: `m.data->>'category'`,
+  sex: `m.data->>'sex'`,
+  ageBand: `m.data->>'ageBand'`,
 };
 
 const columns = FACT_FIELDS.map((f) => COLUMN[f]);
@@ -77,3 +96,56 @@ export async function findMovements(client: PoolClient, eventIds: string[]): Pro
 }
 
 export const movementFact = (m: KnownMovement): FlowFact => factOf(m.provider, m.occurredOn, m.data);
+
+/**
+ * The movement events of one range of the log, as rows (occurred_on, provider, data, sign) of the
+ * movement each one counts: a recorded movement +1 on itself, a retraction -1 on the movement it
+ * retracts (found in the log by event id; one whose movement is not there counts 0, with no fact).
+ * Pooled providers only, or the one provider $3. Range: $1 < global_position <= $2.
+ */
+const MOVEMENTS_IN_RANGE = `
+  SELECT e.occurred_on, e.provider, e.data, 1 AS sign
+    FROM regional_events e JOIN provider_pool p ON p.provider = e.provider AND p.pooled_at IS NOT NULL
+   WHERE e.global_position > $1 AND e.global_position <= $2 AND e.type = '${MOVEMENT_RECORDED}' AND ($3::text IS NULL OR e.provider = $3)
+  UNION ALL
+  SELECT t.occurred_on, t.provider, t.data, CASE WHEN t.event_id IS NULL THEN 0 ELSE -1 END
+    FROM regional_events e JOIN provider_pool p ON p.provider = e.provider AND p.pooled_at IS NOT NULL
+    LEFT JOIN regional_events t ON t.event_id = (e.data->>'movementEventId')::uuid AND t.type = '${MOVEMENT_RECORDED}'
+   WHERE e.global_position > $1 AND e.global_position <= $2 AND e.type = '${MOVEMENT_RETRACTED}' AND ($3::text IS NULL OR e.provider = $3)`;
+
+/**
+ * One range of the log into the projection, set-based: summed per cell in PostgreSQL and added to
+ * flow_counts with one upsert, without the events leaving the database. `events` counts the
+ * movement events of the range (as the per-event replay did), `cells` the projection rows written.
+ * The cells go in in key order: the primary key index fills left to right (the upsert of a million
+ * events' 250,000 cells took 8-10% less time so, the sort included), and rows are locked in one
+ * order.
+ */
+const PROJECT_RANGE = `
+  WITH cells AS (
+    SELECT ${FACT_FIELDS.map((f) => `${FROM_EVENT[f]} AS ${COLUMN[f]}`).join(', ')}, sum(m.sign) AS delta, count(*) AS events
+      FROM (${MOVEMENTS_IN_RANGE}) m
+     GROUP BY ${FACT_FIELDS.map((_, i) => i + 1).join(', ')}
+  ), written AS (
+    INSERT INTO flow_counts (${columns.join(', ')}, count)
+    SELECT ${columns.join(', ')}, delta FROM cells WHERE delta <> 0 ORDER BY ${columns.join(', ')}
+    ON CONFLICT (${columns.join(', ')}) DO UPDATE SET count = flow_counts.count + EXCLUDED.count
+    RETURNING 1)
+  SELECT (SELECT coalesce(sum(events), 0) FROM cells)::int AS events, (SELECT count(*) FROM written)::int AS cells`;
+
+/**
+ * Projects the movement events in global positions (after, upTo] of pooled providers (or of the one
+ * `provider`) into flow_counts. Does not move the flows version: the caller does, once.
+ */
+export async function projectMovementRange(client: PoolClient, after: number, upTo: number, provider?: string): Promise<{ events: number; cells: number }> {
+  const { rows } = await client.query<{ events: number; cells: number }>(PROJECT_RANGE, [after, upTo, provider ?? null]);
+  return rows[0];
+}
+
+/** The log's range of global positions: (after, last]; both 0 when it is empty. */
+export async function logPositions(client: PoolClient): Promise<{ after: number; last: number }> {
+  const { rows } = await client.query<{ after: string; last: string }>(
+    'SELECT coalesce(min(global_position) - 1, 0) AS after, coalesce(max(global_position), 0) AS last FROM regional_events',
+  );
+  return { after: Number(rows[0].after), last: Number(rows[0].last) };
+}

@@ -1,9 +1,6 @@
-import { MOVEMENT_RECORDED, MOVEMENT_RETRACTED, MovementEvent } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
 import { Pool, PoolClient } from 'pg';
-import { FlowDeltas } from '../../domain/flow-deltas';
-import { applyFlowDeltas, bumpFlowsVersion, findMovements, KnownMovement } from '../../infrastructure/pg-flow-projection';
-import { addDelta } from '../../infrastructure/pg-regional-ingest';
+import { bumpFlowsVersion, logPositions, projectMovementRange } from '../../infrastructure/pg-flow-projection';
 
 export interface RebuildProgress {
   events: number;
@@ -12,44 +9,47 @@ export interface RebuildProgress {
   seconds: number;
 }
 
+/** Global positions of the log per statement of the replay (see replayMovements). */
+export const REPLAY_CHUNK = 1_000_000;
+
 /**
- * Replays movement events of the regional log into the flow projection, in log order, with the
- * same delta code as the live consumer. Only pooled providers' events are projected (or one
- * provider's, when its held events are released). Runs in the caller's transaction.
+ * Memory for one statement's sort or hash of the replay (transaction-local): a chunk of a million
+ * events sums to some 250,000 cells, about 60 MiB of hash table; with PostgreSQL's default (4 MB)
+ * the sums spill to disk.
+ */
+const REPLAY_WORK_MEM = '64MB';
+
+/**
+ * Projects the movement events of the regional log into the flow projection, inside PostgreSQL:
+ * for each chunk of `chunk` global positions, one statement sums the chunk's deltas per cell (+1
+ * per movement recorded, -1 on the movement a retraction retracts, wherever in the log that is)
+ * and adds them to flow_counts; the events never leave the database. Only pooled providers' events
+ * are projected (or one provider's, when its held events are released). Addition commutes, so
+ * the result is the one the live consumer reaches applying the same events batch by batch. Runs
+ * in the caller's transaction; moves the flows version on if it wrote anything. Positions are
+ * those of the log as the replay starts: later events are the live consumer's, which applies them
+ * itself once the caller commits.
  */
 export async function replayMovements(
   client: PoolClient,
   options: { provider?: string; chunk?: number; onProgress?: (p: RebuildProgress) => void } = {},
 ): Promise<RebuildProgress> {
   const started = process.hrtime.bigint();
-  const progress = (events: number): RebuildProgress => ({ events, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
-  const chunk = options.chunk ?? 50_000;
-  let after = 0;
+  const chunk = options.chunk ?? REPLAY_CHUNK;
+  if (!(chunk >= 1)) throw new Error(`replay chunk must be at least 1 position, got ${chunk}`);
   let events = 0;
-  for (;;) {
-    const { rows } = await client.query<{ global_position: string; event_id: string; type: string; provider: string; occurred_on: string; data: unknown }>(
-      `SELECT e.global_position, e.event_id, e.type, e.provider, to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.data
-         FROM regional_events e JOIN provider_pool p ON p.provider = e.provider AND p.pooled_at IS NOT NULL
-        WHERE e.global_position > $1 AND e.type IN ($3, $4) AND ($5::text IS NULL OR e.provider = $5)
-        ORDER BY e.global_position LIMIT $2`,
-      [after, chunk, MOVEMENT_RECORDED, MOVEMENT_RETRACTED, options.provider ?? null],
-    );
-    if (rows.length === 0) break;
-    const batch = rows.map((r) => ({ eventId: r.event_id, type: r.type, provider: r.provider, occurredOn: r.occurred_on, data: r.data }) as MovementEvent);
-    const known = new Map<string, KnownMovement>();
-    for (const e of batch) {
-      if (e.type === MOVEMENT_RECORDED) known.set(e.eventId, { provider: e.provider, occurredOn: e.occurredOn, data: e.data });
-    }
-    const missing = batch.flatMap((e) => (e.type === MOVEMENT_RETRACTED && !known.has(e.data.movementEventId) ? [e.data.movementEventId] : []));
-    for (const [id, m] of await findMovements(client, missing)) known.set(id, m);
-    const deltas = new FlowDeltas();
-    for (const e of batch) addDelta(deltas, e, known);
-    await applyFlowDeltas(client, deltas);
-    events += rows.length;
-    after = Number(rows[rows.length - 1].global_position);
-    options.onProgress?.(progress(events));
+  let cells = 0;
+  const progress = (): RebuildProgress => ({ events, cells, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+  await client.query(`SELECT set_config('work_mem', $1, true)`, [REPLAY_WORK_MEM]);
+  const { after, last } = await logPositions(client);
+  for (let from = after; from < last; from += chunk) {
+    const done = await projectMovementRange(client, from, Math.min(from + chunk, last), options.provider);
+    events += done.events;
+    cells += done.cells;
+    options.onProgress?.(progress());
   }
-  return progress(events);
+  if (cells > 0) await bumpFlowsVersion(client);
+  return progress();
 }
 
 /**
@@ -58,7 +58,7 @@ export async function replayMovements(
  * lock, then applies its batch on top of the rebuilt projection (its events were not visible to
  * the replay).
  */
-export async function rebuildFlows(pool: Pool, onProgress: (p: RebuildProgress) => void = () => {}, chunk = 50_000): Promise<RebuildProgress> {
+export async function rebuildFlows(pool: Pool, onProgress: (p: RebuildProgress) => void = () => {}, chunk = REPLAY_CHUNK): Promise<RebuildProgress> {
   return inTransaction(pool, async (client) => {
     await client.query('LOCK TABLE flow_counts IN ACCESS EXCLUSIVE MODE');
     await client.query('TRUNCATE flow_counts');
