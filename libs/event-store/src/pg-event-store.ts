@@ -29,6 +29,24 @@ interface EventRow {
   signature?: string | null;
 }
 
+/** The columns of an event row (the node's `events`, the aggregator's `regional_events`), as the
+ * JSON document the batch inserts read with jsonb_to_recordset: `data` embedded as it is. */
+export function envelopeToRow(e: EventEnvelope) {
+  return {
+    event_id: e.eventId,
+    type: e.type,
+    schema_version: e.schemaVersion,
+    provider: e.provider,
+    stream_id: e.streamId,
+    stream_version: e.streamVersion,
+    occurred_on: e.occurredOn,
+    recorded_at: e.recordedAt,
+    data: e.data,
+    key_id: e.keyId ?? null,
+    signature: e.signature ?? null,
+  };
+}
+
 /** The envelope as it is published; `keyId` and `signature` only when the row has them. */
 export function rowToEnvelope(row: EventRow): EventEnvelope {
   const envelope: EventEnvelope = {
@@ -68,19 +86,7 @@ export class PgEventStore {
     // Signed in the form the outbox will read back (a timestamptz comes back as toISOString); the
     // batch's Ed25519 signatures are made together on libuv's thread pool, off the event loop.
     const signed = await this.signer.signAll(events.map((unsigned) => ({ ...unsigned, recordedAt: new Date(unsigned.recordedAt).toISOString() })));
-    const rows = signed.map((e) => ({
-      event_id: e.eventId,
-      type: e.type,
-      schema_version: e.schemaVersion,
-      provider: e.provider,
-      stream_id: e.streamId,
-      stream_version: e.streamVersion,
-      occurred_on: e.occurredOn,
-      recorded_at: e.recordedAt,
-      data: e.data,
-      key_id: e.keyId,
-      signature: e.signature,
-    }));
+    const rows = signed.map(envelopeToRow);
     try {
       await client.query(
         `WITH inserted AS (

@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@caravanserai/contracts';
+import { envelopeToRow } from '@caravanserai/event-store';
 import type { PoolClient } from 'pg';
 import type { IncomingMessage } from './batch-ingest.port';
 
@@ -57,22 +58,7 @@ export interface Accepted<E extends EventEnvelope = EventEnvelope> {
  * embedded as it is), not as fourteen array literals escaped element by element by the driver. */
 export async function insertEvents(client: PoolClient, valid: Accepted[]): Promise<Set<string>> {
   if (valid.length === 0) return new Set();
-  const rows = valid.map(({ event: e, message: m }) => ({
-    event_id: e.eventId,
-    type: e.type,
-    schema_version: e.schemaVersion,
-    provider: e.provider,
-    stream_id: e.streamId,
-    stream_version: e.streamVersion,
-    occurred_on: e.occurredOn,
-    recorded_at: e.recordedAt,
-    data: e.data,
-    topic: m.topic,
-    kafka_partition: m.partition,
-    kafka_offset: m.offset,
-    key_id: e.keyId ?? null,
-    signature: e.signature ?? null,
-  }));
+  const rows = valid.map(({ event, message: m }) => ({ ...envelopeToRow(event), topic: m.topic, kafka_partition: m.partition, kafka_offset: m.offset }));
   const { rows: inserted } = await client.query<{ event_id: string }>(
     `INSERT INTO regional_events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on,
                                   recorded_at, data, topic, kafka_partition, kafka_offset, key_id, signature)
