@@ -101,3 +101,7 @@ export class RevocationDto {
   @IsString() @MaxLength(MAX_REASON_LENGTH) @Matches(/\S/, { message: 'reason must say why the agreement is revoked' })
   reason: string;
 }
+
+/** The listing takes no query parameters: any is refused (400), as the aggregator's endpoints do,
+ * rather than silently ignored (a caller that believes it filtered would be misled). */
+export class NoParametersDto {}

@@ -1,13 +1,13 @@
 import { Allow } from '@caravanserai/platform';
 import { AgreementTerms, DomainError } from '@caravanserai/contracts';
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AmendAgreementCommand } from '../application/amend-agreement/amend-agreement.command';
 import { GrantAgreementCommand } from '../application/grant-agreement/grant-agreement.command';
 import { GetAgreementQuery, ListAgreementsQuery } from '../application/read-agreements/read-agreements.query';
 import { RevokeAgreementCommand } from '../application/revoke-agreement/revoke-agreement.command';
-import { AmendAgreementDto, GrantAgreementDto, RevocationDto } from './agreement.dto';
+import { AmendAgreementDto, GrantAgreementDto, NoParametersDto, RevocationDto } from './agreement.dto';
 
 /** The validated body as plain JSON: no DTO instances, no members left undefined. */
 const plain = <T>(dto: object): T => JSON.parse(JSON.stringify(dto)) as T;
@@ -54,7 +54,7 @@ export class AgreementsController {
 
   @Get()
   @ApiOperation({ summary: "This node's agreements: current terms, status and every decision on each" })
-  async list() {
+  async list(@Query() _query: NoParametersDto) {
     return { agreements: await this.queries.execute(new ListAgreementsQuery()) };
   }
 

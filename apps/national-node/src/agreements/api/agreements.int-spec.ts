@@ -222,6 +222,10 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
     expect(listed.history).toHaveLength(2);
     // Only agreements: the node's movements never show up here.
     expect(agreements.every((x: { history: { type: string }[] }) => x.history.every((e) => e.type.startsWith('Agreement')))).toBe(true);
+    // It takes no parameters: one that looks like a filter is refused, not silently ignored.
+    const filtered = await inject('GET', '?recipient=org:UNHCR');
+    expect(filtered.statusCode).toBe(400);
+    expect(filtered.body).toContain('recipient');
   });
 
   it('documents the endpoints and the terms in OpenAPI', () => {
