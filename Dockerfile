@@ -1,4 +1,5 @@
-# One image for both services. Default command: a national node; run the aggregator with
+# One image for both services. Default command: a national node, through its start script (which
+# sets the node's V8 heap settings, see apps/national-node/start.sh); run the aggregator with
 #   node dist/apps/aggregator/src/main.js
 # (docker-compose.yml does). Settings come from the environment only: see
 # apps/national-node/.env.example and apps/aggregator/.env.example. In a container set
@@ -37,10 +38,12 @@ COPY --from=build /app/dist ./dist
 # The services look for their SQL migrations by walking up from dist/libs/database/src to
 # apps/<app>/migrations (libs/database/src/migrations.ts); tsc does not copy .sql files.
 COPY apps/national-node/migrations ./apps/national-node/migrations
+COPY apps/national-node/start.sh ./apps/national-node/start.sh
 COPY apps/aggregator/migrations ./apps/aggregator/migrations
 # The aggregator serves its web console from apps/aggregator/console (found the same way).
 COPY apps/aggregator/console ./apps/aggregator/console
 # The official image's unprivileged user (uid 1000). The application writes nothing to disk.
 USER node
 EXPOSE 3000 3001
-CMD ["node", "dist/apps/national-node/src/main.js"]
+# The script execs node: node is PID 1 and receives SIGTERM itself.
+CMD ["sh", "apps/national-node/start.sh"]

@@ -242,7 +242,8 @@ const bearerOf = async (url: string, service: 'node' | 'aggregator', principal: 
 let nodeAuth: Record<string, string> = {};
 async function startNode(name: string, extra: Record<string, string> = {}, profileFile?: string) {
   const args = profileFile ? ['-r', join(ROOT, 'dist', 'bench', 'cpu-profile-hook.js')] : [];
-  const service = await Service.start(name, 'dist/apps/national-node/src/main.js', nodeEnv({ ...extra, ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}) }), ports.node, workDir, args);
+  // Through the node's start script, as production starts it (its V8 heap settings included).
+  const service = await Service.start(name, 'apps/national-node/start.sh', nodeEnv({ ...extra, ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}) }), ports.node, workDir, args);
   nodeAuth = await bearerOf(dbUrl(DB.node), 'node', `state:${opts.state}`, 'ingest');
   return service;
 }

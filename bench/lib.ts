@@ -25,7 +25,8 @@ export function procStats(pid: number): { peakRssMiB: number; rssMiB: number; cp
 }
 
 /** A built service running as its own process (as libs/testing's ServiceProcess, plus node flags
- * and /proc figures). */
+ * and /proc figures). `entry` is the compiled main.js, or a start script that execs node (so the
+ * child's pid is node's and its /proc figures are the service's). */
 export class Service {
   private constructor(
     readonly name: string,
@@ -37,9 +38,13 @@ export class Service {
   static async start(name: string, entry: string, env: Record<string, string>, port: number, logDir: string, nodeArgs: string[] = []): Promise<Service> {
     const logFile = join(logDir, `${name}.log`);
     const out = createWriteStream(logFile);
-    const child = spawn(process.execPath, [...nodeArgs, join(ROOT, entry)], {
+    // A start script (apps/national-node/start.sh) runs the service as production does; node flags
+    // (the profile hook) then go through NODE_OPTIONS, which the script passes on.
+    const script = entry.endsWith('.sh');
+    const nodeOptions = script && nodeArgs.length ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, ...nodeArgs].filter(Boolean).join(' ') } : {};
+    const child = spawn(script ? 'sh' : process.execPath, script ? [join(ROOT, entry)] : [...nodeArgs, join(ROOT, entry)], {
       cwd: ROOT,
-      env: { ...process.env, ...env, PORT: String(port), NO_COLOR: '1' },
+      env: { ...process.env, ...env, ...nodeOptions, PORT: String(port), NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.pipe(out);

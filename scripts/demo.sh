@@ -74,7 +74,7 @@ for i in "${!STATES[@]}"; do
   say "starting the national node of $state on :$port"
   key_id="$(echo "$state" | tr 'A-Z' 'a-z')-demo"
   DATABASE_URL=$(node_db "$state") NODE_SIGNING_KEY_FILE=$KEY_DIR/$key_id.pem NODE_SIGNING_KEY_ID=$key_id \
-    NODE_STATE=$state PORT=$port NO_COLOR=1 node dist/apps/national-node/src/main.js >"$LOG_DIR/node-$state.log" 2>&1 &
+    NODE_STATE=$state PORT=$port NO_COLOR=1 sh apps/national-node/start.sh >"$LOG_DIR/node-$state.log" 2>&1 &
   pids+=($!)
   nodes+=("$state=http://127.0.0.1:$port")
 done
