@@ -233,7 +233,8 @@ class AgreementRevokedEnvelopeDto extends EnvelopeDto {
   @ValidateNested() @Type(() => AgreementRevokedDataDto) declare data: AgreementRevokedDataDto;
 }
 
-const AGREEMENT_SCHEMAS: Record<string, Record<number, new () => EnvelopeDto>> = {
+/** The agreement types and versions the aggregator knows, by type. */
+export const AGREEMENT_SCHEMAS: Record<string, Record<number, new () => EnvelopeDto>> = {
   [AGREEMENT_GRANTED]: { 1: AgreementGrantedEnvelopeDto },
   [AGREEMENT_AMENDED]: { 1: AgreementAmendedEnvelopeDto },
   [AGREEMENT_REVOKED]: { 1: AgreementRevokedEnvelopeDto },

@@ -5,6 +5,8 @@ import type { EventEnvelope } from './events';
  * not a state). */
 export const SURGE_DETECTED = 'SurgeDetected';
 export const SURGE_SUBSIDED = 'SurgeSubsided';
+/** Every type published on alerts.v1. */
+export const ALERT_EVENT_TYPES = [SURGE_DETECTED, SURGE_SUBSIDED] as const;
 
 export interface SurgeFigures {
   alertId: string;
@@ -41,3 +43,22 @@ export type AlertEvent = SurgeDetected | SurgeSubsided;
 
 /** An alert's stream: its detection, severity changes and subsidence, in order. */
 export const alertStreamId = (alertId: string): string => `alert-${alertId}`;
+
+/** An alert event's envelope as the aggregator publishes it: keyed by its stream, `occurredOn` the
+ * last day of the recent week, no `keyId` or `signature`. */
+export function surgeEnvelope<E extends AlertEvent>(
+  type: E['type'],
+  { eventId, provider, streamVersion, recordedAt, data }: { eventId: string; provider: string; streamVersion: number; recordedAt: Date; data: E['data'] },
+): E {
+  return {
+    eventId,
+    type,
+    schemaVersion: 1,
+    provider,
+    streamId: alertStreamId(data.alertId),
+    streamVersion,
+    occurredOn: data.window.to,
+    recordedAt: recordedAt.toISOString(),
+    data,
+  } as E;
+}

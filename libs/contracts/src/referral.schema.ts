@@ -60,7 +60,8 @@ const envelopeOf = (data: new () => object) => {
   return Envelope;
 };
 
-const REFERRAL_SCHEMAS: Schemas = {
+/** The referral types and versions the aggregator knows, by type. */
+export const REFERRAL_SCHEMAS: Schemas = {
   [REFERRAL_MADE]: { 1: envelopeOf(ReferralMadeDataDto) },
   [REFERRAL_ACKNOWLEDGED]: { 1: envelopeOf(ReferralAcknowledgedDataDto) },
   [REFERRAL_ACCEPTED]: { 1: envelopeOf(ReferralAcceptedDataDto) },

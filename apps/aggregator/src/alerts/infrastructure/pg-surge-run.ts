@@ -1,4 +1,4 @@
-import { alertStreamId, SURGE_DETECTED, SURGE_SUBSIDED, SurgeDetectedData, SurgeFigures, SurgeSubsidedData } from '@caravanserai/contracts';
+import { AlertEvent, SURGE_DETECTED, SURGE_SUBSIDED, SurgeDetectedData, SurgeFigures, SurgeSubsidedData, surgeEnvelope } from '@caravanserai/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { addDays } from '../../agreements/domain/policy';
@@ -80,7 +80,7 @@ async function apply(client: PoolClient, change: AlertChange, w: Windows, now: D
         WHERE alert_id = $1`,
       [change.alert.alertId, ...figures, now, version],
     );
-    await enqueue(client, change.alert, SURGE_SUBSIDED, version, { ...data(change.alert, change.alert.alertId, a, w), severity: change.alert.severity }, w, now);
+    await enqueue(client, change.alert, SURGE_SUBSIDED, version, { ...data(change.alert, change.alert.alertId, a, w), severity: change.alert.severity }, now);
     return;
   }
   const severity = a.severity!;
@@ -93,7 +93,7 @@ async function apply(client: PoolClient, change: AlertChange, w: Windows, now: D
       [change.alert.alertId, ...figures, now, severity, version],
     );
     const payload = { ...data(change.series, change.alert.alertId, a, w), severity, previousSeverity: change.alert.severity };
-    await enqueue(client, change.series, SURGE_DETECTED, version, payload, w, now);
+    await enqueue(client, change.series, SURGE_DETECTED, version, payload, now);
     return;
   }
   const alertId = uuidv7();
@@ -104,7 +104,7 @@ async function apply(client: PoolClient, change: AlertChange, w: Windows, now: D
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10, $11, $12, $13, $14, 1, $15, $15)`,
     [alertId, seriesKey(s), s.provider, s.scope, s.route, s.borderCrossingPoint, s.category, severity, ...figures, now],
   );
-  await enqueue(client, s, SURGE_DETECTED, 1, { ...data(s, alertId, a, w), severity, previousSeverity: null }, w, now);
+  await enqueue(client, s, SURGE_DETECTED, 1, { ...data(s, alertId, a, w), severity, previousSeverity: null }, now);
 }
 
 function data(s: SeriesId, alertId: string, a: Assessment, w: Windows): SurgeFigures {
@@ -123,18 +123,7 @@ function data(s: SeriesId, alertId: string, a: Assessment, w: Windows): SurgeFig
   };
 }
 
-async function enqueue(client: PoolClient, s: SeriesId, type: string, version: number, payload: SurgeDetectedData | SurgeSubsidedData, w: Windows, now: Date): Promise<void> {
-  const streamId = alertStreamId(payload.alertId);
-  const envelope = {
-    eventId: uuidv7(),
-    type,
-    schemaVersion: 1,
-    provider: s.provider,
-    streamId,
-    streamVersion: version,
-    occurredOn: w.window.to,
-    recordedAt: now.toISOString(),
-    data: payload,
-  };
-  await client.query('INSERT INTO alert_outbox (message_key, envelope) VALUES ($1, $2)', [streamId, JSON.stringify(envelope)]);
+async function enqueue(client: PoolClient, s: SeriesId, type: AlertEvent['type'], version: number, payload: SurgeDetectedData | SurgeSubsidedData, now: Date): Promise<void> {
+  const envelope = surgeEnvelope(type, { eventId: uuidv7(), provider: s.provider, streamVersion: version, recordedAt: now, data: payload });
+  await client.query('INSERT INTO alert_outbox (message_key, envelope) VALUES ($1, $2)', [envelope.streamId, JSON.stringify(envelope)]);
 }
