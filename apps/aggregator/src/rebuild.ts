@@ -11,7 +11,7 @@ async function main() {
     const done = await rebuildFlows(pool, (p) =>
       logger.log(`${p.events.toLocaleString('en')} events replayed in ${p.seconds.toFixed(1)} s (${Math.round(p.events / Math.max(p.seconds, 0.001)).toLocaleString('en')}/s)`),
     );
-    logger.log(`flows rebuilt from ${done.events} movement events in ${done.seconds.toFixed(1)} s`);
+    logger.log(`flows rebuilt from ${done.events} movement events in ${done.seconds.toFixed(3)} s`);
     const referrals = await rebuildReferrals(pool);
     logger.log(`referrals rebuilt from ${referrals.events} events (${referrals.cells} referrals) in ${referrals.seconds.toFixed(1)} s`);
   } finally {
