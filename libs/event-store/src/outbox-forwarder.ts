@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
+import { connectOutboxProducer } from '@caravanserai/messaging';
+import { CompressionTypes, Kafka, Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import { rowToEnvelope } from './pg-event-store';
 
@@ -141,15 +142,7 @@ export class OutboxForwarder {
       this.prepared = true;
     }
     if (!this.producer) {
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        // The default (murmur2, Java-compatible) partitioner, named so kafkajs does not warn.
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await producer.connect();
-      this.producer = producer;
+      this.producer = await connectOutboxProducer(this.kafka);
     }
     return this.producer;
   }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Admin, ITopicConfig, Kafka, logLevel, LogEntry } from 'kafkajs';
+import { Admin, ITopicConfig, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
 import { KafkaSecurity, kafkaSecurityFromEnv } from './kafka-security';
 
 const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
@@ -30,6 +30,23 @@ export function createKafka(clientId: string, brokers: string[], security: Kafka
     logLevel: process.env.KAFKAJS_LOG_LEVEL === 'debug' ? logLevel.DEBUG : logLevel.WARN,
     logCreator: nestLogCreator,
   });
+}
+
+/**
+ * A connected producer for an outbox: idempotent, one request in flight (so a retry cannot
+ * reorder a stream's events), no topic created by accident, and kafkajs' default (murmur2,
+ * Java-compatible) partitioner, named so it does not warn. The node's event outbox and the
+ * aggregator's alert outbox both publish through one.
+ */
+export async function connectOutboxProducer(kafka: Kafka): Promise<Producer> {
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  return producer;
 }
 
 export interface TopicSpec {

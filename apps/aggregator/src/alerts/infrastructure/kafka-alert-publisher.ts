@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
+import { connectOutboxProducer } from '@caravanserai/messaging';
+import { CompressionTypes, Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 
 /**
@@ -71,14 +72,7 @@ export class KafkaAlertPublisher {
 
   private async connected(): Promise<Producer> {
     if (!this.producer) {
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await producer.connect();
-      this.producer = producer;
+      this.producer = await connectOutboxProducer(this.kafka);
       this.logger.log(`publishing alerts on ${this.topic}`);
     }
     return this.producer;
