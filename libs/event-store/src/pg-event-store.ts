@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@caravanserai/contracts';
 import type { EnvelopeSigner } from '@caravanserai/crypto';
+import { inTransaction } from '@caravanserai/database';
 import { Pool, PoolClient } from 'pg';
 
 /** Raised when an append finds the stream at another version than expected. */
@@ -109,6 +110,21 @@ export class PgEventStore {
         const first = events[0];
         throw new ConcurrencyError(first.streamId, first.streamVersion - 1);
       }
+      throw e;
+    }
+  }
+
+  /**
+   * Appends one event in a transaction of its own: true once stored with its outbox row; false,
+   * with nothing written, when its stream position was taken meanwhile (ConcurrencyError), for the
+   * caller to read the stream again or report the conflict.
+   */
+  async appendAlone(event: EventEnvelope, topic: string): Promise<boolean> {
+    try {
+      await inTransaction(this.pool, (client) => this.append(client, [event], topic));
+      return true;
+    } catch (e) {
+      if (e instanceof ConcurrencyError) return false;
       throw e;
     }
   }

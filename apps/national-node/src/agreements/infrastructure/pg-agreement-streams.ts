@@ -1,6 +1,5 @@
 import { agreementStreamId, DomainError, EventEnvelope } from '@caravanserai/contracts';
-import { inTransaction } from '@caravanserai/database';
-import { ConcurrencyError, OutboxForwarder, PgEventStore, rowToEnvelope } from '@caravanserai/event-store';
+import { OutboxForwarder, PgEventStore, rowToEnvelope } from '@caravanserai/event-store';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { agreementsTopic, NODE_CONFIG, NodeConfig } from '../../config/node.config';
@@ -39,17 +38,12 @@ export class PgAgreementStreams {
       recordedAt: now.toISOString(),
       data: decision.data,
     };
-    try {
-      await inTransaction(this.pool, (client) => this.store.append(client, [event], agreementsTopic(this.config)));
-    } catch (e) {
-      if (e instanceof ConcurrencyError) {
-        throw new DomainError(
-          'AGREEMENT.CONCURRENT_CHANGE',
-          `agreement ${agreementId} was changed by another request at the same time; read it again and retry`,
-          'conflict',
-        );
-      }
-      throw e;
+    if (!(await this.store.appendAlone(event, agreementsTopic(this.config)))) {
+      throw new DomainError(
+        'AGREEMENT.CONCURRENT_CHANGE',
+        `agreement ${agreementId} was changed by another request at the same time; read it again and retry`,
+        'conflict',
+      );
     }
     this.forwarder.notify();
     return eventId;

@@ -1,11 +1,9 @@
 import { localDateOf, referralStreamId } from '@caravanserai/contracts';
-import { inTransaction } from '@caravanserai/database';
-import { ConcurrencyError, OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
+import { OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Pool } from 'pg';
 import { NODE_CONFIG, NodeConfig, referralsTopic } from '../../../config/node.config';
-import { Clock, CLOCK, ID_GENERATOR, IdGenerator, PG_POOL } from '../../../infrastructure/tokens';
+import { Clock, CLOCK, ID_GENERATOR, IdGenerator } from '../../../infrastructure/tokens';
 import { decide, evolve, initialReferralState, ReferralError, TRANSITIONS } from '../../domain/referral.decider';
 import { ChangeReferral, ReferralChangeResult } from './change-referral.command';
 
@@ -22,7 +20,6 @@ const ATTEMPTS = 3;
 @CommandHandler(ChangeReferral)
 export class ChangeReferralHandler implements ICommandHandler<ChangeReferral, ReferralChangeResult> {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
@@ -37,30 +34,22 @@ export class ChangeReferralHandler implements ICommandHandler<ChangeReferral, Re
       const now = this.clock.now();
       const decision = decide(command, state, now);
       const eventId = this.newId();
-      try {
-        await inTransaction(this.pool, (client) =>
-          this.store.append(
-            client,
-            [
-              {
-                eventId,
-                type: decision.type,
-                schemaVersion: 1,
-                provider: this.config.NODE_STATE,
-                streamId,
-                streamVersion: decision.streamVersion,
-                occurredOn: localDateOf(command.at),
-                recordedAt: now.toISOString(),
-                data: decision.data,
-              },
-            ],
-            referralsTopic(this.config),
-          ),
-        );
-      } catch (e) {
-        if (e instanceof ConcurrencyError) continue;
-        throw e;
-      }
+      const appended = await this.store.appendAlone(
+        {
+          eventId,
+          type: decision.type,
+          schemaVersion: 1,
+          provider: this.config.NODE_STATE,
+          streamId,
+          streamVersion: decision.streamVersion,
+          occurredOn: localDateOf(command.at),
+          recordedAt: now.toISOString(),
+          data: decision.data,
+        },
+        referralsTopic(this.config),
+      );
+      // Another decision took the stream's next position: read it again and decide anew.
+      if (!appended) continue;
       this.forwarder.notify();
       const status = TRANSITIONS[state.status === 'none' ? 'made' : state.status][command.type]!;
       return { referralId: command.referralId, eventId, type: decision.type, status, streamVersion: decision.streamVersion };
