@@ -6,7 +6,7 @@
 import { ageBandOn, movementStreamId, PROVIDER_STATES, TOPICS, topicName } from '@caravanserai/contracts';
 import { issueKey } from '@caravanserai/credentials';
 import { generateSigningKeyPair } from '@caravanserai/crypto';
-import { databaseName, locateMigrations, migrate, resolveDatabaseUrl } from '@caravanserai/database';
+import { locateMigrations, migrate, resolveDatabaseUrl } from '@caravanserai/database';
 import { batches, generateMovements, RawMovementLike, toRawMovement } from '@caravanserai/synthetic';
 import { createWriteStream, existsSync, mkdirSync, renameSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';

@@ -4,16 +4,13 @@ import { BrokerProbe } from '@caravanserai/messaging';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Pool } from 'pg';
 import { NODE_CONFIG, NodeConfig } from '../config/node.config';
-import { PG_POOL } from '../infrastructure/tokens';
 
 @ApiTags('health')
 @Public()
 @Controller('v1/health')
 export class HealthController {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     private readonly forwarder: OutboxForwarder,
     private readonly broker: BrokerProbe,
