@@ -18,9 +18,14 @@ LOG_DIR=.run/demo
 KEYS_FILE=$LOG_DIR/keys.env
 mkdir -p "$LOG_DIR"
 # The services' own databases, named explicitly so that the key CLI writes to the same ones.
-PG_BASE="postgres://${PGUSER:-postgres}${PGPASSWORD:+:$PGPASSWORD}@${PGHOST:-127.0.0.1}:${PGPORT:-5432}"
-AGG_DB="$PG_BASE/caravanserai_aggregator"
-node_db() { echo "$PG_BASE/caravanserai_node_$(echo "$1" | tr 'A-Z' 'a-z')"; }
+# A PGHOST that starts with / is a Unix-socket directory (as in libpq and the services).
+pg_url() {
+  local auth="${PGUSER:-postgres}${PGPASSWORD:+:$PGPASSWORD}"
+  if [[ "${PGHOST:-}" == /* ]]; then echo "postgres://$auth@localhost:${PGPORT:-5432}/$1?host=${PGHOST//\//%2F}"
+  else echo "postgres://$auth@${PGHOST:-127.0.0.1}:${PGPORT:-5432}/$1"; fi
+}
+AGG_DB="$(pg_url caravanserai_aggregator)"
+node_db() { pg_url "caravanserai_node_$(echo "$1" | tr 'A-Z' 'a-z')"; }
 
 ensure_tools
 ensure_node_modules
