@@ -34,7 +34,7 @@ export function signEnvelope<E extends object>(envelope: E, key: KeyObject, keyI
 /**
  * The same as `signEnvelope`, with the Ed25519 operation run on libuv's thread pool (Node's
  * callback form of crypto.sign) rather than on the event loop: a batch of envelopes is signed on
- * every core while the caller's thread goes on (see docs/benchmark.md, "signatures off the event
+ * every core while the caller's thread goes on (see docs/benchmark.md, "Where it stands", "Ed25519 off the event
  * loop"). The canonical JSON is still built here.
  */
 export async function signEnvelopeOffThread<E extends object>(envelope: E, key: KeyObject, keyId: string): Promise<E & Signed> {

@@ -39,25 +39,39 @@ export interface ReplayableIngest {
 }
 
 /**
- * The shape every regional ingest takes: the work is `ingestWithin` (a transaction the caller
- * owns, so the quarantine replay can run it too); `ingest` runs it in a transaction of its own,
- * as the consumer does. Every message is read through `verified`: a valid event of the topic
- * whose signature a trusted key of its provider verifies, or a reason for the quarantine.
+ * The shape every regional ingest takes. Every message is first `checked`: a valid event of the
+ * topic (`parse`: JSON, schema) whose signature a trusted key of its provider verifies, or a
+ * reason for the quarantine. That needs no database, so `ingest` (the consumer) does it before it
+ * opens its transaction, which then holds a connection only for the writes (`applyWithin`).
+ * `ingestWithin` runs both inside a transaction the caller owns, so the quarantine replay (whose
+ * mark on the message commits with the replay) checks exactly as the consumer does.
  */
-export abstract class TransactionalIngest implements BatchIngest, ReplayableIngest {
+export abstract class TransactionalIngest<E> implements BatchIngest, ReplayableIngest {
   constructor(
     protected readonly pool: Pool,
     private readonly verifier: EnvelopeVerifier,
   ) {}
 
-  /** The topic's own checks first (JSON, schema), then the signature over each message as it
-   * arrived, before the parsed event is normalised: nothing unverified goes further. The
-   * signatures of the batch are checked together, off the event loop; results in batch order. */
-  protected async verifiedAll<E>(parse: (raw: Buffer | null) => ParseResult<E>, raws: (Buffer | null)[]): Promise<ParseResult<E>[]> {
-    const parsed = raws.map((raw) => parse(raw));
+  /** The topic's own checks: JSON and schema. */
+  protected abstract parse(raw: Buffer | null): ParseResult<E>;
+
+  /** Takes in a batch whose messages were checked (`checked[i]` is the verdict on `messages[i]`),
+   * inside the caller's transaction; records the next offsets unless `recordOffsets` is false. */
+  protected abstract applyWithin(
+    client: PoolClient,
+    messages: IncomingMessage[],
+    checked: ParseResult<E>[],
+    options: { recordOffsets: boolean },
+  ): Promise<IngestResult & { rejections: { reason: string }[] }>;
+
+  /** The topic's own checks first, then the signature over each message as it arrived, before
+   * the parsed event is normalised: nothing unverified goes further. The signatures of the batch
+   * are checked together, off the event loop; verdicts in batch order. */
+  private async checked(messages: IncomingMessage[]): Promise<ParseResult<E>[]> {
+    const parsed = messages.map((m) => this.parse(m.value));
     const toVerify: number[] = [];
     parsed.forEach((p, i) => p.ok && toVerify.push(i));
-    const verdicts = await this.verifier.verifyAll(toVerify.map((i) => JSON.parse(raws[i]!.toString('utf8')) as object));
+    const verdicts = await this.verifier.verifyAll(toVerify.map((i) => JSON.parse(messages[i].value!.toString('utf8')) as object));
     toVerify.forEach((i, n) => {
       const verdict = verdicts[n];
       if (!verdict.ok) parsed[i] = { ok: false, reason: verdict.reason };
@@ -65,15 +79,20 @@ export abstract class TransactionalIngest implements BatchIngest, ReplayableInge
     return parsed;
   }
 
-  abstract ingestWithin(
+  async ingestWithin(
     client: PoolClient,
     messages: IncomingMessage[],
-    options?: { recordOffsets?: boolean },
-  ): Promise<IngestResult & { rejections: { reason: string }[] }>;
+    { recordOffsets = true }: { recordOffsets?: boolean } = {},
+  ): Promise<IngestResult & { rejections: { reason: string }[] }> {
+    return this.applyWithin(client, messages, await this.checked(messages), { recordOffsets });
+  }
 
   async ingest(messages: IncomingMessage[]): Promise<IngestResult> {
     if (messages.length === 0) return { received: 0, applied: 0, duplicates: 0, quarantined: 0 };
-    const { rejections: _rejections, ...result } = await inTransaction(this.pool, (client) => this.ingestWithin(client, messages));
+    const checked = await this.checked(messages);
+    const { rejections: _rejections, ...result } = await inTransaction(this.pool, (client) =>
+      this.applyWithin(client, messages, checked, { recordOffsets: true }),
+    );
     return result;
   }
 }

@@ -6,6 +6,7 @@ import {
   AgreementEvent,
   checkAgreementTerms,
   parseAgreementEvent,
+  ParseResult,
 } from '@caravanserai/contracts';
 import { Logger } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
@@ -27,7 +28,7 @@ interface Row {
  * volume is a few events a month). A provider's first grant pools its data: the events it sent
  * before, held in the regional log, are projected in the same transaction.
  */
-export class AgreementIngest extends TransactionalIngest {
+export class AgreementIngest extends TransactionalIngest<AgreementEvent> {
   private readonly logger = new Logger('AgreementIngest');
 
   constructor(
@@ -38,17 +39,21 @@ export class AgreementIngest extends TransactionalIngest {
     super(pool, verifier);
   }
 
-  /** The same ingest inside a transaction the caller owns (the quarantine replay). */
-  async ingestWithin(
+  protected parse(raw: Buffer | null): ParseResult<AgreementEvent> {
+    return parseAgreementEvent(raw);
+  }
+
+  /** The checked batch into the store, inside the caller's transaction (the consumer's, or the quarantine replay's). */
+  protected async applyWithin(
     client: PoolClient,
     messages: IncomingMessage[],
-    { recordOffsets = true }: { recordOffsets?: boolean } = {},
+    checked: ParseResult<AgreementEvent>[],
+    { recordOffsets }: { recordOffsets: boolean },
   ): Promise<IngestResult & { rejections: Rejected[] }> {
     const result: IngestResult = { received: messages.length, applied: 0, duplicates: 0, quarantined: 0 };
     const rejected: Rejected[] = [];
-    const verdicts = await this.verifiedAll(parseAgreementEvent, messages.map((m) => m.value));
     for (const [i, message] of messages.entries()) {
-      const parsed = verdicts[i];
+      const parsed = checked[i];
       if (!parsed.ok) {
         rejected.push({ message, reason: parsed.reason });
         continue;

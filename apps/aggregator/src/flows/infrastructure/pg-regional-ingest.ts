@@ -4,6 +4,7 @@ import {
   MOVEMENT_RETRACTED,
   MovementEvent,
   parseMovementEvent,
+  ParseResult,
 } from '@caravanserai/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { IncomingMessage, IngestResult, TransactionalIngest } from '../../infrastructure/batch-ingest.port';
@@ -28,7 +29,7 @@ type Accepted = AcceptedMessage<MovementEvent>;
  * as one upsert, what is not a valid event into the quarantine, and the next offset. Running the
  * same batch twice changes nothing the second time.
  */
-export class RegionalIngest extends TransactionalIngest {
+export class RegionalIngest extends TransactionalIngest<MovementEvent> {
   constructor(
     pool: Pool,
     private readonly consumerGroup: string,
@@ -37,22 +38,27 @@ export class RegionalIngest extends TransactionalIngest {
     super(pool, verifier);
   }
 
+  protected parse(raw: Buffer | null): ParseResult<MovementEvent> {
+    return parseMovementEvent(raw);
+  }
+
   /**
-   * The same ingest inside a transaction the caller owns (the quarantine replay uses it so that
-   * the replay and the mark on the quarantined message commit together). `recordOffsets: false`
-   * leaves the consumer offsets alone, as a replay re-runs a message that was consumed long ago.
+   * The checked batch into the store, inside the caller's transaction (the consumer's own, or the
+   * quarantine replay's, so that the replay and the mark on the quarantined message commit
+   * together). `recordOffsets: false` leaves the consumer offsets alone, as a replay re-runs a
+   * message that was consumed long ago.
    */
-  async ingestWithin(
+  protected async applyWithin(
     client: PoolClient,
     messages: IncomingMessage[],
-    { recordOffsets = true }: { recordOffsets?: boolean } = {},
+    checked: ParseResult<MovementEvent>[],
+    { recordOffsets }: { recordOffsets: boolean },
   ): Promise<IngestResult & { rejections: Rejected[] }> {
     const accepted: Accepted[] = [];
     const rejected: Rejected[] = [];
     const seen = new Set<string>();
-    const verdicts = await this.verifiedAll(parseMovementEvent, messages.map((m) => m.value));
     for (const [i, message] of messages.entries()) {
-      const parsed = verdicts[i];
+      const parsed = checked[i];
       if (!parsed.ok) rejected.push({ message, reason: parsed.reason });
       else if (!seen.has(parsed.event.eventId)) {
         seen.add(parsed.event.eventId);

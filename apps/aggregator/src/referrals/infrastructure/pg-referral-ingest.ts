@@ -1,5 +1,5 @@
 import type { EnvelopeVerifier } from '@caravanserai/crypto';
-import { parseReferralEvent, ReferralEvent } from '@caravanserai/contracts';
+import { parseReferralEvent, ParseResult, ReferralEvent } from '@caravanserai/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { IncomingMessage, IngestResult, TransactionalIngest } from '../../infrastructure/batch-ingest.port';
 import { Accepted, existingEventIds, insertEvents, quarantine, Rejected, storeOffsets, updateProviderStatus, lockPooledProviders } from '../../infrastructure/pg-ingest-support';
@@ -12,7 +12,7 @@ import { referralProviders, upsertReferralFacts } from './pg-referral-projection
  * event into the quarantine, and the next offset. The same batch twice changes nothing the second
  * time; events of one referral in any order end in the same row.
  */
-export class ReferralIngest extends TransactionalIngest {
+export class ReferralIngest extends TransactionalIngest<ReferralEvent> {
   constructor(
     pool: Pool,
     private readonly consumerGroup: string,
@@ -21,18 +21,22 @@ export class ReferralIngest extends TransactionalIngest {
     super(pool, verifier);
   }
 
-  /** The same ingest inside a transaction the caller owns (the quarantine replay). */
-  async ingestWithin(
+  protected parse(raw: Buffer | null): ParseResult<ReferralEvent> {
+    return parseReferralEvent(raw);
+  }
+
+  /** The checked batch into the store, inside the caller's transaction (the consumer's, or the quarantine replay's). */
+  protected async applyWithin(
     client: PoolClient,
     messages: IncomingMessage[],
-    { recordOffsets = true }: { recordOffsets?: boolean } = {},
+    checked: ParseResult<ReferralEvent>[],
+    { recordOffsets }: { recordOffsets: boolean },
   ): Promise<IngestResult & { rejections: Rejected[] }> {
     const accepted: Accepted<ReferralEvent>[] = [];
     const rejected: Rejected[] = [];
     const seen = new Set<string>();
-    const verdicts = await this.verifiedAll(parseReferralEvent, messages.map((m) => m.value));
     for (const [i, message] of messages.entries()) {
-      const parsed = verdicts[i];
+      const parsed = checked[i];
       if (!parsed.ok) rejected.push({ message, reason: parsed.reason });
       else if (!seen.has(parsed.event.eventId)) {
         seen.add(parsed.event.eventId);
