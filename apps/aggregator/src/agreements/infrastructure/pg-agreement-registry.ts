@@ -2,7 +2,7 @@ import { GroupedCalls } from '@caravanserai/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '../../infrastructure/tokens';
-import type { Grant } from '../domain/policy';
+import type { Grant } from '../../disclosure/domain/policy';
 
 export interface AgreementRecord extends Grant {
   updatedAt: string;

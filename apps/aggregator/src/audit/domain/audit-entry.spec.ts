@@ -1,4 +1,4 @@
-import type { DisclosureReport } from '../../agreements/domain/disclosure-report';
+import type { DisclosureReport } from '../../disclosure/domain/disclosure-report';
 import { answerEntry, listingEntry } from './audit-entry';
 import { declaredPurpose } from './purpose';
 

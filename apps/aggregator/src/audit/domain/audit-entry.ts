@@ -1,4 +1,4 @@
-import type { DisclosureReport } from '../../agreements/domain/disclosure-report';
+import type { DisclosureReport } from '../../disclosure/domain/disclosure-report';
 
 /** One line of the audit trail: who asked what, why, under which agreements, and what came back. */
 export interface AuditEntry {

@@ -1,4 +1,4 @@
-import type { DisclosureReport } from '../../agreements/domain/disclosure-report';
+import type { DisclosureReport } from '../../disclosure/domain/disclosure-report';
 
 /** The dimensions a flow query may group by or filter on, and what each means. */
 export const FLOW_DIMENSIONS = [

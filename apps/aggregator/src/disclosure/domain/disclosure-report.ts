@@ -1,4 +1,4 @@
-import type { DisclosedAnswer } from './disclosure';
+import type { DisclosedAnswer } from '../../agreements/domain/disclosure';
 import type { FlowPlan, ProviderCut } from './policy';
 
 /** What applied to an answer: whose data, under which agreement, and what was changed or hidden. */
