@@ -18,9 +18,18 @@ CREATE FUNCTION record_key(id text) RETURNS bigint LANGUAGE sql STABLE PARALLEL 
   SELECT ('x' || left(encode(hmac(convert_to(id, 'UTF8'), secret, 'sha256'), 'hex'), 8))::bit(32)::bigint FROM cell_key_secret
 $$;
 
+-- Every event of the log gets its key as it is inserted, whoever inserts it.
 ALTER TABLE regional_events ADD COLUMN record_key bigint;
 UPDATE regional_events SET record_key = record_key(event_id::text);
 ALTER TABLE regional_events ALTER COLUMN record_key SET NOT NULL;
+CREATE FUNCTION regional_events_record_key() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.record_key := record_key(NEW.event_id::text);
+  RETURN NEW;
+END;
+$$;
+CREATE TRIGGER regional_events_record_key BEFORE INSERT ON regional_events
+  FOR EACH ROW EXECUTE FUNCTION regional_events_record_key();
 
 -- Key sums (mod 2^32). Existing rows get 0 here; `npm run rebuild` recomputes them from the log.
 ALTER TABLE flow_counts ADD COLUMN key_sum bigint NOT NULL DEFAULT 0;
@@ -62,6 +71,8 @@ DROP TABLE released_flow_counts;
 DROP TABLE releases;
 ALTER TABLE referral_facts DROP COLUMN record_key;
 ALTER TABLE flow_counts DROP COLUMN key_sum;
+DROP TRIGGER regional_events_record_key ON regional_events;
+DROP FUNCTION regional_events_record_key();
 ALTER TABLE regional_events DROP COLUMN record_key;
 DROP FUNCTION record_key(text);
 DROP TABLE cell_key_secret;

@@ -53,7 +53,7 @@ export interface Accepted<E extends EventEnvelope = EventEnvelope> {
 }
 
 /** Adds events to the regional log; returns the ids of those it did not hold yet, each with its
- * record key (record_key(), the cell-key method's secret keyed hash of the event id). An event id
+ * record key (set by the log's trigger: the cell-key method's secret keyed hash of the event id). An event id
  * already there, or a stream position taken by another event, is left out. The batch travels as
  * one JSON document read by jsonb_to_recordset (one native JSON.stringify, each event's data
  * embedded as it is), not as fourteen array literals escaped element by element by the driver. */
@@ -62,9 +62,9 @@ export async function insertEvents(client: PoolClient, valid: Accepted[]): Promi
   const rows = valid.map(({ event, message: m }) => ({ ...envelopeToRow(event), topic: m.topic, kafka_partition: m.partition, kafka_offset: m.offset }));
   const { rows: inserted } = await client.query<{ event_id: string; record_key: string }>(
     `INSERT INTO regional_events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on,
-                                  recorded_at, data, topic, kafka_partition, kafka_offset, key_id, signature, record_key)
+                                  recorded_at, data, topic, kafka_partition, kafka_offset, key_id, signature)
      SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, topic, kafka_partition,
-            kafka_offset, key_id, signature, record_key(event_id::text)
+            kafka_offset, key_id, signature
        FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (event_id uuid, type text, schema_version int, provider text, stream_id text,
                                                           stream_version int, occurred_on date, recorded_at timestamptz, data jsonb, topic text,
                                                           kafka_partition int, kafka_offset bigint, key_id text, signature text))

@@ -92,8 +92,8 @@ export class AgreementIngest extends TransactionalIngest<AgreementEvent> {
     }
 
     const inserted = await client.query(
-      `INSERT INTO regional_events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, topic, kafka_partition, kafka_offset, key_id, signature, record_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, record_key($1::text)) ON CONFLICT DO NOTHING`,
+      `INSERT INTO regional_events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, topic, kafka_partition, kafka_offset, key_id, signature)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING`,
       [event.eventId, event.type, event.schemaVersion, event.provider, event.streamId, event.streamVersion, event.occurredOn, event.recordedAt, JSON.stringify(event.data), message.topic, message.partition, message.offset, event.keyId ?? null, event.signature ?? null],
     );
     if (inserted.rowCount === 0) return { reason: `stream position ${event.streamId}@${event.streamVersion} is taken by another event` };
