@@ -163,7 +163,7 @@ export class QueryReferralSummaryHandler implements IQueryHandler<QueryReferralS
         }),
         totals: disclosed.total.suppressed ? withheld(disclosed.total.suppressed) : figures(totals[0]),
         awaitingReferralMade: Number(waiting[0].n),
-        disclosure: disclosureReport(principal, plan, disclosed.counts),
+        disclosure: disclosureReport(principal, plan, null),
       };
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
