@@ -56,6 +56,7 @@ describe('data-sharing agreements, end to end', () => {
     for (const principal of ['secretariat', 'state:AF', 'state:IR', 'state:PK', 'org:UNHCR']) {
       readerKey.set(principal, bearer(await issueKey(aggDb, 'aggregator', principal, 'reader')));
     }
+    // The aggregator's operator: node status with event counts is for the admin (issue 13).
     for (const [i, state] of ['AF', 'IR', 'PK'].entries()) {
       const db = await freshTestDatabase(`e2e_agr_node_${state}`);
       databases.push(db);
@@ -81,7 +82,8 @@ describe('data-sharing agreements, end to end', () => {
   });
 
   it('holds every provider’s data until it grants something: nobody sees anything', async () => {
-    // Wait until the aggregator has received everything (its node status counts received events).
+    // Wait until the aggregator has received everything (its node status counts received events;
+    // the counts are the admin's: the secretariat sees no volumes, and none of states that granted it nothing).
     await waitFor(async () => {
       const res = await (await fetch(`${aggregator.url}/v1/nodes`, { headers: aggregatorAdmin })).json();
       return (res as { providers: { eventsReceived: number }[] }).providers.reduce((s, p) => s + p.eventsReceived, 0) === posted.length;

@@ -22,7 +22,7 @@ describe('security: audit trail and hardening, end to end', () => {
   let agg: Pool;
   let nodePool: Pool;
   let posted = 0;
-  /** Each caller's key: aggregator readers by principal, and the node's `node:ingest` / `node:admin`. */
+  /** Each caller's key: aggregator readers by principal, the aggregator's `admin`, and the node's `node:ingest` / `node:admin`. */
   const keys = new Map<string, Record<string, string>>();
   const as = (who: string): Record<string, string> => {
     const key = keys.get(who);
@@ -54,6 +54,7 @@ describe('security: audit trail and hardening, end to end', () => {
     node = await ServiceProcess.start('node-sec-AF', 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: 'AF', ...testSigningKeys().nodeEnv('AF'), DATABASE_URL: nodeDb }, basePort + 1);
     services.push(node);
     for (const principal of ['secretariat', 'state:AF', 'state:IR', 'org:UNHCR']) keys.set(principal, bearer(await issueKey(aggDb, 'aggregator', principal, 'reader')));
+    keys.set('admin', bearer(await issueKey(aggDb, 'aggregator', 'admin', 'admin')));
     keys.set('node:ingest', bearer(await issueKey(nodeDb, 'node', 'state:AF', 'ingest')));
     keys.set('node:admin', bearer(await issueKey(nodeDb, 'node', 'admin', 'admin')));
     keys.set('aggregator:admin', bearer(await issueKey(aggDb, 'aggregator', 'admin', 'admin')));
@@ -107,27 +108,41 @@ describe('security: audit trail and hardening, end to end', () => {
       expect(last.agreements).toEqual([expect.objectContaining({ provider: 'IR', agreement: 'own-data' })]);
     });
 
-    it('lets the secretariat read every entry, a state those about its data and its own, and no organisation; reading is recorded', async () => {
+    it('shows each reader its own queries, a state the others\' queries about its data (reduced) with about=mine, the admin every entry; reading is recorded', async () => {
       await get(aggregator.url, `/v1/flows?from=${from}&to=${to}&providers=AF`, 'org:UNHCR');
+      type Entry = { id: number; principal: string; providers?: string[]; endpoint: string; agreements: { provider: string }[]; [field: string]: unknown };
       const read = async (principal: string, query = '') => {
         const res = await get(aggregator.url, `/v1/audit?limit=500${query}`, principal);
-        return { status: res.status, body: (await res.json()) as { entries: { id: number; principal: string; providers: string[]; endpoint: string }[]; code?: string } };
+        return { status: res.status, body: (await res.json()) as { entries: Entry[]; code?: string } };
       };
-      const all = await read('secretariat');
+      const all = await read('admin');
       expect(all.status).toBe(200);
       expect(all.body.entries.length).toBe(await auditCount() - 1); // its own read is recorded after it
       expect(all.body.entries.map((e) => e.id)).toEqual([...all.body.entries.map((e) => e.id)].sort((a, b) => b - a));
-      const af = await read('state:AF');
-      expect(af.body.entries.length).toBeGreaterThan(0);
-      expect(af.body.entries.every((e) => e.providers.includes('AF') || e.principal === 'state:AF')).toBe(true);
-      expect(af.body.entries.some((e) => e.principal === 'org:UNHCR')).toBe(true); // asked about AF by name
-      const ir = await read('state:IR');
-      expect(ir.body.entries.every((e) => e.principal === 'state:IR')).toBe(true);
-      expect(ir.body.entries.some((e) => e.endpoint === 'GET /v1/referrals/summary')).toBe(true);
-      expect((await read('org:UNHCR')).status).toBe(403);
+      const readers = ['secretariat', 'state:AF', 'state:IR', 'org:UNHCR'];
+      const own = new Map<string, Entry[]>();
+      for (const who of readers) {
+        const res = await read(who);
+        expect([who, res.status]).toEqual([who, 200]);
+        expect(res.body.entries.filter((e) => e.principal !== who)).toEqual([]);
+        own.set(who, res.body.entries);
+      }
+      expect(own.get('state:IR')!.some((e) => e.endpoint === 'GET /v1/referrals/summary')).toBe(true);
+      expect(own.get('org:UNHCR')!.some((e) => e.endpoint === 'GET /v1/flows')).toBe(true);
+      // Afghanistan sees who else drew on its data, reduced: no parameters, counts or other providers.
+      const mine = await read('state:AF', '&about=mine');
+      expect(mine.status).toBe(200);
+      expect(mine.body.entries.some((e) => e.principal === 'secretariat' && e.endpoint === 'GET /v1/flows')).toBe(true);
+      expect(mine.body.entries.some((e) => e.principal === 'org:UNHCR')).toBe(true); // asked about AF by name
+      for (const e of mine.body.entries) {
+        expect(e.principal).not.toBe('state:AF');
+        expect(Object.keys(e).sort()).toEqual(['agreements', 'at', 'endpoint', 'excluded', 'id', 'principal', 'purpose']);
+        expect(e.agreements.every((a) => a.provider === 'AF')).toBe(true);
+      }
+      expect((await read('secretariat', '&about=mine')).status).toBe(403);
       const reads = (await agg.query(`SELECT principal FROM audit_log WHERE endpoint = 'GET /v1/audit' ORDER BY id`)).rows.map((r) => r.principal);
-      expect(reads).toEqual(['secretariat', 'state:AF', 'state:IR']);
-      expect((await read('secretariat', '&principal=org:UNHCR')).body.entries.map((e) => e.principal)).toEqual(['org:UNHCR']);
+      expect(reads).toEqual(['admin', ...readers, 'state:AF']);
+      expect((await read('admin', '&principal=org:UNHCR')).body.entries.map((e) => e.endpoint)).toEqual(['GET /v1/audit', 'GET /v1/flows']);
     });
 
     it('sends no answer when the audit record cannot be written', async () => {
@@ -149,7 +164,7 @@ describe('security: audit trail and hardening, end to end', () => {
       ['/v1/flows', FLOWS, ['from', 'to', 'granularity', 'groupBy', 'providers', 'routes', 'categories', 'citizenship', 'direction', 'borderCrossingPoints', 'coarser', 'purpose']],
       ['/v1/referrals/summary', FLOWS, ['from', 'to', 'granularity', 'groupBy', 'providers', 'categories', 'referredTo', 'stalledAfterHours', 'asOf', 'purpose']],
       ['/v1/quarantine', '', ['status', 'after', 'limit', 'purpose']],
-      ['/v1/audit', '', ['from', 'to', 'principal', 'provider', 'before', 'limit', 'purpose']],
+      ['/v1/audit', '', ['from', 'to', 'principal', 'provider', 'before', 'limit', 'about', 'purpose']],
       ['/v1/agreements', '', ['purpose', 'unknown']],
       ['/v1/nodes', '', ['purpose', 'unknown']],
     ];
@@ -167,7 +182,8 @@ describe('security: audit trail and hardening, end to end', () => {
       for (const [path, base, names] of AGGREGATOR_PARAMS) {
         for (const name of names) {
           for (const value of NASTY) {
-            const res = await get(aggregator.url, `${path}?${withParam(base, name, value)}`);
+            // Quarantined payloads are for the aggregator's admin only (issue 13).
+            const res = await get(aggregator.url, `${path}?${withParam(base, name, value)}`, path === '/v1/quarantine' ? 'admin' : 'secretariat');
             const body = await res.text();
             const freeText = name === 'purpose' && value !== '\u0000';
             expect([path, name, value, res.status]).toEqual([path, name, value, freeText ? 200 : 400]);
