@@ -1,6 +1,8 @@
 import type { AgreementTerms } from '@caravanserai/contracts';
 import type { Grant } from '../../disclosure/domain/policy';
+import { MAX_NOISE, perturb, recordKey } from '../../disclosure/domain/cell-key';
 import { AlertRecord, visibleAlert } from './alert-visibility';
+import { assess, baselineWeeks, usualWeek } from './surge-detector';
 
 const today = '2026-10-31';
 const alert = (over: Partial<AlertRecord> = {}): AlertRecord => ({
@@ -67,5 +69,70 @@ describe('alert visibility under agreements', () => {
     expect(see(alert({ recent: 40 }), [grant({ minCellSize: 50 })])).toBeNull();
     expect(see(alert(), [grant({ minCellSize: 50 })])).toMatchObject({ recent: 120, expectedWeekly: null, ratio: null, score: null });
     expect(see(alert(), [grant({ embargoDays: 3 })])).toBeNull();
+  });
+});
+
+describe('alert figures cannot be differenced into days', () => {
+  const secret = Buffer.alloc(32, 13);
+  /** A seeded generator, so the trials are the same at every run. */
+  const rng = (seed: number) => () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const KEY_RANGE = 2 ** 32;
+  const keySum = (keys: number[]) => keys.reduce((a, b) => (a + b) % KEY_RANGE, 0);
+
+  /** 36 days of one route's movements, each record with its own key; the alert of a run on day
+   * `last` (34 or 35): the recent week is days last−6 … last, the baseline the 28 days before. */
+  function trial(seed: number) {
+    const random = rng(seed);
+    const days = Array.from({ length: 36 }, (_, d) =>
+      Array.from({ length: 8 + Math.floor(random() * (d >= 29 ? 40 : 10)) }, (_, i) => recordKey(secret, `t${seed}-d${d}-r${i}`)),
+    );
+    const alertOn = (last: number) => {
+      const series = days.slice(last - 34, last + 1);
+      const daily = series.map((d) => d.length);
+      const a = assess(daily);
+      const weekKeys = (w: number) => keySum(series.slice(w * 7, w * 7 + 7).flat());
+      return {
+        ...alert({ recent: a.recent, expectedWeekly: a.expectedWeekly, ratio: a.ratio, score: a.score }),
+        protection: { recentKey: keySum(series.slice(28).flat()), baselineWeeks: baselineWeeks(daily), baselineKeys: [0, 1, 2, 3].map(weekKeys) },
+      };
+    };
+    return { days, yesterday: alertOn(34), today: alertOn(35) };
+  }
+
+  it('a k = 5 recipient differencing two consecutive days’ alerts does not get the day; the provider does', () => {
+    const trials = 300;
+    let exactDiff = 0;
+    for (let seed = 1; seed <= trials; seed++) {
+      const { days, yesterday, today } = trial(seed);
+      // What arrived on day 35 minus what left the window (day 28): the exact difference.
+      const truth = days[35].length - days[28].length;
+      const own = [see(yesterday, [], 'state:IR'), see(today, [], 'state:IR')];
+      expect(own[1]!.recent - own[0]!.recent).toBe(truth);
+      const seen = [see(yesterday, [grant()]), see(today, [grant()])];
+      for (const [i, a] of [yesterday, today].entries()) {
+        expect(seen[i]).not.toBeNull();
+        expect(Math.abs(seen[i]!.recent - a.recent)).toBeLessThanOrEqual(MAX_NOISE);
+      }
+      if (seen[1]!.recent - seen[0]!.recent === truth) exactDiff++;
+    }
+    // Equal noise on both windows happens (about 27 % of the time with the method's weights), but
+    // the recipient cannot tell when: today the difference is exact every time.
+    expect(exactDiff / trials).toBeLessThan(0.4);
+    // The keys never leave the aggregator, not even to the provider.
+    const { today } = trial(1);
+    expect(see(today, [], 'state:IR')).not.toHaveProperty('protection');
+    expect(see(today, [grant()])).not.toHaveProperty('protection');
+  });
+
+  it('publishes the usual week from the perturbed baseline weeks, and ratio and score from the published values', () => {
+    const { today } = trial(7);
+    const seen = see(today, [grant()])!;
+    const weeks = today.protection.baselineWeeks.map((w, i) => perturb(w, today.protection.baselineKeys[i], 5));
+    const recent = perturb(today.recent, today.protection.recentKey, 5);
+    expect(seen.recent).toBe(recent);
+    expect(seen.expectedWeekly).toBe(usualWeek(weeks));
+    expect(seen.ratio).toBeCloseTo(recent / Math.max(usualWeek(weeks), 1), 2);
+    // A k = 1 grant has chosen exact figures.
+    expect(see(today, [grant({ minCellSize: 1 })])).toMatchObject({ recent: today.recent, expectedWeekly: today.expectedWeekly, ratio: today.ratio, score: today.score });
   });
 });
