@@ -1,11 +1,11 @@
 import type { AgreementTerms } from '@caravanserai/contracts';
 import type { Grant } from '../../disclosure/domain/policy';
 import { MAX_NOISE, perturb, recordKey } from '../../disclosure/domain/cell-key';
-import { AlertRecord, visibleAlert } from './alert-visibility';
+import { AlertRecord, StoredAlert, visibleAlert } from './alert-visibility';
 import { assess, baselineWeeks, usualWeek } from './surge-detector';
 
 const today = '2026-10-31';
-const alert = (over: Partial<AlertRecord> = {}): AlertRecord => ({
+const alert = (over: Partial<StoredAlert> = {}): StoredAlert => ({
   alertId: 'a1',
   provider: 'IR',
   scope: 'route',
@@ -23,8 +23,21 @@ const alert = (over: Partial<AlertRecord> = {}): AlertRecord => ({
   detectedAt: '2026-11-01T00:00:00.000Z',
   updatedAt: '2026-11-01T00:00:00.000Z',
   subsidedAt: null,
+  protection: { recentKey: 2 ** 31, baselineWeeks: [28, 30, 32, 30], baselineKeys: [1, 2 ** 30, 2 ** 31, 3 * 2 ** 30] },
   ...over,
 });
+/** The alert as its provider sees it: exact, without the keys. */
+const exact = (a: StoredAlert): AlertRecord => {
+  const { protection: _keys, ...shown } = a;
+  return shown;
+};
+/** The same alert seen with noise: same identity and window, figures within the method's noise. */
+const expectNoisy = (seen: AlertRecord | null, a: StoredAlert) => {
+  const { recent: _r, expectedWeekly: _e, ratio: _q, score: _s, ...identity } = exact(a);
+  expect(seen).toMatchObject(identity);
+  expect(Math.abs(seen!.recent - a.recent)).toBeLessThanOrEqual(MAX_NOISE);
+  expect(Math.abs(seen!.expectedWeekly - a.expectedWeekly)).toBeLessThanOrEqual(MAX_NOISE);
+};
 const terms: AgreementTerms = {
   recipient: 'secretariat',
   scope: { eventKinds: ['movements'] },
@@ -38,22 +51,22 @@ const terms: AgreementTerms = {
   purpose: 'test',
 } as AgreementTerms;
 const grant = (over: Partial<Grant> = {}): Grant => ({ ...terms, agreementId: 'g1', provider: 'IR', status: 'active', version: 1, grantedAt: '2026-01-01T00:00:00Z', ...over });
-const see = (a: AlertRecord, grants: Grant[], who = 'secretariat') => visibleAlert(a, grants, { id: who }, today);
+const see = (a: StoredAlert, grants: Grant[], who = 'secretariat') => visibleAlert(a, grants, { id: who }, today);
 
 describe('alert visibility under agreements', () => {
   it('default deny: no grant, no alert; a state always sees alerts on its own data', () => {
     expect(see(alert(), [])).toBeNull();
-    expect(see(alert(), [], 'state:IR')).toEqual(alert());
+    expect(see(alert(), [], 'state:IR')).toEqual(exact(alert()));
     expect(see(alert(), [grant()], 'org:UNHCR')).toBeNull();
     expect(see(alert(), [grant({ status: 'revoked' })])).toBeNull();
-    expect(see(alert(), [grant()])).toEqual(alert());
+    expectNoisy(see(alert(), [grant()]), alert());
   });
 
   it('needs the alert’s dimensions, crossing points for a crossing-point alert, and weekly figures', () => {
     expect(see(alert(), [grant({ dimensions: ['category'] })])).toBeNull();
     expect(see(alert({ scope: 'routeCategory', category: 'refugee' }), [grant({ dimensions: ['route'] })])).toBeNull();
     const bcp = alert({ scope: 'borderCrossingPoint', route: null, borderCrossingPoint: 'IR-DOGHAROUN' });
-    expect(see(bcp, [grant()])).toEqual(bcp);
+    expectNoisy(see(bcp, [grant()]), bcp);
     expect(see(bcp, [grant({ minGeoGranularity: 'country' })])).toBeNull();
     expect(see(alert(), [grant({ minTimeGranularity: 'month' })])).toBeNull();
   });
@@ -65,10 +78,24 @@ describe('alert visibility under agreements', () => {
     expect(see(alert({ scope: 'routeCategory', category: 'victim_of_trafficking' }), [restricted])).toBeNull();
   });
 
-  it('applies k to the recent week and withholds a baseline week below k; respects the embargo', () => {
-    expect(see(alert({ recent: 40 }), [grant({ minCellSize: 50 })])).toBeNull();
-    expect(see(alert(), [grant({ minCellSize: 50 })])).toMatchObject({ recent: 120, expectedWeekly: null, ratio: null, score: null });
+  it('decides on published figures, never on an exact count; a k = 1 grant sees exact figures; respects the embargo', () => {
+    // 40 below k = 50 is published as 50 when the key's u < 40/50, as 0 (hidden) otherwise.
+    const small = (u: number) => alert({ recent: 40, protection: { ...alert().protection!, recentKey: Math.floor(u * 2 ** 32) } });
+    expect(see(small(0.79), [grant({ minCellSize: 50 })])).toMatchObject({ recent: 50 });
+    expect(see(small(0.81), [grant({ minCellSize: 50 })])).toBeNull();
+    // Baseline weeks below k are published as 0 or k like any small count, not withheld.
+    const weeks = alert().protection!.baselineWeeks.map((w, i) => perturb(w, alert().protection!.baselineKeys[i], 50));
+    expect(weeks.every((w) => w === 0 || w === 50)).toBe(true);
+    expect(see(alert(), [grant({ minCellSize: 50 })])).toMatchObject({ expectedWeekly: usualWeek(weeks) });
+    expect(see(alert(), [grant({ minCellSize: 1 })])).toEqual(exact(alert()));
     expect(see(alert(), [grant({ embargoDays: 3 })])).toBeNull();
+  });
+
+  it('shows an alert stored before keys were kept only to its provider and to a k = 1 grant', () => {
+    const legacy = alert({ protection: null });
+    expect(see(legacy, [grant()])).toBeNull();
+    expect(see(legacy, [], 'state:IR')).toEqual(exact(legacy));
+    expect(see(legacy, [grant({ minCellSize: 1 })])).toEqual(exact(legacy));
   });
 });
 
