@@ -7,6 +7,7 @@ import { Pool } from 'pg';
 import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
 import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
+import { cutRelease } from '../releases/infrastructure/pg-releases';
 
 /**
  * The attacks on the aggregator, in-process on the real PostgreSQL and Kafka: each
@@ -46,6 +47,7 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
     await new AgreementIngest(pool, 'g', testSigningKeys().registry()).ingest([msg(agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 }))]);
     const route = { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR' } as const;
     await new RegionalIngest(pool, 'g', testSigningKeys().registry()).ingest(Array.from({ length: 6 }, () => msg(movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: route }))));
+    await cutRelease(pool, { dataUntil: '2026-03-31', by: 'test', reason: null });
     key.secretariat = await issueKey(url, 'aggregator', 'secretariat', 'reader');
     key.state = await issueKey(url, 'aggregator', 'state:KZ', 'reader');
     key.org = await issueKey(url, 'aggregator', 'org:UNHCR', 'reader');
