@@ -22,7 +22,7 @@ describe('security: audit trail and hardening, end to end', () => {
   let agg: Pool;
   let nodePool: Pool;
   let posted = 0;
-  /** Each caller's key: aggregator readers by principal, and the node's `node:ingest` / `node:admin`. */
+  /** Each caller's key: aggregator readers by principal, the aggregator's `admin`, and the node's `node:ingest` / `node:admin`. */
   const keys = new Map<string, Record<string, string>>();
   const as = (who: string): Record<string, string> => {
     const key = keys.get(who);
@@ -54,16 +54,20 @@ describe('security: audit trail and hardening, end to end', () => {
     node = await ServiceProcess.start('node-sec-AF', 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: 'AF', ...testSigningKeys().nodeEnv('AF'), DATABASE_URL: nodeDb }, basePort + 1);
     services.push(node);
     for (const principal of ['secretariat', 'state:AF', 'state:IR', 'org:UNHCR']) keys.set(principal, bearer(await issueKey(aggDb, 'aggregator', principal, 'reader')));
+    keys.set('admin', bearer(await issueKey(aggDb, 'aggregator', 'admin', 'admin')));
     keys.set('node:ingest', bearer(await issueKey(nodeDb, 'node', 'state:AF', 'ingest')));
     keys.set('node:admin', bearer(await issueKey(nodeDb, 'node', 'admin', 'admin')));
+    keys.set('aggregator:admin', bearer(await issueKey(aggDb, 'aggregator', 'admin', 'admin')));
     agg = new Pool({ connectionString: aggDb, max: 2 });
     nodePool = new Pool({ connectionString: nodeDb, max: 2 });
     const records = [...generateMovements({ seed: 5, from, to, scale: 0.002, providers: ['AF'], recordIdPrefix: `SEC${suffix}-` })];
     await postMovements(node.url, records.map(toRawMovement), as('node:ingest'));
     posted = records.length;
     await grantAgreement(node.url, { ...OPEN_TERMS, recipient: 'secretariat', minCellSize: 5 }, as('node:admin'));
+    // Answers move with releases; AF sees its own data exactly: cut, then ask, until all is in.
     await waitFor(async () => {
-      const res = await get(aggregator.url, `/v1/flows?from=${from}&to=${to}`);
+      await fetch(`${aggregator.url}/v1/releases`, { method: 'POST', headers: { 'content-type': 'application/json', ...as('aggregator:admin') }, body: JSON.stringify({ dataUntil: to }) });
+      const res = await get(aggregator.url, `/v1/flows?from=${from}&to=${to}`, 'state:AF');
       return ((await res.json()) as { totals: { count: number } }).totals.count === posted;
     }, { timeoutMs: 120_000, what: `AF's ${posted} movements projected` });
   });
@@ -80,8 +84,8 @@ describe('security: audit trail and hardening, end to end', () => {
       const before = await auditCount();
       const res = await get(aggregator.url, `/v1/flows?from=${from}&to=${to}&groupBy=route,category&granularity=day`, 'secretariat', { 'x-caravanserai-purpose': 'monthly bulletin' });
       expect(res.status).toBe(200);
-      const answer = (await res.json()) as { rows: { count: number | null }[]; disclosure: { agreements: { provider: string; agreement: string }[]; suppressed: { cells: number; totals: number } } };
-      expect(answer.disclosure.suppressed.cells).toBeGreaterThan(0); // k = 5 by day: some cells are small
+      const answer = (await res.json()) as { rows: { count: number }[]; disclosure: { agreements: { provider: string; agreement: string }[]; method: { protected: unknown[] } } };
+      expect(answer.disclosure.method.protected).toEqual([{ provider: 'AF', k: 5 }]); // figures protected, none suppressed
       const { rows } = await agg.query('SELECT * FROM audit_log ORDER BY id DESC LIMIT 1');
       expect(await auditCount()).toBe(before + 1);
       expect(rows[0]).toMatchObject({
@@ -89,9 +93,9 @@ describe('security: audit trail and hardening, end to end', () => {
         endpoint: 'GET /v1/flows',
         purpose: 'monthly bulletin',
         providers: ['AF'],
-        cells_returned: answer.rows.filter((r) => r.count !== null).length,
-        cells_suppressed: answer.disclosure.suppressed.cells,
-        totals_suppressed: answer.disclosure.suppressed.totals,
+        cells_returned: answer.rows.length,
+        cells_suppressed: 0,
+        totals_suppressed: 0,
         query: expect.objectContaining({ from, to, groupBy: ['route', 'category'], granularity: 'day' }),
       });
       expect(rows[0].agreements.map((a: { agreement: string }) => a.agreement)).toEqual(answer.disclosure.agreements.map((a) => a.agreement));
@@ -104,27 +108,41 @@ describe('security: audit trail and hardening, end to end', () => {
       expect(last.agreements).toEqual([expect.objectContaining({ provider: 'IR', agreement: 'own-data' })]);
     });
 
-    it('lets the secretariat read every entry, a state those about its data and its own, and no organisation; reading is recorded', async () => {
+    it('shows each reader its own queries, a state the others\' queries about its data (reduced) with about=mine, the admin every entry; reading is recorded', async () => {
       await get(aggregator.url, `/v1/flows?from=${from}&to=${to}&providers=AF`, 'org:UNHCR');
+      type Entry = { id: number; principal: string; providers?: string[]; endpoint: string; agreements: { provider: string }[]; [field: string]: unknown };
       const read = async (principal: string, query = '') => {
         const res = await get(aggregator.url, `/v1/audit?limit=500${query}`, principal);
-        return { status: res.status, body: (await res.json()) as { entries: { id: number; principal: string; providers: string[]; endpoint: string }[]; code?: string } };
+        return { status: res.status, body: (await res.json()) as { entries: Entry[]; code?: string } };
       };
-      const all = await read('secretariat');
+      const all = await read('admin');
       expect(all.status).toBe(200);
       expect(all.body.entries.length).toBe(await auditCount() - 1); // its own read is recorded after it
       expect(all.body.entries.map((e) => e.id)).toEqual([...all.body.entries.map((e) => e.id)].sort((a, b) => b - a));
-      const af = await read('state:AF');
-      expect(af.body.entries.length).toBeGreaterThan(0);
-      expect(af.body.entries.every((e) => e.providers.includes('AF') || e.principal === 'state:AF')).toBe(true);
-      expect(af.body.entries.some((e) => e.principal === 'org:UNHCR')).toBe(true); // asked about AF by name
-      const ir = await read('state:IR');
-      expect(ir.body.entries.every((e) => e.principal === 'state:IR')).toBe(true);
-      expect(ir.body.entries.some((e) => e.endpoint === 'GET /v1/referrals/summary')).toBe(true);
-      expect((await read('org:UNHCR')).status).toBe(403);
+      const readers = ['secretariat', 'state:AF', 'state:IR', 'org:UNHCR'];
+      const own = new Map<string, Entry[]>();
+      for (const who of readers) {
+        const res = await read(who);
+        expect([who, res.status]).toEqual([who, 200]);
+        expect(res.body.entries.filter((e) => e.principal !== who)).toEqual([]);
+        own.set(who, res.body.entries);
+      }
+      expect(own.get('state:IR')!.some((e) => e.endpoint === 'GET /v1/referrals/summary')).toBe(true);
+      expect(own.get('org:UNHCR')!.some((e) => e.endpoint === 'GET /v1/flows')).toBe(true);
+      // Afghanistan sees who else drew on its data, reduced: no parameters, counts or other providers.
+      const mine = await read('state:AF', '&about=mine');
+      expect(mine.status).toBe(200);
+      expect(mine.body.entries.some((e) => e.principal === 'secretariat' && e.endpoint === 'GET /v1/flows')).toBe(true);
+      expect(mine.body.entries.some((e) => e.principal === 'org:UNHCR')).toBe(true); // asked about AF by name
+      for (const e of mine.body.entries) {
+        expect(e.principal).not.toBe('state:AF');
+        expect(Object.keys(e).sort()).toEqual(['agreements', 'at', 'endpoint', 'excluded', 'id', 'principal', 'purpose']);
+        expect(e.agreements.every((a) => a.provider === 'AF')).toBe(true);
+      }
+      expect((await read('secretariat', '&about=mine')).status).toBe(403);
       const reads = (await agg.query(`SELECT principal FROM audit_log WHERE endpoint = 'GET /v1/audit' ORDER BY id`)).rows.map((r) => r.principal);
-      expect(reads).toEqual(['secretariat', 'state:AF', 'state:IR']);
-      expect((await read('secretariat', '&principal=org:UNHCR')).body.entries.map((e) => e.principal)).toEqual(['org:UNHCR']);
+      expect(reads).toEqual(['admin', ...readers, 'state:AF']);
+      expect((await read('admin', '&principal=org:UNHCR')).body.entries.map((e) => e.endpoint)).toEqual(['GET /v1/audit', 'GET /v1/flows']);
     });
 
     it('sends no answer when the audit record cannot be written', async () => {
@@ -143,10 +161,10 @@ describe('security: audit trail and hardening, end to end', () => {
     const NASTY = [`' OR 1=1 --`, `"; DROP TABLE flow_counts; --`, '%', '\\', '\u0000', '’ OR ‘1’=‘1', '1); SELECT pg_sleep(10); --'];
     const FLOWS = `from=${from}&to=${to}`;
     const AGGREGATOR_PARAMS: [string, string, string[]][] = [
-      ['/v1/flows', FLOWS, ['from', 'to', 'granularity', 'groupBy', 'providers', 'routes', 'categories', 'citizenship', 'direction', 'borderCrossingPoints', 'purpose']],
+      ['/v1/flows', FLOWS, ['from', 'to', 'granularity', 'groupBy', 'providers', 'routes', 'categories', 'citizenship', 'direction', 'borderCrossingPoints', 'coarser', 'purpose']],
       ['/v1/referrals/summary', FLOWS, ['from', 'to', 'granularity', 'groupBy', 'providers', 'categories', 'referredTo', 'stalledAfterHours', 'asOf', 'purpose']],
       ['/v1/quarantine', '', ['status', 'after', 'limit', 'purpose']],
-      ['/v1/audit', '', ['from', 'to', 'principal', 'provider', 'before', 'limit', 'purpose']],
+      ['/v1/audit', '', ['from', 'to', 'principal', 'provider', 'before', 'limit', 'about', 'purpose']],
       ['/v1/agreements', '', ['purpose', 'unknown']],
       ['/v1/nodes', '', ['purpose', 'unknown']],
     ];
@@ -164,7 +182,8 @@ describe('security: audit trail and hardening, end to end', () => {
       for (const [path, base, names] of AGGREGATOR_PARAMS) {
         for (const name of names) {
           for (const value of NASTY) {
-            const res = await get(aggregator.url, `${path}?${withParam(base, name, value)}`);
+            // Quarantined payloads are for the aggregator's admin only (issue 13).
+            const res = await get(aggregator.url, `${path}?${withParam(base, name, value)}`, path === '/v1/quarantine' ? 'admin' : 'secretariat');
             const body = await res.text();
             const freeText = name === 'purpose' && value !== '\u0000';
             expect([path, name, value, res.status]).toEqual([path, name, value, freeText ? 200 : 400]);
@@ -295,7 +314,7 @@ describe('security: audit trail and hardening, end to end', () => {
     });
 
     it('never puts a stack trace or SQL in an error body', async () => {
-      await agg.query('DROP TABLE flow_counts');
+      await agg.query('DROP TABLE released_flow_counts');
       // A question not asked before in this suite: an answer kept from earlier would not touch the table.
       const res = await get(aggregator.url, `/v1/flows?${FLOWS}&groupBy=category&granularity=week`);
       expect(res.status).toBe(500);

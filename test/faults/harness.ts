@@ -178,8 +178,8 @@ export class Pipeline {
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async get(path: string): Promise<any> {
-    const res = await fetch(`${this.aggregator.url}${path}`, { headers: this.keys.secretariat });
+  async get(path: string, as: 'secretariat' | 'admin' = 'secretariat'): Promise<any> {
+    const res = await fetch(`${this.aggregator.url}${path}`, { headers: this.keys[as] });
     return res.json();
   }
 }

@@ -61,10 +61,10 @@ describe('fault 6: poison messages in the stream', () => {
     const stats = await load.stop();
     const report = await checkExactlyAcknowledged(pipeline, load.acknowledged);
 
-    const page = await pipeline.get('/v1/quarantine?status=all&limit=2');
+    const page = await pipeline.get('/v1/quarantine?status=all&limit=2', 'admin');
     expect(page.open).toBe(3);
     expect(page.items).toHaveLength(2);
-    const rest = await pipeline.get(`/v1/quarantine?status=all&after=${page.next}`);
+    const rest = await pipeline.get(`/v1/quarantine?status=all&after=${page.next}`, 'admin');
     const items: { id: number; key: string; reason: string }[] = [...page.items, ...rest.items];
     expect(rest.next).toBeNull();
     const byKey = new Map(items.map((i) => [i.key, i]));
@@ -80,9 +80,9 @@ describe('fault 6: poison messages in the stream', () => {
     expect(replay(fixedId, JSON.stringify(good))).toMatchObject({ code: 0, outcome: { status: 'applied', id: fixedId } });
     expect(replay(fixedId, JSON.stringify(good))).toMatchObject({ code: 1, outcome: { status: 'already_replayed' } });
 
-    const open = await pipeline.get('/v1/quarantine');
+    const open = await pipeline.get('/v1/quarantine', 'admin');
     expect(open.items.map((i: { key: string }) => i.key).sort()).toEqual(['poison-not-json', 'poison-unknown-type']);
-    const replayed = await pipeline.get('/v1/quarantine?status=replayed');
+    const replayed = await pipeline.get('/v1/quarantine?status=replayed', 'admin');
     expect(replayed.items).toMatchObject([{ id: fixedId, replayOutcome: 'applied', replayedPayload: JSON.stringify(good) }]);
     expect(replayed.items[0].replayedAt).toBeTruthy();
     expect(replayed.items[0].payload).toBe(poison[1].value);
@@ -94,7 +94,7 @@ describe('fault 6: poison messages in the stream', () => {
     expect(metrics).toMatch(/^caravanserai_quarantine_replayed 1$/m);
     expect(metrics).toMatch(/^caravanserai_consumer_lag\{topic="[^"]+",partition="0"\} 0$/m);
     expect(metrics).toMatch(/^caravanserai_provider_events_projected\{provider="IR"\} \d+$/m);
-    expect((await pipeline.get('/v1/nodes')).quarantine).toMatchObject({ open: 2, replayed: 1 });
+    expect((await pipeline.get('/v1/nodes', 'admin')).quarantine).toMatchObject({ open: 2, replayed: 1 });
 
     // The replayed event now counts, exactly once; a projection rebuilt from the log agrees.
     const fixed = { provider: 'IR', departedFrom: 'AF', intendedDestination: 'TR', category: 'refugee' } as SyntheticMovement;

@@ -1,15 +1,18 @@
+import { principalKind } from '@caravanserai/credentials';
 import { Allow, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
+import { PgAgreementRegistry } from '../agreements/infrastructure/pg-agreement-registry';
 import { PurposeQueryDto } from '../audit/api/purpose-query.dto';
 import { AuditTrail } from '../audit/application/audit-trail';
 import { AGGREGATOR_CONFIG, AggregatorConfig, regionalTopics } from '../config/aggregator.config';
 import { KAFKA, PG_POOL } from '../infrastructure/tokens';
 import { quarantineCounts } from '../quarantine/infrastructure/pg-quarantine-list';
 import { consumerLag } from './consumer-lag';
+import { coarseStatus, fullStatus, lagPerTopic, ProviderStatus, providersGranting } from './node-health';
 
 @ApiTags('nodes')
 @Allow('admin', 'reader:secretariat', 'reader:state')
@@ -21,41 +24,44 @@ export class NodesController {
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
     private readonly principals: PrincipalResolver,
     private readonly audit: AuditTrail,
+    private readonly registry: PgAgreementRegistry,
   ) {}
 
   @Get()
   @ApiOperation({
-    summary: "Each provider's last event, and how far the projections are behind the regional topics (consumer lag per topic and partition), and the quarantine size",
-    description: 'The secretariat and the admin see every node; a state (reader key) its own; organisations none (403).',
+    summary: "Node health: each provider's last event, how far the projections are behind the regional topics (consumer lag), and, for the admin, the quarantine size",
+    description:
+      "What each caller sees follows the agreements, since whether and how much a state sends is itself information about its data. " +
+      'The admin (the aggregator\'s operator) sees every provider in full (events received, last event id, exact times, delay), the consumer lag per topic and partition, and the quarantine counts. ' +
+      'A state (reader key) sees its own provider in full and the lag summed per topic. ' +
+      'The secretariat sees, of each provider with an agreement in force today naming it (or anyone), only coarse health that carries no volume: `provider`, `pooled`, `lastEventReceivedAt` (truncated to the hour) and `healthy` (that hour within the last 24); providers that granted it nothing are not listed; the lag summed per topic. ' +
+      'Organisations: 403.',
   })
   // The DTO takes only `purpose`: any other parameter is refused rather than ignored.
   async nodes(@Query() _query: PurposeQueryDto, @Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
-    // Whether a state has sent anything is itself information: the secretariat and the operator
-    // (admin) see every node, a state its own, nobody else any (@Allow refuses organisations).
-    const own = principal.id.startsWith('state:') ? principal.id.slice(6) : null;
+    const kind = principal.role === 'admin' ? 'admin' : principalKind(principal.id);
+    const own = kind === 'state' ? principal.id.slice(6) : null;
+    const granting = kind === 'secretariat' ? [...providersGranting(await this.registry.grants(), principal.id, new Date().toISOString().slice(0, 10))] : null;
     const { rows } = await this.pool.query(
       `SELECT s.provider, s.events, s.last_event_id, s.last_recorded_at, s.last_received_at, p.pooled_at
          FROM provider_status s JOIN provider_pool p USING (provider)
-        WHERE $1::text IS NULL OR s.provider = $1 ORDER BY s.provider`,
-      [own],
+        WHERE ($1::text IS NULL OR s.provider = $1) AND ($2::text[] IS NULL OR s.provider = ANY($2::text[])) ORDER BY s.provider`,
+      [own, granting],
     );
-    const providers = rows.map((r) => ({
+    const statuses: ProviderStatus[] = rows.map((r) => ({
       provider: r.provider,
-      eventsReceived: Number(r.events),
-      // Until its first agreement, a provider's events are held in the log, not projected.
-      pooledSince: r.pooled_at,
+      events: Number(r.events),
       lastEventId: r.last_event_id,
-      lastEventRecordedAt: r.last_recorded_at,
-      lastEventReceivedAt: r.last_received_at,
-      // Time from the node recording its latest event to the aggregator projecting it.
-      lastEventDelayMs: new Date(r.last_received_at).getTime() - new Date(r.last_recorded_at).getTime(),
+      lastRecordedAt: new Date(r.last_recorded_at),
+      lastReceivedAt: new Date(r.last_received_at),
+      pooledAt: r.pooled_at,
     }));
-    const [lag, quarantine] = await Promise.all([
-      consumerLag(this.pool, this.kafka, this.config.CONSUMER_GROUP, regionalTopics(this.config)),
-      quarantineCounts(this.pool),
-    ]);
+    const now = new Date();
+    const providers = kind === 'secretariat' ? statuses.map((s) => coarseStatus(s, now)) : statuses.map(fullStatus);
+    const lag = await consumerLag(this.pool, this.kafka, this.config.CONSUMER_GROUP, regionalTopics(this.config));
     await this.audit.listed(request, principal.id, {}, providers.length, providers.map((p) => p.provider));
-    return { providers, lag, quarantine };
+    if (kind === 'admin') return { providers, lag, quarantine: await quarantineCounts(this.pool) };
+    return { providers, lag: lagPerTopic(lag) };
   }
 }

@@ -12,6 +12,12 @@ import { DEFAULT_THRESHOLDS } from '../domain/surge-detector';
 import { listAlerts } from '../infrastructure/pg-alert-list';
 import { AlertsQueryDto } from './alerts-query.dto';
 
+/** Said with every JSON answer, in words a reader understands (docs/alerts.md). */
+const FIGURES_NOTE =
+  'A state sees the figures of alerts on its own data exactly. Everyone else sees them adjusted by a small, fixed amount (at most 3 ' +
+  'movements a week; a week of fewer than the state’s minimum shown as 0 or as that minimum), so that two days’ alerts cannot be ' +
+  'compared to learn single days; the ratio and score are computed from the adjusted weeks. The severity is decided on the exact data.';
+
 const CSV_COLUMNS: [string, (a: AlertRecord) => unknown][] = [
   ['alert_id', (a) => a.alertId],
   ['status', (a) => a.status],
@@ -47,7 +53,9 @@ export class AlertsController {
     summary: 'Surge alerts: routes, crossing points and route categories whose last week is well above their usual week',
     description:
       'Each alert is computed from one state’s movements and shown only when that state’s agreement lets the caller see that data at the ' +
-      'alert’s dimensions, weekly, with at least k movements in the week (docs/alerts.md). A baseline below k is withheld (null).',
+      'alert’s dimensions, weekly (docs/alerts.md). The state itself (and a k = 1 grant) sees exact figures; every other caller sees the ' +
+      'last week and the baseline weeks published with cell-key noise (at most ±3; a count below k as 0 or k), the ratio and score ' +
+      'computed from those, and no alert whose published last week is 0.',
   })
   async alerts(
     @Query() dto: AlertsQueryDto,
@@ -72,6 +80,7 @@ export class AlertsController {
     const t = DEFAULT_THRESHOLDS;
     return {
       principal: principal.id,
+      figures: FIGURES_NOTE,
       method: { name: 'weekly-robust-v1', recentDays: 7, baselineDays: 28, minVolume: this.config.ALERTS_MIN_VOLUME, levels: t.levels, clearRatio: t.clearRatio, clearScore: t.clearScore },
       alerts,
     };

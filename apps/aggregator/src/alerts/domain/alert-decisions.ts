@@ -1,4 +1,4 @@
-import type { Assessment, Severity } from './surge-detector';
+import type { Assessment, Severity, WindowKeys } from './surge-detector';
 
 /** What a series counts: one route, one border crossing point, or one category on one route;
  * always one provider's data (a route names its provider). */
@@ -25,17 +25,20 @@ export interface ActiveAlert extends SeriesId {
 export interface Assessed {
   series: SeriesId;
   assessment: Assessment;
+  /** The windows' cell keys, stored with the alert so its figures can be published with noise. */
+  keys: WindowKeys;
 }
 
 export type AlertChange =
   /** A new alert, or an active one whose severity changed (`alert` set): SurgeDetected. */
-  | { kind: 'detected'; series: SeriesId; assessment: Assessment; alert: ActiveAlert | null }
+  | { kind: 'detected'; series: SeriesId; assessment: Assessment; keys: WindowKeys; alert: ActiveAlert | null }
   /** An active alert whose series no longer sustains it: SurgeSubsided. */
-  | { kind: 'subsided'; alert: ActiveAlert; assessment: Assessment }
+  | { kind: 'subsided'; alert: ActiveAlert; assessment: Assessment; keys: WindowKeys }
   /** Still active at the same severity: figures refreshed, no event. */
-  | { kind: 'refreshed'; alert: ActiveAlert; assessment: Assessment };
+  | { kind: 'refreshed'; alert: ActiveAlert; assessment: Assessment; keys: WindowKeys };
 
-const quiet: Assessment = { recent: 0, expectedWeekly: 0, ratio: 0, score: 0, severity: null, sustained: false };
+const quiet: Assessment = { recent: 0, baselineWeeks: [0, 0, 0, 0], expectedWeekly: 0, ratio: 0, score: 0, severity: null, sustained: false };
+const noKeys: WindowKeys = { recent: 0, baseline: [0, 0, 0, 0] };
 
 /**
  * Compares this run's assessments with the active alerts. A series without an active alert raises
@@ -47,20 +50,20 @@ export function decideAlerts(active: ActiveAlert[], assessed: Assessed[]): Alert
   const byKey = new Map(active.map((a) => [seriesKey(a), a]));
   const seen = new Set<string>();
   const changes: AlertChange[] = [];
-  for (const { series, assessment } of assessed) {
+  for (const { series, assessment, keys } of assessed) {
     const key = seriesKey(series);
     seen.add(key);
     const alert = byKey.get(key) ?? null;
     if (!alert) {
-      if (assessment.severity) changes.push({ kind: 'detected', series, assessment, alert: null });
+      if (assessment.severity) changes.push({ kind: 'detected', series, assessment, keys, alert: null });
     } else if (assessment.severity && assessment.severity !== alert.severity) {
-      changes.push({ kind: 'detected', series, assessment, alert });
+      changes.push({ kind: 'detected', series, assessment, keys, alert });
     } else if (assessment.severity || assessment.sustained) {
-      changes.push({ kind: 'refreshed', alert, assessment });
+      changes.push({ kind: 'refreshed', alert, assessment, keys });
     } else {
-      changes.push({ kind: 'subsided', alert, assessment });
+      changes.push({ kind: 'subsided', alert, assessment, keys });
     }
   }
-  for (const alert of active) if (!seen.has(seriesKey(alert))) changes.push({ kind: 'subsided', alert, assessment: quiet });
+  for (const alert of active) if (!seen.has(seriesKey(alert))) changes.push({ kind: 'subsided', alert, assessment: quiet, keys: noKeys });
   return changes;
 }

@@ -1,7 +1,8 @@
 import { TIME_GRANULARITIES } from '@caravanserai/contracts';
+import { perturb } from '../../disclosure/domain/cell-key';
 import { applicableCut, Grant, Principal } from '../../disclosure/domain/policy';
 import type { AlertScope } from './alert-decisions';
-import type { Severity } from './surge-detector';
+import { compareWeeks, round, Severity } from './surge-detector';
 
 export interface AlertRecord {
   alertId: string;
@@ -15,14 +16,48 @@ export interface AlertRecord {
   /** The recent week (inclusive days) and the four weeks before it. */
   window: { from: string; to: string };
   baseline: { from: string; to: string };
+  /** Exact for the provider itself and a k = 1 grant; published with cell-key noise otherwise. */
   recent: number;
-  /** null when the baseline week is below the caller's k (then the ratio is withheld too). */
-  expectedWeekly: number | null;
-  ratio: number | null;
-  score: number | null;
+  expectedWeekly: number;
+  ratio: number;
+  score: number;
   detectedAt: string;
   updatedAt: string;
   subsidedAt: string | null;
+}
+
+/** What the aggregator keeps beside an alert's exact figures to publish them (never served). */
+export interface AlertProtection {
+  /** The recent week's cell key: its records' keys summed mod 2^32. */
+  recentKey: number;
+  /** The four baseline week counts and their cell keys, oldest first. */
+  baselineWeeks: number[];
+  baselineKeys: number[];
+}
+
+/** An alert as stored: exact figures, and their keys (null for an alert stored before keys were). */
+export interface StoredAlert extends AlertRecord {
+  protection: AlertProtection | null;
+}
+
+/**
+ * An alert's figures as a recipient whose k for the provider is `k` sees them: the recent week and
+ * each baseline week perturbed with its own key (cell-key method, docs/privacy.md), and the usual
+ * week, ratio and score computed from those published values with the detector's own formulas, so
+ * nothing exact can be worked back from them. The same records always give the same figures, so
+ * asking again gains nothing; two days' windows differ by the days that entered and left plus
+ * independent noise. null: the published recent week is 0 (shown to nobody but the provider).
+ */
+export function publishedFigures(alert: StoredAlert, k: number): Pick<AlertRecord, 'recent' | 'expectedWeekly' | 'ratio' | 'score'> | null {
+  const { recent: exactRecent, expectedWeekly, ratio, score } = alert;
+  if (k <= 1) return exactRecent > 0 ? { recent: exactRecent, expectedWeekly, ratio, score } : null;
+  const p = alert.protection;
+  if (!p) return null;
+  const recent = perturb(exactRecent, p.recentKey, k);
+  if (recent < k) return null;
+  const weeks = p.baselineWeeks.map((w, i) => perturb(w, p.baselineKeys[i], k));
+  const c = compareWeeks(recent, weeks);
+  return { recent, expectedWeekly: c.expectedWeekly, ratio: round(c.ratio), score: round(c.score) };
 }
 
 /** Which dimensions of a provider's data an alert of each scope reveals. */
@@ -41,11 +76,15 @@ const SCOPE_DIMENSIONS: Record<AlertScope, string[]> = {
  * - weekly figures: hidden when the grant's finest time granularity is coarser than a week;
  * - an alert over all categories is hidden when the grant leaves some category out (its figures
  *   include records the caller may not see); a category alert, when its category is left out;
- * - the recent week is one cell: hidden below the grant's k; a baseline week below k is withheld
- *   (with the ratio and score, from which it could be recomputed);
- * - hidden while its window reaches into the grant's embargo.
+ * - hidden while its window reaches into the grant's embargo;
+ * - figures: the provider itself sees them exact, so does a k = 1 grant; every other caller sees
+ *   them published with noise (`publishedFigures`), and not at all when the published recent week
+ *   is 0. No threshold on an exact count decides what is shown (that would itself tell something
+ *   exact); the severity and status are the detector's, decided on exact data.
+ * The keys are never part of what is returned, not even to the provider.
  */
-export function visibleAlert(alert: AlertRecord, grants: Grant[], principal: Principal, today: string): AlertRecord | null {
+export function visibleAlert(stored: StoredAlert, grants: Grant[], principal: Principal, today: string): AlertRecord | null {
+  const { protection: _keys, ...alert } = stored;
   const cut = applicableCut(alert.provider, grants, principal, 'movements', today);
   if (!cut) return null;
   if (cut.basis === 'own-data') return alert;
@@ -60,7 +99,6 @@ export function visibleAlert(alert: AlertRecord, grants: Grant[], principal: Pri
     if (categories.exclude?.includes(alert.category)) return null;
   }
   if (cut.lastDay !== null && alert.window.to > cut.lastDay) return null;
-  if (alert.recent < cut.minCellSize) return null;
-  if (alert.expectedWeekly !== null && alert.expectedWeekly < cut.minCellSize) return { ...alert, expectedWeekly: null, ratio: null, score: null };
-  return alert;
+  const figures = publishedFigures(stored, cut.minCellSize);
+  return figures && { ...alert, ...figures };
 }

@@ -1,3 +1,5 @@
+import { addKeys } from '../../disclosure/domain/cell-key';
+
 /**
  * Surge detection on one daily series (pure). The series is the last 35 days up to the reference
  * day, oldest first: the first 28 are the baseline, the last 7 the recent window. Both are read in
@@ -45,6 +47,8 @@ export const DEFAULT_THRESHOLDS: SurgeThresholds = {
 
 export interface Assessment {
   recent: number;
+  /** The four baseline week sums, oldest first (kept so that each can be published on its own). */
+  baselineWeeks: number[];
   /** The baseline: movements in a usual week (mean of the baseline weeks that are not abnormal). */
   expectedWeekly: number;
   ratio: number;
@@ -76,20 +80,42 @@ export function usualWeek(weeks: number[]): number {
   return Math.round((sum(usual) / usual.length) * 100) / 100;
 }
 
-export function assess(daily: number[], t: SurgeThresholds = DEFAULT_THRESHOLDS): Assessment {
-  const weeks = baselineWeeks(daily);
-  const recent = sum(daily.slice(BASELINE_DAYS));
+/**
+ * The comparison of a recent week with four baseline weeks: the usual week, the ratio and the
+ * score (unrounded). The detector decides on it with exact figures; alert-visibility applies the
+ * same formulas to published (perturbed) figures, so what a recipient sees is consistent.
+ */
+export function compareWeeks(recent: number, weeks: number[]): { expectedWeekly: number; ratio: number; score: number } {
   const expectedWeekly = usualWeek(weeks);
   const mad = median(weeks.map((w) => Math.abs(w - median(weeks))));
   const spread = Math.max(Math.sqrt(expectedWeekly), 1.4826 * mad, 1);
-  const ratio = recent / Math.max(expectedWeekly, 1);
-  const score = (recent - expectedWeekly) / spread;
+  return { expectedWeekly, ratio: recent / Math.max(expectedWeekly, 1), score: (recent - expectedWeekly) / spread };
+}
+
+export function assess(daily: number[], t: SurgeThresholds = DEFAULT_THRESHOLDS): Assessment {
+  const weeks = baselineWeeks(daily);
+  const recent = sum(daily.slice(BASELINE_DAYS));
+  const { expectedWeekly, ratio, score } = compareWeeks(recent, weeks);
   let severity: Severity | null = null;
   if (recent >= t.minVolume) {
     for (const level of SEVERITIES) if (ratio >= t.levels[level].ratio && score >= t.levels[level].score) severity = level;
   }
   const sustained = recent >= t.minVolume && ratio >= t.clearRatio && score >= t.clearScore;
-  return { recent, expectedWeekly, ratio: round(ratio), score: round(score), severity, sustained };
+  return { recent, baselineWeeks: weeks, expectedWeekly, ratio: round(ratio), score: round(score), severity, sustained };
+}
+
+/** The cell keys of a series' windows (docs/privacy.md): the recent week's and each baseline week's
+ * key, the sum of its days' key sums mod 2^32 (additive like the counts). */
+export interface WindowKeys {
+  recent: number;
+  /** Oldest first, like `baselineWeeks`. */
+  baseline: number[];
+}
+
+export function windowKeys(dailyKeys: number[]): WindowKeys {
+  if (dailyKeys.length !== SERIES_DAYS) throw new Error(`a series has ${SERIES_DAYS} days, got ${dailyKeys.length}`);
+  const keyOf = (days: number[]) => days.reduce(addKeys, 0);
+  return { recent: keyOf(dailyKeys.slice(BASELINE_DAYS)), baseline: [0, 1, 2, 3].map((w) => keyOf(dailyKeys.slice(w * 7, w * 7 + 7))) };
 }
 
 /**
@@ -106,4 +132,4 @@ export function assessByMean(daily: number[], t: SurgeThresholds = DEFAULT_THRES
   return severity;
 }
 
-const round = (x: number) => Math.round(x * 100) / 100;
+export const round = (x: number) => Math.round(x * 100) / 100;

@@ -1,14 +1,16 @@
 import type { Pool } from 'pg';
 import { addDays } from '../../disclosure/domain/policy';
 import { BASELINE_DAYS } from '../domain/surge-detector';
-import type { AlertRecord } from '../domain/alert-visibility';
+import type { StoredAlert } from '../domain/alert-visibility';
 
-/** Alerts, newest change first: the active ones, or every one changed since `since`. */
-export async function listAlerts(pool: Pool, filter: { status: 'active' | 'all'; since?: string }): Promise<AlertRecord[]> {
+/** Alerts, newest change first: the active ones, or every one changed since `since`; with their
+ * keys, for visibleAlert to publish them (never to be served as they are). */
+export async function listAlerts(pool: Pool, filter: { status: 'active' | 'all'; since?: string }): Promise<StoredAlert[]> {
   const { rows } = await pool.query(
     `SELECT alert_id, provider, scope, route, border_crossing_point, category, severity, status,
             to_char(window_from, 'YYYY-MM-DD') AS window_from, to_char(window_to, 'YYYY-MM-DD') AS window_to,
-            recent, expected_weekly, ratio, score, detected_at, updated_at, subsided_at
+            recent, expected_weekly, ratio, score, detected_at, updated_at, subsided_at,
+            recent_key, baseline_weeks, baseline_keys
        FROM alerts
       WHERE ($1 = 'all' OR status = 'active') AND ($2::date IS NULL OR updated_at >= $2::date)
       ORDER BY status, updated_at DESC, alert_id`,
@@ -32,5 +34,9 @@ export async function listAlerts(pool: Pool, filter: { status: 'active' | 'all';
     detectedAt: new Date(r.detected_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
     subsidedAt: r.subsided_at ? new Date(r.subsided_at).toISOString() : null,
+    protection:
+      r.recent_key === null
+        ? null
+        : { recentKey: Number(r.recent_key), baselineWeeks: r.baseline_weeks.map(Number), baselineKeys: r.baseline_keys.map(Number) },
   }));
 }

@@ -1,7 +1,8 @@
 import type { PoolClient } from 'pg';
 import type { ActiveAlert, Assessed, SeriesId } from '../domain/alert-decisions';
 import { seriesKey } from '../domain/alert-decisions';
-import { assess, SERIES_DAYS, SurgeThresholds } from '../domain/surge-detector';
+import { addKeys } from '../../disclosure/domain/cell-key';
+import { assess, SERIES_DAYS, SurgeThresholds, windowKeys } from '../domain/surge-detector';
 
 const ROUTE = `departed_from || '>' || provider || '>' || intended_destination`;
 
@@ -19,19 +20,20 @@ export async function referenceDay(client: PoolClient, today: string): Promise<s
   return rows[0].day ?? today;
 }
 
-/** Every series with movements in the 35 days up to `asOf`, assessed; one scan of flow_counts. */
+/** Every series with movements in the 35 days up to `asOf`, assessed, with the cell keys of its
+ * windows (each day's key sum mod 2^32, added up per week); one scan of flow_counts. */
 export async function assessSeries(client: PoolClient, from: string, asOf: string, thresholds: SurgeThresholds): Promise<Assessed[]> {
-  const { rows } = await client.query<{ provider: string; route: string | null; bcp: string | null; category: string | null; scope: string; idx: number; n: string }>(
+  const { rows } = await client.query<{ provider: string; route: string | null; bcp: string | null; category: string | null; scope: string; idx: number; n: string; key: string }>(
     `SELECT provider, route, border_crossing_point AS bcp, category,
             CASE grouping(route, border_crossing_point, category)
                  WHEN 3 THEN 'route' WHEN 5 THEN 'borderCrossingPoint' ELSE 'routeCategory' END AS scope,
-            day - $1::date AS idx, sum(count)::bigint AS n
-       FROM (SELECT provider, ${ROUTE} AS route, border_crossing_point, category, day, count
+            day - $1::date AS idx, sum(count)::bigint AS n, (sum(key_sum) % 4294967296)::bigint AS key
+       FROM (SELECT provider, ${ROUTE} AS route, border_crossing_point, category, day, count, key_sum
                FROM flow_counts WHERE day BETWEEN $1::date AND $2::date) f
       GROUP BY GROUPING SETS ((provider, route, day), (provider, border_crossing_point, day), (provider, route, category, day))`,
     [from, asOf],
   );
-  const series = new Map<string, { id: SeriesId; daily: number[] }>();
+  const series = new Map<string, { id: SeriesId; daily: number[]; keys: number[] }>();
   for (const r of rows) {
     const id: SeriesId = {
       provider: r.provider,
@@ -41,11 +43,12 @@ export async function assessSeries(client: PoolClient, from: string, asOf: strin
       category: r.scope === 'routeCategory' ? r.category : null,
     };
     const key = seriesKey(id);
-    const entry = series.get(key) ?? { id, daily: new Array<number>(SERIES_DAYS).fill(0) };
+    const entry = series.get(key) ?? { id, daily: new Array<number>(SERIES_DAYS).fill(0), keys: new Array<number>(SERIES_DAYS).fill(0) };
     entry.daily[r.idx] += Number(r.n);
+    entry.keys[r.idx] = addKeys(entry.keys[r.idx], Number(r.key));
     series.set(key, entry);
   }
-  return [...series.values()].map(({ id, daily }) => ({ series: id, assessment: assess(daily, thresholds) }));
+  return [...series.values()].map(({ id, daily, keys }) => ({ series: id, assessment: assess(daily, thresholds), keys: windowKeys(keys) }));
 }
 
 export async function activeAlerts(client: PoolClient): Promise<ActiveAlert[]> {

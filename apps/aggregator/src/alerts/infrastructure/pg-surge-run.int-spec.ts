@@ -2,6 +2,7 @@ import { locateMigrations, migrate } from '@caravanserai/database';
 import { createKafka, ensureTopics } from '@caravanserai/messaging';
 import { dropTestDatabase, freshTestDatabase, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { Pool } from 'pg';
+import { KEY_RANGE, recordKey } from '../../disclosure/domain/cell-key';
 import { addDays } from '../../disclosure/domain/policy';
 import { DEFAULT_THRESHOLDS } from '../domain/surge-detector';
 import { KafkaAlertPublisher } from './kafka-alert-publisher';
@@ -19,14 +20,34 @@ describe('surge detection runs (PostgreSQL and Kafka)', () => {
   const asOf = '2026-10-31';
   const now = new Date('2026-11-02T08:00:00Z');
 
-  /** AF>IR>TR asylum seekers at IR-DOGHAROUN: `base` a day for 28 days, then `recent` a day. */
+  const secret = Buffer.alloc(32, 5);
+  /** The record keys of the movements planted on day d (0 … 34), as many as that day's count. */
+  let planted: number[][] = [];
+  const keySum = (keys: number[]) => Number(keys.reduce((a, b) => a + BigInt(b), 0n) % BigInt(KEY_RANGE));
+  /** AF>IR>TR asylum seekers at IR-DOGHAROUN: `base` a day for 28 days, then `recent` a day; each
+   * movement with its record key, the cell's key_sum their sum mod 2^32 as ingest keeps it. */
   async function plant(base: number, recent: number) {
     await pool.query('DELETE FROM flow_counts');
+    planted = [];
     for (let d = 0; d < 35; d++) {
+      const day = addDays(asOf, d - 34);
+      const keys = Array.from({ length: d < 28 ? base : recent }, (_, i) => recordKey(secret, `${day}-${i}`));
+      planted.push(keys);
       await pool.query(
-        `INSERT INTO flow_counts VALUES ($1, 'IR', 'IR-DOGHAROUN', 'entry', 'AF', 'TR', 'AF', 'asylum_seeker', 'female', '18-59', $2)`,
-        [addDays(asOf, d - 34), d < 28 ? base : recent],
+        `INSERT INTO flow_counts VALUES ($1, 'IR', 'IR-DOGHAROUN', 'entry', 'AF', 'TR', 'AF', 'asylum_seeker', 'female', '18-59', $2, $3)`,
+        [day, keys.length, keySum(keys)],
       );
+    }
+  }
+  /** Each alert's stored keys are the sums of its windows' record keys (and the weeks' counts). */
+  async function expectKeysOfPlanted(n: number) {
+    const { rows } = await pool.query('SELECT recent_key, baseline_weeks, baseline_keys FROM alerts ORDER BY alert_id');
+    expect(rows).toHaveLength(n);
+    const weeks = [0, 1, 2, 3].map((w) => planted.slice(w * 7, w * 7 + 7).flat());
+    for (const r of rows) {
+      expect(Number(r.recent_key)).toBe(keySum(planted.slice(28).flat()));
+      expect(r.baseline_weeks.map(Number)).toEqual(weeks.map((w) => w.length));
+      expect(r.baseline_keys.map(Number)).toEqual(weeks.map(keySum));
     }
   }
   const outbox = async () => (await pool.query('SELECT envelope FROM alert_outbox ORDER BY id')).rows.map((r) => r.envelope);
@@ -51,6 +72,7 @@ describe('surge detection runs (PostgreSQL and Kafka)', () => {
       expect(a).toMatchObject({ provider: 'IR', severity: 'high', recent: 140, expectedWeekly: 56, ratio: 2.5, window: { from: '2026-10-25', to: asOf }, baseline: { from: '2026-09-27', to: '2026-10-24' } });
     }
     expect((await outbox()).map((e) => [e.type, e.streamVersion, e.data.severity])).toEqual(Array(3).fill(['SurgeDetected', 1, 'high']));
+    await expectKeysOfPlanted(3);
 
     // The same data again: nothing new.
     expect(await runSurgeDetection(pool, DEFAULT_THRESHOLDS, now)).toMatchObject({ detected: 0, subsided: 0 });
@@ -61,6 +83,7 @@ describe('surge detection runs (PostgreSQL and Kafka)', () => {
     const escalated = await listAlerts(pool, { status: 'active' });
     expect(escalated.map((a) => a.alertId).sort()).toEqual(raised.map((a) => a.alertId).sort());
     expect(escalated.every((a) => a.severity === 'critical')).toBe(true);
+    await expectKeysOfPlanted(3);
     const changes = (await outbox()).slice(3);
     expect(changes.map((e) => [e.type, e.streamVersion, e.data.severity, e.data.previousSeverity])).toEqual(Array(3).fill(['SurgeDetected', 2, 'critical', 'high']));
 
@@ -69,6 +92,7 @@ describe('surge detection runs (PostgreSQL and Kafka)', () => {
     expect(await listAlerts(pool, { status: 'active' })).toEqual([]);
     const all = await listAlerts(pool, { status: 'all' });
     expect(all.map((a) => [a.status, a.severity, a.recent])).toEqual(Array(3).fill(['subsided', 'critical', 56]));
+    await expectKeysOfPlanted(3);
     expect((await outbox()).slice(6).map((e) => [e.type, e.streamVersion, e.data.severity])).toEqual(Array(3).fill(['SurgeSubsided', 3, 'critical']));
   });
 

@@ -61,14 +61,21 @@ export async function runSurgeDetection(pool: Pool, thresholds: SurgeThresholds,
 
 type Windows = Pick<SurgeFigures, 'window' | 'baseline'>;
 
+/** The keys' columns in an UPDATE, from parameter $n on (recent_key, baseline_weeks, baseline_keys). */
+const setKeys = (n: number) => `recent_key = $${n}, baseline_weeks = $${n + 1}, baseline_keys = $${n + 2}`;
+
 async function apply(client: PoolClient, change: AlertChange, w: Windows, now: Date): Promise<void> {
   const a = change.assessment;
   const figures = [w.window.from, w.window.to, a.recent, a.expectedWeekly, a.ratio, a.score];
+  // The windows' keys and baseline weeks go with every change of the figures, so that what a
+  // recipient sees is always published from the figures stored (alert-visibility.ts).
+  const keys = [change.keys.recent, a.baselineWeeks, change.keys.baseline];
   if (change.kind === 'refreshed') {
     await client.query(
-      `UPDATE alerts SET window_from = $2, window_to = $3, recent = $4, expected_weekly = $5, ratio = $6, score = $7, updated_at = $8
+      `UPDATE alerts SET window_from = $2, window_to = $3, recent = $4, expected_weekly = $5, ratio = $6, score = $7, updated_at = $8,
+              ${setKeys(9)}
         WHERE alert_id = $1`,
-      [change.alert.alertId, ...figures, now],
+      [change.alert.alertId, ...figures, now, ...keys],
     );
     return;
   }
@@ -76,9 +83,9 @@ async function apply(client: PoolClient, change: AlertChange, w: Windows, now: D
     const version = change.alert.version + 1;
     await client.query(
       `UPDATE alerts SET status = 'subsided', window_from = $2, window_to = $3, recent = $4, expected_weekly = $5, ratio = $6,
-              score = $7, updated_at = $8, subsided_at = $8, version = $9
+              score = $7, updated_at = $8, subsided_at = $8, version = $9, ${setKeys(10)}
         WHERE alert_id = $1`,
-      [change.alert.alertId, ...figures, now, version],
+      [change.alert.alertId, ...figures, now, version, ...keys],
     );
     await enqueue(client, change.alert, SURGE_SUBSIDED, version, { ...data(change.alert, change.alert.alertId, a, w), severity: change.alert.severity }, now);
     return;
@@ -88,9 +95,9 @@ async function apply(client: PoolClient, change: AlertChange, w: Windows, now: D
     const version = change.alert.version + 1;
     await client.query(
       `UPDATE alerts SET severity = $9, window_from = $2, window_to = $3, recent = $4, expected_weekly = $5, ratio = $6, score = $7,
-              updated_at = $8, version = $10
+              updated_at = $8, version = $10, ${setKeys(11)}
         WHERE alert_id = $1`,
-      [change.alert.alertId, ...figures, now, severity, version],
+      [change.alert.alertId, ...figures, now, severity, version, ...keys],
     );
     const payload = { ...data(change.series, change.alert.alertId, a, w), severity, previousSeverity: change.alert.severity };
     await enqueue(client, change.series, SURGE_DETECTED, version, payload, now);
@@ -100,9 +107,10 @@ async function apply(client: PoolClient, change: AlertChange, w: Windows, now: D
   const s = change.series;
   await client.query(
     `INSERT INTO alerts (alert_id, series_key, provider, scope, route, border_crossing_point, category, severity, status,
-                         window_from, window_to, recent, expected_weekly, ratio, score, version, detected_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10, $11, $12, $13, $14, 1, $15, $15)`,
-    [alertId, seriesKey(s), s.provider, s.scope, s.route, s.borderCrossingPoint, s.category, severity, ...figures, now],
+                         window_from, window_to, recent, expected_weekly, ratio, score, version, detected_at, updated_at,
+                         recent_key, baseline_weeks, baseline_keys)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10, $11, $12, $13, $14, 1, $15, $15, $16, $17, $18)`,
+    [alertId, seriesKey(s), s.provider, s.scope, s.route, s.borderCrossingPoint, s.category, severity, ...figures, now, ...keys],
   );
   await enqueue(client, s, SURGE_DETECTED, 1, { ...data(s, alertId, a, w), severity, previousSeverity: null }, now);
 }

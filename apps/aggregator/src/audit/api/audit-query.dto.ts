@@ -15,11 +15,18 @@ export class AuditQueryDto extends PurposeQueryDto {
   @IsOptional() @IsISO8601({ strict: true }, INSTANT)
   to?: string;
 
-  @ApiPropertyOptional({ example: 'org:UNHCR', description: 'Entries of this caller only' })
+  @ApiPropertyOptional({
+    enum: ['mine'],
+    description: 'A state only: instead of its own queries, the others\' queries that concerned its data, each reduced to when, who, which endpoint, why, and the state\'s own agreement (no parameters, no counts, no other provider)',
+  })
+  @IsOptional() @IsIn(['mine'], { message: 'about accepts only: mine' })
+  about?: 'mine';
+
+  @ApiPropertyOptional({ example: 'org:UNHCR', description: 'Entries of this caller only (for a reader, within what it may read)' })
   @IsOptional() @Matches(/^(secretariat|state:[A-Z]{2}|org:[A-Z0-9_-]{2,64})$/, { message: 'principal must be secretariat, state:XX or org:NAME' })
   principal?: string;
 
-  @ApiPropertyOptional({ example: 'IR', description: 'Entries about this state’s data only' })
+  @ApiPropertyOptional({ example: 'IR', description: 'Entries about this state’s data only (with about=mine, only the caller’s own state)' })
   @IsOptional() @IsIn(PROVIDER_STATES, { message: `provider accepts only: ${PROVIDER_STATES.join(', ')}` })
   provider?: string;
 

@@ -1,8 +1,9 @@
 import type { AuditEntry } from '../domain/audit-entry';
 
-/** What a reader of the trail may see: everything (the secretariat), or a state's view, i.e. the
- * entries about its data and the queries it made itself. */
-export type AuditScope = { kind: 'all' } | { kind: 'state'; state: string; principal: string };
+/** Which entries a reader of the trail gets: every one (the aggregator's admin), a caller's own
+ * queries (any reader), or the others' queries that concerned a state's data (a state asking
+ * `about=mine`; the controller reduces those entries before they leave, see audit-view.ts). */
+export type AuditScope = { kind: 'all' } | { kind: 'own'; principal: string } | { kind: 'about'; state: string; principal: string };
 
 export interface AuditFilter {
   scope: AuditScope;

@@ -27,10 +27,14 @@ describe('PgAuditLog (PostgreSQL)', () => {
     if (url) await dropTestDatabase(url);
   });
 
-  it('shows the secretariat everything, newest first, and a state what concerns its data or it asked', async () => {
+  it('shows the admin everything, newest first, a caller its own queries, and a state the others\' queries about its data', async () => {
     expect((await log.list({ scope: { kind: 'all' }, limit: 10 })).map((e) => e.principal)).toEqual(['state:AF', 'state:IR', 'org:UNHCR', 'secretariat']);
-    expect((await log.list({ scope: { kind: 'state', state: 'PK', principal: 'state:PK' }, limit: 10 })).map((e) => e.principal)).toEqual(['org:UNHCR', 'secretariat']);
-    expect((await log.list({ scope: { kind: 'state', state: 'AF', principal: 'state:AF' }, limit: 10 })).map((e) => e.principal)).toEqual(['state:AF']);
+    expect((await log.list({ scope: { kind: 'own', principal: 'secretariat' }, limit: 10 })).map((e) => e.principal)).toEqual(['secretariat']);
+    expect((await log.list({ scope: { kind: 'own', principal: 'state:PK' }, limit: 10 })).map((e) => e.principal)).toEqual([]);
+    expect((await log.list({ scope: { kind: 'about', state: 'PK', principal: 'state:PK' }, limit: 10 })).map((e) => e.principal)).toEqual(['org:UNHCR', 'secretariat']);
+    // Iran's own query is in its own scope, not among the others' about its data.
+    expect((await log.list({ scope: { kind: 'about', state: 'IR', principal: 'state:IR' }, limit: 10 })).map((e) => e.principal)).toEqual(['secretariat']);
+    expect((await log.list({ scope: { kind: 'own', principal: 'state:IR' }, limit: 10 })).map((e) => e.principal)).toEqual(['state:IR']);
   });
 
   it('filters by caller, state and time, and pages by id', async () => {

@@ -67,7 +67,8 @@ export class PgAuditLog extends AuditLog {
       return `$${params.length}`;
     };
     const where: string[] = [];
-    if (f.scope.kind === 'state') where.push(`(providers @> ARRAY[${p(f.scope.state)}]::text[] OR principal = ${p(f.scope.principal)})`);
+    if (f.scope.kind === 'own') where.push(`principal = ${p(f.scope.principal)}`);
+    if (f.scope.kind === 'about') where.push(`providers @> ARRAY[${p(f.scope.state)}]::text[] AND principal <> ${p(f.scope.principal)}`);
     if (f.from) where.push(`at >= ${p(f.from)}::timestamptz`);
     if (f.to) where.push(`at < ${p(f.to)}::timestamptz`);
     if (f.principal) where.push(`principal = ${p(f.principal)}`);

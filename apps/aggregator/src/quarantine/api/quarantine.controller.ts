@@ -9,7 +9,9 @@ import { listQuarantine } from '../infrastructure/pg-quarantine-list';
 import { QuarantineQueryDto } from './quarantine-query.dto';
 
 @ApiTags('quarantine')
-@Allow('admin', 'reader:secretariat')
+// Payloads are whole records of any state, outside every agreement: only the aggregator's operator
+// (admin key) reads them, to fix and replay. The secretariat is a recipient like any other (issue 13).
+@Allow('admin')
 @Controller('v1/quarantine')
 export class QuarantineController {
   constructor(
@@ -21,7 +23,7 @@ export class QuarantineController {
   @Get()
   @ApiOperation({
     summary: 'Messages that could not be taken in, with the reason; paged by id. Replay one with `npm run quarantine:replay -- --id N`',
-    description: 'For the secretariat (reader key) and the operator (admin key) only: quarantined payloads are events of any state, outside every agreement.',
+    description: "For the aggregator's operator (admin key) only: quarantined payloads are record-level events of any state, outside every agreement. Every reader key, the secretariat's included, gets 403. The open and replayed counts (no payloads) are in GET /v1/nodes for the admin and in /metrics.",
   })
   async list(@Query() dto: QuarantineQueryDto, @Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
