@@ -12,6 +12,9 @@ function percentileCont(values: number[], fraction: number): number | null {
   return sorted[low] + (sorted[Math.ceil(position)] - sorted[low]) * (position - low);
 }
 
+/** Hours are published rounded to one decimal. */
+const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+
 const NEXT: Record<string, ReferralStatus> = { acknowledgement: 'acknowledged', acceptance: 'accepted', decline: 'declined', closure: 'closed' };
 
 interface Expected {
@@ -36,17 +39,18 @@ function expectedFigures(items: Expected[], asOf: number, stalledAfterHours: num
     accepted,
     declined,
     acceptanceRate: accepted + declined === 0 ? null : accepted / (accepted + declined),
-    toAcceptance: { count: accepted, medianHours: percentileCont(acceptHours, 0.5), p90Hours: percentileCont(acceptHours, 0.9) },
-    toClosure: { count: closeHours.length, medianHours: percentileCont(closeHours, 0.5), p90Hours: percentileCont(closeHours, 0.9) },
+    toAcceptance: { count: accepted, medianHours: round1(percentileCont(acceptHours, 0.5)), p90Hours: round1(percentileCont(acceptHours, 0.9)) },
+    toClosure: { count: closeHours.length, medianHours: round1(percentileCont(closeHours, 0.5)), p90Hours: round1(percentileCont(closeHours, 0.9)) },
     stalled: items.filter((i) => (i.status === 'made' || i.status === 'acknowledged') && i.waitingSince <= asOf - stalledAfterHours * 3_600_000).length,
   };
 }
 
 /**
- * A few hundred referrals on two national nodes, each walked through its lifecycle over HTTP, and
- * the aggregator's regional summary checked figure by figure — counts, acceptance rates, medians
- * and 90th percentiles — against what was sent. Services run as separate processes on the real
- * broker and database.
+ * A few hundred referrals on two national nodes, each walked through its lifecycle over HTTP, a
+ * release cut by the aggregator's admin, and the regional summary checked figure by figure —
+ * counts, acceptance rates, medians and 90th percentiles, stalled as of the release's cut —
+ * against what was sent. Both states grant the secretariat k = 1, so under the cell-key method
+ * every figure is exact. Services run as separate processes on the real broker and database.
  */
 describe('referrals, end to end', () => {
   const suffix = uniqueSuffix();
@@ -55,17 +59,19 @@ describe('referrals, end to end', () => {
   const basePort = 3800 + Math.floor(Math.random() * 400);
   const from = '2026-09-01';
   const to = '2026-09-30';
-  const asOf = '2026-10-02T00:00:00Z';
+  // The day after the last referral day: the release holds all of September.
+  const dataUntil = '2026-10-01';
   const databases: string[] = [];
   const services: ServiceProcess[] = [];
   const nodes = new Map<string, ServiceProcess>();
   let aggregator: ServiceProcess;
 
   let SECRETARIAT: Record<string, string> = {};
+  let ADMIN: Record<string, string> = {};
   const ingestKey = new Map<string, Record<string, string>>();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const summary = async (query: string): Promise<any> => {
-    const res = await fetch(`${aggregator.url}/v1/referrals/summary?from=${from}&to=${to}&asOf=${asOf}&${query}`, { headers: SECRETARIAT });
+    const res = await fetch(`${aggregator.url}/v1/referrals/summary?from=${from}&to=${to}&${query}`, { headers: SECRETARIAT });
     expect(res.status).toBe(200);
     return res.json();
   };
@@ -77,6 +83,7 @@ describe('referrals, end to end', () => {
     aggregator = await ServiceProcess.start('aggregator', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-ref-${suffix}` }, basePort);
     services.push(aggregator);
     SECRETARIAT = bearer(await issueKey(aggDb, 'aggregator', 'secretariat', 'reader'));
+    ADMIN = bearer(await issueKey(aggDb, 'aggregator', 'admin', 'admin'));
     await Promise.all(
       providers.map(async (state, i) => {
         const db = await freshTestDatabase(`e2e_ref_node_${state}`);
@@ -134,19 +141,33 @@ describe('referrals, end to end', () => {
         waitingSince: made,
       };
     });
-    const asOfMs = Date.parse(asOf);
+    // Whole closed periods only: September is closed by the release's last day (1 October), 2026
+    // is not, so the summary is asked by month. Answers read releases: before the first, nothing. The admin cuts one (again, until every
+    // step has been projected: a release holds what the projection had when it was cut).
+    const before = await summary('granularity=month');
+    expect(before.release).toBeNull();
+    expect(before.rows).toEqual([]);
+    let release = null as { id: number; cutAt: string; dataUntil: string } | null;
+    const complete = async () => {
+      const res = await fetch(`${aggregator.url}/v1/releases`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ dataUntil, reason: 'e2e: every referral sent' }) });
+      expect(res.status).toBe(201);
+      release = (await res.json()) as typeof release;
+      const answer = await summary('granularity=month');
+      return answer.release?.id === release!.id && JSON.stringify(answer.totals) === JSON.stringify(expectedFigures(expected, Date.parse(release!.cutAt), 72));
+    };
+    await waitFor(complete, { timeoutMs: 120_000, intervalMs: 1000, what: 'every referral step projected and released' });
+    const { cutAt } = release!;
+    // Stalled is counted as of the release's cut.
+    const asOfMs = Date.parse(cutAt);
     const totals = expectedFigures(expected, asOfMs, 72);
-    // The regional picture is complete when its totals are those of everything sent.
-    await waitFor(async () => JSON.stringify((await summary('granularity=year')).totals) === JSON.stringify(totals), {
-      timeoutMs: 120_000,
-      intervalMs: 300,
-      what: 'every referral step projected',
-    });
     expect(totals.byStatus).toEqual(expect.objectContaining({ made: expect.any(Number), closed: expect.any(Number) }));
     expect(Object.values(totals.byStatus).every((n) => n > 0)).toBe(true);
     expect(totals.stalled).toBeGreaterThan(0);
 
     const answer = await summary('granularity=month&groupBy=provider,referredTo');
+    expect(answer.release).toEqual({ id: release!.id, cutAt, dataUntil });
+    expect(answer.asOf).toBe(cutAt);
+    expect(answer.disclosure.method).toMatchObject({ name: 'cell-key', exact: ['IR', 'PK'], protected: [] });
     const keys = [...new Set(expected.map((e) => `${e.provider}|${e.referredTo}`))].sort();
     expect(answer.rows).toEqual(
       keys.map((key) => {
@@ -155,7 +176,7 @@ describe('referrals, end to end', () => {
       }),
     );
     expect(answer.totals).toEqual(totals);
-    expect(answer.awaitingReferralMade).toBe(0);
+    expect(answer.awaitingReferralMade).toBe(0); // counted for a state's own referrals only
     const { lag } = (await (await fetch(`${aggregator.url}/v1/nodes`, { headers: SECRETARIAT })).json()) as { lag: { topics: string[]; total: number } };
     expect(lag).toMatchObject({ topics: [`${prefix}movements.v1`, `${prefix}agreements.v1`, `${prefix}referrals.v1`], total: 0 });
     console.log(
@@ -164,17 +185,19 @@ describe('referrals, end to end', () => {
     );
 
     // A shorter threshold counts more referrals as stalled, never fewer.
-    const stalled24 = (await summary('granularity=year&stalledAfterHours=24')).totals.stalled;
+    const stalled24 = (await summary('granularity=month&stalledAfterHours=24')).totals.stalled;
     expect(stalled24).toBe(expectedFigures(expected, asOfMs, 24).stalled);
     expect(stalled24).toBeGreaterThanOrEqual(totals.stalled);
   });
 
   it('answers the same summary as CSV, and refuses a bad query with 400 naming the parameter', async () => {
-    const csv = await (await fetch(`${aggregator.url}/v1/referrals/summary?from=${from}&to=${to}&asOf=${asOf}&granularity=year&groupBy=status`, { headers: { accept: 'text/csv', ...SECRETARIAT } })).text();
+    const csv = await (await fetch(`${aggregator.url}/v1/referrals/summary?from=${from}&to=${to}&granularity=month&groupBy=status`, { headers: { accept: 'text/csv', ...SECRETARIAT } })).text();
+    expect(csv).toMatch(/^# release: \d+, cut .*, data up to 2026-10-01$/m);
     const lines = csv.trim().split('\r\n').filter((l) => !l.startsWith('#'));
-    expect(lines[0]).toBe('period,status,referrals,made,acknowledged,accepted,declined,closed,accepted_ever,declined_ever,acceptance_rate,hours_to_acceptance_median,hours_to_acceptance_p90,hours_to_closure_median,hours_to_closure_p90,stalled,suppressed');
+    expect(lines[0]).toBe('period,status,referrals,made,acknowledged,accepted,declined,closed,accepted_ever,declined_ever,acceptance_rate,hours_to_acceptance_median,hours_to_acceptance_p90,hours_to_closure_median,hours_to_closure_p90,stalled');
     expect(lines.slice(1).reduce((sum, l) => sum + Number(l.split(',')[2]), 0)).toBe(300);
-    for (const bad of ['groupBy=person', 'stalledAfterHours=0', 'from=2026-02-30', 'asOf=yesterday']) {
+    // asOf is gone (stalled is counted at the release's cut): sending it is refused like any unknown parameter.
+    for (const bad of ['groupBy=person', 'stalledAfterHours=0', 'from=2026-02-30', 'asOf=2026-10-02T00:00:00Z']) {
       const [name, value] = bad.split('=');
       const params = new URLSearchParams({ from, to, [name]: value });
       const res = await fetch(`${aggregator.url}/v1/referrals/summary?${params}`, { headers: SECRETARIAT });

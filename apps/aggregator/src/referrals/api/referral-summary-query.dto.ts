@@ -1,7 +1,7 @@
 import { CATEGORIES, PROVIDER_STATES, REFERRAL_PATHWAYS } from '@caravanserai/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
 import { CommaList, IsDay } from '../../infrastructure/query-params';
 import { GRANULARITIES, Granularity } from '../../flows/domain/flow-query';
@@ -37,17 +37,16 @@ export class ReferralSummaryQueryDto extends PurposeQueryDto {
   @IsOptional() @CommaList() @IsIn(REFERRAL_PATHWAYS, { each: true, message: `referredTo accepts only: ${REFERRAL_PATHWAYS.join(', ')}` })
   referredTo?: string[];
 
-  @ApiPropertyOptional({ default: 72, description: 'A referral still unanswered (made or acknowledged) this many hours after it was made is stalled' })
+  @ApiPropertyOptional({ default: 72, description: 'A referral still unanswered (made or acknowledged) this many hours after it was made is stalled, counted as of the release\'s cut' })
   @IsOptional() @Type(() => Number) @IsInt({ message: 'stalledAfterHours must be a whole number of hours' }) @Min(1) @Max(24 * 365)
   stalledAfterHours: number = 72;
 
-  @ApiPropertyOptional({ example: '2026-04-01T00:00:00Z', description: 'When stalled referrals are counted; default: now' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'asOf must be an ISO 8601 timestamp' })
-  @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'asOf must carry a time zone offset' })
-  asOf?: string;
+  // No `asOf`: stalled referrals are counted as of the release's cut, the only moment an answer
+  // shows (a moving asOf would tell when each open referral was made). Unknown parameters are
+  // refused, so a caller who still sends asOf gets 400 naming it.
 
-  toQuery(now: Date): ReferralSummaryQuery {
-    const { from, to, granularity, groupBy, providers, categories, referredTo, stalledAfterHours, asOf } = this;
+  toQuery(): ReferralSummaryQuery {
+    const { from, to, granularity, groupBy, providers, categories, referredTo, stalledAfterHours } = this;
     return {
       from,
       to,
@@ -57,7 +56,6 @@ export class ReferralSummaryQueryDto extends PurposeQueryDto {
       categories,
       referredTo,
       stalledAfterHours,
-      asOf: asOf ? new Date(asOf).toISOString() : now.toISOString(),
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { ReferralStatus } from '@caravanserai/contracts';
-import type { DisclosureReport, Granularity } from '../../flows/domain/flow-query';
+import type { DisclosureReport, ReleaseRef } from '../../disclosure/domain/disclosure-report';
+import type { Granularity } from '../../flows/domain/flow-query';
 
 /** What a referral summary may group by. `needs` counts a referral once under each of its
  * specific needs (`none` when it has none), so rows grouped by needs do not add up to the total. */
@@ -25,12 +26,13 @@ export interface ReferralSummaryQuery {
   referredTo?: string[];
   /** A referral still waiting for an answer (made or acknowledged) this long after it was made is stalled. */
   stalledAfterHours: number;
-  /** The moment stalled referrals are counted at (ISO timestamp). */
-  asOf: string;
 }
 
-/** Hours from the referral to a step: how many got there, the median and the 90th percentile
- * (continuous: linear interpolation between neighbouring values, as PostgreSQL's percentile_cont). */
+/** Hours from the referral to a step: how many got there (published like every count), the median
+ * and the 90th percentile (continuous: linear interpolation between neighbouring values, as
+ * PostgreSQL's percentile_cont), in hours rounded to one decimal, over the referrals of the
+ * providers whose part of `count` may be shown (exact, or published at k + 1 or more); null when
+ * no provider's part may. */
 export interface Duration {
   count: number;
   medianHours: number | null;
@@ -50,21 +52,27 @@ export interface ReferralFigures {
   stalled: number;
 }
 
-/** A row's figures are all null when disclosure control withheld the row (`suppressed` says why). */
-export type ReferralSummaryRow = { period: string; suppressed?: string } & Partial<Record<ReferralDimension, string>> & Nullable<ReferralFigures>;
-type Nullable<T> = { [K in keyof T]: T[K] | null };
+/** A row of the answer, as published (see the answer's `disclosure.method`); a row whose
+ * published `referrals` is 0 is not listed. */
+export type ReferralSummaryRow = { period: string } & Partial<Record<ReferralDimension, string>> & ReferralFigures;
 
 export interface ReferralSummary {
   query: ReferralSummaryQuery;
+  /** The release the figures come from; null before the first one (then there are no figures). */
+  release: ReleaseRef | null;
+  /** The moment stalled referrals are counted at: the release's cut (null without a release). */
+  asOf: string | null;
   rows: ReferralSummaryRow[];
-  /** Over the whole period and every referral once, whatever the grouping; withheld (null) when
-   * disclosure control requires it. */
-  totals: Nullable<ReferralFigures> & { suppressed?: string };
+  /** Over the whole period, each referral once whatever the grouping (a referral with two needs
+   * counts twice when grouped by needs, once here); figures of their own, so rows need not add up to them. */
+  totals: ReferralFigures;
   granularity: Granularity;
   from: string;
   to: string;
   disclosure: DisclosureReport;
-  /** Referrals in the log whose ReferralMade has not arrived yet (an event overtook it); not in the figures. */
+  /** The caller's own state's referrals whose ReferralMade has not arrived yet (an event overtook
+   * it), counted live; not in the figures. Other states' are not counted (a live count would show
+   * arrivals between releases). */
   awaitingReferralMade: number;
 }
 

@@ -9,6 +9,7 @@ import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
 import { QueryReferralSummaryHandler } from '../application/query-referral-summary/query-referral-summary.handler';
 import { QueryReferralSummary } from '../application/query-referral-summary/query-referral-summary.query';
 import { rebuildReferrals } from '../application/rebuild-referrals/rebuild-referrals';
+import { cutRelease } from '../../releases/infrastructure/pg-releases';
 import type { ReferralSummaryQuery } from '../domain/referral-summary';
 import { ReferralIngest } from './pg-referral-ingest';
 
@@ -31,13 +32,12 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
   });
   const facts = async () =>
     (await pool.query(`SELECT stream_id, provider, status, referred_to, accepted_at, closed_at FROM referral_facts ORDER BY stream_id`)).rows;
-  const ask = (over: Partial<ReferralSummaryQuery> = {}, principal = 'secretariat') =>
-    summary.execute(
-      new QueryReferralSummary(
-        { from: '2026-03-01', to: '2026-03-31', granularity: 'month', groupBy: [], stalledAfterHours: 72, asOf: '2026-04-01T00:00:00.000Z', ...over },
-        principal,
-      ),
-    );
+  /** Answers read releases: cut one holding March (as if cut on 1 April, when stalled is counted), then ask. */
+  const ask = async (over: Partial<ReferralSummaryQuery> = {}, principal = 'secretariat') => {
+    const release = await cutRelease(pool, { dataUntil: '2026-03-31', by: 'test', reason: null });
+    await pool.query(`UPDATE releases SET cut_at = '2026-04-01T00:00:00Z' WHERE release_id = $1`, [release.id]);
+    return summary.execute(new QueryReferralSummary({ from: '2026-03-01', to: '2026-03-31', granularity: 'month', groupBy: [], stalledAfterHours: 72, ...over }, principal));
+  };
 
   beforeAll(async () => {
     url = await freshTestDatabase('referral_ingest');
@@ -46,7 +46,8 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
     ingest = new ReferralIngest(pool, 'test-group', trusted);
     summary = new QueryReferralSummaryHandler(pool, new PgAgreementRegistry(pool));
     // Every state lets the secretariat see its referrals in full (k = 1): these tests check figures;
-    // agreements and suppression on the summary are tested at the end.
+    // agreements and the cell-key method on the summary are tested at the end and in
+    // query-referral-summary.int-spec.ts.
     const open = { scope: { eventKinds: ['referrals' as const] }, dimensions: ['provider', 'category', 'referredTo', 'status', 'specificNeeds'] as ShareableDimension[] };
     await new AgreementIngest(pool, 'test-group', trusted).ingest(PROVIDER_STATES.map((p) => message(agreementGranted(p, open))));
   });
@@ -55,7 +56,7 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
     if (url) await dropTestDatabase(url);
   });
   beforeEach(async () => {
-    await pool.query('TRUNCATE referral_facts, regional_events, quarantine, consumer_offsets, provider_status');
+    await pool.query('TRUNCATE referral_facts, released_referral_facts, regional_events, quarantine, consumer_offsets, provider_status');
   });
 
   it('projects a batch, and the same batch again changes nothing', async () => {
@@ -73,11 +74,13 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
     await ingest.ingest([message(closed, 2)]);
     await ingest.ingest([message(accepted, 1)]);
     expect((await facts()).map((f) => f.status)).toEqual([null]);
-    expect((await ask()).awaitingReferralMade).toBe(1);
+    // Counted live, but only for the caller's own state (IR's referrals here).
+    expect((await ask({}, 'state:IR')).awaitingReferralMade).toBe(1);
+    expect((await ask()).awaitingReferralMade).toBe(0);
     expect((await ask()).totals.referrals).toBe(0);
     await ingest.ingest([message(made, 0)]);
     expect((await facts()).map((f) => f.status)).toEqual(['closed']);
-    const answer = await ask();
+    const answer = await ask({}, 'state:IR');
     expect(answer.awaitingReferralMade).toBe(0);
     expect(answer.totals).toMatchObject({ referrals: 1, accepted: 1, toAcceptance: { count: 1, medianHours: 7 }, toClosure: { count: 1, medianHours: 37 } });
   });
@@ -159,7 +162,7 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
     expect(await facts()).toEqual(live);
   });
 
-  it('shows a caller without an agreement nothing, and withholds rows below k whole', async () => {
+  it('shows a caller without an agreement nothing, and publishes a protected state\'s small rows only as 0 or k', async () => {
     const nobody = await ask({ groupBy: ['referredTo'] }, 'org:NOBODY');
     expect(nobody.rows).toEqual([]);
     expect(nobody.totals.referrals).toBe(0);
@@ -175,12 +178,16 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
       message(agreementGranted('KG', { recipient: 'org:UNHCR', scope: { eventKinds: ['referrals'] }, dimensions: ['provider', 'referredTo'], minCellSize: 3 })),
     ]);
     const unhcr = await ask({ groupBy: ['provider', 'referredTo'] }, 'org:UNHCR');
-    // medical (2 < 3) is withheld, and asylum (6) with it, or the total would give medical away.
-    expect(unhcr.rows.map((r) => [r.provider, r.referredTo, r.referrals, r.suppressed])).toEqual([
-      ['KG', 'asylum_authority', null, 'complementary'],
-      ['KG', 'medical', null, 'small_cell'],
-    ]);
-    expect(unhcr.rows[1]).toMatchObject({ acceptanceRate: null, toAcceptance: null, stalled: null });
-    expect(unhcr.totals.referrals).toBe(8);
+    // medical (2 < 3) is published as 3 or not at all; asylum (6) moves by at most 3, never below 3.
+    const medical = unhcr.rows.find((r) => r.referredTo === 'medical');
+    if (medical) expect(medical.referrals).toBe(3);
+    const asylum = unhcr.rows.find((r) => r.referredTo === 'asylum_authority');
+    expect(asylum?.referrals).toBeGreaterThanOrEqual(3);
+    expect(asylum?.referrals).toBeLessThanOrEqual(9);
+    for (const r of [unhcr.totals, ...unhcr.rows]) {
+      for (const v of [r.referrals, ...Object.values(r.byStatus), r.accepted, r.declined, r.stalled]) expect(v === 0 || v >= 3).toBe(true);
+    }
+    expect(JSON.stringify(unhcr)).not.toMatch(/suppressed/);
+    expect(unhcr.disclosure.method.protected).toEqual([{ provider: 'KG', k: 3 }]);
   });
 });
