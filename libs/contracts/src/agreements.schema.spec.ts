@@ -264,11 +264,19 @@ describe('docs/agreements.md', () => {
     const body = /agreements -H 'content-type: application\/json' -d '(\{[\s\S]*?\})'/.exec(doc)?.[1];
     expect(body).toBeDefined();
     expect(checkAgreementTerms(JSON.parse(body!))).toEqual([]);
+    expect(JSON.parse(body!)).toMatchObject({ dataFrom: '2026-01-01', dataUntil: '2026-12-31' });
+  });
+
+  it('shows a data period ("a grant for 2026 data only") that is valid', () => {
+    const line = doc.split('\n').find((l) => l.startsWith('{ "validFrom"') && l.includes('dataFrom'));
+    expect(line).toBeDefined();
+    expect(checkAgreementChanges(JSON.parse(line!))).toEqual([]);
+    expect(JSON.parse(line!)).toMatchObject({ dataFrom: '2026-01-01', dataUntil: '2026-12-31' });
   });
 
   it('shows a published event that parses', () => {
     const line = doc.split('\n').find((l) => l.startsWith('{"eventId"'));
     expect(line).toBeDefined();
-    expect(parseAgreementEvent(line!)).toMatchObject({ ok: true, event: { type: 'AgreementGranted', data: { minCellSize: 5 } } });
+    expect(parseAgreementEvent(line!)).toMatchObject({ ok: true, event: { type: 'AgreementGranted', data: { minCellSize: 5, dataFrom: '2026-01-01', dataUntil: '2026-12-31' } } });
   });
 });
