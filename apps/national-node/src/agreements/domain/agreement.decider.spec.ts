@@ -2,6 +2,7 @@ import {
   AGREEMENT_AMENDED,
   AGREEMENT_GRANTED,
   AGREEMENT_REVOKED,
+  AgreementGrantedData,
   AgreementTerms,
   DomainError,
   EventEnvelope,
@@ -168,7 +169,7 @@ describe('agreement decider', () => {
 
     it('given a grant published without a data period, when amended to an unbounded one, then no change: absent is null', () => {
       // a grant from before the term existed: its event has no dataFrom/dataUntil
-      const { dataFrom: _f, dataUntil: _u, ...old } = decide(grant, given(), context).data as Record<string, unknown>;
+      const { dataFrom: _f, dataUntil: _u, ...old } = decide(grant, given(), context).data as AgreementGrantedData;
       const state = evolve(initialAgreementState, { ...envelope(decide(grant, given(), context)), data: old });
       expect(state).toMatchObject({ terms: { dataFrom: null, dataUntil: null } });
       expect(refusal(amend({ dataFrom: null, dataUntil: null }), state)).toMatchObject({ code: 'AGREEMENT.NO_CHANGE' });
