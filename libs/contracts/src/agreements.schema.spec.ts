@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgreementTerms } from './agreements';
+import { withDataPeriod } from './agreements';
 import { checkAgreementChanges, checkAgreementTerms, isCalendarDate, parseAgreementEvent } from './agreements.schema';
 import { CATEGORIES } from './reference';
 
@@ -40,6 +41,13 @@ describe('checkAgreementTerms', () => {
     ['a 500-character purpose', { purpose: 'p'.repeat(500) }],
     ['a leap day', { validFrom: '2028-02-29', validUntil: null }],
     ['each time granularity', { minTimeGranularity: 'year' }],
+    ['a data period (2026 data only)', { dataFrom: '2026-01-01', dataUntil: '2026-12-31' }],
+    ['a one-day data period', { dataFrom: '2026-03-01', dataUntil: '2026-03-01' }],
+    ['a data period with no first day', { dataFrom: null, dataUntil: '2025-12-31' }],
+    ['a data period with no last day', { dataFrom: '2024-01-01', dataUntil: null }],
+    ['a data period of a leap day', { dataFrom: '2028-02-29' }],
+    ['a data period outside the time in force', { validFrom: '2026-01-01', validUntil: '2026-12-31', dataFrom: '2020-01-01', dataUntil: '2020-12-31' }],
+    ['no data period, given as nulls', { dataFrom: null, dataUntil: null }],
   ])('accepts %s', (_, over) => {
     expect(checkAgreementTerms({ ...terms, ...over } as AgreementTerms)).toEqual([]);
   });
@@ -83,9 +91,22 @@ describe('checkAgreementTerms', () => {
     ['a blank purpose', { purpose: '   ' }, 'purpose', /1 to 500/],
     ['a purpose over 500 characters', { purpose: 'p'.repeat(501) }, 'purpose', /1 to 500/],
     ['a missing term', { purpose: undefined }, 'purpose', /purpose is required/],
+    ['dataUntil before dataFrom', { dataFrom: '2026-06-01', dataUntil: '2026-05-31' }, 'dataUntil', /^dataUntil 2026-05-31 is before dataFrom 2026-06-01/],
+    ['a dataFrom that does not exist', { dataFrom: '2026-02-30' }, 'dataFrom', /^dataFrom must be a calendar date YYYY-MM-DD/],
+    ['a dataUntil that does not exist', { dataUntil: '2027-02-29' }, 'dataUntil', /^dataUntil must be a calendar date YYYY-MM-DD/],
+    ['a timestamp for dataFrom', { dataFrom: '2026-01-01T00:00:00Z' }, 'dataFrom', /calendar date/],
+    ['a year for dataUntil', { dataUntil: 2026 }, 'dataUntil', /calendar date/],
+    ['an empty dataFrom', { dataFrom: '' }, 'dataFrom', /or null/],
   ])('refuses %s', (_, over, field, message) => {
     const problems = checkAgreementTerms({ ...terms, ...over } as AgreementTerms);
     expect(problems).toEqual([{ field, message: expect.stringMatching(message) }]);
+  });
+
+  it('takes a missing data period for an unbounded one (grants from before the term stay valid)', () => {
+    expect('dataFrom' in terms || 'dataUntil' in terms).toBe(false);
+    expect(checkAgreementTerms(terms)).toEqual([]);
+    expect(withDataPeriod(terms)).toEqual({ ...terms, dataFrom: null, dataUntil: null });
+    expect(withDataPeriod({ ...terms, dataFrom: '2026-01-01' })).toMatchObject({ dataFrom: '2026-01-01', dataUntil: null });
   });
 
   it('lists every problem at once', () => {
@@ -103,7 +124,9 @@ describe('checkAgreementTerms', () => {
 
   it('never throws, whatever it is given', () => {
     for (const odd of [null, undefined, 42, 'terms', [], {}]) expect(() => checkAgreementTerms(odd as never)).not.toThrow();
+    // every required term is missing; the data period is optional
     expect(fields({})).toHaveLength(10);
+    expect(fields({})).not.toContain('dataFrom');
     expect(fields(null)).toEqual(['']);
   });
 });
@@ -112,6 +135,16 @@ describe('checkAgreementChanges', () => {
   it('accepts valid changes of any terms but the recipient', () => {
     expect(checkAgreementChanges({ minCellSize: 10 })).toEqual([]);
     expect(checkAgreementChanges({ validUntil: null, embargoDays: 0, dimensions: ['route'] })).toEqual([]);
+    expect(checkAgreementChanges({ dataFrom: '2026-01-01', dataUntil: '2026-12-31' })).toEqual([]);
+    expect(checkAgreementChanges({ dataUntil: null })).toEqual([]);
+  });
+
+  it('leaves a data period that is inconsistent only with the current terms to the check of the whole', () => {
+    // as with validFrom/validUntil: the changes alone cannot tell; the merged terms can
+    expect(checkAgreementChanges({ dataUntil: '2025-12-31' })).toEqual([]);
+    expect(checkAgreementTerms({ ...terms, dataFrom: '2026-01-01', dataUntil: '2025-12-31' })).toEqual([
+      { field: 'dataUntil', message: expect.stringMatching(/dataUntil 2025-12-31 is before dataFrom 2026-01-01/) },
+    ]);
   });
 
   it.each<[string, Record<string, unknown>, string, RegExp]>([
@@ -123,6 +156,8 @@ describe('checkAgreementChanges', () => {
     ['validUntil before validFrom, both given', { validFrom: '2026-06-01', validUntil: '2026-01-01' }, 'validUntil', /before validFrom/],
     ['crossing points with country, both given', { dimensions: ['borderCrossingPoint'], minGeoGranularity: 'country' }, 'dimensions', /country/],
     ['a date that does not exist', { validUntil: '2026-04-31' }, 'validUntil', /calendar date/],
+    ['dataUntil before dataFrom, both given', { dataFrom: '2026-06-01', dataUntil: '2026-01-01' }, 'dataUntil', /before dataFrom/],
+    ['a dataFrom that does not exist', { dataFrom: '2026-04-31' }, 'dataFrom', /calendar date/],
   ])('refuses %s', (_, changes, field, message) => {
     expect(checkAgreementChanges(changes as never)).toEqual([{ field, message: expect.stringMatching(message) }]);
   });
@@ -167,6 +202,9 @@ describe('parseAgreementEvent', () => {
     ['AgreementAmended', amended],
     ['AgreementRevoked', revoked],
     ['AgreementGranted with no end and every category', { ...granted, data: { ...granted.data, validUntil: null, scope: { eventKinds: ['movements'] } } }],
+    ['AgreementGranted for 2026 data only', { ...granted, data: { ...granted.data, dataFrom: '2026-01-01', dataUntil: '2026-12-31' } }],
+    ['AgreementGranted with an unbounded data period given as nulls', { ...granted, data: { ...granted.data, dataFrom: null, dataUntil: null } }],
+    ['AgreementAmended of the data period', { ...amended, data: { agreementId, changes: { dataFrom: '2025-01-01', dataUntil: null } } }],
   ])('accepts a valid %s as it is', (_, event) => {
     expect(parse(event)).toEqual({ ok: true, event });
     expect(parseAgreementEvent(JSON.stringify(event))).toEqual({ ok: true, event });
@@ -188,6 +226,11 @@ describe('parseAgreementEvent', () => {
     ['a grant with include and exclude', withData(granted, { scope: { eventKinds: ['movements'], categories: { include: ['refugee'], exclude: ['other'] } } }), /data\.scope\.categories: .*not both/],
     ['a grant with crossing points at country level', withData(granted, { dimensions: ['borderCrossingPoint'] }), /data\.dimensions: .*borderCrossingPoint/],
     ['a grant ending before it starts', withData(granted, { validUntil: '2025-12-31' }), /data\.validUntil: .*before validFrom/],
+    ['a grant whose data period ends before it starts', withData(granted, { dataFrom: '2026-01-01', dataUntil: '2025-12-31' }), /data\.dataUntil: dataUntil 2025-12-31 is before dataFrom 2026-01-01/],
+    ['a grant with a dataFrom that does not exist', withData(granted, { dataFrom: '2026-02-30' }), /data\.dataFrom: dataFrom must be a calendar date/],
+    ['a grant with dataUntil as a number', withData(granted, { dataUntil: 20261231 }), /dataUntil/],
+    ['an amendment whose data period ends before it starts', withData(amended, { changes: { dataFrom: '2027-01-01', dataUntil: '2026-12-31' } }), /data\.changes\.dataUntil: .*before dataFrom/],
+    ['an amendment with a dataUntil that does not exist', withData(amended, { changes: { dataUntil: '2026-06-31' } }), /data\.changes\.dataUntil: .*calendar date/],
     ['a grant without purpose', { ...granted, data: { ...granted.data, purpose: undefined } }, /data\.purpose/],
     ['a grant with an extra term', withData(granted, { personalData: true }), /personalData should not exist/],
     ['a grant with an extra scope member', withData(granted, { scope: { eventKinds: ['movements'], regions: [] } }), /regions should not exist/],
@@ -221,11 +264,19 @@ describe('docs/agreements.md', () => {
     const body = /agreements -H 'content-type: application\/json' -d '(\{[\s\S]*?\})'/.exec(doc)?.[1];
     expect(body).toBeDefined();
     expect(checkAgreementTerms(JSON.parse(body!))).toEqual([]);
+    expect(JSON.parse(body!)).toMatchObject({ dataFrom: '2026-01-01', dataUntil: '2026-12-31' });
+  });
+
+  it('shows a data period ("a grant for 2026 data only") that is valid', () => {
+    const line = doc.split('\n').find((l) => l.startsWith('{ "validFrom"') && l.includes('dataFrom'));
+    expect(line).toBeDefined();
+    expect(checkAgreementChanges(JSON.parse(line!))).toEqual([]);
+    expect(JSON.parse(line!)).toMatchObject({ dataFrom: '2026-01-01', dataUntil: '2026-12-31' });
   });
 
   it('shows a published event that parses', () => {
     const line = doc.split('\n').find((l) => l.startsWith('{"eventId"'));
     expect(line).toBeDefined();
-    expect(parseAgreementEvent(line!)).toMatchObject({ ok: true, event: { type: 'AgreementGranted', data: { minCellSize: 5 } } });
+    expect(parseAgreementEvent(line!)).toMatchObject({ ok: true, event: { type: 'AgreementGranted', data: { minCellSize: 5, dataFrom: '2026-01-01', dataUntil: '2026-12-31' } } });
   });
 });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Type, plainToInstance } from 'class-transformer';
-import { Allow, IsArray, IsIn, IsInt, IsObject, IsString, IsUUID, ValidateIf, ValidateNested, validateSync } from 'class-validator';
+import { Allow, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, ValidateIf, ValidateNested, validateSync } from 'class-validator';
 import {
   AGREEMENT_AMENDED,
   AGREEMENT_GRANTED,
@@ -107,6 +107,14 @@ const TERM_CHECKS: { [K in keyof AgreementTerms]-?: (value: unknown) => TermProb
     value === null || isCalendarDate(value)
       ? []
       : [{ field: 'validUntil', message: 'validUntil must be a calendar date YYYY-MM-DD, or null (until revoked)' }],
+  dataFrom: (value) =>
+    value === null || isCalendarDate(value)
+      ? []
+      : [{ field: 'dataFrom', message: 'dataFrom must be a calendar date YYYY-MM-DD (the first day of data covered), or null (no first day)' }],
+  dataUntil: (value) =>
+    value === null || isCalendarDate(value)
+      ? []
+      : [{ field: 'dataUntil', message: 'dataUntil must be a calendar date YYYY-MM-DD (the last day of data covered), or null (no last day)' }],
   purpose: (value) =>
     typeof value === 'string' && value.trim().length >= 1 && value.length <= MAX_PURPOSE_LENGTH
       ? []
@@ -115,12 +123,18 @@ const TERM_CHECKS: { [K in keyof AgreementTerms]-?: (value: unknown) => TermProb
 
 export const TERM_NAMES = Object.keys(TERM_CHECKS) as (keyof AgreementTerms)[];
 
+/** Terms an event may leave out: absent means null (the data period is unbounded on that side). */
+export const OPTIONAL_TERMS: readonly (keyof AgreementTerms)[] = ['dataFrom', 'dataUntil'];
+
 /** The rules between terms; each applies only where the terms it ties are present and valid. */
 function checkCoherence(terms: Partial<Record<keyof AgreementTerms, unknown>>): TermProblem[] {
   const problems: TermProblem[] = [];
-  const { validFrom, validUntil, dimensions, minGeoGranularity } = terms;
+  const { validFrom, validUntil, dataFrom, dataUntil, dimensions, minGeoGranularity } = terms;
   if (isCalendarDate(validFrom) && isCalendarDate(validUntil) && validUntil < validFrom) {
     problems.push({ field: 'validUntil', message: `validUntil ${validUntil} is before validFrom ${validFrom}` });
+  }
+  if (isCalendarDate(dataFrom) && isCalendarDate(dataUntil) && dataUntil < dataFrom) {
+    problems.push({ field: 'dataUntil', message: `dataUntil ${dataUntil} is before dataFrom ${dataFrom}: the data period would cover no day` });
   }
   if (Array.isArray(dimensions) && dimensions.includes('borderCrossingPoint') && minGeoGranularity === 'country') {
     problems.push({
@@ -140,7 +154,11 @@ export function checkAgreementTerms(terms: AgreementTerms): TermProblem[] {
   if (!isObject(terms)) return [{ field: '', message: 'the terms must be a JSON object' }];
   return [
     ...TERM_NAMES.flatMap((name) =>
-      terms[name] === undefined ? [{ field: name, message: `${name} is required` }] : TERM_CHECKS[name](terms[name]),
+      terms[name] === undefined
+        ? OPTIONAL_TERMS.includes(name)
+          ? []
+          : [{ field: name, message: `${name} is required` }]
+        : TERM_CHECKS[name](terms[name]),
     ),
     ...checkCoherence(terms),
   ];
@@ -191,6 +209,9 @@ class AgreementTermsDataDto {
   @IsInt() embargoDays: number;
   @IsString() validFrom: string;
   @ValidateIf((o) => o.validUntil !== null) @IsString() validUntil: string | null;
+  /** Absent or null: unbounded (grants published before the data period existed have neither). */
+  @IsOptional() @IsString() dataFrom?: string | null;
+  @IsOptional() @IsString() dataUntil?: string | null;
   @IsString() purpose: string;
 }
 
@@ -210,6 +231,8 @@ class AgreementChangesDto {
   @Allow() embargoDays?: unknown;
   @Allow() validFrom?: unknown;
   @Allow() validUntil?: unknown;
+  @Allow() dataFrom?: unknown;
+  @Allow() dataUntil?: unknown;
   @Allow() purpose?: unknown;
 }
 

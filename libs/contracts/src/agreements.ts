@@ -61,11 +61,24 @@ export interface AgreementTerms {
   minCellSize: number;
   /** Days before a day's data may be shown (0: at once). */
   embargoDays: number;
-  /** YYYY-MM-DD, inclusive. */
+  /** When the agreement is in force: its first day, YYYY-MM-DD, inclusive. Says nothing about
+   * which days of data it covers (see dataFrom/dataUntil). */
   validFrom: string;
-  /** YYYY-MM-DD, inclusive; null: until revoked. */
+  /** When the agreement is in force: its last day, YYYY-MM-DD, inclusive; null: until revoked. */
   validUntil: string | null;
+  /** Which data it covers: the first day of data (a movement's day, a referral's day), YYYY-MM-DD,
+   * inclusive; null or absent: no lower bound. Optional so that every grant published before the
+   * term existed stays valid (absent = null). */
+  dataFrom?: string | null;
+  /** Which data it covers: the last day of data, YYYY-MM-DD, inclusive, not before dataFrom; null
+   * or absent: no upper bound. */
+  dataUntil?: string | null;
   purpose: string;
+}
+
+/** The terms with the data period spelt out: an absent dataFrom/dataUntil is null (unbounded). */
+export function withDataPeriod<T extends Partial<AgreementTerms>>(terms: T): T & { dataFrom: string | null; dataUntil: string | null } {
+  return { ...terms, dataFrom: terms.dataFrom ?? null, dataUntil: terms.dataUntil ?? null };
 }
 
 export interface AgreementGrantedData extends AgreementTerms {

@@ -203,12 +203,17 @@ const CODE: Record<keyof typeof TOPICS, Topic> = {
         validFrom: '2026-01-01',
         validUntil: '2026-12-31',
       });
+      // a grant for 2026 data only, as the node now publishes it
+      const period = agreementGranted('AF', { validFrom: '2026-01-01', dataFrom: '2026-01-01', dataUntil: '2026-12-31' });
       return [
         grant,
         agreementGranted('KZ', { recipient: 'org:UNHCR', scope: { eventKinds: ['referrals'], categories: { include: ['refugee'] } } }),
         agreementAmended(grant, { minCellSize: 10, validUntil: null }),
         agreementAmended(grant, { scope: { eventKinds: ['movements'] }, dimensions: [], purpose: 'narrower' }, 3),
         agreementRevoked(grant, 4),
+        period,
+        agreementGranted('TM', { dataFrom: null, dataUntil: null }),
+        agreementAmended(period, { dataFrom: null, dataUntil: '2025-12-31' }),
       ].map(signed);
     },
     aimed: (e) => {
@@ -229,6 +234,11 @@ const CODE: Record<keyof typeof TOPICS, Topic> = {
           ['purpose of 501 characters', withData(e, { purpose: 'x'.repeat(501) })],
           ['validFrom 30 February', withData(e, { validFrom: '2026-02-30' })],
           ['validUntil a timestamp', withData(e, { validUntil: '2026-12-31T00:00:00Z' })],
+          ['dataFrom 30 February', withData(e, { dataFrom: '2026-02-30' })],
+          ['dataUntil a timestamp', withData(e, { dataUntil: '2026-12-31T00:00:00Z' })],
+          ['dataFrom a number', withData(e, { dataFrom: 20260101 })],
+          ['dataFrom null', withData(e, { dataFrom: null })],
+          ['dataUntil one day', withData(e, { dataFrom: '2026-03-01', dataUntil: '2026-03-01' })],
           ['embargoDays 3650', withData(e, { embargoDays: 3650 })],
           ['embargoDays 3651', withData(e, { embargoDays: 3651 })],
           ['with a provider in data', withData(e, { provider: e.provider })],
@@ -240,6 +250,9 @@ const CODE: Record<keyof typeof TOPICS, Topic> = {
           ['changing nothing', withData(e, { changes: {} })],
           ['changing the recipient', withData(e, { changes: { recipient: 'secretariat' } })],
           ['changing minCellSize to 0', withData(e, { changes: { minCellSize: 0 } })],
+          ['changing dataFrom to 31 April', withData(e, { changes: { dataFrom: '2026-04-31' } })],
+          ['lifting dataUntil', withData(e, { changes: { dataUntil: null } })],
+          ['changing dataUntil to an empty string', withData(e, { changes: { dataUntil: '' } })],
           ['changing to borderCrossingPoint at country granularity', withData(e, { changes: { dimensions: ['borderCrossingPoint'], minGeoGranularity: 'country' } })],
           ['changing the categories to exclude every one', withData(e, { changes: { scope: { eventKinds: ['movements'], categories: { exclude: [...CATEGORIES] } } } })],
           ['at streamVersion 1', { ...e, streamVersion: 1 }],
@@ -253,7 +266,15 @@ const CODE: Record<keyof typeof TOPICS, Topic> = {
     },
     beyondSchema: (e) => [
       ['on the stream of another agreement', withData(e, { agreementId: otherId })],
-      ...(e.type === 'AgreementGranted' ? [['validUntil before validFrom', withData(e, { validFrom: '2026-06-01', validUntil: '2026-05-31' })] as [string, Json]] : []),
+      ...(e.type === 'AgreementGranted'
+        ? [
+            ['validUntil before validFrom', withData(e, { validFrom: '2026-06-01', validUntil: '2026-05-31' })] as [string, Json],
+            ['dataUntil before dataFrom', withData(e, { dataFrom: '2026-06-01', dataUntil: '2026-05-31' })] as [string, Json],
+          ]
+        : []),
+      ...(e.type === 'AgreementAmended'
+        ? [['changing dataUntil before dataFrom, both given', withData(e, { changes: { dataFrom: '2026-06-01', dataUntil: '2026-05-31' } })] as [string, Json]]
+        : []),
     ],
   },
   alerts: {

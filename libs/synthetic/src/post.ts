@@ -40,5 +40,7 @@ export const OPEN_TERMS = {
   embargoDays: 0,
   validFrom: '2020-01-01',
   validUntil: null,
+  dataFrom: null,
+  dataUntil: null,
   purpose: 'regional monitoring (test and demo data)',
 };

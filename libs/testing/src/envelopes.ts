@@ -76,6 +76,8 @@ export function agreementGranted(provider: string, terms: Partial<AgreementTerms
       embargoDays: 0,
       validFrom: '2020-01-01',
       validUntil: null,
+      dataFrom: null,
+      dataUntil: null,
       purpose: 'test',
       ...terms,
     },

@@ -1,3 +1,4 @@
+import { withDataPeriod } from '@caravanserai/contracts';
 import { GroupedCalls } from '@caravanserai/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
@@ -14,8 +15,10 @@ export interface AgreementRecord extends Grant {
 
 const GRANT_COLUMNS = 'a.agreement_id, a.provider, a.recipient, a.terms, a.status, a.registry_position, a.granted_at';
 
+// The terms as stored (jsonb, what the events said), the data period spelt out: a grant published
+// before dataFrom/dataUntil existed has neither, and covers every day (null).
 const toGrant = (r: Record<string, any>): Grant => ({
-  ...r.terms,
+  ...withDataPeriod(r.terms),
   agreementId: r.agreement_id,
   provider: r.provider,
   recipient: r.recipient,
@@ -78,7 +81,7 @@ export class PgAgreementRegistry {
       params,
     );
     return rows.map((r) => ({
-      ...r.terms,
+      ...withDataPeriod(r.terms),
       agreementId: r.agreement_id,
       provider: r.provider,
       recipient: r.recipient,

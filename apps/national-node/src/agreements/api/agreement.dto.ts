@@ -52,8 +52,20 @@ const TERMS = {
   minGeoGranularity: { enum: GEO_GRANULARITIES, example: 'country', description: 'The finest place the recipient may see' },
   minCellSize: { type: 'integer', minimum: 1, example: 5, description: 'k: a cell with fewer than k of this state\'s records is suppressed' },
   embargoDays: { type: 'integer', minimum: 0, maximum: MAX_EMBARGO_DAYS, example: 30, description: 'Days before a day\'s data may be shown' },
-  validFrom: { format: 'date', example: '2026-01-01', description: 'First day the agreement applies (YYYY-MM-DD)' },
-  validUntil: { format: 'date', nullable: true, example: '2026-12-31', description: 'Last day it applies (YYYY-MM-DD), or null: until revoked' },
+  validFrom: { format: 'date', example: '2026-01-01', description: 'First day the agreement is in force (YYYY-MM-DD); says nothing about which data it covers' },
+  validUntil: { format: 'date', nullable: true, example: '2026-12-31', description: 'Last day it is in force (YYYY-MM-DD), or null: until revoked' },
+  dataFrom: {
+    format: 'date',
+    nullable: true,
+    example: '2026-01-01',
+    description: 'First day of data it covers (YYYY-MM-DD, inclusive; the day a movement or referral happened), or null/absent: no first day',
+  },
+  dataUntil: {
+    format: 'date',
+    nullable: true,
+    example: '2026-12-31',
+    description: 'Last day of data it covers (YYYY-MM-DD, inclusive, not before dataFrom), or null/absent: no last day',
+  },
   purpose: { minLength: 1, maxLength: MAX_PURPOSE_LENGTH, example: 'Regional picture of mixed movements for the Almaty Process secretariat' },
 } as const;
 
@@ -72,6 +84,9 @@ export class GrantAgreementDto {
   @ApiProperty(TERMS.embargoDays) @IsNumber() embargoDays: number;
   @ApiProperty(TERMS.validFrom) @IsString() validFrom: string;
   @ApiProperty(TERMS.validUntil) @ValidateIf((o) => o.validUntil !== null) @IsString() validUntil: string | null;
+  // Optional: left out, the grant covers data of every day (as one given null).
+  @ApiPropertyOptional(TERMS.dataFrom) @IsOptional() @IsString() dataFrom?: string | null;
+  @ApiPropertyOptional(TERMS.dataUntil) @IsOptional() @IsString() dataUntil?: string | null;
   @ApiProperty(TERMS.purpose) @IsString() purpose: string;
 }
 
@@ -93,6 +108,9 @@ export class AmendAgreementDto {
   @ApiPropertyOptional(TERMS.validUntil)
   @ValidateIf((o) => o.validUntil !== undefined && o.validUntil !== null) @IsString()
   validUntil?: string | null;
+  // Likewise: null lifts that bound of the data period; a missing member leaves it as it is.
+  @ApiPropertyOptional(TERMS.dataFrom) @IsOptional() @IsString() dataFrom?: string | null;
+  @ApiPropertyOptional(TERMS.dataUntil) @IsOptional() @IsString() dataUntil?: string | null;
   @ApiPropertyOptional(TERMS.purpose) @IsOptional() @IsString() purpose?: string;
 }
 

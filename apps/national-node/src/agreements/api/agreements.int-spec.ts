@@ -115,6 +115,18 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
       expect(fieldsOf(res)).toEqual(['minCellSize', 'personalData', 'purpose', 'scope.regions']);
     });
 
+    it('a data period that ends before it starts, or is no calendar day: 422 on the field', async () => {
+      const reversed = await post({ ...grant, dataFrom: '2026-01-01', dataUntil: '2025-12-31' });
+      expect(reversed.statusCode).toBe(422);
+      expect(reversed.json().errors).toEqual([{ field: 'dataUntil', message: expect.stringMatching(/^dataUntil 2025-12-31 is before dataFrom 2026-01-01/) }]);
+      const unreal = await post({ ...grant, dataFrom: '2026-02-30', dataUntil: '2026-13-01' });
+      expect(unreal.statusCode).toBe(422);
+      expect(fieldsOf(unreal)).toEqual(['dataFrom', 'dataUntil']);
+      const number = await post({ ...grant, dataFrom: 2026 });
+      expect(number.statusCode).toBe(422);
+      expect(fieldsOf(number)).toEqual(['dataFrom']);
+    });
+
     it('a grant for another state: 403 AGREEMENT.FOREIGN_PROVIDER', async () => {
       const res = await post({ ...grant, provider: 'TR' });
       expect(res.statusCode).toBe(403);
@@ -188,6 +200,26 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
     expect(view.history[1].data).toEqual({ agreementId: id, changes: { minCellSize: 10, validUntil: null } });
   });
 
+  it('grants and amends a data period: stored, shown, and refused when an amendment reverses it', async () => {
+    const id = await granted({ dataFrom: '2026-01-01', dataUntil: '2026-12-31', purpose: '2026 data only' });
+    expect((await inject('GET', `/${id}`)).json().terms).toMatchObject({ dataFrom: '2026-01-01', dataUntil: '2026-12-31' });
+
+    const before = await events();
+    const reversed = await patch(id, { dataUntil: '2025-12-31' });
+    expect(reversed.statusCode).toBe(422);
+    expect(reversed.json().errors).toEqual([{ field: 'dataUntil', message: expect.stringMatching(/^dataUntil 2025-12-31 is before dataFrom 2026-01-01/) }]);
+    expect((await patch(id, { dataFrom: '2026-04-31' })).statusCode).toBe(422);
+    expect(await events()).toBe(before);
+
+    const lifted = await patch(id, { dataFrom: null, dataUntil: '2026-06-30' });
+    expect(lifted.statusCode).toBe(200);
+    expect(lifted.json()).toMatchObject({ version: 2, changes: { dataFrom: null, dataUntil: '2026-06-30' } });
+    expect((await inject('GET', `/${id}`)).json().terms).toMatchObject({ dataFrom: null, dataUntil: '2026-06-30' });
+    // a grant that says nothing of its data period is shown as covering every day
+    const open = await granted();
+    expect((await inject('GET', `/${open}`)).json().terms).toMatchObject({ dataFrom: null, dataUntil: null });
+  });
+
   it('serialises concurrent decisions on one agreement: of two revocations at once, one wins, the other is 409', async () => {
     const id = await granted();
     const results = await Promise.all([revoke(id, 'first'), revoke(id, 'second')]);
@@ -236,12 +268,13 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
     expect(Object.keys(doc.paths['/v1/agreements/{agreementId}'])).toEqual(expect.arrayContaining(['get', 'patch']));
     const schemas = doc.components!.schemas as Record<string, { properties: Record<string, { enum?: string[] }> }>;
     expect(schemas.GrantAgreementDto.properties.minTimeGranularity.enum).toEqual(['day', 'week', 'month', 'year']);
-    expect(Object.keys(schemas.AmendAgreementDto.properties)).toContain('validUntil');
+    expect(Object.keys(schemas.AmendAgreementDto.properties)).toEqual(expect.arrayContaining(['validUntil', 'dataFrom', 'dataUntil']));
+    expect(Object.keys(schemas.GrantAgreementDto.properties)).toEqual(expect.arrayContaining(['dataFrom', 'dataUntil']));
   });
 
   it('publishes every decision on the prefixed agreements.v1, keyed by stream, each a valid agreement event', async () => {
-    const id = await granted({ recipient: '*', purpose: 'published' });
-    expect((await patch(id, { minTimeGranularity: 'year' })).statusCode).toBe(200);
+    const id = await granted({ recipient: '*', purpose: 'published', dataFrom: '2026-01-01', dataUntil: '2026-12-31' });
+    expect((await patch(id, { minTimeGranularity: 'year', dataUntil: '2026-06-30' })).statusCode).toBe(200);
     expect((await revoke(id)).statusCode).toBe(201);
 
     const topic = topicName(TOPICS.agreements, prefix);
@@ -278,6 +311,9 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
       expect(p).toMatchObject({ ok: true, event: { provider: 'IR', streamId: `agreement-${id}` } });
     }
     expect(parsed.map((p) => p.ok && p.event.streamVersion)).toEqual([1, 2, 3]);
+    // the data period travels with the grant and its amendment
+    expect(parsed[0]).toMatchObject({ event: { data: { dataFrom: '2026-01-01', dataUntil: '2026-12-31' } } });
+    expect(parsed[1]).toMatchObject({ event: { data: { changes: { minTimeGranularity: 'year', dataUntil: '2026-06-30' } } } });
     // Every event the node published is a valid agreement event, refusals included: none of them was published.
     expect(received.every((r) => parseAgreementEvent(r.value).ok)).toBe(true);
     expect(received).toHaveLength(await events());

@@ -2,6 +2,7 @@ import {
   AGREEMENT_AMENDED,
   AGREEMENT_GRANTED,
   AGREEMENT_REVOKED,
+  AgreementGrantedData,
   AgreementTerms,
   DomainError,
   EventEnvelope,
@@ -57,7 +58,8 @@ describe('agreement decider', () => {
     it('given nothing, when granted, then AgreementGranted at version 1 on the UTC day of the decision', () => {
       expect(decide(grant, given(), context)).toEqual({
         type: AGREEMENT_GRANTED,
-        data: { agreementId, ...terms },
+        // no data period given: recorded as unbounded, in so many words
+        data: { agreementId, ...terms, dataFrom: null, dataUntil: null },
         streamVersion: 1,
         occurredOn: '2026-03-02',
       });
@@ -83,6 +85,21 @@ describe('agreement decider', () => {
       expect(e).toBeInstanceOf(ValidationFailed);
       expect((e as ValidationFailed).kind).toBe('unprocessable');
       expect((e as ValidationFailed).errors.map((p) => p.field).sort()).toEqual(['dimensions', 'minCellSize', 'scope.categories', 'validUntil']);
+    });
+
+    it('given nothing, when granted for 2026 data only, then the data period is recorded as given', () => {
+      const decision = decide({ ...grant, terms: { ...terms, dataFrom: '2026-01-01', dataUntil: '2026-12-31' } }, given(), context);
+      expect(decision.data).toEqual({ agreementId, ...terms, dataFrom: '2026-01-01', dataUntil: '2026-12-31' });
+    });
+
+    it('given nothing, when granted with a data period that ends before it starts or is no calendar day, then 422 by field', () => {
+      const reversed = refusal({ ...grant, terms: { ...terms, dataFrom: '2026-01-01', dataUntil: '2025-12-31' } });
+      expect(reversed).toBeInstanceOf(ValidationFailed);
+      expect((reversed as ValidationFailed).errors).toEqual([
+        { field: 'dataUntil', message: 'dataUntil 2025-12-31 is before dataFrom 2026-01-01: the data period would cover no day' },
+      ]);
+      const unreal = refusal({ ...grant, terms: { ...terms, dataFrom: '2026-02-30' } });
+      expect((unreal as ValidationFailed).errors.map((p) => p.field)).toEqual(['dataFrom']);
     });
 
     it('given a granted agreement, when granted again, then a conflict', () => {
@@ -133,6 +150,32 @@ describe('agreement decider', () => {
       expect(decide(amend({ dimensions: ['route', 'borderCrossingPoint'], minGeoGranularity: 'border_crossing_point' }), given(grant), context).type).toBe(AGREEMENT_AMENDED);
     });
 
+    it('given a grant for 2026 data, when amended to end its data before it starts, then 422: the whole is checked', () => {
+      const state = given({ ...grant, terms: { ...terms, dataFrom: '2026-01-01', dataUntil: '2026-12-31' } } as AgreementCommand);
+      expect((refusal(amend({ dataUntil: '2025-12-31' }), state) as ValidationFailed).errors).toEqual([
+        { field: 'dataUntil', message: expect.stringMatching(/^dataUntil 2025-12-31 is before dataFrom 2026-01-01/) },
+      ]);
+      // ...and moved together, it holds.
+      expect(decide(amend({ dataFrom: '2025-01-01', dataUntil: '2025-12-31' }), state, context)).toMatchObject({
+        data: { changes: { dataFrom: '2025-01-01', dataUntil: '2025-12-31' } },
+      });
+    });
+
+    it('given a grant with a data period, when amended to lift a bound, then null is recorded; lifting it again is no change', () => {
+      const state = given({ ...grant, terms: { ...terms, dataFrom: '2026-01-01', dataUntil: '2026-12-31' } } as AgreementCommand, amend({ dataUntil: null }));
+      expect(state).toMatchObject({ version: 2, terms: { dataFrom: '2026-01-01', dataUntil: null } });
+      expect(refusal(amend({ dataUntil: null }), state)).toMatchObject({ code: 'AGREEMENT.NO_CHANGE' });
+    });
+
+    it('given a grant published without a data period, when amended to an unbounded one, then no change: absent is null', () => {
+      // a grant from before the term existed: its event has no dataFrom/dataUntil
+      const { dataFrom: _f, dataUntil: _u, ...old } = decide(grant, given(), context).data as AgreementGrantedData;
+      const state = evolve(initialAgreementState, { ...envelope(decide(grant, given(), context)), data: old });
+      expect(state).toMatchObject({ terms: { dataFrom: null, dataUntil: null } });
+      expect(refusal(amend({ dataFrom: null, dataUntil: null }), state)).toMatchObject({ code: 'AGREEMENT.NO_CHANGE' });
+      expect(decide(amend({ dataFrom: '2026-01-01' }), state, context)).toMatchObject({ data: { changes: { dataFrom: '2026-01-01' } } });
+    });
+
     it('given a granted agreement, when k is amended to 0, then 422 on minCellSize', () => {
       expect((refusal(amend({ minCellSize: 0 }), given(grant)) as ValidationFailed).errors.map((p) => p.field)).toEqual(['minCellSize']);
     });
@@ -178,7 +221,7 @@ describe('agreement decider', () => {
       expect(given(grant, amend({ embargoDays: 0 }), revoke)).toEqual({
         status: 'revoked',
         agreementId,
-        terms: { ...terms, embargoDays: 0 },
+        terms: { ...terms, embargoDays: 0, dataFrom: null, dataUntil: null },
         version: 3,
         grantedOn: '2026-03-02',
         revokedOn: '2026-03-02',

@@ -13,6 +13,7 @@ import {
   TERM_NAMES,
   TermProblem,
   ValidationFailed,
+  withDataPeriod,
 } from '@caravanserai/contracts';
 
 export type AgreementState =
@@ -98,7 +99,8 @@ export class AgreementError {
 
 export const initialAgreementState: AgreementState = { status: 'none' };
 
-const termsOf = ({ agreementId: _id, ...terms }: AgreementGrantedData): AgreementTerms => terms;
+/** A grant's terms, the data period spelt out (a grant published before it existed covers every day). */
+const termsOf = ({ agreementId: _id, ...terms }: AgreementGrantedData): AgreementTerms => withDataPeriod(terms);
 
 export function evolve(state: AgreementState, event: EventEnvelope): AgreementState {
   switch (event.type) {
@@ -154,7 +156,8 @@ export function decide(command: AgreementCommand, state: AgreementState, { nodeS
       if (state.status !== 'none') throw AgreementError.alreadyGranted(command.agreementId);
       const problems = checkAgreementTerms(command.terms);
       if (problems.length > 0) throw AgreementError.invalidTerms(problems);
-      return { type: AGREEMENT_GRANTED, data: { agreementId: command.agreementId, ...command.terms }, streamVersion: 1, occurredOn };
+      // The data period is recorded even when unbounded, so the event says so in so many words.
+      return { type: AGREEMENT_GRANTED, data: { agreementId: command.agreementId, ...withDataPeriod(command.terms) }, streamVersion: 1, occurredOn };
     }
     case 'AmendAgreement': {
       if (state.status === 'none') throw AgreementError.notFound(command.agreementId);
