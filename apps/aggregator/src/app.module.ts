@@ -15,6 +15,7 @@ import { MetricsController } from './nodes/metrics.controller';
 import { NodesController } from './nodes/nodes.controller';
 import { ReferralsModule } from './referrals/referrals.module';
 import { QuarantineModule } from './quarantine/quarantine.module';
+import { ReleasesModule } from './releases/releases.module';
 
 @Module({
   imports: [
@@ -29,6 +30,7 @@ import { QuarantineModule } from './quarantine/quarantine.module';
     ReferralsModule,
     QuarantineModule,
     AlertsModule,
+    ReleasesModule,
   ],
   controllers: [HealthController, NodesController, MetricsController, ReferenceController],
 })

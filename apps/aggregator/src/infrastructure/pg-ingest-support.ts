@@ -52,14 +52,15 @@ export interface Accepted<E extends EventEnvelope = EventEnvelope> {
   message: IncomingMessage;
 }
 
-/** Adds events to the regional log; returns the ids of those it did not hold yet. An event id
+/** Adds events to the regional log; returns the ids of those it did not hold yet, each with its
+ * record key (set by the log's trigger: the cell-key method's secret keyed hash of the event id). An event id
  * already there, or a stream position taken by another event, is left out. The batch travels as
  * one JSON document read by jsonb_to_recordset (one native JSON.stringify, each event's data
  * embedded as it is), not as fourteen array literals escaped element by element by the driver. */
-export async function insertEvents(client: PoolClient, valid: Accepted[]): Promise<Set<string>> {
-  if (valid.length === 0) return new Set();
+export async function insertEvents(client: PoolClient, valid: Accepted[]): Promise<Map<string, number>> {
+  if (valid.length === 0) return new Map();
   const rows = valid.map(({ event, message: m }) => ({ ...envelopeToRow(event), topic: m.topic, kafka_partition: m.partition, kafka_offset: m.offset }));
-  const { rows: inserted } = await client.query<{ event_id: string }>(
+  const { rows: inserted } = await client.query<{ event_id: string; record_key: string }>(
     `INSERT INTO regional_events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on,
                                   recorded_at, data, topic, kafka_partition, kafka_offset, key_id, signature)
      SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, topic, kafka_partition,
@@ -71,10 +72,10 @@ export async function insertEvents(client: PoolClient, valid: Accepted[]): Promi
                                  kafka_partition, kafka_offset, key_id, signature, n)
       ORDER BY n
      ON CONFLICT DO NOTHING
-     RETURNING event_id`,
+     RETURNING event_id, record_key`,
     [JSON.stringify(rows)],
   );
-  return new Set(inserted.map((r) => r.event_id));
+  return new Map(inserted.map((r) => [r.event_id, Number(r.record_key)]));
 }
 
 export async function existingEventIds(client: PoolClient, ids: string[]): Promise<Set<string>> {

@@ -2,7 +2,8 @@ import { GroupedCalls } from '@caravanserai/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '../../infrastructure/tokens';
-import type { Grant } from '../domain/policy';
+import type { Grant } from '../../disclosure/domain/policy';
+import type { Release } from '../../releases/domain/release';
 
 export interface AgreementRecord extends Grant {
   updatedAt: string;
@@ -35,25 +36,27 @@ export class PgAgreementRegistry {
   }
 
   /**
-   * The grants and the flows projection's version (see projection_versions), read in one round
-   * trip: a flows query needs both before anything else, at every request. Concurrent requests
-   * share one read (GroupedCalls: each from a read that started after it asked, so a revocation
+   * The grants and the latest release (see the releases table), read in one round trip: an answer
+   * needs both before anything else, at every request. Concurrent requests share one read
+   * (GroupedCalls: each from a read that started after it asked, so a revocation or a new release
    * applies to the very next request); the grants are frozen, as they are shared.
    */
-  grantsWithFlowsVersion(): Promise<{ grants: readonly Grant[]; version: string }> {
-    return this.flowsReads.run(null);
+  grantsWithRelease(): Promise<{ grants: readonly Grant[]; release: Release | null }> {
+    return this.releaseReads.run(null);
   }
 
-  private readonly flowsReads = new GroupedCalls<null, { grants: readonly Grant[]; version: string }>(async (callers) => {
+  private readonly releaseReads = new GroupedCalls<null, { grants: readonly Grant[]; release: Release | null }>(async (callers) => {
     const { rows } = await this.pool.query(
-      `SELECT v.version, ${GRANT_COLUMNS}
-         FROM (SELECT coalesce((SELECT version FROM projection_versions WHERE projection = 'flows'), 0) AS version) v
+      `SELECT r.release_id, r.cut_at, to_char(r.data_until, 'YYYY-MM-DD') AS data_until, ${GRANT_COLUMNS}
+         FROM (SELECT NULL) one
+         LEFT JOIN (SELECT * FROM releases ORDER BY release_id DESC LIMIT 1) r ON true
          LEFT JOIN agreements a ON true
         ORDER BY a.registry_position`,
     );
+    const first = rows[0];
     const read = Object.freeze({
       grants: Object.freeze(rows.filter((r) => r.agreement_id !== null).map((r) => Object.freeze(toGrant(r)))),
-      version: String(rows[0]?.version ?? '0'),
+      release: first?.release_id == null ? null : Object.freeze({ id: Number(first.release_id), cutAt: new Date(first.cut_at).toISOString(), dataUntil: first.data_until }),
     });
     return callers.map(() => read);
   });

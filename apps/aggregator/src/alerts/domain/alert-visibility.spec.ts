@@ -1,5 +1,5 @@
 import type { AgreementTerms } from '@caravanserai/contracts';
-import type { Grant } from '../../agreements/domain/policy';
+import type { Grant } from '../../disclosure/domain/policy';
 import { AlertRecord, visibleAlert } from './alert-visibility';
 
 const today = '2026-10-31';

@@ -1,5 +1,5 @@
 import { TIME_GRANULARITIES } from '@caravanserai/contracts';
-import { applicableCut, Grant, Principal } from '../../agreements/domain/policy';
+import { applicableCut, Grant, Principal } from '../../disclosure/domain/policy';
 import type { AlertScope } from './alert-decisions';
 import type { Severity } from './surge-detector';
 

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { addDays } from '../../agreements/domain/policy';
+import { addDays } from '../../disclosure/domain/policy';
 import { BASELINE_DAYS } from '../domain/surge-detector';
 import type { AlertRecord } from '../domain/alert-visibility';
 

@@ -2,7 +2,7 @@ import { locateMigrations, migrate } from '@caravanserai/database';
 import { createKafka, ensureTopics } from '@caravanserai/messaging';
 import { dropTestDatabase, freshTestDatabase, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { Pool } from 'pg';
-import { addDays } from '../../agreements/domain/policy';
+import { addDays } from '../../disclosure/domain/policy';
 import { DEFAULT_THRESHOLDS } from '../domain/surge-detector';
 import { KafkaAlertPublisher } from './kafka-alert-publisher';
 import { listAlerts } from './pg-alert-list';

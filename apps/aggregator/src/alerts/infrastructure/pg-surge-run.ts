@@ -1,7 +1,7 @@
 import { AlertEvent, SURGE_DETECTED, SURGE_SUBSIDED, SurgeDetectedData, SurgeFigures, SurgeSubsidedData, surgeEnvelope } from '@caravanserai/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { addDays } from '../../agreements/domain/policy';
+import { addDays } from '../../disclosure/domain/policy';
 import { AlertChange, decideAlerts, SeriesId, seriesKey } from '../domain/alert-decisions';
 import { Assessment, BASELINE_DAYS, SERIES_DAYS, SurgeThresholds } from '../domain/surge-detector';
 import { activeAlerts, assessSeries, referenceDay } from './pg-alert-series';

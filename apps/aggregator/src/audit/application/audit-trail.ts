@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { DisclosureReport } from '../../agreements/domain/disclosure-report';
+import type { DisclosureReport } from '../../disclosure/domain/disclosure-report';
 import { AuditCall, answerEntry, listingEntry } from '../domain/audit-entry';
 import { declaredPurpose, PURPOSE_HEADER } from '../domain/purpose';
 import { AuditLog } from './audit-log.port';

@@ -1,23 +1,25 @@
-import type { DisclosureReport } from '../../agreements/domain/disclosure-report';
+import type { DisclosureReport } from '../../disclosure/domain/disclosure-report';
 import { answerEntry, listingEntry } from './audit-entry';
 import { declaredPurpose } from './purpose';
 
 describe('audit entries', () => {
   const disclosure: DisclosureReport = {
     principal: 'org:UNHCR',
-    agreements: [{ provider: 'PK', agreement: 'g-pk', minCellSize: 3, minTimeGranularity: 'week', embargoUntil: null, categories: null }],
+    release: { id: 1, cutAt: '2026-04-01T02:00:00.000Z', dataUntil: '2026-03-31' },
+    method: { name: 'cell-key', maxNoise: 3, exact: [], protected: [{ provider: 'PK', k: 3 }] },
+    agreements: [{ provider: 'PK', agreement: 'g-pk', minCellSize: 3, minTimeGranularity: 'week', embargoUntil: null, dataFrom: null, dataUntil: null, categories: null }],
     leftOut: [{ provider: 'IR', agreement: 'g-ir', reason: 'the agreement does not allow route' }],
     coarsened: [],
-    suppressed: { cells: 2, primary: 1, complementary: 1, totals: 1 },
+    notes: [],
   };
   const call = { principal: 'org:UNHCR', endpoint: 'GET /v1/flows', query: { from: '2026-03-01', providers: ['KZ'] }, purpose: 'planning' };
 
-  it('takes the cells returned and suppressed and the states concerned from the disclosure block', () => {
+  it('takes the cells returned and the states concerned from the disclosure block (nothing is suppressed any more)', () => {
     const entry = answerEntry(call, { rows: [{}, {}, {}, {}, {}], disclosure });
-    expect(entry).toMatchObject({ cellsReturned: 3, cellsSuppressed: 2, totalsSuppressed: 1, purpose: 'planning' });
+    expect(entry).toMatchObject({ cellsReturned: 5, cellsSuppressed: 0, totalsSuppressed: 0, purpose: 'planning' });
     // Drawn on (PK), withheld (IR) and asked about by name (KZ, which granted nothing).
     expect(entry.providers).toEqual(['IR', 'KZ', 'PK']);
-    expect(entry.agreements).toEqual(disclosure.agreements);
+    expect(entry.agreements).toEqual([{ provider: 'PK', agreement: 'g-pk', minCellSize: 3, minTimeGranularity: 'week', embargoUntil: null, categories: null }]);
     expect(entry.excluded).toEqual(disclosure.leftOut);
   });
 

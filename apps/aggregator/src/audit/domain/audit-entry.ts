@@ -1,4 +1,4 @@
-import type { DisclosureReport } from '../../agreements/domain/disclosure-report';
+import type { DisclosureReport } from '../../disclosure/domain/disclosure-report';
 
 /** One line of the audit trail: who asked what, why, under which agreements, and what came back. */
 export interface AuditEntry {
@@ -33,20 +33,20 @@ const askedProviders = (query: object): string[] => {
 };
 
 /**
- * The entry of an answer built under agreements, from its `disclosure` block: a row is returned
- * when it carries a value, suppressed when disclosure control withheld it. A state asked about by
- * name counts as concerned even when nothing of it could be shown.
+ * The entry of an answer built under agreements, from its `disclosure` block. Nothing is
+ * suppressed any more (figures are protected by the cell-key method instead), so every row counts
+ * as returned. A state asked about by name counts as concerned even when nothing of it could be shown.
  */
 export function answerEntry(call: AuditCall, answer: { rows: unknown[]; disclosure: DisclosureReport }): AuditEntry {
   const d = answer.disclosure;
   return {
     ...call,
     query: { ...call.query },
-    agreements: d.agreements.map((a) => ({ ...a })),
+    agreements: d.agreements.map((a) => ({ provider: a.provider, agreement: a.agreement, minCellSize: a.minCellSize, minTimeGranularity: a.minTimeGranularity, embargoUntil: a.embargoUntil, categories: a.categories })),
     providers: sorted([...d.agreements.map((a) => a.provider), ...d.leftOut.map((l) => l.provider), ...askedProviders(call.query)]),
-    cellsReturned: answer.rows.length - d.suppressed.cells,
-    cellsSuppressed: d.suppressed.cells,
-    totalsSuppressed: d.suppressed.totals,
+    cellsReturned: answer.rows.length,
+    cellsSuppressed: 0,
+    totalsSuppressed: 0,
     excluded: d.leftOut.map((l) => ({ ...l })),
   };
 }

@@ -47,8 +47,29 @@ export class FlowsQueryDto extends PurposeQueryDto {
   @IsOptional() @CommaList() @Matches(/^[A-Z]{2}-[A-Z0-9]+$/, { each: true, message: 'borderCrossingPoints takes codes such as IR-DOGHAROUN' })
   borderCrossingPoints?: string[];
 
+  @ApiPropertyOptional({
+    enum: ['include', 'exclude'],
+    default: 'include',
+    description:
+      "States whose agreement is coarser than `granularity`: `include` raises the whole answer's granularity to theirs; " +
+      '`exclude` keeps the granularity asked and leaves them out, named in `disclosure.leftOut`.',
+  })
+  @IsOptional() @IsIn(['include', 'exclude']) coarser?: 'include' | 'exclude';
+
   toQuery(): FlowQuery {
-    const { from, to, granularity, groupBy, providers, routes, categories, citizenship, direction, borderCrossingPoints } = this;
-    return { from, to, granularity, groupBy: [...new Set(groupBy)], providers, routes, categories, citizenship, direction, borderCrossingPoints };
+    const { from, to, granularity, groupBy, providers, routes, categories, citizenship, direction, borderCrossingPoints, coarser } = this;
+    return {
+      from,
+      to,
+      granularity,
+      groupBy: [...new Set(groupBy)],
+      providers,
+      routes,
+      categories,
+      citizenship,
+      direction,
+      borderCrossingPoints,
+      ...(coarser === 'exclude' ? { coarser } : {}),
+    };
   }
 }

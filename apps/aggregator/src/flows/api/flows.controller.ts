@@ -9,18 +9,19 @@ import { QueryFlows } from '../application/query-flows/query-flows.query';
 import { FlowAnswer } from '../domain/flow-query';
 import { FlowsQueryDto } from './flows-query.dto';
 
-/** CSV of the answer's cells; what applied (agreements, coarsening, suppression) comes first as
- * `#` comment lines. A suppressed cell has an empty count and its reason, never a zero. */
+/** CSV of the answer's cells; what applied (release, agreements, coarsening, protection) comes
+ * first as `#` comment lines, in words. */
 export function toCsv(answer: FlowAnswer): string {
   const d = answer.disclosure;
   const comments = [
     `# caravanserai flows ${answer.from} … ${answer.to} by ${answer.granularity}, as seen by ${d.principal}`,
-    ...d.agreements.map((a) => `# ${a.provider}: ${a.agreement} (k = ${a.minCellSize}, finest ${a.minTimeGranularity}${a.embargoUntil ? `, up to ${a.embargoUntil}` : ''})`),
+    `# release: ${d.release ? `${d.release.id}, cut ${d.release.cutAt}, data up to ${d.release.dataUntil}` : 'none yet'}`,
+    ...d.agreements.map((a) => `# ${a.provider}: ${a.agreement} (k = ${a.minCellSize}, finest ${a.minTimeGranularity}${a.dataUntil ? `, up to ${a.dataUntil}` : ''})`),
     ...d.leftOut.map((l) => `# left out ${l.provider}: ${l.reason} (${l.agreement})`),
     ...d.coarsened.map((c) => `# coarsened: ${c}`),
-    `# suppressed: ${d.suppressed.primary} small cells, ${d.suppressed.complementary} complementary, ${d.suppressed.totals} totals`,
+    ...d.notes.map((n) => `# ${n}`),
   ];
-  const header = ['period', ...answer.query.groupBy, 'count', 'suppressed'];
+  const header = ['period', ...answer.query.groupBy, 'count'];
   const lines = [header.join(',')];
   for (const row of answer.rows) lines.push(header.map((h) => csvCell((row as Record<string, unknown>)[h])).join(','));
   return [...comments, ...lines].join('\r\n') + '\r\n';
@@ -53,8 +54,10 @@ export class FlowsController {
   @ApiOperation({
     summary: 'Regional flows: movements by period and the chosen dimensions, with totals',
     description:
-      "Each provider's data is cut to the agreement it granted the caller, and small cells are suppressed " +
-      '(with complementary suppression); the `disclosure` block says what applied.',
+      "Figures of the latest release. Each provider's data is cut to the agreement it granted the caller (whole closed periods, " +
+      'its data period), and each provider’s part of every figure is published exactly (the caller’s own state, k = 1) or ' +
+      'through the cell-key method (a part below k shown as 0 or k, others moved by at most 3; a figure of 0 is not listed); ' +
+      'the `disclosure` block says which release, what applied and, in `notes`, what that means.',
   })
   async flows(
     @Query() dto: FlowsQueryDto,

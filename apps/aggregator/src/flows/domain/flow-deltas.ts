@@ -1,4 +1,5 @@
 import type { MovementRecordedData } from '@caravanserai/contracts';
+import { addKeys, negateKey } from '../../disclosure/domain/cell-key';
 
 /** One movement, reduced to the dimensions of the flow projection. */
 export interface FlowFact {
@@ -48,23 +49,27 @@ export function factOf(provider: string, occurredOn: string, d: MovementRecorded
 
 /**
  * The change a batch makes to the flow projection: +1 per movement recorded, -1 per movement
- * retracted, summed per cell. Applying the deltas of a batch equals applying its events one by
- * one, in any order (addition commutes), which is what lets a batch become one upsert.
+ * retracted, summed per cell, and the movement's record key added or taken back out of the cell's
+ * key sum (mod 2^32). Applying the deltas of a batch equals applying its events one by one, in any
+ * order (addition commutes), which is what lets a batch become one upsert.
  */
 export class FlowDeltas {
-  private readonly cells = new Map<string, { fact: FlowFact; delta: number }>();
+  private readonly cells = new Map<string, { fact: FlowFact; delta: number; keyDelta: number }>();
 
-  add(fact: FlowFact, delta: 1 | -1): void {
-    const key = FACT_FIELDS.map((f) => fact[f]).join('|');
-    const cell = this.cells.get(key);
-    if (cell) cell.delta += delta;
-    else this.cells.set(key, { fact, delta });
+  add(fact: FlowFact, delta: 1 | -1, recordKey: number): void {
+    const cellKey = FACT_FIELDS.map((f) => fact[f]).join('|');
+    const keyDelta = delta === 1 ? recordKey : negateKey(recordKey);
+    const cell = this.cells.get(cellKey);
+    if (cell) {
+      cell.delta += delta;
+      cell.keyDelta = addKeys(cell.keyDelta, keyDelta);
+    } else this.cells.set(cellKey, { fact, delta, keyDelta });
   }
 
-  /** Non-zero cells, sorted by key so that concurrent writers lock rows in the same order. */
-  entries(): { fact: FlowFact; delta: number }[] {
+  /** Cells that change, sorted by key so that concurrent writers lock rows in the same order. */
+  entries(): { fact: FlowFact; delta: number; keyDelta: number }[] {
     return [...this.cells.entries()]
-      .filter(([, c]) => c.delta !== 0)
+      .filter(([, c]) => c.delta !== 0 || c.keyDelta !== 0)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, c]) => c);
   }

@@ -1,4 +1,5 @@
-import type { DisclosureReport } from '../../agreements/domain/disclosure-report';
+import type { DisclosureReport, ReleaseRef } from '../../disclosure/domain/disclosure-report';
+import type { CoarserStates } from '../../disclosure/domain/policy';
 
 /** The dimensions a flow query may group by or filter on, and what each means. */
 export const FLOW_DIMENSIONS = [
@@ -29,10 +30,12 @@ export interface FlowQuery {
   citizenship?: string[];
   direction?: string[];
   borderCrossingPoints?: string[];
+  /** States whose grant is coarser than `granularity`: coarsen the answer (`include`, the default) or leave them out. */
+  coarser?: CoarserStates;
 }
 
-/** A cell of the answer; `count` is null when disclosure control withheld it (never zero). */
-export type FlowRow = { period: string; count: number | null; suppressed?: string } & Partial<Record<FlowDimension, string>>;
+/** A cell of the answer, as published (see the answer's `disclosure.method`); never zero. */
+export type FlowRow = { period: string; count: number } & Partial<Record<FlowDimension, string>>;
 
 export type { DisclosureReport };
 
@@ -41,8 +44,10 @@ export interface FlowAnswer {
   granularity: Granularity;
   from: string;
   to: string;
+  /** The release the figures come from; null before the first one. */
+  release: ReleaseRef | null;
   rows: FlowRow[];
-  totals: { count: number | null; suppressed?: string; byPeriod: { period: string; count: number | null; suppressed?: string }[] };
+  totals: { count: number; byPeriod: { period: string; count: number }[] };
   disclosure: DisclosureReport;
 }
 

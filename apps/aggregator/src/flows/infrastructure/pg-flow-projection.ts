@@ -1,5 +1,6 @@
 import { MOVEMENT_RECORDED, MOVEMENT_RETRACTED, MovementRecordedData } from '@caravanserai/contracts';
 import type { PoolClient } from 'pg';
+import { KEY_RANGE } from '../../disclosure/domain/cell-key';
 import { FACT_FIELDS, FactField, FlowDeltas, FlowFact, factOf, UNKNOWN_COUNTRY } from '../domain/flow-deltas';
 
 const COLUMN: Record<FactField, string> = {
@@ -47,12 +48,14 @@ const FROM_EVENT: Record<FactField, string> = {
 };
 
 const columns = FACT_FIELDS.map((f) => COLUMN[f]);
+/** A cell's key sum stays in [0, 2^32): the cell-key method's range (disclosure/domain/cell-key.ts). */
+const ADD_KEY_SUM = `key_sum = (flow_counts.key_sum + EXCLUDED.key_sum) % ${KEY_RANGE}`;
 /** The upsert, and the flows version bumped in the same statement (one round trip). */
 const UPSERT = `
   WITH upsert AS (
-  INSERT INTO flow_counts (${columns.join(', ')}, count)
-  SELECT * FROM unnest(${FACT_FIELDS.map((f, i) => `$${i + 1}::${SQL_TYPE[f]}[]`).join(', ')}, $${FACT_FIELDS.length + 1}::bigint[])
-  ON CONFLICT (${columns.join(', ')}) DO UPDATE SET count = flow_counts.count + EXCLUDED.count
+  INSERT INTO flow_counts (${columns.join(', ')}, count, key_sum)
+  SELECT * FROM unnest(${FACT_FIELDS.map((f, i) => `$${i + 1}::${SQL_TYPE[f]}[]`).join(', ')}, $${FACT_FIELDS.length + 1}::bigint[], $${FACT_FIELDS.length + 2}::bigint[])
+  ON CONFLICT (${columns.join(', ')}) DO UPDATE SET count = flow_counts.count + EXCLUDED.count, ${ADD_KEY_SUM}
   RETURNING 1)
   UPDATE projection_versions SET version = version + 1 WHERE projection = 'flows'`;
 
@@ -67,11 +70,13 @@ export async function applyFlowDeltas(client: PoolClient, deltas: FlowDeltas): P
   if (entries.length === 0) return 0;
   const params: unknown[][] = FACT_FIELDS.map(() => []);
   const counts: number[] = [];
-  for (const { fact, delta } of entries) {
+  const keys: number[] = [];
+  for (const { fact, delta, keyDelta } of entries) {
     FACT_FIELDS.forEach((f, i) => params[i].push(fact[f]));
     counts.push(delta);
+    keys.push(keyDelta);
   }
-  await client.query(UPSERT, [...params, counts]);
+  await client.query(UPSERT, [...params, counts, keys]);
   return entries.length;
 }
 
@@ -80,18 +85,19 @@ export interface KnownMovement {
   provider: string;
   occurredOn: string;
   data: MovementRecordedData;
+  recordKey: number;
 }
 
 /** Looks up recorded movements by event id in the regional log. */
 export async function findMovements(client: PoolClient, eventIds: string[]): Promise<Map<string, KnownMovement>> {
   const found = new Map<string, KnownMovement>();
   if (eventIds.length === 0) return found;
-  const { rows } = await client.query<{ event_id: string; provider: string; occurred_on: string; data: MovementRecordedData }>(
-    `SELECT event_id, provider, to_char(occurred_on, 'YYYY-MM-DD') AS occurred_on, data FROM regional_events
+  const { rows } = await client.query<{ event_id: string; provider: string; occurred_on: string; data: MovementRecordedData; record_key: string }>(
+    `SELECT event_id, provider, to_char(occurred_on, 'YYYY-MM-DD') AS occurred_on, data, record_key FROM regional_events
       WHERE event_id = ANY($1::uuid[]) AND type = 'MovementRecorded'`,
     [eventIds],
   );
-  for (const r of rows) found.set(r.event_id, { provider: r.provider, occurredOn: r.occurred_on, data: r.data });
+  for (const r of rows) found.set(r.event_id, { provider: r.provider, occurredOn: r.occurred_on, data: r.data, recordKey: Number(r.record_key) });
   return found;
 }
 
@@ -104,11 +110,12 @@ export const movementFact = (m: KnownMovement): FlowFact => factOf(m.provider, m
  * Pooled providers only, or the one provider $3. Range: $1 < global_position <= $2.
  */
 const MOVEMENTS_IN_RANGE = `
-  SELECT e.occurred_on, e.provider, e.data, 1 AS sign
+  SELECT e.occurred_on, e.provider, e.data, 1 AS sign, e.record_key AS key_delta
     FROM regional_events e JOIN provider_pool p ON p.provider = e.provider AND p.pooled_at IS NOT NULL
    WHERE e.global_position > $1 AND e.global_position <= $2 AND e.type = '${MOVEMENT_RECORDED}' AND ($3::text IS NULL OR e.provider = $3)
   UNION ALL
-  SELECT t.occurred_on, t.provider, t.data, CASE WHEN t.event_id IS NULL THEN 0 ELSE -1 END
+  SELECT t.occurred_on, t.provider, t.data, CASE WHEN t.event_id IS NULL THEN 0 ELSE -1 END,
+         CASE WHEN t.event_id IS NULL THEN 0 ELSE (${KEY_RANGE} - t.record_key) % ${KEY_RANGE} END
     FROM regional_events e JOIN provider_pool p ON p.provider = e.provider AND p.pooled_at IS NOT NULL
     LEFT JOIN regional_events t ON t.event_id = (e.data->>'movementEventId')::uuid AND t.type = '${MOVEMENT_RECORDED}'
    WHERE e.global_position > $1 AND e.global_position <= $2 AND e.type = '${MOVEMENT_RETRACTED}' AND ($3::text IS NULL OR e.provider = $3)`;
@@ -123,13 +130,14 @@ const MOVEMENTS_IN_RANGE = `
  */
 const PROJECT_RANGE = `
   WITH cells AS (
-    SELECT ${FACT_FIELDS.map((f) => `${FROM_EVENT[f]} AS ${COLUMN[f]}`).join(', ')}, sum(m.sign) AS delta, count(*) AS events
+    SELECT ${FACT_FIELDS.map((f) => `${FROM_EVENT[f]} AS ${COLUMN[f]}`).join(', ')}, sum(m.sign) AS delta,
+           (sum(m.key_delta) % ${KEY_RANGE})::bigint AS key_delta, count(*) AS events
       FROM (${MOVEMENTS_IN_RANGE}) m
      GROUP BY ${FACT_FIELDS.map((_, i) => i + 1).join(', ')}
   ), written AS (
-    INSERT INTO flow_counts (${columns.join(', ')}, count)
-    SELECT ${columns.join(', ')}, delta FROM cells WHERE delta <> 0 ORDER BY ${columns.join(', ')}
-    ON CONFLICT (${columns.join(', ')}) DO UPDATE SET count = flow_counts.count + EXCLUDED.count
+    INSERT INTO flow_counts (${columns.join(', ')}, count, key_sum)
+    SELECT ${columns.join(', ')}, delta, key_delta FROM cells WHERE delta <> 0 OR key_delta <> 0 ORDER BY ${columns.join(', ')}
+    ON CONFLICT (${columns.join(', ')}) DO UPDATE SET count = flow_counts.count + EXCLUDED.count, ${ADD_KEY_SUM}
     RETURNING 1)
   SELECT (SELECT coalesce(sum(events), 0) FROM cells)::int AS events, (SELECT count(*) FROM written)::int AS cells`;
 

@@ -91,7 +91,8 @@ export class RegionalIngest extends TransactionalIngest<MovementEvent> {
       // they are projected when its first agreement arrives (see AgreementIngest).
       const pooled = await lockPooledProviders(client, [...new Set(fresh.map((a) => a.event.provider))]);
       const deltas = new FlowDeltas();
-      for (const { event } of fresh) if (pooled.has(event.provider)) addDelta(deltas, event, movements);
+      const keyed = await withKeys(client, movements, inserted);
+      for (const { event } of fresh) if (pooled.has(event.provider)) addDelta(deltas, event, keyed, inserted.get(event.eventId)!);
       await applyFlowDeltas(client, deltas);
       await quarantine(client, rejected);
       await updateProviderStatus(client, fresh.map((a) => a.event));
@@ -110,7 +111,8 @@ export class RegionalIngest extends TransactionalIngest<MovementEvent> {
   private async movementsRetracted(client: PoolClient, accepted: Accepted[]): Promise<Map<string, KnownMovement>> {
     const known = new Map<string, KnownMovement>();
     for (const { event } of accepted) {
-      if (event.type === MOVEMENT_RECORDED) known.set(event.eventId, { provider: event.provider, occurredOn: event.occurredOn, data: event.data });
+      // Its record key is the log's, known once the batch is inserted (withKeys).
+      if (event.type === MOVEMENT_RECORDED) known.set(event.eventId, { provider: event.provider, occurredOn: event.occurredOn, data: event.data, recordKey: Number.NaN });
     }
     const missing = accepted
       .filter((a) => a.event.type === MOVEMENT_RETRACTED && !known.has(a.event.data.movementEventId))
@@ -120,12 +122,24 @@ export class RegionalIngest extends TransactionalIngest<MovementEvent> {
   }
 }
 
-export function addDelta(deltas: FlowDeltas, event: MovementEvent, movements: Map<string, KnownMovement>): void {
+/** The retracted movements with their record keys: those of the batch from what the insert
+ * returned, or from the log when the batch carried a movement the log already held. */
+async function withKeys(client: PoolClient, movements: Map<string, KnownMovement>, inserted: Map<string, number>): Promise<Map<string, KnownMovement>> {
+  const unknown = [...movements.entries()].filter(([id, m]) => Number.isNaN(m.recordKey) && !inserted.has(id)).map(([id]) => id);
+  const logged = unknown.length === 0 ? new Map<string, KnownMovement>() : await findMovements(client, unknown);
+  return new Map(
+    [...movements.entries()].map(([id, m]) => [id, Number.isNaN(m.recordKey) ? { ...m, recordKey: inserted.get(id) ?? logged.get(id)?.recordKey ?? 0 } : m]),
+  );
+}
+
+/** The event's change to the projection; `recordKey` is the key the log gave this event, and a
+ * retraction takes back out the key of the movement it withdraws. */
+export function addDelta(deltas: FlowDeltas, event: MovementEvent, movements: Map<string, KnownMovement>, recordKey: number): void {
   if (event.type === MOVEMENT_RECORDED) {
-    deltas.add(movementFact({ provider: event.provider, occurredOn: event.occurredOn, data: event.data }), 1);
+    deltas.add(movementFact({ provider: event.provider, occurredOn: event.occurredOn, data: event.data, recordKey }), 1, recordKey);
   } else {
     const target = movements.get(event.data.movementEventId);
-    if (target) deltas.add(movementFact(target), -1);
+    if (target) deltas.add(movementFact(target), -1, target.recordKey);
   }
 }
 

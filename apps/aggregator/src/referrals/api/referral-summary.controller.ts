@@ -30,7 +30,7 @@ export function toCsv(answer: ReferralSummary): string {
     ...d.agreements.map((a) => `# ${a.provider}: ${a.agreement} (k = ${a.minCellSize}, finest ${a.minTimeGranularity})`),
     ...d.leftOut.map((l) => `# left out ${l.provider}: ${l.reason} (${l.agreement})`),
     ...d.coarsened.map((c) => `# coarsened: ${c}`),
-    `# suppressed: ${d.suppressed.primary} small rows, ${d.suppressed.complementary} complementary, ${d.suppressed.totals} totals`,
+    ...d.notes.map((n) => `# ${n}`),
   ];
   const lines = [['period', ...dims, ...FIGURE_COLUMNS.map(([h]) => h), 'suppressed'].join(',')];
   for (const row of answer.rows) lines.push([row.period, ...dims.map((d) => row[d]), ...FIGURE_COLUMNS.map(([, f]) => f(row)), row.suppressed].map(csvCell).join(','));

@@ -22,13 +22,15 @@ const COLUMNS: [keyof ReferralFact, string, string][] = [
   ['outcome', 'outcome', 'text'],
 ];
 
+// A referral's cell key is the record key of its stream id (computed in PostgreSQL with the
+// database's secret, see the cell-keys migration), set when its first event arrives.
 // specific_needs travels as a JSON text per row (unnest cannot take an array of arrays of
 // different lengths) and becomes text[] in the SELECT.
 const UPSERT = `
-  INSERT INTO referral_facts (${COLUMNS.map((c) => c[1]).join(', ')})
+  INSERT INTO referral_facts (${COLUMNS.map((c) => c[1]).join(', ')}, record_key)
   SELECT ${COLUMNS.map(([, col]) =>
     col === 'specific_needs' ? `CASE WHEN t.specific_needs IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(t.specific_needs::jsonb)) END` : `t.${col}`,
-  ).join(', ')}
+  ).join(', ')}, record_key(t.stream_id)
     FROM unnest(${COLUMNS.map(([, , type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS t(${COLUMNS.map((c) => c[1]).join(', ')})
   ON CONFLICT (stream_id) DO UPDATE SET
   ${COLUMNS.slice(2)

@@ -2,9 +2,9 @@ import { PROVIDER_STATES } from '@caravanserai/contracts';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
-import { CellInput, disclose } from '../../../agreements/domain/disclosure';
-import { cutsCondition, disclosureReport } from '../../../agreements/domain/disclosure-report';
-import { FlowPlan, planFlows, ProviderCut } from '../../../agreements/domain/policy';
+import { KEY_RANGE, Part, publish } from '../../../disclosure/domain/cell-key';
+import { cutsCondition, disclosureReport, ReleaseRef } from '../../../disclosure/domain/disclosure-report';
+import { FlowPlan, planFlows, ProviderCut } from '../../../disclosure/domain/policy';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../../config/aggregator.config';
 import { sqlFragment } from '../../../infrastructure/sql-fragment';
@@ -35,19 +35,21 @@ const PERIOD_SQL: Record<Granularity, string> = {
   year: `to_char(day, 'YYYY')`,
 };
 
-/** Everything an answer depends on besides the projection: a plan's cuts hold sets. */
+/** Everything an answer depends on besides the release: a plan's cuts hold sets. */
 const planKey = (plan: FlowPlan) =>
   JSON.stringify(plan, (_, v: unknown) => (v instanceof Set ? [...v].sort() : v));
 
 /**
- * Answers a flow query as the caller may see it: each provider's contribution is cut to the
- * grant that governs the caller (scope, dimensions, granularity, embargo), summed per cell with
- * each provider's part kept apart, and then put through disclosure control.
+ * Answers a flow query as the caller may see it, from the latest release: each provider's
+ * contribution is cut to the grant that governs the caller (scope, dimensions, granularity, whole
+ * closed periods, data period), and every figure — each cell, each period's total, the grand
+ * total — is published part by part: the caller's own state and k = 1 grants exactly, every other
+ * provider's part through the cell-key method with its k (disclosure/domain/cell-key.ts). A figure
+ * that comes to 0 is not listed, so absence never tells a true zero from a small count.
  *
  * An answer is a function of the caller, the query, the plan (which the agreements in force today
- * give) and the flow projection; the projection's version moves with every change to it, in the
- * same transaction. Answers are kept under those four (FLOWS_CACHE_ROWS), so a repeated question
- * costs two small reads (registry, version) until the next ingest or agreement change.
+ * give) and the release; answers are kept under those (FLOWS_CACHE_ROWS), so a repeated question
+ * costs one small read (registry and release) until the next release or agreement change.
  */
 @QueryHandler(QueryFlows)
 export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> {
@@ -63,55 +65,73 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
 
   async execute({ query, principal }: QueryFlows): Promise<FlowAnswer> {
     const today = new Date().toISOString().slice(0, 10);
-    const { grants, version } = await this.registry.grantsWithFlowsVersion();
+    const { grants, release } = await this.registry.grantsWithRelease();
     const plan = planFlows(
-      { from: query.from, to: query.to, granularity: query.granularity, dimensionsUsed: dimensionsUsed(query), providers: query.providers },
+      { from: query.from, to: query.to, granularity: query.granularity, dimensionsUsed: dimensionsUsed(query), providers: query.providers, coarser: query.coarser },
       { id: principal },
       grants,
       PROVIDER_STATES,
       'movements',
       today,
+      release,
     );
-    const key = JSON.stringify([principal, query, planKey(plan), version]);
-    return this.answers.get(key, () => this.answer(query, principal, plan));
+    const key = JSON.stringify([principal, query, planKey(plan), release?.id ?? null]);
+    return this.answers.get(key, () => this.answer(query, principal, plan, release));
   }
 
-  private async answer(query: QueryFlows['query'], principal: string, plan: FlowPlan): Promise<FlowAnswer> {
+  private async answer(query: QueryFlows['query'], principal: string, plan: FlowPlan, release: ReleaseRef | null): Promise<FlowAnswer> {
     const cuts = new Map(plan.cuts.map((c) => [c.provider, c]));
-    const rows = plan.cuts.length === 0 ? [] : await this.select(query, plan.from, plan.to, plan.granularity, plan.cuts);
+    const rule = (provider: string) => {
+      const cut = cuts.get(provider);
+      return cut ? { exact: cut.exact, k: cut.minCellSize } : { exact: false, k: Number.MAX_SAFE_INTEGER };
+    };
+    const rows = release === null || plan.cuts.length === 0 ? [] : await this.select(query, plan.from, plan.to, plan.granularity, plan.cuts);
 
     const dims = query.groupBy;
-    type Cell = CellInput & { values: Record<string, string> };
-    const cells = new Map<string, Cell>();
+    type Figure = { period: string | null; values: Record<string, string>; parts: Part[] };
+    const cells = new Map<string, Figure>();
+    const periods = new Map<string, Figure>();
+    const grand: Figure = { period: null, values: {}, parts: [] };
     for (const r of rows) {
-      const values: Record<string, string> = {};
-      for (const d of dims) values[d] = r[d];
-      const key = JSON.stringify([r.period, ...dims.map((d) => r[d])]);
-      const cell: Cell = cells.get(key) ?? { key, period: r.period, contributions: {}, values };
-      cell.contributions[r.provider] = Number(r.count);
-      cells.set(key, cell);
+      const part: Part = { provider: r.provider, count: Number(r.count), key: Number(r.key) };
+      if (r.level === 2) grand.parts.push(part);
+      else if (r.level === 1) {
+        const figure: Figure = periods.get(r.period) ?? { period: r.period, values: {}, parts: [] };
+        figure.parts.push(part);
+        periods.set(r.period, figure);
+      } else {
+        const values: Record<string, string> = {};
+        for (const d of dims) values[d] = r[d];
+        const key = JSON.stringify([r.period, ...dims.map((d) => r[d])]);
+        const figure: Figure = cells.get(key) ?? { period: r.period, values, parts: [] };
+        figure.parts.push(part);
+        cells.set(key, figure);
+      }
     }
-    const inputs = [...cells.values()];
-    const disclosed = disclose(inputs, (provider) => cuts.get(provider)?.minCellSize ?? Number.MAX_SAFE_INTEGER);
-
-    const answerRows: FlowRow[] = disclosed.cells.map((out, i) => ({
-      period: out.period,
-      ...inputs[i].values,
-      count: out.count,
-      ...(out.suppressed ? { suppressed: out.suppressed } : {}),
-    }));
+    // With no group-by a period's cell is its total: one figure, one value.
+    const cellFigures = dims.length === 0 ? [...periods.values()] : [...cells.values()];
+    const answerRows: FlowRow[] = cellFigures
+      .map((f) => ({ period: f.period!, ...f.values, count: publish(f.parts, rule) }))
+      .filter((row) => row.count !== 0);
+    const byPeriod = [...periods.values()]
+      .map((f) => ({ period: f.period!, count: publish(f.parts, rule) }))
+      .filter((p) => p.count !== 0);
     return {
       query,
       granularity: plan.granularity,
       from: plan.from,
       to: plan.to,
+      release,
       rows: answerRows,
-      totals: { ...disclosed.total, byPeriod: disclosed.byPeriod },
-      disclosure: disclosureReport(principal, plan, disclosed.counts),
+      totals: { count: publish(grand.parts, rule), byPeriod },
+      disclosure: disclosureReport(principal, plan, release),
     };
   }
 
-  /** Counts per period, group-by dimensions and provider, each provider within its cut. */
+  /**
+   * Counts and key sums per provider: per cell (level 0), per period (level 1) and over the whole
+   * answer (level 2), each provider within its cut, from the latest release.
+   */
   private async select(query: QueryFlows['query'], from: string, to: string, granularity: Granularity, cuts: ProviderCut[]) {
     const params: unknown[] = [from, to];
     const p = (value: unknown) => {
@@ -134,14 +154,17 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
       );
     }
     // The alias is the dimension's name, once sqlFragment has shown it to be one of the constants.
-    const select = [`${sqlFragment(PERIOD_SQL, granularity, 'granularity')} AS period`, ...query.groupBy.map((d) => `${sqlFragment(DIMENSION_SQL, d, 'dimension')} AS "${d}"`), 'provider'];
-    const groupBy = select.map((_, i) => String(i + 1));
-    const sql = `SELECT ${select.join(', ')}, sum(count)::bigint AS count
-                   FROM flow_counts
-                  WHERE ${where.join(' AND ')}
-                  GROUP BY ${groupBy.join(', ')}
-                 HAVING sum(count) <> 0
-                  ORDER BY ${groupBy.join(', ')}`;
+    const dims = query.groupBy.map((d) => `"${d}"`);
+    const inner = [`${sqlFragment(PERIOD_SQL, granularity, 'granularity')} AS period`, ...query.groupBy.map((d) => `${sqlFragment(DIMENSION_SQL, d, 'dimension')} AS "${d}"`)];
+    const sets = [...(dims.length > 0 ? [`(period, ${dims.join(', ')}, provider)`] : []), '(period, provider)', '(provider)'];
+    const level = dims.length > 0 ? `grouping(period) + grouping(${dims[0]})` : `grouping(period) * 2`;
+    const sql = `SELECT period, ${[...dims, ''].join(', ')} provider, ${level} AS level,
+                        sum(count)::bigint AS count, (sum(key_sum) % ${KEY_RANGE})::bigint AS key
+                   FROM (SELECT ${inner.join(', ')}, provider, count, key_sum
+                           FROM released_flow_counts
+                          WHERE ${where.join(' AND ')}) f
+                  GROUP BY GROUPING SETS (${sets.join(', ')})
+                 HAVING sum(count) <> 0`;
     return (await this.pool.query(sql, params)).rows;
   }
 }

@@ -4,8 +4,8 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import type { Granularity } from '../../../flows/domain/flow-query';
 import { disclose } from '../../../agreements/domain/disclosure';
-import { cutsCondition, disclosureReport } from '../../../agreements/domain/disclosure-report';
-import { planFlows } from '../../../agreements/domain/policy';
+import { cutsCondition, disclosureReport } from '../../../disclosure/domain/disclosure-report';
+import { planFlows } from '../../../disclosure/domain/policy';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import { sqlFragment } from '../../../infrastructure/sql-fragment';
 import { PG_POOL } from '../../../infrastructure/tokens';
@@ -163,7 +163,7 @@ export class QueryReferralSummaryHandler implements IQueryHandler<QueryReferralS
         }),
         totals: disclosed.total.suppressed ? withheld(disclosed.total.suppressed) : figures(totals[0]),
         awaitingReferralMade: Number(waiting[0].n),
-        disclosure: disclosureReport(principal, plan, disclosed.counts),
+        disclosure: disclosureReport(principal, plan, null),
       };
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -26,8 +26,14 @@ export interface ProviderCut {
   allowBorderCrossingPoints: boolean;
   dimensions: Set<string> | 'all';
   categories: { include?: string[]; exclude?: string[] } | null;
-  /** Last day that may be shown (embargo), YYYY-MM-DD, or null for no limit. */
+  /** First day that may be shown (the grant's data period), YYYY-MM-DD, or null for no limit;
+   * in a plan, the first day of the first whole period from it. */
+  firstDay: string | null;
+  /** Last day that may be shown (embargo, the grant's data period, the release), YYYY-MM-DD, or
+   * null for no limit; in a plan, the last day of the last whole period up to it. */
   lastDay: string | null;
+  /** Parts of this provider are published exactly (its own data, or k = 1), else perturbed. */
+  exact: boolean;
 }
 
 const OWN_DATA = 'own-data';
@@ -56,7 +62,9 @@ export function applicableCut(
       allowBorderCrossingPoints: true,
       dimensions: 'all',
       categories: null,
+      firstDay: null,
       lastDay: null,
+      exact: true,
     };
   }
   const candidates = grants.filter(
@@ -78,9 +86,20 @@ export function applicableCut(
     allowBorderCrossingPoints: g.minGeoGranularity === 'border_crossing_point',
     dimensions: new Set(g.dimensions),
     categories: g.scope.categories ?? null,
-    lastDay: g.embargoDays > 0 ? addDays(today, -g.embargoDays) : null,
+    firstDay: dataPeriod(g).from,
+    lastDay: earliest(g.embargoDays > 0 ? addDays(today, -g.embargoDays) : null, dataPeriod(g).until),
+    exact: g.minCellSize <= 1,
   };
 }
+
+/** The days of data a grant covers (its data period; absent members mean no limit). */
+const dataPeriod = (g: Grant) => {
+  const terms = g as Grant & { dataFrom?: string | null; dataUntil?: string | null };
+  return { from: terms.dataFrom ?? null, until: terms.dataUntil ?? null };
+};
+
+const earliest = (...days: (string | null)[]): string | null =>
+  days.reduce<string | null>((a, b) => (a === null ? b : b === null ? a : a < b ? a : b), null);
 
 export function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -128,20 +147,40 @@ export interface FlowPlan {
  * the provider and both ends. */
 const implied: Record<string, string[]> = { route: ['route'], borderCrossingPoint: ['borderCrossingPoint'] };
 
+/** Whole periods only: the last day of the last period of `granularity` that ends by `day`. */
+export function lastWholePeriodEnd(day: string, granularity: TimeGranularity): string {
+  const { first, last } = periodBounds(day, granularity);
+  return last === day ? day : addDays(first, -1);
+}
+
+/** Whole periods only: the first day of the first period of `granularity` that starts on or after `day`. */
+export function firstWholePeriodStart(day: string, granularity: TimeGranularity): string {
+  const { first, last } = periodBounds(day, granularity);
+  return first === day ? day : addDays(last, 1);
+}
+
+/** Whether the caller wants states whose grant is coarser than the asked granularity to raise the
+ * whole answer's granularity (`include`), or to be left out and named (`exclude`). */
+export type CoarserStates = 'include' | 'exclude';
+
 /**
  * Cuts each provider's contribution to what its grant allows this caller: providers without a
  * grant are not mentioned at all; a provider whose grant does not allow a dimension the query
  * uses is left out, with the reason; the answer's time granularity is the coarsest asked or
- * required, and its period is widened to whole periods so that a narrow window cannot stand in
- * for a finer granularity.
+ * required (or, with `coarser: 'exclude'`, providers that require a coarser one are left out), and
+ * its period is widened to whole periods so that a narrow window cannot stand in for a finer
+ * granularity. Each provider then shows only whole periods that are closed: up to the release's
+ * last day, its embargo and its data period, and from the start of its data period — so that no
+ * two answers differ by part of a period.
  */
 export function planFlows(
-  query: { from: string; to: string; granularity: TimeGranularity; dimensionsUsed: string[]; providers?: string[] },
+  query: { from: string; to: string; granularity: TimeGranularity; dimensionsUsed: string[]; providers?: string[]; coarser?: CoarserStates },
   principal: Principal,
   grants: readonly Grant[],
   providers: readonly string[],
   kind: EventKind,
   today: string,
+  release: { dataUntil: string } | null = null,
 ): FlowPlan {
   const cuts: ProviderCut[] = [];
   const leftOut: Exclusion[] = [];
@@ -158,6 +197,10 @@ export function planFlows(
       leftOut.push({ provider, agreement: cut.basis, reason: 'the agreement allows country level only, not border crossing points' });
       continue;
     }
+    if (query.coarser === 'exclude' && coarser(query.granularity, cut.minTimeGranularity) !== query.granularity) {
+      leftOut.push({ provider, agreement: cut.basis, reason: `the agreement allows ${cut.minTimeGranularity} figures at the finest, coarser than the ${query.granularity} asked` });
+      continue;
+    }
     cuts.push(cut);
   }
   const coarsened: string[] = [];
@@ -172,5 +215,13 @@ export function planFlows(
   const from = periodBounds(query.from, granularity).first;
   const to = periodBounds(query.to, granularity).last;
   if (from !== query.from || to !== query.to) coarsened.push(`period widened to whole ${granularity}s: ${from} … ${to}`);
-  return { granularity, from, to, cuts, leftOut, coarsened };
+  const wholeCuts = cuts.map((cut) => {
+    const last = earliest(cut.lastDay, release?.dataUntil ?? null);
+    return {
+      ...cut,
+      firstDay: cut.firstDay === null ? null : firstWholePeriodStart(cut.firstDay, granularity),
+      lastDay: last === null ? null : lastWholePeriodEnd(last, granularity),
+    };
+  });
+  return { granularity, from, to, cuts: wholeCuts, leftOut, coarsened };
 }

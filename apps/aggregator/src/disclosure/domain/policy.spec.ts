@@ -124,4 +124,37 @@ describe('periodBounds', () => {
   ] as const)('%s in a %s: %s … %s', (day, g, first, last) => {
     expect(periodBounds(day, g)).toEqual({ first, last });
   });
+
+  it('shows each provider only whole closed periods: up to the release, its embargo and its data period', () => {
+    const q = { from: '2026-01-01', to: '2026-12-31', granularity: 'month' as const, dimensionsUsed: ['route'] };
+    const release = { dataUntil: '2026-06-14' };
+    const plan = planFlows(q, secretariat, [grant()], ['IR'], 'movements', today, release);
+    // June is open on the 14th: the last whole month is May.
+    expect(plan.cuts[0]).toMatchObject({ firstDay: null, lastDay: '2026-05-31', exact: false });
+    const embargoed = planFlows(q, secretariat, [grant({ embargoDays: 60 })], ['IR'], 'movements', today, release);
+    expect(embargoed.cuts[0].lastDay).toBe('2026-03-31');
+    const period = planFlows(q, secretariat, [grant({ dataFrom: '2026-02-10', dataUntil: '2026-04-30' } as Partial<Grant>)], ['IR'], 'movements', today, release);
+    // A data period that starts mid-month opens from the next whole month.
+    expect(period.cuts[0]).toMatchObject({ firstDay: '2026-03-01', lastDay: '2026-04-30' });
+    const weekly = planFlows({ ...q, granularity: 'week' }, secretariat, [grant({ minTimeGranularity: 'week' })], ['IR'], 'movements', today, release);
+    // 2026-06-14 is a Sunday: its ISO week is closed.
+    expect(weekly.cuts[0].lastDay).toBe('2026-06-14');
+  });
+
+  it('with coarser=exclude, leaves out and names a state whose grant is coarser than asked instead of coarsening everyone', () => {
+    const q = { from: '2026-03-02', to: '2026-03-29', granularity: 'week' as const, dimensionsUsed: ['route'] };
+    const grants = [grant({ minTimeGranularity: 'week' }), grant({ agreementId: 'g-2', provider: 'AF', minTimeGranularity: 'year' })];
+    const raised = planFlows(q, secretariat, grants, ['AF', 'IR'], 'movements', today);
+    expect(raised.granularity).toBe('year');
+    const kept = planFlows({ ...q, coarser: 'exclude' }, secretariat, grants, ['AF', 'IR'], 'movements', today);
+    expect(kept.granularity).toBe('week');
+    expect(kept.cuts.map((c) => c.provider)).toEqual(['IR']);
+    expect(kept.leftOut).toEqual([{ provider: 'AF', agreement: 'g-2', reason: 'the agreement allows year figures at the finest, coarser than the week asked' }]);
+  });
+
+  it('marks own data and k = 1 grants exact, others protected', () => {
+    expect(applicableCut('IR', [], { id: 'state:IR' }, 'movements', today)?.exact).toBe(true);
+    expect(applicableCut('IR', [grant({ minCellSize: 1 })], secretariat, 'movements', today)?.exact).toBe(true);
+    expect(applicableCut('IR', [grant({ minCellSize: 2 })], secretariat, 'movements', today)?.exact).toBe(false);
+  });
 });

@@ -1,0 +1,58 @@
+import { DomainError, ValidationFailed } from '@caravanserai/contracts';
+import { Allow, PrincipalResolver } from '@caravanserai/platform';
+import { Body, Controller, Get, HttpCode, Inject, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Pool } from 'pg';
+import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
+import { AuditTrail } from '../../audit/application/audit-trail';
+import { PG_POOL } from '../../infrastructure/tokens';
+import { lastClosedDay } from '../domain/release';
+import { cutRelease, listReleases, readSchedule, writeSchedule } from '../infrastructure/pg-releases';
+import { CutReleaseDto, ReleaseScheduleDto } from './releases.dto';
+
+@ApiTags('releases')
+@Controller('v1/releases')
+export class ReleasesController {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly principals: PrincipalResolver,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  @Get()
+  @Allow('reader', 'admin')
+  @ApiOperation({ summary: 'Releases, newest first, and the schedule: answers read the newest', description: 'Any reader or the admin.' })
+  async list(@Query() _query: PurposeQueryDto, @Req() request: FastifyRequest) {
+    const principal = this.principals.require(request);
+    const [releases, schedule] = await Promise.all([listReleases(this.pool, 100), readSchedule(this.pool)]);
+    await this.audit.listed(request, principal.id, {}, releases.length);
+    return { releases, schedule };
+  }
+
+  @Post()
+  @HttpCode(201)
+  @Allow('admin')
+  @ApiOperation({
+    summary: 'Cut a release now: answers move to the projections as they are, up to dataUntil (default yesterday)',
+    description: "The aggregator's admin only. Late records and retractions reach answers only with the next release.",
+  })
+  async cut(@Body() dto: CutReleaseDto, @Req() request: FastifyRequest) {
+    const principal = this.principals.require(request);
+    const latest = lastClosedDay(new Date());
+    const dataUntil = dto.dataUntil ?? latest;
+    if (dataUntil > latest) {
+      throw new ValidationFailed([{ field: 'dataUntil', message: `dataUntil must be a day that has ended: ${latest} or earlier` }], 'bad_request');
+    }
+    return cutRelease(this.pool, { dataUntil, by: principal.id, reason: dto.reason ?? null });
+  }
+
+  @Put('schedule')
+  @Allow('reader:secretariat')
+  @ApiOperation({ summary: 'Set when releases are cut by themselves (the secretariat)', description: 'daily at atUtc, weekly on Mondays, monthly on the 1st, or off.' })
+  async schedule(@Body() dto: ReleaseScheduleDto, @Req() request: FastifyRequest) {
+    const principal = this.principals.require(request);
+    if (principal.id !== 'secretariat') throw new DomainError('RELEASES.FORBIDDEN', 'only the secretariat sets the release schedule', 'forbidden');
+    return writeSchedule(this.pool, { frequency: dto.frequency, atUtc: dto.atUtc, setBy: principal.id });
+  }
+}

@@ -1,0 +1,46 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
+import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../config/aggregator.config';
+import { PG_POOL } from '../../infrastructure/tokens';
+import { lastClosedDay, releaseDue } from '../domain/release';
+import { cutRelease, latestRelease, readSchedule } from '../infrastructure/pg-releases';
+
+/**
+ * Cuts a release when the secretariat's schedule says one is due (checked every minute, where the
+ * consumer runs). Two instances may both find it due: cutRelease serialises them, and the second
+ * finds the first's release and does nothing.
+ */
+@Injectable()
+export class ReleaseClock implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ReleaseClock');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.CONSUME) return;
+    this.timer = setInterval(() => {
+      if (!this.running) this.running = this.tick().finally(() => (this.running = null));
+    }, 60_000);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  async tick(now = new Date()): Promise<void> {
+    try {
+      const [schedule, latest] = await Promise.all([readSchedule(this.pool), latestRelease(this.pool)]);
+      if (!releaseDue(schedule, latest?.cutAt ?? null, now)) return;
+      const release = await cutRelease(this.pool, { dataUntil: lastClosedDay(now), by: 'schedule', reason: `${schedule.frequency} at ${schedule.atUtc} UTC` });
+      this.logger.log(`release ${release.id} cut on schedule, data up to ${release.dataUntil}`);
+    } catch (e) {
+      this.logger.warn(`scheduled release failed, will retry: ${(e as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { DomainError } from '@caravanserai/contracts';
+import { inTransaction } from '@caravanserai/database';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { Release, ReleaseFrequency, ReleaseSchedule } from '../domain/release';
+
+const RELEASE_COLUMNS = `release_id, cut_at, to_char(data_until, 'YYYY-MM-DD') AS data_until`;
+const toRelease = (r: QueryResultRow): Release => ({ id: Number(r.release_id), cutAt: new Date(r.cut_at).toISOString(), dataUntil: r.data_until });
+
+/** The release answers read now, or null before the first one. */
+export async function latestRelease(db: Pool | PoolClient): Promise<Release | null> {
+  const { rows } = await db.query(`SELECT ${RELEASE_COLUMNS} FROM releases ORDER BY release_id DESC LIMIT 1`);
+  return rows.length === 0 ? null : toRelease(rows[0]);
+}
+
+export async function listReleases(pool: Pool, limit: number): Promise<(Release & { cutBy: string; reason: string | null; flowCells: number; referrals: number })[]> {
+  const { rows } = await pool.query(`SELECT ${RELEASE_COLUMNS}, cut_by, reason, flow_cells, referrals FROM releases ORDER BY release_id DESC LIMIT $1`, [limit]);
+  return rows.map((r) => ({ ...toRelease(r), cutBy: r.cut_by, reason: r.reason, flowCells: Number(r.flow_cells), referrals: Number(r.referrals) }));
+}
+
+/**
+ * Cuts a release: the flow cells and referral facts of days up to `dataUntil` become what every
+ * answer reads, in one transaction (an answer sees the old release or the new one, never a mix).
+ * Late records and retractions of earlier days arrive in the projections at once but reach
+ * answers only with the next release. One cut at a time (an advisory lock), across instances.
+ */
+export async function cutRelease(pool: Pool, cut: { dataUntil: string; by: string; reason: string | null }): Promise<Release> {
+  return inTransaction(pool, async (client) => {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('caravanserai.releases'))`);
+    const latest = await latestRelease(client);
+    if (latest && cut.dataUntil < latest.dataUntil) {
+      throw new DomainError('RELEASE.BACKWARDS', `dataUntil ${cut.dataUntil} is before the latest release's ${latest.dataUntil}: a release never takes data back`, 'conflict');
+    }
+    await client.query('TRUNCATE released_flow_counts, released_referral_facts');
+    const flows = await client.query(`INSERT INTO released_flow_counts SELECT * FROM flow_counts WHERE day <= $1::date AND count <> 0`, [cut.dataUntil]);
+    const referrals = await client.query(
+      `INSERT INTO released_referral_facts SELECT * FROM referral_facts WHERE made_on <= $1::date AND status IS NOT NULL`,
+      [cut.dataUntil],
+    );
+    const { rows } = await client.query(
+      `INSERT INTO releases (data_until, cut_by, reason, flow_cells, referrals) VALUES ($1, $2, $3, $4, $5) RETURNING ${RELEASE_COLUMNS}`,
+      [cut.dataUntil, cut.by, cut.reason, flows.rowCount ?? 0, referrals.rowCount ?? 0],
+    );
+    return toRelease(rows[0]);
+  });
+}
+
+export async function readSchedule(db: Pool | PoolClient): Promise<ReleaseSchedule> {
+  const { rows } = await db.query(`SELECT frequency, at_utc, set_by, set_at FROM release_schedule`);
+  return { frequency: rows[0].frequency, atUtc: rows[0].at_utc, setBy: rows[0].set_by, setAt: new Date(rows[0].set_at).toISOString() };
+}
+
+export async function writeSchedule(pool: Pool, schedule: { frequency: ReleaseFrequency; atUtc: string; setBy: string }): Promise<ReleaseSchedule> {
+  await pool.query(`UPDATE release_schedule SET frequency = $1, at_utc = $2, set_by = $3, set_at = now()`, [schedule.frequency, schedule.atUtc, schedule.setBy]);
+  return readSchedule(pool);
+}
