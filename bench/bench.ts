@@ -539,6 +539,12 @@ async function main() {
       const loaded = await count(url, 'SELECT sum(count) AS n FROM flow_counts');
       const cellCount = await count(url, 'SELECT count(*) AS n FROM flow_counts');
       await grantTheSecretariat(url);
+      // Answers read the latest release: publish the loaded cells as one (what POST /v1/releases does).
+      await withClient(url, async (c) => {
+        await c.query('INSERT INTO released_flow_counts SELECT * FROM flow_counts');
+        await c.query(`INSERT INTO releases (data_until, cut_by, reason, flow_cells) VALUES ('2100-01-01', 'bench', 'query stage', $1)`, [cellCount]);
+        await c.query('VACUUM ANALYZE released_flow_counts');
+      });
       const profile = opts.profile ? join(workDir, 'aggregator-query.cpuprofile') : undefined;
       const api = await startAggregator('aggregator-query', DB.query, { CONSUME: 'false', ...(opts.queryNoCache ? { FLOWS_CACHE_ROWS: '0' } : {}) }, ports.query, profile);
       const asSecretariat = { headers: await bearerOf(url, 'aggregator', 'secretariat', 'reader') };
