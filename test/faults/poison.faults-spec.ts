@@ -94,7 +94,7 @@ describe('fault 6: poison messages in the stream', () => {
     expect(metrics).toMatch(/^caravanserai_quarantine_replayed 1$/m);
     expect(metrics).toMatch(/^caravanserai_consumer_lag\{topic="[^"]+",partition="0"\} 0$/m);
     expect(metrics).toMatch(/^caravanserai_provider_events_projected\{provider="IR"\} \d+$/m);
-    expect((await pipeline.get('/v1/nodes')).quarantine).toMatchObject({ open: 2, replayed: 1 });
+    expect((await pipeline.get('/v1/nodes', 'admin')).quarantine).toMatchObject({ open: 2, replayed: 1 });
 
     // The replayed event now counts, exactly once; a projection rebuilt from the log agrees.
     const fixed = { provider: 'IR', departedFrom: 'AF', intendedDestination: 'TR', category: 'refugee' } as SyntheticMovement;
