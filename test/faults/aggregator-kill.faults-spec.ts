@@ -24,7 +24,7 @@ describe('fault 3: the aggregator killed mid-batch, repeatedly', () => {
       await waitFor(
         async () => {
           const health = await pipeline.get('/v1/health');
-          const nodes = await pipeline.get('/v1/nodes');
+          const nodes = await pipeline.get('/v1/nodes', 'admin');
           return Object.values(health.consumer as Record<string, { batches: number }>).some((s) => s.batches > 0) && nodes.lag.total > 0;
         },
         { timeoutMs: 60_000, intervalMs: 50, what: 'the aggregator busy with a backlog' },
