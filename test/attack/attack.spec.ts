@@ -52,7 +52,9 @@ describe('attack suite (simulation of the aggregator)', () => {
       const c = simulate(region, caller, 'cell-key', RELEASES, records, (rs, q, m) => answerCellKey(region, rs, caller, q, m, SECRET));
       const report = attack(highs, c.knowledge, c.truth, BOUNDS_LIMIT);
       rows.push({ label: `${seed} ${caller} cell-key`, report });
-      expect(report.algebra.targets).toBeGreaterThan(0);
+      // The secretariat always faces protected small cells; a state may have none left to find
+      // once its own part is known (then there is nothing to attack, and nothing exact).
+      if (caller === 'secretariat') expect(report.algebra.targets).toBeGreaterThan(0);
       for (const r of [report.algebra, report.bounds, report.differencing]) expect({ exact: r.exact, unsound: r.unsound }).toEqual({ exact: 0, unsound: 0 });
     });
   });
