@@ -15,8 +15,8 @@ let data = null;
 
 const iso = (d) => d.toISOString().slice(0, 10);
 
-/** Filters from the page's query string (?from=&to=&granularity=&category=&provider=), else the
- * last ten weeks by week. */
+/** Filters from the page's query string (?from=&to=&granularity=&category=&provider=&coarser=),
+ * else the last ten weeks by week, coarser grants included. */
 function initialFilters() {
   const q = new URLSearchParams(window.location.search);
   const today = new Date();
@@ -26,17 +26,24 @@ function initialFilters() {
     granularity: q.get('granularity') ?? 'week',
     category: q.get('category') ?? '',
     provider: q.get('provider') ?? '',
+    coarser: q.get('coarser') === 'exclude' ? 'exclude' : 'include',
   };
 }
 
 function readFilters() {
   const f = new FormData($('filters'));
-  return Object.fromEntries(['from', 'to', 'granularity', 'category', 'provider'].map((k) => [k, String(f.get(k) ?? '')]));
+  return {
+    ...Object.fromEntries(['from', 'to', 'granularity', 'category', 'provider'].map((k) => [k, String(f.get(k) ?? '')])),
+    coarser: f.get('coarser') === 'exclude' ? 'exclude' : 'include',
+  };
 }
 
 function writeFilters(f) {
   const form = $('filters');
-  for (const [k, v] of Object.entries(f)) form.elements[k].value = v;
+  for (const [k, v] of Object.entries(f)) {
+    if (k === 'coarser') form.elements.coarser.checked = v === 'exclude';
+    else form.elements[k].value = v;
+  }
 }
 
 function fillSelect(select, values) {
@@ -51,7 +58,9 @@ function fillSelect(select, values) {
 async function load() {
   const f = readFilters();
   const base = `from=${f.from}&to=${f.to}&granularity=${f.granularity}${f.category ? `&categories=${f.category}` : ''}${f.provider ? `&providers=${f.provider}` : ''}`;
-  const flows = (groupBy) => getJson(`/v1/flows?${base}&groupBy=${groupBy}`, credential);
+  // coarser=exclude: a state whose grant is coarser than the granularity asked is left out (and
+  // named) instead of coarsening the whole answer.
+  const flows = (groupBy) => getJson(`/v1/flows?${base}&groupBy=${groupBy}${f.coarser === 'exclude' ? '&coarser=exclude' : ''}`, credential);
   const optional = (p) => p.catch((e) => (e instanceof ApiError && e.status === 403 ? null : Promise.reject(e)));
   $('load-error').classList.add('hidden');
   try {
@@ -60,7 +69,7 @@ async function load() {
       flows('borderCrossingPoint'),
       flows('category'),
       getJson('/v1/alerts', credential),
-      getJson(`/v1/referrals/summary?from=${f.from}&to=${f.to}&granularity=year&groupBy=referredTo${f.provider ? `&providers=${f.provider}` : ''}`, credential),
+      getJson(`/v1/referrals/summary?from=${f.from}&to=${f.to}&granularity=${f.granularity}&groupBy=referredTo${f.provider ? `&providers=${f.provider}` : ''}`, credential),
       optional(getJson('/v1/nodes', credential)),
     ]);
     data = { f, byRoute, byPoint, byCategory, alerts, referrals, nodes };
@@ -79,29 +88,55 @@ function render() {
   $('period').textContent = t('periodShown', byRoute.from, byRoute.to, t(byRoute.granularity));
   renderAlerts($('alerts'), $('alerts-empty'), alerts.alerts);
 
-  const routes = routeTotals(byRoute);
-  const pointsAllowed = byPoint.disclosure.leftOut.length === 0 && byPoint.disclosure.agreements.length > 0;
-  renderMap($('map'), { routes, points: pointTotals(byPoint), pointsAllowed, crossingPoints: reference.borderCrossingPoints, lang: currentLang() });
-  const hidden = routes.filter((r) => r.shownCells === 0).length;
-  $('map-note').textContent = t('routesDrawn', routes.length, pointsAllowed ? t('bcpVolumes') : t('bcpNoVolumes'));
-  const leftOutOfSankey = renderSankey($('sankey'), routes);
-  $('sankey-note').textContent = hidden || leftOutOfSankey ? t('routesSuppressed', hidden) : t('noSuppression');
+  renderRelease(byRoute);
 
-  const series = categorySeries(byCategory);
-  renderTimeline($('timeline'), series);
-  $('timeline-note').textContent = series.suppressed.length ? t('cellsSuppressed', series.suppressed.length, series.suppressed.join('; ')) : t('noSuppression');
+  const routes = routeTotals(byRoute);
+  // Volumes by crossing point where some state's agreement covers them (the others are left out).
+  const pointsAllowed = byPoint.disclosure.agreements.length > 0;
+  renderMap($('map'), { routes, points: pointTotals(byPoint), pointsAllowed, crossingPoints: reference.borderCrossingPoints, lang: currentLang() });
+  $('map-note').textContent = t('routesDrawn', routes.length, pointsAllowed ? t('bcpVolumes') : t('bcpNoVolumes'));
+  renderSankey($('sankey'), routes);
+  renderTimeline($('timeline'), categorySeries(byCategory));
 
   renderFunnel($('funnel'), referrals);
   $('funnel-note').textContent = referrals.rows.length ? t('funnelPeriod', referrals.from, referrals.to, '') : t('noReferrals');
   renderNodes($('nodes'), $('nodes-note'), nodes);
 
-  const d = byRoute.disclosure;
-  $('disclosure').textContent = t(
-    'disclosure',
-    d.agreements.map((a) => `${a.provider} (${a.agreement}, k = ${a.minCellSize})`).join(', ') || t('none'),
-    d.leftOut.map((l) => `${l.provider}: ${l.reason}`).join('; ') || t('none'),
-  );
   document.body.dataset.loaded = 'true';
+}
+
+/**
+ * Which release the page reads, and the answer's disclosure in words of the page's language: the
+ * release, which states' figures are adjusted (and by how much at most) and which are exact, what
+ * was coarsened, and who was left out. Built from the answer's structured fields (release,
+ * disclosure.method, coarsened, leftOut), so both languages say the same as the API's notes.
+ */
+function renderRelease(answer) {
+  const d = answer.disclosure;
+  const r = answer.release;
+  $('release').textContent = r ? t('releaseShown', r.id, r.cutAt.slice(0, 16).replace('T', ' '), r.dataUntil) : t('noRelease');
+  const method = d.method;
+  $('adjusted-note').textContent = method.protected.length > 0 ? t('adjusted') : t('allExact');
+  const leftOut = d.leftOut.map((l) => `${l.provider} (${l.reason})`).join('; ');
+  $('left-out').textContent = leftOut ? t('leftOutNote', leftOut) : '';
+  $('left-out').classList.toggle('hidden', !leftOut);
+  const notes = r
+    ? [
+        t('noteRelease', r.id, r.cutAt.slice(0, 16).replace('T', ' '), r.dataUntil),
+        ...(method.protected.length ? [t('noteProtected', method.protected.map((p) => `${p.provider} (k = ${p.k})`).join(', '), method.maxNoise)] : []),
+        ...(method.exact.length ? [t('noteExact', method.exact.join(', '))] : []),
+        ...(d.coarsened.length ? [t('noteCoarsened', d.coarsened.join('; '))] : []),
+        ...(leftOut ? [t('leftOutNote', leftOut)] : []),
+      ]
+    : [t('noRelease')];
+  $('notes').replaceChildren(
+    ...notes.map((n) => {
+      const li = document.createElement('li');
+      li.textContent = n;
+      return li;
+    }),
+  );
+  $('disclosure').textContent = t('disclosure', d.agreements.map((a) => `${a.provider} (${a.agreement}, k = ${a.minCellSize})`).join(', ') || t('none'));
 }
 
 function signOut(message) {

@@ -1,5 +1,5 @@
-// Each chart registers the table behind it; its CSV button downloads exactly that table, with a
-// suppressed cell as an empty count and `suppressed` in its own column, never as zero.
+// Each chart registers the table behind it; its CSV button downloads exactly that table, with the
+// figures as the answer published them.
 const tables = new Map();
 
 export function setTable(name, header, rows) {

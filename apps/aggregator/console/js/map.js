@@ -19,8 +19,7 @@ export async function ensureRegionMap() {
 
 /**
  * The region's outline, the crossing points (sized by movements where the caller may see them by
- * crossing point) and one line per route through its three countries, width by movements; a
- * route whose cells were all suppressed is drawn dashed with no number.
+ * crossing point) and one line per route through its three countries, width by movements.
  */
 export function renderMap(el, { routes, points, pointsAllowed, crossingPoints, lang }) {
   const chart = window.echarts.getInstanceByDom(el) ?? window.echarts.init(el);
@@ -28,22 +27,15 @@ export function renderMap(el, { routes, points, pointsAllowed, crossingPoints, l
   const lines = routes
     .map((r) => {
       const coords = r.route.split('>').map((c) => ANCHORS[c]).filter(Boolean);
-      const allSuppressed = r.shownCells === 0;
-      return {
-        name: r.route,
-        value: allSuppressed ? null : r.count,
-        suppressedCells: r.suppressedCells,
-        coords,
-        lineStyle: { width: allSuppressed ? 1 : 1 + 11 * Math.sqrt(r.count / max), type: allSuppressed ? 'dashed' : 'solid', opacity: 0.75 },
-      };
+      return { name: r.route, value: r.count, coords, lineStyle: { width: 1 + 11 * Math.sqrt(Math.max(0, r.count) / max), opacity: 0.75 } };
     })
     .filter((l) => l.coords.length >= 2);
-  const pointMax = Math.max(1, ...[...points.values()].map((p) => p.count));
+  const pointMax = Math.max(1, ...points.values());
   const scatter = crossingPoints
     .filter((p) => p.lat !== null && p.lon !== null)
     .map((p) => {
       const v = points.get(p.code);
-      return { name: p.code, label: lang === 'ru' ? p.nameRu : p.nameEn, value: [p.lon, p.lat, pointsAllowed && v ? (v.shownCells ? v.count : null) : null] };
+      return { name: p.code, label: lang === 'ru' ? p.nameRu : p.nameEn, value: [p.lon, p.lat, pointsAllowed && v !== undefined ? v : null] };
     });
   chart.setOption(
     {
@@ -51,7 +43,7 @@ export function renderMap(el, { routes, points, pointsAllowed, crossingPoints, l
       animation: false,
       tooltip: {
         formatter: (p) => {
-          if (p.seriesType === 'lines') return `${p.name}: ${p.value === null ? t('suppressed') : fmt(p.value)}${p.data.suppressedCells && p.value !== null ? ` (+ ${t('suppressed')})` : ''}`;
+          if (p.seriesType === 'lines') return `${p.name}: ${fmt(p.value)}`;
           if (p.seriesType === 'scatter') return `${p.data.label} (${p.name})${p.value[2] === null ? '' : `: ${fmt(p.value[2])}`}`;
           return p.name;
         },
@@ -73,16 +65,16 @@ export function renderMap(el, { routes, points, pointsAllowed, crossingPoints, l
           coordinateSystem: 'geo',
           zlevel: 2,
           data: scatter,
-          symbolSize: (v) => (v[2] ? 5 + 18 * Math.sqrt(v[2] / pointMax) : 5),
+          symbolSize: (v) => (v[2] > 0 ? 5 + 18 * Math.sqrt(v[2] / pointMax) : 5),
           itemStyle: { color: '#b3261e' },
         },
       ],
     },
     { replaceMerge: ['series'] },
   );
-  setTable('map', ['kind', 'code', 'movements', 'suppressed_cells'], [
-    ...routes.map((r) => ['route', r.route, r.shownCells ? r.count : null, r.suppressedCells]),
-    ...(pointsAllowed ? [...points.values()].map((p) => ['border_crossing_point', p.code, p.shownCells ? p.count : null, p.suppressedCells]) : []),
+  setTable('map', ['kind', 'code', 'movements'], [
+    ...routes.map((r) => ['route', r.route, r.count]),
+    ...(pointsAllowed ? [...points.entries()].map(([code, count]) => ['border_crossing_point', code, count]) : []),
   ]);
   return chart;
 }

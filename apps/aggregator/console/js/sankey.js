@@ -1,11 +1,10 @@
 import { setTable } from './csv.js';
 import { fmt, t } from './i18n.js';
 
-/** Origin → reporting (crossing) state → intended destination, from the routes shown; routes
- * whose cells were all suppressed are left out of the diagram and counted in the note. */
+/** Origin → reporting (crossing) state → intended destination, from the routes shown. */
 export function renderSankey(el, routes) {
   const chart = window.echarts.getInstanceByDom(el) ?? window.echarts.init(el);
-  const shown = routes.filter((r) => r.shownCells > 0 && r.count > 0);
+  const shown = routes.filter((r) => r.count > 0);
   const links = new Map();
   const add = (source, target, value) => links.set(`${source}|${target}`, { source, target, value: (links.get(`${source}|${target}`)?.value ?? 0) + value });
   for (const r of shown) {
@@ -41,5 +40,5 @@ export function renderSankey(el, routes) {
     { replaceMerge: ['series'] },
   );
   setTable('sankey', ['source', 'target', 'movements'], [...links.values()].map((l) => [l.source, l.target, l.value]));
-  return routes.length - shown.length;
+  return chart;
 }

@@ -58,13 +58,17 @@ export function renderAlerts(table, empty, alerts) {
   );
 }
 
+/** Node health as the caller may see it: in full (events, exact times, delay) for a state's own
+ * node, or coarse (last event's hour, healthy or not, no counts) for the secretariat. A column
+ * appears only when the answer carries it. */
 export function renderNodes(table, note, nodes) {
   if (!nodes) {
     fill(table, [], []);
     note.textContent = t('nodesForbidden');
-    setTable('nodes', ['provider', 'events', 'last_event_recorded_at', 'delay_ms'], []);
+    setTable('nodes', ['provider'], []);
     return;
   }
+<<<<<<< HEAD
   const lag = t('lag', nodes.lag.total === null ? '–' : fmt(nodes.lag.total));
   // The secretariat gets coarse health only (no volume): the hour of the last event and whether it is recent.
   if (nodes.providers.some((p) => p.eventsReceived === undefined)) {
@@ -93,4 +97,20 @@ export function renderNodes(table, note, nodes) {
     ['provider', 'events', 'last_event_recorded_at', 'delay_ms'],
     nodes.providers.map((p) => [p.provider, p.eventsReceived, p.lastEventRecordedAt, p.lastEventDelayMs]),
   );
+=======
+  const ps = nodes.providers;
+  const has = (f) => ps.some((p) => p[f] !== undefined && p[f] !== null);
+  const columns = [
+    { head: t('state'), csv: 'provider', cell: (p) => p.provider, raw: (p) => p.provider },
+    has('eventsReceived') && { head: t('events'), csv: 'events', cell: (p) => ({ text: fmt(p.eventsReceived), num: true }), raw: (p) => p.eventsReceived },
+    has('lastEventRecordedAt') && { head: t('lastEvent'), csv: 'last_event_recorded_at', cell: (p) => p.lastEventRecordedAt, raw: (p) => p.lastEventRecordedAt },
+    !has('lastEventRecordedAt') && has('lastEventReceivedAt') && { head: t('lastReceived'), csv: 'last_event_received_at', cell: (p) => p.lastEventReceivedAt, raw: (p) => p.lastEventReceivedAt },
+    has('lastEventDelayMs') && { head: t('delay'), csv: 'delay_ms', cell: (p) => ({ text: p.lastEventDelayMs === undefined ? '' : `${(p.lastEventDelayMs / 1000).toFixed(1)} s`, num: true }), raw: (p) => p.lastEventDelayMs },
+    has('healthy') && { head: t('health'), csv: 'healthy', cell: (p) => (p.healthy === undefined ? '' : { text: t(p.healthy ? 'healthy' : 'unhealthy'), cls: p.healthy ? '' : 'sev-high' }), raw: (p) => p.healthy },
+  ].filter(Boolean);
+  fill(table, columns.map((c) => c.head), ps.map((p) => columns.map((c) => c.cell(p))));
+  const lag = nodes.lag?.total;
+  note.textContent = t('lag', lag === null || lag === undefined ? '–' : fmt(lag));
+  setTable('nodes', columns.map((c) => c.csv), ps.map((p) => columns.map((c) => c.raw(p))));
+>>>>>>> console
 }

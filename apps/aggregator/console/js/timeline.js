@@ -1,14 +1,14 @@
 import { setTable } from './csv.js';
-import { t } from './i18n.js';
+import { fmt, t } from './i18n.js';
 
-/** Movements per period, stacked by category; a suppressed cell is a gap (null), never a zero. */
+/** Movements per period, stacked by category. */
 export function renderTimeline(el, series) {
   const chart = window.echarts.getInstanceByDom(el) ?? window.echarts.init(el);
   chart.setOption(
     {
       // Drawn at once: a page read back or captured right after loading shows the final chart.
       animation: false,
-      tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? t('suppressed') : String(v)) },
+      tooltip: { trigger: 'axis', valueFormatter: (v) => fmt(v) },
       legend: { type: 'scroll', top: 0 },
       grid: { left: 50, right: 20, top: 40, bottom: 30 },
       xAxis: { type: 'category', data: series.periods },
@@ -19,7 +19,7 @@ export function renderTimeline(el, series) {
   );
   const rows = [];
   for (const c of series.categories) {
-    series.values.get(c).forEach((v, i) => rows.push([series.periods[i], c, v, v === null ? 'suppressed' : '']));
+    series.values.get(c).forEach((v, i) => rows.push([series.periods[i], c, v]));
   }
-  setTable('timeline', ['period', 'category', 'movements', 'suppressed'], rows);
+  setTable('timeline', ['period', 'category', 'movements'], rows);
 }
