@@ -62,7 +62,6 @@ const STRINGS = {
     events: 'Events',
     lag: 'Consumer lag (all topics): {0}',
     nodesForbidden: 'Node health is for the secretariat and each state (its own node).',
-<<<<<<< HEAD
     nodesCoarse: 'States that share data with you: health only, no volumes (the hour of the last event; healthy = within the last 24 hours).',
     pooled: 'Data pooled',
     lastEventHour: 'Last event (hour, UTC)',
@@ -70,7 +69,6 @@ const STRINGS = {
     yes: 'yes',
     no: 'no',
     disclosure: 'Agreements applied: {0}. Left out: {1}.',
-=======
     coarserExclude: 'Leave out states that share only coarser figures',
     releaseShown: 'Release {0} (cut {1}): data up to {2}',
     noRelease: 'No release has been cut yet: there are no figures to show.',
@@ -87,7 +85,6 @@ const STRINGS = {
     healthy: 'sending',
     unhealthy: 'silent for over a day',
     disclosure: 'Agreements applied: {0}.',
->>>>>>> console
     none: 'none',
     loadFailed: 'Could not load: {0}',
     total: 'total',
@@ -154,7 +151,6 @@ const STRINGS = {
     events: 'События',
     lag: 'Отставание потребителя (все темы): {0}',
     nodesForbidden: 'Состояние узлов доступно секретариату и каждому государству (своему узлу).',
-<<<<<<< HEAD
     nodesCoarse: 'Государства, передающие вам данные: только состояние, без объёмов (час последнего события; в норме = за последние 24 часа).',
     pooled: 'Данные объединены',
     lastEventHour: 'Последнее событие (час, UTC)',
@@ -162,7 +158,6 @@ const STRINGS = {
     yes: 'да',
     no: 'нет',
     disclosure: 'Применённые соглашения: {0}. Не включены: {1}.',
-=======
     coarserExclude: 'Не включать государства, которые дают только более крупные данные',
     releaseShown: 'Выпуск {0} (подготовлен {1}): данные по {2}',
     noRelease: 'Выпуск ещё не подготовлен: показывать нечего.',
@@ -179,7 +174,6 @@ const STRINGS = {
     healthy: 'передаёт',
     unhealthy: 'молчит больше суток',
     disclosure: 'Применённые соглашения: {0}.',
->>>>>>> console
     none: 'нет',
     loadFailed: 'Не удалось загрузить: {0}',
     total: 'всего',

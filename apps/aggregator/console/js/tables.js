@@ -68,36 +68,6 @@ export function renderNodes(table, note, nodes) {
     setTable('nodes', ['provider'], []);
     return;
   }
-<<<<<<< HEAD
-  const lag = t('lag', nodes.lag.total === null ? '–' : fmt(nodes.lag.total));
-  // The secretariat gets coarse health only (no volume): the hour of the last event and whether it is recent.
-  if (nodes.providers.some((p) => p.eventsReceived === undefined)) {
-    const yesNo = (b) => t(b ? 'yes' : 'no');
-    fill(
-      table,
-      [t('state'), t('pooled'), t('lastEventHour'), t('healthy')],
-      nodes.providers.map((p) => [p.provider, yesNo(p.pooled), p.lastEventReceivedAt, yesNo(p.healthy)]),
-    );
-    note.textContent = `${t('nodesCoarse')} ${lag}`;
-    setTable(
-      'nodes',
-      ['provider', 'pooled', 'last_event_received_hour', 'healthy'],
-      nodes.providers.map((p) => [p.provider, p.pooled, p.lastEventReceivedAt, p.healthy]),
-    );
-    return;
-  }
-  fill(
-    table,
-    [t('state'), t('events'), t('lastEvent'), t('delay')],
-    nodes.providers.map((p) => [p.provider, { text: fmt(p.eventsReceived), num: true }, p.lastEventRecordedAt, { text: `${(p.lastEventDelayMs / 1000).toFixed(1)} s`, num: true }]),
-  );
-  note.textContent = lag;
-  setTable(
-    'nodes',
-    ['provider', 'events', 'last_event_recorded_at', 'delay_ms'],
-    nodes.providers.map((p) => [p.provider, p.eventsReceived, p.lastEventRecordedAt, p.lastEventDelayMs]),
-  );
-=======
   const ps = nodes.providers;
   const has = (f) => ps.some((p) => p[f] !== undefined && p[f] !== null);
   const columns = [
@@ -112,5 +82,4 @@ export function renderNodes(table, note, nodes) {
   const lag = nodes.lag?.total;
   note.textContent = t('lag', lag === null || lag === undefined ? '–' : fmt(lag));
   setTable('nodes', columns.map((c) => c.csv), ps.map((p) => columns.map((c) => c.raw(p))));
->>>>>>> console
 }
