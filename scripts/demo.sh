@@ -3,11 +3,13 @@
 # aggregator and six national nodes as separate processes, feeds them a synthetic month of
 # movements (from six weeks before its end, so that surge detection has a baseline, with a surge
 # planted on AF>IR>TR in its last week) and of referrals (walked
-# through their lifecycles), prints the regional flows, the regional referral summary and the surge
+# through their lifecycles), cuts a release once they are in (answers read only the latest release;
+# it prints the release's id), prints the regional flows, the regional referral summary and the surge
 # alerts, prints the console's URL, and leaves everything running until Ctrl-C.
 # DEMO_SCALE (movements, default 0.05) and DEMO_REFERRALS_PER_DAY (per state, default 20) set the volume.
 # Every call needs an API key: the demo issues its own with `npm run cli -- keys create` (valid one
-# day, label "demo") into .run/demo/keys.env (mode 600) and prints only that file's name.
+# day, label "demo") into .run/demo/keys.env (mode 600) and prints only that file's name; the
+# aggregator's admin key there (AGGREGATOR_ADMIN_KEY) cuts releases and reads /v1/nodes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -119,11 +121,13 @@ The regional console (opens signed in; the key stays in the browser tab):
   secretariat      http://127.0.0.1:$BASE_PORT/console/#key=$SECRETARIAT_KEY
   Iran (own data)  http://127.0.0.1:$BASE_PORT/console/#key=$IR_READER_KEY
 The services are running (logs in $LOG_DIR/):
-  aggregator       http://127.0.0.1:$BASE_PORT   (OpenAPI: /docs; try /v1/flows?from=…&to=…&groupBy=route,category, /v1/referrals/summary?from=…&to=…&groupBy=referredTo, /v1/nodes)
+  aggregator       http://127.0.0.1:$BASE_PORT   (OpenAPI: /docs; try /v1/flows?from=…&to=…&groupBy=route,category, /v1/referrals/summary?from=…&to=…&groupBy=referredTo; answers read the latest release)
 $(for entry in "${nodes[@]}"; do printf '  national node %s http://%s   (OpenAPI: /docs; POST /v1/movements, POST /v1/referrals, GET /v1/referrals/{id})\n' "${entry%%=*}" "${entry#*=http://}"; done)
   Kafka            127.0.0.1:9092
   API keys         $KEYS_FILE (valid one day): \`set -a; . $KEYS_FILE; set +a\`, then
-                   curl -H "Authorization: Bearer \$SECRETARIAT_KEY" http://127.0.0.1:$BASE_PORT/v1/nodes
+                   curl -H "Authorization: Bearer \$SECRETARIAT_KEY" http://127.0.0.1:$BASE_PORT/v1/releases
+                   curl -X POST -H "Authorization: Bearer \$AGGREGATOR_ADMIN_KEY" http://127.0.0.1:$BASE_PORT/v1/releases   (a new release: data up to yesterday)
+                   curl -H "Authorization: Bearer \$AGGREGATOR_ADMIN_KEY" http://127.0.0.1:$BASE_PORT/v1/nodes
 Press Ctrl-C to stop everything the demo started.
 INFO
 wait "${pids[0]}"

@@ -1,10 +1,11 @@
 /**
  * The demo's feeder: posts a synthetic month of movements and of referrals (each walked through
- * its lifecycle) to the running national nodes, waits until the aggregator has projected all of
- * it, and prints the regional flows by route and category and the regional referral summary by
- * pathway. Settings come from the environment (see scripts/demo.sh), and so do the API keys the
- * demo issued with `npm run cli -- keys create` (.run/demo/keys.env): SECRETARIAT_KEY, and per
- * state XX_INGEST_KEY and XX_ADMIN_KEY (its node) and XX_READER_KEY (the aggregator).
+ * its lifecycle) to the running national nodes, cuts a release once the aggregator has projected
+ * all of it (answers read only the latest release), and prints the regional flows by route and
+ * category and the regional referral summary by pathway. Settings come from the environment (see
+ * scripts/demo.sh), and so do the API keys the demo issued with `npm run cli -- keys create`
+ * (.run/demo/keys.env): SECRETARIAT_KEY, AGGREGATOR_ADMIN_KEY (cuts releases, reads /v1/nodes),
+ * and per state XX_INGEST_KEY and XX_ADMIN_KEY (its node) and XX_READER_KEY (the aggregator).
  */
 import {
   batches,
@@ -49,6 +50,24 @@ async function getJson<T>(url: string, keyName = 'SECRETARIAT_KEY'): Promise<T> 
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
+
+type Release = { id: number; cutAt: string; dataUntil: string };
+
+/** Cuts a release as the aggregator's admin, holding every day up to yesterday (the default; the
+ * demo's data end with last month, and a release never holds less than the one before it). */
+async function cutRelease(reason: string): Promise<Release> {
+  const res = await fetch(`${aggregator}/v1/releases`, {
+    method: 'POST',
+    headers: { ...auth('AGGREGATOR_ADMIN_KEY'), 'content-type': 'application/json' },
+    body: JSON.stringify({ reason }),
+  });
+  if (res.status !== 201) throw new Error(`POST ${aggregator}/v1/releases: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Release;
+}
+
+/** Whether the aggregator has taken everything Kafka holds for it (lag per partition is the
+ * operator's to see: the admin key). */
+const noLag = async () => (await getJson<{ lag: { total: number | null } }>(`${aggregator}/v1/nodes`, 'AGGREGATOR_ADMIN_KEY')).lag.total === 0;
 
 /** What each demo state grants the secretariat: weekly flows by route, crossing point, category
  * and a few other dimensions, k = 5; Iran also withholds victims of trafficking. Weekly, so that
@@ -114,48 +133,59 @@ async function main() {
   console.log(`demo: posted in ${((Date.now() - started) / 1000).toFixed(1)} s — ${fmt(accepted)} accepted, ${fmt(duplicates)} already there`);
 
   // Each state sees its own data in full: the aggregator has caught up when every state's own
-  // total is what was posted to it.
+  // total in a release is what was posted to it. Answers read only the latest release, so once
+  // Kafka has nothing left for the aggregator, cut one and look; again if something was still on
+  // its way (a node's outbox).
+  let release: Release | null = null;
   const ownTotal = async (state: string) =>
     (await getJson<{ totals: { count: number } }>(`${aggregator}/v1/flows?from=${leadIn}&to=${to}&granularity=day&providers=${state}`, asState(state))).totals.count;
   let projected = 0;
   let lastReport = 0;
   while (projected < records.length) {
-    projected = (await Promise.all([...nodes.keys()].map(ownTotal))).reduce((a, b) => a + b, 0);
+    if (await noLag()) {
+      release = await cutRelease('demo: movements fed');
+      projected = (await Promise.all([...nodes.keys()].map(ownTotal))).reduce((a, b) => a + b, 0);
+    }
     if (Date.now() - lastReport > 2000) {
       console.log(`  aggregator: ${fmt(projected)} / ${fmt(records.length)} projected`);
       lastReport = Date.now();
     }
-    if (projected < records.length) await new Promise((r) => setTimeout(r, 250));
+    if (projected < records.length) await new Promise((r) => setTimeout(r, 500));
   }
   if (projected > records.length) {
     console.log(`demo: the aggregator holds ${fmt(projected - records.length)} more movements for this month than this run posted (left by another run)`);
   }
+  release ??= await cutRelease('demo: movements fed');
   const seconds = (Date.now() - started) / 1000;
   console.log(`demo: the aggregator has caught up: ${fmt(projected)} movements projected, ${seconds.toFixed(1)} s after the first post`);
+  console.log(`demo: release ${release!.id} cut at ${release!.cutAt}, data until ${release!.dataUntil}: answers read it (POST /v1/releases with AGGREGATOR_ADMIN_KEY cuts the next)`);
 
   type Answer = {
-    rows: { route: string; category: string; count: number | null; suppressed?: string }[];
-    totals: { count: number | null };
-    disclosure: { agreements: { provider: string }[]; suppressed: { primary: number; complementary: number } };
+    rows: { route: string; category: string; count: number }[];
+    totals: { count: number };
+    disclosure: { agreements: { provider: string }[]; method: { maxNoise: number; exact: string[]; protected: { provider: string; k: number }[] } };
   };
   const answer = await getJson<Answer>(`${aggregator}/v1/flows?from=${from}&to=${to}&granularity=month&groupBy=route,category`);
-  const byRoute = new Map<string, { total: number; hidden: number; categories: [string, number | null][] }>();
+  const byRoute = new Map<string, { total: number; categories: [string, number][] }>();
   for (const row of answer.rows) {
-    const entry = byRoute.get(row.route) ?? { total: 0, hidden: 0, categories: [] };
-    entry.total += row.count ?? 0;
-    if (row.count === null) entry.hidden += 1;
+    const entry = byRoute.get(row.route) ?? { total: 0, categories: [] };
+    entry.total += row.count;
     entry.categories.push([row.category, row.count]);
     byRoute.set(row.route, entry);
   }
-  console.log(`\nRegional flows ${from} … ${to} as the secretariat sees them, by route (departed from > reporting state > intended destination) and category`);
-  console.log(`(agreements of ${answer.disclosure.agreements.map((a) => a.provider).join(', ')}; ■ = suppressed: fewer than k records, or needed to protect one)\n`);
+  const { method } = answer.disclosure;
+  const ks = [...new Set(method.protected.map((p) => p.k))].join('/');
+  console.log(`\nRegional flows ${from} … ${to} as the secretariat sees them (release ${release!.id}), by route (departed from > reporting state > intended destination) and category`);
+  console.log(
+    `(agreements of ${answer.disclosure.agreements.map((a) => a.provider).join(', ')}; figures of ${method.protected.map((p) => p.provider).join(', ') || 'no state'} ` +
+      `perturbed by the cell-key method: a count below k${ks ? ` (${ks})` : ''} shows as 0 or k, others move by at most ${method.maxNoise} per state; a route's sum is of its published cells)\n`,
+  );
   console.log(`${'route'.padEnd(10)} ${'movements'.padStart(10)}  by category`);
-  for (const [route, { total, hidden, categories }] of [...byRoute].sort((a, b) => b[1].total - a[1].total)) {
-    const parts = categories.sort((a, b) => (b[1] ?? -1) - (a[1] ?? -1)).map(([c, n]) => `${c} ${n === null ? '■' : fmt(n)}`);
-    console.log(`${route.padEnd(10)} ${(fmt(total) + (hidden ? '+' : '')).padStart(10)}  ${parts.join(' · ')}`);
+  for (const [route, { total, categories }] of [...byRoute].sort((a, b) => b[1].total - a[1].total)) {
+    const parts = categories.sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${fmt(n)}`);
+    console.log(`${route.padEnd(10)} ${fmt(total).padStart(10)}  ${parts.join(' · ')}`);
   }
-  const s = answer.disclosure.suppressed;
-  console.log(`${'total'.padEnd(10)} ${(answer.totals.count === null ? '■' : fmt(answer.totals.count)).padStart(10)}  (${s.primary} small cells and ${s.complementary} complements suppressed)\n`);
+  console.log(`${'total'.padEnd(10)} ${fmt(answer.totals.count).padStart(10)}  (published on its own, so it need not be the sum of the rows)\n`);
 
   await feedReferrals(from, to);
   await showAlerts();
@@ -220,12 +250,18 @@ async function feedReferrals(from: string, to: string) {
   // Projected when the aggregator has no lag left and each state sees all its own referrals.
   const own = (state: string) =>
     getJson<{ totals: Figures }>(`${aggregator}/v1/referrals/summary?from=${from}&to=${to}&providers=${state}&granularity=year`, asState(state)).then((a) => a.totals.referrals ?? 0);
+  // Summaries read the latest release too: once Kafka has nothing left for the aggregator, cut
+  // one and look; again if something was still on its way.
+  let release: Release;
   for (;;) {
-    const [counts, { lag }] = await Promise.all([Promise.all([...nodes.keys()].map(own)), getJson<{ lag: { total: number | null } }>(`${aggregator}/v1/nodes`)]);
-    if (counts.reduce((a, b) => a + b, 0) >= referrals.length && lag.total === 0) break;
-    await new Promise((r) => setTimeout(r, 250));
+    if (await noLag()) {
+      release = await cutRelease('demo: referrals fed');
+      const counts = await Promise.all([...nodes.keys()].map(own));
+      if (counts.reduce((a, b) => a + b, 0) >= referrals.length) break;
+    }
+    await new Promise((r) => setTimeout(r, 500));
   }
-  console.log(`demo: referrals projected ${((Date.now() - started) / 1000).toFixed(1)} s after the first post`);
+  console.log(`demo: referrals projected ${((Date.now() - started) / 1000).toFixed(1)} s after the first post; release ${release.id} cut at ${release.cutAt}, data until ${release.dataUntil}`);
 
   const answer = await getJson<{ rows: (Figures & { referredTo: string })[]; totals: Figures }>(`${query}&groupBy=referredTo`);
   const h = (v: number | null) => (v === null ? '–' : v.toFixed(0));

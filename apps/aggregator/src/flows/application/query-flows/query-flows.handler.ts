@@ -93,7 +93,7 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
     const periods = new Map<string, Figure>();
     const grand: Figure = { period: null, values: {}, parts: [] };
     for (const r of rows) {
-      const part: Part = { provider: r.provider, count: Number(r.count), key: Number(r.key) };
+      const part: Part = { provider: r.part_provider, count: Number(r.count), key: Number(r.key) };
       if (r.level === 2) grand.parts.push(part);
       else if (r.level === 1) {
         const figure: Figure = periods.get(r.period) ?? { period: r.period, values: {}, parts: [] };
@@ -156,11 +156,12 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
     // The alias is the dimension's name, once sqlFragment has shown it to be one of the constants.
     const dims = query.groupBy.map((d) => `"${d}"`);
     const inner = [`${sqlFragment(PERIOD_SQL, granularity, 'granularity')} AS period`, ...query.groupBy.map((d) => `${sqlFragment(DIMENSION_SQL, d, 'dimension')} AS "${d}"`)];
-    const sets = [...(dims.length > 0 ? [`(period, ${dims.join(', ')}, provider)`] : []), '(period, provider)', '(provider)'];
+    // Each provider's part is grouped by part_provider, apart from a "provider" dimension asked for.
+    const sets = [...(dims.length > 0 ? [`(period, ${dims.join(', ')}, part_provider)`] : []), '(period, part_provider)', '(part_provider)'];
     const level = dims.length > 0 ? `grouping(period) + grouping(${dims[0]})` : `grouping(period) * 2`;
-    const sql = `SELECT period, ${[...dims, ''].join(', ')} provider, ${level} AS level,
+    const sql = `SELECT period, ${[...dims, ''].join(', ')} part_provider, ${level} AS level,
                         sum(count)::bigint AS count, (sum(key_sum) % ${KEY_RANGE})::bigint AS key
-                   FROM (SELECT ${inner.join(', ')}, provider, count, key_sum
+                   FROM (SELECT ${inner.join(', ')}, provider AS part_provider, count, key_sum
                            FROM released_flow_counts
                           WHERE ${where.join(' AND ')}) f
                   GROUP BY GROUPING SETS (${sets.join(', ')})
