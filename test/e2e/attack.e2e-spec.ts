@@ -1,0 +1,204 @@
+import { BORDER_CROSSING_POINTS, MovementRecorded, TOPICS, topicName } from '@caravanserai/contracts';
+import { createKafka, ensureTopics } from '@caravanserai/messaging';
+import {
+  agreementGranted,
+  bearer,
+  dropTestDatabase,
+  freshTestDatabase,
+  issueKey,
+  movementRecorded,
+  movementRetracted,
+  ServiceProcess,
+  TEST_KAFKA_BROKERS,
+  testSigningKeys,
+  uniqueSuffix,
+  waitFor,
+} from '@caravanserai/testing';
+import { Partitioners, Producer } from 'kafkajs';
+import { Pool } from 'pg';
+import { attack, AttackReport, formatReports, HighsLike, Knowledge, Snapshot } from '../attack/attacker';
+import {
+  Answer,
+  answerCellKey,
+  atomSpace,
+  figuresOf,
+  grantsOf,
+  Moment,
+  Movement,
+  planOf,
+  Question,
+  questions,
+  randomRegion,
+  Region,
+  ruleOf,
+  secondRecords,
+  truthOf,
+} from '../attack/campaign';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadHighs: () => Promise<HighsLike> = require('highs');
+
+/**
+ * The attack suite on the real services (issue 13): a random region's grants and movements are
+ * published, signed, straight to the broker; the real aggregator answers from its releases. A
+ * curious recipient (the secretariat, and a state that knows its own part) asks every question its
+ * grants allow, then late records and a retraction arrive — the answers must not move — then a new
+ * release, and every question again. The attacker, knowing every answer, must recover no protected
+ * figure below k exactly. The answers are also checked figure for figure against the simulation
+ * the unit suite attacks (with the database's secret), so the two suites attack the same thing.
+ */
+describe('attack suite on the real aggregator', () => {
+  const suffix = uniqueSuffix();
+  const prefix = `e2e-attack-${suffix}.`;
+  const port = 4300 + Math.floor(Math.random() * 400);
+  const today = new Date().toISOString().slice(0, 10);
+  const monthDate = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 3, 1));
+  const month = monthDate.toISOString().slice(0, 7);
+  const region: Region = randomRegion(7, month);
+  const grants = grantsOf(region);
+  const callers = ['secretariat', `state:${(region.providers.find((p) => p.k > 1) ?? region.providers[0]).code}`];
+  const keys = testSigningKeys();
+  const envelopes = new Map<string, MovementRecorded>();
+  let aggDb = '';
+  let aggregator: ServiceProcess;
+  let pool: Pool;
+  let producer: Producer;
+  let highs: HighsLike;
+  let admin: Record<string, string> = {};
+  const reader = new Map<string, Record<string, string>>();
+  const topics = { movements: topicName(TOPICS.movements, prefix), agreements: topicName(TOPICS.agreements, prefix), referrals: topicName(TOPICS.referrals, prefix) };
+
+  const envelopeOf = (m: Movement): MovementRecorded => {
+    const bcp = BORDER_CROSSING_POINTS.find((b) => b.state === m.provider);
+    if (!bcp) throw new Error(`no border crossing point in ${m.provider}`);
+    const [departedFrom, , intendedDestination] = m.route.split('>');
+    const e = movementRecorded({ provider: m.provider, occurredOn: m.day, data: { departedFrom, intendedDestination, category: m.category as never, borderCrossingPoint: bcp.code } });
+    m.eventId = e.eventId;
+    envelopes.set(e.eventId, e);
+    return e;
+  };
+  const publish = async (topic: string, events: { provider: string }[]) => {
+    await producer.send({ topic, messages: events.map((e) => ({ key: e.provider, value: JSON.stringify(keys.sign(e)) })) });
+  };
+  const projected = async () => Number((await pool.query('SELECT coalesce(sum(count), 0) AS n FROM flow_counts')).rows[0].n);
+  const cutRelease = async (): Promise<Moment> => {
+    const res = await fetch(`${aggregator.url}/v1/releases`, { method: 'POST', headers: { 'content-type': 'application/json', ...admin }, body: JSON.stringify({ reason: 'attack suite' }) });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { dataUntil: string };
+    return { today, dataUntil: body.dataUntil };
+  };
+  const url = (q: Question) => {
+    const params = new URLSearchParams({ from: region.from, to: region.to, granularity: q.granularity });
+    if (q.groupBy.length) params.set('groupBy', q.groupBy.join(','));
+    if (q.providers) params.set('providers', q.providers.join(','));
+    if (q.routes) params.set('routes', q.routes.join(','));
+    if (q.categories) params.set('categories', q.categories.join(','));
+    if (q.coarser) params.set('coarser', q.coarser);
+    return `${aggregator.url}/v1/flows?${params}`;
+  };
+  /** Every question of the campaign for one caller, answered by the service (a few at a time). */
+  const askAll = async (caller: string, qs: Question[]): Promise<Answer[]> => {
+    const out: Answer[] = new Array(qs.length);
+    for (let i = 0; i < qs.length; i += 8) {
+      await Promise.all(
+        qs.slice(i, i + 8).map(async (q, j) => {
+          const res = await fetch(url(q), { headers: reader.get(caller) });
+          if (res.status !== 200) throw new Error(`${url(q)}: ${res.status} ${await res.text()}`);
+          out[i + j] = (await res.json()) as Answer;
+        }),
+      );
+    }
+    return out;
+  };
+  const comparable = (a: Answer) => JSON.stringify({ granularity: a.granularity, from: a.from, to: a.to, rows: a.rows, totals: { count: a.totals.count, byPeriod: a.totals.byPeriod } });
+  const sorted = (a: Answer): Answer => ({ ...a, rows: [...a.rows].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1)), totals: { ...a.totals, byPeriod: [...a.totals.byPeriod].sort((x, y) => (x.period < y.period ? -1 : 1)) } });
+
+  beforeAll(async () => {
+    highs = await loadHighs();
+    aggDb = await freshTestDatabase('e2e_attack_agg');
+    aggregator = await ServiceProcess.start(
+      'aggregator-attack',
+      'dist/apps/aggregator/src/main.js',
+      { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix, CONSUMER_GROUP: `e2e-attack-${suffix}`, DATABASE_URL: aggDb, RATE_LIMIT_MAX: '1000000', ...keys.aggregatorEnv() },
+      port,
+    );
+    pool = new Pool({ connectionString: aggDb, max: 2 });
+    admin = bearer(await issueKey(aggDb, 'aggregator', 'admin', 'admin'));
+    for (const caller of callers) reader.set(caller, bearer(await issueKey(aggDb, 'aggregator', caller, 'reader')));
+    const kafka = createKafka(`${prefix}test`, TEST_KAFKA_BROKERS);
+    const kafkaAdmin = kafka.admin();
+    await kafkaAdmin.connect();
+    await ensureTopics(kafkaAdmin, [
+      { topic: topics.movements, numPartitions: 2 },
+      { topic: topics.agreements, numPartitions: 1 },
+      { topic: topics.referrals, numPartitions: 1 },
+    ]);
+    await kafkaAdmin.disconnect();
+    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await pool?.end();
+    await aggregator?.stop();
+    if (aggDb) await dropTestDatabase(aggDb);
+  });
+
+  it('gives a curious recipient nothing exact across releases, late records and a retraction', async () => {
+    // The region's grants (to anyone), then the first month of movements.
+    await publish(topics.agreements, grants.map((g) => agreementGranted(g.provider, { recipient: '*', dimensions: g.dimensions, minTimeGranularity: g.minTimeGranularity, minGeoGranularity: 'country', minCellSize: g.minCellSize })));
+    await waitFor(async () => {
+      const list = (await (await fetch(`${aggregator.url}/v1/agreements`, { headers: reader.get('secretariat') })).json()) as { agreements: unknown[] };
+      return list.agreements.length === grants.length;
+    }, { timeoutMs: 60_000, what: 'the grants in the registry' });
+    await publish(topics.movements, region.first.map(envelopeOf));
+    await waitFor(async () => (await projected()) === region.first.length, { timeoutMs: 120_000, what: 'the first movements projected' });
+    const first = await cutRelease();
+
+    const secret: Buffer = (await pool.query('SELECT secret FROM cell_key_secret')).rows[0].secret;
+    const asked = new Map<string, { qs: Question[]; answers: Answer[][] }>();
+    for (const caller of callers) {
+      const qs = questions(region, caller, 'cell-key', first);
+      const answers = await askAll(caller, qs);
+      // The service answers exactly as the simulation the unit suite attacks.
+      qs.forEach((q, i) => expect([JSON.stringify(q), comparable(sorted(answers[i]))]).toEqual([JSON.stringify(q), comparable(sorted(answerCellKey(region, region.first, caller, q, first, secret)))]));
+      asked.set(caller, { qs, answers: [answers] });
+    }
+
+    // Late records and a retraction arrive: until the next release, no answer moves.
+    const late = region.added.map(envelopeOf);
+    const retracted = region.retracted.map((id) => movementRetracted(envelopes.get(id)!));
+    await publish(topics.movements, [...late, ...retracted]);
+    await waitFor(async () => (await projected()) === secondRecords(region).length, { timeoutMs: 120_000, what: 'late records and the retraction projected' });
+    for (const caller of callers) {
+      const { qs, answers } = asked.get(caller)!;
+      const again = await askAll(caller, qs);
+      again.forEach((a, i) => expect(comparable(a)).toBe(comparable(answers[0][i])));
+    }
+
+    // A new release: every question again.
+    const second = await cutRelease();
+    expect(second.dataUntil).toBe(first.dataUntil);
+    const rows: { label: string; report: AttackReport }[] = [];
+    for (const caller of callers) {
+      const { qs, answers } = asked.get(caller)!;
+      answers.push(await askAll(caller, qs));
+      // Attack with knowledge of every answer.
+      const space = atomSpace(region, caller, qs.map((q) => planOf(region, caller, q, first)), today);
+      const own = caller.startsWith('state:') ? caller.slice(6) : null;
+      const truth = [truthOf(space, region.first), truthOf(space, secondRecords(region))];
+      const snapshots: Snapshot[] = answers.map((round, s) => {
+        const known = new Map<number, number>();
+        space.atoms.forEach((a, i) => a.provider === own && known.set(i, truth[s][i]));
+        return { known, figures: qs.flatMap((q, i) => figuresOf(space, planOf(region, caller, q, s === 0 ? first : second), q, round[i], 'cell-key', JSON.stringify(q))) };
+      });
+      const knowledge: Knowledge = { method: 'cell-key', atomProvider: space.atoms.map((a) => a.provider), rule: ruleOf(region, caller, today), snapshots };
+      const report = attack(highs, knowledge, truth, 40);
+      rows.push({ label: `e2e ${caller} cell-key`, report });
+      expect(report.algebra.targets).toBeGreaterThan(0);
+      for (const r of [report.algebra, report.bounds, report.differencing]) expect({ exact: r.exact, unsound: r.unsound }).toEqual({ exact: 0, unsound: 0 });
+    }
+    console.log(`attack suite on the real aggregator (region 7, ${month}; ${[...asked.values()].map((a) => a.qs.length).join(' + ')} questions per release)\n${formatReports(rows)}`);
+  });
+});
