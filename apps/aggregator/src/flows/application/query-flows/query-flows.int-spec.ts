@@ -122,6 +122,12 @@ describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
     expect(pkOnly.totals.count).toBe(published(pk, 3));
   });
 
+  it('groups by provider as by any other dimension (the dimension and each part share the provider column)', async () => {
+    await agreements.ingest([msg(agreementAmended(pkGrant, { dimensions: ['route', 'category', 'provider'] }))]);
+    const byProvider = await ask('org:UNHCR', { groupBy: ['provider', 'route'] });
+    expect(byProvider.rows).toEqual([{ period: '2026-03', provider: 'PK', route: 'PK>PK>AF', count: published(pk, 3) }]);
+  });
+
   it('gives an organisation only what a grant to anyone allows, and leaves out what a grant forbids, saying why', async () => {
     const org = await ask('org:UNHCR', { granularity: 'week' });
     expect(org.disclosure.agreements.map((a) => a.provider)).toEqual(['PK']);
