@@ -435,7 +435,8 @@ function measure(cells: BaseCell[], data: DataSet, scenario: Scenario): Scenario
 // ---------- report ----------
 
 const fmt = (n: number) => n.toLocaleString('en');
-const pct = (x: number | null, digits = 2) => (x === null ? '–' : `${(x * 100).toFixed(digits)}%`);
+const pct = (x: number | null, digits = 2) =>
+  x === null ? '–' : x > 0 && x * 100 < 10 ** -digits / 2 ? `< ${(10 ** -digits).toFixed(digits)}%` : `${(x * 100).toFixed(digits)}%`;
 const num = (x: number | null, digits = 2) => (x === null ? '–' : x.toFixed(digits));
 const share = (n: number, of: number) => (of ? `${fmt(n)} (${((n / of) * 100).toFixed(1)}%)` : '0');
 
