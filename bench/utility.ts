@@ -457,7 +457,7 @@ function markdown(results: DataResult[], startedAt: string, seconds: number): st
   const out: string[] = [];
   out.push(`# Utility of the cell-key method: published figures against the truth`, '');
   out.push(
-    `Run ${startedAt}${smoke ? ' (**smoke**: small volumes, figures not representative)' : ''}: \`npm run report:utility${smoke ? ' -- --smoke' : ''}\`` +
+    `Run ${startedAt}${smoke ? ' (**smoke**: small volumes, figures not representative)' : ''}: \`npm run report:utility${argv.length ? ` -- ${argv.join(' ')}` : ''}\`` +
       ` (options \`--scale\`, \`--year\`, \`--month\`), ${seconds.toFixed(1)} s in all. Method: apps/aggregator/src/disclosure/domain/cell-key.ts` +
       ` (MAX_NOISE = ${MAX_NOISE}), each provider's part published on its own and the parts added; a figure published as 0 is left out;` +
       ` record keys from a fixed test secret. Questions: groupBy ${GROUP_BYS.map((d) => d.join(',')).join('; ')}, at month and week` +
