@@ -246,10 +246,10 @@ async function feedReferrals(from: string, to: string) {
       console.log(`  node ${state}: ${fmt(mine.length)} referrals posted and walked through their lifecycles`);
     }),
   );
-  const query = `${aggregator}/v1/referrals/summary?from=${from}&to=${to}&providers=${[...nodes.keys()].join(',')}&granularity=year`;
+  const query = `${aggregator}/v1/referrals/summary?from=${from}&to=${to}&providers=${[...nodes.keys()].join(',')}&granularity=month`;
   // Projected when the aggregator has no lag left and each state sees all its own referrals.
   const own = (state: string) =>
-    getJson<{ totals: Figures }>(`${aggregator}/v1/referrals/summary?from=${from}&to=${to}&providers=${state}&granularity=year`, asState(state)).then((a) => a.totals.referrals ?? 0);
+    getJson<{ totals: Figures }>(`${aggregator}/v1/referrals/summary?from=${from}&to=${to}&providers=${state}&granularity=month`, asState(state)).then((a) => a.totals.referrals ?? 0);
   // Summaries read the latest release too: once Kafka has nothing left for the aggregator, cut
   // one and look; again if something was still on its way.
   let release: Release;

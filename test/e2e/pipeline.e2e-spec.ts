@@ -51,18 +51,18 @@ describe('regional pipeline, end to end', () => {
     return [...counts]
       .map(([key, count]) => {
         const [route, category] = key.split('|');
-        return { period: '2026', route, category, count };
+        return { period: '2026-03', route, category, count };
       })
       .sort((a, b) => (a.route + a.category < b.route + b.category ? -1 : 1));
   };
   const actualByRouteAndCategory = async () => {
-    const answer = await flows('granularity=year&groupBy=route,category');
+    const answer = await flows('granularity=month&groupBy=route,category');
     return [...answer.rows].sort((a: { route: string; category: string }, b: { route: string; category: string }) =>
       a.route + a.category < b.route + b.category ? -1 : 1,
     );
   };
   const caughtUp = async (expectedTotal: number) =>
-    waitFor(async () => (await flows('granularity=year')).totals.count === expectedTotal, { timeoutMs: 120_000, intervalMs: 200, what: `${expectedTotal} movements projected` });
+    waitFor(async () => (await flows('granularity=month')).totals.count === expectedTotal, { timeoutMs: 120_000, intervalMs: 200, what: `${expectedTotal} movements projected` });
 
   beforeAll(async () => {
     const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), ...testSigningKeys().aggregatorEnv(), TOPIC_PREFIX: prefix, LOG_LEVEL: 'log' };
@@ -166,7 +166,7 @@ describe('regional pipeline, end to end', () => {
     await caughtUp(remaining.length);
     expect(await actualByRouteAndCategory()).toEqual(expectedByRouteAndCategory(remaining));
 
-    const csv = await (await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=year&groupBy=route,category`, { headers: { accept: 'text/csv', ...SECRETARIAT } })).text();
+    const csv = await (await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=month&groupBy=route,category`, { headers: { accept: 'text/csv', ...SECRETARIAT } })).text();
     const lines = csv.trim().split('\r\n').filter((l) => !l.startsWith('#'));
     expect(lines[0]).toBe('period,route,category,count');
     expect(lines.slice(1).reduce((sum, l) => sum + Number(l.split(',')[3]), 0)).toBe(remaining.length);

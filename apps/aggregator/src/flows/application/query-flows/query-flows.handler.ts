@@ -158,7 +158,7 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
     const inner = [`${sqlFragment(PERIOD_SQL, granularity, 'granularity')} AS period`, ...query.groupBy.map((d) => `${sqlFragment(DIMENSION_SQL, d, 'dimension')} AS "${d}"`)];
     // Each provider's part is grouped by part_provider, apart from a "provider" dimension asked for.
     const sets = [...(dims.length > 0 ? [`(period, ${dims.join(', ')}, part_provider)`] : []), '(period, part_provider)', '(part_provider)'];
-    const level = dims.length > 0 ? `grouping(period) + grouping(${dims[0]})` : `grouping(period) * 2`;
+    const level = dims.length > 0 ? `grouping(period) + grouping(${dims[0]})` : `grouping(period) + 1`;
     const sql = `SELECT period, ${[...dims, ''].join(', ')} part_provider, ${level} AS level,
                         sum(count)::bigint AS count, (sum(key_sum) % ${KEY_RANGE})::bigint AS key
                    FROM (SELECT ${inner.join(', ')}, provider AS part_provider, count, key_sum

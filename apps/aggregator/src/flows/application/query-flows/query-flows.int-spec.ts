@@ -120,6 +120,9 @@ describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
     expect(pkRow(byRoute)).toEqual([published(pk, 3)]);
     expect(pkRow(byRouteCategory)).toEqual([published(pk, 3)]);
     expect(pkOnly.totals.count).toBe(published(pk, 3));
+    // With no group-by, a period's row is its total: the same figure.
+    expect(pkOnly.rows).toEqual([{ period: '2026-03', count: published(pk, 3) }]);
+    expect(pkOnly.totals.byPeriod).toEqual([{ period: '2026-03', count: published(pk, 3) }]);
   });
 
   it('groups by provider as by any other dimension (the dimension and each part share the provider column)', async () => {
