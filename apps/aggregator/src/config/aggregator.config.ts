@@ -53,6 +53,9 @@ export class AggregatorConfig {
   @ValidateIf((c: AggregatorConfig) => c.CONSUME === true || c.TRUSTED_NODE_KEYS_FILE !== undefined)
   @IsTrustedKeysFile()
   TRUSTED_NODE_KEYS_FILE?: string;
+  /** The region's cell-key secret (at least 32 bytes), the same for every aggregator of the region
+   * (docs/operations.md#releases-and-the-cell-key-secret); unset: the one the database generated. */
+  @IsOptional() @IsString() CELL_KEY_SECRET_FILE?: string;
   /** How often the trust file is checked for changes; a change is in force from the next batch. */
   @IsInt() @Min(100) @Max(600_000) TRUSTED_NODE_KEYS_POLL_MS: number = 1_000;
 }

@@ -1,11 +1,13 @@
 import { ensureDatabase, locateMigrations, migrate, resolveDatabaseUrl } from '@caravanserai/database';
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
+import { applyCellKeySecret } from './cell-key-secret';
 
 export const DEFAULT_DATABASE = 'caravanserai_aggregator';
 
-/** The aggregator's own database, created if missing and migrated before anything uses it. */
-export async function openAggregatorDatabase(databaseUrl: string | undefined, poolSize: number): Promise<Pool> {
+/** The aggregator's own database, created if missing and migrated before anything uses it, with
+ * the region's cell-key secret when CELL_KEY_SECRET_FILE names one. */
+export async function openAggregatorDatabase(databaseUrl: string | undefined, poolSize: number, cellKeySecretFile = process.env.CELL_KEY_SECRET_FILE): Promise<Pool> {
   const logger = new Logger('Database');
   const url = resolveDatabaseUrl({ ...process.env, DATABASE_URL: databaseUrl }, DEFAULT_DATABASE);
   await ensureDatabase(url);
@@ -13,5 +15,13 @@ export async function openAggregatorDatabase(databaseUrl: string | undefined, po
   if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
   const pool = new Pool({ connectionString: url, max: poolSize });
   pool.on('error', (e) => logger.warn(`idle connection lost: ${e.message}`));
+  if (cellKeySecretFile) {
+    try {
+      if ((await applyCellKeySecret(pool, cellKeySecretFile)) === 'set') logger.log('cell-key secret set from CELL_KEY_SECRET_FILE');
+    } catch (e) {
+      await pool.end();
+      throw e;
+    }
+  }
   return pool;
 }

@@ -19,7 +19,7 @@ import { KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
     {
       provide: PG_POOL,
       inject: [AGGREGATOR_CONFIG],
-      useFactory: (c: AggregatorConfig) => openAggregatorDatabase(c.DATABASE_URL, c.PG_POOL_SIZE),
+      useFactory: (c: AggregatorConfig) => openAggregatorDatabase(c.DATABASE_URL, c.PG_POOL_SIZE, c.CELL_KEY_SECRET_FILE),
     },
     {
       provide: KAFKA,
