@@ -50,21 +50,13 @@ const FROM_EVENT: Record<FactField, string> = {
 const columns = FACT_FIELDS.map((f) => COLUMN[f]);
 /** A cell's key sum stays in [0, 2^32): the cell-key method's range (disclosure/domain/cell-key.ts). */
 const ADD_KEY_SUM = `key_sum = (flow_counts.key_sum + EXCLUDED.key_sum) % ${KEY_RANGE}`;
-/** The upsert, and the flows version bumped in the same statement (one round trip). */
+/** The upsert of a batch's deltas (answers read releases, so nothing else moves with it). */
 const UPSERT = `
-  WITH upsert AS (
   INSERT INTO flow_counts (${columns.join(', ')}, count, key_sum)
   SELECT * FROM unnest(${FACT_FIELDS.map((f, i) => `$${i + 1}::${SQL_TYPE[f]}[]`).join(', ')}, $${FACT_FIELDS.length + 1}::bigint[], $${FACT_FIELDS.length + 2}::bigint[])
-  ON CONFLICT (${columns.join(', ')}) DO UPDATE SET count = flow_counts.count + EXCLUDED.count, ${ADD_KEY_SUM}
-  RETURNING 1)
-  UPDATE projection_versions SET version = version + 1 WHERE projection = 'flows'`;
+  ON CONFLICT (${columns.join(', ')}) DO UPDATE SET count = flow_counts.count + EXCLUDED.count, ${ADD_KEY_SUM}`;
 
-/** Moves the flows version on (every change to flow_counts does, in its own transaction). */
-export async function bumpFlowsVersion(client: PoolClient): Promise<void> {
-  await client.query(`UPDATE projection_versions SET version = version + 1 WHERE projection = 'flows'`);
-}
-
-/** Applies a set of deltas with one multi-row upsert, and moves the flows version on. */
+/** Applies a set of deltas with one multi-row upsert. */
 export async function applyFlowDeltas(client: PoolClient, deltas: FlowDeltas): Promise<number> {
   const entries = deltas.entries();
   if (entries.length === 0) return 0;
@@ -143,7 +135,7 @@ const PROJECT_RANGE = `
 
 /**
  * Projects the movement events in global positions (after, upTo] of pooled providers (or of the one
- * `provider`) into flow_counts. Does not move the flows version: the caller does, once.
+ * `provider`) into flow_counts.
  */
 export async function projectMovementRange(client: PoolClient, after: number, upTo: number, provider?: string): Promise<{ events: number; cells: number }> {
   const { rows } = await client.query<{ events: number; cells: number }>(PROJECT_RANGE, [after, upTo, provider ?? null]);

@@ -65,7 +65,6 @@ describe('rebuildFlows / replayMovements (PostgreSQL)', () => {
       .map(([k, c]) => `${k}|${c.n}|${c.key}`)
       .sort();
   };
-  const flowsVersion = async () => BigInt((await pool.query(`SELECT version FROM projection_versions WHERE projection = 'flows'`)).rows[0].version);
   const pooledMovementEvents = async () =>
     Number(
       (
@@ -125,13 +124,11 @@ describe('rebuildFlows / replayMovements (PostgreSQL)', () => {
 
   it.each([1, 4, 1_000_000])('rebuilds exactly the live projection, chunks of %i positions', async (chunk) => {
     const live = await projection();
-    const version = await flowsVersion();
     const reports: RebuildProgress[] = [];
     const done = await rebuildFlows(pool, (p) => reports.push(p), chunk);
 
     expect(await projection()).toEqual(live);
     expect(done.events).toBe(await pooledMovementEvents());
-    expect(await flowsVersion()).toBeGreaterThan(version);
     const { rows } = await pool.query('SELECT max(global_position) - min(global_position) + 1 AS span FROM regional_events');
     expect(reports).toHaveLength(Math.ceil(Number(rows[0].span) / chunk));
     expect(reports.at(-1)!.events).toBe(done.events);
@@ -139,7 +136,6 @@ describe('rebuildFlows / replayMovements (PostgreSQL)', () => {
   });
 
   it("projects a provider's held events on its first grant (replayMovements for one provider), and a rebuild agrees", async () => {
-    const version = await flowsVersion();
     expect((await projection()).map(providerOf)).not.toContain('TR');
     await grant('TR');
     const released = await projection();
@@ -147,7 +143,6 @@ describe('rebuildFlows / replayMovements (PostgreSQL)', () => {
     expect(released).toContainEqual(expect.stringMatching(/^\d{4}-\d\d-\d\d\|TR\|TR-GURBULAK\|entry\|ZZ\|DE\|AF\|irregular_migrant\|male\|18-59\|1\|\d+$/));
     expect(released.filter((r) => providerOf(r) === 'TR')).toHaveLength(1);
     expect(released.map(providerOf)).not.toContain('KZ');
-    expect(await flowsVersion()).toBeGreaterThan(version);
 
     await rebuildFlows(pool, () => undefined, 3);
     expect(await projection()).toEqual(released);

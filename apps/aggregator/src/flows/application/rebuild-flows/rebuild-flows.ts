@@ -1,6 +1,6 @@
 import { inTransaction } from '@caravanserai/database';
 import { Pool, PoolClient } from 'pg';
-import { bumpFlowsVersion, logPositions, projectMovementRange } from '../../infrastructure/pg-flow-projection';
+import { logPositions, projectMovementRange } from '../../infrastructure/pg-flow-projection';
 
 export interface RebuildProgress {
   events: number;
@@ -26,7 +26,7 @@ const REPLAY_WORK_MEM = '64MB';
  * and adds them to flow_counts; the events never leave the database. Only pooled providers' events
  * are projected (or one provider's, when its held events are released). Addition commutes, so
  * the result is the one the live consumer reaches applying the same events batch by batch. Runs
- * in the caller's transaction; moves the flows version on if it wrote anything. Positions are
+ * in the caller's transaction. Positions are
  * those of the log as the replay starts: later events are the live consumer's, which applies them
  * itself once the caller commits.
  */
@@ -48,7 +48,6 @@ export async function replayMovements(
     cells += done.cells;
     options.onProgress?.(progress());
   }
-  if (cells > 0) await bumpFlowsVersion(client);
   return progress();
 }
 
@@ -62,7 +61,6 @@ export async function rebuildFlows(pool: Pool, onProgress: (p: RebuildProgress) 
   return inTransaction(pool, async (client) => {
     await client.query('LOCK TABLE flow_counts IN ACCESS EXCLUSIVE MODE');
     await client.query('TRUNCATE flow_counts');
-    await bumpFlowsVersion(client);
     return replayMovements(client, { chunk, onProgress });
   });
 }
