@@ -152,7 +152,10 @@ describe('attack suite on the real aggregator', () => {
       const list = (await (await fetch(`${aggregator.url}/v1/agreements`, { headers: reader.get('secretariat') })).json()) as { agreements: unknown[] };
       return list.agreements.length === grants.length;
     }, { timeoutMs: 60_000, what: 'the grants in the registry' });
+    // envelopeOf gives each record the event id of its envelope: the retraction follows its record.
+    const toRetract = region.first.filter((m) => region.retracted.includes(m.eventId));
     await publish(topics.movements, region.first.map(envelopeOf));
+    region.retracted = toRetract.map((m) => m.eventId);
     await waitFor(async () => (await projected()) === region.first.length, { timeoutMs: 120_000, what: 'the first movements projected' });
     const first = await cutRelease();
 
