@@ -27,8 +27,8 @@ export function routeTemplate(request: FastifyRequest): string {
  * Request ids, the access log and the HTTP duration histogram, as Fastify hooks on every route:
  * - the id (Fastify's `request.id`, see createFastifyAdapter) is returned as `x-request-id` on every
  *   answer and as `requestId` in error bodies (AppExceptionFilter);
- * - one access log line per request: method, route template, status, duration, request id and the
- *   caller's principal — no URL, query, header or body;
+ * - one access log line per request (`info`; health probes `debug`): method, route template,
+ *   status, duration, request id and the caller's principal — no URL, query, header or body;
  * - http_request_duration_seconds{method, route, status_code} in the app's own registry.
  */
 export function registerHttpObservability(app: INestApplication): void {
@@ -43,7 +43,9 @@ export function registerHttpObservability(app: INestApplication): void {
     const durationMs = reply.elapsedTime;
     metrics?.observeRequest(request.method, route, reply.statusCode, durationMs / 1000);
     const principal = principalOf(request);
-    access.log({
+    // Health probes (an orchestrator's, every few seconds) only at LOG_LEVEL=debug.
+    const write = route === '/v1/health' || route.startsWith('/v1/health/') ? access.debug.bind(access) : access.log.bind(access);
+    write({
       message: 'request',
       requestId: request.id,
       method: request.method,
