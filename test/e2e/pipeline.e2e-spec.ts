@@ -216,7 +216,7 @@ describe('regional pipeline, end to end', () => {
     const json = { 'content-type': 'application/json' };
     const node = nodes.get('AF')!;
     const record = {
-      ...toRawMovement(posted.find((m) => m.provider === 'AF')!),
+      ...toRawMovement([...generateMovements({ seed: 11, from, to, scale: 0.001, providers: ['AF'], recordIdPrefix: `E2E${suffix}-c-` })][0]),
       recordId: `E2E${suffix}-canary`,
       fullName: `${canary} Karimi`,
       documentNumber: canary,
