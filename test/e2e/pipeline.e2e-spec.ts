@@ -1,6 +1,6 @@
 import { createKafka } from '@caravanserai/messaging';
 import { batches, generateMovements, grantAgreement, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, parsePrometheusText, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { execFileSync } from 'node:child_process';
 import { Pool } from 'pg';
 
@@ -65,7 +65,7 @@ describe('regional pipeline, end to end', () => {
     waitFor(async () => (await flows('granularity=month')).totals.count === expectedTotal, { timeoutMs: 120_000, intervalMs: 200, what: `${expectedTotal} movements projected` });
 
   beforeAll(async () => {
-    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), ...testSigningKeys().aggregatorEnv(), TOPIC_PREFIX: prefix, LOG_LEVEL: 'log' };
+    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), ...testSigningKeys().aggregatorEnv(), TOPIC_PREFIX: prefix, LOG_LEVEL: 'debug' }; // the privacy test reads every level
     const aggDb = await freshTestDatabase('e2e_agg');
     databases.push(aggDb);
     aggregator = await ServiceProcess.start('aggregator', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-${suffix}` }, basePort);
@@ -199,8 +199,56 @@ describe('regional pipeline, end to end', () => {
     expect({ rows: rebuilt.rows, totals: rebuilt.totals }).toEqual({ rows: live.rows, totals: live.totals });
   });
 
+  /** Requests carrying a canary value in a record (accepted and refused), in headers, in query
+   * parameters, in a path and in an invalid request id, to every service: none may log it. */
+  const sendCanaries = async (canary: string): Promise<string[]> => {
+    const ids: string[] = [];
+    const send = async (url: string, init: RequestInit & { headers: Record<string, string> }) => {
+      const id = `probe-${ids.length}-${suffix}`;
+      const res = await fetch(url, { ...init, headers: { 'x-request-id': id, 'user-agent': canary, 'x-note': canary, referer: `http://example.org/${canary}`, ...init.headers } });
+      const returned = res.headers.get('x-request-id')!;
+      // A plain token comes back as sent; free text is replaced by a fresh uuid.
+      if (init.headers['x-request-id']) expect(returned).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      else expect(returned).toBe(id);
+      ids.push(returned);
+      return res;
+    };
+    const json = { 'content-type': 'application/json' };
+    const node = nodes.get('AF')!;
+    const record = {
+      ...toRawMovement([...generateMovements({ seed: 11, from, to, scale: 0.001, providers: ['AF'], recordIdPrefix: `E2E${suffix}-c-` })][0]),
+      recordId: `E2E${suffix}-canary`,
+      fullName: `${canary} Karimi`,
+      documentNumber: canary,
+      phone: canary,
+      address: `${canary} street`,
+      notes: canary,
+    };
+    const accepted = await send(`${node.url}/v1/movements?fullName=${canary}`, { method: 'POST', headers: { ...json, ...ingestKey.get('AF') }, body: JSON.stringify({ records: [record] }) });
+    expect(accepted.status).toBe(200);
+    posted.push({ ...record, provider: 'AF' } as SyntheticMovement);
+    const refused = await send(`${node.url}/v1/movements`, { method: 'POST', headers: { ...json, ...ingestKey.get('AF') }, body: JSON.stringify({ records: [{ ...record, recordId: `E2E${suffix}-canary-2`, crossedAt: canary }] }) });
+    expect([400, 422]).toContain(refused.status);
+    expect(((await refused.json()) as { requestId: string }).requestId).toBe(refused.headers.get('x-request-id'));
+    expect((await send(`${node.url}/v1/agreements/${canary}`, { headers: adminKey.get('AF')! })).status).toBeGreaterThanOrEqual(400);
+    expect((await send(`${aggregator.url}/v1/flows?from=${from}&to=${to}&groupBy=${canary}&${canary}=1`, { headers: SECRETARIAT })).status).toBe(400);
+    expect((await send(`${aggregator.url}/v1/${canary}?q=${canary}`, { headers: { ...SECRETARIAT, 'x-request-id': `${canary} ${canary}` } })).status).toBe(404);
+    expect((await send(`${aggregator.url}/v1/flows?from=${from}&to=${to}`, { headers: { authorization: `Bearer cvs_${canary}_x` } })).status).toBe(401);
+    return ids;
+  };
+
   it('never stores, logs or publishes the personal data it was sent', async () => {
-    const secrets = new Set<string>();
+    const canary = `Canary${suffix}Qz`;
+    const canaryRequests = await sendCanaries(canary);
+    // Every service's log is JSON lines, and the canary requests are in its access log.
+    await waitFor(
+      () => {
+        const logged = new Set(services.flatMap((s) => s.logEntries().map((e) => e.requestId)));
+        return canaryRequests.every((id) => logged.has(id));
+      },
+      { what: 'an access log line for every canary request' },
+    );
+    const secrets = new Set<string>([canary]);
     for (const m of posted) {
       for (const v of [m.fullName, m.documentNumber, m.phone, m.address, m.notes, m.recordId]) if (v) secrets.add(v);
       // A birth date in the crossing year could equal some crossing day, which is stored on purpose.
@@ -237,6 +285,70 @@ describe('regional pipeline, end to end', () => {
     search('kafka', messages.join('\n'));
 
     expect(leaks).toEqual([]);
+  });
+
+  it('serves metrics a Prometheus scraper reads: process metrics, HTTP durations by route template, its own', async () => {
+    for (const [service, headers, own, route] of [
+      [aggregator, ADMIN, 'caravanserai_consumer_lag', { method: 'GET', route: '/v1/flows', status_code: '200' }],
+      [nodes.get('AF')!, adminKey.get('AF')!, 'caravanserai_outbox_backlog', { method: 'POST', route: '/v1/movements', status_code: '200' }],
+    ] as const) {
+      const res = await fetch(`${service.url}/metrics`, { headers });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const families = parsePrometheusText(await res.text());
+      expect(families.get('process_resident_memory_bytes')?.samples[0].value).toBeGreaterThan(10_000_000);
+      expect(families.get('nodejs_heap_size_used_bytes')?.samples[0].value).toBeGreaterThan(0);
+      expect(families.get('nodejs_eventloop_lag_seconds')?.samples[0].value).toBeGreaterThanOrEqual(0);
+      expect(families.get('nodejs_gc_duration_seconds')?.type).toBe('histogram');
+      expect(families.get(own)?.samples.length).toBeGreaterThan(0);
+      const http = families.get('http_request_duration_seconds')!;
+      expect(http.type).toBe('histogram');
+      const counts = http.samples.filter((s) => s.name === 'http_request_duration_seconds_count');
+      expect(counts.find((s) => JSON.stringify(s.labels) === JSON.stringify(route))?.value).toBeGreaterThan(0);
+      // Route templates, never a URL: nothing of a query, an id or a path a caller made up.
+      for (const { labels } of counts) {
+        expect(labels.route).toMatch(/^((\/([a-z0-9._-]+|:[A-Za-z]+))+|unmatched)$/);
+        expect(labels.route).not.toMatch(/canary/i);
+      }
+      if (service === aggregator) expect(counts.map((s) => s.labels.route)).toContain('unmatched'); // the canary path
+    }
+  });
+
+  it('logs one JSON object per line, an access line per request with the id returned to the caller', async () => {
+    const id = `e2e-trace-${suffix}`;
+    const ok = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}`, { headers: { ...SECRETARIAT, 'x-request-id': id } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('x-request-id')).toBe(id);
+    const bad = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&groupBy=shoeSize`, { headers: SECRETARIAT });
+    expect(bad.status).toBe(400);
+    const badId = bad.headers.get('x-request-id')!;
+    expect(badId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(await bad.json()).toMatchObject({ code: expect.any(String), message: expect.stringMatching(/groupBy/), requestId: badId });
+
+    const access = (requestId: string) => aggregator.logEntries().find((e) => e.context === 'http' && e.requestId === requestId);
+    await waitFor(() => access(id) && access(badId), { what: 'the access log lines' });
+    expect(access(id)).toEqual({
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      level: 'info',
+      context: 'http',
+      message: 'request',
+      requestId: id,
+      method: 'GET',
+      route: '/v1/flows',
+      status: 200,
+      durationMs: expect.any(Number),
+      principal: 'secretariat',
+    });
+    expect(access(badId)).toMatchObject({ route: '/v1/flows', status: 400 });
+    for (const s of services) {
+      const entries = s.logEntries(); // throws on a line that is not a JSON object
+      expect(entries.length).toBeGreaterThan(10);
+      for (const e of entries) {
+        expect(typeof e.time === 'string' && typeof e.message === 'string').toBe(true);
+        expect(['fatal', 'error', 'warn', 'info', 'debug', 'verbose']).toContain(e.level);
+        if (e.context === 'http') expect(e.requestId).toEqual(expect.any(String));
+      }
+    }
   });
 
   it('answers bad queries with a 400 that says what is allowed', async () => {

@@ -1,4 +1,4 @@
-import { ReferenceController, validateEnvironment } from '@caravanserai/platform';
+import { MetricsModule, ReferenceController, validateEnvironment } from '@caravanserai/platform';
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -22,6 +22,7 @@ import { ReleasesModule } from './releases/releases.module';
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateEnvironment(AggregatorConfig) }),
     CqrsModule.forRoot(),
     ConfigHolder,
+    MetricsModule,
     InfrastructureModule,
     AuthModule,
     AgreementsModule,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createHttpApp, listen, validateEnvironment } from '@caravanserai/platform';
+import { createHttpApp, listen, StructuredLogger, validateEnvironment } from '@caravanserai/platform';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from './config/aggregator.config';
 import { serveConsole } from './console/serve-console';
 
@@ -20,6 +20,6 @@ async function bootstrap() {
 }
 
 bootstrap().catch((e) => {
-  console.error(`aggregator failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  new StructuredLogger().fatal(`aggregator failed to start: ${e instanceof Error ? e.message : String(e)}`, 'main');
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import { ReferenceController, validateEnvironment } from '@caravanserai/platform';
+import { MetricsModule, ReferenceController, validateEnvironment } from '@caravanserai/platform';
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -17,6 +17,7 @@ import { ReferralsModule } from './referrals/referrals.module';
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateEnvironment(NodeConfig) }),
     CqrsModule.forRoot(),
     ConfigHolder,
+    MetricsModule,
     InfrastructureModule,
     AuthModule,
     MovementsModule,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createHttpApp, listen, validateEnvironment } from '@caravanserai/platform';
+import { createHttpApp, listen, StructuredLogger, validateEnvironment } from '@caravanserai/platform';
 import { NODE_CONFIG, NodeConfig } from './config/node.config';
 
 async function bootstrap() {
@@ -18,6 +18,6 @@ async function bootstrap() {
 }
 
 bootstrap().catch((e) => {
-  console.error(`national node failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  new StructuredLogger().fatal(`national node failed to start: ${e instanceof Error ? e.message : String(e)}`, 'main');
   process.exit(1);
 });

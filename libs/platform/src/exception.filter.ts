@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorKind, ValidationFailed } from '@caravanserai/contracts';
 import { RateLimited } from './hardening';
 
@@ -30,7 +30,7 @@ const HTTP_CODES: Record<number, string> = {
 };
 
 /**
- * One filter per app maps every error to a JSON body `{code, message, errors?}`. Nothing
+ * One filter per app maps every error to a JSON body `{code, message, errors?, requestId}`. Nothing
  * internal (stack, SQL, driver message) ever reaches the caller: unknown errors are logged and
  * answered as a plain 500.
  */
@@ -40,11 +40,14 @@ export class AppExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { status, body } = this.describe(exception);
-    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+    const requestId = host.switchToHttp().getRequest<FastifyRequest | undefined>()?.id;
+    const { status, body } = this.describe(exception, requestId);
+    // The request id (also in the x-request-id header and the access log) lets a caller's report
+    // be matched with the service's log lines.
+    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(requestId ? { ...body, requestId } : body);
   }
 
-  private describe(exception: unknown): { status: number; body: Record<string, unknown> } {
+  private describe(exception: unknown, requestId?: string): { status: number; body: Record<string, unknown> } {
     if (exception instanceof ValidationFailed) {
       return { status: STATUS[exception.kind], body: { code: exception.code, message: exception.message, errors: exception.errors } };
     }
@@ -77,7 +80,16 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (exception instanceof SyntaxError || (statusCode === 400 && exception instanceof Error)) {
       return { status: 400, body: { code: 'REQUEST.MALFORMED_JSON', message: 'the request body is not valid JSON' } };
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    // Name, driver code and stack frames, not the message: a driver's message can quote the
+    // values it was given (`invalid input syntax for type date: "…"`), and no log holds those.
+    const code = (exception as { code?: unknown })?.code;
+    this.logger.error({
+      message: 'unhandled error',
+      requestId,
+      error: exception instanceof Error ? exception.name : typeof exception,
+      ...(typeof code === 'string' ? { code } : {}),
+      frames: exception instanceof Error ? (exception.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).map((l) => l.trim()) : [],
+    });
     return { status: 500, body: { code: 'INTERNAL', message: 'internal error' } };
   }
 }

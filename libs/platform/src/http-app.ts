@@ -1,9 +1,11 @@
-import { INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppExceptionFilter } from './exception.filter';
 import { RateLimitOptions, registerHardening } from './hardening';
+import { registerHttpObservability, requestIdOf } from './observability/http-observability';
+import { StructuredLogger } from './observability/logger';
 import { AppValidationPipe } from './validation.pipe';
 
 export interface HttpAppOptions {
@@ -15,19 +17,13 @@ export interface HttpAppOptions {
   rateLimit: RateLimitOptions;
 }
 
-export function logLevels(): LogLevel[] {
-  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-  const level = order.indexOf((process.env.LOG_LEVEL ?? 'log') as LogLevel);
-  // An unknown level falls back to 'log' rather than silencing the service.
-  return order.slice(0, (level < 0 ? order.indexOf('log') : level) + 1);
-}
-
 /** Builds a service on Fastify with the settings every Caravanserai service shares: strict
  * validation, one error format, security headers, a per-caller rate limit, OpenAPI at /docs,
  * clean shutdown on SIGTERM/SIGINT. */
 export async function createHttpApp(module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(module as never, createFastifyAdapter(options.bodyLimit), {
-    logger: logLevels(),
+    // One line per event, JSON unless in a terminal (LOG_FORMAT, LOG_LEVEL; docs/operations.md).
+    logger: new StructuredLogger(),
     bufferLogs: false,
   });
   configureHttpApp(app);
@@ -46,17 +42,20 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
 }
 
 export function createFastifyAdapter(bodyLimit: number): FastifyAdapter {
-  const adapter = new FastifyAdapter({ bodyLimit, logger: false });
+  // Every request gets an id (the caller's x-request-id when it is a plain token, else a uuid):
+  // returned in the x-request-id header and in error bodies, written in the access log.
+  const adapter = new FastifyAdapter({ bodyLimit, logger: false, requestIdHeader: false, genReqId: requestIdOf });
   // JSON only: a text/plain body is refused with 415 rather than handed to validation as a string.
   adapter.getInstance().removeContentTypeParser(['text/plain']);
   return adapter;
 }
 
-/** Pipes and filters, separate so that tests building the app through Nest's testing module get
+/** Pipes, filters and the request hooks (request id, access log, HTTP metrics), separate so that tests building the app through Nest's testing module get
  * exactly the same behaviour. */
 export function configureHttpApp(app: INestApplication): void {
   app.useGlobalPipes(new AppValidationPipe());
   app.useGlobalFilters(new AppExceptionFilter());
+  registerHttpObservability(app);
 }
 
 export async function listen(app: NestFastifyApplication, port: number, host: string, name: string): Promise<void> {

@@ -5,7 +5,7 @@ export * from './validation.pipe';
 export * from './reference.controller';
 export * from './principal';
 export * from './auth';
-export * from './prometheus-text';
+export * from './observability';
 export * from './hardening';
 export * from './csv';
 export * from './grouped-calls';

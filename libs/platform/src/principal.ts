@@ -11,6 +11,11 @@ export function attachPrincipal(request: FastifyRequest, principal: Principal): 
   principals.set(request, principal);
 }
 
+/** The principal the AuthGuard attached to this request, if any (for the access log). */
+export function attachedPrincipal(request: FastifyRequest): Principal | null {
+  return principals.get(request) ?? null;
+}
+
 /** How a controller learns who is calling; the one place that knows where that comes from. */
 export abstract class PrincipalResolver {
   abstract resolve(request: FastifyRequest): Principal | null;

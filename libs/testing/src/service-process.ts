@@ -54,6 +54,22 @@ export class ServiceProcess {
     }
   }
 
+  /** The log's lines, each parsed as the JSON object it must be (a line that is not throws). */
+  logEntries(): Record<string, unknown>[] {
+    return this.log()
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line, i) => {
+        try {
+          const entry = JSON.parse(line) as unknown;
+          if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new Error('not an object');
+          return entry as Record<string, unknown>;
+        } catch {
+          throw new Error(`${this.name} log line ${i + 1} is not a JSON object: ${line.slice(0, 200)}`);
+        }
+      });
+  }
+
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((r) => this.child.once('exit', () => r()));

@@ -1,5 +1,5 @@
 import { BrokerProbe } from '@caravanserai/messaging';
-import { Allow, PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '@caravanserai/platform';
+import { Allow, AppMetrics, PROMETHEUS_CONTENT_TYPE } from '@caravanserai/platform';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
@@ -16,18 +16,40 @@ const seconds = (d: Date | string | null | undefined) => (d ? new Date(d).getTim
 @Allow('admin')
 @Controller('metrics')
 export class MetricsController {
+  private readonly gauges;
+  private readonly counters;
+
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
     private readonly consumer: KafkaRegionalConsumer,
     private readonly broker: BrokerProbe,
-  ) {}
+    private readonly metrics: AppMetrics,
+  ) {
+    this.gauges = {
+      databaseUp: metrics.gauge('caravanserai_database_up', 'Whether PostgreSQL answers'),
+      brokerUp: metrics.gauge('caravanserai_broker_up', 'Whether the Kafka cluster answers'),
+      lag: metrics.gauge('caravanserai_consumer_lag', 'Messages on the topic not yet in the projections, per partition', ['topic', 'partition']),
+      quarantineOpen: metrics.gauge('caravanserai_quarantine_open', 'Quarantined messages not replayed'),
+      quarantineReplayed: metrics.gauge('caravanserai_quarantine_replayed', 'Quarantined messages replayed'),
+      projected: metrics.gauge('caravanserai_provider_events_projected', 'Events of each provider in the regional projections', ['provider']),
+      lastRecorded: metrics.gauge('caravanserai_provider_last_event_recorded_timestamp_seconds', "When the provider's latest event was recorded at its node", ['provider']),
+      lastReceived: metrics.gauge('caravanserai_provider_last_event_received_timestamp_seconds', "When the provider's latest event was projected here", ['provider']),
+    };
+    this.counters = {
+      messages: metrics.counter('caravanserai_consumer_messages_total', 'Messages consumed by this process, by outcome', ['topic', 'outcome']),
+      batches: metrics.counter('caravanserai_consumer_batches_total', 'Batches committed by this process', ['topic']),
+    };
+  }
 
   @Get()
   @Header('content-type', PROMETHEUS_CONTENT_TYPE)
-  @ApiOperation({ summary: 'Prometheus metrics: consumer lag, quarantine size, last event per provider, ingest counters, dependencies up' })
-  async metrics(): Promise<string> {
+  @ApiOperation({
+    summary:
+      'Prometheus metrics: consumer lag, quarantine size, last event per provider, ingest counters, dependencies up; process (heap, RSS, event-loop lag, GC) and HTTP request durations per route',
+  })
+  async scrape(): Promise<string> {
     const database = await this.pool.query('SELECT 1').then(() => 1, () => 0);
     const broker = (await this.broker.check()).reachable ? 1 : 0;
     const [lag, quarantine, providers] = database
@@ -38,46 +60,24 @@ export class MetricsController {
         ])
       : [null, null, []];
     const stats = Object.entries(this.consumer.stats);
-    return renderPrometheus([
-      { name: 'caravanserai_database_up', help: 'Whether PostgreSQL answers', type: 'gauge', samples: [{ value: database }] },
-      { name: 'caravanserai_broker_up', help: 'Whether the Kafka cluster answers', type: 'gauge', samples: [{ value: broker }] },
-      {
-        name: 'caravanserai_consumer_lag',
-        help: 'Messages on the topic not yet in the projections, per partition',
-        type: 'gauge',
-        samples: (lag?.partitions ?? []).map((p) => ({ labels: { topic: p.topic, partition: p.partition }, value: p.lag })),
-      },
-      { name: 'caravanserai_quarantine_open', help: 'Quarantined messages not replayed', type: 'gauge', samples: [{ value: quarantine?.open ?? null }] },
-      { name: 'caravanserai_quarantine_replayed', help: 'Quarantined messages replayed', type: 'gauge', samples: [{ value: quarantine?.replayed ?? null }] },
-      {
-        name: 'caravanserai_provider_events_projected',
-        help: 'Events of each provider in the regional projections',
-        type: 'gauge',
-        samples: providers.map((r) => ({ labels: { provider: r.provider }, value: Number(r.events) })),
-      },
-      {
-        name: 'caravanserai_provider_last_event_recorded_timestamp_seconds',
-        help: "When the provider's latest event was recorded at its node",
-        type: 'gauge',
-        samples: providers.map((r) => ({ labels: { provider: r.provider }, value: seconds(r.last_recorded_at) })),
-      },
-      {
-        name: 'caravanserai_provider_last_event_received_timestamp_seconds',
-        help: "When the provider's latest event was projected here",
-        type: 'gauge',
-        samples: providers.map((r) => ({ labels: { provider: r.provider }, value: seconds(r.last_received_at) })),
-      },
-      {
-        name: 'caravanserai_consumer_messages_total',
-        help: 'Messages consumed by this process, by outcome',
-        type: 'counter',
-        samples: stats.flatMap(([topic, s]) => [
-          { labels: { topic, outcome: 'applied' }, value: s.applied },
-          { labels: { topic, outcome: 'duplicate' }, value: s.duplicates },
-          { labels: { topic, outcome: 'quarantined' }, value: s.quarantined },
-        ]),
-      },
-      { name: 'caravanserai_consumer_batches_total', help: 'Batches committed by this process', type: 'counter', samples: stats.map(([topic, s]) => ({ labels: { topic }, value: s.batches })) },
-    ]);
+    const { gauges: g, counters: c, metrics: m } = this;
+    m.set(g.databaseUp, [{ value: database }]);
+    m.set(g.brokerUp, [{ value: broker }]);
+    m.set(g.lag, (lag?.partitions ?? []).map((p) => ({ labels: { topic: p.topic, partition: p.partition }, value: p.lag })));
+    m.set(g.quarantineOpen, [{ value: quarantine?.open ?? null }]);
+    m.set(g.quarantineReplayed, [{ value: quarantine?.replayed ?? null }]);
+    m.set(g.projected, providers.map((r) => ({ labels: { provider: r.provider }, value: Number(r.events) })));
+    m.set(g.lastRecorded, providers.map((r) => ({ labels: { provider: r.provider }, value: seconds(r.last_recorded_at) })));
+    m.set(g.lastReceived, providers.map((r) => ({ labels: { provider: r.provider }, value: seconds(r.last_received_at) })));
+    m.set(
+      c.messages,
+      stats.flatMap(([topic, s]) => [
+        { labels: { topic, outcome: 'applied' }, value: s.applied },
+        { labels: { topic, outcome: 'duplicate' }, value: s.duplicates },
+        { labels: { topic, outcome: 'quarantined' }, value: s.quarantined },
+      ]),
+    );
+    m.set(c.batches, stats.map(([topic, s]) => ({ labels: { topic }, value: s.batches })));
+    return m.render();
   }
 }

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { revokeKey } from '@caravanserai/credentials';
 import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, uniqueSuffix, waitFor, testSigningKeys } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, parsePrometheusText, uniqueSuffix, waitFor, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
@@ -83,7 +84,7 @@ describe('authentication and authorisation at a node (PostgreSQL)', () => {
 
   const expect401 = (res: { statusCode: number; json(): unknown; headers: Record<string, unknown> }) => {
     expect(res.statusCode).toBe(401);
-    expect(res.json()).toEqual({ code: 'AUTH.UNAUTHENTICATED', message: 'missing or invalid credentials: send Authorization: Bearer <api key>' });
+    expect(res.json()).toEqual({ code: 'AUTH.UNAUTHENTICATED', message: 'missing or invalid credentials: send Authorization: Bearer <api key>', requestId: expect.any(String) });
     expect(res.headers['www-authenticate']).toBe('Bearer realm="caravanserai"');
   };
 
@@ -178,7 +179,7 @@ describe('authentication and authorisation at a node (PostgreSQL)', () => {
     for (const [method, path, body] of attempts) {
       const res = await call(method, path, bearer(key.ingest), body);
       expect(res.statusCode).toBe(403);
-      expect(res.json()).toEqual({ code: 'AUTH.FORBIDDEN', message: 'state:IR (role ingest) may not call this endpoint' });
+      expect(res.json()).toEqual({ code: 'AUTH.FORBIDDEN', message: 'state:IR (role ingest) may not call this endpoint', requestId: expect.any(String) });
     }
     expect(await stored()).toEqual(before);
     const view = (await call('GET', `/v1/agreements/${agreementId}`, bearer(key.admin))).json();
@@ -201,16 +202,40 @@ describe('authentication and authorisation at a node (PostgreSQL)', () => {
       const unknown = await call('GET', `/v1/referrals/${missing}`, headers);
       expect(existing.statusCode).toBe(status);
       expect(unknown.statusCode).toBe(status);
-      expect(unknown.body).toBe(existing.body);
+      // The same body but for the request id, which is each request's own.
+      const { requestId: a, ...unknownBody } = unknown.json();
+      const { requestId: b, ...existingBody } = existing.json();
+      expect(unknownBody).toEqual(existingBody);
+      expect(a).not.toBe(b);
     }
     expect((await call('GET', `/v1/referrals/${missing}`, bearer(key.ingest))).statusCode).toBe(404);
   });
 
   it('metrics are for the admin', async () => {
+    expect((await call('GET', `/v1/referrals/${randomUUID()}`, bearer(key.ingest))).statusCode).toBe(404);
     expect((await call('GET', '/metrics', bearer(key.ingest))).statusCode).toBe(403);
     const res = await call('GET', '/metrics', bearer(key.admin));
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('caravanserai_outbox_backlog');
+    // Parsed strictly: today's gauges, the process metrics and the HTTP histogram by route template.
+    const families = parsePrometheusText(res.body);
+    expect(families.get('caravanserai_outbox_backlog')?.samples[0]).toEqual({ name: 'caravanserai_outbox_backlog', labels: { state: 'IR' }, value: expect.any(Number) });
+    expect(families.get('process_resident_memory_bytes')?.samples[0].value).toBeGreaterThan(0);
+    expect(families.get('nodejs_eventloop_lag_seconds')).toBeDefined();
+    const routes = families.get('http_request_duration_seconds')!.samples.filter((s) => s.name.endsWith('_count')).map((s) => s.labels);
+    expect(routes).toContainEqual({ method: 'GET', route: '/v1/referrals/:id', status_code: '404' });
+    expect(routes.every((r) => !r.route.includes('?') && !/[0-9a-f]{8}-[0-9a-f]{4}/.test(r.route))).toBe(true);
+  });
+
+  it('gives every answer a request id: the caller\'s plain token, or a new one; error bodies carry it', async () => {
+    const mine = await app.inject({ method: 'GET', url: '/v1/agreements', headers: { ...bearer(key.ingest), 'x-request-id': 'ops-ticket-42' } });
+    expect(mine.headers['x-request-id']).toBe('ops-ticket-42');
+    const refused = await app.inject({ method: 'GET', url: '/metrics', headers: { ...bearer(key.ingest), 'x-request-id': 'not a token' } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(refused.json().requestId).toBe(refused.headers['x-request-id']);
+    const anonymous = await app.inject({ method: 'GET', url: '/v1/agreements', headers: { 'x-request-id': 'abc.1' } });
+    expect(anonymous.statusCode).toBe(401);
+    expect([anonymous.headers['x-request-id'], anonymous.json().requestId]).toEqual(['abc.1', 'abc.1']);
   });
 
   it('a revoked key is refused on the next request, though its check was cached', async () => {

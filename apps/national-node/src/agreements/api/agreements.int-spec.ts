@@ -130,7 +130,7 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
     it('a grant for another state: 403 AGREEMENT.FOREIGN_PROVIDER', async () => {
       const res = await post({ ...grant, provider: 'TR' });
       expect(res.statusCode).toBe(403);
-      expect(res.json()).toEqual({ code: 'AGREEMENT.FOREIGN_PROVIDER', message: expect.stringMatching(/a node grants only for its own state.*IR, not TR/) });
+      expect(res.json()).toEqual({ code: 'AGREEMENT.FOREIGN_PROVIDER', message: expect.stringMatching(/a node grants only for its own state.*IR, not TR/), requestId: expect.any(String) });
     });
 
     it('an unknown agreement: 404 to amend, revoke or read; a malformed id: 400', async () => {
