@@ -318,7 +318,10 @@ describe('security: audit trail and hardening, end to end', () => {
       // A question not asked before in this suite: an answer kept from earlier would not touch the table.
       const res = await get(aggregator.url, `/v1/flows?${FLOWS}&groupBy=category&granularity=week`);
       expect(res.status).toBe(500);
-      expect(await res.text()).toBe(JSON.stringify({ code: 'INTERNAL', message: 'internal error' }));
+      // Only the code, a generic message and the request id the caller can quote to the operator.
+      const requestId = res.headers.get('x-request-id');
+      expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await res.text()).toBe(JSON.stringify({ code: 'INTERNAL', message: 'internal error', requestId }));
       expect((await fetch(`${aggregator.url}/v1/health`)).status).toBe(200);
     });
   });
