@@ -44,3 +44,4 @@ export * from './envelopes';
 export * from './keys';
 export * from './secure-broker';
 export * from './signing-keys';
+export * from './pg-roles';
