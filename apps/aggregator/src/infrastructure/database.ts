@@ -1,9 +1,17 @@
-import { autoMigrateFromEnv, locateMigrations, prepareDatabase, resolveDatabaseUrl } from '@caravanserai/database';
+import { assertMigrated, autoMigrateFromEnv, locateMigrations, prepareDatabase, resolveDatabaseUrl } from '@caravanserai/database';
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
 import { applyCellKeySecret } from './cell-key-secret';
 
 export const DEFAULT_DATABASE = 'caravanserai_aggregator';
+const HOW_TO_MIGRATE = 'npm run migrate -- --service aggregator';
+
+/** DATABASE_AUTO_MIGRATE=false: throws, in one line, unless the schema is at the latest migration
+ * (main.ts calls it before Nest starts, so the reason is not buried in a stack trace). */
+export async function assertAggregatorSchema(databaseUrl: string | undefined): Promise<void> {
+  const url = resolveDatabaseUrl({ ...process.env, DATABASE_URL: databaseUrl }, DEFAULT_DATABASE);
+  await assertMigrated(url, locateMigrations('aggregator', process.env.MIGRATIONS_DIR), HOW_TO_MIGRATE);
+}
 
 /** The aggregator's own database, created if missing and migrated before anything uses it, with
  * the region's cell-key secret when CELL_KEY_SECRET_FILE names one. With DATABASE_AUTO_MIGRATE=false
@@ -19,7 +27,7 @@ export async function openAggregatorDatabase(
   const url = resolveDatabaseUrl({ ...process.env, DATABASE_URL: databaseUrl }, DEFAULT_DATABASE);
   const applied = await prepareDatabase(url, locateMigrations('aggregator', process.env.MIGRATIONS_DIR), {
     autoMigrate,
-    howToMigrate: 'npm run migrate -- --service aggregator',
+    howToMigrate: HOW_TO_MIGRATE,
   });
   if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
   const pool = new Pool({ connectionString: url, max: poolSize });
