@@ -90,8 +90,12 @@ const ROLE_RE = /^[a-z_][a-z0-9_]{0,62}$/;
  * sequence; no CREATE on the schema (taken from PUBLIC as well, as PostgreSQL 15 does by default).
  * Run by the migrating (owning) role after the migrations, so the new tables are included.
  */
-export async function grantServiceRights(url: string, roles: string[]): Promise<void> {
+function checkRoleNames(roles: string[]): void {
   for (const r of roles) if (!ROLE_RE.test(r)) throw new SchemaNotReadyError(`--grant-to: "${r}" is not a plain role name (a-z 0-9 _)`);
+}
+
+export async function grantServiceRights(url: string, roles: string[]): Promise<void> {
+  checkRoleNames(roles);
   const name = databaseName(url);
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -120,6 +124,7 @@ export async function grantServiceRights(url: string, roles: string[]): Promise<
  * service (grantServiceRights). Returns the migrations applied now.
  */
 export async function migrateServiceDatabase(url: string, dir: string, grantTo: string[] = []): Promise<string[]> {
+  checkRoleNames(grantTo); // before anything is changed
   await ensureDatabase(url);
   const applied = await migrate(url, dir);
   if (grantTo.length > 0) await grantServiceRights(url, grantTo);
