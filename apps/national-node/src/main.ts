@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { kafkaSecurityFromEnv } from '@caravanserai/messaging';
 import { createHttpApp, listen, StructuredLogger, validateEnvironment } from '@caravanserai/platform';
 import { NODE_CONFIG, NodeConfig } from './config/node.config';
 
@@ -7,6 +8,10 @@ async function bootstrap() {
   const { AppModule } = await import('./app.module');
   // The HTTP settings are needed before the app (and its config provider) exists.
   const settings = validateEnvironment(NodeConfig)(process.env);
+  // Checked again inside the app; here first, so that a half-made Kafka setting or a schema behind
+  // stops the process with the one line below instead of Nest's stack trace.
+  kafkaSecurityFromEnv();
+  if (!settings.DATABASE_AUTO_MIGRATE) await (await import('./infrastructure/infrastructure.module')).assertNodeSchema(settings);
   const app = await createHttpApp(AppModule, {
     title: 'Caravanserai national node',
     description: 'Receives movement records from the national migration service, anonymises them, stores and publishes events.',

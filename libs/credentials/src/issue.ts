@@ -1,4 +1,4 @@
-import { ensureDatabase, locateMigrations, migrate } from '@caravanserai/database';
+import { autoMigrateFromEnv, locateMigrations, prepareDatabase } from '@caravanserai/database';
 import { Client } from 'pg';
 import { generateKey, hashSecret } from './api-key';
 import { insertKey, KeyInfo, Queryable } from './key-store';
@@ -11,11 +11,14 @@ export class KeyRequestError extends Error {}
 
 /**
  * Connects to a service's database, creating and migrating it first if the service never ran
- * (the same migrations the service applies at start, so the key table is always the service's own).
+ * (the same migrations the service applies at start, so the key table is always the service's own);
+ * with DATABASE_AUTO_MIGRATE=false, as the service does, it only checks the schema is up to date.
  */
 export async function openKeyDatabase(databaseUrl: string, service: Service): Promise<Client> {
-  await ensureDatabase(databaseUrl);
-  await migrate(databaseUrl, locateMigrations(APP_OF[service], process.env.MIGRATIONS_DIR));
+  await prepareDatabase(databaseUrl, locateMigrations(APP_OF[service], process.env.MIGRATIONS_DIR), {
+    autoMigrate: autoMigrateFromEnv(),
+    howToMigrate: `npm run migrate -- --service ${service}`,
+  });
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   return client;

@@ -45,3 +45,4 @@ export * from './keys';
 export * from './secure-broker';
 export * from './signing-keys';
 export * from './prometheus-parser';
+export * from './pg-roles';

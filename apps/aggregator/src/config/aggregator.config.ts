@@ -10,6 +10,11 @@ export class AggregatorConfig {
 
   /** Default: postgres://postgres@127.0.0.1:5432/caravanserai_aggregator, or the PG* variables. */
   @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//) DATABASE_URL?: string;
+  /** false: the service neither creates its database nor migrates it at boot; it checks that the
+   * schema is at the latest migration (made by `npm run migrate`) and stops naming what is missing. */
+  @Transform(({ obj, key }) => (obj[key] === undefined ? true : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase()) ? true : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase()) ? false : obj[key]))
+  @IsBoolean()
+  DATABASE_AUTO_MIGRATE: boolean = true;
 
   @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/) KAFKA_BROKERS: string = '127.0.0.1:9092';
   @IsString() @Matches(/^[\w.-]+$/) CONSUMER_GROUP: string = 'caravanserai-aggregator';

@@ -19,7 +19,7 @@ import { KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
     {
       provide: PG_POOL,
       inject: [AGGREGATOR_CONFIG],
-      useFactory: (c: AggregatorConfig) => openAggregatorDatabase(c.DATABASE_URL, c.PG_POOL_SIZE, c.CELL_KEY_SECRET_FILE),
+      useFactory: (c: AggregatorConfig) => openAggregatorDatabase(c.DATABASE_URL, c.PG_POOL_SIZE, c.CELL_KEY_SECRET_FILE, c.DATABASE_AUTO_MIGRATE),
     },
     {
       provide: KAFKA,

@@ -1,6 +1,7 @@
 import { PROVIDER_STATES, TOPICS, topicName } from '@caravanserai/contracts';
 import { IsSigningKeyFile } from '@caravanserai/crypto';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 /** Every setting of a national node; read from the environment and checked at boot. */
 export class NodeConfig {
@@ -17,6 +18,11 @@ export class NodeConfig {
 
   /** Default: postgres://postgres@127.0.0.1:5432/caravanserai_node_<state>, or the PG* variables. */
   @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//) DATABASE_URL?: string;
+  /** false: the service neither creates its database nor migrates it at boot; it checks that the
+   * schema is at the latest migration (made by `npm run migrate`) and stops naming what is missing. */
+  @Transform(({ obj, key }) => (obj[key] === undefined ? true : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase()) ? true : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase()) ? false : obj[key]))
+  @IsBoolean()
+  DATABASE_AUTO_MIGRATE: boolean = true;
 
   /** Comma-separated host:port list. */
   @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/) KAFKA_BROKERS: string = '127.0.0.1:9092';

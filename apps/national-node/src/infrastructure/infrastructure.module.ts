@@ -1,4 +1,4 @@
-import { ensureDatabase, migrate, locateMigrations, resolveDatabaseUrl } from '@caravanserai/database';
+import { assertMigrated, locateMigrations, prepareDatabase, resolveDatabaseUrl } from '@caravanserai/database';
 import { EnvelopeSigner } from '@caravanserai/crypto';
 import { OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
 import { BrokerProbe, createKafka, ensureTopics } from '@caravanserai/messaging';
@@ -10,15 +10,25 @@ import { v7 as uuidv7 } from 'uuid';
 import { agreementsTopic, movementsTopic, NODE_CONFIG, NodeConfig, referralsTopic } from '../config/node.config';
 import { CLOCK, Clock, ID_GENERATOR, KAFKA, PG_POOL } from './tokens';
 
-/** The node's own database, created if missing and migrated before anything uses it. */
-async function openDatabase(config: NodeConfig): Promise<Pool> {
+const HOW_TO_MIGRATE = 'npm run migrate -- --service node';
+const nodeDatabaseUrl = (config: Pick<NodeConfig, 'DATABASE_URL' | 'NODE_STATE'>) =>
+  resolveDatabaseUrl({ ...process.env, DATABASE_URL: config.DATABASE_URL }, `caravanserai_node_${config.NODE_STATE.toLowerCase()}`);
+
+/** DATABASE_AUTO_MIGRATE=false: throws, in one line, unless the schema is at the latest migration
+ * (main.ts calls it before Nest starts, so the reason is not buried in a stack trace). */
+export async function assertNodeSchema(config: Pick<NodeConfig, 'DATABASE_URL' | 'NODE_STATE'>): Promise<void> {
+  await assertMigrated(nodeDatabaseUrl(config), locateMigrations('national-node', process.env.MIGRATIONS_DIR), HOW_TO_MIGRATE);
+}
+
+/** The node's own database, created if missing and migrated before anything uses it; with
+ * DATABASE_AUTO_MIGRATE=false only checked to be at the latest migration (`npm run migrate`). */
+export async function openNodeDatabase(config: NodeConfig): Promise<Pool> {
   const logger = new Logger('Database');
-  const url = resolveDatabaseUrl(
-    { ...process.env, DATABASE_URL: config.DATABASE_URL },
-    `caravanserai_node_${config.NODE_STATE.toLowerCase()}`,
-  );
-  await ensureDatabase(url);
-  const applied = await migrate(url, locateMigrations('national-node', process.env.MIGRATIONS_DIR));
+  const url = nodeDatabaseUrl(config);
+  const applied = await prepareDatabase(url, locateMigrations('national-node', process.env.MIGRATIONS_DIR), {
+    autoMigrate: config.DATABASE_AUTO_MIGRATE,
+    howToMigrate: HOW_TO_MIGRATE,
+  });
   if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
   const pool = new Pool({ connectionString: url, max: config.PG_POOL_SIZE });
   // An idle client's error (e.g. the server restarted) must not crash the process.
@@ -29,7 +39,7 @@ async function openDatabase(config: NodeConfig): Promise<Pool> {
 @Global()
 @Module({
   providers: [
-    { provide: PG_POOL, inject: [NODE_CONFIG], useFactory: openDatabase },
+    { provide: PG_POOL, inject: [NODE_CONFIG], useFactory: openNodeDatabase },
     {
       provide: KAFKA,
       inject: [NODE_CONFIG],
