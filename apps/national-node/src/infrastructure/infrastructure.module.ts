@@ -1,7 +1,7 @@
 import { ensureDatabase, migrate, locateMigrations, resolveDatabaseUrl } from '@caravanserai/database';
 import { EnvelopeSigner } from '@caravanserai/crypto';
 import { OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
-import { BrokerProbe, createKafka, ensureTopics } from '@caravanserai/messaging';
+import { BrokerProbe, createKafka, ensureTopics, RetentionSettings, topicRetention } from '@caravanserai/messaging';
 import { splitList } from '@caravanserai/platform';
 import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
@@ -9,6 +9,9 @@ import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { agreementsTopic, movementsTopic, NODE_CONFIG, NodeConfig, referralsTopic } from '../config/node.config';
 import { CLOCK, Clock, ID_GENERATOR, KAFKA, PG_POOL } from './tokens';
+
+/** The node's topics' retention (the alerts topic is the aggregator's). */
+const retention = (c: NodeConfig): RetentionSettings => ({ movementsMs: c.MOVEMENTS_RETENTION_MS, referralsMs: c.REFERRALS_RETENTION_MS, alertsMs: 0 });
 
 /** The node's own database, created if missing and migrated before anything uses it. */
 async function openDatabase(config: NodeConfig): Promise<Pool> {
@@ -55,9 +58,9 @@ async function openDatabase(config: NodeConfig): Promise<Pool> {
             await admin.connect();
             try {
               await ensureTopics(admin, [
-                { topic: movementsTopic(c), numPartitions: c.MOVEMENTS_PARTITIONS },
-                { topic: agreementsTopic(c), numPartitions: c.AGREEMENTS_PARTITIONS },
-                { topic: referralsTopic(c), numPartitions: c.REFERRALS_PARTITIONS },
+                { topic: movementsTopic(c), numPartitions: c.MOVEMENTS_PARTITIONS, config: topicRetention('movements', retention(c)) },
+                { topic: agreementsTopic(c), numPartitions: c.AGREEMENTS_PARTITIONS, config: topicRetention('agreements', retention(c)) },
+                { topic: referralsTopic(c), numPartitions: c.REFERRALS_PARTITIONS, config: topicRetention('referrals', retention(c)) },
               ], c.TOPIC_REPLICATION_FACTOR);
             } finally {
               await admin.disconnect();
