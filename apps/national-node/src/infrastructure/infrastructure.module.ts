@@ -8,6 +8,7 @@ import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { agreementsTopic, movementsTopic, NODE_CONFIG, NodeConfig, referralsTopic } from '../config/node.config';
+import { EventIds } from './event-ids';
 import { CLOCK, Clock, ID_GENERATOR, KAFKA, PG_POOL } from './tokens';
 
 /** The node's topics' retention (the alerts topic is the aggregator's). */
@@ -41,6 +42,7 @@ async function openDatabase(config: NodeConfig): Promise<Pool> {
     { provide: BrokerProbe, inject: [NODE_CONFIG], useFactory: (c: NodeConfig) => new BrokerProbe(splitList(c.KAFKA_BROKERS)) },
     { provide: CLOCK, useValue: { now: () => new Date() } satisfies Clock },
     { provide: ID_GENERATOR, useValue: () => uuidv7() },
+    { provide: EventIds, inject: [PG_POOL], useFactory: (pool: Pool) => EventIds.load(pool) },
     {
       provide: PgEventStore,
       inject: [PG_POOL, NODE_CONFIG],
@@ -69,7 +71,7 @@ async function openDatabase(config: NodeConfig): Promise<Pool> {
         }),
     },
   ],
-  exports: [PG_POOL, KAFKA, BrokerProbe, CLOCK, ID_GENERATOR, PgEventStore, OutboxForwarder],
+  exports: [PG_POOL, KAFKA, BrokerProbe, CLOCK, ID_GENERATOR, EventIds, PgEventStore, OutboxForwarder],
 })
 export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
