@@ -45,9 +45,23 @@ export class RepublicationController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'How many events this node holds and how many wait in its outbox: what a rebuilt aggregator must reach' })
+  @ApiOperation({
+    summary: 'How many events this node holds, by kind, and how many wait in its outbox: what a rebuilt aggregator must reach',
+    description: "`counted` is what the aggregator's `eventsReceived` for this state must equal (movement and referral events; agreement decisions are counted by the registry, not there).",
+  })
   async status() {
-    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM events');
-    return { state: this.config.NODE_STATE, events: Number(rows[0].n), outboxBacklog: await this.forwarder.backlog() };
+    const { rows } = await this.pool.query<{ movements: string; referrals: string; agreements: string; n: string }>(
+      `SELECT count(*) FILTER (WHERE stream_id LIKE 'movement-%') AS movements, count(*) FILTER (WHERE stream_id LIKE 'referral-%') AS referrals,
+              count(*) FILTER (WHERE stream_id LIKE 'agreement-%') AS agreements, count(*) AS n
+         FROM events`,
+    );
+    const r = rows[0];
+    return {
+      state: this.config.NODE_STATE,
+      events: Number(r.n),
+      byKind: { movements: Number(r.movements), referrals: Number(r.referrals), agreements: Number(r.agreements) },
+      counted: Number(r.movements) + Number(r.referrals),
+      outboxBacklog: await this.forwarder.backlog(),
+    };
   }
 }
