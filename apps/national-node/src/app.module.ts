@@ -11,6 +11,7 @@ import { MetricsController } from './health/metrics.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { MovementsModule } from './movements/movements.module';
 import { ReferralsModule } from './referrals/referrals.module';
+import { RepublicationController } from './republication/republication.controller';
 
 @Module({
   imports: [
@@ -24,6 +25,6 @@ import { ReferralsModule } from './referrals/referrals.module';
     AgreementsModule,
     ReferralsModule,
   ],
-  controllers: [HealthController, MetricsController, ReferenceController],
+  controllers: [HealthController, MetricsController, ReferenceController, RepublicationController],
 })
 export class AppModule {}

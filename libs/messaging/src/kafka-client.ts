@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Admin, ITopicConfig, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
+import { Admin, ConfigResourceTypes, ConfigSource, ITopicConfig, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
 import { KafkaSecurity, kafkaSecurityFromEnv } from './kafka-security';
 
 const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
@@ -52,14 +52,59 @@ export async function connectOutboxProducer(kafka: Kafka): Promise<Producer> {
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
+  /** Topic-level settings this service owns (retention, clean-up; see topicRetention): set at
+   * creation, and set again on an existing topic whose values differ, so a running region
+   * converges at the next start. Absent: the topic's settings are left as they are. */
+  config?: Record<string, string>;
+}
+
+/** How long each regional topic keeps its messages, and how it cleans up (docs/operations.md,
+ * "Topic retention"). */
+export interface RetentionSettings {
+  movementsMs: number;
+  referralsMs: number;
+  alertsMs: number;
+}
+
+export const DAY_MS = 86_400_000;
+
+/**
+ * The retention and clean-up of a regional topic, by the name its contract gives it:
+ * - `agreements.v1` never loses a decision: `retention.ms=-1` (and no size bound) with
+ *   `cleanup.policy=delete`. Not compaction: the aggregator folds every event of an agreement's
+ *   stream (granted, amended…, revoked), and compaction keeps only the last message per key (the
+ *   stream), so an aggregator rebuilt from the topic would see amendments without their grant.
+ * - `movements.v1`, `referrals.v1`: a bounded window (default 7 days): the nodes hold the history
+ *   and republish it on request (POST /v1/republication), so the broker need not.
+ * - `alerts.v1`: bounded (default 30 days); the aggregator lists the current alerts itself.
+ */
+export function topicRetention(channel: 'movements' | 'agreements' | 'referrals' | 'alerts', settings: RetentionSettings): Record<string, string> {
+  switch (channel) {
+    case 'agreements':
+      return { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'retention.bytes': '-1' };
+    case 'movements':
+      return { 'cleanup.policy': 'delete', 'retention.ms': String(settings.movementsMs) };
+    case 'referrals':
+      return { 'cleanup.policy': 'delete', 'retention.ms': String(settings.referralsMs) };
+    case 'alerts':
+      return { 'cleanup.policy': 'delete', 'retention.ms': String(settings.alertsMs) };
+  }
+}
+
+/** What a topic's own settings should be: the spec's, and two in-sync replicas per write from
+ * three replicas up. */
+function wantedConfig(spec: TopicSpec, replicationFactor: number): Record<string, string> {
+  return { ...(replicationFactor >= 3 ? { 'min.insync.replicas': '2' } : {}), ...(spec.config ?? {}) };
 }
 
 /**
- * Creates the topics that are missing, with their stated partition count and the given
- * replication factor (the brokers have auto-creation disabled). With three replicas or more, a
- * topic also requires two in-sync replicas per write (`min.insync.replicas=2`): with `acks=all`,
- * an acknowledged event then survives the loss of any one broker. An existing topic with fewer partitions than stated is an error the
- * operator must see, not something to paper over.
+ * Creates the topics that are missing, with their stated partition count, the given replication
+ * factor and their settings (the brokers have auto-creation disabled). With three replicas or
+ * more, a topic also requires two in-sync replicas per write (`min.insync.replicas=2`): with
+ * `acks=all`, an acknowledged event then survives the loss of any one broker. An existing topic
+ * with fewer partitions than stated is an error the operator must see, not something to paper
+ * over. An existing topic whose settings differ from the spec's `config` gets them (see
+ * convergeTopicConfigs).
  */
 export async function ensureTopics(admin: Admin, specs: TopicSpec[], replicationFactor = 1): Promise<void> {
   const existing = new Set(await admin.listTopics());
@@ -69,7 +114,7 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], replication
       topic: s.topic,
       numPartitions: s.numPartitions,
       replicationFactor,
-      configEntries: replicationFactor >= 3 ? [{ name: 'min.insync.replicas', value: '2' }] : [],
+      configEntries: Object.entries(wantedConfig(s, replicationFactor)).map(([name, value]) => ({ name, value })),
     }));
   if (missing.length > 0) {
     try {
@@ -93,6 +138,52 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], replication
     if (found.partitions.length < spec.numPartitions) {
       throw new Error(`topic ${spec.topic} has ${found.partitions.length} partitions, ${spec.numPartitions} expected`);
     }
+  }
+  const owned = specs.filter((s) => s.config && existing.has(s.topic));
+  if (owned.length > 0) await convergeTopicConfigs(admin, owned, replicationFactor);
+}
+
+/**
+ * Sets the spec's settings on existing topics whose values differ; returns the topics changed.
+ * AlterConfigs (what kafkajs speaks) replaces a topic's whole set of own settings, so every
+ * setting the topic already has at topic level is sent again beside the new values: only the
+ * settings this service owns change. Without the right to describe or alter topic configs (a
+ * broker with ACLs where the operator manages topics), it logs one line and leaves them.
+ */
+export async function convergeTopicConfigs(admin: Admin, specs: TopicSpec[], replicationFactor = 1): Promise<string[]> {
+  const logger = new Logger('Topics');
+  try {
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: specs.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic })),
+    });
+    const changes = [];
+    for (const spec of specs) {
+      const resource = described.resources.find((r) => r.resourceName === spec.topic);
+      if (!resource) continue;
+      const own = Object.fromEntries(resource.configEntries.filter((c) => c.configSource === ConfigSource.TOPIC_CONFIG).map((c) => [c.configName, c.configValue]));
+      const current = Object.fromEntries(resource.configEntries.map((c) => [c.configName, c.configValue]));
+      const wanted = wantedConfig(spec, replicationFactor);
+      const differing = Object.entries(wanted).filter(([name, value]) => current[name] !== value);
+      if (differing.length === 0) continue;
+      const merged = { ...own, ...wanted };
+      changes.push({ topic: spec.topic, differing, merged });
+    }
+    if (changes.length === 0) return [];
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: changes.map((c) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name: c.topic,
+        configEntries: Object.entries(c.merged).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    for (const c of changes) logger.log(`topic ${c.topic}: set ${c.differing.map(([n, v]) => `${n}=${v}`).join(', ')}`);
+    return changes.map((c) => c.topic);
+  } catch (e) {
+    if (!isAuthorizationError(e)) throw e;
+    logger.warn(`not allowed to read or change the settings of ${specs.map((s) => s.topic).join(', ')}: set their retention as the Kafka admin (docs/operations.md#topic-retention)`);
+    return [];
   }
 }
 

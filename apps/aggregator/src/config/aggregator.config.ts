@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { TOPICS, topicName } from '@caravanserai/contracts';
 import { IsTrustedKeysFile } from '@caravanserai/crypto';
+import { DAY_MS } from '@caravanserai/messaging';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 /** Every setting of the aggregator; read from the environment and checked at boot. */
@@ -25,6 +26,12 @@ export class AggregatorConfig {
   /** Replicas of each topic this service creates: 1 for a single broker, 3 on a cluster (then
    * also min.insync.replicas=2). */
   @IsInt() @Min(1) @Max(5) TOPIC_REPLICATION_FACTOR: number = 1;
+  /** How long movements.v1, referrals.v1 (default 7 days) and alerts.v1 (30 days) keep a message
+   * (ms), set on the topics at start; agreements.v1 keeps every decision
+   * (docs/operations.md#topic-retention). The same values as the nodes', or each start sets its own. */
+  @IsInt() @Min(60_000) MOVEMENTS_RETENTION_MS: number = 7 * DAY_MS;
+  @IsInt() @Min(60_000) REFERRALS_RETENTION_MS: number = 7 * DAY_MS;
+  @IsInt() @Min(60_000) ALERTS_RETENTION_MS: number = 30 * DAY_MS;
   /** Put before every topic name, e.g. `test-42.` gives `test-42.movements.v1`. Empty in production. */
   @IsOptional() @Matches(/^[\w.-]*$/) TOPIC_PREFIX: string = '';
 
@@ -72,3 +79,5 @@ export const referralsTopic = (c: AggregatorConfig) => topicName(TOPICS.referral
 export const alertsTopic = (c: AggregatorConfig) => topicName(TOPICS.alerts, c.TOPIC_PREFIX);
 /** Every topic the aggregator consumes. */
 export const regionalTopics = (c: AggregatorConfig) => [movementsTopic(c), agreementsTopic(c), referralsTopic(c)];
+/** The retention of the regional topics as this aggregator sets it (docs/operations.md#topic-retention). */
+export const retentionOf = (c: AggregatorConfig) => ({ movementsMs: c.MOVEMENTS_RETENTION_MS, referralsMs: c.REFERRALS_RETENTION_MS, alertsMs: c.ALERTS_RETENTION_MS });

@@ -1,11 +1,11 @@
 import { EnvelopeVerifier, TrustedKeyRegistry, TrustedKeysFile } from '@caravanserai/crypto';
-import { BrokerProbe, createKafka, ensureTopics } from '@caravanserai/messaging';
+import { BrokerProbe, createKafka, ensureTopics, topicRetention } from '@caravanserai/messaging';
 import { splitList } from '@caravanserai/platform';
 import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
-import { AGGREGATOR_CONFIG, AggregatorConfig, agreementsTopic, movementsTopic, referralsTopic } from '../config/aggregator.config';
+import { AGGREGATOR_CONFIG, AggregatorConfig, agreementsTopic, movementsTopic, referralsTopic, retentionOf } from '../config/aggregator.config';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
 import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
 import { ReferralIngest } from '../referrals/infrastructure/pg-referral-ingest';
@@ -88,9 +88,9 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
     await admin.connect();
     try {
       await ensureTopics(admin, [
-        { topic: movementsTopic(this.config), numPartitions: this.config.MOVEMENTS_PARTITIONS },
-        { topic: agreementsTopic(this.config), numPartitions: this.config.AGREEMENTS_PARTITIONS },
-        { topic: referralsTopic(this.config), numPartitions: this.config.REFERRALS_PARTITIONS },
+        { topic: movementsTopic(this.config), numPartitions: this.config.MOVEMENTS_PARTITIONS, config: topicRetention('movements', retentionOf(this.config)) },
+        { topic: agreementsTopic(this.config), numPartitions: this.config.AGREEMENTS_PARTITIONS, config: topicRetention('agreements', retentionOf(this.config)) },
+        { topic: referralsTopic(this.config), numPartitions: this.config.REFERRALS_PARTITIONS, config: topicRetention('referrals', retentionOf(this.config)) },
       ], this.config.TOPIC_REPLICATION_FACTOR);
     } finally {
       await admin.disconnect();

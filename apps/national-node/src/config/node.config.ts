@@ -1,5 +1,6 @@
 import { PROVIDER_STATES, TOPICS, topicName } from '@caravanserai/contracts';
 import { IsSigningKeyFile } from '@caravanserai/crypto';
+import { DAY_MS } from '@caravanserai/messaging';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
@@ -34,6 +35,11 @@ export class NodeConfig {
   /** Replicas of each topic this service creates: 1 for a single broker, 3 on a cluster (then
    * also min.insync.replicas=2). */
   @IsInt() @Min(1) @Max(5) TOPIC_REPLICATION_FACTOR: number = 1;
+  /** How long movements.v1 and referrals.v1 keep a message (ms; default 7 days), set on the topics
+   * at start; agreements.v1 keeps every decision (docs/operations.md#topic-retention). Every
+   * service of a region must say the same, or each start sets its own. */
+  @IsInt() @Min(60_000) MOVEMENTS_RETENTION_MS: number = 7 * DAY_MS;
+  @IsInt() @Min(60_000) REFERRALS_RETENTION_MS: number = 7 * DAY_MS;
   /** Put before every topic name, e.g. `test-42.` gives `test-42.movements.v1`. Empty in production. */
   @IsOptional() @Matches(/^[\w.-]*$/) TOPIC_PREFIX: string = '';
 

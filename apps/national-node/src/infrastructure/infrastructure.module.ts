@@ -1,14 +1,18 @@
 import { assertMigrated, locateMigrations, prepareDatabase, resolveDatabaseUrl } from '@caravanserai/database';
 import { EnvelopeSigner } from '@caravanserai/crypto';
 import { OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
-import { BrokerProbe, createKafka, ensureTopics } from '@caravanserai/messaging';
+import { BrokerProbe, createKafka, ensureTopics, RetentionSettings, topicRetention } from '@caravanserai/messaging';
 import { splitList } from '@caravanserai/platform';
 import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { agreementsTopic, movementsTopic, NODE_CONFIG, NodeConfig, referralsTopic } from '../config/node.config';
+import { EventIds } from './event-ids';
 import { CLOCK, Clock, ID_GENERATOR, KAFKA, PG_POOL } from './tokens';
+
+/** The node's topics' retention (the alerts topic is the aggregator's). */
+const retention = (c: NodeConfig): RetentionSettings => ({ movementsMs: c.MOVEMENTS_RETENTION_MS, referralsMs: c.REFERRALS_RETENTION_MS, alertsMs: 0 });
 
 const HOW_TO_MIGRATE = 'npm run migrate -- --service node';
 const nodeDatabaseUrl = (config: Pick<NodeConfig, 'DATABASE_URL' | 'NODE_STATE'>) =>
@@ -48,6 +52,7 @@ export async function openNodeDatabase(config: NodeConfig): Promise<Pool> {
     { provide: BrokerProbe, inject: [NODE_CONFIG], useFactory: (c: NodeConfig) => new BrokerProbe(splitList(c.KAFKA_BROKERS)) },
     { provide: CLOCK, useValue: { now: () => new Date() } satisfies Clock },
     { provide: ID_GENERATOR, useValue: () => uuidv7() },
+    { provide: EventIds, inject: [PG_POOL], useFactory: (pool: Pool) => EventIds.load(pool) },
     {
       provide: PgEventStore,
       inject: [PG_POOL, NODE_CONFIG],
@@ -65,9 +70,9 @@ export async function openNodeDatabase(config: NodeConfig): Promise<Pool> {
             await admin.connect();
             try {
               await ensureTopics(admin, [
-                { topic: movementsTopic(c), numPartitions: c.MOVEMENTS_PARTITIONS },
-                { topic: agreementsTopic(c), numPartitions: c.AGREEMENTS_PARTITIONS },
-                { topic: referralsTopic(c), numPartitions: c.REFERRALS_PARTITIONS },
+                { topic: movementsTopic(c), numPartitions: c.MOVEMENTS_PARTITIONS, config: topicRetention('movements', retention(c)) },
+                { topic: agreementsTopic(c), numPartitions: c.AGREEMENTS_PARTITIONS, config: topicRetention('agreements', retention(c)) },
+                { topic: referralsTopic(c), numPartitions: c.REFERRALS_PARTITIONS, config: topicRetention('referrals', retention(c)) },
               ], c.TOPIC_REPLICATION_FACTOR);
             } finally {
               await admin.disconnect();
@@ -76,7 +81,7 @@ export async function openNodeDatabase(config: NodeConfig): Promise<Pool> {
         }),
     },
   ],
-  exports: [PG_POOL, KAFKA, BrokerProbe, CLOCK, ID_GENERATOR, PgEventStore, OutboxForwarder],
+  exports: [PG_POOL, KAFKA, BrokerProbe, CLOCK, ID_GENERATOR, EventIds, PgEventStore, OutboxForwarder],
 })
 export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(

@@ -1,8 +1,8 @@
-import { ensureTopics } from '@caravanserai/messaging';
+import { ensureTopics, topicRetention } from '@caravanserai/messaging';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { AGGREGATOR_CONFIG, AggregatorConfig, alertsTopic, movementsTopic } from '../../config/aggregator.config';
+import { AGGREGATOR_CONFIG, AggregatorConfig, alertsTopic, movementsTopic, retentionOf } from '../../config/aggregator.config';
 import { KafkaRegionalConsumer } from '../../infrastructure/kafka-regional.consumer';
 import { KAFKA, PG_POOL } from '../../infrastructure/tokens';
 import { DEFAULT_THRESHOLDS, SurgeThresholds } from '../domain/surge-detector';
@@ -40,7 +40,7 @@ export class SurgeWatch implements OnApplicationBootstrap, OnApplicationShutdown
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, [{ topic: alertsTopic(this.config), numPartitions: this.config.ALERTS_PARTITIONS }], this.config.TOPIC_REPLICATION_FACTOR);
+      await ensureTopics(admin, [{ topic: alertsTopic(this.config), numPartitions: this.config.ALERTS_PARTITIONS, config: topicRetention('alerts', retentionOf(this.config)) }], this.config.TOPIC_REPLICATION_FACTOR);
     } finally {
       await admin.disconnect();
     }

@@ -5,7 +5,8 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { movementsTopic, NODE_CONFIG, NodeConfig } from '../../../config/node.config';
-import { Clock, CLOCK, ID_GENERATOR, IdGenerator, PG_POOL } from '../../../infrastructure/tokens';
+import { EventIds } from '../../../infrastructure/event-ids';
+import { Clock, CLOCK, PG_POOL } from '../../../infrastructure/tokens';
 import { anonymiseMovement, checkMovement } from '../../domain/anonymise';
 import { RecordMovements, RecordResult } from './record-movements.command';
 
@@ -16,7 +17,7 @@ export class RecordMovementsHandler implements ICommandHandler<RecordMovements, 
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
+    private readonly ids: EventIds,
     private readonly store: PgEventStore,
     private readonly forwarder: OutboxForwarder,
   ) {}
@@ -34,7 +35,8 @@ export class RecordMovementsHandler implements ICommandHandler<RecordMovements, 
     records.forEach((raw, i) => {
       if (candidates.has(digests[i])) return; // the same recordId twice in one batch: the first wins
       const { occurredOn, data } = anonymiseMovement(raw);
-      const eventId = this.newId();
+      // The same record posted again after a restore gets the id it had (EventIds).
+      const eventId = this.ids.forRecord('movement', digests[i]);
       candidates.set(digests[i], {
         eventId,
         type: MOVEMENT_RECORDED,

@@ -3,7 +3,8 @@ import { OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { movementsTopic, NODE_CONFIG, NodeConfig } from '../../../config/node.config';
-import { Clock, CLOCK, ID_GENERATOR, IdGenerator } from '../../../infrastructure/tokens';
+import { EventIds } from '../../../infrastructure/event-ids';
+import { Clock, CLOCK } from '../../../infrastructure/tokens';
 import { decide, evolve, initialMovementState } from '../../domain/movement.decider';
 import { RetractionResult, RetractMovementCommand } from './retract-movement.command';
 
@@ -12,7 +13,7 @@ export class RetractMovementHandler implements ICommandHandler<RetractMovementCo
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
+    private readonly ids: EventIds,
     private readonly store: PgEventStore,
     private readonly forwarder: OutboxForwarder,
   ) {}
@@ -22,7 +23,7 @@ export class RetractMovementHandler implements ICommandHandler<RetractMovementCo
     const history = await this.store.readStream(streamId);
     const state = history.reduce(evolve, initialMovementState);
     const decision = decide({ type: 'RetractMovement', movementEventId, reason }, state);
-    const eventId = this.newId();
+    const eventId = this.ids.forDecision(streamId, decision.streamVersion, decision.type, decision.data);
     const appended = await this.store.appendAlone(
       {
         eventId,

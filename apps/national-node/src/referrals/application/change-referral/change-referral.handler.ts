@@ -3,7 +3,8 @@ import { OutboxForwarder, PgEventStore } from '@caravanserai/event-store';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { NODE_CONFIG, NodeConfig, referralsTopic } from '../../../config/node.config';
-import { Clock, CLOCK, ID_GENERATOR, IdGenerator } from '../../../infrastructure/tokens';
+import { EventIds } from '../../../infrastructure/event-ids';
+import { Clock, CLOCK } from '../../../infrastructure/tokens';
 import { decide, evolve, initialReferralState, ReferralError, TRANSITIONS } from '../../domain/referral.decider';
 import { ChangeReferral, ReferralChangeResult } from './change-referral.command';
 
@@ -22,7 +23,7 @@ export class ChangeReferralHandler implements ICommandHandler<ChangeReferral, Re
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
+    private readonly ids: EventIds,
     private readonly store: PgEventStore,
     private readonly forwarder: OutboxForwarder,
   ) {}
@@ -33,7 +34,7 @@ export class ChangeReferralHandler implements ICommandHandler<ChangeReferral, Re
       const state = (await this.store.readStream(streamId)).reduce(evolve, initialReferralState);
       const now = this.clock.now();
       const decision = decide(command, state, now);
-      const eventId = this.newId();
+      const eventId = this.ids.forDecision(streamId, decision.streamVersion, decision.type, decision.data);
       const appended = await this.store.appendAlone(
         {
           eventId,

@@ -5,7 +5,8 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { NODE_CONFIG, NodeConfig, referralsTopic } from '../../../config/node.config';
-import { Clock, CLOCK, ID_GENERATOR, IdGenerator, PG_POOL } from '../../../infrastructure/tokens';
+import { EventIds } from '../../../infrastructure/event-ids';
+import { Clock, CLOCK, PG_POOL } from '../../../infrastructure/tokens';
 import { anonymiseReferral, checkReferral } from '../../domain/anonymise-referral';
 import { RecordReferrals, ReferralRecordResult } from './record-referrals.command';
 
@@ -18,7 +19,7 @@ export class RecordReferralsHandler implements ICommandHandler<RecordReferrals, 
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
+    private readonly ids: EventIds,
     private readonly store: PgEventStore,
     private readonly forwarder: OutboxForwarder,
   ) {}
@@ -36,10 +37,11 @@ export class RecordReferralsHandler implements ICommandHandler<RecordReferrals, 
     const candidates = new Map<string, EventEnvelope>();
     records.forEach((raw, i) => {
       if (candidates.has(digests[i])) return; // the same recordId twice in one batch: the first wins
-      const referralId = this.newId();
+      // The same record posted again after a restore gets the ids it had (EventIds).
+      const referralId = this.ids.forRecord('referral', digests[i]);
       const { occurredOn, data } = anonymiseReferral(raw, referralId);
       candidates.set(digests[i], {
-        eventId: this.newId(),
+        eventId: this.ids.forRecord('referral-made', digests[i]),
         type: REFERRAL_MADE,
         schemaVersion: 1,
         provider: state,
