@@ -1,5 +1,5 @@
 import { batches, generateMovements, grantAgreement, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { Pool } from 'pg';
 import { possibleCounts } from '../../apps/aggregator/src/disclosure/domain/cell-key';
 
@@ -10,7 +10,7 @@ import { possibleCounts } from '../../apps/aggregator/src/disclosure/domain/cell
 describe('data-sharing agreements, end to end', () => {
   const suffix = uniqueSuffix();
   const prefix = `e2e-agr-${suffix}.`;
-  const basePort = 3800 + Math.floor(Math.random() * 400);
+  const basePort = portBlock();
   const from = '2026-03-01';
   const to = '2026-03-31';
   const databases: string[] = [];

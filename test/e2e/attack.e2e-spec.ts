@@ -1,19 +1,6 @@
 import { BORDER_CROSSING_POINTS, MovementRecorded, TOPICS, topicName } from '@caravanserai/contracts';
 import { createKafka, ensureTopics } from '@caravanserai/messaging';
-import {
-  agreementGranted,
-  bearer,
-  dropTestDatabase,
-  freshTestDatabase,
-  issueKey,
-  movementRecorded,
-  movementRetracted,
-  ServiceProcess,
-  TEST_KAFKA_BROKERS,
-  testSigningKeys,
-  uniqueSuffix,
-  waitFor,
-} from '@caravanserai/testing';
+import { agreementGranted, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, movementRetracted, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { Partitioners, Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import { attack, AttackReport, formatReports, HighsLike, Knowledge, Snapshot } from '../attack/attacker';
@@ -50,7 +37,7 @@ const loadHighs: () => Promise<HighsLike> = require('highs');
 describe('attack suite on the real aggregator', () => {
   const suffix = uniqueSuffix();
   const prefix = `e2e-attack-${suffix}.`;
-  const port = 4300 + Math.floor(Math.random() * 400);
+  const port = portBlock();
   const today = new Date().toISOString().slice(0, 10);
   const monthDate = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 3, 1));
   const month = monthDate.toISOString().slice(0, 7);

@@ -1,5 +1,5 @@
 import { grantAgreement, OPEN_TERMS, postMovements, postReferrals, RawMovementLike, RawReferralLike } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor, testSigningKeys } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { ARTIFACTS, launchChromium } from './console/browser';
 describe('secretariat console and surge alerts, end to end', () => {
   const suffix = uniqueSuffix();
   const prefix = `e2e-con-${suffix}.`;
-  const basePort = 4200 + Math.floor(Math.random() * 400);
+  const basePort = portBlock();
   const day = (offset: number) => new Date(Date.now() - (2 + 34 - offset) * 86_400_000).toISOString().slice(0, 10);
   const from = day(0);
   const to = day(34);

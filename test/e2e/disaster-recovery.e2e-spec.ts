@@ -1,6 +1,6 @@
 import { createKafka } from '@caravanserai/messaging';
 import { batches, generateMovements, generateReferrals, grantAgreement, OPEN_TERMS, postMovements, postReferrals, sendReferralStep, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, TEST_PG_BASE, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, TEST_PG_BASE, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { ConfigResourceTypes } from 'kafkajs';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +26,7 @@ const ROOT = resolve(__dirname, '../..');
 describe('disaster recovery: the region rebuilt from the nodes', () => {
   const suffix = uniqueSuffix();
   const prefix = `e2e-dr-${suffix}.`;
-  const basePort = 3800 + Math.floor(Math.random() * 400);
+  const basePort = portBlock();
   const from = '2026-03-01';
   const to = '2026-03-31';
   const dataUntil = '2026-04-30';

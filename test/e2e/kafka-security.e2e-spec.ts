@@ -1,6 +1,6 @@
 import { createKafka, ensureTopics, kafkaSecurityFromEnv } from '@caravanserai/messaging';
 import { generateMovements, postMovements, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, SecureBroker, ServiceProcess, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, portBlock, SecureBroker, ServiceProcess, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, KafkaMessage, logLevel, Partitioners, ResourcePatternTypes } from 'kafkajs';
 
 /**
@@ -200,7 +200,7 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
       KAFKA_SASL_USERNAME: 'node-af',
       KAFKA_SASL_PASSWORD_FILE: await broker.passwordFile('node-af'),
       OUTBOX_IDLE_MS: '50',
-    }, 3400 + Math.floor(Math.random() * 2000));
+    }, portBlock());
     cleanups.push(() => node.stop());
 
     const records = [...generateMovements({ seed: 11, from: '2026-03-01', to: '2026-03-31', scale: 0.002, providers: ['AF'], recordIdPrefix: `SEC${suffix}-` })].slice(0, 20);
@@ -249,7 +249,7 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
       KAFKA_SASL_MECHANISM: 'scram-sha-512',
       KAFKA_SASL_USERNAME: 'aggregator',
       KAFKA_SASL_PASSWORD_FILE: await broker.passwordFile('aggregator'),
-    }, 3400 + Math.floor(Math.random() * 2000));
+    }, portBlock());
     cleanups.push(() => aggregator.stop());
 
     type Health = { consumer: Record<string, { received: number; lastError: string | null }> };

@@ -1,6 +1,6 @@
 import { createKafka } from '@caravanserai/messaging';
 import { batches, generateMovements, grantAgreement, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, parsePrometheusText, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, parsePrometheusText, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { execFileSync } from 'node:child_process';
 import { Pool } from 'pg';
 
@@ -12,7 +12,7 @@ describe('regional pipeline, end to end', () => {
   const suffix = uniqueSuffix();
   const prefix = `e2e-${suffix}.`;
   const providers = ['AF', 'IR', 'PK'] as const;
-  const basePort = 3400 + Math.floor(Math.random() * 400);
+  const basePort = portBlock();
   const from = '2026-03-01';
   const to = '2026-03-31';
   const databases: string[] = [];

@@ -1,6 +1,6 @@
 import { REFERRAL_STATUSES, ReferralStatus, toReferralHour } from '@caravanserai/contracts';
 import { generateReferrals, grantAgreement, OPEN_TERMS, postReferrals, sendReferralStep, SyntheticReferral } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 
 /** The regional summary's arithmetic, written again from the synthetic inputs, independently of
  * the aggregator: percentile_cont is linear interpolation between neighbouring sorted values. */
@@ -56,7 +56,7 @@ describe('referrals, end to end', () => {
   const suffix = uniqueSuffix();
   const prefix = `e2e-ref-${suffix}.`;
   const providers = ['IR', 'PK'] as const;
-  const basePort = 3800 + Math.floor(Math.random() * 400);
+  const basePort = portBlock();
   const from = '2026-09-01';
   const to = '2026-09-30';
   // The day after the last referral day: the release holds all of September.

@@ -1,5 +1,5 @@
 import { generateMovements, grantAgreement, OPEN_TERMS, postMovements, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor, testSigningKeys } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { Agent, request as httpRequest } from 'node:http';
 import { Pool } from 'pg';
 
@@ -11,7 +11,7 @@ import { Pool } from 'pg';
 describe('security: audit trail and hardening, end to end', () => {
   const suffix = uniqueSuffix();
   const prefix = `e2e-sec-${suffix}.`;
-  const basePort = 4200 + Math.floor(Math.random() * 400);
+  const basePort = portBlock();
   const from = '2026-03-01';
   const to = '2026-03-31';
   const services: ServiceProcess[] = [];

@@ -1,7 +1,7 @@
 import { assertTestDatabase, ensureDatabase } from '@caravanserai/database';
 import { createKafka } from '@caravanserai/messaging';
 import { generateMovements, grantAgreement, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, ServiceProcess, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, portBlock, ServiceProcess, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Pool } from 'pg';
@@ -86,7 +86,7 @@ export class Pipeline {
     ingest: new Map<string, Record<string, string>>(),
     nodeAdmin: new Map<string, Record<string, string>>(),
   };
-  private readonly basePort = 4400 + Math.floor(Math.random() * 1500);
+  private readonly basePort = portBlock();
   private readonly common: Record<string, string>;
 
   constructor(private readonly options: PipelineOptions) {
