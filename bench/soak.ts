@@ -201,6 +201,8 @@ interface Sample {
   rssMiB: Record<string, number>;
   cpuSeconds: Record<string, number>;
   brokerRssMiB: number | null;
+  /** The broker's pid (from its pid file): a change is a restart, the soak's own or another client's. */
+  brokerPid: number | null;
   lag: number | null;
   lagSource: 'v1/nodes' | 'direct' | 'unreachable';
   outbox: Record<string, number | null>;
@@ -215,12 +217,13 @@ interface RegionEvent {
   recoveredAfter?: number | null;
 }
 
-function brokerRss(): number | null {
+function broker(): { brokerPid: number | null; brokerRssMiB: number | null } {
+  let pid: number | null = null;
   try {
-    const pid = Number(readFileSync(join(KAFKA_HOME, 'kafka.pid'), 'utf8').trim());
-    return round(procStats(pid).rssMiB, 1);
+    pid = Number(readFileSync(join(KAFKA_HOME, 'kafka.pid'), 'utf8').trim()) || null;
+    return { brokerPid: pid, brokerRssMiB: round(procStats(pid!).rssMiB, 1) };
   } catch {
-    return null;
+    return { brokerPid: pid, brokerRssMiB: null };
   }
 }
 
@@ -308,7 +311,7 @@ async function main() {
       }
       const outbox: Record<string, number | null> = {};
       for (const [s, p] of nodePools) outbox[s] = await p.query('SELECT count(*)::int AS n FROM outbox').then((r) => r.rows[0].n as number, () => null);
-      const s: Sample = { t: round(elapsed(), 1), load1: loadavg()[0], rssMiB, cpuSeconds, brokerRssMiB: brokerRss(), lag, lagSource, outbox, acked: loads.reduce((a, n) => a + n.acked.size, 0) };
+      const s: Sample = { t: round(elapsed(), 1), load1: loadavg()[0], rssMiB, cpuSeconds, ...broker(), lag, lagSource, outbox, acked: loads.reduce((a, n) => a + n.acked.size, 0) };
       samples.push(s);
       return s;
     };
@@ -374,7 +377,11 @@ async function main() {
         await old.stop();
         const stopped = round((Date.now() - t0) / 1000, 1);
         const exit = old.child.exitCode !== null ? `exit code ${old.child.exitCode}` : `signal ${old.child.signalCode}`;
-        aggregator = await startAggregator();
+        // Healthy within Service.start's minute, else once more (the shared broker may be restarting too).
+        aggregator = await startAggregator().catch((e) => {
+          log(`aggregator did not come back within a minute (${(e as Error).message.slice(0, 200)}); starting it once more`);
+          return startAggregator();
+        });
         const seconds = round((Date.now() - t0) / 1000, 1);
         const ev: RegionEvent = { what: step.what, at: round((t0 - t00) / 1000, 1), seconds, detail: `SIGTERM: stopped in ${stopped} s (${exit}); healthy again ${seconds} s after the SIGTERM` };
         events.push(ev);
@@ -461,6 +468,9 @@ async function main() {
     );
     const aggregatorPeaks = { 'after restart': aggregator ? round(aggregator.stats().peakRssMiB, 1) : null };
     const brokerSeen = samples.map((s) => s.brokerRssMiB).filter((x): x is number => x !== null);
+    // The broker is shared: other clients may restart it too; every pid change is counted.
+    const pids = samples.map((s) => s.brokerPid).filter((x): x is number => x !== null);
+    const brokerRestartsSeen = pids.filter((p, i) => i > 0 && p !== pids[i - 1]).length;
     const lags = samples.filter((s) => s.lag !== null);
     const maxLag = lags.reduce((m, s) => (s.lag! > m.lag! ? s : m), lags[0]);
     const steady = lags.filter((s) => events.every((e) => s.t < e.at || s.t > e.at + (e.recoveredAfter ?? Infinity)));
@@ -474,7 +484,7 @@ async function main() {
       posts: { total: loads.reduce((a, n) => a + n.posts, 0), errors: loads.reduce((a, n) => a + n.errors, 0), p50ms: allPostMs[Math.floor(allPostMs.length * 0.5)], p99ms: allPostMs[Math.floor(allPostMs.length * 0.99)], maxMs: allPostMs[allPostMs.length - 1] },
       memory,
       aggregatorPeaks,
-      broker: brokerSeen.length ? { startMiB: brokerSeen[0], endMiB: brokerSeen[brokerSeen.length - 1], maxMiB: Math.max(...brokerSeen) } : null,
+      broker: brokerSeen.length ? { startMiB: brokerSeen[0], endMiB: brokerSeen[brokerSeen.length - 1], maxMiB: Math.max(...brokerSeen), restartsSeen: brokerRestartsSeen, bySoak: events.filter((e) => e.what === 'broker restart').length } : null,
       lag: {
         max: maxLag?.lag ?? null,
         maxAt: maxLag?.t ?? null,
@@ -542,6 +552,7 @@ function markdown(r: Record<string, any>): string {
     for (const [name, m] of Object.entries(r.memory as Record<string, any>)) lines.push(`| ${name} | ${m.startMiB ?? '–'} | ${m.endMiB ?? '–'} | ${m.maxMiB} | ${m.cpuSeconds ?? '–'} |`);
     if (r.broker) lines.push(`| Kafka broker (shared) | ${r.broker.startMiB} | ${r.broker.endMiB} | ${r.broker.maxMiB} | |`);
     lines.push('', 'The aggregator row spans both of its processes: "at start" is the first, "at end" the one started again.', '');
+    if (r.broker) lines.push(`Broker restarts seen (pid changes): ${r.broker.restartsSeen}, of which ${r.broker.bySoak} by the soak; the broker is shared, so other clients may restart it too.`, '');
   }
   if (r.lag) {
     lines.push(
