@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `npm run soak [-- flags]`: builds, makes sure PostgreSQL and Kafka answer, runs the soak
+# (bench/soak.ts): the demo's region for --minutes (30) at a steady load with a broker restart and
+# an aggregator restart along the way. Outside CI. See docs/operations.md "Soak".
+# The broker restart goes through deploy/kafka/kafka.sh, which finds the broker by its pid file
+# under KAFKA_HOME_DIR (default .kafka here): point it at the running broker's directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+ensure_tools
+ensure_node_modules
+ensure_postgres
+# Stop at the end a broker this run started (one already running is left running).
+started_kafka=0
+bash deploy/kafka/kafka.sh status >/dev/null 2>&1 || started_kafka=1
+bash deploy/kafka/kafka.sh start
+if ((started_kafka)); then trap 'bash deploy/kafka/kafka.sh stop' EXIT; fi
+build
+node dist/bench/soak.js "$@"
