@@ -224,6 +224,8 @@ async function demoRegion() {
   const r = await regionRebuild(nodes, rebuilt, last.dataUntil);
   const load2 = loadavg();
   const after = await answers(rebuilt, questions);
+  writeFileSync(join(workDir, 'answers-first.json'), JSON.stringify(before, null, 1));
+  writeFileSync(join(workDir, 'answers-rebuilt.json'), JSON.stringify(after, null, 1));
   const differing = Object.keys(before).filter((q) => !isDeepStrictEqual(before[q], after[q]));
   const nonEmpty = Object.values(before).every((a) => JSON.stringify(a).length > 200);
   const result = {
@@ -259,12 +261,13 @@ function demoQuestions(): string[] {
     `/v1/referrals/summary?from=${from}&to=${to}&granularity=month&groupBy=referredTo`,
   ];
 }
-/** The secretariat's answers, without what names the release (its id, the moment of its cut). */
+/** The secretariat's answers, without what names the release (its id, also in the notes' "release N",
+ * and the moment of its cut): the first aggregator cut two releases, the rebuilt one one. */
 async function answers(a: Aggregator, questions: string[]): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const q of questions) {
     const body = await getJson<unknown>(`${a.service.url}${q}`, a.secretariat);
-    out[q] = JSON.parse(JSON.stringify(body, (k, v) => (k === 'id' || k === 'cutAt' || k === 'releaseId' || k === 'asOf' ? undefined : typeof v === 'string' ? v.replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<instant>') : v)));
+    out[q] = JSON.parse(JSON.stringify(body, (k, v) => (k === 'id' || k === 'cutAt' || k === 'releaseId' || k === 'asOf' ? undefined : typeof v === 'string' ? v.replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<instant>').replace(/\brelease \d+\b/g, 'release <id>') : v)));
   }
   return out;
 }
