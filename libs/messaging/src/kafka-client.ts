@@ -152,6 +152,32 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], replication
  */
 export async function convergeTopicConfigs(admin: Admin, specs: TopicSpec[], replicationFactor = 1): Promise<string[]> {
   const logger = new Logger('Topics');
+  // A topic another process created a moment ago may not be known yet to the broker that answers
+  // for configs (UNKNOWN_TOPIC_OR_PARTITION: "This server does not host this topic-partition"):
+  // wait for it a little, then leave the settings to the next start rather than fail this one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await alterDifferingConfigs(admin, specs, replicationFactor, logger);
+    } catch (e) {
+      if (!isUnknownTopic(e)) throw e;
+      if (attempt >= CONVERGE_ATTEMPTS) {
+        logger.warn(`the settings of ${specs.map((s) => s.topic).join(', ')} could not be read yet (${(e as Error).message}); they are set at the next start`);
+        return [];
+      }
+      await new Promise((r) => setTimeout(r, 150 * attempt));
+    }
+  }
+}
+
+const CONVERGE_ATTEMPTS = 8;
+
+/** The error, or the one kafkajs retried until it gave up (originalError), says the topic is unknown. */
+function isUnknownTopic(e: unknown): boolean {
+  const x = e as { type?: string; originalError?: { type?: string }; errors?: { type?: string }[] };
+  return [x, x?.originalError, ...(x?.errors ?? [])].some((y) => y?.type === 'UNKNOWN_TOPIC_OR_PARTITION');
+}
+
+async function alterDifferingConfigs(admin: Admin, specs: TopicSpec[], replicationFactor: number, logger: Logger): Promise<string[]> {
   try {
     const described = await admin.describeConfigs({
       includeSynonyms: false,

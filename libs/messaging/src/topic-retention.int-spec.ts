@@ -1,6 +1,6 @@
 import { TEST_KAFKA_BROKERS, uniqueSuffix } from '@caravanserai/testing';
 import { Admin, ConfigResourceTypes } from 'kafkajs';
-import { createKafka, ensureTopics, topicRetention } from './kafka-client';
+import { convergeTopicConfigs, createKafka, ensureTopics, topicRetention } from './kafka-client';
 
 /** Topic retention set by the services, on the real broker: at creation, and converged on a topic
  * that exists with other values (a running region), leaving settings the services do not own. */
@@ -8,7 +8,7 @@ describe('ensureTopics with retention (Kafka)', () => {
   let admin: Admin;
   const suffix = uniqueSuffix();
   const settings = { movementsMs: 7 * 86_400_000, referralsMs: 3 * 86_400_000, alertsMs: 30 * 86_400_000 };
-  const topics = { movements: `test-ret-${suffix}.movements`, agreements: `test-ret-${suffix}.agreements` };
+  const topics = { movements: `test-ret-${suffix}.movements`, agreements: `test-ret-${suffix}.agreements`, late: `test-ret-${suffix}.late` };
 
   const configOf = async (topic: string) => {
     const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
@@ -49,5 +49,15 @@ describe('ensureTopics with retention (Kafka)', () => {
   it('leaves a topic without a stated config as it is', async () => {
     await ensureTopics(admin, [{ topic: topics.movements, numPartitions: 2 }]);
     expect((await configOf(topics.movements))['retention.ms']).toBe(String(7 * 86_400_000));
+  });
+
+  it('waits for a topic another process is creating, then sets its retention; gives up on one that never comes without failing the start', async () => {
+    const spec = { topic: topics.late, numPartitions: 1, config: topicRetention('movements', settings) };
+    const converging = convergeTopicConfigs(admin, [spec]);
+    await new Promise((r) => setTimeout(r, 300));
+    await admin.createTopics({ topics: [{ topic: topics.late, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    expect(await converging).toEqual([topics.late]);
+    expect(await configOf(topics.late)).toMatchObject({ 'retention.ms': String(7 * 86_400_000) });
+    expect(await convergeTopicConfigs(admin, [{ ...spec, topic: `test-ret-${suffix}.never` }])).toEqual([]);
   });
 });
