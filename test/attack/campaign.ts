@@ -1,3 +1,4 @@
+import { mulberry32 } from '@caravanserai/synthetic';
 import { CATEGORIES, PROVIDER_STATES } from '@caravanserai/contracts';
 import { KEY_RANGE, Part, publish, recordKey } from '../../apps/aggregator/src/disclosure/domain/cell-key';
 import { applicableCut, FlowPlan, Grant, periodBounds, planFlows } from '../../apps/aggregator/src/disclosure/domain/policy';
@@ -80,17 +81,6 @@ export interface Moment {
 // ---------------------------------------------------------------------------------------------
 // Random regions.
 
-/** mulberry32: a small seeded generator, so a failing region can be replayed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const days = (from: string, to: string): string[] => {
   const out: string[] = [];
@@ -104,7 +94,8 @@ const days = (from: string, to: string): string[] => {
  * a few late records and a retraction.
  */
 export function randomRegion(seed: number, month = '2026-03'): Region {
-  const r = rng(seed);
+  // Seeded (libs/synthetic's mulberry32), so a failing region can be replayed.
+  const r = mulberry32(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
   const shuffled = [...PROVIDER_STATES].sort(() => r() - 0.5);
   const count = 3 + Math.floor(r() * 3);

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '../../infrastructure/tokens';
 import type { Grant } from '../../disclosure/domain/policy';
-import type { Release } from '../../releases/domain/release';
+import type { ReleaseRef as Release } from '../../disclosure/domain/disclosure-report';
 
 export interface AgreementRecord extends Grant {
   updatedAt: string;

@@ -7,7 +7,7 @@ describe('audit entries', () => {
     principal: 'org:UNHCR',
     release: { id: 1, cutAt: '2026-04-01T02:00:00.000Z', dataUntil: '2026-03-31' },
     method: { name: 'cell-key', maxNoise: 3, exact: [], protected: [{ provider: 'PK', k: 3 }] },
-    agreements: [{ provider: 'PK', agreement: 'g-pk', minCellSize: 3, minTimeGranularity: 'week', embargoUntil: null, dataFrom: null, dataUntil: null, categories: null }],
+    agreements: [{ provider: 'PK', agreement: 'g-pk', minCellSize: 3, minTimeGranularity: 'week', dataFrom: null, dataUntil: null, categories: null }],
     leftOut: [{ provider: 'IR', agreement: 'g-ir', reason: 'the agreement does not allow route' }],
     coarsened: [],
     notes: [],

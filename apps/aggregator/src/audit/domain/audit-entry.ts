@@ -42,7 +42,7 @@ export function answerEntry(call: AuditCall, answer: { rows: unknown[]; disclosu
   return {
     ...call,
     query: { ...call.query },
-    agreements: d.agreements.map((a) => ({ provider: a.provider, agreement: a.agreement, minCellSize: a.minCellSize, minTimeGranularity: a.minTimeGranularity, embargoUntil: a.embargoUntil, categories: a.categories })),
+    agreements: d.agreements.map((a) => ({ provider: a.provider, agreement: a.agreement, minCellSize: a.minCellSize, minTimeGranularity: a.minTimeGranularity, embargoUntil: a.dataUntil, categories: a.categories })),
     providers: sorted([...d.agreements.map((a) => a.provider), ...d.leftOut.map((l) => l.provider), ...askedProviders(call.query)]),
     cellsReturned: answer.rows.length,
     cellsSuppressed: 0,

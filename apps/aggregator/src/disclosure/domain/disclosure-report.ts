@@ -30,7 +30,6 @@ export interface DisclosureReport {
     agreement: string;
     minCellSize: number;
     minTimeGranularity: string;
-    embargoUntil: string | null;
     dataFrom: string | null;
     dataUntil: string | null;
     categories: unknown;
@@ -58,7 +57,6 @@ export function disclosureReport(principal: string, plan: FlowPlan, release: Rel
       agreement: c.basis,
       minCellSize: c.minCellSize,
       minTimeGranularity: c.minTimeGranularity,
-      embargoUntil: c.lastDay,
       dataFrom: c.firstDay,
       dataUntil: c.lastDay,
       categories: c.categories,

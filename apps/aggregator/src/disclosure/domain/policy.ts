@@ -86,17 +86,11 @@ export function applicableCut(
     allowBorderCrossingPoints: g.minGeoGranularity === 'border_crossing_point',
     dimensions: new Set(g.dimensions),
     categories: g.scope.categories ?? null,
-    firstDay: dataPeriod(g).from,
-    lastDay: earliest(g.embargoDays > 0 ? addDays(today, -g.embargoDays) : null, dataPeriod(g).until),
+    firstDay: g.dataFrom ?? null,
+    lastDay: earliest(g.embargoDays > 0 ? addDays(today, -g.embargoDays) : null, g.dataUntil ?? null),
     exact: g.minCellSize <= 1,
   };
 }
-
-/** The days of data a grant covers (its data period; absent members mean no limit). */
-const dataPeriod = (g: Grant) => {
-  const terms = g as Grant & { dataFrom?: string | null; dataUntil?: string | null };
-  return { from: terms.dataFrom ?? null, until: terms.dataUntil ?? null };
-};
 
 const earliest = (...days: (string | null)[]): string | null =>
   days.reduce<string | null>((a, b) => (a === null ? b : b === null ? a : a < b ? a : b), null);

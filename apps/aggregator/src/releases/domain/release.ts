@@ -1,9 +1,8 @@
-/** A release: the projections as they stood when it was cut, holding data up to `dataUntil`. */
-export interface Release {
-  id: number;
-  cutAt: string;
-  dataUntil: string;
-}
+import type { ReleaseRef } from '../../disclosure/domain/disclosure-report';
+
+/** A release: the projections as they stood when it was cut, holding data up to `dataUntil` (the
+ * shape every answer names, from the disclosure kernel). */
+export type Release = ReleaseRef;
 
 export const RELEASE_FREQUENCIES = ['off', 'daily', 'weekly', 'monthly'] as const;
 export type ReleaseFrequency = (typeof RELEASE_FREQUENCIES)[number];
