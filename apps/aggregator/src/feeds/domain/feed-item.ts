@@ -1,0 +1,53 @@
+/**
+ * One item of a recipient's feed (docs/integrators.md): what the recipient's agreements let it
+ * see, as it happened. The same item, with the same `id`, is what the cursor feed, Server-Sent
+ * Events, webhooks and the recipient's Kafka topic carry.
+ */
+export const FEED_ITEM_KINDS = [
+  'release.flows',
+  'release.referrals',
+  'alert.raised',
+  'alert.escalated',
+  'alert.subsided',
+  'agreement.granted',
+  'agreement.amended',
+  'agreement.revoked',
+  'agreement.expired',
+] as const;
+export type FeedItemKind = (typeof FEED_ITEM_KINDS)[number];
+
+/** The part of an item its signature covers (RFC 8785 canonical JSON of exactly this object). */
+export interface UnsignedFeedItem {
+  /** Stable across redeliveries and channels, e.g. `release/12/flows/IR`; unique per recipient. */
+  id: string;
+  kind: FeedItemKind;
+  /** The principal whose feed this is (`secretariat`, `state:XX`, `org:NAME`). */
+  recipient: string;
+  occurredAt: string;
+  /** What the REST answer for the same principal says (see each kind in docs/integrators.md). */
+  data: Record<string, unknown>;
+}
+
+/** Ed25519 by the aggregator's key over the canonical JSON of the unsigned item; base64url. */
+export interface FeedSignature {
+  alg: 'Ed25519';
+  keyId: string;
+  value: string;
+}
+
+export type FeedItem = UnsignedFeedItem & { signature: FeedSignature };
+
+/** An item as read back, with its place in the recipient's feed. The cursor is opaque to
+ * recipients (today the decimal `seq`); `after=<cursor>` resumes just after it. */
+export interface StoredFeedItem {
+  cursor: string;
+  item: FeedItem;
+}
+
+/** What signs: the aggregator's own Ed25519 key (see AggregatorSigner), its id and public half. */
+export abstract class FeedSigner {
+  abstract readonly keyId: string;
+  abstract readonly publicKeyPem: string;
+  /** Ed25519 over `bytes`; base64url without padding. */
+  abstract sign(bytes: Buffer): Promise<string>;
+}
