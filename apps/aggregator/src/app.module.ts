@@ -8,6 +8,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AggregatorConfig } from './config/aggregator.config';
 import { ConfigHolder } from './config/config.module';
+import { FeedsModule } from './feeds/feeds.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthController } from './health/health.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
@@ -32,6 +33,7 @@ import { ReleasesModule } from './releases/releases.module';
     QuarantineModule,
     AlertsModule,
     ReleasesModule,
+    FeedsModule,
   ],
   controllers: [HealthController, NodesController, MetricsController, ReferenceController],
 })

@@ -68,6 +68,9 @@ export class AggregatorConfig {
   /** The region's cell-key secret (at least 32 bytes), the same for every aggregator of the region
    * (docs/operations.md#releases-and-the-cell-key-secret); unset: the one the database generated. */
   @IsOptional() @IsString() CELL_KEY_SECRET_FILE?: string;
+  /** The aggregator's own Ed25519 key (PKCS#8 PEM) that signs feed items and webhooks; without it,
+   * a key made at first start and kept in the database (docs/integrators.md). */
+  @IsOptional() @IsString() AGGREGATOR_SIGNING_KEY_FILE?: string;
   /** How often the trust file is checked for changes; a change is in force from the next batch. */
   @IsInt() @Min(100) @Max(600_000) TRUSTED_NODE_KEYS_POLL_MS: number = 1_000;
 }

@@ -16,6 +16,7 @@ import {
 
 export * from './codes';
 export * from './border-crossing-points';
+export * from './countries';
 
 const bcpByCode = new Map(BORDER_CROSSING_POINTS.map((p) => [p.code, p]));
 
