@@ -11,6 +11,9 @@ ensure_tools() {
   # Debian's Chromium for the console's browser test (driven by playwright-core, which downloads
   # no browser of its own).
   [[ -x ${CHROMIUM_PATH:-/usr/bin/chromium} ]] || missing+=(chromium)
+  # Debian's Python with its Ed25519 package, for the integrators' Python client
+  # (clients/python), which the end-to-end tests run against the real services.
+  /usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1 || missing+=(python3-cryptography)
   if ((${#missing[@]})); then
     say "installing ${missing[*]} (Debian packages)"
     if [[ $(id -u) -ne 0 ]]; then echo "need root to install ${missing[*]}" >&2; return 1; fi
