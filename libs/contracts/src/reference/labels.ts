@@ -285,3 +285,14 @@ function safeCountryName(code: string, language: Language): string {
     return code;
   }
 }
+
+/** The code and values of an English text made from one of `list`'s templates (the disclosure
+ * block's reasons), or null: how a client turns the answer's words into the other language. */
+export function readLabelled(list: ListName, english: string): { code: string; args: string[] } | null {
+  for (const [code, label] of Object.entries(LABELS[list])) {
+    const parts = label.en.split(/\{\d\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const match = new RegExp(`^${parts.join('(.+?)')}$`).exec(english);
+    if (match) return { code, args: match.slice(1) };
+  }
+  return null;
+}
