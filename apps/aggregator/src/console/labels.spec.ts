@@ -62,6 +62,6 @@ describe('labels of the aggregator’s codes', () => {
     ]);
     // Filled back in, the English template gives the very text.
     for (const [i, r] of read.entries()) expect(labelOf('disclosureReasons', r!.code, 'en', ...r!.args)).toBe(texts[i]);
-    expect(labelOf('disclosureReasons', 'granularity_too_fine', 'ru', 'месяц', 'день')).toBe('соглашение разрешает данные не мельче чем за месяц, а запрошено за день');
+    expect(labelOf('disclosureReasons', 'granularity_too_fine', 'ru', 'месяц', 'день')).toBe('соглашение разрешает шаг не мельче, чем «месяц», а запрошен «день»');
   });
 });
