@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ARTIFACTS, launchChromium } from './console/browser';
+import { checkLabels, routeWords, word } from './console/labels';
 
 /**
  * The console in real headless Chromium against a known data set posted through two real nodes:
@@ -13,7 +14,8 @@ import { ARTIFACTS, launchChromium } from './console/browser';
  * the data. The page's map, route diagram, time chart, funnel and alert table are read back
  * (ECharts options and DOM text) and checked against the API's answers for the same principal
  * and, within the cell-key method's noise, against the data set; the release and the
- * adjusted-figures note are shown in English and Russian; a CSV is downloaded, a screenshot is
+ * adjusted-figures note are shown in English and Russian, every code by its label in the page's
+ * language (flows table, legend, filters, referral summary, alerts); a CSV is downloaded, a screenshot is
  * saved to test/artifacts/console.png, and coarser=exclude names the states left out.
  */
 describe('secretariat console and surge alerts, end to end', () => {
@@ -242,8 +244,9 @@ describe('secretariat console and surge alerts, end to end', () => {
     const shownRoutes = await checkMap(page, byRoute);
     await checkSankey(page, shownRoutes);
     await checkTimeline(page, byCategory);
-    await checkFunnel(page, summary);
+    const pathways = await checkFunnel(page, summary);
     await checkAlerts(page);
+    await checkLabels(page, 'en', pathways);
 
     // The release read and what the method did, in words, where suppressed cells were explained.
     expect(await page.textContent('#release')).toBe(`Release ${release.id} (cut ${release.cutAt.slice(0, 16).replace('T', ' ')}): data up to ${to}`);
@@ -252,7 +255,7 @@ describe('secretariat console and surge alerts, end to end', () => {
     );
     const notes = await page.$$eval('#notes li', (lis) => lis.map((li) => li.textContent ?? ''));
     expect(notes[0]).toContain(`release ${release.id}`);
-    expect(notes.join(' ')).toMatch(/AF \(k = 5\), IR \(k = 5\) are protected: each such part is changed by up to 3/);
+    expect(notes.join(' ')).toContain(`${word('countries', 'AF', 'en')} (k = 5), ${word('countries', 'IR', 'en')} (k = 5) are protected: each such part is changed by up to 3`);
     expect(await page.isHidden('#left-out')).toBe(true);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="map"]')]);
@@ -264,7 +267,8 @@ describe('secretariat console and surge alerts, end to end', () => {
 
     await page.click('[data-lang="ru"]');
     expect(await page.textContent('#alerts-panel h2')).toBe('Активные оповещения');
-    expect(await page.textContent('#alerts tbody tr:first-child td:first-child')).toBe('критический');
+    expect(await page.textContent('#alerts tbody tr:first-child td:first-child')).toBe(word('alertSeverities', 'critical', 'ru'));
+    await checkLabels(page, 'ru', pathways);
     await page.reload();
     await page.waitForSelector('body[data-loaded="true"]', { timeout: 60_000 });
     expect(await page.getAttribute('html', 'lang')).toBe('ru');
@@ -273,7 +277,8 @@ describe('secretariat console and surge alerts, end to end', () => {
     expect(await page.textContent('#adjusted-note')).toBe(
       'Данные защищённых государств немного изменены; малое число, ноль или отсутствующая строка могли быть изменены; итоги изменены отдельно.',
     );
-    expect((await page.$$eval('#notes li', (lis) => lis.map((li) => li.textContent ?? ''))).join(' ')).toMatch(/Доли AF \(k = 5\), IR \(k = 5\) защищены/);
+    expect((await page.$$eval('#notes li', (lis) => lis.map((li) => li.textContent ?? ''))).join(' ')).toContain(`Доли ${word('countries', 'AF', 'ru')} (k = 5), ${word('countries', 'IR', 'ru')} (k = 5) защищены`);
+    await checkLabels(page, 'ru', pathways);
     await page.screenshot({ path: join(ARTIFACTS, 'console.png'), fullPage: true });
 
     // Both states grant weeks at the finest: asked by day with coarser states left out, the page
@@ -286,7 +291,8 @@ describe('secretariat console and surge alerts, end to end', () => {
     expect(excluded.rows).toEqual([]);
     const leftOut = await page.textContent('#left-out');
     expect(leftOut).toMatch(/^Не включены: /);
-    for (const state of ['AF', 'IR']) expect(leftOut).toContain(`${state} (`);
+    // Named and explained in Russian: the answer's English reason read through its template.
+    for (const state of ['AF', 'IR']) expect(leftOut).toContain(`${word('countries', state, 'ru')} (${word('disclosureReasons', 'granularity_too_fine', 'ru').replace('{0}', 'неделя').replace('{1}', 'день')})`);
     expect(await optionOf(page, 'map').then((o) => o.series.find((s) => s.id === 'routes')!.data)).toEqual([]);
     expect(problems).toEqual([]);
   });
@@ -361,10 +367,11 @@ describe('secretariat console and surge alerts, end to end', () => {
       per.set(r.referredTo, [e[0] + (r.referrals ?? 0), e[1] + (r.accepted ?? 0), e[2] + (r.byStatus.closed ?? 0)]);
     }
     const pathways = [...per.keys()].sort((a, b) => per.get(b)![0] - per.get(a)![0] || a.localeCompare(b));
-    expect(option.xAxis![0].data).toEqual(pathways);
+    expect(option.xAxis![0].data).toEqual(pathways.map((p) => word('referralPathways', p, 'en')));
     expect(pathways.length).toBeGreaterThan(0);
     const data = (id: string) => option.series.find((s) => s.id === id)!.data;
     expect([data('made'), data('accepted'), data('closed')]).toEqual([0, 1, 2].map((i) => pathways.map((p) => per.get(p)![i])));
+    return pathways;
   }
 
   async function checkAlerts(page: Page) {
@@ -374,7 +381,9 @@ describe('secretariat console and surge alerts, end to end', () => {
     // series, which hold the same records).
     const a = (await api<{ alerts: Alert[] }>('/v1/alerts')).alerts[0];
     const shown = [String(a.recent), a.expectedWeekly!.toLocaleString('en-GB'), `×${a.ratio!.toFixed(2)}`];
-    for (const r of rows) expect([r[0], r[2], r[3], r[4], r[5]]).toEqual(['critical', 'IR', ...shown]);
-    expect(rows.map((r) => r[1]).sort()).toEqual(['crossing point IR-DOGHAROUN', 'route AF>IR>TR', 'route AF>IR>TR · asylum_seeker']);
+    for (const r of rows) expect([r[0], r[2], r[3], r[4], r[5]]).toEqual([word('alertSeverities', 'critical', 'en'), word('countries', 'IR', 'en'), ...shown]);
+    expect(rows.map((r) => r[1]).sort()).toEqual(
+      [`crossing point ${word('borderCrossingPoints', 'IR-DOGHAROUN', 'en')}`, `route ${routeWords('AF>IR>TR', 'en')}`, `route ${routeWords('AF>IR>TR', 'en')} · ${word('categories', 'asylum_seeker', 'en')}`].sort(),
+    );
   }
 });

@@ -13,7 +13,7 @@ const catalogue = referenceCatalogue();
 export class ReferenceController {
   @Get()
   @Header('cache-control', 'private, max-age=3600')
-  @ApiOperation({ summary: 'Code lists: countries, categories, needs, age bands, border crossing points' })
+  @ApiOperation({ summary: 'Code lists (countries with alpha-3, categories, needs, age bands, border crossing points…) and an English and a Russian label for every code' })
   get() {
     return catalogue;
   }

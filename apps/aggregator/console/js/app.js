@@ -2,10 +2,11 @@ import { ApiError, forgetCredential, getJson, loadCredential, saveCredential } f
 import { download } from './csv.js';
 import { categorySeries, pointTotals, routeTotals } from './flows.js';
 import { renderFunnel } from './funnel.js';
-import { applyStatic, currentLang, setLang, t } from './i18n.js';
+import { applyStatic, setLang, t } from './i18n.js';
 import { ensureRegionMap, renderMap } from './map.js';
 import { renderSankey } from './sankey.js';
-import { renderAlerts, renderNodes } from './tables.js';
+import { country, label, reasonLabel, setLabels } from './labels.js';
+import { renderAlerts, renderFlows, renderNodes } from './tables.js';
 import { renderTimeline } from './timeline.js';
 
 const $ = (id) => document.getElementById(id);
@@ -46,13 +47,19 @@ function writeFilters(f) {
   }
 }
 
-function fillSelect(select, values) {
+/** Options for the codes of `list`, shown by their labels (relabelled when the language changes). */
+function fillSelect(select, list, values) {
   for (const v of values) {
     const o = document.createElement('option');
     o.value = v;
-    o.textContent = v;
+    o.dataset.list = list;
     select.appendChild(o);
   }
+  labelOptions();
+}
+
+function labelOptions() {
+  for (const o of document.querySelectorAll('option[data-list]')) o.textContent = label(o.dataset.list, o.value);
 }
 
 async function load() {
@@ -93,10 +100,12 @@ function render() {
   const routes = routeTotals(byRoute);
   // Volumes by crossing point where some state's agreement covers them (the others are left out).
   const pointsAllowed = byPoint.disclosure.agreements.length > 0;
-  renderMap($('map'), { routes, points: pointTotals(byPoint), pointsAllowed, crossingPoints: reference.borderCrossingPoints, lang: currentLang() });
+  renderMap($('map'), { routes, points: pointTotals(byPoint), pointsAllowed, crossingPoints: reference.borderCrossingPoints });
   $('map-note').textContent = t('routesDrawn', routes.length, pointsAllowed ? t('bcpVolumes') : t('bcpNoVolumes'));
   renderSankey($('sankey'), routes);
-  renderTimeline($('timeline'), categorySeries(byCategory));
+  const series = categorySeries(byCategory);
+  renderTimeline($('timeline'), series);
+  renderFlows($('flows'), series);
 
   renderFunnel($('funnel'), referrals);
   $('funnel-note').textContent = referrals.rows.length ? t('funnelPeriod', referrals.from, referrals.to, '') : t('noReferrals');
@@ -117,15 +126,15 @@ function renderRelease(answer) {
   $('release').textContent = r ? t('releaseShown', r.id, r.cutAt.slice(0, 16).replace('T', ' '), r.dataUntil) : t('noRelease');
   const method = d.method;
   $('adjusted-note').textContent = method.protected.length > 0 ? t('adjusted') : t('allExact');
-  const leftOut = d.leftOut.map((l) => `${l.provider} (${l.reason})`).join('; ');
+  const leftOut = d.leftOut.map((l) => `${country(l.provider)} (${reasonLabel(l.reason)})`).join('; ');
   $('left-out').textContent = leftOut ? t('leftOutNote', leftOut) : '';
   $('left-out').classList.toggle('hidden', !leftOut);
   const notes = r
     ? [
         t('noteRelease', r.id, r.cutAt.slice(0, 16).replace('T', ' '), r.dataUntil),
-        ...(method.protected.length ? [t('noteProtected', method.protected.map((p) => `${p.provider} (k = ${p.k})`).join(', '), method.maxNoise)] : []),
-        ...(method.exact.length ? [t('noteExact', method.exact.join(', '))] : []),
-        ...(d.coarsened.length ? [t('noteCoarsened', d.coarsened.join('; '))] : []),
+        ...(method.protected.length ? [t('noteProtected', method.protected.map((p) => `${country(p.provider)} (k = ${p.k})`).join(', '), method.maxNoise)] : []),
+        ...(method.exact.length ? [t('noteExact', method.exact.map(country).join(', '))] : []),
+        ...(d.coarsened.length ? [t('noteCoarsened', d.coarsened.map(reasonLabel).join('; '))] : []),
         ...(leftOut ? [t('leftOutNote', leftOut)] : []),
       ]
     : [t('noRelease')];
@@ -136,7 +145,7 @@ function renderRelease(answer) {
       return li;
     }),
   );
-  $('disclosure').textContent = t('disclosure', d.agreements.map((a) => `${a.provider} (${a.agreement}, k = ${a.minCellSize})`).join(', ') || t('none'));
+  $('disclosure').textContent = t('disclosure', d.agreements.map((a) => `${country(a.provider)} (${a.agreement}, k = ${a.minCellSize})`).join(', ') || t('none'));
 }
 
 function signOut(message) {
@@ -161,8 +170,9 @@ async function signIn(next) {
   saveCredential(next);
   if (!reference) {
     reference = await getJson('/v1/reference', credential);
-    fillSelect($('filters').elements.category, reference.categories);
-    fillSelect($('filters').elements.provider, reference.providerStates);
+    setLabels(reference.labels);
+    fillSelect($('filters').elements.category, 'categories', reference.categories);
+    fillSelect($('filters').elements.provider, 'countries', reference.providerStates);
     writeFilters(initialFilters());
   }
   $('sign-in').classList.add('hidden');
@@ -176,6 +186,7 @@ async function main() {
   for (const b of document.querySelectorAll('[data-lang]')) {
     b.addEventListener('click', () => {
       setLang(b.dataset.lang);
+      labelOptions();
       render();
     });
   }

@@ -1,5 +1,6 @@
 import { setTable } from './csv.js';
 import { fmt, t } from './i18n.js';
+import { label } from './labels.js';
 
 /** The answer's rows (one per period and pathway) summed per pathway; the medians of a pathway
  * are shown when it has a single row (medians of periods do not add up). */
@@ -32,7 +33,7 @@ export function renderFunnel(el, answer) {
         formatter: (ps) => {
           const r = rows[ps[0].dataIndex];
           return [
-            `<b>${r.referredTo}</b>`,
+            `<b>${label('referralPathways', r.referredTo)}</b>`,
             ...ps.map((p) => `${p.seriesName}: ${fmt(p.value)}`),
             `${t('medianToAcceptance')}: ${r.toAcceptance ?? '–'}`,
             `${t('medianToClosure')}: ${r.toClosure ?? '–'}`,
@@ -41,7 +42,7 @@ export function renderFunnel(el, answer) {
       },
       legend: { top: 0 },
       grid: { left: 50, right: 20, top: 40, bottom: 60 },
-      xAxis: { type: 'category', data: rows.map((r) => r.referredTo), axisLabel: { rotate: 30 } },
+      xAxis: { type: 'category', data: rows.map((r) => label('referralPathways', r.referredTo)), axisLabel: { rotate: 30 } },
       yAxis: { type: 'value' },
       series: [
         { id: 'made', name: t('made'), type: 'bar', data: rows.map((r) => r.referrals) },

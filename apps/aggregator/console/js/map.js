@@ -1,5 +1,6 @@
 import { setTable } from './csv.js';
-import { fmt, t } from './i18n.js';
+import { fmt } from './i18n.js';
+import { label, routeLabel } from './labels.js';
 
 // Where a route line passes through each country: a point well inside it (degrees lon, lat).
 const ANCHORS = {
@@ -21,7 +22,7 @@ export async function ensureRegionMap() {
  * The region's outline, the crossing points (sized by movements where the caller may see them by
  * crossing point) and one line per route through its three countries, width by movements.
  */
-export function renderMap(el, { routes, points, pointsAllowed, crossingPoints, lang }) {
+export function renderMap(el, { routes, points, pointsAllowed, crossingPoints }) {
   const chart = window.echarts.getInstanceByDom(el) ?? window.echarts.init(el);
   const max = Math.max(1, ...routes.map((r) => r.count));
   const lines = routes
@@ -35,7 +36,7 @@ export function renderMap(el, { routes, points, pointsAllowed, crossingPoints, l
     .filter((p) => p.lat !== null && p.lon !== null)
     .map((p) => {
       const v = points.get(p.code);
-      return { name: p.code, label: lang === 'ru' ? p.nameRu : p.nameEn, value: [p.lon, p.lat, pointsAllowed && v !== undefined ? v : null] };
+      return { name: p.code, label: label('borderCrossingPoints', p.code), value: [p.lon, p.lat, pointsAllowed && v !== undefined ? v : null] };
     });
   chart.setOption(
     {
@@ -43,7 +44,7 @@ export function renderMap(el, { routes, points, pointsAllowed, crossingPoints, l
       animation: false,
       tooltip: {
         formatter: (p) => {
-          if (p.seriesType === 'lines') return `${p.name}: ${fmt(p.value)}`;
+          if (p.seriesType === 'lines') return `${routeLabel(p.name)}: ${fmt(p.value)}`;
           if (p.seriesType === 'scatter') return `${p.data.label} (${p.name})${p.value[2] === null ? '' : `: ${fmt(p.value[2])}`}`;
           return p.name;
         },

@@ -1,5 +1,6 @@
 import { setTable } from './csv.js';
 import { fmt, t } from './i18n.js';
+import { country as countryName } from './labels.js';
 
 /** Origin → reporting (crossing) state → intended destination, from the routes shown. */
 export function renderSankey(el, routes) {
@@ -15,8 +16,7 @@ export function renderSankey(el, routes) {
   const names = new Set([...links.values()].flatMap((l) => [l.source, l.target]));
   const label = (name) => {
     const [kind, code] = name.split(':');
-    const country = code === 'ZZ' ? t('unknown') : code;
-    return `${t(kind === 'o' ? 'origin' : kind === 'v' ? 'via' : 'dest')} ${country}`;
+    return `${t(kind === 'o' ? 'origin' : kind === 'v' ? 'via' : 'dest')} ${countryName(code)}`;
   };
   chart.setOption(
     {

@@ -1,5 +1,6 @@
 import { setTable } from './csv.js';
 import { fmt, t } from './i18n.js';
+import { country, label, routeLabel } from './labels.js';
 
 function fill(table, headers, rows) {
   const head = document.createElement('tr');
@@ -29,8 +30,8 @@ function fill(table, headers, rows) {
 }
 
 const where = (a) => {
-  if (a.scope === 'borderCrossingPoint') return `${t('crossingPoint')} ${a.borderCrossingPoint}`;
-  return `${t('route')} ${a.route}${a.category ? ` · ${a.category}` : ''}`;
+  if (a.scope === 'borderCrossingPoint') return `${t('crossingPoint')} ${label('borderCrossingPoints', a.borderCrossingPoint)}`;
+  return `${t('route')} ${routeLabel(a.route)}${a.category ? ` · ${label('categories', a.category)}` : ''}`;
 };
 
 export function renderAlerts(table, empty, alerts) {
@@ -40,9 +41,9 @@ export function renderAlerts(table, empty, alerts) {
     table,
     [t('severity'), t('where'), t('state'), t('recentWeek'), t('usualWeek'), t('ratio'), t('window')],
     sorted.map((a) => [
-      { text: t(a.severity), cls: `sev-${a.severity}` },
+      { text: label('alertSeverities', a.severity), cls: `sev-${a.severity}` },
       where(a),
-      a.provider,
+      country(a.provider),
       { text: fmt(a.recent), num: true },
       a.expectedWeekly === null ? { text: t('withheld'), cls: 'suppressed' } : { text: fmt(a.expectedWeekly), num: true },
       a.ratio === null ? { text: t('withheld'), cls: 'suppressed' } : { text: `×${a.ratio.toFixed(2)}`, num: true },
@@ -71,15 +72,25 @@ export function renderNodes(table, note, nodes) {
   const ps = nodes.providers;
   const has = (f) => ps.some((p) => p[f] !== undefined && p[f] !== null);
   const columns = [
-    { head: t('state'), csv: 'provider', cell: (p) => p.provider, raw: (p) => p.provider },
+    { head: t('state'), csv: 'provider', cell: (p) => country(p.provider), raw: (p) => p.provider },
     has('eventsReceived') && { head: t('events'), csv: 'events', cell: (p) => ({ text: fmt(p.eventsReceived), num: true }), raw: (p) => p.eventsReceived },
     has('lastEventRecordedAt') && { head: t('lastEvent'), csv: 'last_event_recorded_at', cell: (p) => p.lastEventRecordedAt, raw: (p) => p.lastEventRecordedAt },
     !has('lastEventRecordedAt') && has('lastEventReceivedAt') && { head: t('lastReceived'), csv: 'last_event_received_at', cell: (p) => p.lastEventReceivedAt, raw: (p) => p.lastEventReceivedAt },
     has('lastEventDelayMs') && { head: t('delay'), csv: 'delay_ms', cell: (p) => ({ text: p.lastEventDelayMs === undefined ? '' : `${(p.lastEventDelayMs / 1000).toFixed(1)} s`, num: true }), raw: (p) => p.lastEventDelayMs },
-    has('healthy') && { head: t('health'), csv: 'healthy', cell: (p) => (p.healthy === undefined ? '' : { text: t(p.healthy ? 'healthy' : 'unhealthy'), cls: p.healthy ? '' : 'sev-high' }), raw: (p) => p.healthy },
+    has('healthy') && { head: t('health'), csv: 'healthy', cell: (p) => (p.healthy === undefined ? '' : { text: label('nodeHealthStatuses', p.healthy ? 'healthy' : 'unhealthy'), cls: p.healthy ? '' : 'sev-high' }), raw: (p) => p.healthy },
   ].filter(Boolean);
   fill(table, columns.map((c) => c.head), ps.map((p) => columns.map((c) => c.cell(p))));
   const lag = nodes.lag?.total;
   note.textContent = t('lag', lag === null || lag === undefined ? '–' : fmt(lag));
   setTable('nodes', columns.map((c) => c.csv), ps.map((p) => columns.map((c) => c.raw(p))));
+}
+
+/** Movements per category over the period shown (the sum of its published rows, as the map sums
+ * routes), categories by their labels. The timeline's CSV holds the same figures by period. */
+export function renderFlows(table, series) {
+  const totals = series.categories
+    .map((c) => ({ c, n: series.values.get(c).reduce((a, b) => a + b, 0) }))
+    .sort((a, b) => b.n - a.n || a.c.localeCompare(b.c));
+  fill(table, [t('category'), t('movementsHead')], totals.map(({ c, n }) => [label('categories', c), { text: fmt(n), num: true }]));
+  for (const [i, tr] of [...table.tBodies[0].rows].entries()) tr.dataset.category = totals[i].c;
 }

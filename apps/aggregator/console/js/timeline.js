@@ -1,7 +1,9 @@
 import { setTable } from './csv.js';
 import { fmt, t } from './i18n.js';
+import { label } from './labels.js';
 
-/** Movements per period, stacked by category. */
+/** Movements per period, stacked by category; the legend names categories in the page's language
+ * (the series keep the codes as ids, the CSV keeps the codes). */
 export function renderTimeline(el, series) {
   const chart = window.echarts.getInstanceByDom(el) ?? window.echarts.init(el);
   chart.setOption(
@@ -13,7 +15,7 @@ export function renderTimeline(el, series) {
       grid: { left: 50, right: 20, top: 40, bottom: 30 },
       xAxis: { type: 'category', data: series.periods },
       yAxis: { type: 'value', name: t('movements') },
-      series: series.categories.map((c) => ({ id: c, name: c, type: 'bar', stack: 'all', data: series.values.get(c) })),
+      series: series.categories.map((c) => ({ id: c, name: label('categories', c), type: 'bar', stack: 'all', data: series.values.get(c) })),
     },
     { replaceMerge: ['series'] },
   );

@@ -1,4 +1,6 @@
 import { BORDER_CROSSING_POINTS, BorderCrossingPoint } from './border-crossing-points';
+import { countryTable, LANGUAGES } from './countries';
+import { LABELS } from './labels';
 export * from './age-band';
 import {
   AGE_BANDS,
@@ -17,6 +19,7 @@ import {
 export * from './codes';
 export * from './border-crossing-points';
 export * from './countries';
+export * from './labels';
 
 const bcpByCode = new Map(BORDER_CROSSING_POINTS.map((p) => [p.code, p]));
 
@@ -25,7 +28,10 @@ export function findBorderCrossingPoint(code: string): BorderCrossingPoint | und
 }
 
 /** The code lists both services publish at `GET /v1/reference`, so that integrators can
- * validate before they post. */
+ * validate before they post, and their words: `labels` gives, per list (the names of
+ * labels.ts), an English and a Russian label for every code, including lists the services only
+ * answer with (alert severities, referral statuses, dimensions, disclosure reasons…);
+ * `countries.table` adds ISO 3166-1 alpha-3. The older fields keep their shape. */
 export function referenceCatalogue() {
   return {
     providerStates: PROVIDER_STATES,
@@ -36,7 +42,9 @@ export function referenceCatalogue() {
     specificNeeds: SPECIFIC_NEEDS,
     referralPathways: REFERRAL_PATHWAYS,
     documentTypes: DOCUMENT_TYPES,
-    countries: { codes: COUNTRY_CODES, stateless: STATELESS, unknown: UNKNOWN_COUNTRY, standard: 'ISO 3166-1 alpha-2' },
+    countries: { codes: COUNTRY_CODES, stateless: STATELESS, unknown: UNKNOWN_COUNTRY, standard: 'ISO 3166-1 alpha-2', table: countryTable() },
     borderCrossingPoints: BORDER_CROSSING_POINTS,
+    languages: LANGUAGES,
+    labels: LABELS,
   };
 }
