@@ -31,7 +31,7 @@ describe('GET /v1/reference: codes with their words', () => {
     expect(catalogue.countries.codes).toContain('AF');
     expect(catalogue.countries.standard).toBe('ISO 3166-1 alpha-2');
     expect(catalogue.countries.table).toHaveLength(catalogue.countries.codes.length);
-    expect(catalogue.countries.table.find((c) => c.code === 'TM')).toEqual({ code: 'TM', alpha3: 'TKM', labels: { en: 'Turkmenistan', ru: 'Туркмения' } });
+    expect(catalogue.countries.table.find((c) => c.code === 'TM')).toEqual({ code: 'TM', alpha3: 'TKM', labels: { en: 'Turkmenistan', ru: 'Туркменистан' } });
     expect(catalogue.languages).toEqual(['en', 'ru']);
   });
 
