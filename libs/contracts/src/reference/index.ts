@@ -17,6 +17,7 @@ import {
 export * from './codes';
 export * from './border-crossing-points';
 export * from './countries';
+export * from './labels';
 
 const bcpByCode = new Map(BORDER_CROSSING_POINTS.map((p) => [p.code, p]));
 
