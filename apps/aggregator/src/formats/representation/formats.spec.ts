@@ -126,8 +126,10 @@ describe('HXL', () => {
       '#date', '#date+start', '#date+end', '#country+reported+code+v_iso2', '#country+reported+code+v_iso3', '#country+reported+name+i_en', '#affected+crossings', '#meta+disclosure',
     ]);
     expect(header.split(',')[0]).toBe('Period');
-    expect(row).toBe('2026-03,2026-03-01,2026-03-31,IR,IRN,Iran (Islamic Republic of),12,adjusted'.replace('Iran (Islamic Republic of)', row.split(',')[5]));
-    expect(row.split(',').slice(0, 5)).toEqual(['2026-03', '2026-03-01', '2026-03-31', 'IR', 'IRN']);
+    const cells = row.split(',');
+    expect(cells.slice(0, 5)).toEqual(['2026-03', '2026-03-01', '2026-03-31', 'IR', 'IRN']);
+    expect(cells.slice(-2)).toEqual(['12', 'adjusted']);
+    expect(cells[5]).toMatch(/^Iran/);
   });
   it('leaves a withheld figure empty and names it', () => {
     const hxl = toHxl(referralsTable(referrals([referralRow({ provider: 'IR', toAcceptance: { count: 5, medianHours: null, p90Hours: null } })], ['provider'])), 'ru', ';');
