@@ -167,7 +167,7 @@ describe('regional pipeline, end to end', () => {
     expect(await actualByRouteAndCategory()).toEqual(expectedByRouteAndCategory(remaining));
 
     const csv = await (await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=month&groupBy=route,category`, { headers: { accept: 'text/csv', ...SECRETARIAT } })).text();
-    const lines = csv.trim().split('\r\n').filter((l) => !l.startsWith('#'));
+    const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n').filter((l) => !l.startsWith('#'));
     expect(lines[0]).toBe('period,route,category,count');
     expect(lines.slice(1).reduce((sum, l) => sum + Number(l.split(',')[3]), 0)).toBe(remaining.length);
   });

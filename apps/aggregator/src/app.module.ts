@@ -10,6 +10,7 @@ import { AggregatorConfig } from './config/aggregator.config';
 import { ConfigHolder } from './config/config.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { FlowsModule } from './flows/flows.module';
+import { FormatsModule } from './formats/formats.module';
 import { HealthController } from './health/health.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { MetricsController } from './nodes/metrics.controller';
@@ -34,6 +35,7 @@ import { ReleasesModule } from './releases/releases.module';
     AlertsModule,
     ReleasesModule,
     FeedsModule,
+    FormatsModule,
   ],
   controllers: [HealthController, NodesController, MetricsController, ReferenceController],
 })

@@ -11,3 +11,20 @@ describe('csvCell', () => {
     expect(csvCell('#not a comment')).toBe('"#not a comment"');
   });
 });
+
+describe('csvCell for spreadsheets', () => {
+  it('quotes a field holding the delimiter it is written with', () => {
+    expect(csvCell('a;b', ';')).toBe('"a;b"');
+    expect(csvCell('a,b', ';')).toBe('a,b');
+  });
+  it('shows, never runs, a text a spreadsheet would take for a formula', () => {
+    for (const attack of ['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd']) {
+      const cell = csvCell(attack);
+      expect(cell.startsWith(`"'`)).toBe(true);
+    }
+    expect(csvCell('=1+1')).toBe(`"'=1+1"`);
+  });
+  it('writes negative numbers as numbers', () => {
+    expect(csvCell(-3)).toBe('-3');
+  });
+});

@@ -2,6 +2,7 @@ import { referenceCatalogue } from '@caravanserai/contracts';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from './auth/access.decorator';
+import { Conditional } from './conditional';
 
 const catalogue = referenceCatalogue();
 
@@ -12,6 +13,7 @@ const catalogue = referenceCatalogue();
 @Controller('v1/reference')
 export class ReferenceController {
   @Get()
+  @Conditional()
   @Header('cache-control', 'private, max-age=3600')
   @ApiOperation({ summary: 'Code lists (countries with alpha-3, categories, needs, age bands, border crossing points…) and an English and a Russian label for every code' })
   get() {

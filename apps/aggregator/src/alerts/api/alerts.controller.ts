@@ -1,4 +1,4 @@
-import { Allow, csvCell, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, Conditional, csvCell, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -48,6 +48,7 @@ export class AlertsController {
   ) {}
 
   @Get()
+  @Conditional()
   @ApiProduces('application/json', 'text/csv')
   @ApiOperation({
     summary: 'Surge alerts: routes, crossing points and route categories whose last week is well above their usual week',
@@ -55,7 +56,7 @@ export class AlertsController {
       'Each alert is computed from one state’s movements and shown only when that state’s agreement lets the caller see that data at the ' +
       'alert’s dimensions, weekly (docs/alerts.md). The state itself (and a k = 1 grant) sees exact figures; every other caller sees the ' +
       'last week and the baseline weeks published with cell-key noise (at most ±3; a count below k as 0 or k), the ratio and score ' +
-      'computed from those, and no alert whose published last week is 0.',
+      'computed from those, and no alert whose published last week is 0. ETag and If-None-Match (304); the listing is audited either way.',
   })
   async alerts(
     @Query() dto: AlertsQueryDto,

@@ -1,12 +1,12 @@
 import { CATEGORIES, DIRECTIONS, PROVIDER_STATES } from '@caravanserai/contracts';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, IsIn, IsOptional, Matches } from 'class-validator';
-import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
+import { RepresentationQueryDto } from '../../formats/api/representation-query.dto';
 import { CommaList, IsDay } from '../../infrastructure/query-params';
 import { FLOW_DIMENSIONS, FlowDimension, FlowQuery, GRANULARITIES, Granularity } from '../domain/flow-query';
 
 
-export class FlowsQueryDto extends PurposeQueryDto {
+export class FlowsQueryDto extends RepresentationQueryDto {
   @ApiProperty({ example: '2026-01-01', description: 'First day, inclusive' })
   @IsDay('from')
   from: string;

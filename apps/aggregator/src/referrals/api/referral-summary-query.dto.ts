@@ -2,13 +2,13 @@ import { CATEGORIES, PROVIDER_STATES, REFERRAL_PATHWAYS } from '@caravanserai/co
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
+import { RepresentationQueryDto } from '../../formats/api/representation-query.dto';
 import { CommaList, IsDay } from '../../infrastructure/query-params';
 import { GRANULARITIES, Granularity } from '../../flows/domain/flow-query';
 import { REFERRAL_DIMENSIONS, ReferralDimension, ReferralSummaryQuery } from '../domain/referral-summary';
 
 
-export class ReferralSummaryQueryDto extends PurposeQueryDto {
+export class ReferralSummaryQueryDto extends RepresentationQueryDto {
   @ApiProperty({ example: '2026-01-01', description: 'First day a referral was made on, inclusive' })
   @IsDay('from')
   from: string;

@@ -59,7 +59,7 @@ const PART_SQL = `
   array_agg(${hours('accepted_at')}) FILTER (WHERE f.accepted_at IS NOT NULL) AS h_acceptance,
   array_agg(${hours('closed_at')}) FILTER (WHERE f.closed_at IS NOT NULL) AS h_closure`;
 
-type PartRow = Record<string, unknown> & { part_provider: string; h_acceptance: number[] | null; h_closure: number[] | null };
+export type PartRow = Record<string, unknown> & { part_provider: string; h_acceptance: number[] | null; h_closure: number[] | null };
 
 const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
 
@@ -69,7 +69,7 @@ const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 1
  * shown: exact parts, and protected parts published at k + 1 or more (a count below k is only ever
  * shown as 0 or k, so k + 1 or more proves at least k referrals behind the median).
  */
-function publishFigures(parts: PartRow[], rule: PartRule): ReferralFigures {
+export function publishFigures(parts: PartRow[], rule: PartRule): ReferralFigures {
   const pub = (name: string) => publish(parts.map((p) => part(p, name)), rule);
   const duration = (count: string, hoursOf: 'h_acceptance' | 'h_closure'): Duration => {
     const shown = parts.filter((p) => {
