@@ -129,7 +129,7 @@ describe('HXL', () => {
     const cells = row.split(',');
     expect(cells.slice(0, 5)).toEqual(['2026-03', '2026-03-01', '2026-03-31', 'IR', 'IRN']);
     expect(cells.slice(-2)).toEqual(['12', 'adjusted']);
-    expect(cells[5]).toBe('Islamic Republic of Iran');
+    expect(cells[5]).toBe('Iran');
   });
   it('leaves a withheld figure empty and names it', () => {
     const hxl = toHxl(referralsTable(referrals([referralRow({ provider: 'IR', toAcceptance: { count: 5, medianHours: null, p90Hours: null } })], ['provider'])), 'ru', ';');
