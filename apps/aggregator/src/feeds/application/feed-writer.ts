@@ -38,8 +38,9 @@ type Pending = { item: FeedItem; agreementId: string | null };
 @Injectable()
 export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('FeedWriter');
-  private running: Promise<void> | null = null;
-  private again = false;
+  /** Runs one after the other in this process; `queued` while a run asked by soon() has not started. */
+  private chain: Promise<void> = Promise.resolve();
+  private queued = false;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -59,34 +60,28 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.running;
+    await this.chain;
   }
 
-  /** Runs catchUp now, or once more after the run in progress. */
+  /** A run soon; one already queued (not started) covers this call too. */
   soon(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.catchUp()
-      .catch((e) => this.logger.warn(`feed items not written, will retry: ${(e as Error).message}`))
-      .finally(() => {
-        this.running = null;
-        if (this.again && this.timer) {
-          this.again = false;
-          this.soon();
-        }
-      });
+    if (this.queued) return;
+    this.queued = true;
+    this.catchUp(() => (this.queued = false)).catch((e) => this.logger.warn(`feed items not written, will retry: ${(e as Error).message}`));
   }
 
-  /** Everything not written yet: agreement changes first (an item under a new grant follows the
-   * grant's own item), then alert changes, then the latest release. */
-  async catchUp(): Promise<void> {
-    const today = this.today();
-    const pending = await pendingWork(this.pool, today);
-    if (pending.agreements) await this.writeAgreements();
-    if (pending.alerts) await this.writeAlerts();
-    if (pending.release !== null) await this.writeRelease(pending.release);
+  /** Everything not written yet, after the runs before it: agreement changes first (an item under
+   * a new grant follows the grant's own item), then alert changes, then the latest release. */
+  catchUp(started: () => void = () => undefined): Promise<void> {
+    const run = this.chain.then(async () => {
+      started();
+      const pending = await pendingWork(this.pool, this.today());
+      if (pending.agreements) await this.writeAgreements();
+      if (pending.alerts) await this.writeAlerts();
+      if (pending.release !== null) await this.writeRelease(pending.release);
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
   }
 
   /**
@@ -95,7 +90,7 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
    */
   async writeRelease(releaseId: number): Promise<number> {
     const release = await latestRelease(this.pool);
-    if (release?.id !== releaseId) return 0;
+    if (release?.id !== releaseId || (await markedOf(this.pool, [releaseMark(releaseId)])).size > 0) return 0;
     const [grants, recipients] = await Promise.all([this.registry.grants(), feedRecipients(this.pool)]);
     const today = this.today();
     const items: Pending[] = [];
