@@ -2,17 +2,26 @@ import { Module } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../config/aggregator.config';
 import { PG_POOL } from '../infrastructure/tokens';
+import { FeedController } from './api/feed.controller';
+import { FeedStreams } from './api/feed-streams';
+import { FEED_CLOCK, FeedWriter } from './application/feed-writer';
+import { FeedTriggers } from './application/feed-triggers';
 import { FeedSigner } from './domain/feed-item';
 import { AggregatorSigner } from './infrastructure/aggregator-signer';
 
 /** The recipients' feeds (docs/integrators.md): items, the cursor feed, SSE, webhooks, Kafka. */
 @Module({
+  controllers: [FeedController],
   providers: [
     {
       provide: FeedSigner,
       inject: [PG_POOL, AGGREGATOR_CONFIG],
       useFactory: (pool: Pool, c: AggregatorConfig) => AggregatorSigner.open(pool, c.AGGREGATOR_SIGNING_KEY_FILE),
     },
+    { provide: FEED_CLOCK, useValue: () => new Date() },
+    FeedWriter,
+    FeedTriggers,
+    FeedStreams,
   ],
   exports: [FeedSigner],
 })

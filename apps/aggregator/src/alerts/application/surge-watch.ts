@@ -1,5 +1,6 @@
 import { ensureTopics, topicRetention } from '@caravanserai/messaging';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { AGGREGATOR_CONFIG, AggregatorConfig, alertsTopic, movementsTopic, retentionOf } from '../../config/aggregator.config';
@@ -8,6 +9,7 @@ import { KAFKA, PG_POOL } from '../../infrastructure/tokens';
 import { DEFAULT_THRESHOLDS, SurgeThresholds } from '../domain/surge-detector';
 import { KafkaAlertPublisher } from '../infrastructure/kafka-alert-publisher';
 import { runSurgeDetection } from '../infrastructure/pg-surge-run';
+import { AlertsChanged } from './alerts-changed.event';
 
 /**
  * Runs surge detection every ALERTS_INTERVAL_MS, and sooner when the consumer has applied new
@@ -30,6 +32,7 @@ export class SurgeWatch implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
     private readonly consumer: KafkaRegionalConsumer,
+    private readonly events: EventBus,
   ) {
     this.publisher = new KafkaAlertPublisher(pool, kafka, alertsTopic(config));
     this.thresholds = { ...DEFAULT_THRESHOLDS, minVolume: config.ALERTS_MIN_VOLUME };
@@ -70,6 +73,7 @@ export class SurgeWatch implements OnApplicationBootstrap, OnApplicationShutdown
       const result = await runSurgeDetection(this.pool, this.thresholds);
       if (result.detected || result.subsided) {
         this.logger.log(`as of ${result.asOf}: ${result.series} series, ${result.detected} surges detected or changed, ${result.subsided} subsided`);
+        this.events.publish(new AlertsChanged());
       }
       await this.publisher.drain();
     } catch (e) {

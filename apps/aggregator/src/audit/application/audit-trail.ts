@@ -24,6 +24,16 @@ export class AuditTrail {
     await this.log.append(listingEntry(this.call(request, principal, query), items, providers));
   }
 
+  /**
+   * An item computed for a recipient's feed (docs/integrators.md): a disclosure like a REST
+   * answer, recorded the same way before the item is stored, with the endpoint `FEED <kind>` and
+   * the purpose `feed`, so that a state's list of who saw its data includes the feeds.
+   */
+  async fed(principal: string, kind: string, query: object, what: { answer: { rows: unknown[]; disclosure: DisclosureReport } } | { items: number; providers: Iterable<string> }): Promise<void> {
+    const call: AuditCall = { principal, endpoint: `FEED ${kind}`, query, purpose: 'feed' };
+    await this.log.append('answer' in what ? answerEntry(call, what.answer) : listingEntry(call, what.items, what.providers));
+  }
+
   /** The declared purpose, checked; call it before the work to refuse a bad one early. */
   purpose(request: FastifyRequest): string | null {
     return declaredPurpose(request.headers[PURPOSE_HEADER], (request.query as Record<string, unknown> | undefined)?.purpose);

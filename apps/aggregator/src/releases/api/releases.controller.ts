@@ -1,12 +1,14 @@
 import { DomainError, ValidationFailed } from '@caravanserai/contracts';
 import { Allow, PrincipalResolver } from '@caravanserai/platform';
 import { Body, Controller, Get, HttpCode, Inject, Post, Put, Query, Req } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Pool } from 'pg';
 import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
 import { AuditTrail } from '../../audit/application/audit-trail';
 import { PG_POOL } from '../../infrastructure/tokens';
+import { ReleaseCut } from '../application/release-cut.event';
 import { lastClosedDay } from '../domain/release';
 import { cutRelease, listReleases, readSchedule, writeSchedule } from '../infrastructure/pg-releases';
 import { CutReleaseDto, ReleaseScheduleDto } from './releases.dto';
@@ -18,6 +20,7 @@ export class ReleasesController {
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly principals: PrincipalResolver,
     private readonly audit: AuditTrail,
+    private readonly events: EventBus,
   ) {}
 
   @Get()
@@ -44,7 +47,10 @@ export class ReleasesController {
     if (dataUntil > latest) {
       throw new ValidationFailed([{ field: 'dataUntil', message: `dataUntil must be a day that has ended: ${latest} or earlier` }], 'bad_request');
     }
-    return cutRelease(this.pool, { dataUntil, by: principal.id, reason: dto.reason ?? null });
+    const release = await cutRelease(this.pool, { dataUntil, by: principal.id, reason: dto.reason ?? null });
+    // After the commit: the feeds write the release's items (and catch up at start after a crash).
+    this.events.publish(new ReleaseCut(release));
+    return release;
   }
 
   @Put('schedule')

@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../config/aggregator.config';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { lastClosedDay, releaseDue } from '../domain/release';
+import { ReleaseCut } from './release-cut.event';
 import { cutRelease, latestRelease, readSchedule } from '../infrastructure/pg-releases';
 
 /**
@@ -19,6 +21,7 @@ export class ReleaseClock implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
+    private readonly events: EventBus,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,6 +42,7 @@ export class ReleaseClock implements OnApplicationBootstrap, OnApplicationShutdo
       if (!releaseDue(schedule, latest?.cutAt ?? null, now)) return;
       const release = await cutRelease(this.pool, { dataUntil: lastClosedDay(now), by: 'schedule', reason: `${schedule.frequency} at ${schedule.atUtc} UTC` });
       this.logger.log(`release ${release.id} cut on schedule, data up to ${release.dataUntil}`);
+      this.events.publish(new ReleaseCut(release));
     } catch (e) {
       this.logger.warn(`scheduled release failed, will retry: ${(e as Error).message}`);
     }

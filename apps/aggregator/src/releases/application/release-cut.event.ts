@@ -1,0 +1,7 @@
+import type { Release } from '../domain/release';
+
+/** A release was cut and committed (by POST /v1/releases or the ReleaseClock): answers now read
+ * it. The feeds write their release items on it. */
+export class ReleaseCut {
+  constructor(readonly release: Release) {}
+}
