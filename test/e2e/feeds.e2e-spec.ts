@@ -2,6 +2,7 @@ import { TOPICS, topicName } from '@caravanserai/contracts';
 import { createKafka, ensureTopics } from '@caravanserai/messaging';
 import { agreementAmended, agreementGranted, agreementRevoked, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { Partitioners, Producer } from 'kafkajs';
+import { execFileSync } from 'node:child_process';
 import { Pool } from 'pg';
 import type { FeedItem, StoredFeedItem } from '../../apps/aggregator/src/feeds/domain/feed-item';
 import { verifyFeedItem } from '../../apps/aggregator/src/feeds/domain/feed-signature';
@@ -168,7 +169,7 @@ describe('recipients’ feeds, end to end', () => {
     }, { what: 'the revocation in Türkiye’s feed' });
     expect(trAfter.map((s) => s.item.kind)).toEqual(['agreement.granted', 'agreement.revoked']);
     const third = await cut();
-    await checkRelease('org:UNHCR', third, ['IR']);
+    const [unhcr3] = await checkRelease('org:UNHCR', third, ['IR']);
     expect((await readAll('state:TR')).map((s) => s.item.id)).toEqual(trAfter.map((s) => s.item.id));
 
     // Stable: the same cursors and ids on every read; every signature valid, a changed byte not.
@@ -181,6 +182,23 @@ describe('recipients’ feeds, end to end', () => {
       expect(verifyFeedItem(item, pem.get(item.signature.keyId)!)).toBe(true);
       expect(verifyFeedItem(JSON.parse(JSON.stringify(item).replace('"kind":"', '"kind":" ')) as FeedItem, pem.get(item.signature.keyId)!)).toBe(false);
     }
+
+    // The integrators' Python client (clients/python, docs/integrators.md), run as UNHCR against
+    // this aggregator: it verifies every item with the published key (its own RFC 8785 code),
+    // catches a tampered one, and reads the SDMX-CSV of the last release's question.
+    const q = (unhcr3.item.data as { query: { from: string; to: string; granularity: string; groupBy: string[] } }).query;
+    const out = execFileSync(
+      process.env.PYTHON ?? '/usr/bin/python3',
+      ['clients/python/caravanserai.py', '--url', aggregator.url, 'check', '--from', q.from, '--to', q.to, '--granularity', q.granularity, '--group-by', q.groupBy.join(',')],
+      { env: { ...process.env, CARAVANSERAI_API_KEY: reader.get('org:UNHCR')!.authorization.replace(/^Bearer /, '') }, encoding: 'utf8' },
+    );
+    const [feedCheck, sdmxCheck] = out.trim().split('\n').map((line) => JSON.parse(line));
+    const kinds: Record<string, number> = {};
+    for (const { item } of unhcr) kinds[item.kind] = (kinds[item.kind] ?? 0) + 1;
+    expect(feedCheck).toEqual({ items: unhcr.length, verified: unhcr.length, kinds, tamperedDetected: true });
+    const restRows = (unhcr3.item.data as { answer: { rows: unknown[] } }).answer.rows;
+    expect(sdmxCheck.sdmxObservations).toBe(restRows.length);
+    expect(restRows.length).toBeGreaterThan(0);
 
     // The live stream saw exactly the cursor feed, in order; a stream resumed after the second
     // event (Last-Event-ID) continues from the third, with neither gaps nor duplicates.
