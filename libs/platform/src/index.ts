@@ -9,3 +9,4 @@ export * from './observability';
 export * from './hardening';
 export * from './csv';
 export * from './grouped-calls';
+export * from './problems';

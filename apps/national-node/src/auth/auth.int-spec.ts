@@ -84,7 +84,7 @@ describe('authentication and authorisation at a node (PostgreSQL)', () => {
 
   const expect401 = (res: { statusCode: number; json(): unknown; headers: Record<string, unknown> }) => {
     expect(res.statusCode).toBe(401);
-    expect(res.json()).toEqual({ code: 'AUTH.UNAUTHENTICATED', message: 'missing or invalid credentials: send Authorization: Bearer <api key>', requestId: expect.any(String) });
+    expect(res.json()).toEqual({ type: 'urn:caravanserai:problem:AUTH.UNAUTHENTICATED', title: 'Not authenticated', status: 401, detail: 'missing or invalid credentials: send Authorization: Bearer <api key>', instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'AUTH.UNAUTHENTICATED', message: 'missing or invalid credentials: send Authorization: Bearer <api key>', requestId: expect.any(String) });
     expect(res.headers['www-authenticate']).toBe('Bearer realm="caravanserai"');
   };
 
@@ -179,7 +179,7 @@ describe('authentication and authorisation at a node (PostgreSQL)', () => {
     for (const [method, path, body] of attempts) {
       const res = await call(method, path, bearer(key.ingest), body);
       expect(res.statusCode).toBe(403);
-      expect(res.json()).toEqual({ code: 'AUTH.FORBIDDEN', message: 'state:IR (role ingest) may not call this endpoint', requestId: expect.any(String) });
+      expect(res.json()).toEqual({ type: 'urn:caravanserai:problem:AUTH.FORBIDDEN', title: 'Not allowed', status: 403, detail: 'state:IR (role ingest) may not call this endpoint', instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'AUTH.FORBIDDEN', message: 'state:IR (role ingest) may not call this endpoint', requestId: expect.any(String) });
     }
     expect(await stored()).toEqual(before);
     const view = (await call('GET', `/v1/agreements/${agreementId}`, bearer(key.admin))).json();

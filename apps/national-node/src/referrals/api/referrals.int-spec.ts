@@ -137,7 +137,7 @@ describe('referrals at the node (PostgreSQL, HTTP)', () => {
     const [id] = await make(1, 40);
     expect((await send('POST', `/v1/referrals/${id}/decline`, { reason: 'no_capacity' })).status).toBe(201);
     const accept = await send('POST', `/v1/referrals/${id}/acceptance`, {});
-    expect(accept).toMatchObject({ status: 409, body: { code: 'REFERRAL.ILLEGAL_TRANSITION', status: 'declined', allowedCommands: [] } });
+    expect(accept).toMatchObject({ status: 409, body: { code: 'REFERRAL.ILLEGAL_TRANSITION', status: 409, referralStatus: 'declined', allowedCommands: [] } });
     expect((await send('POST', `/v1/referrals/${id}/closure`, { outcome: 'other' })).status).toBe(409);
 
     const [other] = await make(1, 41);
