@@ -10,3 +10,4 @@ export * from './hardening';
 export * from './csv';
 export * from './grouped-calls';
 export * from './problems';
+export * from './openapi';

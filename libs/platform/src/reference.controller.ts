@@ -1,3 +1,5 @@
+import { REFERENCE_SCHEMA } from './openapi/common-schemas';
+import { ApiResult } from './openapi/schema-helpers';
 import { referenceCatalogue } from '@caravanserai/contracts';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -13,7 +15,8 @@ const catalogue = referenceCatalogue();
 export class ReferenceController {
   @Get()
   @Header('cache-control', 'private, max-age=3600')
-  @ApiOperation({ summary: 'Code lists: countries, categories, needs, age bands, border crossing points' })
+  @ApiOperation({ operationId: 'getReference', summary: 'Code lists: countries, categories, needs, age bands, border crossing points' })
+  @ApiResult(200, 'The code lists', REFERENCE_SCHEMA)
   get() {
     return catalogue;
   }

@@ -1,5 +1,5 @@
 import { ValidationFailed } from '@caravanserai/contracts';
-import { Allow, csvCell, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, ApiResult, csvCell, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -8,6 +8,7 @@ import { AuditTrail } from '../../audit/application/audit-trail';
 import { QueryFlows } from '../application/query-flows/query-flows.query';
 import { FlowAnswer } from '../domain/flow-query';
 import { FlowsQueryDto } from './flows-query.dto';
+import { CSV_SCHEMA, FLOWS_SCHEMA } from '../../api-schemas';
 
 /** CSV of the answer's cells; what applied (release, agreements, coarsening, protection) comes
  * first as `#` comment lines, in words. */
@@ -52,6 +53,7 @@ export class FlowsController {
   @Get()
   @ApiProduces('application/json', 'text/csv')
   @ApiOperation({
+    operationId: 'getFlows',
     summary: 'Regional flows: movements by period and the chosen dimensions, with totals',
     description:
       "Figures of the latest release. Each provider's data is cut to the agreement it granted the caller (whole closed periods, " +
@@ -59,6 +61,7 @@ export class FlowsController {
       'through the cell-key method (a part below k shown as 0 or k, others moved by at most 3; a figure of 0 is not listed); ' +
       'the `disclosure` block says which release, what applied and, in `notes`, what that means.',
   })
+  @ApiResult(200, 'The answer (JSON), or its CSV with Accept: text/csv', FLOWS_SCHEMA, { 'text/csv': CSV_SCHEMA })
   async flows(
     @Query() dto: FlowsQueryDto,
     @Headers('accept') accept: string | undefined,

@@ -1,5 +1,5 @@
 import { REFERRAL_STATUSES, ValidationFailed } from '@caravanserai/contracts';
-import { Allow, csvCell, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, ApiResult, csvCell, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -8,6 +8,7 @@ import { AuditTrail } from '../../audit/application/audit-trail';
 import { QueryReferralSummary } from '../application/query-referral-summary/query-referral-summary.query';
 import { ReferralSummary, ReferralSummaryRow } from '../domain/referral-summary';
 import { ReferralSummaryQueryDto } from './referral-summary-query.dto';
+import { CSV_SCHEMA, REFERRAL_SUMMARY_SCHEMA } from '../../api-schemas';
 
 const FIGURE_COLUMNS: [string, (r: ReferralSummaryRow) => unknown][] = [
   ['referrals', (r) => r.referrals],
@@ -51,12 +52,14 @@ export class ReferralSummaryController {
   @Get('summary')
   @ApiProduces('application/json', 'text/csv')
   @ApiOperation({
+    operationId: 'getReferralSummary',
     summary: 'Regional referrals: counts by status, acceptance rate, hours to acceptance and to closure (median, 90th percentile), stalled referrals counted',
     description:
       'From the latest release (none yet: no figures, release null); stalled counted as of its cut. Never lists referrals one by one. ' +
       "Every count is published per state through the cell-key method (the caller's own state and k = 1 grants exact). " +
       'Grouping by needs counts a referral under each of its needs; the totals count each once.',
   })
+  @ApiResult(200, 'The summary (JSON), or its CSV with Accept: text/csv', REFERRAL_SUMMARY_SCHEMA, { 'text/csv': CSV_SCHEMA })
   async summary(
     @Query() dto: ReferralSummaryQueryDto,
     @Headers('accept') accept: string | undefined,
