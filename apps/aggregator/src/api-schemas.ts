@@ -10,7 +10,7 @@ export const DISCLOSURE_SCHEMA = obj({
   release: nullable(release),
   method: obj({ name: str({ enum: ['cell-key'] }), maxNoise: int(), exact: arr(str()), protected: arr(obj({ provider: str(), k: int() })) }),
   agreements: arr(
-    obj({ provider: str(), agreement: str(), minCellSize: int(), minTimeGranularity: str(), dataFrom: nullable(date()), dataUntil: nullable(date()), categories: anyObject() }, ['categories']),
+    obj({ provider: str(), agreement: str(), minCellSize: int(), minTimeGranularity: str(), dataFrom: nullable(date()), dataUntil: nullable(date()), categories: { description: 'The categories the grant covers, as granted' } }, ['categories']),
   ),
   leftOut: arr(obj({ provider: str(), agreement: str(), reason: str() })),
   coarsened: arr(str()),

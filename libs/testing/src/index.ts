@@ -54,3 +54,4 @@ export * from './signing-keys';
 export * from './prometheus-parser';
 export * from './pg-roles';
 export * from './openapi-checks';
+export * from './openapi-responses';

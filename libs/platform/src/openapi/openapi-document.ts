@@ -1,5 +1,6 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ACCESS_RULES, AccessRule, PUBLIC_ROUTE } from '../auth/access.decorator';
@@ -20,6 +21,8 @@ interface RouteFacts {
   handler: string;
   rules: AccessRule[] | undefined;
   isPublic: boolean;
+  /** Takes @Query() or @Param(): a parameter the pipes refuse is a 400, even one the DTO does not list. */
+  takesParameters: boolean;
   problems: ProblemsByStatus;
 }
 
@@ -41,6 +44,9 @@ function routes(app: INestApplication): Map<string, RouteFacts> {
           handler,
           rules: at<AccessRule[]>(ACCESS_RULES),
           isPublic: at<boolean>(PUBLIC_ROUTE) === true,
+          takesParameters: Object.keys(Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler) ?? {}).some((k) =>
+            [RouteParamtypes.QUERY, RouteParamtypes.PARAM].includes(Number(k.split(':')[0]) as RouteParamtypes),
+          ),
           problems: at<ProblemsByStatus>(API_PROBLEMS) ?? {},
         });
       }
@@ -55,7 +61,7 @@ type Operation = Record<string, unknown> & { responses: Record<string, Record<st
 function errorResponses(op: Operation, facts: RouteFacts | undefined, path: string): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
   const add = (status: number, codes: string[]) => (errors[status] = [...new Set([...(errors[status] ?? []), ...codes])]);
-  if ((op.parameters?.length ?? 0) > 0) add(400, ['VALIDATION.FAILED', 'REQUEST.BAD']);
+  if ((op.parameters?.length ?? 0) > 0 || facts?.takesParameters) add(400, ['VALIDATION.FAILED', 'REQUEST.BAD']);
   if (op.requestBody) {
     add(400, ['REQUEST.BAD', 'REQUEST.EMPTY_BODY', 'REQUEST.BAD_CONTENT_LENGTH']);
     add(413, ['REQUEST.BODY_TOO_LARGE']);
