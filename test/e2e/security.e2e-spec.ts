@@ -321,7 +321,10 @@ describe('security: audit trail and hardening, end to end', () => {
       // Only the code, a generic message and the request id the caller can quote to the operator.
       const requestId = res.headers.get('x-request-id');
       expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-      expect(await res.text()).toBe(JSON.stringify({ code: 'INTERNAL', message: 'internal error', requestId }));
+      expect(res.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+      expect(await res.text()).toBe(
+        JSON.stringify({ type: 'urn:caravanserai:problem:INTERNAL', title: 'Internal error', status: 500, detail: 'internal error', instance: `urn:caravanserai:request:${requestId}`, code: 'INTERNAL', message: 'internal error', requestId }),
+      );
       expect((await fetch(`${aggregator.url}/v1/health`)).status).toBe(200);
     });
   });
