@@ -150,7 +150,7 @@ describe('security: audit trail and hardening, end to end', () => {
       try {
         const res = await get(aggregator.url, `/v1/flows?from=${from}&to=${to}&groupBy=route`);
         expect(res.status).toBe(500);
-        expect(await res.json()).toEqual({ code: 'INTERNAL', message: 'internal error', requestId: expect.any(String) });
+        expect(await res.json()).toEqual({ type: 'urn:caravanserai:problem:INTERNAL', title: 'Internal error', status: 500, detail: 'internal error', instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'INTERNAL', message: 'internal error', requestId: expect.any(String) });
       } finally {
         await agg.query('ALTER TABLE audit_log_away RENAME TO audit_log');
       }
@@ -304,7 +304,7 @@ describe('security: audit trail and hardening, end to end', () => {
       expect(statuses[0] ?? 0).toBe(0);
       expect(statuses[429]).toBeGreaterThan(5_000);
       expect(Number(retryAfter)).toBeGreaterThanOrEqual(0);
-      expect(JSON.parse(rateBody)).toEqual({ code: 'REQUEST.RATE_LIMITED', message: expect.stringContaining('too many requests'), requestId: expect.any(String) });
+      expect(JSON.parse(rateBody)).toEqual({ type: 'urn:caravanserai:problem:REQUEST.RATE_LIMITED', title: 'Too many requests', status: 429, detail: expect.stringContaining('too many requests'), instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'REQUEST.RATE_LIMITED', message: expect.stringContaining('too many requests'), requestId: expect.any(String) });
       expect(other.length).toBeGreaterThan(0);
       expect(other.every((s) => s === 200)).toBe(true);
       expect((await fetch(`${limited.url}/v1/health`)).status).toBe(200);
@@ -321,7 +321,10 @@ describe('security: audit trail and hardening, end to end', () => {
       // Only the code, a generic message and the request id the caller can quote to the operator.
       const requestId = res.headers.get('x-request-id');
       expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-      expect(await res.text()).toBe(JSON.stringify({ code: 'INTERNAL', message: 'internal error', requestId }));
+      expect(res.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+      expect(await res.text()).toBe(
+        JSON.stringify({ type: 'urn:caravanserai:problem:INTERNAL', title: 'Internal error', status: 500, detail: 'internal error', instance: `urn:caravanserai:request:${requestId}`, code: 'INTERNAL', message: 'internal error', requestId }),
+      );
       expect((await fetch(`${aggregator.url}/v1/health`)).status).toBe(200);
     });
   });

@@ -4,6 +4,7 @@ import { createHttpApp, listen, StructuredLogger, validateEnvironment } from '@c
 import { AGGREGATOR_CONFIG, AggregatorConfig } from './config/aggregator.config';
 import { serveConsole } from './console/serve-console';
 import { assertAggregatorSchema } from './infrastructure/database';
+import { AGGREGATOR_API } from './openapi';
 
 async function bootstrap() {
   // Loaded here so that a configuration error (raised while the module loads) is reported below.
@@ -15,8 +16,7 @@ async function bootstrap() {
   kafkaSecurityFromEnv();
   if (!settings.DATABASE_AUTO_MIGRATE) await assertAggregatorSchema(settings.DATABASE_URL);
   const app = await createHttpApp(AppModule, {
-    title: 'Caravanserai regional aggregator',
-    description: 'Regional projections of movements, served to the secretariat, the states and integrators.',
+    ...AGGREGATOR_API,
     bodyLimit: settings.BODY_LIMIT_BYTES,
     rateLimit: { max: settings.RATE_LIMIT_MAX, windowMs: settings.RATE_LIMIT_WINDOW_MS },
   });

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { kafkaSecurityFromEnv } from '@caravanserai/messaging';
 import { createHttpApp, listen, StructuredLogger, validateEnvironment } from '@caravanserai/platform';
 import { NODE_CONFIG, NodeConfig } from './config/node.config';
+import { NODE_API } from './openapi';
 
 async function bootstrap() {
   // Loaded here so that a configuration error (raised while the module loads) is reported below.
@@ -13,8 +14,7 @@ async function bootstrap() {
   kafkaSecurityFromEnv();
   if (!settings.DATABASE_AUTO_MIGRATE) await (await import('./infrastructure/infrastructure.module')).assertNodeSchema(settings);
   const app = await createHttpApp(AppModule, {
-    title: 'Caravanserai national node',
-    description: 'Receives movement records from the national migration service, anonymises them, stores and publishes events.',
+    ...NODE_API,
     bodyLimit: settings.BODY_LIMIT_BYTES,
     rateLimit: { max: settings.RATE_LIMIT_MAX, windowMs: settings.RATE_LIMIT_WINDOW_MS },
   });

@@ -75,6 +75,6 @@ export async function registerHardening(app: NestFastifyApplication, limits: Rat
     timeWindow: limits.windowMs,
     keyGenerator: rateLimitKey,
     allowList: exempt,
-    errorResponseBuilder: (_request, context) => new RateLimited(`too many requests: at most ${context.max} per ${limits.windowMs / 1000} s; retry in ${context.after}`),
+    errorResponseBuilder: (_request, context) => new RateLimited(`too many requests: at most ${context.max} per ${limits.windowMs / 1000} s; retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
 }

@@ -1,8 +1,9 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppExceptionFilter } from './exception.filter';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { RateLimitOptions, registerHardening } from './hardening';
 import { registerHttpObservability, requestIdOf } from './observability/http-observability';
 import { StructuredLogger } from './observability/logger';
@@ -28,14 +29,8 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
   });
   configureHttpApp(app);
   await registerHardening(app, options.rateLimit);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1')
-      // Every operation but health needs `Authorization: Bearer <api key>` (docs/authentication.md).
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key cvs_<keyId>_<secret>, issued with npm run cli -- keys create' })
-      .addSecurityRequirements('bearer')
-      .build(),
-  );
+  // The same document `npm run openapi` commits to docs/openapi/ (openapi/openapi-document.ts).
+  const document = buildOpenApiDocument(app, options);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   app.enableShutdownHooks();
   return app;

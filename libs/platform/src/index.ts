@@ -10,3 +10,5 @@ export * from './hardening';
 export * from './csv';
 export * from './grouped-calls';
 export * from './conditional';
+export * from './problems';
+export * from './openapi';

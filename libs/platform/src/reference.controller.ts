@@ -1,3 +1,5 @@
+import { REFERENCE_SCHEMA } from './openapi/common-schemas';
+import { ApiResult } from './openapi/schema-helpers';
 import { referenceCatalogue } from '@caravanserai/contracts';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -15,7 +17,8 @@ export class ReferenceController {
   @Get()
   @Conditional()
   @Header('cache-control', 'private, max-age=3600')
-  @ApiOperation({ summary: 'Code lists (countries with alpha-3, categories, needs, age bands, border crossing points…) and an English and a Russian label for every code' })
+  @ApiOperation({ operationId: 'getReference', summary: 'Code lists (countries with alpha-3, categories, needs, age bands, border crossing points…) and an English and a Russian label for every code' })
+  @ApiResult(200, 'The code lists', REFERENCE_SCHEMA)
   get() {
     return catalogue;
   }

@@ -53,3 +53,5 @@ export * from './secure-broker';
 export * from './signing-keys';
 export * from './prometheus-parser';
 export * from './pg-roles';
+export * from './openapi-checks';
+export * from './openapi-responses';

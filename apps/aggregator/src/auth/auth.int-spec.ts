@@ -28,7 +28,7 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
   const ROUTES = [FLOWS, '/v1/referrals/summary?from=2026-03-01&to=2026-03-31', '/v1/agreements', '/v1/nodes', '/v1/quarantine', '/metrics', '/v1/reference'];
   const expect401 = (res: { statusCode: number; body: string }) => {
     expect(res.statusCode).toBe(401);
-    expect(JSON.parse(res.body)).toEqual({ code: 'AUTH.UNAUTHENTICATED', message: 'missing or invalid credentials: send Authorization: Bearer <api key>', requestId: expect.any(String) });
+    expect(JSON.parse(res.body)).toEqual({ type: 'urn:caravanserai:problem:AUTH.UNAUTHENTICATED', title: 'Not authenticated', status: 401, detail: 'missing or invalid credentials: send Authorization: Bearer <api key>', instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'AUTH.UNAUTHENTICATED', message: 'missing or invalid credentials: send Authorization: Bearer <api key>', requestId: expect.any(String) });
   };
   const statuses = async (headers: Record<string, string>) => Promise.all(ROUTES.map(async (r) => (await get(r, headers)).statusCode));
 
@@ -93,7 +93,7 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
 
   it('a forbidden call says nothing of the data behind it', async () => {
     const res = await get('/v1/quarantine', bearer(key.org));
-    expect(res.json()).toEqual({ code: 'AUTH.FORBIDDEN', message: 'org:UNHCR (role reader) may not call this endpoint', requestId: expect.any(String) });
+    expect(res.json()).toEqual({ type: 'urn:caravanserai:problem:AUTH.FORBIDDEN', title: 'Not allowed', status: 403, detail: 'org:UNHCR (role reader) may not call this endpoint', instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'AUTH.FORBIDDEN', message: 'org:UNHCR (role reader) may not call this endpoint', requestId: expect.any(String) });
     const flows = await get(FLOWS, bearer(key.admin));
     expect(flows.statusCode).toBe(403);
     expect(flows.body).not.toContain('IR');

@@ -1,4 +1,4 @@
-import { Public } from '@caravanserai/platform';
+import { ApiResult, Public } from '@caravanserai/platform';
 import { BrokerProbe } from '@caravanserai/messaging';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { Pool } from 'pg';
 import { KafkaRegionalConsumer } from '../infrastructure/kafka-regional.consumer';
 import { PG_POOL } from '../infrastructure/tokens';
+import { HEALTH_SCHEMA, READY_SCHEMA } from '../api-schemas';
 
 @ApiTags('health')
 @Public()
@@ -18,7 +19,9 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness and consumer progress; 503 when the database is unreachable' })
+  @ApiOperation({ operationId: 'getHealth', summary: 'Liveness and consumer progress; 503 when the database is unreachable' })
+  @ApiResult(200, 'The service and its database are up', HEALTH_SCHEMA)
+  @ApiResult(503, 'The database is unreachable (the same body, status degraded)', HEALTH_SCHEMA)
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const database = await this.database();
     if (database === 'down') reply.status(503);
@@ -27,8 +30,11 @@ export class HealthController {
 
   @Get('ready')
   @ApiOperation({
+    operationId: 'getReadiness',
     summary: 'Readiness: 200 only when the database and the Kafka cluster both answer and the consumer is running; 503 otherwise, saying which is down',
   })
+  @ApiResult(200, 'Ready', READY_SCHEMA)
+  @ApiResult(503, 'Not ready: says which dependency is down', READY_SCHEMA)
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [database, broker] = await Promise.all([this.database(), this.broker.check()]);
     const consumer = this.consumer.state;

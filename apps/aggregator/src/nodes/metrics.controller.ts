@@ -1,5 +1,5 @@
 import { BrokerProbe } from '@caravanserai/messaging';
-import { Allow, AppMetrics, PROMETHEUS_CONTENT_TYPE } from '@caravanserai/platform';
+import { Allow, ApiResult, AppMetrics, METRICS_SCHEMA, PROMETHEUS_CONTENT_TYPE } from '@caravanserai/platform';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
@@ -46,9 +46,11 @@ export class MetricsController {
   @Get()
   @Header('content-type', PROMETHEUS_CONTENT_TYPE)
   @ApiOperation({
+    operationId: 'getMetrics',
     summary:
       'Prometheus metrics: consumer lag, quarantine size, last event per provider, ingest counters, dependencies up; process (heap, RSS, event-loop lag, GC) and HTTP request durations per route',
   })
+  @ApiResult(200, 'Prometheus metrics', null, { 'text/plain': METRICS_SCHEMA })
   async scrape(): Promise<string> {
     const database = await this.pool.query('SELECT 1').then(() => 1, () => 0);
     const broker = (await this.broker.check()).reachable ? 1 : 0;

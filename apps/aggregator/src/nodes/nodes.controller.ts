@@ -1,5 +1,5 @@
 import { principalKind } from '@caravanserai/credentials';
-import { Allow, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, ApiResult, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -13,6 +13,7 @@ import { KAFKA, PG_POOL } from '../infrastructure/tokens';
 import { quarantineCounts } from '../quarantine/infrastructure/pg-quarantine-list';
 import { consumerLag } from './consumer-lag';
 import { coarseStatus, fullStatus, lagPerTopic, ProviderStatus, providersGranting } from './node-health';
+import { NODES_SCHEMA } from '../api-schemas';
 
 @ApiTags('nodes')
 @Allow('admin', 'reader:secretariat', 'reader:state')
@@ -29,6 +30,7 @@ export class NodesController {
 
   @Get()
   @ApiOperation({
+    operationId: 'getNodes',
     summary: "Node health: each provider's last event, how far the projections are behind the regional topics (consumer lag), and, for the admin, the quarantine size",
     description:
       "What each caller sees follows the agreements, since whether and how much a state sends is itself information about its data. " +
@@ -38,6 +40,7 @@ export class NodesController {
       'Organisations: 403.',
   })
   // The DTO takes only `purpose`: any other parameter is refused rather than ignored.
+  @ApiResult(200, 'Provider health as the caller may see it', NODES_SCHEMA)
   async nodes(@Query() _query: PurposeQueryDto, @Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
     const kind = principal.role === 'admin' ? 'admin' : principalKind(principal.id);

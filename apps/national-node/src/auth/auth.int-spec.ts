@@ -84,7 +84,7 @@ describe('authentication and authorisation at a node (PostgreSQL)', () => {
 
   const expect401 = (res: { statusCode: number; json(): unknown; headers: Record<string, unknown> }) => {
     expect(res.statusCode).toBe(401);
-    expect(res.json()).toEqual({ code: 'AUTH.UNAUTHENTICATED', message: 'missing or invalid credentials: send Authorization: Bearer <api key>', requestId: expect.any(String) });
+    expect(res.json()).toEqual({ type: 'urn:caravanserai:problem:AUTH.UNAUTHENTICATED', title: 'Not authenticated', status: 401, detail: 'missing or invalid credentials: send Authorization: Bearer <api key>', instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'AUTH.UNAUTHENTICATED', message: 'missing or invalid credentials: send Authorization: Bearer <api key>', requestId: expect.any(String) });
     expect(res.headers['www-authenticate']).toBe('Bearer realm="caravanserai"');
   };
 
@@ -179,7 +179,7 @@ describe('authentication and authorisation at a node (PostgreSQL)', () => {
     for (const [method, path, body] of attempts) {
       const res = await call(method, path, bearer(key.ingest), body);
       expect(res.statusCode).toBe(403);
-      expect(res.json()).toEqual({ code: 'AUTH.FORBIDDEN', message: 'state:IR (role ingest) may not call this endpoint', requestId: expect.any(String) });
+      expect(res.json()).toEqual({ type: 'urn:caravanserai:problem:AUTH.FORBIDDEN', title: 'Not allowed', status: 403, detail: 'state:IR (role ingest) may not call this endpoint', instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'AUTH.FORBIDDEN', message: 'state:IR (role ingest) may not call this endpoint', requestId: expect.any(String) });
     }
     expect(await stored()).toEqual(before);
     const view = (await call('GET', `/v1/agreements/${agreementId}`, bearer(key.admin))).json();
@@ -202,9 +202,9 @@ describe('authentication and authorisation at a node (PostgreSQL)', () => {
       const unknown = await call('GET', `/v1/referrals/${missing}`, headers);
       expect(existing.statusCode).toBe(status);
       expect(unknown.statusCode).toBe(status);
-      // The same body but for the request id, which is each request's own.
-      const { requestId: a, ...unknownBody } = unknown.json();
-      const { requestId: b, ...existingBody } = existing.json();
+      // The same body but for the request id (and the instance naming it), which is each request's own.
+      const { requestId: a, instance: _i, ...unknownBody } = unknown.json();
+      const { requestId: b, instance: _e, ...existingBody } = existing.json();
       expect(unknownBody).toEqual(existingBody);
       expect(a).not.toBe(b);
     }

@@ -1,10 +1,11 @@
-import { Public } from '@caravanserai/platform';
+import { ApiResult, Public } from '@caravanserai/platform';
 import { OutboxForwarder } from '@caravanserai/event-store';
 import { BrokerProbe } from '@caravanserai/messaging';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { NODE_CONFIG, NodeConfig } from '../config/node.config';
+import { HEALTH, READY } from '../api-schemas';
 
 @ApiTags('health')
 @Public()
@@ -17,7 +18,9 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness and the state of the outbox; 503 when the database is unreachable' })
+  @ApiOperation({ operationId: 'getHealth', summary: 'Liveness and the state of the outbox; 503 when the database is unreachable' })
+  @ApiResult(200, 'The node and its database are up', HEALTH)
+  @ApiResult(503, 'The database is unreachable (the same body, status degraded)', HEALTH)
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     let database: 'up' | 'down' = 'up';
     let outboxBacklog: number | null = null;
@@ -44,7 +47,9 @@ export class HealthController {
    * liveness (`GET /v1/health`), not readiness, so that the outbox can do its job.
    */
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: 503 when the database or the Kafka cluster is unreachable; says whether records are still accepted (into the outbox)' })
+  @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness: 503 when the database or the Kafka cluster is unreachable; says whether records are still accepted (into the outbox)' })
+  @ApiResult(200, 'Ready', READY)
+  @ApiResult(503, 'Not ready: says which dependency is down', READY)
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [backlog, broker] = await Promise.all([this.forwarder.backlog().catch(() => null), this.broker.check()]);
     const database = backlog === null ? 'down' : 'up';

@@ -1,6 +1,6 @@
 import { OutboxForwarder } from '@caravanserai/event-store';
 import { BrokerProbe } from '@caravanserai/messaging';
-import { Allow, AppMetrics, PROMETHEUS_CONTENT_TYPE } from '@caravanserai/platform';
+import { Allow, ApiResult, AppMetrics, METRICS_SCHEMA, PROMETHEUS_CONTENT_TYPE } from '@caravanserai/platform';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NODE_CONFIG, NodeConfig } from '../config/node.config';
@@ -33,7 +33,8 @@ export class MetricsController {
 
   @Get()
   @Header('content-type', PROMETHEUS_CONTENT_TYPE)
-  @ApiOperation({ summary: 'Prometheus metrics: outbox backlog, events published, last publish, dependencies up; process (heap, RSS, event-loop lag, GC) and HTTP request durations per route' })
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics: outbox backlog, events published, last publish, dependencies up; process (heap, RSS, event-loop lag, GC) and HTTP request durations per route' })
+  @ApiResult(200, 'Prometheus metrics', null, { 'text/plain': METRICS_SCHEMA })
   async scrape(): Promise<string> {
     const backlog = await this.forwarder.backlog().catch(() => null);
     const broker = (await this.broker.check()).reachable ? 1 : 0;

@@ -1,10 +1,11 @@
 import { OutboxForwarder, queueRepublication } from '@caravanserai/event-store';
-import { Allow } from '@caravanserai/platform';
+import { Allow, ApiResult } from '@caravanserai/platform';
 import { Controller, Get, HttpCode, Inject, Logger, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Pool } from 'pg';
 import { agreementsTopic, movementsTopic, NODE_CONFIG, NodeConfig, referralsTopic } from '../config/node.config';
 import { PG_POOL } from '../infrastructure/tokens';
+import { REPUBLICATION_QUEUED, REPUBLICATION_STATUS } from '../api-schemas';
 
 /**
  * Republication of the node's history (docs/operations.md, "Rebuild the region from the nodes"):
@@ -26,12 +27,14 @@ export class RepublicationController {
   @Post()
   @HttpCode(202)
   @ApiOperation({
+    operationId: 'republish',
     summary: 'Publish every event this node holds again, in stream order, as first signed',
     description:
       'Queues every stored event into the outbox in global-position order; the forwarder publishes them like any other (idempotent producer, keyed by stream). ' +
       'Ingest goes on: appends wait for the copy (one INSERT … SELECT, `lockedMs`) and are never refused. The aggregator skips the event ids it holds. ' +
       'Answers how many events were queued, per topic, and how many the node holds.',
   })
+  @ApiResult(202, 'Queued: how many events, per topic', REPUBLICATION_QUEUED)
   async republish() {
     const routes = [
       { streamPrefix: 'movement-', topic: movementsTopic(this.config) },
@@ -46,9 +49,11 @@ export class RepublicationController {
 
   @Get()
   @ApiOperation({
+    operationId: 'getRepublicationStatus',
     summary: 'How many events this node holds, by kind, and how many wait in its outbox: what a rebuilt aggregator must reach',
     description: "`counted` is what the aggregator's `eventsReceived` for this state must equal (movement and referral events; agreement decisions are counted by the registry, not there).",
   })
+  @ApiResult(200, 'What the node holds and what waits in its outbox', REPUBLICATION_STATUS)
   async status() {
     const { rows } = await this.pool.query<{ movements: string; referrals: string; agreements: string; n: string }>(
       `SELECT count(*) FILTER (WHERE stream_id LIKE 'movement-%') AS movements, count(*) FILTER (WHERE stream_id LIKE 'referral-%') AS referrals,

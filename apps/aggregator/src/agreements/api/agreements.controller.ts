@@ -1,10 +1,11 @@
-import { Allow, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, ApiResult, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
 import { AuditTrail } from '../../audit/application/audit-trail';
 import { PgAgreementRegistry } from '../infrastructure/pg-agreement-registry';
+import { AGREEMENTS_SCHEMA } from '../../api-schemas';
 
 @ApiTags('agreements')
 @Allow('reader')
@@ -18,10 +19,12 @@ export class AgreementsController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listAgreements',
     summary: 'The agreement registry, with each agreement’s history',
     description: 'The secretariat sees every agreement; a state the agreements it granted and those naming it; an organisation those naming it or anyone.',
   })
   // The DTO takes only `purpose`: any other parameter is refused rather than ignored.
+  @ApiResult(200, 'The agreements the caller is party to, each with its history', AGREEMENTS_SCHEMA)
   async list(@Query() _query: PurposeQueryDto, @Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
     const providers = principal.id.startsWith('state:') ? [principal.id.slice(6)] : [];

@@ -1,4 +1,4 @@
-import { Allow, Conditional, csvCell, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, ApiResult, Conditional, csvCell, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -11,6 +11,7 @@ import { AlertRecord, visibleAlert } from '../domain/alert-visibility';
 import { DEFAULT_THRESHOLDS } from '../domain/surge-detector';
 import { listAlerts } from '../infrastructure/pg-alert-list';
 import { AlertsQueryDto } from './alerts-query.dto';
+import { ALERTS_SCHEMA, CSV_SCHEMA } from '../../api-schemas';
 
 /** Said with every JSON answer, in words a reader understands (docs/alerts.md). */
 const FIGURES_NOTE =
@@ -51,6 +52,7 @@ export class AlertsController {
   @Conditional()
   @ApiProduces('application/json', 'text/csv')
   @ApiOperation({
+    operationId: 'listAlerts',
     summary: 'Surge alerts: routes, crossing points and route categories whose last week is well above their usual week',
     description:
       'Each alert is computed from one state’s movements and shown only when that state’s agreement lets the caller see that data at the ' +
@@ -58,6 +60,7 @@ export class AlertsController {
       'last week and the baseline weeks published with cell-key noise (at most ±3; a count below k as 0 or k), the ratio and score ' +
       'computed from those, and no alert whose published last week is 0. ETag and If-None-Match (304); the listing is audited either way.',
   })
+  @ApiResult(200, 'The alerts the caller may see (JSON), or their CSV with Accept: text/csv', ALERTS_SCHEMA, { 'text/csv': CSV_SCHEMA })
   async alerts(
     @Query() dto: AlertsQueryDto,
     @Headers('accept') accept: string | undefined,

@@ -1,6 +1,6 @@
 import { DomainError, ValidationFailed } from '@caravanserai/contracts';
 import { principalKind } from '@caravanserai/credentials';
-import { Allow, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, ApiProblems, ApiResult, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -9,6 +9,7 @@ import { AuditLog, AuditScope, StoredAuditEntry } from '../application/audit-log
 import { AuditTrail } from '../application/audit-trail';
 import { aboutEntryView, AgreementParties, AuditViewer, ownEntryView } from '../domain/audit-view';
 import { AuditQueryDto } from './audit-query.dto';
+import { AUDIT_SCHEMA } from '../../api-schemas';
 
 @ApiTags('audit')
 @Allow('reader', 'admin')
@@ -23,12 +24,15 @@ export class AuditController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listAuditEntries',
     summary: 'The audit trail: queries answered, newest first, with who asked, why, the agreements applied and what came back',
     description:
       'A reader (the secretariat, a state, an organisation) sees only its own queries, each with only the terms of agreements it is party to (as the providing state or the recipient, `*` included). ' +
       'A state may ask `about=mine` for the others\' queries that concerned its data, each reduced to `at`, `principal`, `endpoint`, `purpose` and its own agreement\'s terms and exclusions: no parameters, no counts, no other provider. ' +
       'The aggregator\'s admin sees every entry as stored. Reading the trail is itself recorded. Page on with `before=<next>`.',
   })
+  @ApiResult(200, 'Audit entries, newest first; next pages on', AUDIT_SCHEMA)
+  @ApiProblems({ 403: ['AUDIT.FORBIDDEN'] })
   async list(@Query() dto: AuditQueryDto, @Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
     this.trail.purpose(request);

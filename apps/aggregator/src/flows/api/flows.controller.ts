@@ -1,5 +1,5 @@
 import { ValidationFailed } from '@caravanserai/contracts';
-import { Allow, Conditional, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, ApiResult, Conditional, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -9,6 +9,7 @@ import { represent } from '../../formats/api/represent';
 import { MEDIA_TYPES } from '../../formats/representation/negotiate';
 import { QueryFlows } from '../application/query-flows/query-flows.query';
 import { FlowsQueryDto } from './flows-query.dto';
+import { FLOWS_SCHEMA, FORMAT_SCHEMAS } from '../../api-schemas';
 
 @ApiTags('flows')
 @Allow('reader')
@@ -24,6 +25,7 @@ export class FlowsController {
   @Conditional()
   @ApiProduces(...new Set(Object.values(MEDIA_TYPES)))
   @ApiOperation({
+    operationId: 'getFlows',
     summary: 'Regional flows: movements by period and the chosen dimensions, with totals',
     description:
       "Figures of the latest release. Each provider's data is cut to the agreement it granted the caller (whole closed periods, " +
@@ -32,6 +34,7 @@ export class FlowsController {
       'the `disclosure` block says which release, what applied and, in `notes`, what that means. ' +
       'Also as CSV, SDMX-CSV, SDMX-JSON or HXL (`format`, or Accept); ETag and If-None-Match (304).',
   })
+  @ApiResult(200, 'The answer in the format asked (JSON by default)', FLOWS_SCHEMA, FORMAT_SCHEMAS)
   async flows(@Query() dto: FlowsQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const principal = this.principals.require(request);
     const query = dto.toQuery();

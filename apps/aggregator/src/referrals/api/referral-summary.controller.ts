@@ -1,5 +1,5 @@
 import { ValidationFailed } from '@caravanserai/contracts';
-import { Allow, Conditional, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, ApiResult, Conditional, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -9,6 +9,7 @@ import { represent } from '../../formats/api/represent';
 import { MEDIA_TYPES } from '../../formats/representation/negotiate';
 import { QueryReferralSummary } from '../application/query-referral-summary/query-referral-summary.query';
 import { ReferralSummaryQueryDto } from './referral-summary-query.dto';
+import { FORMAT_SCHEMAS, REFERRAL_SUMMARY_SCHEMA } from '../../api-schemas';
 
 @ApiTags('referrals')
 @Allow('reader')
@@ -24,6 +25,7 @@ export class ReferralSummaryController {
   @Conditional()
   @ApiProduces(...new Set(Object.values(MEDIA_TYPES)))
   @ApiOperation({
+    operationId: 'getReferralSummary',
     summary: 'Regional referrals: counts by status, acceptance rate, hours to acceptance and to closure (median, 90th percentile), stalled referrals counted',
     description:
       'From the latest release (none yet: no figures, release null); stalled counted as of its cut. Never lists referrals one by one. ' +
@@ -31,6 +33,7 @@ export class ReferralSummaryController {
       'Grouping by needs counts a referral under each of its needs; the totals count each once. ' +
       'Also as CSV, SDMX-CSV, SDMX-JSON or HXL (`format`, or Accept), withheld durations flagged CONF_STATUS C; ETag and If-None-Match (304).',
   })
+  @ApiResult(200, 'The summary in the format asked (JSON by default)', REFERRAL_SUMMARY_SCHEMA, FORMAT_SCHEMAS)
   async summary(@Query() dto: ReferralSummaryQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const principal = this.principals.require(request);
     const query = dto.toQuery();

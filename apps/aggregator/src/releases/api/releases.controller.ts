@@ -1,5 +1,5 @@
 import { DomainError, ValidationFailed } from '@caravanserai/contracts';
-import { Allow, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, ApiProblems, ApiResult, PrincipalResolver } from '@caravanserai/platform';
 import { Body, Controller, Get, HttpCode, Inject, Post, Put, Query, Req } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -12,6 +12,7 @@ import { ReleaseCut } from '../application/release-cut.event';
 import { lastClosedDay } from '../domain/release';
 import { cutRelease, listReleases, readSchedule, writeSchedule } from '../infrastructure/pg-releases';
 import { CutReleaseDto, ReleaseScheduleDto } from './releases.dto';
+import { RELEASE_SCHEMA, RELEASES_SCHEMA, SCHEDULE_SCHEMA } from '../../api-schemas';
 
 @ApiTags('releases')
 @Controller('v1/releases')
@@ -25,7 +26,8 @@ export class ReleasesController {
 
   @Get()
   @Allow('reader', 'admin')
-  @ApiOperation({ summary: 'Releases, newest first, and the schedule: answers read the newest', description: 'Any reader or the admin.' })
+  @ApiOperation({ operationId: 'listReleases', summary: 'Releases, newest first, and the schedule: answers read the newest', description: 'Any reader or the admin.' })
+  @ApiResult(200, 'The latest 100 releases and the schedule', RELEASES_SCHEMA)
   async list(@Query() _query: PurposeQueryDto, @Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
     const [releases, schedule] = await Promise.all([listReleases(this.pool, 100), readSchedule(this.pool)]);
@@ -37,9 +39,12 @@ export class ReleasesController {
   @HttpCode(201)
   @Allow('admin')
   @ApiOperation({
+    operationId: 'cutRelease',
     summary: 'Cut a release now: answers move to the projections as they are, up to dataUntil (default yesterday)',
     description: "The aggregator's admin only. Late records and retractions reach answers only with the next release.",
   })
+  @ApiResult(201, 'The release cut', RELEASE_SCHEMA)
+  @ApiProblems({ 409: ['RELEASE.BACKWARDS'] })
   async cut(@Body() dto: CutReleaseDto, @Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
     const latest = lastClosedDay(new Date());
@@ -55,7 +60,9 @@ export class ReleasesController {
 
   @Put('schedule')
   @Allow('reader:secretariat')
-  @ApiOperation({ summary: 'Set when releases are cut by themselves (the secretariat)', description: 'daily at atUtc, weekly on Mondays, monthly on the 1st, or off.' })
+  @ApiOperation({ operationId: 'setReleaseSchedule', summary: 'Set when releases are cut by themselves (the secretariat)', description: 'daily at atUtc, weekly on Mondays, monthly on the 1st, or off.' })
+  @ApiResult(200, 'The schedule now in force', SCHEDULE_SCHEMA)
+  @ApiProblems({ 403: ['RELEASES.FORBIDDEN'] })
   async schedule(@Body() dto: ReleaseScheduleDto, @Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
     if (principal.id !== 'secretariat') throw new DomainError('RELEASES.FORBIDDEN', 'only the secretariat sets the release schedule', 'forbidden');

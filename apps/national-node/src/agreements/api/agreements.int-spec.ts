@@ -130,7 +130,7 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
     it('a grant for another state: 403 AGREEMENT.FOREIGN_PROVIDER', async () => {
       const res = await post({ ...grant, provider: 'TR' });
       expect(res.statusCode).toBe(403);
-      expect(res.json()).toEqual({ code: 'AGREEMENT.FOREIGN_PROVIDER', message: expect.stringMatching(/a node grants only for its own state.*IR, not TR/), requestId: expect.any(String) });
+      expect(res.json()).toEqual({ type: 'urn:caravanserai:problem:AGREEMENT.FOREIGN_PROVIDER', title: 'Not this node’s state', status: 403, detail: expect.stringMatching(/a node grants only for its own state.*IR, not TR/), instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'AGREEMENT.FOREIGN_PROVIDER', message: expect.stringMatching(/a node grants only for its own state.*IR, not TR/), requestId: expect.any(String) });
     });
 
     it('an unknown agreement: 404 to amend, revoke or read; a malformed id: 400', async () => {
@@ -177,7 +177,7 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
 
     const afterRevoke = await patch(id, { minCellSize: 20 });
     expect(afterRevoke.statusCode).toBe(409);
-    expect(afterRevoke.json()).toMatchObject({ code: 'AGREEMENT.REVOKED', status: 'revoked', version: 3, reason: 'the arrangement ended' });
+    expect(afterRevoke.json()).toMatchObject({ code: 'AGREEMENT.REVOKED', status: 409, agreementStatus: 'revoked', version: 3, reason: 'the arrangement ended' });
     const twice = await revoke(id, 'again');
     expect(twice.statusCode).toBe(409);
     expect(twice.json().code).toBe('AGREEMENT.REVOKED');

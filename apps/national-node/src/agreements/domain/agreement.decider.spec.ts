@@ -188,7 +188,7 @@ describe('agreement decider', () => {
       expect(refusal(amend({ minCellSize: 10 }), given(grant, revoke))).toMatchObject({
         code: 'AGREEMENT.REVOKED',
         kind: 'conflict',
-        details: { agreementId, status: 'revoked', version: 2, revokedOn: '2026-03-02', reason: 'the arrangement ended' },
+        details: { agreementId, agreementStatus: 'revoked', version: 2, revokedOn: '2026-03-02', reason: 'the arrangement ended' },
       });
     });
   });

@@ -75,7 +75,7 @@ export class AgreementError {
       'AGREEMENT.REVOKED',
       `agreement ${state.agreementId} was revoked on ${state.revokedOn}; ${command} is refused: grant a new agreement instead`,
       'conflict',
-      { agreementId: state.agreementId, status: state.status, version: state.version, revokedOn: state.revokedOn, reason: state.reason },
+      { agreementId: state.agreementId, agreementStatus: state.status, version: state.version, revokedOn: state.revokedOn, reason: state.reason },
     );
   }
   static foreignProvider(provider: string, nodeState: string) {

@@ -137,12 +137,12 @@ describe('referrals at the node (PostgreSQL, HTTP)', () => {
     const [id] = await make(1, 40);
     expect((await send('POST', `/v1/referrals/${id}/decline`, { reason: 'no_capacity' })).status).toBe(201);
     const accept = await send('POST', `/v1/referrals/${id}/acceptance`, {});
-    expect(accept).toMatchObject({ status: 409, body: { code: 'REFERRAL.ILLEGAL_TRANSITION', status: 'declined', allowedCommands: [] } });
+    expect(accept).toMatchObject({ status: 409, body: { code: 'REFERRAL.ILLEGAL_TRANSITION', status: 409, referralStatus: 'declined', allowedCommands: [] } });
     expect((await send('POST', `/v1/referrals/${id}/closure`, { outcome: 'other' })).status).toBe(409);
 
     const [other] = await make(1, 41);
     expect((await send('POST', `/v1/referrals/${other}/closure`, { outcome: 'withdrawn' })).status).toBe(201);
-    expect((await send('POST', `/v1/referrals/${other}/closure`, { outcome: 'withdrawn' })).body).toMatchObject({ code: 'REFERRAL.ILLEGAL_TRANSITION', status: 'closed' });
+    expect((await send('POST', `/v1/referrals/${other}/closure`, { outcome: 'withdrawn' })).body).toMatchObject({ code: 'REFERRAL.ILLEGAL_TRANSITION', referralStatus: 'closed' });
 
     const [third] = await make(1, 42);
     expect((await send('POST', `/v1/referrals/${third}/decline`, { reason: 'because' })).status).toBe(422);
@@ -166,7 +166,7 @@ describe('referrals at the node (PostgreSQL, HTTP)', () => {
     );
     for (const o of outcomes) {
       expect(o.statuses).toEqual([201, 409]);
-      expect(o.loser).toMatchObject({ code: 'REFERRAL.ILLEGAL_TRANSITION', status: o.winner });
+      expect(o.loser).toMatchObject({ code: 'REFERRAL.ILLEGAL_TRANSITION', referralStatus: o.winner });
       const view = (await send('GET', `/v1/referrals/${o.id}`)).body;
       expect([view.status, view.version, view.history.length]).toEqual([o.winner, 2, 2]);
     }
@@ -181,7 +181,7 @@ describe('referrals at the node (PostgreSQL, HTTP)', () => {
       if (ack.status === 201) {
         expect([accept.status, view.status, view.version]).toEqual([201, 'accepted', 3]);
       } else {
-        expect(ack.body).toMatchObject({ code: 'REFERRAL.ILLEGAL_TRANSITION', status: 'accepted' });
+        expect(ack.body).toMatchObject({ code: 'REFERRAL.ILLEGAL_TRANSITION', referralStatus: 'accepted' });
         expect([accept.status, view.status, view.version]).toEqual([201, 'accepted', 2]);
       }
     }

@@ -98,7 +98,7 @@ describe('referral decider', () => {
       expect(e).toMatchObject({
         code: 'REFERRAL.ILLEGAL_TRANSITION',
         kind: 'conflict',
-        details: { status, allowedCommands: allowedCommands(status) },
+        details: { referralStatus: status, allowedCommands: allowedCommands(status) },
       });
     }
   });

@@ -63,7 +63,7 @@ export class ReferralError {
       'REFERRAL.ILLEGAL_TRANSITION',
       `referral ${referralId} is ${from}: ${command} is not allowed${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ' (it is final)'}`,
       'conflict',
-      { status: from, allowedCommands: allowed },
+      { referralStatus: from, allowedCommands: allowed },
     );
   }
   static beforePrevious(referralId: string, at: string, lastAt: string) {

@@ -1,0 +1,120 @@
+import { anyObject, arr, bool, date, instant, int, nullable, num, obj, oneOfEnum, Schema, str } from '@caravanserai/platform';
+import { GRANULARITIES } from './flows/domain/flow-query';
+
+/** The aggregator's answers as OpenAPI schemas (the shapes of the domain types they serialise). */
+
+const release = obj({ id: int(), cutAt: instant(), dataUntil: date() });
+
+export const DISCLOSURE_SCHEMA = obj({
+  principal: str(),
+  release: nullable(release),
+  method: obj({ name: str({ enum: ['cell-key'] }), maxNoise: int(), exact: arr(str()), protected: arr(obj({ provider: str(), k: int() })) }),
+  agreements: arr(
+    obj({ provider: str(), agreement: str(), minCellSize: int(), minTimeGranularity: str(), dataFrom: nullable(date()), dataUntil: nullable(date()), categories: { description: 'The categories the grant covers, as granted' } }, ['categories']),
+  ),
+  leftOut: arr(obj({ provider: str(), agreement: str(), reason: str() })),
+  coarsened: arr(str()),
+  notes: arr(str()),
+});
+
+const answerFrame = { granularity: oneOfEnum(GRANULARITIES), from: date(), to: date(), release: nullable(release), disclosure: DISCLOSURE_SCHEMA };
+
+export const FLOWS_SCHEMA: Schema = {
+  ...obj({
+    query: anyObject('The question as understood: from, to, granularity, groupBy and the filters given'),
+    ...answerFrame,
+    rows: arr({ ...obj({ period: str(), count: int({ minimum: 1 }) }), description: 'A published cell: its period, a member per groupBy dimension, and its count (never 0)' }),
+    totals: obj({ count: int(), byPeriod: arr(obj({ period: str(), count: int() })) }),
+  }),
+};
+
+const hours = obj({ medianHours: nullable(num()), p90Hours: nullable(num()) });
+const referralFigures = {
+  referrals: int(),
+  byStatus: { type: 'object', additionalProperties: int() },
+  accepted: int(),
+  declined: int(),
+  acceptanceRate: nullable(num()),
+  toAcceptance: hours,
+  toClosure: hours,
+  stalled: int(),
+};
+
+export const REFERRAL_SUMMARY_SCHEMA = obj({
+  query: anyObject(),
+  ...answerFrame,
+  asOf: nullable(instant()),
+  rows: arr({ ...obj({ period: str(), ...referralFigures }), description: 'Figures of a period and the groupBy dimensions' }),
+  totals: obj(referralFigures),
+  awaitingReferralMade: int(),
+});
+
+const alert = obj(
+  {
+    alertId: str(),
+    provider: str(),
+    scope: str(),
+    route: nullable(str()),
+    borderCrossingPoint: nullable(str()),
+    category: nullable(str()),
+    severity: str(),
+    status: oneOfEnum(['active', 'subsided']),
+    window: obj({ from: date(), to: date() }),
+    baseline: obj({ from: date(), to: date() }),
+    recent: int(),
+    expectedWeekly: num(),
+    ratio: num(),
+    score: num(),
+    detectedAt: instant(),
+    updatedAt: instant(),
+    subsidedAt: nullable(instant()),
+  },
+  ['updatedAt'],
+);
+
+export const ALERTS_SCHEMA = obj({ principal: str(), figures: str(), method: anyObject('The detector and its thresholds'), alerts: arr(alert) });
+
+const agreementView = obj(
+  { agreementId: str(), provider: str(), recipient: str(), status: str(), terms: anyObject(), history: arr(anyObject()) },
+  ['terms', 'history', 'recipient'],
+);
+export const AGREEMENTS_SCHEMA = obj({ agreements: arr(agreementView) });
+
+export const AUDIT_SCHEMA = obj({
+  entries: arr({ ...obj({ id: int(), at: instant(), principal: str(), endpoint: str() }, ['id']), description: 'An entry as the caller may see it (docs/privacy.md)' }),
+  next: nullable(int()),
+});
+
+const lag = { type: 'object', description: 'Consumer lag: per topic (summed), and per partition for the admin' };
+export const NODES_SCHEMA = obj(
+  {
+    providers: arr(obj({ provider: str() })),
+    lag,
+    quarantine: anyObject('The admin only: open and replayed counts, by reason'),
+  },
+  ['quarantine'],
+);
+
+export const QUARANTINE_SCHEMA = obj({ items: arr(obj({ id: int(), reason: str() })), next: nullable(int()), open: int(), replayed: int() });
+
+const releaseRow = obj({ id: int(), cutAt: instant(), dataUntil: date(), cutBy: str(), reason: nullable(str()), flowCells: int(), referrals: int() });
+export const SCHEDULE_SCHEMA = obj({ frequency: oneOfEnum(['daily', 'weekly', 'monthly', 'off']), atUtc: str({ pattern: '^\\d{2}:\\d{2}$' }), setBy: str(), setAt: instant() });
+export const RELEASES_SCHEMA = obj({ releases: arr(releaseRow), schedule: SCHEDULE_SCHEMA });
+export const RELEASE_SCHEMA = obj({ id: int(), cutAt: instant(), dataUntil: date() });
+
+export const HEALTH_SCHEMA = obj({ status: oneOfEnum(['ok', 'degraded']), service: str(), database: oneOfEnum(['up', 'down']), consumer: anyObject() });
+export const READY_SCHEMA = obj({ ready: bool(), database: oneOfEnum(['up', 'down']), broker: oneOfEnum(['up', 'down']), brokerError: str(), consumer: str() }, ['brokerError']);
+
+/** CSV as the exports write it: `#` comment lines on what applied, then a header and the rows. */
+export const CSV_SCHEMA = str({ description: 'CSV (RFC 4180, CRLF); leading `#` lines say which release and what applied' });
+
+/** The other representations of flows and referral summaries (`format=` or Accept; docs/integrators.md). */
+export const FORMAT_SCHEMAS: Record<string, Schema> = {
+  'text/csv': str({
+    description:
+      'format=csv: CSV for spreadsheets (UTF-8 with a BOM, `#` lines on what applied, `delimiter=semicolon` for `;`); ' +
+      'format=hxl: CSV with an HXL hashtag row',
+  }),
+  'application/vnd.sdmx.data+csv;version=2.0.0': str({ description: 'SDMX-CSV 2.0 data message (format=sdmx-csv)' }),
+  'application/vnd.sdmx.data+json;version=2.0.0': anyObject('SDMX-JSON 2.0 data message (format=sdmx-json)'),
+};

@@ -1,0 +1,117 @@
+import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
+import { agreementGranted, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, OpenApiResponses, signed, testSigningKeys, uniqueSuffix } from '@caravanserai/testing';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { Pool } from 'pg';
+import { AgreementIngest } from './agreements/infrastructure/pg-agreement-ingest';
+import { RegionalIngest } from './flows/infrastructure/pg-regional-ingest';
+import type { IncomingMessage } from './infrastructure/batch-ingest.port';
+import { AGGREGATOR_OPENAPI_FILE } from './openapi';
+import { cutRelease } from './releases/infrastructure/pg-releases';
+
+/**
+ * docs/openapi/aggregator.json against the running aggregator (real PostgreSQL and Kafka): every
+ * operation is called with a valid request and at least one error, and each answer's status, type
+ * and body are checked against the document (ajv). A new operation fails here until it is called.
+ */
+describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka)', () => {
+  let app: NestFastifyApplication;
+  let url: string;
+  let pool: Pool;
+  const saved = { ...process.env };
+  const doc = new OpenApiResponses(AGGREGATOR_OPENAPI_FILE);
+  const key: Record<'secretariat' | 'state' | 'org' | 'admin', Record<string, string>> = {} as never;
+  let offset = 0;
+  const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value as never))) });
+
+  /** Calls the service and checks the answer against the document; returns status and body. */
+  async function call(method: 'GET' | 'POST' | 'PUT', path: string, headers: Record<string, string> = {}, body?: unknown, raw?: string) {
+    const payload = raw ?? (body === undefined ? undefined : JSON.stringify(body));
+    const res = await app.inject({ method, url: path, headers: { ...(payload !== undefined && !headers['content-type'] ? { 'content-type': 'application/json' } : {}), ...headers }, payload });
+    return { status: res.statusCode, body: doc.check(method, path, res.statusCode, res.headers['content-type'] as string | undefined, res.body) as any };
+  }
+
+  beforeAll(async () => {
+    url = await freshTestDatabase('agg_openapi');
+    const suffix = uniqueSuffix();
+    Object.assign(process.env, { DATABASE_URL: url, CONSUMER_GROUP: `test-agg-openapi-${suffix}`, TOPIC_PREFIX: `test-agg-openapi-${suffix}.`, ...testSigningKeys().aggregatorEnv() });
+    const { AppModule } = await import('./app.module');
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(64 * 1024));
+    configureHttpApp(app);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    pool = new Pool({ connectionString: url, max: 2 });
+    await new AgreementIngest(pool, 'g', testSigningKeys().registry()).ingest([msg(agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 }))]);
+    const route = { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR' } as const;
+    await new RegionalIngest(pool, 'g', testSigningKeys().registry()).ingest(Array.from({ length: 6 }, () => msg(movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: route }))));
+    await cutRelease(pool, { dataUntil: '2026-03-31', by: 'test', reason: null });
+    key.secretariat = bearer(await issueKey(url, 'aggregator', 'secretariat', 'reader'));
+    key.state = bearer(await issueKey(url, 'aggregator', 'state:IR', 'reader'));
+    key.org = bearer(await issueKey(url, 'aggregator', 'org:UNHCR', 'reader'));
+    key.admin = bearer(await issueKey(url, 'aggregator', 'admin', 'admin'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await pool?.end();
+    process.env = saved;
+    if (url) await dropTestDatabase(url);
+  });
+
+  const FLOWS = '/v1/flows?from=2026-03-01&to=2026-03-31&granularity=month&groupBy=route';
+
+  it('health, readiness, metrics, reference, nodes', async () => {
+    expect((await call('GET', '/v1/health')).status).toBe(200);
+    expect([200, 503]).toContain((await call('GET', '/v1/health/ready')).status);
+    expect((await call('GET', '/metrics', key.admin)).status).toBe(200);
+    expect((await call('GET', '/metrics', key.secretariat)).status).toBe(403);
+    expect((await call('GET', '/v1/reference', key.org)).status).toBe(200);
+    expect((await call('GET', '/v1/reference')).status).toBe(401);
+    expect((await call('GET', '/v1/nodes', key.admin)).body.providers).toHaveLength(1);
+    expect((await call('GET', '/v1/nodes', key.secretariat)).status).toBe(200);
+    expect((await call('GET', '/v1/nodes', key.org)).status).toBe(403);
+  });
+
+  it('flows and referral summaries, in JSON and CSV', async () => {
+    expect((await call('GET', FLOWS, key.secretariat)).body.totals.count).toBe(6);
+    expect((await call('GET', FLOWS, { ...key.secretariat, accept: 'text/csv' })).body).toMatch(/^# caravanserai flows/);
+    expect((await call('GET', FLOWS.replace('to=2026-03-31', 'to=2026-02-01'), key.secretariat)).body).toMatchObject({ status: 400, code: 'VALIDATION.FAILED' });
+    expect((await call('GET', '/v1/referrals/summary?from=2026-03-01&to=2026-03-31', key.state)).status).toBe(200);
+    expect((await call('GET', '/v1/referrals/summary?from=2026-03-01&to=2026-03-31', { ...key.state, accept: 'text/csv' })).status).toBe(200);
+    expect((await call('GET', '/v1/referrals/summary?from=2026-03-01&to=2026-03-31&groupBy=nothing', key.state)).status).toBe(400);
+  });
+
+  it('agreements, audit, alerts, quarantine', async () => {
+    expect((await call('GET', '/v1/agreements', key.secretariat)).body.agreements).toHaveLength(1);
+    expect((await call('GET', '/v1/agreements?unknown=1', key.secretariat)).status).toBe(400);
+    expect((await call('GET', '/v1/audit', key.secretariat)).status).toBe(200);
+    expect((await call('GET', '/v1/audit?about=mine', key.secretariat)).body).toMatchObject({ status: 403, code: 'AUDIT.FORBIDDEN' });
+    expect((await call('GET', '/v1/alerts', key.org)).status).toBe(200);
+    expect((await call('GET', '/v1/alerts', { ...key.org, accept: 'text/csv' })).status).toBe(200);
+    expect((await call('GET', '/v1/alerts?status=some', key.org)).status).toBe(400);
+    expect((await call('GET', '/v1/quarantine', key.admin)).status).toBe(200);
+    expect((await call('GET', '/v1/quarantine', key.secretariat)).status).toBe(403);
+  });
+
+  it('releases: list, cut, schedule; bodies refused by size, type and content, in Russian when asked', async () => {
+    expect((await call('GET', '/v1/releases', key.org)).body.releases).toHaveLength(1);
+    expect((await call('GET', '/v1/releases', { authorization: 'Bearer nothing' })).status).toBe(401);
+    expect((await call('POST', '/v1/releases', key.admin, { dataUntil: '2026-04-30' })).status).toBe(201);
+    expect((await call('POST', '/v1/releases', key.admin, { dataUntil: '2026-01-31' })).body).toMatchObject({ status: 409, code: 'RELEASE.BACKWARDS' });
+    expect((await call('POST', '/v1/releases', key.admin, { reason: 'x'.repeat(70_000) })).status).toBe(413);
+    expect((await call('POST', '/v1/releases', { ...key.admin, 'content-type': 'text/plain' }, undefined, 'x')).status).toBe(415);
+    expect((await call('POST', '/v1/releases', key.admin, undefined, '{"dataUntil":')).status).toBe(400);
+    const ru = await call('POST', '/v1/releases', { ...key.admin, 'accept-language': 'ru' }, { dataUntil: 'soon' });
+    expect(ru.body).toMatchObject({ status: 422, title: 'Данные не прошли проверку', errors: [{ field: 'dataUntil', message: 'dataUntil должно быть датой ГГГГ-ММ-ДД' }, expect.anything()] });
+    expect((await call('PUT', '/v1/releases/schedule', key.secretariat, { frequency: 'weekly', atUtc: '02:00' })).body).toMatchObject({ frequency: 'weekly' });
+    expect((await call('PUT', '/v1/releases/schedule', key.secretariat, { frequency: 'hourly', atUtc: '2am' })).status).toBe(422);
+    expect((await call('PUT', '/v1/releases/schedule', key.state, { frequency: 'weekly', atUtc: '02:00' })).status).toBe(403);
+  });
+
+  it('every answer matched the document, and every operation was called with success and error', () => {
+    expect(doc.failures).toEqual([]);
+    // Liveness and readiness fail only with the database or the broker away (test/faults covers those).
+    expect(doc.uncovered(['GET /v1/health', 'GET /v1/health/ready'])).toEqual([]);
+  });
+});

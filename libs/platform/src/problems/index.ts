@@ -1,0 +1,4 @@
+export * from './catalogue';
+export * from './field-messages';
+export * from './language';
+export * from './problem';
