@@ -115,6 +115,24 @@ export const FORMAT_SCHEMAS: Record<string, Schema> = {
       'format=csv: CSV for spreadsheets (UTF-8 with a BOM, `#` lines on what applied, `delimiter=semicolon` for `;`); ' +
       'format=hxl: CSV with an HXL hashtag row',
   }),
-  'application/vnd.sdmx.data+csv;version=2.0.0': str({ description: 'SDMX-CSV 2.0 data message (format=sdmx-csv)' }),
-  'application/vnd.sdmx.data+json;version=2.0.0': anyObject('SDMX-JSON 2.0 data message (format=sdmx-json)'),
+  'application/vnd.sdmx.data+csv': str({ description: 'SDMX-CSV 2.0 data message (format=sdmx-csv; the media type carries version=2.0.0)' }),
+  'application/vnd.sdmx.data+json': anyObject('SDMX-JSON 2.0 data message (format=sdmx-json; the media type carries version=2.0.0)'),
 };
+
+const FEED_ITEM_SCHEMA = obj({
+  id: str({ description: 'Stable across redeliveries and channels, e.g. release/12/flows/IR' }),
+  kind: str({ enum: ['release.flows', 'release.referrals', 'alert.raised', 'alert.escalated', 'alert.subsided', 'agreement.granted', 'agreement.amended', 'agreement.revoked', 'agreement.expired'] }),
+  recipient: str(),
+  occurredAt: instant(),
+  data: anyObject('What the REST answer for the same principal says (docs/integrators.md, "The feed")'),
+  signature: obj({ alg: str({ enum: ['Ed25519'] }), keyId: str(), value: str({ description: 'base64url Ed25519 over the RFC 8785 JSON of the item without its signature' }) }),
+});
+export const FEED_PAGE_SCHEMA = obj({
+  items: arr(obj({ cursor: str(), item: FEED_ITEM_SCHEMA })),
+  next: nullable(str({ description: 'The cursor to resume after: the last item’s, or the `after` given when there was nothing new' })),
+});
+export const FEED_STREAM_SCHEMA = str({ description: 'Server-Sent Events: `id: <cursor>`, `event: <kind>`, `data: <item JSON>`; `:` heartbeat lines' });
+export const SIGNING_KEYS_SCHEMA = obj({
+  keys: arr(obj({ keyId: str(), alg: str({ enum: ['Ed25519'] }), publicKeyPem: str(), jwk: obj({ kty: str({ enum: ['OKP'] }), crv: str({ enum: ['Ed25519'] }), x: str() }) })),
+});
+export const SDMX_STRUCTURE_SCHEMA = anyObject('SDMX-JSON 2.0 structure message with the code lists');

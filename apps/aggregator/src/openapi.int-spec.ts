@@ -1,5 +1,5 @@
 import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
-import { agreementGranted, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, OpenApiResponses, signed, testSigningKeys, uniqueSuffix } from '@caravanserai/testing';
+import { agreementGranted, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, OpenApiResponses, signed, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
@@ -75,7 +75,7 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
 
   it('flows and referral summaries, in JSON and CSV', async () => {
     expect((await call('GET', FLOWS, key.secretariat)).body.totals.count).toBe(6);
-    expect((await call('GET', FLOWS, { ...key.secretariat, accept: 'text/csv' })).body).toMatch(/^# caravanserai flows/);
+    expect((await call('GET', FLOWS, { ...key.secretariat, accept: 'text/csv' })).body).toMatch(/^\uFEFF# caravanserai flows/);
     expect((await call('GET', FLOWS.replace('to=2026-03-31', 'to=2026-02-01'), key.secretariat)).body).toMatchObject({ status: 400, code: 'VALIDATION.FAILED' });
     expect((await call('GET', '/v1/referrals/summary?from=2026-03-01&to=2026-03-31', key.state)).status).toBe(200);
     expect((await call('GET', '/v1/referrals/summary?from=2026-03-01&to=2026-03-31', { ...key.state, accept: 'text/csv' })).status).toBe(200);
@@ -109,9 +109,30 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
     expect((await call('PUT', '/v1/releases/schedule', key.state, { frequency: 'weekly', atUtc: '02:00' })).status).toBe(403);
   });
 
+  it('serves the feed, the signing keys, the SDMX code lists and the other formats as documented', async () => {
+    // The feed writer runs every second: the secretariat's grant is its first item.
+    const page = await waitFor(async () => {
+      const r = await call('GET', '/v1/feed', key.secretariat);
+      return r.body.items?.length > 0 ? r : null;
+    }, { timeoutMs: 20_000, what: "the secretariat's first feed item" });
+    expect(page.body.items[0].item.kind).toBe('agreement.granted');
+    expect((await call('GET', '/v1/feed?after=nonsense', key.secretariat)).body).toMatchObject({ status: 400, code: 'VALIDATION.FAILED' });
+    expect((await call('GET', '/v1/feed?limit=0', key.secretariat)).status).toBe(400);
+    expect((await call('GET', '/v1/feed/stream?after=12345', key.secretariat)).status).toBe(400);
+    expect((await call('GET', '/v1/signing-keys')).body.keys).toHaveLength(1);
+    expect((await call('GET', '/v1/sdmx/codelists', key.org)).status).toBe(200);
+    expect((await call('GET', '/v1/sdmx/codelists')).status).toBe(401);
+    expect((await call('GET', '/v1/sdmx/codelists/CL_CATEGORY', key.org)).status).toBe(200);
+    expect((await call('GET', '/v1/sdmx/codelists/CL_NOPE', key.org)).body).toMatchObject({ status: 404, code: 'SDMX.CODELIST_NOT_FOUND' });
+    for (const format of ['sdmx-csv', 'sdmx-json', 'hxl', 'csv']) expect((await call('GET', `${FLOWS}&format=${format}`, key.secretariat)).status).toBe(200);
+    expect((await call('GET', `${FLOWS}&format=xlsx`, key.secretariat)).status).toBe(400);
+  });
+
   it('every answer matched the document, and every operation was called with success and error', () => {
     expect(doc.failures).toEqual([]);
-    // Liveness and readiness fail only with the database or the broker away (test/faults covers those).
-    expect(doc.uncovered(['GET /v1/health', 'GET /v1/health/ready'])).toEqual([]);
+    // Liveness and readiness fail only with the database or the broker away (test/faults covers those);
+    // the public signing keys have no error of their own. The live event stream never ends by
+    // itself: test/e2e/feeds.e2e-spec.ts follows it.
+    expect(doc.uncovered(['GET /v1/health', 'GET /v1/health/ready', 'GET /v1/signing-keys'], ['GET /v1/feed/stream'])).toEqual([]);
   });
 });

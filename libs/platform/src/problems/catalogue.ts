@@ -104,6 +104,11 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
     title: { en: 'Not allowed', ru: 'Доступ запрещён' },
     ru: { fallback: 'about=mine — только для государства: запросы других, касавшиеся его данных' },
   },
+  'SDMX.CODELIST_NOT_FOUND': {
+    status: 404,
+    title: { en: 'No such code list', ru: 'Такого справочника нет' },
+    ru: { patterns: [[/^no code list "(.*)": see GET \/v1\/sdmx\/codelists$/, 'справочника «$1» нет: см. GET /v1/sdmx/codelists']], fallback: 'такого справочника нет: см. GET /v1/sdmx/codelists' },
+  },
   'RELEASES.FORBIDDEN': {
     status: 403,
     title: { en: 'Not allowed', ru: 'Доступ запрещён' },

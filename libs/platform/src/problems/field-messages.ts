@@ -21,6 +21,7 @@ export const FIELD_MESSAGES: Record<string, [RegExp, string][]> = {
   isInt: [
     [/^(\S+) must be an integer number$/, '$1 должно быть целым числом'],
     [/^(\S+) must be a whole number of hours$/, '$1 должно быть целым числом часов'],
+    [/^(\S+) must be a whole number from (\d+) to (\d+)$/, '$1 должно быть целым числом от $2 до $3'],
   ],
   isNumber: [[/^(\S+) must be a number conforming to the specified constraints$/, '$1 должно быть числом']],
   min: [[/^(\S+) must not be less than (\S+)$/, '$1 должно быть не меньше $2']],

@@ -1,5 +1,6 @@
 import { ValidationFailed } from '@caravanserai/contracts';
-import { Allow, PrincipalResolver, Public } from '@caravanserai/platform';
+import { Allow, ApiResult, PrincipalResolver, Public } from '@caravanserai/platform';
+import { FEED_PAGE_SCHEMA, FEED_STREAM_SCHEMA, SIGNING_KEYS_SCHEMA } from '../../api-schemas';
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -24,7 +25,9 @@ export class FeedController {
 
   @Get('feed')
   @Allow('reader')
+  @ApiResult(200, 'Items after the cursor, in order', FEED_PAGE_SCHEMA)
   @ApiOperation({
+    operationId: 'getFeed',
     summary: "The caller's feed: what its agreements let it see, item by item, in order (docs/integrators.md)",
     description: 'Resume with after=<the last cursor you processed> (or `next`); at least once, each item with a stable id, signed by the aggregator (GET /v1/signing-keys).',
   })
@@ -38,7 +41,9 @@ export class FeedController {
   @Get('feed/stream')
   @Allow('reader')
   @ApiProduces('text/event-stream')
+  @ApiResult(200, 'The stream, open until the caller or the service closes it', null, { 'text/event-stream': FEED_STREAM_SCHEMA })
   @ApiOperation({
+    operationId: 'streamFeed',
     summary: "The caller's feed as Server-Sent Events: each item an event (id = cursor, event = kind, data = item), heartbeats in between",
     description: 'Resumes after the Last-Event-ID header (or after=<cursor>); new items arrive as they are written.',
   })
@@ -52,7 +57,8 @@ export class FeedController {
 
   @Get('signing-keys')
   @Public()
-  @ApiOperation({ summary: "The aggregator's public keys that sign feed items and webhook deliveries (Ed25519, as PEM and JWK)" })
+  @ApiResult(200, "The aggregator's public signing keys", SIGNING_KEYS_SCHEMA)
+  @ApiOperation({ operationId: 'getSigningKeys', summary: "The aggregator's public keys that sign feed items and webhook deliveries (Ed25519, as PEM and JWK)" })
   signingKeys() {
     return { keys: [publishedKey(this.signer)] };
   }

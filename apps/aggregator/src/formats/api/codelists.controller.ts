@@ -1,5 +1,6 @@
 import { DomainError } from '@caravanserai/contracts';
-import { Allow, Conditional } from '@caravanserai/platform';
+import { Allow, ApiProblems, ApiResult, Conditional } from '@caravanserai/platform';
+import { SDMX_STRUCTURE_SCHEMA } from '../../api-schemas';
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -18,7 +19,9 @@ export class CodelistsController {
   @Get()
   @Conditional()
   @ApiProduces(STRUCTURE_MEDIA)
+  @ApiResult(200, 'Every code list', null, { 'application/vnd.sdmx.structure+json': SDMX_STRUCTURE_SCHEMA })
   @ApiOperation({
+    operationId: 'listSdmxCodelists',
     summary: 'SDMX code lists of the SDMX-CSV and SDMX-JSON exports (SDMX-JSON 2.0 structure message), with English and Russian names',
     description: '`name` follows Accept-Language (en, ru); `names` holds both. Country codes are ISO 3166-1 alpha-3, with the alpha-2 code in an annotation.',
   })
@@ -29,7 +32,9 @@ export class CodelistsController {
   @Get(':id')
   @Conditional()
   @ApiProduces(STRUCTURE_MEDIA)
-  @ApiOperation({ summary: 'One SDMX code list (e.g. CL_COUNTRY, CL_CATEGORY, CL_CONF_STATUS)' })
+  @ApiResult(200, 'The code list', null, { 'application/vnd.sdmx.structure+json': SDMX_STRUCTURE_SCHEMA })
+  @ApiProblems({ 404: ['SDMX.CODELIST_NOT_FOUND'] })
+  @ApiOperation({ operationId: 'getSdmxCodelist', summary: 'One SDMX code list (e.g. CL_COUNTRY, CL_CATEGORY, CL_CONF_STATUS)' })
   one(@Param('id') id: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const list = codelist(id);
     if (!list) throw new DomainError('SDMX.CODELIST_NOT_FOUND', `no code list "${id}": see GET /v1/sdmx/codelists`, 'not_found');

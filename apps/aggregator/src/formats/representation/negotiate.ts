@@ -1,3 +1,4 @@
+import { negotiateLanguage } from '@caravanserai/platform';
 import type { Language } from '@caravanserai/contracts';
 
 /** The representations of flows and referral summaries, by `?format=` name. */
@@ -45,16 +46,7 @@ export function negotiate(format: Format | undefined, accept: string | undefined
   return offers.length > 0 ? BY_MEDIA[offers[0].type] : 'json';
 }
 
-/** The first language of `Accept-Language` we have words for (en, ru); English otherwise. */
-export function pickLanguage(header: string | undefined): Language {
-  const tags = (header ?? '')
-    .split(',')
-    .map((part, order) => {
-      const [tag, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-      const q = Number(params.find((p) => p.startsWith('q='))?.slice(2) ?? 1);
-      return { primary: tag.split('-')[0], q: Number.isFinite(q) ? q : 0, order };
-    })
-    .filter((t) => t.q > 0 && (t.primary === 'en' || t.primary === 'ru'))
-    .sort((a, b) => b.q - a.q || a.order - b.order);
-  return (tags[0]?.primary as Language | undefined) ?? 'en';
+/** The language of names (Accept-Language; English by default): the errors' negotiation, one rule for both. */
+export function pickLanguage(header: string | string[] | undefined): Language {
+  return negotiateLanguage(header);
 }
