@@ -1,11 +1,16 @@
 import { feedTopicName } from '@caravanserai/contracts';
 import { createKafka } from '@caravanserai/messaging';
 import { dropTestDatabase, freshTestDatabase, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { load } from 'js-yaml';
 import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { openAggregatorDatabase } from '../../infrastructure/database';
-import { FeedItem } from '../domain/feed-item';
+import { FEED_ITEM_KINDS, FeedItem } from '../domain/feed-item';
 import { AggregatorSigner } from '../infrastructure/aggregator-signer';
 import { KafkaFeedRelay, KIND_HEADER } from './infrastructure/kafka-feed-relay';
 import { appendItems } from './testing/webhook-receiver';
@@ -67,6 +72,13 @@ describe('the per-recipient Kafka topics (PostgreSQL, Kafka)', () => {
   const asItems = (messages: KafkaMessage[]) =>
     messages.map((m) => ({ key: m.key?.toString(), kind: m.headers?.[KIND_HEADER]?.toString(), item: JSON.parse(m.value!.toString()) as FeedItem }));
 
+  /** docs/asyncapi.yaml's FeedItem, which the values on the topics must match. */
+  const asyncapi = load(readFileSync(join(__dirname, '../../../../../docs/asyncapi.yaml'), 'utf8')) as { components: { schemas: Record<string, { enum?: string[] }> } };
+  const ajv = new Ajv({ strict: false });
+  addFormats(ajv);
+  ajv.addSchema({ $id: 'asyncapi', components: asyncapi.components });
+  const documented = ajv.compile({ $ref: 'asyncapi#/components/schemas/FeedItem' });
+
   it('writes each recipient its own items in order, once each across a restart, and never a withheld one', async () => {
     const tr = await appendItems(pool, signer, 'state:TR', 5);
     const unhcr = await appendItems(pool, signer, 'org:UNHCR', 2);
@@ -107,6 +119,8 @@ describe('the per-recipient Kafka topics (PostgreSQL, Kafka)', () => {
     expect(onTr.map((m) => m.key)).toEqual(expected.map((i) => i.id));
     expect(onTr.map((m) => m.item)).toEqual(expected);
     expect(onTr.every((m) => m.kind === 'release.flows')).toBe(true);
+    expect(asyncapi.components.schemas.FeedItemKind.enum).toEqual([...FEED_ITEM_KINDS]);
+    for (const m of onTr) expect({ id: m.key, valid: documented(m.item), errors: ajv.errorsText(documented.errors) }).toEqual({ id: m.key, valid: true, errors: 'No errors' });
     expect(onTr.map((m) => m.key)).not.toContain(withheld.id);
     const onUnhcr = asItems(await readTopic(first.topicOf('org:UNHCR'), unhcr.length));
     expect(onUnhcr.map((m) => m.item)).toEqual(unhcr);
