@@ -269,35 +269,21 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
   it("lets each recipient's credentials read its own feed topic, written by the aggregator, and no other's", async () => {
     const feed = { tr: `${prefix}caravanserai.feed.state.TR`, unhcr: `${prefix}caravanserai.feed.org.UNHCR` };
     const db = await freshTestDatabase('sec_feed');
-    cleanups.push(() => dropTestDatabase(db));
     const aggregator = await ServiceProcess.start('aggregator-secure-feed', 'dist/apps/aggregator/src/main.js', {
-      DATABASE_URL: db,
-      CONSUME: 'false',
-      WEBHOOK_DELIVERY: 'false',
-      FEED_KAFKA_POLL_MS: '100',
-      KAFKA_BROKERS: broker.brokers.join(','),
-      TOPIC_PREFIX: prefix,
-      CONSUMER_GROUP: group,
-      KAFKA_SASL_MECHANISM: 'scram-sha-512',
-      KAFKA_SASL_USERNAME: 'aggregator',
-      KAFKA_SASL_PASSWORD_FILE: await broker.passwordFile('aggregator'),
+      DATABASE_URL: db, CONSUME: 'false', WEBHOOK_DELIVERY: 'false', FEED_KAFKA_POLL_MS: '100',
+      KAFKA_BROKERS: broker.brokers.join(','), TOPIC_PREFIX: prefix, CONSUMER_GROUP: group,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'aggregator', KAFKA_SASL_PASSWORD_FILE: await broker.passwordFile('aggregator'),
     }, portBlock());
-    cleanups.push(() => aggregator.stop());
-    // Items as the feed's writers store them (what they hold does not matter to the ACLs).
+    // Items as the feed's writers store them (their content does not matter to the ACLs).
     const pool = new Pool({ connectionString: db, max: 1 });
-    cleanups.push(() => pool.end());
-    const item = (recipient: string, n: number) => ({ id: `test/${suffix}/${n}`, kind: 'release.flows', recipient, occurredAt: new Date().toISOString(), data: { n } });
-    const items = [item('state:TR', 1), item('state:TR', 2), item('org:UNHCR', 3)];
-    for (const i of items) {
-      await pool.query(`INSERT INTO feed_items (recipient, item_id, kind, occurred_at, item) VALUES ($1, $2, $3, $4, $5)`, [i.recipient, i.id, i.kind, i.occurredAt, i]);
-    }
+    cleanups.push(() => dropTestDatabase(db), () => aggregator.stop(), () => pool.end());
+    const items = (['state:TR', 'state:TR', 'org:UNHCR'] as const).map((recipient, n) => ({ id: `test/${suffix}/${n}`, kind: 'release.flows', recipient, occurredAt: new Date().toISOString(), data: { n } }));
+    for (const i of items) await pool.query(`INSERT INTO feed_items (recipient, item_id, kind, occurred_at, item) VALUES ($1, $2, $3, $4, $5)`, [i.recipient, i.id, i.kind, i.occurredAt, i]);
     const admin = (await as('admin')).admin();
     clients.push(admin);
     await admin.connect();
-    await waitFor(async () => {
-      const offsets = await Promise.all([feed.tr, feed.unhcr].map((t) => admin.fetchTopicOffsets(t).catch(() => [{ high: '0' }])));
-      return Number(offsets[0][0].high) === 2 && Number(offsets[1][0].high) === 1;
-    }, { what: "the aggregator to write both recipients' topics" });
+    const high = (t: string) => admin.fetchTopicOffsets(t).then((o) => Number(o[0].high), () => 0);
+    await waitFor(async () => (await high(feed.tr)) === 2 && (await high(feed.unhcr)) === 1, { what: "the aggregator to write both recipients' topics" });
     await admin.disconnect();
 
     const tr = await as('feed-state-tr');
@@ -309,7 +295,6 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
     expect(await groupFailure('feed-state-tr', `${feed.unhcr}.etl`)).toContain('GROUP_AUTHORIZATION_FAILED');
     const unhcr = await consume(await as('feed-org-unhcr'), feed.unhcr, feed.unhcr);
     expect(unhcr.map((m) => m.key?.toString())).toEqual([items[2].id]);
-    // Nobody but the aggregator writes a feed topic: not a node, not the recipient (above).
     expect(await failure(produce(await as('node-af'), feed.tr, 'forged item'))).toBe('TOPIC_AUTHORIZATION_FAILED');
   });
 });
