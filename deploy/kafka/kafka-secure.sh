@@ -3,8 +3,10 @@
 # clients authenticate with SASL/SCRAM-SHA-512 on a SASL_PLAINTEXT listener (production adds TLS:
 # SASL_SSL), the StandardAuthorizer denies whatever no ACL allows, and each principal may do only
 # its job: a node (User:node-af ... User:node-tm) writes the node topics and reads nothing; the
-# aggregator (User:aggregator) reads the node topics with its consumer group and writes alerts.v1;
-# User:admin is the super user the operator and this script use.
+# aggregator (User:aggregator) reads the node topics with its consumer group, writes alerts.v1 and
+# creates and writes the recipients' feed topics (caravanserai.feed.*); each feed recipient
+# (User:feed-state-tr, User:feed-org-unhcr, User:feed-secretariat ...) reads its own feed topic
+# only; User:admin is the super user the operator and this script use.
 #
 # Usage: deploy/kafka/kafka-secure.sh <command> [args]
 #   start                 fetch, create missing passwords, format storage once (with the SCRAM
@@ -28,6 +30,8 @@
 #   KAFKA_SECURE_CONTROLLER_PORT  controller listener (default 9097)
 #   KAFKA_HOME_DIR        where kafka.sh caches the jars (default <repo>/.kafka)
 #   KAFKA_SECURE_STATES   states that get a node principal (default: AF AZ CN IR KZ KG PK TR TM)
+#   KAFKA_SECURE_RECIPIENTS  feed recipients that get a reader principal of their own feed topic
+#                         (default: secretariat, state:XX for each state, org:UNHCR org:IOM)
 #   TOPIC_PREFIX, CONSUMER_GROUP   as the services use them (default empty, caravanserai-aggregator)
 #   MOVEMENTS_PARTITIONS, REFERRALS_PARTITIONS, AGREEMENTS_PARTITIONS, ALERTS_PARTITIONS (6 6 1 3, as the services expect)
 #   KAFKA_HEAP_OPTS, KAFKA_START_TIMEOUT, KAFKA_STOP_TIMEOUT, MVN, JAVA   as in kafka.sh
@@ -50,11 +54,22 @@ GROUP="${CONSUMER_GROUP:-caravanserai-aggregator}"
 [[ "$PREFIX" =~ ^[A-Za-z0-9_.-]*$ ]] || { err "TOPIC_PREFIX may hold only A-Z a-z 0-9 _ . -"; exit 2; }
 [[ "$GROUP" =~ ^[A-Za-z0-9_.-]+$ ]] || { err "CONSUMER_GROUP may hold only A-Z a-z 0-9 _ . -"; exit 2; }
 for s in "${STATES[@]}"; do [[ "$s" =~ ^[A-Z]{2}$ ]] || { err "KAFKA_SECURE_STATES: '$s' is not a two-letter state code"; exit 2; }; done
+DEFAULT_RECIPIENTS="secretariat $(for s in "${STATES[@]}"; do printf 'state:%s ' "$s"; done)org:UNHCR org:IOM"
+read -r -a RECIPIENTS <<<"${KAFKA_SECURE_RECIPIENTS:-$DEFAULT_RECIPIENTS}"
+for r in "${RECIPIENTS[@]}"; do
+  [[ "$r" =~ ^(secretariat|state:[A-Z]{2}|org:[A-Z0-9_-]{2,64})$ ]] || { err "KAFKA_SECURE_RECIPIENTS: '$r' is not secretariat, state:XX or org:NAME"; exit 2; }
+done
 NODE_TOPICS=("${PREFIX}movements.v1" "${PREFIX}referrals.v1" "${PREFIX}agreements.v1")
 ALERTS_TOPIC="${PREFIX}alerts.v1"
+# A recipient's feed topic and its reader principal, as the aggregator names the topic
+# (libs/contracts feedTopicName): state:TR -> caravanserai.feed.state.TR, read by User:feed-state-tr.
+FEED_TOPIC_PREFIX="${PREFIX}caravanserai.feed."
+feed_topic() { echo "${FEED_TOPIC_PREFIX}${1//:/.}"; }
+feed_user() { local u="${1//:/-}"; echo "feed-${u,,}"; }
+feed_users() { local r; for r in "${RECIPIENTS[@]}"; do feed_user "$r"; done; }
 # SCRAM principals; User:controller is the KRaft controller listener's PLAIN login (see below).
 node_users() { local s; for s in "${STATES[@]}"; do echo "node-${s,,}"; done; }
-scram_users() { echo admin; echo aggregator; node_users; }
+scram_users() { echo admin; echo aggregator; node_users; feed_users; }
 
 # ---------------------------------------------------------------- secrets
 PASSWORD_RE='^[A-Za-z0-9._~-]{16,128}$'
@@ -213,7 +228,16 @@ cmd_acls() {
   # same line adds nothing there, READ implies it), and write the alerts.
   acl --allow-principal User:aggregator --operation Read --operation Describe "${topics[@]}" --group "$GROUP"
   acl --allow-principal User:aggregator --operation Write --operation Describe --topic "$ALERTS_TOPIC"
-  log "acls: ${#STATES[@]} node principals write ${NODE_TOPICS[*]}; aggregator reads them as group $GROUP and writes $ALERTS_TOPIC"
+  # The recipients' feed topics: the aggregator creates each when its recipient has a first item
+  # (ensureTopics), sets its retention and writes it; each recipient reads its own topic only, with
+  # consumer groups whose id starts with that topic's name.
+  acl --allow-principal User:aggregator --operation Create --operation Write --operation Describe \
+    --operation DescribeConfigs --operation AlterConfigs --resource-pattern-type prefixed --topic "$FEED_TOPIC_PREFIX"
+  for r in "${RECIPIENTS[@]}"; do
+    acl --allow-principal "User:$(feed_user "$r")" --operation Read --operation Describe --topic "$(feed_topic "$r")"
+    acl --allow-principal "User:$(feed_user "$r")" --operation Read --resource-pattern-type prefixed --group "$(feed_topic "$r")"
+  done
+  log "acls: ${#STATES[@]} node principals write ${NODE_TOPICS[*]}; aggregator reads them as group $GROUP, writes $ALERTS_TOPIC and ${FEED_TOPIC_PREFIX}*; ${#RECIPIENTS[@]} recipients read their own feed topic"
 }
 
 main() {

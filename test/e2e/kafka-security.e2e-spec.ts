@@ -1,6 +1,7 @@
 import { createKafka, ensureTopics, kafkaSecurityFromEnv } from '@caravanserai/messaging';
 import { generateMovements, postMovements, toRawMovement } from '@caravanserai/synthetic';
 import { bearer, dropTestDatabase, freshTestDatabase, issueKey, portBlock, SecureBroker, ServiceProcess, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { Pool } from 'pg';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, KafkaMessage, logLevel, Partitioners, ResourcePatternTypes } from 'kafkajs';
 
 /**
@@ -8,7 +9,8 @@ import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, KafkaMe
  * deploy/kafka/kafka-secure.sh: a node's credentials write the node topics and read nothing; the
  * aggregator's read the node topics as its consumer group and write alerts.v1 only; a wrong or
  * rotated password is refused. Then a national node process publishes with its credentials, and
- * an aggregator process consumes on its own.
+ * an aggregator process consumes on its own, and writes each recipient's feed topic, which that
+ * recipient's credentials read and no other's.
  */
 describe('Kafka with SASL/SCRAM and ACLs', () => {
   const suffix = uniqueSuffix();
@@ -20,7 +22,8 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
     alerts: `${prefix}alerts.v1`,
     other: `${prefix}other.v1`,
   };
-  const broker = new SecureBroker({ topicPrefix: prefix, consumerGroup: group });
+  // Two feed recipients are enough here (each one's ACLs cost two runs of the Kafka tools).
+  const broker = new SecureBroker({ topicPrefix: prefix, consumerGroup: group, recipients: ['state:TR', 'org:UNHCR'] });
   const clients: { disconnect(): Promise<void> }[] = [];
   const cleanups: (() => Promise<void>)[] = [];
 
@@ -261,5 +264,37 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
     const ready = await fetch(`${aggregator.url}/v1/health/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ broker: 'up', consumer: 'running' });
+  });
+
+  it("lets each recipient's credentials read its own feed topic, written by the aggregator, and no other's", async () => {
+    const feed = { tr: `${prefix}caravanserai.feed.state.TR`, unhcr: `${prefix}caravanserai.feed.org.UNHCR` };
+    const db = await freshTestDatabase('sec_feed');
+    const aggregator = await ServiceProcess.start('aggregator-secure-feed', 'dist/apps/aggregator/src/main.js', {
+      DATABASE_URL: db, CONSUME: 'false', WEBHOOK_DELIVERY: 'false', FEED_KAFKA_POLL_MS: '100',
+      KAFKA_BROKERS: broker.brokers.join(','), TOPIC_PREFIX: prefix, CONSUMER_GROUP: group,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'aggregator', KAFKA_SASL_PASSWORD_FILE: await broker.passwordFile('aggregator'),
+    }, portBlock());
+    // Items as the feed's writers store them (their content does not matter to the ACLs).
+    const pool = new Pool({ connectionString: db, max: 1 });
+    cleanups.push(() => dropTestDatabase(db), () => aggregator.stop(), () => pool.end());
+    const items = (['state:TR', 'state:TR', 'org:UNHCR'] as const).map((recipient, n) => ({ id: `test/${suffix}/${n}`, kind: 'release.flows', recipient, occurredAt: new Date().toISOString(), data: { n } }));
+    for (const i of items) await pool.query(`INSERT INTO feed_items (recipient, item_id, kind, occurred_at, item) VALUES ($1, $2, $3, $4, $5)`, [i.recipient, i.id, i.kind, i.occurredAt, i]);
+    const admin = (await as('admin')).admin();
+    clients.push(admin);
+    await admin.connect();
+    const high = (t: string) => admin.fetchTopicOffsets(t).then((o) => Number(o[0].high), () => 0);
+    await waitFor(async () => (await high(feed.tr)) === 2 && (await high(feed.unhcr)) === 1, { what: "the aggregator to write both recipients' topics" });
+    await admin.disconnect();
+
+    const tr = await as('feed-state-tr');
+    const seen = await consume(tr, feed.tr, `${feed.tr}.etl`, (m) => m.length === 2);
+    expect(seen.map((m) => m.key?.toString())).toEqual([items[0].id, items[1].id]);
+    expect(await failure(consume(tr, feed.unhcr, `${feed.tr}.etl`))).toBe('TOPIC_AUTHORIZATION_FAILED');
+    // With no WRITE on any topic, its idempotent producer is refused a producer id before it can send.
+    expect(await failure(produce(tr, feed.tr, 'forged item'))).toBe('CLUSTER_AUTHORIZATION_FAILED');
+    expect(await groupFailure('feed-state-tr', `${feed.unhcr}.etl`)).toContain('GROUP_AUTHORIZATION_FAILED');
+    const unhcr = await consume(await as('feed-org-unhcr'), feed.unhcr, feed.unhcr);
+    expect(unhcr.map((m) => m.key?.toString())).toEqual([items[2].id]);
+    expect(await failure(produce(await as('node-af'), feed.tr, 'forged item'))).toBe('TOPIC_AUTHORIZATION_FAILED');
   });
 });

@@ -8,6 +8,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AggregatorConfig } from './config/aggregator.config';
 import { ConfigHolder } from './config/config.module';
+import { FeedDeliveryModule } from './feeds/delivery/delivery.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { FlowsModule } from './flows/flows.module';
 import { FormatsModule } from './formats/formats.module';
@@ -36,6 +37,7 @@ import { ReleasesModule } from './releases/releases.module';
     ReleasesModule,
     FeedsModule,
     FormatsModule,
+    FeedDeliveryModule,
   ],
   controllers: [HealthController, NodesController, MetricsController, ReferenceController],
 })

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { AGREEMENT_SCHEMAS, parseAgreementEvent } from './agreements.schema';
 import { ALERT_EVENT_TYPES, SURGE_DETECTED, SURGE_SUBSIDED, SurgeDetected, SurgeSubsided, surgeEnvelope } from './alerts';
 import { MOVEMENT_SCHEMAS, ParseResult, parseMovementEvent } from './envelope.schema';
-import { TOPICS } from './events';
+import { FEED_TOPIC_PREFIX, feedTopicName, TOPICS } from './events';
 import { CATEGORIES } from './reference';
 import { parseReferralEvent, REFERRAL_SCHEMAS } from './referral.schema';
 
@@ -389,7 +389,7 @@ function variantsOf(valid: Json, sign: boolean, aimed: [string, Json][] = []): V
 
 describe('docs/asyncapi.yaml', () => {
   it('has one channel per topic of the code, at its address', () => {
-    expect(Object.keys(doc.channels).sort()).toEqual(Object.keys(TOPICS).sort());
+    expect(Object.keys(doc.channels).sort()).toEqual([...Object.keys(TOPICS), 'feed'].sort());
     for (const [name, topic] of Object.entries(TOPICS)) {
       expect({ name, address: doc.channels[name].address }).toEqual({ name, address: topic });
       expect({ name, bindingTopic: doc.channels[name].bindings?.kafka?.topic }).toEqual({ name, bindingTopic: topic });
@@ -413,6 +413,8 @@ describe('docs/asyncapi.yaml', () => {
     // outside this repository), read by the aggregator.
     const actions = (channel: string) => Object.values(doc.operations).filter((op) => op.channel.$ref === `#/channels/${channel}`).map((op) => op.action).sort();
     for (const channel of Object.keys(TOPICS)) expect({ channel, actions: actions(channel) }).toEqual({ channel, actions: channel === 'alerts' ? ['send'] : ['receive', 'send'] });
+    // The recipients' feed topics are written by the aggregator and read by the recipients' systems.
+    expect(actions('feed')).toEqual(['send']);
   });
 
   it.each(Object.keys(CODE))('%s: the examples validate and the aggregator parses them', (channel) => {
@@ -490,5 +492,38 @@ describe('docs/asyncapi.yaml', () => {
     const { previousSeverity: _p, ...withoutPrevious } = detected.data as Json;
     expect(schemaVerdict('alerts', { ...detected, data: withoutPrevious }).accepting).toEqual([]);
     expect(schemaVerdict('alerts', { ...subsided, data: { ...(subsided.data as Json), previousSeverity: null } }).accepting).toEqual([]);
+  });
+  describe('feed: the per-recipient topics', () => {
+    const item = {
+      id: 'release/12/flows/IR',
+      kind: 'release.flows',
+      recipient: 'org:UNHCR',
+      occurredAt: '2026-12-01T02:00:00.000Z',
+      data: { releaseId: 12 },
+      signature: { alg: 'Ed25519', keyId: 'aggregator-0123456789abcdef', value: 'A'.repeat(86) },
+    };
+    const valid = payloadValidator(componentOf('feed', 'feedItem'));
+
+    it("is at the address the code gives each recipient's topic", () => {
+      expect(doc.channels.feed.address).toBe(feedTopicName('{recipient}'));
+      expect(feedTopicName('org:UNHCR')).toBe(`${FEED_TOPIC_PREFIX}org.UNHCR`);
+      expect(feedTopicName('state:TR', 'test-1.')).toBe('test-1.caravanserai.feed.state.TR');
+    });
+
+    it('takes a signed item and its examples, and refuses an unsigned or unknown one', () => {
+      expect({ valid: valid(item), errors: ajv.errorsText(valid.errors) }).toEqual({ valid: true, errors: 'No errors' });
+      for (const example of doc.components.messages.FeedItem.examples ?? []) expect(valid(example.payload)).toBe(true);
+      const { signature: _s, ...unsigned } = item;
+      for (const [what, variant] of [
+        ['unsigned', unsigned],
+        ['an unknown kind', { ...item, kind: 'release.other' }],
+        ['an unknown member', { ...item, extra: 1 }],
+        ['a recipient that is not one', { ...item, recipient: '*' }],
+        ['a short signature', { ...item, signature: { ...item.signature, value: 'A'.repeat(85) } }],
+        ['another algorithm', { ...item, signature: { ...item.signature, alg: 'RS256' } }],
+      ] as [string, Json][]) {
+        expect({ what, valid: valid(variant) }).toEqual({ what, valid: false });
+      }
+    });
   });
 });

@@ -13,6 +13,11 @@ export const TOPICS = {
  * contract's names stay the same after it. */
 export const topicName = (base: string, prefix = ''): string => `${prefix}${base}`;
 
+/** Each recipient's own feed topic (docs/integrators.md, "Kafka topics"), written by the aggregator
+ * only: `caravanserai.feed.` and the recipient with `:` as `.`, e.g. `caravanserai.feed.state.TR`. */
+export const FEED_TOPIC_PREFIX = 'caravanserai.feed.';
+export const feedTopicName = (recipient: string, prefix = ''): string => topicName(`${FEED_TOPIC_PREFIX}${recipient.replace(/:/g, '.')}`, prefix);
+
 /** What every published message is (see docs/events.md). Nodes sign every envelope (`keyId`,
  * `signature`: docs/signing.md); they are optional here because an envelope is built before it is
  * signed, and an unsigned one at the aggregator is quarantined by the signature check, not the schema. */

@@ -18,7 +18,9 @@ export class SecureBroker {
   readonly dir = process.env.KAFKA_SECURE_TEST_DIR ?? resolve(ROOT, '.kafka-secure-test');
   readonly brokers = [`127.0.0.1:${this.port}`];
 
-  constructor(private readonly settings: { topicPrefix: string; consumerGroup: string }) {}
+  /** `recipients`: the feed recipients given a reader principal (KAFKA_SECURE_RECIPIENTS; the
+   * script's default list when absent). */
+  constructor(private readonly settings: { topicPrefix: string; consumerGroup: string; recipients?: string[] }) {}
 
   private get env(): NodeJS.ProcessEnv {
     return {
@@ -29,6 +31,7 @@ export class SecureBroker {
       KAFKA_SECURE_CONTROLLER_PORT: String(this.port + 1),
       TOPIC_PREFIX: this.settings.topicPrefix,
       CONSUMER_GROUP: this.settings.consumerGroup,
+      ...(this.settings.recipients ? { KAFKA_SECURE_RECIPIENTS: this.settings.recipients.join(' ') } : {}),
     };
   }
 

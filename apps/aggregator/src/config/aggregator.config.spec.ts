@@ -31,3 +31,26 @@ describe('AggregatorConfig trusted node keys', () => {
     expect(() => check({ CONSUME: 'false', TRUSTED_NODE_KEYS_FILE: bad })).toThrow(/keys\[0\]\.publicKey/);
   });
 });
+
+describe('AggregatorConfig feed delivery', () => {
+  const check = (env: Record<string, string>) => validateEnvironment(AggregatorConfig)({ CONSUME: 'false', ...env });
+
+  it('delivers by default, https only, with the documented defaults', () => {
+    expect(check({})).toMatchObject({
+      WEBHOOK_DELIVERY: true,
+      WEBHOOK_ALLOW_HTTP_LOCALHOST: false,
+      WEBHOOK_TIMEOUT_MS: 10_000,
+      WEBHOOK_MAX_ATTEMPTS: 10,
+      WEBHOOK_BACKOFF_BASE_MS: 2_000,
+      WEBHOOK_BACKOFF_MAX_MS: 600_000,
+      FEED_KAFKA_RELAY: true,
+      FEED_KAFKA_RETENTION_MS: 30 * 86_400_000,
+    });
+    expect(check({ WEBHOOK_ALLOW_HTTP_LOCALHOST: 'true', FEED_KAFKA_RELAY: 'off' })).toMatchObject({ WEBHOOK_ALLOW_HTTP_LOCALHOST: true, FEED_KAFKA_RELAY: false });
+  });
+
+  it('refuses a malformed setting, naming it', () => {
+    expect(() => check({ WEBHOOK_DELIVERY: 'maybe' })).toThrow(/WEBHOOK_DELIVERY/);
+    expect(() => check({ WEBHOOK_MAX_ATTEMPTS: '0' })).toThrow(/WEBHOOK_MAX_ATTEMPTS/);
+  });
+});

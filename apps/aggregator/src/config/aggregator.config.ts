@@ -4,6 +4,10 @@ import { IsTrustedKeysFile } from '@caravanserai/crypto';
 import { DAY_MS } from '@caravanserai/messaging';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 
+/** true/false (also 1/0, yes/no, on/off); unset gives the default. */
+const asBoolean = (defaultValue: boolean) => ({ obj, key }: { obj: Record<string, unknown>; key: string }) =>
+  obj[key] === undefined ? defaultValue : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase()) ? true : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase()) ? false : obj[key];
+
 /** Every setting of the aggregator; read from the environment and checked at boot. */
 export class AggregatorConfig {
   @IsInt() @Min(1) @Max(65535) PORT: number = 3000;
@@ -73,6 +77,33 @@ export class AggregatorConfig {
   @IsOptional() @IsString() AGGREGATOR_SIGNING_KEY_FILE?: string;
   /** How often the trust file is checked for changes; a change is in force from the next batch. */
   @IsInt() @Min(100) @Max(600_000) TRUSTED_NODE_KEYS_POLL_MS: number = 1_000;
+
+  /* Delivery of the feeds (docs/operations.md#feed-delivery). Any number of aggregators may run
+   * both: each subscription and each recipient's topic is held by one of them at a time. */
+  /** Whether this process posts webhook deliveries. */
+  @Transform(asBoolean(true)) @IsBoolean() WEBHOOK_DELIVERY: boolean = true;
+  /** Lets a subscription use plain http to 127.0.0.1, ::1 or localhost (tests, a local receiver);
+   * otherwise https only. Never on in production. */
+  @Transform(asBoolean(false)) @IsBoolean() WEBHOOK_ALLOW_HTTP_LOCALHOST: boolean = false;
+  /** How long one attempt may take, connection to response. */
+  @IsInt() @Min(100) @Max(120_000) WEBHOOK_TIMEOUT_MS: number = 10_000;
+  /** Consecutive failed attempts at one item before the subscription is parked. */
+  @IsInt() @Min(1) @Max(100) WEBHOOK_MAX_ATTEMPTS: number = 10;
+  /** Backoff after the n-th failure: a random delay in [0, min(MAX, BASE * 2^(n-1))] (full jitter). */
+  @IsInt() @Min(10) @Max(3_600_000) WEBHOOK_BACKOFF_BASE_MS: number = 2_000;
+  @IsInt() @Min(10) @Max(86_400_000) WEBHOOK_BACKOFF_MAX_MS: number = 600_000;
+  /** How often the dispatcher looks for subscriptions with new items. */
+  @IsInt() @Min(20) @Max(60_000) WEBHOOK_POLL_MS: number = 1_000;
+  /** Subscriptions posted to at the same time by this process (each holds a database connection). */
+  @IsInt() @Min(1) @Max(32) WEBHOOK_CONCURRENCY: number = 4;
+  @IsInt() @Min(1) @Max(1000) WEBHOOK_MAX_PER_RECIPIENT: number = 10;
+  /** Whether this process writes each recipient's items to its Kafka topic. */
+  @Transform(asBoolean(true)) @IsBoolean() FEED_KAFKA_RELAY: boolean = true;
+  @IsInt() @Min(20) @Max(60_000) FEED_KAFKA_POLL_MS: number = 1_000;
+  /** Items sent to one recipient's topic per batch (one transaction, one produce request). */
+  @IsInt() @Min(1) @Max(10_000) FEED_KAFKA_BATCH: number = 500;
+  /** How long a recipient's topic keeps an item (the cursor feed keeps every one). */
+  @IsInt() @Min(60_000) FEED_KAFKA_RETENTION_MS: number = 30 * DAY_MS;
 }
 
 export const AGGREGATOR_CONFIG = Symbol('AGGREGATOR_CONFIG');
