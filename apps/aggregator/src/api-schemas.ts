@@ -1,4 +1,4 @@
-import { anyObject, arr, bool, date, instant, int, nullable, num, obj, oneOfEnum, Schema, str } from '@caravanserai/platform';
+import { anyObject, arr, bool, date, instant, int, nullable, num, obj, oneOfEnum, Schema, str, uuid } from '@caravanserai/platform';
 import { GRANULARITIES } from './flows/domain/flow-query';
 
 /** The aggregator's answers as OpenAPI schemas (the shapes of the domain types they serialise). */
@@ -136,3 +136,19 @@ export const SIGNING_KEYS_SCHEMA = obj({
   keys: arr(obj({ keyId: str(), alg: str({ enum: ['Ed25519'] }), publicKeyPem: str(), jwk: obj({ kty: str({ enum: ['OKP'] }), crv: str({ enum: ['Ed25519'] }), x: str() }) })),
 });
 export const SDMX_STRUCTURE_SCHEMA = anyObject('SDMX-JSON 2.0 structure message with the code lists');
+
+export const WEBHOOK_SCHEMA = obj({
+  id: uuid(),
+  url: str(),
+  description: nullable(str()),
+  status: oneOfEnum(['active', 'parked']),
+  cursor: str({ description: 'The feed cursor delivered up to: the next delivery is the first item after it' }),
+  delivered: int(),
+  attempts: int({ description: 'Consecutive failed attempts at the next item' }),
+  lastError: nullable(str()),
+  lastAttemptAt: nullable(instant()),
+  nextAttemptAt: nullable(instant()),
+  parked: nullable(obj({ itemId: str(), at: instant() })),
+  createdAt: instant(),
+});
+export const WEBHOOKS_SCHEMA = obj({ webhooks: arr(WEBHOOK_SCHEMA) });

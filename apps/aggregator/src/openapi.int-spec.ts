@@ -25,7 +25,7 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
   const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value as never))) });
 
   /** Calls the service and checks the answer against the document; returns status and body. */
-  async function call(method: 'GET' | 'POST' | 'PUT', path: string, headers: Record<string, string> = {}, body?: unknown, raw?: string) {
+  async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, headers: Record<string, string> = {}, body?: unknown, raw?: string) {
     const payload = raw ?? (body === undefined ? undefined : JSON.stringify(body));
     const res = await app.inject({ method, url: path, headers: { ...(payload !== undefined && !headers['content-type'] ? { 'content-type': 'application/json' } : {}), ...headers }, payload });
     return { status: res.statusCode, body: doc.check(method, path, res.statusCode, res.headers['content-type'] as string | undefined, res.body) as any };
@@ -126,6 +126,20 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
     expect((await call('GET', '/v1/sdmx/codelists/CL_NOPE', key.org)).body).toMatchObject({ status: 404, code: 'SDMX.CODELIST_NOT_FOUND' });
     for (const format of ['sdmx-csv', 'sdmx-json', 'hxl', 'csv']) expect((await call('GET', `${FLOWS}&format=${format}`, key.secretariat)).status).toBe(200);
     expect((await call('GET', `${FLOWS}&format=xlsx`, key.secretariat)).status).toBe(400);
+  });
+
+  it('webhook subscriptions, as documented', async () => {
+    const created = await call('POST', '/v1/webhooks', key.org, { url: 'https://receiver.invalid/hook', description: 'openapi test' });
+    expect(created.status).toBe(201);
+    expect((await call('POST', '/v1/webhooks', key.org, { url: 'http://receiver.invalid/hook' })).status).toBe(400);
+    expect((await call('GET', '/v1/webhooks', key.org)).body.webhooks).toHaveLength(1);
+    expect((await call('GET', '/v1/webhooks')).status).toBe(401);
+    expect((await call('GET', `/v1/webhooks/${created.body.id}`, key.org)).body.url).toBe('https://receiver.invalid/hook');
+    expect((await call('GET', `/v1/webhooks/${created.body.id}`, key.state)).body).toMatchObject({ status: 404, code: 'WEBHOOKS.NOT_FOUND' });
+    expect((await call('POST', `/v1/webhooks/${created.body.id}/redeliver`, key.org, {})).status).toBe(200);
+    expect((await call('POST', `/v1/webhooks/${created.body.id}/redeliver`, key.state, {})).status).toBe(404);
+    expect((await call('DELETE', `/v1/webhooks/${created.body.id}`, key.org)).status).toBe(204);
+    expect((await call('DELETE', `/v1/webhooks/${created.body.id}`, key.org)).status).toBe(404);
   });
 
   it('every answer matched the document, and every operation was called with success and error', () => {

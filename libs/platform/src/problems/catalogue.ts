@@ -109,6 +109,16 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
     title: { en: 'No such code list', ru: 'Такого справочника нет' },
     ru: { patterns: [[/^no code list "(.*)": see GET \/v1\/sdmx\/codelists$/, 'справочника «$1» нет: см. GET /v1/sdmx/codelists']], fallback: 'такого справочника нет: см. GET /v1/sdmx/codelists' },
   },
+  'WEBHOOKS.NOT_FOUND': {
+    status: 404,
+    title: { en: 'No such webhook subscription', ru: 'Такой подписки нет' },
+    ru: { fallback: 'такой подписки на веб-хуки нет' },
+  },
+  'WEBHOOKS.TOO_MANY': {
+    status: 409,
+    title: { en: 'Too many webhook subscriptions', ru: 'Слишком много подписок' },
+    ru: { patterns: [[/^at most (\d+) webhook subscriptions per recipient: delete one first$/, 'не более $1 подписок на веб-хуки у одного получателя: сначала удалите одну']], fallback: 'слишком много подписок на веб-хуки: сначала удалите одну' },
+  },
   'RELEASES.FORBIDDEN': {
     status: 403,
     title: { en: 'Not allowed', ru: 'Доступ запрещён' },

@@ -50,6 +50,7 @@ export const FIELD_MESSAGES: Record<string, [RegExp, string][]> = {
   isBorderCrossingPoint: [[/^(\S+) must be a border crossing point code from GET \/v1\/reference$/, '$1 должно быть кодом пункта пересечения границы из GET /v1/reference']],
   matches: [
     [/^(\S+) must match (.*) regular expression$/, '$1 должно соответствовать выражению $2'],
+    [/^(\S+) must be a cursor given by the feed \(a decimal number\)$/, '$1 должно быть курсором, выданным лентой (десятичное число)'],
     [/^(\S+) must be a date YYYY-MM-DD$/, '$1 должно быть датой ГГГГ-ММ-ДД'],
     [/^(\S+) must be YYYY-MM-DD$/, '$1 должно быть датой ГГГГ-ММ-ДД'],
     [/^(\S+) must be a timestamp with a time zone offset$/, '$1 должно быть моментом времени со смещением часового пояса'],

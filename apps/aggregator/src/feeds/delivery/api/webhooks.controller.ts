@@ -1,5 +1,6 @@
 import { DomainError, ValidationFailed } from '@caravanserai/contracts';
-import { Allow, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, ApiProblems, ApiResult, PrincipalResolver } from '@caravanserai/platform';
+import { WEBHOOK_SCHEMA, WEBHOOKS_SCHEMA } from '../../../api-schemas';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -30,7 +31,10 @@ export class WebhooksController {
 
   @Post()
   @HttpCode(201)
+  @ApiResult(201, 'The subscription', WEBHOOK_SCHEMA)
+  @ApiProblems({ 409: ['WEBHOOKS.TOO_MANY'] })
   @ApiOperation({
+    operationId: 'createWebhook',
     summary: 'Subscribe a URL to your feed: each item is POSTed to it, signed (Standard Webhooks, v1a Ed25519), in order',
     description: 'From now on, or from after a given cursor. https only. Retried with backoff and jitter; parked after repeated failures.',
   })
@@ -50,27 +54,34 @@ export class WebhooksController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Your webhook subscriptions, with their delivery state' })
+  @ApiResult(200, 'Your subscriptions', WEBHOOKS_SCHEMA)
+  @ApiOperation({ operationId: 'listWebhooks', summary: 'Your webhook subscriptions, with their delivery state' })
   async list(@Req() request: FastifyRequest): Promise<{ webhooks: WebhookSubscription[] }> {
     return { webhooks: await listSubscriptions(this.pool, this.principals.require(request).id) };
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One of your subscriptions: active or parked, the cursor delivered up to, attempts, last error, the parked item' })
+  @ApiResult(200, 'The subscription', WEBHOOK_SCHEMA)
+  @ApiProblems({ 404: ['WEBHOOKS.NOT_FOUND'] })
+  @ApiOperation({ operationId: 'getWebhook', summary: 'One of your subscriptions: active or parked, the cursor delivered up to, attempts, last error, the parked item' })
   async get(@Param('id', uuid) id: string, @Req() request: FastifyRequest): Promise<WebhookSubscription> {
     return (await findSubscription(this.pool, this.principals.require(request).id, id)) ?? Promise.reject(notFound());
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Stop and remove one of your subscriptions (after a delivery in flight has finished)' })
+  @ApiProblems({ 404: ['WEBHOOKS.NOT_FOUND'] })
+  @ApiOperation({ operationId: 'deleteWebhook', summary: 'Stop and remove one of your subscriptions (after a delivery in flight has finished)' })
   async remove(@Param('id', uuid) id: string, @Req() request: FastifyRequest): Promise<void> {
     if (!(await deleteSubscription(this.pool, this.principals.require(request).id, id))) throw notFound();
   }
 
   @Post(':id/redeliver')
   @HttpCode(200)
+  @ApiResult(200, 'The subscription, active again', WEBHOOK_SCHEMA)
+  @ApiProblems({ 404: ['WEBHOOKS.NOT_FOUND'] })
   @ApiOperation({
+    operationId: 'redeliverWebhook',
     summary: 'Resume a parked subscription from the item it stopped at, or deliver again from an earlier cursor',
     description: 'Also clears the backoff of an active one. `after` may not be beyond the cursor delivered up to.',
   })
