@@ -141,7 +141,7 @@ export class TrustedKeyRegistry implements EnvelopeVerifier {
     const missing =
       typeof keyId !== 'string' ? 'keyId' : batched ? (!isObject(batch) ? 'batch' : !isObject(proof) ? 'proof' : null) : typeof signature !== 'string' ? 'signature' : null;
     if (missing) return { verdict: fail('SIGNATURE.MISSING', `event carries no ${missing}`) };
-    const key = this.byId.get(keyId);
+    const key = this.byId.get(keyId as string);
     if (!key) return { verdict: fail('KEY.UNKNOWN', `key ${JSON.stringify(keyId)} is not in the trusted keys`) };
     if (key.status === 'revoked') return { verdict: fail('KEY.REVOKED', `key ${keyId} of ${key.state} is revoked`) };
     if (key.state !== provider) {
