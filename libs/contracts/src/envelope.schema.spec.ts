@@ -75,7 +75,7 @@ describe('versions: what waits for an upgrade', () => {
     expect(parseMovementEvent(JSON.stringify(v2), onlyV1)).toEqual({
       ok: false,
       reason: 'schemaVersion 2 of MovementRecorded is newer than this aggregator knows',
-      awaits: { type: 'MovementRecorded', schemaVersion: 2 },
+      awaits: { type: 'MovementRecorded', schemaVersion: 2, eventId: v1.eventId, provider: 'IR', streamId: v1.streamId },
     });
     expect(parseMovementEvent(JSON.stringify(v1), onlyV1)).toMatchObject({ ok: true });
     expect(parseMovementEvent(JSON.stringify({ ...v2, schemaVersion: 3, data: { anything: 1 }, newMember: true }))).toMatchObject({ awaits: { schemaVersion: 3 } });

@@ -106,7 +106,16 @@ export const MOVEMENT_SCHEMAS: Schemas = {
 
 /** Not taken in: a reason for the quarantine, or, with `awaits`, an event of a version newer than
  * this aggregator knows, which waits for an upgrade instead (it may well be valid). */
-export type ParseResult<T> = { ok: true; event: T } | { ok: false; reason: string; awaits?: { type: string; schemaVersion: number } };
+export type ParseResult<T> = { ok: true; event: T } | { ok: false; reason: string; awaits?: Awaits };
+
+/** What is known of an event that waits for an upgrade: enough to order it and say whose it is. */
+export interface Awaits {
+  type: string;
+  schemaVersion: number;
+  eventId: string;
+  provider: string;
+  streamId: string;
+}
 
 /** The schemas without the versions above `max` (AGGREGATOR_MAX_SCHEMA_VERSION): an aggregator
  * limited so treats a newer version as one it does not know yet. */
@@ -147,9 +156,10 @@ export function parseWith(raw: Buffer | string | null, schemas: Schemas, certain
   if (!versions) return { ok: false, reason: `unknown event type: ${JSON.stringify(type)}` };
   const schema = typeof schemaVersion === 'number' ? versions[schemaVersion] : undefined;
   if (!schema && Number.isSafeInteger(schemaVersion) && (schemaVersion as number) > newestVersion(versions)) {
-    const envelopeProblem = awaitableEnvelope(json as Record<string, unknown>);
+    const j = json as Record<string, unknown>;
+    const envelopeProblem = awaitableEnvelope(j);
     if (envelopeProblem) return { ok: false, reason: `invalid ${type}: ${envelopeProblem}` };
-    return { ok: false, reason: `schemaVersion ${schemaVersion} of ${type} is newer than this aggregator knows`, awaits: { type: type as string, schemaVersion: schemaVersion as number } };
+    return { ok: false, reason: `schemaVersion ${schemaVersion} of ${type} is newer than this aggregator knows`, awaits: { type: type as string, schemaVersion: schemaVersion as number, eventId: j.eventId as string, provider: j.provider as string, streamId: j.streamId as string } };
   }
   if (!schema) return { ok: false, reason: `unsupported schemaVersion ${JSON.stringify(schemaVersion)} for ${type}` };
   const instance = plainToInstance(schema, json);

@@ -1,8 +1,11 @@
 import { Transform } from 'class-transformer';
-import { TOPICS, topicName } from '@caravanserai/contracts';
+import { limitVersions, MOVEMENT_SCHEMAS, newestVersion, Schemas, TOPICS, topicName } from '@caravanserai/contracts';
 import { IsTrustedKeysFile } from '@caravanserai/crypto';
 import { DAY_MS } from '@caravanserai/messaging';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+
+/** The newest version of every movement event type the code reads. */
+const NEWEST_MOVEMENT_VERSION = Math.min(...Object.values(MOVEMENT_SCHEMAS).map(newestVersion));
 
 /** Every setting of the aggregator; read from the environment and checked at boot. */
 export class AggregatorConfig {
@@ -73,7 +76,16 @@ export class AggregatorConfig {
   @IsOptional() @IsString() AGGREGATOR_SIGNING_KEY_FILE?: string;
   /** How often the trust file is checked for changes; a change is in force from the next batch. */
   @IsInt() @Min(100) @Max(600_000) TRUSTED_NODE_KEYS_POLL_MS: number = 1_000;
+  /** The newest movement event version this aggregator reads, at most the newest the code knows
+   * (unset: that one). Newer events wait in awaiting_upgrade until an aggregator that reads them
+   * starts (docs/events.md, "Versioning"): for holding a region at the version every aggregator
+   * of it knows while they are upgraded one by one, and for the mixed-version test. */
+  @IsOptional() @IsInt() @Min(1) @Max(NEWEST_MOVEMENT_VERSION) AGGREGATOR_MAX_SCHEMA_VERSION?: number;
 }
+
+/** The movement schemas this aggregator reads (AGGREGATOR_MAX_SCHEMA_VERSION). */
+export const movementSchemas = (c: Pick<AggregatorConfig, 'AGGREGATOR_MAX_SCHEMA_VERSION'>): Schemas =>
+  c.AGGREGATOR_MAX_SCHEMA_VERSION === undefined ? MOVEMENT_SCHEMAS : limitVersions(MOVEMENT_SCHEMAS, c.AGGREGATOR_MAX_SCHEMA_VERSION);
 
 export const AGGREGATOR_CONFIG = Symbol('AGGREGATOR_CONFIG');
 export const movementsTopic = (c: AggregatorConfig) => topicName(TOPICS.movements, c.TOPIC_PREFIX);
