@@ -94,7 +94,7 @@ export abstract class TransactionalIngest<E extends EventEnvelope> implements Ba
   }
 
   async ingest(messages: IncomingMessage[]): Promise<IngestResult> {
-    if (messages.length === 0) return { received: 0, applied: 0, duplicates: 0, quarantined: 0, waiting: 0 };
+    if (messages.length === 0) return { received: 0, applied: 0, duplicates: 0, quarantined: 0 };
     const checked = await this.checked(messages);
     const { rejections: _rejections, ...result } = await inTransaction(this.pool, (client) => this.applyOrHold(client, messages, checked, true, null));
     return result;
@@ -110,7 +110,7 @@ export abstract class TransactionalIngest<E extends EventEnvelope> implements Ba
     notEarlier: NotEarlier,
   ): Promise<IngestResult & { rejections: { reason: string }[] }> {
     const held = await holdBack(client, messages, checked, notEarlier);
-    if (held.size === 0) return { ...(await this.applyWithin(client, messages, checked, { recordOffsets })), waiting: 0 };
+    if (held.size === 0) return this.applyWithin(client, messages, checked, { recordOffsets });
     const rest = messages.flatMap((m, i) => (held.has(i) ? [] : [{ m, c: checked[i] }]));
     const result =
       rest.length > 0
