@@ -89,3 +89,23 @@ describe('batch signatures (signature version 2)', () => {
     expect(codes(await registry().verifyAll(stranger))).toEqual(['KEY.UNKNOWN']);
   });
 });
+
+describe('the aggregator verifies each distinct root once per call', () => {
+  it('one Ed25519 verification for a batch of 40 events of one append, two for two appends', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const crypto = require('node:crypto');
+    const spy = jest.spyOn(crypto, 'verify');
+    try {
+      const one = await afSigner.signBatch(Array.from({ length: 40 }, () => envelope()));
+      const two = await afSigner.signBatch(Array.from({ length: 3 }, () => envelope()));
+      spy.mockClear();
+      expect(codes(await registry().verifyAll(one))).toEqual(Array(40).fill('ok'));
+      expect(spy).toHaveBeenCalledTimes(1);
+      spy.mockClear();
+      expect(codes(await registry().verifyAll([...one.slice(0, 5), ...two, one[39]]))).toEqual(Array(9).fill('ok'));
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
