@@ -2,45 +2,11 @@ import type { EventEnvelope, ParseResult } from '@caravanserai/contracts';
 import type { EnvelopeVerifier } from '@caravanserai/crypto';
 import { inTransaction } from '@caravanserai/database';
 import type { Pool, PoolClient } from 'pg';
-import { holdBack, NotEarlier } from './pg-awaiting-upgrade';
+import type { BatchIngest, IncomingMessage, IngestResult, NotEarlier, ReplayableIngest } from './ingest-types';
+import { holdBack } from './pg-awaiting-upgrade';
 import { storeOffsets } from './pg-ingest-support';
 
-/** One Kafka message as the ingest steps see it. */
-export interface IncomingMessage {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: Buffer | null;
-}
-
-export interface IngestResult {
-  received: number;
-  applied: number;
-  duplicates: number;
-  quarantined: number;
-  /** Held in awaiting_upgrade: a version newer than this aggregator knows, or behind one. */
-  waiting?: number;
-}
-
-/**
- * Takes one batch of one partition of one topic into the regional store, in one PostgreSQL
- * transaction that also records the next offsets (`storeOffsets`). Must be idempotent: the same
- * batch twice changes nothing the second time.
- */
-export interface BatchIngest {
-  ingest(messages: IncomingMessage[]): Promise<IngestResult>;
-}
-
-/** An ingest that can run inside a transaction the caller owns, without recording offsets: the
- * quarantine replay uses it so that the replay and the mark on the message commit together. */
-export interface ReplayableIngest {
-  ingestWithin(
-    client: PoolClient,
-    messages: IncomingMessage[],
-    options: { recordOffsets?: boolean; notEarlier?: NotEarlier },
-  ): Promise<IngestResult & { rejections: { reason: string }[] }>;
-}
+export type { BatchIngest, IncomingMessage, IngestResult, NotEarlier, ReplayableIngest } from './ingest-types';
 
 /**
  * The shape every regional ingest takes. Every message is first `checked`: a valid event of the

@@ -1,7 +1,7 @@
 import type { EventEnvelope, ParseResult } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
 import type { Pool, PoolClient } from 'pg';
-import type { IncomingMessage, ReplayableIngest } from './batch-ingest.port';
+import type { IncomingMessage, NotEarlier, ReplayableIngest } from './ingest-types';
 
 /**
  * Events of a version newer than this aggregator knows (docs/events.md, "Versioning"). They are
@@ -13,10 +13,6 @@ import type { IncomingMessage, ReplayableIngest } from './batch-ingest.port';
  */
 
 export const BEHIND_A_WAITING_EVENT = 'behind an event of its stream that waits for an upgrade';
-
-/** Of `ids`, the ids of the table not to count as earlier than the batch (a replay's own chunk and
- * what comes after it); none when consuming, where everything waiting came earlier. */
-export type NotEarlier = { from: number; to: number } | null;
 
 /** Which messages of the batch must wait (indexes), written to `awaiting_upgrade` in batch order. */
 export async function holdBack(client: PoolClient, messages: IncomingMessage[], checked: ParseResult<EventEnvelope>[], notEarlier: NotEarlier = null): Promise<Set<number>> {
