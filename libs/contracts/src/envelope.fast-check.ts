@@ -40,6 +40,18 @@ const ENVELOPE: Record<string, Check> = {
   keyId: isString,
   signature: isString,
 };
+// Version 2: signed by batch (batch, proof) instead of `signature`.
+const HASH = /^[A-Za-z0-9_-]{43}$/;
+const SIGNATURE = /^[A-Za-z0-9_-]{86}$/;
+const isHash = (v: unknown) => isString(v) && HASH.test(v);
+const BATCH: Record<string, Check> = { root: isHash, size: (v) => isInt(v) && (v as number) >= 1, signature: (v) => isString(v) && SIGNATURE.test(v) };
+const PROOF: Record<string, Check> = { index: (v) => isInt(v) && (v as number) >= 0, path: (v) => Array.isArray(v) && v.length <= 48 && v.every(isHash) };
+const { signature: _signature, ...ENVELOPE_COMMON } = ENVELOPE;
+const ENVELOPE_V2: Record<string, Check> = {
+  ...ENVELOPE_COMMON,
+  batch: (v) => isPlainObject(v) && conforms(v, BATCH, Object.keys(BATCH)),
+  proof: (v) => isPlainObject(v) && conforms(v, PROOF, Object.keys(PROOF)),
+};
 const ENVELOPE_REQUIRED = ['eventId', 'type', 'schemaVersion', 'provider', 'streamId', 'streamVersion', 'occurredOn', 'recordedAt', 'data'];
 
 const RECORDED: Record<string, Check> = {
@@ -70,11 +82,12 @@ function conforms(o: Record<string, unknown>, checks: Record<string, Check>, req
   return true;
 }
 
-/** True when `json` is certainly a valid movements.v1 envelope of schema version 1 (the valid
- * case of MovementRecordedEnvelopeDto / MovementRetractedEnvelopeDto); false says only "ask
+/** True when `json` is certainly a valid movements.v1 envelope of schema version 1 or 2 (the
+ * valid case of the Movement*EnvelopeDto and Movement*EnvelopeV2Dto classes); false says only "ask
  * class-validator". */
 export function movementEnvelopeIsValid(json: Record<string, unknown>): boolean {
-  if (json.schemaVersion !== 1 || !conforms(json, ENVELOPE, ENVELOPE_REQUIRED)) return false;
+  const envelope = json.schemaVersion === 1 ? ENVELOPE : json.schemaVersion === 2 ? ENVELOPE_V2 : null;
+  if (!envelope || !conforms(json, envelope, ENVELOPE_REQUIRED)) return false;
   const data = json.data as Record<string, unknown>;
   if (json.type === MOVEMENT_RECORDED) return conforms(data, RECORDED, RECORDED_REQUIRED);
   if (json.type === MOVEMENT_RETRACTED) return conforms(data, RETRACTED, RETRACTED_REQUIRED);

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
+  IsEmpty,
   IsIn,
   IsISO8601,
   IsInt,
@@ -71,12 +72,59 @@ class MovementRetractedEnvelopeDto extends EnvelopeDto {
   @ValidateNested() @Type(() => MovementRetractedDataDto) declare data: MovementRetractedDataDto;
 }
 
+const HASH = /^[A-Za-z0-9_-]{43}$/;
+/** Signature version 2: the signed root of the node's batch (docs/signing.md). */
+export class BatchRootDto {
+  @IsString() @Matches(HASH) root: string;
+  @IsInt() @Min(1) size: number;
+  @IsString() @Matches(/^[A-Za-z0-9_-]{86}$/) signature: string;
+}
+/** The event's audit path in that batch's tree, bottom-up. */
+export class InclusionProofDto {
+  @IsInt() @Min(0) index: number;
+  @IsArray() @ArrayMaxSize(48) @IsString({ each: true }) @Matches(HASH, { each: true }) path: string[];
+}
+/** Version 2 of a movement event: version 1's data, signed by batch. Absent `batch` or `proof` is
+ * left to the signature check (SIGNATURE.MISSING), as `signature` is in version 1. */
+class BatchSignedEnvelopeDto extends EnvelopeDto {
+  @ValidateIf((o) => o.batch !== undefined) @ValidateNested() @Type(() => BatchRootDto) batch?: BatchRootDto;
+  @ValidateIf((o) => o.proof !== undefined) @ValidateNested() @Type(() => InclusionProofDto) proof?: InclusionProofDto;
+  @IsEmpty({ message: 'signature: version 2 is signed by batch (batch, proof), not one by one' }) declare signature?: string;
+}
+class MovementRecordedEnvelopeV2Dto extends BatchSignedEnvelopeDto {
+  @ValidateNested() @Type(() => MovementRecordedDataDto) declare data: MovementRecordedDataDto;
+}
+class MovementRetractedEnvelopeV2Dto extends BatchSignedEnvelopeDto {
+  @ValidateNested() @Type(() => MovementRetractedDataDto) declare data: MovementRetractedDataDto;
+}
+
+/** Every live version of each type (docs/events.md, "Versioning"); docs/asyncapi.yaml carries each. */
 export const MOVEMENT_SCHEMAS: Schemas = {
-  [MOVEMENT_RECORDED]: { 1: MovementRecordedEnvelopeDto },
-  [MOVEMENT_RETRACTED]: { 1: MovementRetractedEnvelopeDto },
+  [MOVEMENT_RECORDED]: { 1: MovementRecordedEnvelopeDto, 2: MovementRecordedEnvelopeV2Dto },
+  [MOVEMENT_RETRACTED]: { 1: MovementRetractedEnvelopeDto, 2: MovementRetractedEnvelopeV2Dto },
 };
 
-export type ParseResult<T> = { ok: true; event: T } | { ok: false; reason: string };
+/** Not taken in: a reason for the quarantine, or, with `awaits`, an event of a version newer than
+ * this aggregator knows, which waits for an upgrade instead (it may well be valid). */
+export type ParseResult<T> = { ok: true; event: T } | { ok: false; reason: string; awaits?: Awaits };
+
+/** What is known of an event that waits for an upgrade: enough to order it and say whose it is. */
+export interface Awaits {
+  type: string;
+  schemaVersion: number;
+  eventId: string;
+  provider: string;
+  streamId: string;
+}
+
+/** The schemas without the versions above `max` (AGGREGATOR_MAX_SCHEMA_VERSION): an aggregator
+ * limited so treats a newer version as one it does not know yet. */
+export function limitVersions(schemas: Schemas, max: number): Schemas {
+  return Object.fromEntries(Object.entries(schemas).map(([type, versions]) => [type, Object.fromEntries(Object.entries(versions).filter(([v]) => Number(v) <= max))]));
+}
+
+/** The highest version of each type in a table. */
+export const newestVersion = (versions: Record<number, unknown>): number => Math.max(0, ...Object.keys(versions).map(Number));
 
 export function flattenErrors(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
@@ -107,6 +155,12 @@ export function parseWith(raw: Buffer | string | null, schemas: Schemas, certain
   const versions = typeof type === 'string' ? schemas[type] : undefined;
   if (!versions) return { ok: false, reason: `unknown event type: ${JSON.stringify(type)}` };
   const schema = typeof schemaVersion === 'number' ? versions[schemaVersion] : undefined;
+  if (!schema && Number.isSafeInteger(schemaVersion) && (schemaVersion as number) > newestVersion(versions)) {
+    const j = json as Record<string, unknown>;
+    const envelopeProblem = awaitableEnvelope(j);
+    if (envelopeProblem) return { ok: false, reason: `invalid ${type}: ${envelopeProblem}` };
+    return { ok: false, reason: `schemaVersion ${schemaVersion} of ${type} is newer than this aggregator knows`, awaits: { type: type as string, schemaVersion: schemaVersion as number, eventId: j.eventId as string, provider: j.provider as string, streamId: j.streamId as string } };
+  }
   if (!schema) return { ok: false, reason: `unsupported schemaVersion ${JSON.stringify(schemaVersion)} for ${type}` };
   const instance = plainToInstance(schema, json);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
@@ -114,10 +168,21 @@ export function parseWith(raw: Buffer | string | null, schemas: Schemas, certain
   return { ok: true, event: json as EventEnvelope };
 }
 
-/** Parses and validates one message of `movements.v1`. Never throws: what is not a valid event
- * comes back with the reason, for the quarantine. */
-export function parseMovementEvent(raw: Buffer | string | null): ParseResult<MovementEvent> {
-  const parsed = parseWith(raw, MOVEMENT_SCHEMAS, movementEnvelopeIsValid);
+/** What an event of an unknown newer version must still have to wait (the members that order it
+ * and say whose it is), or the problem; the rest is left to the aggregator that knows the version. */
+function awaitableEnvelope(json: Record<string, unknown>): string | null {
+  if (typeof json.eventId !== 'string' || !/^[0-9a-fA-F-]{36}$/.test(json.eventId)) return 'eventId: must be a UUID';
+  if (!(PROVIDER_STATES as readonly unknown[]).includes(json.provider)) return `provider: must be one of the following values: ${PROVIDER_STATES.join(', ')}`;
+  if (typeof json.streamId !== 'string' || !/^[a-z]+-[0-9a-f-]{36}$/.test(json.streamId)) return 'streamId: must match /^[a-z]+-[0-9a-f-]{36}$/';
+  return null;
+}
+
+/** Parses and validates one message of `movements.v1`, against `schemas` (all the versions this
+ * code knows, or fewer: `limitVersions`). Never throws: what is not a valid event comes back with
+ * the reason, for the quarantine, or as awaiting an upgrade. */
+export function parseMovementEvent(raw: Buffer | string | null, schemas: Schemas = MOVEMENT_SCHEMAS): ParseResult<MovementEvent> {
+  const max = Math.min(...Object.values(schemas).map(newestVersion));
+  const parsed = parseWith(raw, schemas, (json) => (json.schemaVersion as number) <= max && movementEnvelopeIsValid(json));
   if (!parsed.ok) return parsed;
   const type = parsed.event.type;
   const event = parsed.event as MovementEvent;

@@ -32,7 +32,12 @@ export interface EventEnvelope<TType extends string = string, TData = unknown> {
   recordedAt: string;
   data: TData;
   keyId?: string;
+  /** Signature version 1: Ed25519 over this event alone (docs/signing.md). */
   signature?: string;
+  /** Signature version 2 (schemaVersion 2 of the movement events): the signed Merkle root of the
+   * node's batch and this event's inclusion proof, instead of `signature`. */
+  batch?: { root: string; size: number; signature: string };
+  proof?: { index: number; path: string[] };
 }
 
 export const MOVEMENT_RECORDED = 'MovementRecorded';
@@ -59,8 +64,10 @@ export interface MovementRetractedData {
 export const RETRACTION_REASONS = ['wrong_record', 'duplicate_record', 'data_entry_error'] as const;
 export type RetractionReason = (typeof RETRACTION_REASONS)[number];
 
-export type MovementRecorded = EventEnvelope<typeof MOVEMENT_RECORDED, MovementRecordedData> & { schemaVersion: 1 };
-export type MovementRetracted = EventEnvelope<typeof MOVEMENT_RETRACTED, MovementRetractedData> & { schemaVersion: 1 };
+/** Version 2 of both movement events has the same `data` as version 1; it is signed by batch
+ * (`batch`, `proof`) instead of one by one (`signature`). See docs/events.md, "Versioning". */
+export type MovementRecorded = EventEnvelope<typeof MOVEMENT_RECORDED, MovementRecordedData> & { schemaVersion: 1 | 2 };
+export type MovementRetracted = EventEnvelope<typeof MOVEMENT_RETRACTED, MovementRetractedData> & { schemaVersion: 1 | 2 };
 export type MovementEvent = MovementRecorded | MovementRetracted;
 
 /** A movement's stream: the record and, perhaps, its retraction. Keyed by stream on Kafka so that

@@ -8,3 +8,4 @@ export * from './agreements.schema';
 export * from './referrals';
 export * from './referral.schema';
 export * from './alerts';
+export * from './upcast';

@@ -1,5 +1,6 @@
 import { createPrivateKey, KeyObject, sign, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { BatchSigned, signBatch } from './batch-signature';
 import { canonicalJson } from './canonical-json';
 
 /** What a signed envelope carries beside its fields. */
@@ -97,5 +98,11 @@ export class EnvelopeSigner {
   /** Signs a batch, the Ed25519 work on libuv's thread pool; the result in the batch's order. */
   signAll<E extends object>(envelopes: E[]): Promise<(E & Signed)[]> {
     return Promise.all(envelopes.map((e) => signEnvelopeOffThread(e, this.key, this.keyId)));
+  }
+
+  /** Signature version 2: one signature over the Merkle root of the batch, each envelope with its
+   * inclusion proof (batch-signature.ts). The envelopes must be of one provider. */
+  signBatch<E extends { provider: string }>(envelopes: E[]): Promise<(E & BatchSigned)[]> {
+    return signBatch(envelopes, this.key, this.keyId);
   }
 }

@@ -1,5 +1,7 @@
 export * from './canonical-json';
 export * from './envelope-signature';
+export * from './batch-signature';
+export * from './merkle';
 export * from './trusted-keys';
 export * from './trusted-keys-file';
 export * from './keys';

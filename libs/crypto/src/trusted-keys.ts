@@ -1,5 +1,6 @@
 import { PROVIDER_STATES } from '@caravanserai/contracts';
 import { createPublicKey, KeyObject } from 'node:crypto';
+import { BatchRoot, proofHolds, rootIdentity, rootSignatureHolds, rootSignatureHoldsNow } from './batch-signature';
 import { verifyEnvelopeSignature, verifyEnvelopeSignatureOffThread } from './envelope-signature';
 
 export const KEY_STATUSES = ['active', 'retired', 'revoked'] as const;
@@ -103,37 +104,55 @@ export class TrustedKeyRegistry implements EnvelopeVerifier {
   verify(envelope: object): Verdict {
     const checked = this.check(envelope);
     if ('verdict' in checked) return checked.verdict;
+    if (checked.batch) {
+      const { provider } = envelope as { provider: string };
+      if (!proofHolds(envelope)) return this.conclude(checked.key, envelope, false, PROOF_BROKEN);
+      return this.conclude(checked.key, envelope, rootSignatureHoldsNow(checked.key.keyId, provider, checked.batch, checked.key.key), ROOT_BROKEN);
+    }
     return this.conclude(checked.key, envelope, verifyEnvelopeSignature(envelope, checked.signature, checked.key.key));
   }
 
+  /** Version 2 (batch) signatures: each distinct signed root of the call is verified once, and
+   * each event's inclusion proof on its own (SHA-256 only). */
   verifyAll(envelopes: object[]): Promise<Verdict[]> {
+    const roots = new Map<string, Promise<boolean>>();
     return Promise.all(
       envelopes.map(async (envelope) => {
         const checked = this.check(envelope);
         if ('verdict' in checked) return checked.verdict;
+        if (checked.batch) {
+          if (!proofHolds(envelope)) return this.conclude(checked.key, envelope, false, PROOF_BROKEN);
+          const { provider } = envelope as { provider: string };
+          const id = rootIdentity(checked.key.keyId, provider, checked.batch);
+          let holds = roots.get(id);
+          if (!holds) roots.set(id, (holds = rootSignatureHolds(checked.key.keyId, provider, checked.batch, checked.key.key)));
+          return this.conclude(checked.key, envelope, await holds, ROOT_BROKEN);
+        }
         return this.conclude(checked.key, envelope, await verifyEnvelopeSignatureOffThread(envelope, checked.signature, checked.key.key));
       }),
     );
   }
 
   /** What can be decided before the signature is checked: the key and whether it may sign this. */
-  private check(envelope: object): { verdict: Verdict } | { key: TrustedKey; signature: string } {
-    const { keyId, signature, provider } = envelope as Record<string, unknown>;
-    if (typeof keyId !== 'string' || typeof signature !== 'string') {
-      return { verdict: fail('SIGNATURE.MISSING', `event carries no ${typeof keyId !== 'string' ? 'keyId' : 'signature'}`) };
-    }
-    const key = this.byId.get(keyId);
+  private check(envelope: object): { verdict: Verdict } | { key: TrustedKey; signature: string; batch?: BatchRoot } {
+    const { keyId, signature, provider, batch, proof } = envelope as Record<string, unknown>;
+    // A version 2 envelope carries the signed root and its proof instead of a signature.
+    const batched = batch !== undefined || proof !== undefined;
+    const missing =
+      typeof keyId !== 'string' ? 'keyId' : batched ? (!isObject(batch) ? 'batch' : !isObject(proof) ? 'proof' : null) : typeof signature !== 'string' ? 'signature' : null;
+    if (missing) return { verdict: fail('SIGNATURE.MISSING', `event carries no ${missing}`) };
+    const key = this.byId.get(keyId as string);
     if (!key) return { verdict: fail('KEY.UNKNOWN', `key ${JSON.stringify(keyId)} is not in the trusted keys`) };
     if (key.status === 'revoked') return { verdict: fail('KEY.REVOKED', `key ${keyId} of ${key.state} is revoked`) };
     if (key.state !== provider) {
       return { verdict: fail('KEY.STATE_MISMATCH', `key ${keyId} belongs to ${key.state}, the event's provider is ${JSON.stringify(provider)}`) };
     }
-    return { key, signature };
+    return batched ? { key, signature: '', batch: batch as BatchRoot } : { key, signature: signature as string };
   }
 
   /** The verdict once the signature is checked: a retired key covers only what came before. */
-  private conclude(key: TrustedKey, envelope: object, signatureMatches: boolean): Verdict {
-    if (!signatureMatches) return fail('SIGNATURE.INVALID', `signature does not match the event under key ${key.keyId}`);
+  private conclude(key: TrustedKey, envelope: object, signatureMatches: boolean, what = 'signature does not match the event'): Verdict {
+    if (!signatureMatches) return fail('SIGNATURE.INVALID', `${what} under key ${key.keyId}`);
     if (key.retiredAt !== null) {
       const { recordedAt } = envelope as Record<string, unknown>;
       const at = typeof recordedAt === 'string' ? Date.parse(recordedAt) : NaN;
@@ -144,5 +163,9 @@ export class TrustedKeyRegistry implements EnvelopeVerifier {
     return { ok: true, keyId: key.keyId };
   }
 }
+
+const PROOF_BROKEN = 'inclusion proof does not lead from the event to its batch root';
+const ROOT_BROKEN = 'batch root signature does not match';
+const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const fail = (code: VerdictCode, detail: string): Verdict => ({ ok: false, code, reason: `${code}: ${detail}` });

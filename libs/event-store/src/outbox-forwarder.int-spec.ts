@@ -83,6 +83,41 @@ describe('PgEventStore and OutboxForwarder (PostgreSQL + Kafka)', () => {
     expect(received.map((r) => registry.verify(r.value))).toEqual(received.map(() => ({ ok: true, keyId: 'ir-test' })));
   });
 
+  it('with batch signatures on the topic: one root per append, each event published at version 2 with its proof, verifying alone', async () => {
+    const batchTopic = `${topic}-batch`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [{ topic: batchTopic, numPartitions: 3 }]);
+    await admin.disconnect();
+    const store = new PgEventStore(pool, testSigningKeys().signer('IR'), new Set([batchTopic]));
+    const appends = [Array.from({ length: 13 }, () => event(`test-${uniqueSuffix()}`, 1)), [event(`test-${uniqueSuffix()}`, 1)]];
+    for (const a of appends) await inTransaction(pool, (c) => store.append(c, a, batchTopic));
+    // Another topic of the same store is still signed one by one.
+    await inTransaction(pool, (c) => store.append(c, [event(`test-${uniqueSuffix()}`, 1)], topic));
+
+    const reader = kafka.consumer({ groupId: `${batchTopic}-reader` });
+    const got: EventEnvelope[] = [];
+    await reader.connect();
+    await reader.subscribe({ topic: batchTopic, fromBeginning: true });
+    await reader.run({ eachMessage: async ({ message }) => void got.push(JSON.parse(message.value!.toString())) });
+    const forwarder = new OutboxForwarder(pool, kafka, { batchSize: 5, idleMs: 50 });
+    forwarder.start();
+    try {
+      await waitFor(() => got.length >= 14, { what: '14 messages on the batch-signed topic' });
+      await waitFor(async () => (await forwarder.backlog()) === 0, { what: 'an empty outbox' });
+    } finally {
+      await forwarder.stop();
+      await reader.disconnect();
+    }
+    expect(got.every((e) => e.schemaVersion === 2 && e.signature === undefined && e.keyId === 'ir-test')).toBe(true);
+    expect(new Set(got.map((e) => e.batch!.root)).size).toBe(2);
+    expect(got.map((e) => e.batch!.size).sort((a, b) => a - b)).toEqual([1, ...Array(13).fill(13)]);
+    const registry = testSigningKeys().registry();
+    expect(got.map((e) => registry.verify(e))).toEqual(got.map(() => ({ ok: true, keyId: 'ir-test' })));
+    const other = (await pool.query(`SELECT schema_version, signature, proof FROM events ORDER BY global_position DESC LIMIT 1`)).rows[0];
+    expect(other).toEqual({ schema_version: 1, signature: expect.stringMatching(/^[\w-]{86}$/), proof: null });
+  });
+
   it('refuses a second event at a taken stream position with a ConcurrencyError, and writes nothing', async () => {
     const store = new PgEventStore(pool, testSigningKeys().signer('IR'));
     const stream = `test-${uniqueSuffix()}`;

@@ -98,7 +98,7 @@ export class OutboxForwarder {
       await client.query('BEGIN');
       const { rows } = await client.query(
         `SELECT o.id, o.topic, o.message_key, e.event_id, e.type, e.schema_version, e.provider, e.stream_id,
-                e.stream_version, to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.recorded_at, e.data, e.key_id, e.signature
+                e.stream_version, to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.recorded_at, e.data, e.key_id, e.signature, e.proof
            FROM outbox o JOIN events e ON e.global_position = o.global_position
           ORDER BY o.id
           LIMIT $1

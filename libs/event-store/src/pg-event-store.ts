@@ -28,6 +28,8 @@ interface EventRow {
   data: unknown;
   key_id?: string | null;
   signature?: string | null;
+  /** Signature version 2: the signed root of the append and the event's inclusion proof. */
+  proof?: { batch: NonNullable<EventEnvelope['batch']>; proof: NonNullable<EventEnvelope['proof']> } | null;
 }
 
 /** The columns of an event row (the node's `events`, the aggregator's `regional_events`), as the
@@ -45,10 +47,12 @@ export function envelopeToRow(e: EventEnvelope) {
     data: e.data,
     key_id: e.keyId ?? null,
     signature: e.signature ?? null,
+    proof: e.batch && e.proof ? { batch: e.batch, proof: e.proof } : null,
   };
 }
 
-/** The envelope as it is published; `keyId` and `signature` only when the row has them. */
+/** The envelope as it is published; `keyId` and `signature` (version 1) or `keyId`, `batch` and
+ * `proof` (version 2) only when the row has them. */
 export function rowToEnvelope(row: EventRow): EventEnvelope {
   const envelope: EventEnvelope = {
     eventId: row.event_id,
@@ -62,6 +66,7 @@ export function rowToEnvelope(row: EventRow): EventEnvelope {
     data: row.data,
   };
   if (row.key_id && row.signature) Object.assign(envelope, { keyId: row.key_id, signature: row.signature });
+  else if (row.key_id && row.proof) Object.assign(envelope, { keyId: row.key_id, batch: row.proof.batch, proof: row.proof.proof });
   return envelope;
 }
 
@@ -72,9 +77,13 @@ export function rowToEnvelope(row: EventRow): EventEnvelope {
  * (docs/signing.md): what is published is exactly what was signed.
  */
 export class PgEventStore {
+  /** `batchSignedTopics`: the topics whose events are published as version 2, one signature over
+   * the Merkle root of each append (NODE_SIGNATURE_VERSION=2: the movements topic); the others are
+   * signed one by one. */
   constructor(
     private readonly pool: Pool,
     private readonly signer: EnvelopeSigner,
+    private readonly batchSignedTopics: ReadonlySet<string> = new Set(),
   ) {}
 
   /** Appends events that each open or continue a stream at the `streamVersion` they carry.
@@ -86,18 +95,21 @@ export class PgEventStore {
     // element by element by the driver (measured in docs/benchmark.md).
     // Signed in the form the outbox will read back (a timestamptz comes back as toISOString); the
     // batch's Ed25519 signatures are made together on libuv's thread pool, off the event loop.
-    const signed = await this.signer.signAll(events.map((unsigned) => ({ ...unsigned, recordedAt: new Date(unsigned.recordedAt).toISOString() })));
+    const unsigned = events.map((e) => ({ ...e, recordedAt: new Date(e.recordedAt).toISOString() }));
+    const signed: EventEnvelope[] = this.batchSignedTopics.has(topic)
+      ? await this.signer.signBatch(unsigned.map((e) => ({ ...e, schemaVersion: 2 })))
+      : await this.signer.signAll(unsigned);
     const rows = signed.map(envelopeToRow);
     try {
       await client.query(
         `WITH inserted AS (
-           INSERT INTO events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, key_id, signature)
-           SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, key_id, signature
+           INSERT INTO events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, key_id, signature, proof)
+           SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, key_id, signature, proof
              FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (event_id uuid, type text, schema_version int, provider text, stream_id text,
                                                                 stream_version int, occurred_on date, recorded_at timestamptz, data jsonb,
-                                                                key_id text, signature text))
+                                                                key_id text, signature text, proof jsonb))
                   WITH ORDINALITY AS t(event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data,
-                                       key_id, signature, n)
+                                       key_id, signature, proof, n)
             ORDER BY n
            RETURNING global_position, stream_id
          )

@@ -109,6 +109,36 @@ describe('side channels at the aggregator (PostgreSQL)', () => {
     });
   });
 
+  describe('GET /v1/nodes: what waits for an upgrade', () => {
+    it('counts it per provider, type and version for the admin and, its own only, for a state; the secretariat sees none', async () => {
+      const wait = (provider: string, type: string, version: number, offset: number) =>
+        pool.query(
+          `INSERT INTO awaiting_upgrade (topic, kafka_partition, kafka_offset, payload, event_id, type, schema_version, provider, stream_id, reason)
+           VALUES ('t', 0, $4, '\\x7b7d', gen_random_uuid(), $2, $3, $1, 'movement-' || gen_random_uuid(), 'newer')`,
+          [provider, type, version, offset],
+        );
+      await wait('KZ', 'MovementRecorded', 3, 1);
+      await wait('KZ', 'MovementRecorded', 3, 2);
+      await wait('KZ', 'MovementRetracted', 1, 3);
+      await wait('PK', 'MovementRecorded', 3, 4);
+      try {
+        expect((await get('/v1/nodes', 'admin')).json().awaitingUpgrade).toEqual([
+          { provider: 'KZ', type: 'MovementRecorded', schemaVersion: 3, events: 2 },
+          { provider: 'KZ', type: 'MovementRetracted', schemaVersion: 1, events: 1 },
+          { provider: 'PK', type: 'MovementRecorded', schemaVersion: 3, events: 1 },
+        ]);
+        expect((await get('/v1/nodes', 'state:KZ')).json().awaitingUpgrade).toEqual([
+          { provider: 'KZ', type: 'MovementRecorded', schemaVersion: 3, events: 2 },
+          { provider: 'KZ', type: 'MovementRetracted', schemaVersion: 1, events: 1 },
+        ]);
+        expect((await get('/v1/nodes', 'state:IR')).json().awaitingUpgrade).toEqual([]);
+        expect((await get('/v1/nodes', 'secretariat')).json()).not.toHaveProperty('awaitingUpgrade');
+      } finally {
+        await pool.query('DELETE FROM awaiting_upgrade');
+      }
+    });
+  });
+
   describe('GET /v1/audit: a reader sees its own queries; a state also who drew on its data, reduced', () => {
     type Entry = { id: number; principal: string; endpoint: string; agreements: { provider: string; agreement: string }[]; [field: string]: unknown };
     const read = async (who: Who, query = '') => {

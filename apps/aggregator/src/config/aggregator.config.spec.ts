@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AggregatorConfig } from './aggregator.config';
+import { AggregatorConfig, movementSchemas } from './aggregator.config';
 
 /** A consuming aggregator needs a usable trust file; the error names the setting and the problem. */
 describe('AggregatorConfig trusted node keys', () => {
@@ -29,6 +29,17 @@ describe('AggregatorConfig trusted node keys', () => {
     expect(() => check({ TRUSTED_NODE_KEYS_FILE: bad })).toThrow(/bad\.json: keys\[0\]\.publicKey: not an Ed25519 public key/);
     // Given, it is checked even on an API-only instance.
     expect(() => check({ CONSUME: 'false', TRUSTED_NODE_KEYS_FILE: bad })).toThrow(/keys\[0\]\.publicKey/);
+  });
+
+  it('reads every movement version unless AGGREGATOR_MAX_SCHEMA_VERSION holds it to fewer; none it does not know', () => {
+    const all = check({ TRUSTED_NODE_KEYS_FILE: good });
+    expect(all.AGGREGATOR_MAX_SCHEMA_VERSION).toBeUndefined();
+    expect(Object.keys(movementSchemas(all).MovementRecorded)).toEqual(['1', '2']);
+    const held = check({ TRUSTED_NODE_KEYS_FILE: good, AGGREGATOR_MAX_SCHEMA_VERSION: '1' });
+    expect(Object.keys(movementSchemas(held).MovementRecorded)).toEqual(['1']);
+    expect(Object.keys(movementSchemas(held).MovementRetracted)).toEqual(['1']);
+    expect(() => check({ TRUSTED_NODE_KEYS_FILE: good, AGGREGATOR_MAX_SCHEMA_VERSION: '3' })).toThrow(/AGGREGATOR_MAX_SCHEMA_VERSION/);
+    expect(() => check({ TRUSTED_NODE_KEYS_FILE: good, AGGREGATOR_MAX_SCHEMA_VERSION: '0' })).toThrow(/AGGREGATOR_MAX_SCHEMA_VERSION/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { TOPICS, topicName } from '@caravanserai/contracts';
+import { limitVersions, MOVEMENT_SCHEMAS, newestVersion, Schemas, TOPICS, topicName } from '@caravanserai/contracts';
 import { IsTrustedKeysFile } from '@caravanserai/crypto';
 import { DAY_MS } from '@caravanserai/messaging';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
@@ -7,6 +7,8 @@ import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf }
 /** true/false (also 1/0, yes/no, on/off); unset gives the default. */
 const asBoolean = (defaultValue: boolean) => ({ obj, key }: { obj: Record<string, unknown>; key: string }) =>
   obj[key] === undefined ? defaultValue : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase()) ? true : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase()) ? false : obj[key];
+/** The newest version of every movement event type the code reads. */
+const NEWEST_MOVEMENT_VERSION = Math.min(...Object.values(MOVEMENT_SCHEMAS).map(newestVersion));
 
 /** Every setting of the aggregator; read from the environment and checked at boot. */
 export class AggregatorConfig {
@@ -104,7 +106,16 @@ export class AggregatorConfig {
   @IsInt() @Min(1) @Max(10_000) FEED_KAFKA_BATCH: number = 500;
   /** How long a recipient's topic keeps an item (the cursor feed keeps every one). */
   @IsInt() @Min(60_000) FEED_KAFKA_RETENTION_MS: number = 30 * DAY_MS;
+  /** The newest movement event version this aggregator reads, at most the newest the code knows
+   * (unset: that one). Newer events wait in awaiting_upgrade until an aggregator that reads them
+   * starts (docs/events.md, "Versioning"): for holding a region at the version every aggregator
+   * of it knows while they are upgraded one by one, and for the mixed-version test. */
+  @IsOptional() @IsInt() @Min(1) @Max(NEWEST_MOVEMENT_VERSION) AGGREGATOR_MAX_SCHEMA_VERSION?: number;
 }
+
+/** The movement schemas this aggregator reads (AGGREGATOR_MAX_SCHEMA_VERSION). */
+export const movementSchemas = (c: Pick<AggregatorConfig, 'AGGREGATOR_MAX_SCHEMA_VERSION'>): Schemas =>
+  c.AGGREGATOR_MAX_SCHEMA_VERSION === undefined ? MOVEMENT_SCHEMAS : limitVersions(MOVEMENT_SCHEMAS, c.AGGREGATOR_MAX_SCHEMA_VERSION);
 
 export const AGGREGATOR_CONFIG = Symbol('AGGREGATOR_CONFIG');
 export const movementsTopic = (c: AggregatorConfig) => topicName(TOPICS.movements, c.TOPIC_PREFIX);

@@ -1,42 +1,12 @@
-import type { ParseResult } from '@caravanserai/contracts';
+import type { EventEnvelope, ParseResult } from '@caravanserai/contracts';
 import type { EnvelopeVerifier } from '@caravanserai/crypto';
 import { inTransaction } from '@caravanserai/database';
 import type { Pool, PoolClient } from 'pg';
+import type { BatchIngest, IncomingMessage, IngestResult, NotEarlier, ReplayableIngest } from './ingest-types';
+import { holdBack } from './pg-awaiting-upgrade';
+import { storeOffsets } from './pg-ingest-support';
 
-/** One Kafka message as the ingest steps see it. */
-export interface IncomingMessage {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: Buffer | null;
-}
-
-export interface IngestResult {
-  received: number;
-  applied: number;
-  duplicates: number;
-  quarantined: number;
-}
-
-/**
- * Takes one batch of one partition of one topic into the regional store, in one PostgreSQL
- * transaction that also records the next offsets (`storeOffsets`). Must be idempotent: the same
- * batch twice changes nothing the second time.
- */
-export interface BatchIngest {
-  ingest(messages: IncomingMessage[]): Promise<IngestResult>;
-}
-
-/** An ingest that can run inside a transaction the caller owns, without recording offsets: the
- * quarantine replay uses it so that the replay and the mark on the message commit together. */
-export interface ReplayableIngest {
-  ingestWithin(
-    client: PoolClient,
-    messages: IncomingMessage[],
-    options: { recordOffsets?: boolean },
-  ): Promise<IngestResult & { rejections: { reason: string }[] }>;
-}
+export type { BatchIngest, IncomingMessage, IngestResult, NotEarlier, ReplayableIngest } from './ingest-types';
 
 /**
  * The shape every regional ingest takes. Every message is first `checked`: a valid event of the
@@ -46,7 +16,9 @@ export interface ReplayableIngest {
  * `ingestWithin` runs both inside a transaction the caller owns, so the quarantine replay (whose
  * mark on the message commits with the replay) checks exactly as the consumer does.
  */
-export abstract class TransactionalIngest<E> implements BatchIngest, ReplayableIngest {
+export abstract class TransactionalIngest<E extends EventEnvelope> implements BatchIngest, ReplayableIngest {
+  protected abstract readonly consumerGroup: string;
+
   constructor(
     protected readonly pool: Pool,
     private readonly verifier: EnvelopeVerifier,
@@ -82,17 +54,35 @@ export abstract class TransactionalIngest<E> implements BatchIngest, ReplayableI
   async ingestWithin(
     client: PoolClient,
     messages: IncomingMessage[],
-    { recordOffsets = true }: { recordOffsets?: boolean } = {},
+    { recordOffsets = true, notEarlier = null }: { recordOffsets?: boolean; notEarlier?: NotEarlier } = {},
   ): Promise<IngestResult & { rejections: { reason: string }[] }> {
-    return this.applyWithin(client, messages, await this.checked(messages), { recordOffsets });
+    return this.applyOrHold(client, messages, await this.checked(messages), recordOffsets, notEarlier);
   }
 
   async ingest(messages: IncomingMessage[]): Promise<IngestResult> {
     if (messages.length === 0) return { received: 0, applied: 0, duplicates: 0, quarantined: 0 };
     const checked = await this.checked(messages);
-    const { rejections: _rejections, ...result } = await inTransaction(this.pool, (client) =>
-      this.applyWithin(client, messages, checked, { recordOffsets: true }),
-    );
+    const { rejections: _rejections, ...result } = await inTransaction(this.pool, (client) => this.applyOrHold(client, messages, checked, true, null));
     return result;
+  }
+
+  /** What must wait for an upgrade (pg-awaiting-upgrade.ts) is held back; the rest is applied.
+   * The offsets cover the whole batch, the messages held back included. */
+  private async applyOrHold(
+    client: PoolClient,
+    messages: IncomingMessage[],
+    checked: ParseResult<E>[],
+    recordOffsets: boolean,
+    notEarlier: NotEarlier,
+  ): Promise<IngestResult & { rejections: { reason: string }[] }> {
+    const held = await holdBack(client, messages, checked, notEarlier);
+    if (held.size === 0) return this.applyWithin(client, messages, checked, { recordOffsets });
+    const rest = messages.flatMap((m, i) => (held.has(i) ? [] : [{ m, c: checked[i] }]));
+    const result =
+      rest.length > 0
+        ? await this.applyWithin(client, rest.map((r) => r.m), rest.map((r) => r.c), { recordOffsets: false })
+        : { received: 0, applied: 0, duplicates: 0, quarantined: 0, rejections: [] };
+    if (recordOffsets) await storeOffsets(client, this.consumerGroup, messages);
+    return { ...result, received: messages.length, waiting: held.size };
   }
 }

@@ -5,12 +5,13 @@ import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationSh
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
-import { AGGREGATOR_CONFIG, AggregatorConfig, agreementsTopic, movementsTopic, referralsTopic, retentionOf } from '../config/aggregator.config';
+import { AGGREGATOR_CONFIG, AggregatorConfig, agreementsTopic, movementSchemas, movementsTopic, referralsTopic, retentionOf } from '../config/aggregator.config';
+import { replayAwaiting } from './pg-awaiting-upgrade';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
 import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
 import { ReferralIngest } from '../referrals/infrastructure/pg-referral-ingest';
 import { openAggregatorDatabase } from './database';
-import type { BatchIngest } from './batch-ingest.port';
+import type { BatchIngest, ReplayableIngest } from './batch-ingest.port';
 import { KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
 
 @Global()
@@ -46,7 +47,7 @@ import { KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
     {
       provide: RegionalIngest,
       inject: [PG_POOL, AGGREGATOR_CONFIG, TRUSTED_KEYS],
-      useFactory: (pool: Pool, c: AggregatorConfig, keys: EnvelopeVerifier) => new RegionalIngest(pool, c.CONSUMER_GROUP, keys),
+      useFactory: (pool: Pool, c: AggregatorConfig, keys: EnvelopeVerifier) => new RegionalIngest(pool, c.CONSUMER_GROUP, keys, movementSchemas(c)),
     },
     {
       provide: ReferralIngest,
@@ -94,6 +95,13 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
       ], this.config.TOPIC_REPLICATION_FACTOR);
     } finally {
       await admin.disconnect();
+    }
+    // What waited for an upgrade came before anything the consumer reads next: taken in first,
+    // through the same ingest; what this aggregator still cannot read waits on.
+    for (const [topic, ingest] of this.consumer.handlers) {
+      if (!('ingestWithin' in ingest)) continue;
+      const { replayed, stillWaiting } = await replayAwaiting(this.pool, topic, ingest as ReplayableIngest);
+      if (replayed + stillWaiting > 0) this.logger.log(`${topic}: ${replayed} events that waited for an upgrade taken in, ${stillWaiting} still waiting`);
     }
     await this.consumer.start();
     this.logger.log(`consuming ${this.consumer.topics.join(', ')} as group ${this.config.CONSUMER_GROUP}`);

@@ -8,7 +8,7 @@ export interface ConsumerStats extends IngestResult {
   lastError: string | null;
 }
 
-const emptyStats = (): ConsumerStats => ({ received: 0, applied: 0, duplicates: 0, quarantined: 0, batches: 0, lastBatchAt: null, lastError: null });
+const emptyStats = (): ConsumerStats => ({ received: 0, applied: 0, duplicates: 0, quarantined: 0, waiting: 0, batches: 0, lastBatchAt: null, lastError: null });
 
 /**
  * Consumes the regional topics as one consumer group. Each batch (one partition's messages) goes
@@ -28,7 +28,7 @@ export class KafkaRegionalConsumer {
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly handlers: Map<string, BatchIngest>,
+    readonly handlers: Map<string, BatchIngest>,
     private readonly options: { groupId: string; fromBeginning: boolean; sessionTimeout?: number; partitionsConcurrently?: number },
   ) {
     for (const topic of handlers.keys()) this.stats[topic] = emptyStats();
@@ -80,6 +80,7 @@ export class KafkaRegionalConsumer {
           stats.applied += result.applied;
           stats.duplicates += result.duplicates;
           stats.quarantined += result.quarantined;
+          stats.waiting = (stats.waiting ?? 0) + (result.waiting ?? 0);
           stats.batches += 1;
           stats.lastBatchAt = new Date();
           stats.lastError = null;

@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@caravanserai/contracts';
 import { envelopeToRow } from '@caravanserai/event-store';
 import type { PoolClient } from 'pg';
-import type { IncomingMessage } from './batch-ingest.port';
+import type { IncomingMessage } from './ingest-types';
 
 export interface Rejected {
   message: IncomingMessage;
@@ -62,14 +62,14 @@ export async function insertEvents(client: PoolClient, valid: Accepted[]): Promi
   const rows = valid.map(({ event, message: m }) => ({ ...envelopeToRow(event), topic: m.topic, kafka_partition: m.partition, kafka_offset: m.offset }));
   const { rows: inserted } = await client.query<{ event_id: string; record_key: string }>(
     `INSERT INTO regional_events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on,
-                                  recorded_at, data, topic, kafka_partition, kafka_offset, key_id, signature)
+                                  recorded_at, data, topic, kafka_partition, kafka_offset, key_id, signature, proof)
      SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, topic, kafka_partition,
-            kafka_offset, key_id, signature
+            kafka_offset, key_id, signature, proof
        FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (event_id uuid, type text, schema_version int, provider text, stream_id text,
                                                           stream_version int, occurred_on date, recorded_at timestamptz, data jsonb, topic text,
-                                                          kafka_partition int, kafka_offset bigint, key_id text, signature text))
+                                                          kafka_partition int, kafka_offset bigint, key_id text, signature text, proof jsonb))
             WITH ORDINALITY AS t(event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, topic,
-                                 kafka_partition, kafka_offset, key_id, signature, n)
+                                 kafka_partition, kafka_offset, key_id, signature, proof, n)
       ORDER BY n
      ON CONFLICT DO NOTHING
      RETURNING event_id, record_key`,

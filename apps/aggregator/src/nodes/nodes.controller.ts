@@ -9,6 +9,7 @@ import { PgAgreementRegistry } from '../agreements/infrastructure/pg-agreement-r
 import { PurposeQueryDto } from '../audit/api/purpose-query.dto';
 import { AuditTrail } from '../audit/application/audit-trail';
 import { AGGREGATOR_CONFIG, AggregatorConfig, regionalTopics } from '../config/aggregator.config';
+import { awaitingCounts } from '../infrastructure/pg-awaiting-upgrade';
 import { KAFKA, PG_POOL } from '../infrastructure/tokens';
 import { quarantineCounts } from '../quarantine/infrastructure/pg-quarantine-list';
 import { consumerLag } from './consumer-lag';
@@ -37,6 +38,7 @@ export class NodesController {
       'The admin (the aggregator\'s operator) sees every provider in full (events received, last event id, exact times, delay), the consumer lag per topic and partition, and the quarantine counts. ' +
       'A state (reader key) sees its own provider in full and the lag summed per topic. ' +
       'The secretariat sees, of each provider with an agreement in force today naming it (or anyone), only coarse health that carries no volume: `provider`, `pooled`, `lastEventReceivedAt` (truncated to the hour) and `healthy` (that hour within the last 24); providers that granted it nothing are not listed; the lag summed per topic. ' +
+      'The admin and a state (for its own provider) also see `awaitingUpgrade`: the events of a version newer than this aggregator reads, held until it is upgraded, counted per provider, type and schemaVersion; the secretariat does not (it is volume). ' +
       'Organisations: 403.',
   })
   // The DTO takes only `purpose`: any other parameter is refused rather than ignored.
@@ -64,7 +66,8 @@ export class NodesController {
     const providers = kind === 'secretariat' ? statuses.map((s) => coarseStatus(s, now)) : statuses.map(fullStatus);
     const lag = await consumerLag(this.pool, this.kafka, this.config.CONSUMER_GROUP, regionalTopics(this.config));
     await this.audit.listed(request, principal.id, {}, providers.length, providers.map((p) => p.provider));
-    if (kind === 'admin') return { providers, lag, quarantine: await quarantineCounts(this.pool) };
+    if (kind === 'admin') return { providers, lag, quarantine: await quarantineCounts(this.pool), awaitingUpgrade: await awaitingCounts(this.pool, null) };
+    if (kind === 'state') return { providers, lag: lagPerTopic(lag), awaitingUpgrade: await awaitingCounts(this.pool, own) };
     return { providers, lag: lagPerTopic(lag) };
   }
 }

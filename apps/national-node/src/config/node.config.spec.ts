@@ -34,4 +34,11 @@ describe('NodeConfig signing key', () => {
     expect(() => check({ NODE_SIGNING_KEY_FILE: ed25519 })).toThrow(/NODE_SIGNING_KEY_ID=null/);
     expect(() => check({ NODE_SIGNING_KEY_FILE: ed25519, NODE_SIGNING_KEY_ID: 'a b' })).toThrow(/NODE_SIGNING_KEY_ID="a b": 1-64 of/);
   });
+
+  it('signs one by one unless NODE_SIGNATURE_VERSION=2 (batch signatures); nothing else', () => {
+    const env = { NODE_SIGNING_KEY_FILE: ed25519, NODE_SIGNING_KEY_ID: 'af-1' };
+    expect(check(env).NODE_SIGNATURE_VERSION).toBe(1);
+    expect(check({ ...env, NODE_SIGNATURE_VERSION: '2' }).NODE_SIGNATURE_VERSION).toBe(2);
+    expect(() => check({ ...env, NODE_SIGNATURE_VERSION: '3' })).toThrow(/NODE_SIGNATURE_VERSION/);
+  });
 });

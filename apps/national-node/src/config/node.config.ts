@@ -47,6 +47,10 @@ export class NodeConfig {
    * about 35 MiB less resident, a round holding a quarter of the rows (docs/benchmark.md). */
   @IsInt() @Min(1) @Max(10000) OUTBOX_BATCH_SIZE: number = 500;
   @IsInt() @Min(10) OUTBOX_IDLE_MS: number = 200;
+  /** How movement events are signed (docs/signing.md): 1, one Ed25519 signature per event
+   * (schemaVersion 1); 2, one signature over the Merkle root of each append, each event carrying its
+   * inclusion proof (schemaVersion 2, which an aggregator must know before a node sends it). */
+  @IsInt() @IsIn([1, 2]) NODE_SIGNATURE_VERSION: number = 1;
   @IsInt() @Min(1024) BODY_LIMIT_BYTES: number = 16 * 1024 * 1024;
   /** Requests one caller (API key, else principal header, else address) may make per window;
    * health and readiness are exempt. Generous: tests, the demo and the benchmark stay far below. */

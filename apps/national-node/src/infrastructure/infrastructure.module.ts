@@ -56,7 +56,8 @@ export async function openNodeDatabase(config: NodeConfig): Promise<Pool> {
     {
       provide: PgEventStore,
       inject: [PG_POOL, NODE_CONFIG],
-      useFactory: (pool: Pool, c: NodeConfig) => new PgEventStore(pool, EnvelopeSigner.fromFile(c.NODE_SIGNING_KEY_FILE, c.NODE_SIGNING_KEY_ID)),
+      useFactory: (pool: Pool, c: NodeConfig) =>
+        new PgEventStore(pool, EnvelopeSigner.fromFile(c.NODE_SIGNING_KEY_FILE, c.NODE_SIGNING_KEY_ID), new Set(c.NODE_SIGNATURE_VERSION === 2 ? [movementsTopic(c)] : [])),
     },
     {
       provide: OutboxForwarder,

@@ -33,7 +33,7 @@ export class AgreementIngest extends TransactionalIngest<AgreementEvent> {
 
   constructor(
     pool: Pool,
-    private readonly consumerGroup: string,
+    protected readonly consumerGroup: string,
     verifier: EnvelopeVerifier,
   ) {
     super(pool, verifier);

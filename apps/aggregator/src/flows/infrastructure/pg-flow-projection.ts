@@ -1,4 +1,4 @@
-import { MOVEMENT_RECORDED, MOVEMENT_RETRACTED, MovementRecordedData } from '@caravanserai/contracts';
+import { MOVEMENT_RECORDED, MOVEMENT_RETRACTED, MOVEMENT_SCHEMAS, MOVEMENT_UPCASTERS, MovementRecordedData, newestVersion, upcastData } from '@caravanserai/contracts';
 import type { PoolClient } from 'pg';
 import { KEY_RANGE } from '../../disclosure/domain/cell-key';
 import { FACT_FIELDS, FactField, FlowDeltas, FlowFact, factOf, UNKNOWN_COUNTRY } from '../domain/flow-deltas';
@@ -84,12 +84,17 @@ export interface KnownMovement {
 export async function findMovements(client: PoolClient, eventIds: string[]): Promise<Map<string, KnownMovement>> {
   const found = new Map<string, KnownMovement>();
   if (eventIds.length === 0) return found;
-  const { rows } = await client.query<{ event_id: string; provider: string; occurred_on: string; data: MovementRecordedData; record_key: string }>(
-    `SELECT event_id, provider, to_char(occurred_on, 'YYYY-MM-DD') AS occurred_on, data, record_key FROM regional_events
+  const { rows } = await client.query<{ event_id: string; provider: string; occurred_on: string; data: unknown; schema_version: number; record_key: string }>(
+    `SELECT event_id, provider, to_char(occurred_on, 'YYYY-MM-DD') AS occurred_on, data, schema_version, record_key FROM regional_events
       WHERE event_id = ANY($1::uuid[]) AND type = 'MovementRecorded'`,
     [eventIds],
   );
-  for (const r of rows) found.set(r.event_id, { provider: r.provider, occurredOn: r.occurred_on, data: r.data, recordKey: Number(r.record_key) });
+  // Upcast on read: the log keeps each event at the version it was published in.
+  const current = newestVersion(MOVEMENT_SCHEMAS[MOVEMENT_RECORDED]);
+  for (const r of rows) {
+    const data = upcastData<MovementRecordedData>(MOVEMENT_UPCASTERS, MOVEMENT_RECORDED, r.schema_version, r.data, current);
+    found.set(r.event_id, { provider: r.provider, occurredOn: r.occurred_on, data, recordKey: Number(r.record_key) });
+  }
   return found;
 }
 
@@ -100,6 +105,9 @@ export const movementFact = (m: KnownMovement): FlowFact => factOf(m.provider, m
  * movement each one counts: a recorded movement +1 on itself, a retraction -1 on the movement it
  * retracts (found in the log by event id; one whose movement is not there counts 0, with no fact).
  * Pooled providers only, or the one provider $3. Range: $1 < global_position <= $2.
+ * It reads `data` by member name whatever the event's schema_version: versions 1 and 2 have the
+ * same data. A version that changes the data needs its upcast here, in SQL, as well as in
+ * MOVEMENT_UPCASTERS (docs/events.md, "Versioning").
  */
 const MOVEMENTS_IN_RANGE = `
   SELECT e.occurred_on, e.provider, e.data, 1 AS sign, e.record_key AS key_delta

@@ -2,9 +2,15 @@ import type { EnvelopeVerifier } from '@caravanserai/crypto';
 import {
   MOVEMENT_RECORDED,
   MOVEMENT_RETRACTED,
+  MOVEMENT_SCHEMAS,
+  MOVEMENT_UPCASTERS,
   MovementEvent,
+  MovementRecordedData,
+  newestVersion,
   parseMovementEvent,
   ParseResult,
+  Schemas,
+  upcastData,
 } from '@caravanserai/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { IncomingMessage, IngestResult, TransactionalIngest } from '../../infrastructure/batch-ingest.port';
@@ -23,6 +29,8 @@ import { applyFlowDeltas, findMovements, KnownMovement, movementFact } from './p
 
 type Accepted = AcceptedMessage<MovementEvent>;
 
+const CURRENT_RECORDED = newestVersion(MOVEMENT_SCHEMAS[MOVEMENT_RECORDED]);
+
 /**
  * Takes one batch of one partition into the regional store, in one transaction: the new events
  * into the regional log (event ids already there are skipped), their deltas into the projections
@@ -32,14 +40,17 @@ type Accepted = AcceptedMessage<MovementEvent>;
 export class RegionalIngest extends TransactionalIngest<MovementEvent> {
   constructor(
     pool: Pool,
-    private readonly consumerGroup: string,
+    protected readonly consumerGroup: string,
     verifier: EnvelopeVerifier,
+    /** The versions this aggregator reads (AGGREGATOR_MAX_SCHEMA_VERSION may hold it to fewer
+     * than the code knows); a newer one waits for an upgrade. */
+    private readonly schemas: Schemas = MOVEMENT_SCHEMAS,
   ) {
     super(pool, verifier);
   }
 
   protected parse(raw: Buffer | null): ParseResult<MovementEvent> {
-    return parseMovementEvent(raw);
+    return parseMovementEvent(raw, this.schemas);
   }
 
   /**
@@ -112,7 +123,10 @@ export class RegionalIngest extends TransactionalIngest<MovementEvent> {
     const known = new Map<string, KnownMovement>();
     for (const { event } of accepted) {
       // Its record key is the log's, known once the batch is inserted (withKeys).
-      if (event.type === MOVEMENT_RECORDED) known.set(event.eventId, { provider: event.provider, occurredOn: event.occurredOn, data: event.data, recordKey: Number.NaN });
+      if (event.type === MOVEMENT_RECORDED) {
+        const data = upcastData<MovementRecordedData>(MOVEMENT_UPCASTERS, event.type, event.schemaVersion, event.data, CURRENT_RECORDED);
+        known.set(event.eventId, { provider: event.provider, occurredOn: event.occurredOn, data, recordKey: Number.NaN });
+      }
     }
     const missing = accepted
       .filter((a) => a.event.type === MOVEMENT_RETRACTED && !known.has(a.event.data.movementEventId))
@@ -136,7 +150,9 @@ async function withKeys(client: PoolClient, movements: Map<string, KnownMovement
  * retraction takes back out the key of the movement it withdraws. */
 export function addDelta(deltas: FlowDeltas, event: MovementEvent, movements: Map<string, KnownMovement>, recordKey: number): void {
   if (event.type === MOVEMENT_RECORDED) {
-    deltas.add(movementFact({ provider: event.provider, occurredOn: event.occurredOn, data: event.data, recordKey }), 1, recordKey);
+    // The log keeps the data as published; what is counted is the current shape (upcast on read).
+    const data = upcastData<MovementRecordedData>(MOVEMENT_UPCASTERS, event.type, event.schemaVersion, event.data, CURRENT_RECORDED);
+    deltas.add(movementFact({ provider: event.provider, occurredOn: event.occurredOn, data, recordKey }), 1, recordKey);
   } else {
     const target = movements.get(event.data.movementEventId);
     if (target) deltas.add(movementFact(target), -1, target.recordKey);

@@ -15,7 +15,7 @@ import { referralProviders, upsertReferralFacts } from './pg-referral-projection
 export class ReferralIngest extends TransactionalIngest<ReferralEvent> {
   constructor(
     pool: Pool,
-    private readonly consumerGroup: string,
+    protected readonly consumerGroup: string,
     verifier: EnvelopeVerifier,
   ) {
     super(pool, verifier);

@@ -1,0 +1,93 @@
+import { KeyObject, sign, verify } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+import { buildTree, leafHash, rootFromPath } from './merkle';
+
+/**
+ * Signature version 2 (docs/signing.md): one Ed25519 signature over the root of a Merkle tree
+ * (RFC 6962) of the events a node appends together, as X-Road's message log does. Every event
+ * still stands alone: it carries the signed root (`batch`) and its own inclusion proof (`proof`),
+ * so the aggregator can verify any one of them without the others, and verifies each distinct
+ * root of a batch once.
+ */
+
+/** The signed root, the same in every event of the batch. Hashes and signature in base64url. */
+export interface BatchRoot {
+  root: string;
+  size: number;
+  signature: string;
+}
+
+/** Where the event sits in the tree: its leaf index and audit path, bottom-up. */
+export interface InclusionProof {
+  index: number;
+  path: string[];
+}
+
+export interface BatchSigned {
+  keyId: string;
+  batch: BatchRoot;
+  proof: InclusionProof;
+}
+
+/** The leaf of an event: the RFC 8785 canonical JSON of the envelope without `batch`, `proof`
+ * and `signature` (`keyId` included, as in version 1). */
+export function batchLeaf(envelope: object): Buffer {
+  const { batch: _b, proof: _p, signature: _s, ...rest } = envelope as Record<string, unknown>;
+  return Buffer.from(canonicalJson(rest), 'utf8');
+}
+
+/** What the node signs: the root bound to the key, the provider and the tree size. Its own
+ * `type` keeps it apart from any envelope's signing input (an envelope has an eventId). */
+export function rootStatement(keyId: string, provider: string, root: string, size: number): Buffer {
+  return Buffer.from(canonicalJson({ type: 'MerkleBatchRoot', keyId, provider, root, size }), 'utf8');
+}
+
+/** Signs a batch of envelopes of one provider: the envelopes with `keyId`, `batch` and `proof`,
+ * in the batch's order. The Ed25519 operation runs once, on libuv's thread pool. */
+export async function signBatch<E extends { provider: string }>(envelopes: E[], key: KeyObject, keyId: string): Promise<(E & BatchSigned)[]> {
+  if (envelopes.length === 0) return [];
+  const provider = envelopes[0].provider;
+  if (envelopes.some((e) => e.provider !== provider)) throw new Error('a signed batch holds the events of one provider');
+  const unsigned = envelopes.map((e) => {
+    const { signature: _s, batch: _b, proof: _p, ...rest } = e as E & { signature?: unknown; batch?: unknown; proof?: unknown };
+    return { ...rest, keyId } as unknown as E & { keyId: string };
+  });
+  const { root, paths } = buildTree(unsigned.map((e) => leafHash(batchLeaf(e))));
+  const rootText = root.toString('base64url');
+  const statement = rootStatement(keyId, provider, rootText, envelopes.length);
+  const signature = await new Promise<Buffer>((resolve, reject) => sign(null, statement, key, (e, s) => (e ? reject(e) : resolve(s))));
+  const batch: BatchRoot = { root: rootText, size: envelopes.length, signature: signature.toString('base64url') };
+  return unsigned.map((e, index) => ({ ...e, batch, proof: { index, path: paths[index].map((h) => h.toString('base64url')) } }));
+}
+
+const HASH_TEXT = /^[A-Za-z0-9_-]{43}$/;
+const SIGNATURE_TEXT = /^[A-Za-z0-9_-]{86}$/;
+
+/** Whether the envelope's proof leads from its own leaf to the root it carries (no signature
+ * check: that is the root's, once per distinct root). */
+export function proofHolds(envelope: object): boolean {
+  const { batch, proof } = envelope as { batch?: BatchRoot; proof?: InclusionProof };
+  if (!batch || !proof || !Array.isArray(proof.path) || !HASH_TEXT.test(String(batch.root))) return false;
+  if (!proof.path.every((h) => typeof h === 'string' && HASH_TEXT.test(h))) return false;
+  const root = rootFromPath(leafHash(batchLeaf(envelope)), proof.index, batch.size, proof.path.map((h) => Buffer.from(h, 'base64url')));
+  return root !== null && root.toString('base64url') === batch.root;
+}
+
+/** The identity of a signed root: two events share it when they claim the same signature. */
+export const rootIdentity = (keyId: string, provider: string, batch: BatchRoot): string =>
+  `${keyId}\u0000${provider}\u0000${batch.root}\u0000${batch.size}\u0000${batch.signature}`;
+
+/** Whether the root's signature is the key's, off the event loop. */
+export async function rootSignatureHolds(keyId: string, provider: string, batch: BatchRoot, key: KeyObject): Promise<boolean> {
+  if (!SIGNATURE_TEXT.test(String(batch.signature)) || !HASH_TEXT.test(String(batch.root)) || !Number.isSafeInteger(batch.size)) return false;
+  const statement = rootStatement(keyId, provider, batch.root, batch.size);
+  return new Promise<boolean>((resolve, reject) =>
+    verify(null, statement, key, Buffer.from(batch.signature, 'base64url'), (e, ok) => (e ? reject(e) : resolve(ok))),
+  );
+}
+
+/** The same on the caller's thread (the single-event `verify`). */
+export function rootSignatureHoldsNow(keyId: string, provider: string, batch: BatchRoot, key: KeyObject): boolean {
+  if (!SIGNATURE_TEXT.test(String(batch.signature)) || !HASH_TEXT.test(String(batch.root)) || !Number.isSafeInteger(batch.size)) return false;
+  return verify(null, rootStatement(keyId, provider, batch.root, batch.size), key, Buffer.from(batch.signature, 'base64url'));
+}
