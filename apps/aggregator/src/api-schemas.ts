@@ -91,8 +91,12 @@ export const NODES_SCHEMA = obj(
     providers: arr(obj({ provider: str() })),
     lag,
     quarantine: anyObject('The admin only: open and replayed counts, by reason'),
+    awaitingUpgrade: arr({
+      ...obj({ provider: str(), type: str(), schemaVersion: int(), events: int() }),
+      description: 'The admin, and a state for its own provider: events of a version newer than this aggregator reads, held until it is upgraded',
+    }),
   },
-  ['quarantine'],
+  ['quarantine', 'awaitingUpgrade'],
 );
 
 export const QUARANTINE_SCHEMA = obj({ items: arr(obj({ id: int(), reason: str() })), next: nullable(int()), open: int(), replayed: int() });

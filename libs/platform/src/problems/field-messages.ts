@@ -48,7 +48,9 @@ export const FIELD_MESSAGES: Record<string, [RegExp, string][]> = {
   ],
   isCountryCode: [[/^(\S+) must be an ISO 3166-1 alpha-2 code, XX \(stateless\) or ZZ \(unknown\)$/, '$1 должно быть кодом ISO 3166-1 alpha-2, XX (лицо без гражданства) или ZZ (неизвестно)']],
   isBorderCrossingPoint: [[/^(\S+) must be a border crossing point code from GET \/v1\/reference$/, '$1 должно быть кодом пункта пересечения границы из GET /v1/reference']],
+  isEmpty: [[/^(\S+): version 2 is signed by batch \(batch, proof\), not one by one$/, '$1: версия 2 подписывается пакетом (batch, proof), а не по одному событию']],
   matches: [
+    [/^each value in (\S+) must match (.*) regular expression$/, 'каждое значение $1 должно соответствовать выражению $2'],
     [/^(\S+) must match (.*) regular expression$/, '$1 должно соответствовать выражению $2'],
     [/^(\S+) must be a cursor given by the feed \(a decimal number\)$/, '$1 должно быть курсором, выданным лентой (десятичное число)'],
     [/^(\S+) must be a date YYYY-MM-DD$/, '$1 должно быть датой ГГГГ-ММ-ДД'],
