@@ -9,7 +9,7 @@ export class RepresentationQueryDto extends PurposeQueryDto {
     enum: FORMATS,
     description:
       'json (default), csv (for spreadsheets), sdmx-csv (SDMX-CSV 2.0), sdmx-json (SDMX-JSON 2.0 data message), hxl (CSV with HXL hashtags). ' +
-      'Overrides Accept, so that a link or Power Query can choose; see docs/integrators-formats.md',
+      'Overrides Accept, so that a link or Power Query can choose; see docs/integrators.md',
   })
   @IsOptional() @IsIn(FORMATS, { message: `format accepts only: ${FORMATS.join(', ')}` })
   format?: Format;
