@@ -7,6 +7,8 @@ import { Pool } from 'pg';
 import type { FeedItem, StoredFeedItem } from '../../apps/aggregator/src/feeds/domain/feed-item';
 import { verifyFeedItem } from '../../apps/aggregator/src/feeds/domain/feed-signature';
 import { sseReader } from './sse-reader';
+import { WebhookReceiver } from '../../apps/aggregator/src/feeds/delivery/testing/webhook-receiver';
+import { createPublicKey, verify } from 'node:crypto';
 
 /**
  * Two integrators follow their feeds on the real aggregator (issue 14): UNHCR, granted Iran's
@@ -33,6 +35,10 @@ describe('recipients’ feeds, end to end', () => {
   let producer: Producer;
   let admin: Record<string, string> = {};
   const reader = new Map<string, Record<string, string>>();
+  // UNHCR's webhook receiver, down (500) for its first five requests.
+  const hook = new WebhookReceiver();
+  let hookCalls = 0;
+  hook.status = () => (++hookCalls <= 5 ? 500 : 204);
   const irGrant = agreementGranted('IR', { recipient: 'org:UNHCR', dimensions: ['route', 'provider'], minTimeGranularity: 'week', minGeoGranularity: 'country', minCellSize: 5 });
   const pkGrant = agreementGranted('PK', { recipient: 'state:TR', dimensions: ['category', 'provider'], minTimeGranularity: 'month', minGeoGranularity: 'country', minCellSize: 3 });
 
@@ -87,7 +93,8 @@ describe('recipients’ feeds, end to end', () => {
     aggregator = await ServiceProcess.start(
       'aggregator-feed',
       'dist/apps/aggregator/src/main.js',
-      { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix, CONSUMER_GROUP: `e2e-feed-${suffix}`, DATABASE_URL: aggDb, ALERTS_INTERVAL_MS: '2000', ALERTS_PROGRESS_GAP_MS: '1000', ...keys.aggregatorEnv() },
+      { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix, CONSUMER_GROUP: `e2e-feed-${suffix}`, DATABASE_URL: aggDb, ALERTS_INTERVAL_MS: '2000', ALERTS_PROGRESS_GAP_MS: '1000', ...keys.aggregatorEnv(),
+        WEBHOOK_ALLOW_HTTP_LOCALHOST: 'true', WEBHOOK_POLL_MS: '200', WEBHOOK_BACKOFF_BASE_MS: '100', WEBHOOK_BACKOFF_MAX_MS: '500', WEBHOOK_MAX_ATTEMPTS: '50' },
       port,
     );
     pool = new Pool({ connectionString: aggDb, max: 2 });
@@ -100,12 +107,19 @@ describe('recipients’ feeds, end to end', () => {
     await kafkaAdmin.disconnect();
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    // UNHCR follows its feed live from the start.
+    // UNHCR subscribes a webhook before anything happens, and follows its feed live from the start.
+    const subscribed = await fetch(`${aggregator.url}/v1/webhooks`, {
+      method: 'POST',
+      headers: { ...reader.get('org:UNHCR')!, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: await hook.listen(), description: 'e2e receiver' }),
+    });
+    expect(subscribed.status).toBe(201);
     sse.set('live', sseReader(`${aggregator.url}/v1/feed/stream`, reader.get('org:UNHCR')!));
   });
 
   afterAll(async () => {
     for (const s of sse.values()) s.close();
+    await hook.close();
     await producer?.disconnect();
     await pool?.end();
     await aggregator?.stop();
@@ -181,6 +195,23 @@ describe('recipients’ feeds, end to end', () => {
     for (const { item } of [...unhcr, ...trAfter]) {
       expect(verifyFeedItem(item, pem.get(item.signature.keyId)!)).toBe(true);
       expect(verifyFeedItem(JSON.parse(JSON.stringify(item).replace('"kind":"', '"kind":" ')) as FeedItem, pem.get(item.signature.keyId)!)).toBe(false);
+    }
+
+    // The webhook receiver, down for its first five requests, got every item of UNHCR's feed once
+    // it recovered, in order, each delivery signed (Standard Webhooks v1a: Ed25519 over
+    // "{id}.{timestamp}.{body}" with the published key); a tampered body does not verify.
+    await waitFor(() => hook.delivered().length === unhcr.length, { timeoutMs: 30_000, what: 'every item delivered to the webhook' });
+    expect(hook.delivered()).toEqual(unhcr.map((s) => s.item.id));
+    expect(hook.received.filter((r) => r.status >= 500)).toHaveLength(5);
+    const hookOk = (headers: Record<string, unknown>, body: string) => {
+      const signedBytes = Buffer.from(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`);
+      return String(headers['webhook-signature']).split(' ').some((entry) =>
+        entry.startsWith('v1a,') && [...pem.values()].some((key) => verify(null, signedBytes, createPublicKey(key), Buffer.from(entry.slice(4), 'base64'))));
+    };
+    for (const [i, r] of hook.received.filter((d) => d.status < 300).entries()) {
+      expect(JSON.parse(r.body)).toEqual(unhcr[i].item);
+      expect(hookOk(r.headers, r.body)).toBe(true);
+      expect(hookOk(r.headers, r.body.replace('"kind":"', '"kind":" '))).toBe(false);
     }
 
     // The integrators' Python client (clients/python, docs/integrators.md), run as UNHCR against
