@@ -99,6 +99,7 @@ umask 077
 {
   key SECRETARIAT_KEY aggregator "$AGG_DB" secretariat reader
   key AGGREGATOR_ADMIN_KEY aggregator "$AGG_DB" admin admin
+  key UNHCR_READER_KEY aggregator "$AGG_DB" org:UNHCR reader
   for state in "${STATES[@]}"; do
     key "${state}_READER_KEY" aggregator "$AGG_DB" "state:$state" reader
     key "${state}_INGEST_KEY" node "$(node_db "$state")" "state:$state" ingest
@@ -128,6 +129,7 @@ $(for entry in "${nodes[@]}"; do printf '  national node %s http://%s   (OpenAPI
                    curl -H "Authorization: Bearer \$SECRETARIAT_KEY" http://127.0.0.1:$BASE_PORT/v1/releases
                    curl -X POST -H "Authorization: Bearer \$AGGREGATOR_ADMIN_KEY" http://127.0.0.1:$BASE_PORT/v1/releases   (a new release: data up to yesterday)
                    curl -H "Authorization: Bearer \$AGGREGATOR_ADMIN_KEY" http://127.0.0.1:$BASE_PORT/v1/nodes
+                   curl -H "Authorization: Bearer \$UNHCR_READER_KEY" http://127.0.0.1:$BASE_PORT/v1/feed   (UNHCR's feed: Iran's monthly figures, signed; docs/integrators.md)
 Press Ctrl-C to stop everything the demo started.
 INFO
 wait "${pids[0]}"

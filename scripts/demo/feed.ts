@@ -91,6 +91,21 @@ async function grantTheSecretariat(state: string, url: string): Promise<void> {
     purpose: 'Regional picture of mixed movements for the secretariat (demo)',
   }, auth(`${state}_ADMIN_KEY`));
   console.log(`  node ${state}: granted the secretariat weekly flows by route and crossing point, k = 5${state === 'IR' ? ', without victims of trafficking' : ''}`);
+  if (state !== 'IR') return;
+  // A second recipient with coarser terms, so that two feeds differ (docs/integrators.md).
+  await grantAgreement(url, {
+    recipient: 'org:UNHCR',
+    scope: { eventKinds: ['movements'], categories: { exclude: ['victim_of_trafficking'] } },
+    dimensions: ['route', 'provider', 'category'],
+    minTimeGranularity: 'month',
+    minGeoGranularity: 'country',
+    minCellSize: 10,
+    embargoDays: 0,
+    validFrom: '2026-01-01',
+    validUntil: null,
+    purpose: 'Protection monitoring (demo)',
+  }, auth('IR_ADMIN_KEY'));
+  console.log('  node IR: granted UNHCR monthly flows by route and category, k = 10');
 }
 
 async function main() {
