@@ -42,6 +42,10 @@ export interface EtsFit {
   sigma2: number;
   /** One-step errors that entered the fit. */
   used: number;
+  /** Akaike's criterion, corrected for small samples, over the one-step errors (Gaussian on the
+   * log scale). The parameters counted are the smoothing constants and every initial state,
+   * including m − 1 seasonal ones, as forecast::ets counts them. */
+  aicc: number;
 }
 
 /** A week left out of the fit (a closure): the states run on as forecast, nothing is learnt. */
@@ -100,17 +104,20 @@ export function run(xs: number[], p: EtsParams, init: EtsState, skip: Skip): { s
   const season = [...init.season];
   const m = season.length;
   let sse = 0, used = 0;
+  // season[(t) % m] is week t's seasonal term: a ring, so nothing is shifted in the loop.
   for (let t = 0; t < xs.length; t++) {
-    const s = m ? season[0] : 0;
+    const s = m ? season[t % m] : 0;
     const fitted = level + p.phi * trend + s;
     const e = skip(t) ? 0 : xs[t] - fitted;
     if (!skip(t)) { sse += e * e; used += 1; }
     const newLevel = level + p.phi * trend + p.alpha * e;
     trend = p.phi * trend + p.beta * e;
     level = newLevel;
-    if (m) { season.shift(); season.push(s + p.gamma * e); }
+    if (m) season[t % m] = s + p.gamma * e;
   }
-  return { sse, used, state: { level, trend, season } };
+  // Back to oldest first, so that season[0] belongs to the next week.
+  const k = m ? xs.length % m : 0;
+  return { sse, used, state: { level, trend, season: [...season.slice(k), ...season.slice(0, k)] } };
 }
 
 /** The grid search. `m` null: ETS(A,Ad,N) (β* = 0 gives ETS(A,N,N)); otherwise ETS(A,Ad,A). */
@@ -129,10 +136,14 @@ export function fit(xs: number[], m: number | null, skip: Skip): EtsFit {
     }
   }
   const b = best as NonNullable<typeof best>;
-  // Degrees of freedom: the smoothing constants and the initial level and trend (the seasonal
-  // profile is estimated too, but counting 52 terms would leave nothing on two years).
-  const k = 2 + (b.params.beta ? 2 : 0) + (m ? 1 : 0);
-  return { params: b.params, state: b.state, sigma2: b.sse / Math.max(b.used - k, 1), used: b.used };
+  // α and ℓ0; β, φ and b0 with a trend; γ and m − 1 seasonal states with a season.
+  const k = 2 + (b.params.beta ? 3 : 0) + (m ? m : 0);
+  const n = b.used;
+  const aicc = n > k + 1 ? n * Math.log(Math.max(b.sse, 1e-12) / n) + 2 * k + (2 * k * (k + 1)) / (n - k - 1) : Infinity;
+  // σ² over the errors with a small-sample correction for the constants, not the seasonal states
+  // (they are smoothed from two values each, and counting them all would leave nothing on two years).
+  const dof = 2 + (b.params.beta ? 3 : 0) + (m ? 1 : 0);
+  return { params: b.params, state: b.state, sigma2: b.sse / Math.max(n - dof, 1), used: n, aicc };
 }
 
 /** Point forecasts (log scale) and their variances for steps 1..h. */

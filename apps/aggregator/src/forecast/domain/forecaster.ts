@@ -6,7 +6,10 @@ import { EtsFit, fit, mean, project } from './ets';
  * against the naive baselines and what the interval means for a planner.
  *
  * Which model answers depends on how much history there is, never on a guess:
- * - `seasonal`: ETS(A,Ad,A) on ln(1 + count) with a 52-week season, from two full years on;
+ * - `seasonal`: ETS(A,Ad,A) on ln(1 + count) with a 52-week season, from two full years on, when
+ *   its AICc is lower than the damped-trend model's on the same weeks. The 51 seasonal states
+ *   count against it: two years of a season disturbed by surges and closures give a noisy
+ *   profile, and the backtest (docs/forecast.md) shows such a profile forecasting worse than none;
  * - `damped-trend`: ETS(A,Ad,N) (or A,N,N when the grid finds no trend) from MIN_SMOOTHING weeks;
  * - `naive`: fewer weeks than that: the last week, with a random-walk interval whose spread is
  *   that of the week-to-week changes seen so far, and at least FALLBACK_SIGMA.
@@ -97,8 +100,9 @@ export function forecastWeekly(counts: number[], options: ForecastOptions = {}):
   let fitted: EtsFit | null = null;
   let steps: { x: number; variance: number }[];
   if (xs.length >= 2 * m) {
-    model = 'seasonal';
-    fitted = fit(xs, m, (t) => skip.has(t));
+    const seasonal = fit(xs, m, (t) => skip.has(t));
+    const plain = fit(xs, null, (t) => skip.has(t));
+    [model, fitted] = seasonal.aicc < plain.aicc ? ['seasonal', seasonal] : ['damped-trend', plain];
   } else if (xs.length >= MIN_SMOOTHING) {
     model = 'damped-trend';
     fitted = fit(xs, null, (t) => skip.has(t));
