@@ -46,6 +46,8 @@ export interface EtsFit {
    * log scale). The parameters counted are the smoothing constants and every initial state,
    * including m − 1 seasonal ones, as forecast::ets counts them. */
   aicc: number;
+  /** The one-step errors themselves, in time order (for empirical intervals). */
+  errors: number[];
 }
 
 /** A week left out of the fit (a closure): the states run on as forecast, nothing is learnt. */
@@ -99,7 +101,7 @@ export function initialState(xs: number[], m: number | null, skip: Skip): EtsSta
 }
 
 /** Runs the model over the series; the sum of squared one-step errors and the final state. */
-export function run(xs: number[], p: EtsParams, init: EtsState, skip: Skip): { sse: number; used: number; state: EtsState } {
+export function run(xs: number[], p: EtsParams, init: EtsState, skip: Skip, errors?: number[]): { sse: number; used: number; state: EtsState } {
   let { level, trend } = init;
   const season = [...init.season];
   const m = season.length;
@@ -109,7 +111,7 @@ export function run(xs: number[], p: EtsParams, init: EtsState, skip: Skip): { s
     const s = m ? season[t % m] : 0;
     const fitted = level + p.phi * trend + s;
     const e = skip(t) ? 0 : xs[t] - fitted;
-    if (!skip(t)) { sse += e * e; used += 1; }
+    if (!skip(t)) { sse += e * e; used += 1; errors?.push(e); }
     const newLevel = level + p.phi * trend + p.alpha * e;
     trend = p.phi * trend + p.beta * e;
     level = newLevel;
@@ -136,6 +138,8 @@ export function fit(xs: number[], m: number | null, skip: Skip): EtsFit {
     }
   }
   const b = best as NonNullable<typeof best>;
+  const errors: number[] = [];
+  run(xs, b.params, b.params.beta ? init : { ...init, trend: 0 }, skip, errors);
   // α and ℓ0; β, φ and b0 with a trend; γ and m − 1 seasonal states with a season.
   const k = 2 + (b.params.beta ? 3 : 0) + (m ? m : 0);
   const n = b.used;
@@ -143,7 +147,7 @@ export function fit(xs: number[], m: number | null, skip: Skip): EtsFit {
   // σ² over the errors with a small-sample correction for the constants, not the seasonal states
   // (they are smoothed from two values each, and counting them all would leave nothing on two years).
   const dof = 2 + (b.params.beta ? 3 : 0) + (m ? 1 : 0);
-  return { params: b.params, state: b.state, sigma2: b.sse / Math.max(n - dof, 1), used: n, aicc };
+  return { params: b.params, state: b.state, sigma2: b.sse / Math.max(n - dof, 1), used: n, aicc, errors };
 }
 
 /** Point forecasts (log scale) and their variances for steps 1..h. */

@@ -14,8 +14,14 @@ import { EtsFit, fit, mean, project } from './ets';
  * - `naive`: fewer weeks than that: the last week, with a random-walk interval whose spread is
  *   that of the week-to-week changes seen so far, and at least FALLBACK_SIGMA.
  *
- * Counts cannot be less variable than a Poisson count, so each step's variance on the log scale is
- * at least 1 / (1 + forecast) (the delta method): a flat series does not get a zero-width interval.
+ * Intervals: the spread grows with the horizon as the model says (Var(h) = σ²(1 + Σc_j²), ets.ts),
+ * but its shape is that of the one-step errors the model actually made, not a normal curve: with
+ * EMPIRICAL_MIN or more errors, the interval at step h is the forecast plus the errors' 10% … 90%
+ * (2.5% … 97.5%) quantiles times √(1 + Σc_j²). Flows have fat tails (surges), so a normal interval
+ * is too wide at 80% and too narrow at 95% — the backtest showed both (docs/forecast.md). With
+ * fewer errors the normal quantiles are used. Counts cannot be less variable than a Poisson count,
+ * so each bound is at least z·√(1 / (1 + forecast)) from the forecast on the log scale (the delta
+ * method): a flat series does not get a zero-width interval.
  *
  * Closures: a zero week where the model expected CLOSURE_MIN or more is a closure, not a swing of
  * the flow; it is left out of the fit (the states run on as forecast), so neither the level nor the
@@ -28,6 +34,7 @@ export const SEASON = 52;
 export const MIN_SMOOTHING = 8;
 export const FALLBACK_SIGMA = 0.5;
 export const CLOSURE_MIN = 10;
+export const EMPIRICAL_MIN = 30;
 /** Standard normal quantiles of the central 80% and 95% intervals. */
 const Z80 = 1.2815515655446004;
 const Z95 = 1.959963984540054;
@@ -64,6 +71,12 @@ export interface ForecastOptions {
 }
 
 const back = (x: number): number => Math.max(0, Math.round(Math.expm1(x)));
+
+/** The p-quantile of sorted values, interpolating between neighbours (R's type 7). */
+export function quantile(sorted: number[], p: number): number {
+  const i = (sorted.length - 1) * p, lo = Math.floor(i), hi = Math.ceil(i);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (i - lo);
+}
 
 /** The weeks that look like closures, judged one step ahead with a level-only model so that the
  * decision does not depend on the model later chosen. */
@@ -109,15 +122,21 @@ export function forecastWeekly(counts: number[], options: ForecastOptions = {}):
   } else model = 'naive';
   if (fitted) steps = project(fitted, h);
   else steps = naive(xs, skip, h);
+  const errors = fitted && fitted.errors.length >= EMPIRICAL_MIN ? [...fitted.errors].sort((a, b) => a - b) : null;
   const weeks = steps.map(({ x, variance }, i) => {
-    const sd = Math.sqrt(Math.max(variance, 1 / (1 + Math.expm1(x))));
+    const floor = Math.exp(-x / 2); // √(1 / (1 + forecast)): the Poisson sd on the log scale
+    const sd = Math.sqrt(variance);
+    const widen = fitted && fitted.sigma2 > 0 ? Math.sqrt(variance / fitted.sigma2) : 1;
+    const offset = (p: number, z: number) => (errors ? widen * quantile(errors, p) : z * sd);
+    const lower = (p: number, z: number) => x + Math.min(offset(p, -z), -z * floor);
+    const upper = (p: number, z: number) => x + Math.max(offset(p, z), z * floor);
     return {
       step: i + 1,
       point: closed ? 0 : back(x),
-      lower80: closed ? 0 : back(x - Z80 * sd),
-      upper80: back(x + Z80 * sd),
-      lower95: closed ? 0 : back(x - Z95 * sd),
-      upper95: back(x + Z95 * sd),
+      lower80: closed ? 0 : back(lower(0.1, Z80)),
+      upper80: back(upper(0.9, Z80)),
+      lower95: closed ? 0 : back(lower(0.025, Z95)),
+      upper95: back(upper(0.975, Z95)),
     };
   });
   const params = fitted ? { ...fitted.params } : null;
