@@ -1,5 +1,6 @@
-import { KeyObject, sign, verify } from 'node:crypto';
+import { KeyObject, verify } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
+import { signOffThread, verifyOffThread } from './ed25519';
 import { buildTree, leafHash, rootFromPath } from './merkle';
 
 /**
@@ -55,7 +56,7 @@ export async function signBatch<E extends { provider: string }>(envelopes: E[], 
   const { root, paths } = buildTree(unsigned.map((e) => leafHash(batchLeaf(e))));
   const rootText = root.toString('base64url');
   const statement = rootStatement(keyId, provider, rootText, envelopes.length);
-  const signature = await new Promise<Buffer>((resolve, reject) => sign(null, statement, key, (e, s) => (e ? reject(e) : resolve(s))));
+  const signature = await signOffThread(statement, key);
   const batch: BatchRoot = { root: rootText, size: envelopes.length, signature: signature.toString('base64url') };
   return unsigned.map((e, index) => ({ ...e, batch, proof: { index, path: paths[index].map((h) => h.toString('base64url')) } }));
 }
@@ -80,10 +81,7 @@ export const rootIdentity = (keyId: string, provider: string, batch: BatchRoot):
 /** Whether the root's signature is the key's, off the event loop. */
 export async function rootSignatureHolds(keyId: string, provider: string, batch: BatchRoot, key: KeyObject): Promise<boolean> {
   if (!SIGNATURE_TEXT.test(String(batch.signature)) || !HASH_TEXT.test(String(batch.root)) || !Number.isSafeInteger(batch.size)) return false;
-  const statement = rootStatement(keyId, provider, batch.root, batch.size);
-  return new Promise<boolean>((resolve, reject) =>
-    verify(null, statement, key, Buffer.from(batch.signature, 'base64url'), (e, ok) => (e ? reject(e) : resolve(ok))),
-  );
+  return verifyOffThread(rootStatement(keyId, provider, batch.root, batch.size), Buffer.from(batch.signature, 'base64url'), key);
 }
 
 /** The same on the caller's thread (the single-event `verify`). */

@@ -2,6 +2,7 @@ import { createPrivateKey, KeyObject, sign, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BatchSigned, signBatch } from './batch-signature';
 import { canonicalJson } from './canonical-json';
+import { signOffThread, verifyOffThread } from './ed25519';
 
 /** What a signed envelope carries beside its fields. */
 export interface Signed {
@@ -41,7 +42,7 @@ export function signEnvelope<E extends object>(envelope: E, key: KeyObject, keyI
 export async function signEnvelopeOffThread<E extends object>(envelope: E, key: KeyObject, keyId: string): Promise<E & Signed> {
   const unsigned = withKeyId(envelope, keyId);
   const input = signingInput(unsigned);
-  const signature = await new Promise<Buffer>((resolve, reject) => sign(null, input, key, (e, s) => (e ? reject(e) : resolve(s))));
+  const signature = await signOffThread(input, key);
   return { ...unsigned, signature: signature.toString('base64url') };
 }
 
@@ -56,10 +57,7 @@ export function verifyEnvelopeSignature(envelope: object, signature: string, key
 /** The same as `verifyEnvelopeSignature`, the Ed25519 operation on libuv's thread pool. */
 export async function verifyEnvelopeSignatureOffThread(envelope: object, signature: string, key: KeyObject): Promise<boolean> {
   if (!SIGNATURE_TEXT.test(signature)) return false;
-  const input = signingInput(envelope);
-  return new Promise<boolean>((resolve, reject) =>
-    verify(null, input, key, Buffer.from(signature, 'base64url'), (e, ok) => (e ? reject(e) : resolve(ok))),
-  );
+  return verifyOffThread(signingInput(envelope), Buffer.from(signature, 'base64url'), key);
 }
 
 /** Reads a PKCS#8 PEM Ed25519 private key; the error says what is wrong with the file. */

@@ -1,4 +1,5 @@
 export * from './canonical-json';
+export * from './ed25519';
 export * from './envelope-signature';
 export * from './batch-signature';
 export * from './merkle';

@@ -1,12 +1,10 @@
-import { canonicalJson } from '@caravanserai/crypto';
+import { signingInput } from '@caravanserai/crypto';
 import { createPublicKey, verify } from 'node:crypto';
 import { FeedItem, FeedSigner, UnsignedFeedItem } from './feed-item';
 
-/** The bytes an item's signature covers: RFC 8785 canonical JSON of the item without `signature`. */
-export function signedBytes(item: UnsignedFeedItem | FeedItem): Buffer {
-  const { signature: _signature, ...unsigned } = item as FeedItem;
-  return Buffer.from(canonicalJson(unsigned), 'utf8');
-}
+/** The bytes an item's signature covers: RFC 8785 canonical JSON of the item without `signature`,
+ * exactly as a node's envelope is signed (libs/crypto signingInput). */
+export const signedBytes = (item: UnsignedFeedItem | FeedItem): Buffer => signingInput(item);
 
 export async function signFeedItem(unsigned: UnsignedFeedItem, signer: FeedSigner): Promise<FeedItem> {
   const value = await signer.sign(signedBytes(unsigned));

@@ -1,5 +1,5 @@
-import { generateSigningKeyPair, publicKeyPemOf, readPrivateKey } from '@caravanserai/crypto';
-import { createHash, createPrivateKey, createPublicKey, KeyObject, sign } from 'node:crypto';
+import { generateSigningKeyPair, publicKeyPemOf, readPrivateKey, signOffThread } from '@caravanserai/crypto';
+import { createHash, createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import type { Pool } from 'pg';
 import { FeedSigner } from '../domain/feed-item';
 
@@ -48,9 +48,6 @@ export class AggregatorSigner extends FeedSigner {
   }
 
   async sign(bytes: Buffer): Promise<string> {
-    // Ed25519 on libuv's thread pool, as the node's signer does (libs/crypto).
-    return new Promise((resolve, reject) =>
-      sign(null, bytes, this.key, (error, signature) => (error ? reject(error) : resolve(signature.toString('base64url')))),
-    );
+    return (await signOffThread(bytes, this.key)).toString('base64url');
   }
 }

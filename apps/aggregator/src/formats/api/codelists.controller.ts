@@ -1,10 +1,9 @@
 import { DomainError } from '@caravanserai/contracts';
-import { Allow, ApiProblems, ApiResult, Conditional } from '@caravanserai/platform';
+import { Allow, ApiProblems, ApiResult, Conditional, negotiateLanguage } from '@caravanserai/platform';
 import { SDMX_STRUCTURE_SCHEMA } from '../../api-schemas';
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { pickLanguage } from '../representation/negotiate';
 import { codelistsMessage } from '../representation/sdmx-codelists';
 import { codelist, CODELISTS } from '../representation/sdmx-structure';
 
@@ -42,7 +41,7 @@ export class CodelistsController {
   }
 
   private send(lists: typeof CODELISTS, request: FastifyRequest, reply: FastifyReply): string {
-    const language = pickLanguage(request.headers['accept-language']);
+    const language = negotiateLanguage(request.headers['accept-language']);
     reply.header('content-type', STRUCTURE_MEDIA);
     reply.header('content-language', language);
     return JSON.stringify(codelistsMessage(lists, language, PREPARED));

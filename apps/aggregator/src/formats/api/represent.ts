@@ -1,9 +1,9 @@
-import { CSV_DELIMITERS, etagOf } from '@caravanserai/platform';
+import { CSV_DELIMITERS, etagOf, negotiateLanguage } from '@caravanserai/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FlowAnswer } from '../../flows/domain/flow-query';
 import type { ReferralSummary } from '../../referrals/domain/referral-summary';
 import { toHxl } from '../representation/hxl';
-import { Delimiter, Format, MEDIA_TYPES, negotiate, pickLanguage } from '../representation/negotiate';
+import { Delimiter, Format, MEDIA_TYPES, negotiate } from '../representation/negotiate';
 import { flowsCsv, referralsCsv } from '../representation/plain-csv';
 import { toSdmxCsv } from '../representation/sdmx-csv';
 import { toSdmxJson } from '../representation/sdmx-json';
@@ -50,7 +50,7 @@ const EXTENSIONS: Record<Format, string> = { json: 'json', csv: 'csv', 'sdmx-csv
 export function represent(dataset: Dataset, answer: Answer, request: FastifyRequest, reply: FastifyReply, options: { format?: Format; delimiter?: Delimiter }): string {
   const format = negotiate(options.format, request.headers.accept);
   const delimiter = options.delimiter ?? 'comma';
-  const language = pickLanguage(request.headers['accept-language']);
+  const language = negotiateLanguage(request.headers['accept-language']);
   const wordy = format === 'sdmx-json' || format === 'hxl';
   const key = `${format}|${delimiter}|${wordy ? language : ''}`;
   let byVariant = rendered.get(answer);

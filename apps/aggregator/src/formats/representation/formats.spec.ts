@@ -2,7 +2,7 @@ import type { DisclosureReport } from '../../disclosure/domain/disclosure-report
 import type { FlowAnswer } from '../../flows/domain/flow-query';
 import type { ReferralSummary, ReferralSummaryRow } from '../../referrals/domain/referral-summary';
 import { toHxl } from './hxl';
-import { negotiate, pickLanguage } from './negotiate';
+import { negotiate } from './negotiate';
 import { flowsCsv, referralsCsv } from './plain-csv';
 import { codelistsMessage } from './sdmx-codelists';
 import { toSdmxCsv } from './sdmx-csv';
@@ -165,11 +165,6 @@ describe('negotiation', () => {
     expect(negotiate(undefined, 'application/vnd.sdmx.data+csv;version=1.0.0, text/csv;q=0.2')).toBe('csv');
     expect(negotiate(undefined, 'text/csv;q=0.4, application/json')).toBe('json');
     expect(negotiate(undefined, undefined)).toBe('json');
-  });
-  it('picks en or ru from Accept-Language', () => {
-    expect(pickLanguage('ru-RU,ru;q=0.9,en;q=0.8')).toBe('ru');
-    expect(pickLanguage('fr, en;q=0.5')).toBe('en');
-    expect(pickLanguage(undefined)).toBe('en');
   });
 });
 

@@ -1,5 +1,3 @@
-import { negotiateLanguage } from '@caravanserai/platform';
-import type { Language } from '@caravanserai/contracts';
 
 /** The representations of flows and referral summaries, by `?format=` name. */
 export const FORMATS = ['json', 'csv', 'sdmx-csv', 'sdmx-json', 'hxl'] as const;
@@ -46,7 +44,3 @@ export function negotiate(format: Format | undefined, accept: string | undefined
   return offers.length > 0 ? BY_MEDIA[offers[0].type] : 'json';
 }
 
-/** The language of names (Accept-Language; English by default): the errors' negotiation, one rule for both. */
-export function pickLanguage(header: string | string[] | undefined): Language {
-  return negotiateLanguage(header);
-}

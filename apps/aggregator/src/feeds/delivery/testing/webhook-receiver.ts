@@ -1,9 +1,9 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { canonicalJson } from '@caravanserai/crypto';
-import { randomUUID } from 'node:crypto';
+import { createPublicKey, randomUUID, verify } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { FeedItem, FeedItemKind, FeedSigner } from '../../domain/feed-item';
+import { signFeedItem } from '../../domain/feed-signature';
 import { appendFeedItems } from '../../infrastructure/pg-feed-items';
 
 export interface Received {
@@ -59,9 +59,7 @@ export class WebhookReceiver {
 
 /** Signs items as the feed's writers do (canonical JSON of the item without its signature). */
 export async function signedItem(signer: FeedSigner, recipient: string, kind: FeedItemKind = 'release.flows', data: Record<string, unknown> = {}): Promise<FeedItem> {
-  const unsigned = { id: `test/${randomUUID()}`, kind, recipient, occurredAt: new Date().toISOString(), data };
-  const value = await signer.sign(Buffer.from(canonicalJson(unsigned)));
-  return { ...unsigned, signature: { alg: 'Ed25519', keyId: signer.keyId, value } };
+  return signFeedItem({ id: `test/${randomUUID()}`, kind, recipient, occurredAt: new Date().toISOString(), data }, signer);
 }
 
 export async function appendItems(pool: Pool, signer: FeedSigner, recipient: string, n: number, agreementId: string | null = null): Promise<FeedItem[]> {
@@ -69,4 +67,13 @@ export async function appendItems(pool: Pool, signer: FeedSigner, recipient: str
   for (let i = 0; i < n; i++) items.push(await signedItem(signer, recipient, 'release.flows', { n: i }));
   await appendFeedItems(pool, items.map((item) => ({ item, agreementId })));
   return items;
+}
+
+/** The receiver's check, written as a receiver would (not with the sender's code): Ed25519 over
+ * "{webhook-id}.{webhook-timestamp}.{body}", `v1a`, standard base64, with the published key. */
+export function verifiesDelivery(publicKeyPem: string, r: Pick<Received, 'headers' | 'body'>): boolean {
+  const signed = Buffer.from(`${r.headers['webhook-id']}.${r.headers['webhook-timestamp']}.${r.body}`);
+  return String(r.headers['webhook-signature'])
+    .split(' ')
+    .some((entry) => entry.startsWith('v1a,') && verify(null, signed, createPublicKey(publicKeyPem), Buffer.from(entry.slice(4), 'base64')));
 }
