@@ -1,13 +1,12 @@
-import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
-import { agreementGranted, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, OpenApiResponses, signed, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { agreementGranted, bearer, issueKey, movementRecorded, OpenApiResponses, signed, testSigningKeys, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
 import { AgreementIngest } from './agreements/infrastructure/pg-agreement-ingest';
 import { RegionalIngest } from './flows/infrastructure/pg-regional-ingest';
 import type { IncomingMessage } from './infrastructure/batch-ingest.port';
 import { AGGREGATOR_OPENAPI_FILE } from './openapi';
 import { cutRelease } from './releases/infrastructure/pg-releases';
+import { InProcessAggregator, startInProcessAggregator } from './testing/in-process-aggregator';
 
 /**
  * docs/openapi/aggregator.json against the running aggregator (real PostgreSQL and Kafka): every
@@ -15,10 +14,10 @@ import { cutRelease } from './releases/infrastructure/pg-releases';
  * and body are checked against the document (ajv). A new operation fails here until it is called.
  */
 describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka)', () => {
+  let aggregator: InProcessAggregator | undefined;
   let app: NestFastifyApplication;
   let url: string;
   let pool: Pool;
-  const saved = { ...process.env };
   const doc = new OpenApiResponses(AGGREGATOR_OPENAPI_FILE);
   const key: Record<'secretariat' | 'state' | 'org' | 'admin', Record<string, string>> = {} as never;
   let offset = 0;
@@ -32,16 +31,9 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
   }
 
   beforeAll(async () => {
-    url = await freshTestDatabase('agg_openapi');
-    const suffix = uniqueSuffix();
-    Object.assign(process.env, { DATABASE_URL: url, CONSUMER_GROUP: `test-agg-openapi-${suffix}`, TOPIC_PREFIX: `test-agg-openapi-${suffix}.`, ...testSigningKeys().aggregatorEnv() });
-    const { AppModule } = await import('./app.module');
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(64 * 1024));
-    configureHttpApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    pool = new Pool({ connectionString: url, max: 2 });
+    aggregator = await startInProcessAggregator('agg_openapi');
+    ({ app, pool } = aggregator);
+    url = aggregator.url;
     await new AgreementIngest(pool, 'g', testSigningKeys().registry()).ingest([msg(agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 }))]);
     const route = { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR' } as const;
     await new RegionalIngest(pool, 'g', testSigningKeys().registry()).ingest(Array.from({ length: 6 }, () => msg(movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: route }))));
@@ -53,10 +45,7 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
   }, 60_000);
 
   afterAll(async () => {
-    await app?.close();
-    await pool?.end();
-    process.env = saved;
-    if (url) await dropTestDatabase(url);
+    await aggregator?.close();
   });
 
   const FLOWS = '/v1/flows?from=2026-03-01&to=2026-03-31&granularity=month&groupBy=route';

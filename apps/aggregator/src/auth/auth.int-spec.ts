@@ -1,13 +1,12 @@
 import { revokeKey } from '@caravanserai/credentials';
-import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
-import { agreementGranted, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, signed, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { agreementGranted, bearer, issueKey, movementRecorded, signed, testSigningKeys, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
 import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
 import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
+import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
 
 /**
  * The attacks on the aggregator, in-process on the real PostgreSQL and Kafka: each
@@ -15,10 +14,10 @@ import { cutRelease } from '../releases/infrastructure/pg-releases';
  * of the key, whatever the caller claims.
  */
 describe('authentication and authorisation at the aggregator (PostgreSQL)', () => {
+  let aggregator: InProcessAggregator | undefined;
   let app: NestFastifyApplication;
   let url: string;
   let pool: Pool;
-  const saved = { ...process.env };
   const key: Record<'secretariat' | 'state' | 'org' | 'admin', string> = {} as never;
   let offset = 0;
   const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value as never))) });
@@ -33,16 +32,9 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
   const statuses = async (headers: Record<string, string>) => Promise.all(ROUTES.map(async (r) => (await get(r, headers)).statusCode));
 
   beforeAll(async () => {
-    url = await freshTestDatabase('agg_auth');
-    const suffix = uniqueSuffix();
-    Object.assign(process.env, { DATABASE_URL: url, CONSUMER_GROUP: `test-agg-auth-${suffix}`, TOPIC_PREFIX: `test-agg-auth-${suffix}.`, ...testSigningKeys().aggregatorEnv() });
-    const { AppModule } = await import('../app.module');
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(64 * 1024));
-    configureHttpApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    pool = new Pool({ connectionString: url, max: 2 });
+    aggregator = await startInProcessAggregator('agg_auth');
+    ({ app, pool } = aggregator);
+    url = aggregator.url;
     // Iran shares its movements with the secretariat only; six of them in March.
     await new AgreementIngest(pool, 'g', testSigningKeys().registry()).ingest([msg(agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 }))]);
     const route = { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR' } as const;
@@ -55,10 +47,7 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
   });
 
   afterAll(async () => {
-    await app?.close();
-    await pool?.end();
-    process.env = saved;
-    if (url) await dropTestDatabase(url);
+    await aggregator?.close();
   });
 
   it('no credentials, a malformed or unknown key, or only the old principal header: 401 everywhere, no data in the answer', async () => {

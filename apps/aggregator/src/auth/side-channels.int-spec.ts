@@ -1,11 +1,10 @@
-import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
-import { agreementGranted, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, signed, testSigningKeys, uniqueSuffix } from '@caravanserai/testing';
+import { agreementGranted, bearer, issueKey, movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
 import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
 import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
+import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
 
 /**
  * The side channels of issue 13, in-process on the real PostgreSQL: the quarantine, node status
@@ -15,10 +14,10 @@ import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
  * message could not be read (quarantined).
  */
 describe('side channels at the aggregator (PostgreSQL)', () => {
+  let aggregator: InProcessAggregator | undefined;
   let app: NestFastifyApplication;
   let url: string;
   let pool: Pool;
-  const saved = { ...process.env };
   type Who = 'secretariat' | 'state:IR' | 'state:KZ' | 'org:UNHCR' | 'admin';
   const key = {} as Record<Who, Record<string, string>>;
   let offset = 0;
@@ -33,16 +32,9 @@ describe('side channels at the aggregator (PostgreSQL)', () => {
   };
 
   beforeAll(async () => {
-    url = await freshTestDatabase('agg_side');
-    const suffix = uniqueSuffix();
-    Object.assign(process.env, { DATABASE_URL: url, CONSUMER_GROUP: `test-agg-side-${suffix}`, TOPIC_PREFIX: `test-agg-side-${suffix}.`, ...testSigningKeys().aggregatorEnv() });
-    const { AppModule } = await import('../app.module');
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(64 * 1024));
-    configureHttpApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    pool = new Pool({ connectionString: url, max: 2 });
+    aggregator = await startInProcessAggregator('agg_side');
+    ({ app, pool } = aggregator);
+    url = aggregator.url;
     await new AgreementIngest(pool, 'g', testSigningKeys().registry()).ingest(Object.values(grants).map(msg));
     // Each provider's own crossing point, entered from the state it faces.
     const crossings = { IR: ['IR-DOGHAROUN', 'AF'], AF: ['AF-ISLAMQALA', 'IR'], PK: ['PK-TORKHAM', 'AF'], TM: ['TM-IMAMNAZAR', 'AF'], KZ: ['KZ-KORDAY', 'KG'] } as const;
@@ -56,10 +48,7 @@ describe('side channels at the aggregator (PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
-    await pool?.end();
-    process.env = saved;
-    if (url) await dropTestDatabase(url);
+    await aggregator?.close();
   });
 
   describe('GET /v1/quarantine: record-level payloads of any state', () => {

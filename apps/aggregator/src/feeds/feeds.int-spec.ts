@@ -1,7 +1,5 @@
-import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
-import { agreementGranted, agreementRevoked, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, signed, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { agreementGranted, agreementRevoked, bearer, issueKey, movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
 import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
 import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
@@ -10,6 +8,7 @@ import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { FEED_CLOCK, FeedWriter } from './application/feed-writer';
 import type { FeedItem, StoredFeedItem } from './domain/feed-item';
 import { verifyFeedItem } from './domain/feed-signature';
+import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
 
 /**
  * The feed writers and the cursor feed in-process on the real PostgreSQL: two recipients with
@@ -18,12 +17,12 @@ import { verifyFeedItem } from './domain/feed-signature';
  * that adds nothing, a revocation and an expiry (the writers' clock moved forward).
  */
 describe('recipients’ feeds (PostgreSQL)', () => {
+  let aggregator: InProcessAggregator | undefined;
   let app: NestFastifyApplication;
   let url: string;
   let pool: Pool;
   let writer: FeedWriter;
   let now = new Date();
-  const saved = { ...process.env };
   const keys = new Map<string, Record<string, string>>();
   let offset = 0;
   const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value as never))) });
@@ -45,17 +44,10 @@ describe('recipients’ feeds (PostgreSQL)', () => {
   const pkGrant = agreementGranted('PK', { recipient: 'state:TR', dimensions: ['provider', 'category'], minTimeGranularity: 'month', minGeoGranularity: 'country', minCellSize: 1 });
 
   beforeAll(async () => {
-    url = await freshTestDatabase('feeds');
-    const suffix = uniqueSuffix();
-    Object.assign(process.env, { DATABASE_URL: url, CONSUME: 'false', CONSUMER_GROUP: `test-feeds-${suffix}`, TOPIC_PREFIX: `test-feeds-${suffix}.`, ...testSigningKeys().aggregatorEnv() });
-    const { AppModule } = await import('../app.module');
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(FEED_CLOCK).useValue(() => now).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(64 * 1024));
-    configureHttpApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    aggregator = await startInProcessAggregator('feeds', { env: { CONSUME: 'false' }, override: (b) => b.overrideProvider(FEED_CLOCK).useValue(() => now) });
+    ({ app, pool } = aggregator);
+    url = aggregator.url;
     writer = app.get(FeedWriter);
-    pool = new Pool({ connectionString: url, max: 2 });
     for (const who of ['secretariat', 'org:UNHCR', 'state:TR', 'state:IR', 'state:PK']) keys.set(who, bearer(await issueKey(url, 'aggregator', who, 'reader')));
     await ingestAgreements([irGrant, pkGrant]);
     const movements = [
@@ -68,10 +60,7 @@ describe('recipients’ feeds (PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
-    await pool?.end();
-    process.env = saved;
-    if (url) await dropTestDatabase(url);
+    await aggregator?.close();
   });
 
   it('gives each recipient the items its agreements allow, each release item equal to the REST answer', async () => {

@@ -1,7 +1,5 @@
-import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
-import { agreementGranted, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, referralLifecycle, signed, testSigningKeys, uniqueSuffix } from '@caravanserai/testing';
+import { agreementGranted, bearer, issueKey, movementRecorded, referralLifecycle, signed, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import { execFileSync } from 'node:child_process';
 import { Pool } from 'pg';
 import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
@@ -10,6 +8,7 @@ import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { ReferralIngest } from '../referrals/infrastructure/pg-referral-ingest';
 import type { ReferralSummary } from '../referrals/domain/referral-summary';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
+import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
 
 /** A standard CSV reader: Python's csv module (python3 is on every machine the project runs on),
  * rather than a new npm dependency. */
@@ -24,10 +23,10 @@ const readCsv = (text: string, delimiter = ','): Record<string, string>[] =>
  * referrals at k = 1, so the secretariat's summary holds exact, adjusted and withheld figures.
  */
 describe('exchange formats and conditional requests (PostgreSQL)', () => {
+  let aggregator: InProcessAggregator | undefined;
   let app: NestFastifyApplication;
   let url: string;
   let pool: Pool;
-  const saved = { ...process.env };
   const key: Record<string, Record<string, string>> = {};
   let offset = 0;
   const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value as never))) });
@@ -37,16 +36,9 @@ describe('exchange formats and conditional requests (PostgreSQL)', () => {
   const auditRows = async () => Number((await pool.query('SELECT count(*) AS n FROM audit_log')).rows[0].n);
 
   beforeAll(async () => {
-    url = await freshTestDatabase('agg_formats');
-    const suffix = uniqueSuffix();
-    Object.assign(process.env, { DATABASE_URL: url, CONSUMER_GROUP: `test-agg-formats-${suffix}`, TOPIC_PREFIX: `test-agg-formats-${suffix}.`, ...testSigningKeys().aggregatorEnv() });
-    const { AppModule } = await import('../app.module');
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(64 * 1024));
-    configureHttpApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    pool = new Pool({ connectionString: url, max: 2 });
+    aggregator = await startInProcessAggregator('agg_formats');
+    ({ app, pool } = aggregator);
+    url = aggregator.url;
     const trusted = testSigningKeys().registry();
     const referrals = { scope: { eventKinds: ['referrals' as const] }, dimensions: ['provider', 'category', 'referredTo', 'status', 'specificNeeds'] as never };
     await new AgreementIngest(pool, 'g', trusted).ingest([
@@ -67,10 +59,7 @@ describe('exchange formats and conditional requests (PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
-    await pool?.end();
-    process.env = saved;
-    if (url) await dropTestDatabase(url);
+    await aggregator?.close();
   });
 
   it('SDMX-CSV parses with a standard CSV reader, and its confidentiality flags are exactly the withheld values of the JSON answer', async () => {

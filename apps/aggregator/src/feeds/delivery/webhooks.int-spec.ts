@@ -1,14 +1,14 @@
-import { canonicalJson } from '@caravanserai/crypto';
-import { AppMetrics, configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
-import { dropTestDatabase, freshTestDatabase, issueKey, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { AppMetrics } from '@caravanserai/platform';
+import { issueKey, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { createPublicKey, randomUUID, verify } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { FeedItem, FeedSigner } from '../domain/feed-item';
+import { verifyFeedItem } from '../domain/feed-signature';
 import { appendFeedItems } from '../infrastructure/pg-feed-items';
 import { WebhookDispatcher } from './infrastructure/webhook-dispatcher';
-import { appendItems, Received, signedItem, WebhookReceiver } from './testing/webhook-receiver';
+import { appendItems, Received, signedItem, verifiesDelivery, WebhookReceiver } from './testing/webhook-receiver';
+import { InProcessAggregator, startInProcessAggregator } from '../../testing/in-process-aggregator';
 
 /**
  * Webhooks on the real PostgreSQL, through the aggregator's own API and its dispatcher, to local
@@ -16,11 +16,11 @@ import { appendItems, Received, signedItem, WebhookReceiver } from './testing/we
  * and revocation.
  */
 describe('webhooks (PostgreSQL, local receivers)', () => {
+  let aggregator: InProcessAggregator | undefined;
   let app: NestFastifyApplication;
   let db: string;
   let pool: Pool;
   let signer: FeedSigner;
-  const saved = { ...process.env };
   const keys: Record<string, string> = {};
   const receivers: WebhookReceiver[] = [];
   const MAX_ATTEMPTS = 4;
@@ -39,44 +39,12 @@ describe('webhooks (PostgreSQL, local receivers)', () => {
     expect(res.status).toBe(201);
     return res.body as { id: string; cursor: string; status: string };
   };
-  const publicKey = () => createPublicKey(signer.publicKeyPem);
-  /** The receiver's check: Ed25519 over "{webhook-id}.{webhook-timestamp}.{body}", v1a, base64. */
-  const deliveryVerifies = (r: Pick<Received, 'headers' | 'body'>): boolean => {
-    const signed = Buffer.from(`${r.headers['webhook-id']}.${r.headers['webhook-timestamp']}.${r.body}`);
-    return String(r.headers['webhook-signature'])
-      .split(' ')
-      .some((entry) => entry.startsWith('v1a,') && verify(null, signed, publicKey(), Buffer.from(entry.slice(4), 'base64')));
-  };
-  const itemVerifies = (item: FeedItem): boolean => {
-    const { signature, ...unsigned } = item;
-    return verify(null, Buffer.from(canonicalJson(unsigned)), publicKey(), Buffer.from(signature.value, 'base64url'));
-  };
 
   beforeAll(async () => {
-    db = await freshTestDatabase('agg_webhooks');
-    const suffix = uniqueSuffix();
-    Object.assign(process.env, {
-      DATABASE_URL: db,
-      CONSUME: 'false',
-      FEED_KAFKA_RELAY: 'false',
-      CONSUMER_GROUP: `test-webhooks-${suffix}`,
-      TOPIC_PREFIX: `test-webhooks-${suffix}.`,
-      WEBHOOK_ALLOW_HTTP_LOCALHOST: 'true',
-      WEBHOOK_POLL_MS: '50',
-      WEBHOOK_BACKOFF_BASE_MS: '20',
-      WEBHOOK_BACKOFF_MAX_MS: '100',
-      WEBHOOK_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
-      WEBHOOK_TIMEOUT_MS: '3000',
-      ...testSigningKeys().aggregatorEnv(),
-    });
-    const { AppModule } = await import('../../app.module');
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(64 * 1024));
-    configureHttpApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    aggregator = await startInProcessAggregator('agg_webhooks', { env: { CONSUME: 'false', FEED_KAFKA_RELAY: 'false', WEBHOOK_ALLOW_HTTP_LOCALHOST: 'true', WEBHOOK_POLL_MS: '50', WEBHOOK_BACKOFF_BASE_MS: '20', WEBHOOK_BACKOFF_MAX_MS: '100', WEBHOOK_MAX_ATTEMPTS: String(MAX_ATTEMPTS), WEBHOOK_TIMEOUT_MS: '3000' }, poolSize: 4 });
+    ({ app, pool } = aggregator);
+    db = aggregator.url;
     signer = app.get(FeedSigner);
-    pool = new Pool({ connectionString: db, max: 4 });
     for (const [who, principal, role] of [
       ['unhcr', 'org:UNHCR', 'reader'],
       ['iom', 'org:IOM', 'reader'],
@@ -89,11 +57,8 @@ describe('webhooks (PostgreSQL, local receivers)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await app?.close();
-    await pool?.end();
+    await aggregator?.close();
     for (const r of receivers) await r.close();
-    process.env = saved;
-    await dropTestDatabase(db);
   });
 
   it('delivers every item, in order, through an outage of the receiver; each signature verifies and tampering does not', async () => {
@@ -113,19 +78,19 @@ describe('webhooks (PostgreSQL, local receivers)', () => {
     expect(attempted).toEqual([0, 0, 0, 0, 1, 2, 3, 4]);
     expect(r.maxInFlight).toBe(1);
     for (const x of r.received) {
-      expect(deliveryVerifies(x)).toBe(true);
+      expect(verifiesDelivery(signer.publicKeyPem, x)).toBe(true);
       expect(Math.abs(Number(x.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
       expect(x.headers['content-type']).toBe('application/json');
       const body = JSON.parse(x.body) as FeedItem;
       expect(body.id).toBe(x.headers['webhook-id']);
-      expect(itemVerifies(body)).toBe(true);
+      expect(verifyFeedItem(body, signer.publicKeyPem)).toBe(true);
     }
     const good = r.received[r.received.length - 1];
-    expect(deliveryVerifies({ ...good, body: good.body.replace('"n":4', '"n":5') })).toBe(false);
+    expect(verifiesDelivery(signer.publicKeyPem, { ...good, body: good.body.replace('"n":4', '"n":5') })).toBe(false);
     const signature = String(good.headers['webhook-signature']);
     const flipped = `v1a,${Buffer.from(Buffer.from(signature.slice(4), 'base64').map((b, i) => (i === 0 ? b ^ 1 : b))).toString('base64')}`;
-    expect(deliveryVerifies({ ...good, headers: { ...good.headers, 'webhook-signature': flipped } })).toBe(false);
-    expect(deliveryVerifies({ ...good, headers: { ...good.headers, 'webhook-timestamp': String(Number(good.headers['webhook-timestamp']) + 1) } })).toBe(false);
+    expect(verifiesDelivery(signer.publicKeyPem, { ...good, headers: { ...good.headers, 'webhook-signature': flipped } })).toBe(false);
+    expect(verifiesDelivery(signer.publicKeyPem, { ...good, headers: { ...good.headers, 'webhook-timestamp': String(Number(good.headers['webhook-timestamp']) + 1) } })).toBe(false);
 
     const state = await waitFor(async () => {
       const s = (await call('GET', `/v1/webhooks/${sub.id}`, 'unhcr')).body;
@@ -238,7 +203,7 @@ describe('webhooks (PostgreSQL, local receivers)', () => {
     expect(r.delivered()).toEqual([notice.id, later.id]);
     const afterRevocation = r.received.slice(r.received.findIndex((x) => x.headers['webhook-id'] === notice.id));
     expect(afterRevocation.map((x) => x.headers['webhook-id'])).not.toContain(underAgreement.id);
-    expect(r.received.filter((x) => x.status < 300).every(deliveryVerifies)).toBe(true);
+    expect(r.received.filter((x) => x.status < 300).every((x) => verifiesDelivery(signer.publicKeyPem, x))).toBe(true);
   }, 30_000);
 
   it('keeps one delivery in flight per subscription with two dispatchers on one database, each item once and in order', async () => {
