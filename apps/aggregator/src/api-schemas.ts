@@ -1,4 +1,5 @@
 import { anyObject, arr, bool, date, instant, int, nullable, num, obj, oneOfEnum, Schema, str, uuid } from '@caravanserai/platform';
+import { FEED_ITEM_KINDS } from './feeds/domain/feed-item';
 import { GRANULARITIES } from './flows/domain/flow-query';
 
 /** The aggregator's answers as OpenAPI schemas (the shapes of the domain types they serialise). */
@@ -125,7 +126,7 @@ export const FORMAT_SCHEMAS: Record<string, Schema> = {
 
 const FEED_ITEM_SCHEMA = obj({
   id: str({ description: 'Stable across redeliveries and channels, e.g. release/12/flows/IR' }),
-  kind: str({ enum: ['release.flows', 'release.referrals', 'alert.raised', 'alert.escalated', 'alert.subsided', 'agreement.granted', 'agreement.amended', 'agreement.revoked', 'agreement.expired'] }),
+  kind: str({ enum: [...FEED_ITEM_KINDS] }),
   recipient: str(),
   occurredAt: instant(),
   data: anyObject('What the REST answer for the same principal says (docs/integrators.md, "The feed")'),

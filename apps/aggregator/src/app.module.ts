@@ -10,6 +10,7 @@ import { AggregatorConfig } from './config/aggregator.config';
 import { ConfigHolder } from './config/config.module';
 import { FeedDeliveryModule } from './feeds/delivery/delivery.module';
 import { FeedsModule } from './feeds/feeds.module';
+import { SecretariatModule } from './secretariat/secretariat.module';
 import { FlowsModule } from './flows/flows.module';
 import { FormatsModule } from './formats/formats.module';
 import { HealthController } from './health/health.controller';
@@ -36,6 +37,7 @@ import { ReleasesModule } from './releases/releases.module';
     AlertsModule,
     ReleasesModule,
     FeedsModule,
+    SecretariatModule,
     FormatsModule,
     FeedDeliveryModule,
   ],

@@ -5,7 +5,8 @@ import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-inges
 import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
-import { FEED_CLOCK, FeedWriter } from './application/feed-writer';
+import { FeedWriter } from './application/feed-writer';
+import { CLOCK } from '../infrastructure/tokens';
 import type { FeedItem, StoredFeedItem } from './domain/feed-item';
 import { verifyFeedItem } from './domain/feed-signature';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
@@ -44,7 +45,7 @@ describe('recipients’ feeds (PostgreSQL)', () => {
   const pkGrant = agreementGranted('PK', { recipient: 'state:TR', dimensions: ['provider', 'category'], minTimeGranularity: 'month', minGeoGranularity: 'country', minCellSize: 1 });
 
   beforeAll(async () => {
-    aggregator = await startInProcessAggregator('feeds', { env: { CONSUME: 'false' }, override: (b) => b.overrideProvider(FEED_CLOCK).useValue(() => now) });
+    aggregator = await startInProcessAggregator('feeds', { env: { CONSUME: 'false' }, override: (b) => b.overrideProvider(CLOCK).useValue(() => now) });
     ({ app, pool } = aggregator);
     url = aggregator.url;
     writer = app.get(FeedWriter);

@@ -4,7 +4,8 @@ import { AGGREGATOR_CONFIG, AggregatorConfig } from '../config/aggregator.config
 import { PG_POOL } from '../infrastructure/tokens';
 import { FeedController } from './api/feed.controller';
 import { FeedStreams } from './api/feed-streams';
-import { FEED_CLOCK, FeedWriter } from './application/feed-writer';
+import { FeedWriter } from './application/feed-writer';
+import { FeedSources } from './application/feed-sources';
 import { FeedTriggers } from './application/feed-triggers';
 import { FeedSigner } from './domain/feed-item';
 import { AggregatorSigner } from './infrastructure/aggregator-signer';
@@ -18,11 +19,11 @@ import { AggregatorSigner } from './infrastructure/aggregator-signer';
       inject: [PG_POOL, AGGREGATOR_CONFIG],
       useFactory: (pool: Pool, c: AggregatorConfig) => AggregatorSigner.open(pool, c.AGGREGATOR_SIGNING_KEY_FILE),
     },
-    { provide: FEED_CLOCK, useValue: () => new Date() },
+    FeedSources,
     FeedWriter,
     FeedTriggers,
     FeedStreams,
   ],
-  exports: [FeedSigner],
+  exports: [FeedSigner, FeedSources],
 })
 export class FeedsModule {}

@@ -12,11 +12,12 @@ import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
 import { ReferralIngest } from '../referrals/infrastructure/pg-referral-ingest';
 import { openAggregatorDatabase } from './database';
 import type { BatchIngest, ReplayableIngest } from './batch-ingest.port';
-import { KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
+import { CLOCK, KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
 
 @Global()
 @Module({
   providers: [
+    { provide: CLOCK, useValue: () => new Date() },
     {
       provide: PG_POOL,
       inject: [AGGREGATOR_CONFIG],
@@ -70,7 +71,7 @@ import { KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
         ),
     },
   ],
-  exports: [PG_POOL, KAFKA, BrokerProbe, TRUSTED_KEYS, RegionalIngest, ReferralIngest, KafkaRegionalConsumer],
+  exports: [CLOCK, PG_POOL, KAFKA, BrokerProbe, TRUSTED_KEYS, RegionalIngest, ReferralIngest, KafkaRegionalConsumer],
 })
 export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Aggregator');

@@ -216,6 +216,11 @@ const feedItemKinds = {
   'agreement.amended': l('Agreement amended', 'Соглашение изменено'),
   'agreement.revoked': l('Agreement revoked', 'Соглашение отозвано'),
   'agreement.expired': l('Agreement expired', 'Срок соглашения истёк'),
+  'forecast.exceedance': l('Forecast above a planning figure or capacity', 'Прогноз выше планового показателя или вместимости'),
+  'emergency.declared': l('Emergency declared', 'Объявлена чрезвычайная ситуация'),
+  'emergency.activated': l('Emergency terms in effect', 'Вступили в силу условия на случай чрезвычайной ситуации'),
+  'emergency.ended': l('Emergency ended', 'Чрезвычайная ситуация завершена'),
+  'release.emergency-flows': l('Flows released under emergency terms', 'Выпуск данных о потоках на условиях чрезвычайной ситуации'),
 };
 
 /** Why the disclosure block left a state out or changed an answer; `{0}`, `{1}`… are filled with

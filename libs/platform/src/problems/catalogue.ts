@@ -178,6 +178,14 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
     title: { en: 'Changed concurrently', ru: 'Изменено одновременно' },
     ru: { patterns: [[rx('referral <id> kept changing while this command was applied; read it again'), 'направление $1 менялось, пока применялась команда; прочтите его заново']], fallback: 'направление менялось одновременно; прочтите его заново' },
   },
+  'SECRETARIAT.CONFLICT': {
+    status: 409,
+    title: { en: 'Changed concurrently', ru: 'Изменено одновременно' },
+    ru: {
+      patterns: [[rx('<id> was changed meanwhile \\(version (\\d+) exists\\): read it again and retry'), '$1 изменено тем временем (версия $2 уже есть): прочтите заново и повторите']],
+      fallback: 'изменено одновременно; прочтите заново и повторите',
+    },
+  },
   'AGREEMENT.NOT_FOUND': {
     status: 404,
     title: { en: 'Agreement not found', ru: 'Соглашение не найдено' },

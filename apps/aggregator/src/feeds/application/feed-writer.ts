@@ -8,23 +8,20 @@ import { listAlerts } from '../../alerts/infrastructure/pg-alert-list';
 import { AuditTrail } from '../../audit/application/audit-trail';
 import { applicableCut, Grant } from '../../disclosure/domain/policy';
 import { QueryFlows } from '../../flows/application/query-flows/query-flows.query';
-import { PG_POOL } from '../../infrastructure/tokens';
+import { Clock, CLOCK, PG_POOL } from '../../infrastructure/tokens';
 import { QueryReferralSummary } from '../../referrals/application/query-referral-summary/query-referral-summary.query';
 import { latestRelease } from '../../releases/infrastructure/pg-releases';
-import { FeedItem, FeedItemKind, FeedSigner } from '../domain/feed-item';
+import { FeedItemKind, FeedSigner } from '../domain/feed-item';
 import { agreementItemId, agreementKind, alertItemId, alertKind, flowQueryFor, referralQueryFor, releaseItemId, releaseMark } from '../domain/feed-items';
 import { signFeedItem } from '../domain/feed-signature';
 import { alertVersions, appendAndMark, feedRecipients, markedOf, pendingWork } from '../infrastructure/pg-feed-writes';
-
-/** What time it is for the writers (expiry of agreements); tests may hand in their own. */
-export const FEED_CLOCK = Symbol('FEED_CLOCK');
-export type FeedClock = () => Date;
+import { FeedSources, FeedWriting, PendingFeedItem } from './feed-sources';
 
 /** How often the writers look for work nobody announced (an agreement from Kafka, an expiry, a
  * crash before the items of a release were written). */
 export const FEED_POLL_MS = 1_000;
 
-type Pending = { item: FeedItem; agreementId: string | null };
+type Pending = PendingFeedItem;
 
 /**
  * Writes the recipients' feeds (docs/integrators.md, "The feed"): for the latest release, each
@@ -33,7 +30,8 @@ type Pending = { item: FeedItem; agreementId: string | null };
  * item is computed by the same handlers and rules as the REST answer for that recipient at that
  * moment, audited like one, signed, and stored with a mark of what it reports in one transaction
  * (pg-feed-writes.ts), so a run after a crash or on another instance repeats nothing.
- * One run at a time in this process; triggered by ReleaseCut and AlertsChanged and every second.
+ * Then each registered FeedSource (feed-sources.ts) writes its own items the same way.
+ * One run at a time in this process; triggered by ReleaseCut, AlertsChanged and FeedNews and every second.
  */
 @Injectable()
 export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -49,7 +47,8 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly queries: QueryBus,
     private readonly audit: AuditTrail,
     private readonly signer: FeedSigner,
-    @Inject(FEED_CLOCK) private readonly clock: FeedClock,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly sources: FeedSources,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -79,6 +78,8 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
       if (pending.agreements) await this.writeAgreements();
       if (pending.alerts) await this.writeAlerts();
       if (pending.release !== null) await this.writeRelease(pending.release);
+      const writing = this.writing();
+      for (const source of this.sources.all()) await source.write(writing);
     });
     this.chain = run.catch(() => undefined);
     return run;
@@ -175,6 +176,21 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
       added += await appendAndMark(this.pool, items, [id]);
     }
     return added;
+  }
+
+  /** What a registered source writes with: the same recipients, grants, audit, signing and marks. */
+  private writing(): FeedWriting {
+    const now = this.clock();
+    return {
+      now,
+      today: now.toISOString().slice(0, 10),
+      recipients: () => feedRecipients(this.pool),
+      grants: () => this.registry.grants(),
+      marked: (marks) => markedOf(this.pool, marks),
+      fed: (recipient, kind, query, what) => this.audit.fed(recipient, kind, query, what),
+      item: (id, kind, recipient, occurredAt, data, agreementId) => this.item(id, kind, recipient, occurredAt, data, agreementId),
+      append: (items, marks) => appendAndMark(this.pool, items, marks),
+    };
   }
 
   private today(): string {

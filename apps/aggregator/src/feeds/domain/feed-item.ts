@@ -13,6 +13,11 @@ export const FEED_ITEM_KINDS = [
   'agreement.amended',
   'agreement.revoked',
   'agreement.expired',
+  'forecast.exceedance',
+  'emergency.declared',
+  'emergency.activated',
+  'emergency.ended',
+  'release.emergency-flows',
 ] as const;
 export type FeedItemKind = (typeof FEED_ITEM_KINDS)[number];
 
