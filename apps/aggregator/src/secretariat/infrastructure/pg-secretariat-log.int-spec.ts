@@ -1,0 +1,69 @@
+import { DomainError } from '@caravanserai/contracts';
+import { signingInput } from '@caravanserai/crypto';
+import { createPublicKey, verify } from 'node:crypto';
+import { FeedSigner } from '../../feeds/domain/feed-item';
+import { InProcessAggregator, startInProcessAggregator } from '../../testing/in-process-aggregator';
+import type { SecretariatEvent, UnsignedSecretariatEvent } from '../domain/secretariat-event';
+import { SecretariatLog } from './pg-secretariat-log';
+
+const event = (streamVersion: number, data: Record<string, unknown> = { n: streamVersion }): UnsignedSecretariatEvent => ({
+  streamId: 'scenario-test',
+  streamVersion,
+  type: 'Tested',
+  data,
+  recordedBy: 'secretariat',
+  recordedAt: new Date(Date.UTC(2026, 11, 1, 0, streamVersion)).toISOString(),
+});
+
+/** What a reader does: Ed25519 over the canonical JSON of the event without seq and signature. */
+function verifies(e: SecretariatEvent, publicKeyPem: string): boolean {
+  const { seq: _seq, signature, ...unsigned } = e;
+  return verify(null, signingInput(unsigned), createPublicKey(publicKeyPem), Buffer.from(signature.value, 'base64url'));
+}
+
+describe('SecretariatLog (real PostgreSQL)', () => {
+  let aggregator: InProcessAggregator;
+  let log: SecretariatLog;
+  let publicKeyPem: string;
+
+  beforeAll(async () => {
+    aggregator = await startInProcessAggregator('secretariat_log', { env: { CONSUME: 'false' } });
+    log = aggregator.app.get(SecretariatLog);
+    publicKeyPem = aggregator.app.get(FeedSigner).publicKeyPem;
+  }, 60_000);
+  afterAll(() => aggregator?.close());
+
+  it('appends versioned, signed events and reads them back as stored, the signature verifying over the stored form', async () => {
+    await log.append([event(1), event(2, { planningFigure: 1200, note: 'ёж' })]);
+    const stream = await log.stream('scenario-test');
+    expect(stream.map((e) => [e.streamVersion, e.type, e.data])).toEqual([
+      [1, 'Tested', { n: 1 }],
+      [2, 'Tested', { planningFigure: 1200, note: 'ёж' }],
+    ]);
+    for (const e of stream) expect(verifies(e, publicKeyPem)).toBe(true);
+    const tampered = { ...stream[1], data: { planningFigure: 1201, note: 'ёж' } };
+    expect(verifies(tampered, publicKeyPem)).toBe(false);
+    expect((await log.ofTypes(['Tested'], stream[0].seq)).map((e) => e.streamVersion)).toEqual([2]);
+  });
+
+  it('refuses an append at a version already taken with a conflict, writing nothing of the batch', async () => {
+    const before = await aggregator.pool.query(`SELECT count(*)::int AS n FROM secretariat_events`);
+    const appending = aggregator.pool.connect();
+    const client = await appending;
+    try {
+      await client.query('BEGIN');
+      await expect(log.append([event(3), event(2, { other: true })], client)).rejects.toMatchObject({ code: 'SECRETARIAT.CONFLICT', kind: 'conflict' } as Partial<DomainError>);
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+    const after = await aggregator.pool.query(`SELECT count(*)::int AS n FROM secretariat_events`);
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('is append-only: an update or a delete is refused by the database', async () => {
+    await expect(aggregator.pool.query(`UPDATE secretariat_events SET data = '{}'`)).rejects.toThrow(/append-only/);
+    await expect(aggregator.pool.query(`DELETE FROM secretariat_events`)).rejects.toThrow(/append-only/);
+    await expect(aggregator.pool.query(`TRUNCATE secretariat_events`)).rejects.toThrow(/append-only/);
+  });
+});
