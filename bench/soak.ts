@@ -315,7 +315,6 @@ async function main() {
       samples.push(s);
       return s;
     };
-    const backlog = (s: Sample) => (s.lag ?? Infinity) + Object.values(s.outbox).reduce<number>((a, b) => a + (b ?? Infinity), 0);
     const regionRate = opts.rate * opts.states.length;
     const recoveredUnder = Math.max(20, 2 * regionRate); // about two seconds of the region's load
     let sampling = true;
@@ -530,7 +529,9 @@ async function main() {
 }
 
 // ---------- report ----------
-function markdown(r: Record<string, any>): string {
+/** The report of a result as written above (loose JSON, read member by member). */
+type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the result's JSON, many shapes
+function markdown(r: Loose): string {
   const o = r.options as typeof opts;
   const lines = [`# Soak ${r.runId}`, ''];
   lines.push(`\`npm run soak -- --minutes ${o.minutes} --rate ${o.rate}\` · ${o.states.length} nodes (${o.states.join(', ')}) + the aggregator · ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.memGiB} GiB, Node ${r.machine.node} · started ${r.startedAt}`, '');
@@ -549,7 +550,7 @@ function markdown(r: Record<string, any>): string {
   }
   if (r.memory) {
     lines.push('| service | RSS at start (MiB) | at end | max | CPU s |', '|---|---|---|---|---|');
-    for (const [name, m] of Object.entries(r.memory as Record<string, any>)) lines.push(`| ${name} | ${m.startMiB ?? '–'} | ${m.endMiB ?? '–'} | ${m.maxMiB} | ${m.cpuSeconds ?? '–'} |`);
+    for (const [name, m] of Object.entries(r.memory as Loose)) lines.push(`| ${name} | ${m.startMiB ?? '–'} | ${m.endMiB ?? '–'} | ${m.maxMiB} | ${m.cpuSeconds ?? '–'} |`);
     if (r.broker) lines.push(`| Kafka broker (shared) | ${r.broker.startMiB} | ${r.broker.endMiB} | ${r.broker.maxMiB} | |`);
     lines.push('', 'The aggregator row spans both of its processes: "at start" is the first, "at end" the one started again.', '');
     if (r.broker) lines.push(`Broker restarts seen (pid changes): ${r.broker.restartsSeen}, of which ${r.broker.bySoak} by the soak; the broker is shared, so other clients may restart it too.`, '');

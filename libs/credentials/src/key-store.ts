@@ -1,9 +1,10 @@
+import type { QueryResultRow } from 'pg';
 import type { SecretHash } from './api-key';
 import type { Role } from './roles';
 
 /** A pg Pool or Client. */
 export interface Queryable {
-  query(text: string, values?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>;
+  query(text: string, values?: unknown[]): Promise<{ rows: QueryResultRow[]; rowCount: number | null }>;
 }
 
 /** What may be shown about a key: never its secret or hash. */
@@ -23,7 +24,7 @@ export interface StoredKey extends KeyInfo {
 
 const INFO_COLUMNS = 'key_id, principal, role, label, created_at, expires_at, revoked_at';
 
-const toInfo = (r: Record<string, any>): KeyInfo => ({
+const toInfo = (r: QueryResultRow): KeyInfo => ({
   keyId: r.key_id,
   principal: r.principal,
   role: r.role,

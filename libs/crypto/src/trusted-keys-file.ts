@@ -7,18 +7,18 @@ export function loadTrustedKeys(path: string): TrustedKeyRegistry {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path} is not JSON: ${(e as Error).message}`);
+    throw new Error(`${path} is not JSON: ${(e as Error).message}`, { cause: e });
   }
   try {
     return new TrustedKeyRegistry(parseTrustedKeys(json));
   } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`);
+    throw new Error(`${path}: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -125,7 +125,7 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], replication
         /* fine */
       } else if (isAuthorizationError(e)) {
         // With ACLs the services may not create topics: the operator does (kafka-secure.sh setup).
-        throw new Error(`not allowed to create ${missing.map((t) => t.topic).join(', ')}: create them as the Kafka admin (docs/kafka-security.md)`);
+        throw new Error(`not allowed to create ${missing.map((t) => t.topic).join(', ')}: create them as the Kafka admin (docs/kafka-security.md)`, { cause: e });
       } else {
         throw e;
       }

@@ -110,12 +110,12 @@ function plan(rng: Rng, provider: string, pathway: ReferralPathway, referredMs: 
   if (rng() < 0.6) steps.push({ command: 'acknowledgement', ms: (t += randInt(rng, 1, 12) * HOUR_MS), body: {} });
   const [lo, hi] = ANSWERS[pathway].answerHours;
   if (roll < 0.07) {
-    steps.push({ command: 'closure', ms: (t += randInt(rng, 24, 96) * HOUR_MS), body: { outcome: 'withdrawn' } });
+    steps.push({ command: 'closure', ms: t + randInt(rng, 24, 96) * HOUR_MS, body: { outcome: 'withdrawn' } });
   } else if (rng() < ANSWERS[pathway].decline) {
-    steps.push({ command: 'decline', ms: (t += randInt(rng, lo, hi) * HOUR_MS), body: { reason: pick(rng, DECLINE_REASONS) } });
+    steps.push({ command: 'decline', ms: t + randInt(rng, lo, hi) * HOUR_MS, body: { reason: pick(rng, DECLINE_REASONS) } });
   } else {
     steps.push({ command: 'acceptance', ms: (t += randInt(rng, lo, hi) * HOUR_MS), body: {} });
-    if (rng() < 0.7) steps.push({ command: 'closure', ms: (t += randInt(rng, 24, 600) * HOUR_MS), body: { outcome: pick(rng, OUTCOMES) } });
+    if (rng() < 0.7) steps.push({ command: 'closure', ms: t + randInt(rng, 24, 600) * HOUR_MS, body: { outcome: pick(rng, OUTCOMES) } });
   }
   // Whatever would happen after `now` has not happened yet.
   return steps.filter((s) => s.ms <= nowMs).map((s) => ({ command: s.command, at: localTime(s.ms, provider), body: s.body }));

@@ -21,7 +21,7 @@ export async function quarantine(client: PoolClient, rejected: Rejected[]): Prom
       rejected.map((r) => r.message.offset),
       rejected.map((r) => r.message.key),
       // Kept as text for inspection and replay; a NUL byte cannot be stored in text, so escape it.
-      rejected.map((r) => (r.message.value === null ? null : r.message.value.toString('utf8').replace(/\u0000/g, '\\u0000'))),
+      rejected.map((r) => (r.message.value === null ? null : r.message.value.toString('utf8').replaceAll('\0', '\\u0000'))),
       rejected.map((r) => r.reason),
     ],
   );

@@ -77,10 +77,11 @@ describe('problem catalogue', () => {
     expect(titleOf('HTTP.405', 405, 'ru')).toBe('Метод не поддерживается');
   });
 
-  it('has Russian for every message a DTO of the code base can give', () => {
-    for (const file of files.filter((f) => /(\.dto|\.controller|\.schema|query-params)\.ts$/.test(f))) require(file);
+  it('has Russian for every message a DTO of the code base can give', async () => {
+    for (const file of files.filter((f) => /(\.dto|\.controller|\.schema|query-params)\.ts$/.test(f))) await import(file);
+    type Class = abstract new (...args: never[]) => unknown;
     const storage = getMetadataStorage() as unknown as {
-      validationMetadatas: Map<Function, { type: string; name?: string; target: Function; propertyName: string; message?: unknown; constraints?: unknown[]; constraintCls?: Function }[]>;
+      validationMetadatas: Map<Class, { type: string; name?: string; target: Class; propertyName: string; message?: unknown; constraints?: unknown[]; constraintCls?: Class }[]>;
     };
     const untranslated: string[] = [];
     let checked = 0;

@@ -7,7 +7,7 @@ import { FeedItem, FeedSigner } from '../domain/feed-item';
 import { verifyFeedItem } from '../domain/feed-signature';
 import { appendFeedItems } from '../infrastructure/pg-feed-items';
 import { WebhookDispatcher } from './infrastructure/webhook-dispatcher';
-import { appendItems, Received, signedItem, verifiesDelivery, WebhookReceiver } from './testing/webhook-receiver';
+import { appendItems, signedItem, verifiesDelivery, WebhookReceiver } from './testing/webhook-receiver';
 import { InProcessAggregator, startInProcessAggregator } from '../../testing/in-process-aggregator';
 
 /**

@@ -1,7 +1,7 @@
 import { DomainError } from '@caravanserai/contracts';
 import { signingInput } from '@caravanserai/crypto';
 import { Injectable, Inject } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { FeedSigner } from '../../feeds/domain/feed-item';
 import { PG_POOL } from '../../infrastructure/tokens';
 import type { SecretariatEvent, UnsignedSecretariatEvent } from '../domain/secretariat-event';
@@ -55,7 +55,7 @@ export class SecretariatLog {
   }
 }
 
-function eventOf(r: Record<string, any>): SecretariatEvent {
+function eventOf(r: QueryResultRow): SecretariatEvent {
   return {
     seq: Number(r.seq),
     streamId: r.stream_id,
