@@ -9,3 +9,4 @@ export * from './referrals';
 export * from './referral.schema';
 export * from './alerts';
 export * from './upcast';
+export * from './decider';

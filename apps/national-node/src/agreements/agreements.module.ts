@@ -4,10 +4,11 @@ import { AmendAgreementHandler } from './application/amend-agreement/amend-agree
 import { GrantAgreementHandler } from './application/grant-agreement/grant-agreement.handler';
 import { GetAgreementHandler, ListAgreementsHandler } from './application/read-agreements/read-agreements.handler';
 import { RevokeAgreementHandler } from './application/revoke-agreement/revoke-agreement.handler';
+import { AgreementPipeline } from './infrastructure/agreement-pipeline';
 import { PgAgreementStreams } from './infrastructure/pg-agreement-streams';
 
 @Module({
   controllers: [AgreementsController],
-  providers: [PgAgreementStreams, GrantAgreementHandler, AmendAgreementHandler, RevokeAgreementHandler, ListAgreementsHandler, GetAgreementHandler],
+  providers: [PgAgreementStreams, AgreementPipeline, GrantAgreementHandler, AmendAgreementHandler, RevokeAgreementHandler, ListAgreementsHandler, GetAgreementHandler],
 })
 export class AgreementsModule {}

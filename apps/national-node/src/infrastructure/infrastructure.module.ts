@@ -9,6 +9,8 @@ import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { agreementsTopic, movementsTopic, NODE_CONFIG, NodeConfig, referralsTopic } from '../config/node.config';
 import { EventIds } from './event-ids';
+import { CommandPipeline } from './command-pipeline';
+import { RecordIntake } from './record-intake';
 import { CLOCK, Clock, ID_GENERATOR, KAFKA, PG_POOL } from './tokens';
 
 /** The node's topics' retention (the alerts topic is the aggregator's). */
@@ -53,6 +55,8 @@ export async function openNodeDatabase(config: NodeConfig): Promise<Pool> {
     { provide: CLOCK, useValue: { now: () => new Date() } satisfies Clock },
     { provide: ID_GENERATOR, useValue: () => uuidv7() },
     { provide: EventIds, inject: [PG_POOL], useFactory: (pool: Pool) => EventIds.load(pool) },
+    CommandPipeline,
+    RecordIntake,
     {
       provide: PgEventStore,
       inject: [PG_POOL, NODE_CONFIG],
@@ -82,7 +86,7 @@ export async function openNodeDatabase(config: NodeConfig): Promise<Pool> {
         }),
     },
   ],
-  exports: [PG_POOL, KAFKA, BrokerProbe, CLOCK, ID_GENERATOR, EventIds, PgEventStore, OutboxForwarder],
+  exports: [PG_POOL, KAFKA, BrokerProbe, CLOCK, ID_GENERATOR, EventIds, PgEventStore, OutboxForwarder, CommandPipeline, RecordIntake],
 })
 export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(

@@ -7,7 +7,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { Consumer } from 'kafkajs';
 import { Pool } from 'pg';
-import { decide } from '../domain/agreement.decider';
+import { CommandPipeline, DECISION_ATTEMPTS } from '../../infrastructure/command-pipeline';
+import { agreementDecider, AgreementError } from '../domain/agreement.decider';
 import { PgAgreementStreams } from '../infrastructure/pg-agreement-streams';
 
 /** The node's agreement API, in-process on the real PostgreSQL, publishing to the real broker. */
@@ -229,17 +230,40 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
     expect(rows[0].n).toBe(1);
   });
 
-  it('refuses a decision taken on a stale version with AGREEMENT.CONCURRENT_CHANGE, and writes nothing', async () => {
+  it('decides again on the new state when its stream position was taken meanwhile (the command pipeline)', async () => {
     const id = await granted();
-    const streams = app.get(PgAgreementStreams, { strict: false });
-    const { state } = await streams.load(id);
-    const now = new Date();
-    const decision = decide({ type: 'AmendAgreement', agreementId: id, changes: { minCellSize: 11 } }, state, { nodeState: 'IR', now });
-    await streams.record(id, decision, now);
+    const pipeline = app.get(CommandPipeline, { strict: false });
+    const stream = { streamId: `agreement-${id}`, topic: `${prefix}agreements.v1`, conflict: () => AgreementError.concurrentChange(id) };
+    // The first decision aims at the position the grant holds, as a decision taken on a state read
+    // before another request's append would: it loses the race, and is decided again.
+    let decisions = 0;
+    const late = { ...agreementDecider, decide: (...args: Parameters<typeof agreementDecider.decide>) => {
+      const d = agreementDecider.decide(...args);
+      return decisions++ === 0 ? { ...d, streamVersion: d.streamVersion - 1 } : d;
+    } };
+    const handled = await pipeline.handle(late, stream, { type: 'AmendAgreement', agreementId: id, changes: { minCellSize: 11 } });
+    expect(decisions).toBe(2);
+    expect(handled.decision.streamVersion).toBe(2);
+    expect((await app.get(PgAgreementStreams, { strict: false }).load(id)).state).toMatchObject({ version: 2, terms: { minCellSize: 11 } });
+  });
+
+  it('answers AGREEMENT.CONCURRENT_CHANGE after DECISION_ATTEMPTS lost races, and writes nothing', async () => {
+    const id = await granted();
+    const pipeline = app.get(CommandPipeline, { strict: false });
+    const stream = { streamId: `agreement-${id}`, topic: `${prefix}agreements.v1`, conflict: () => AgreementError.concurrentChange(id) };
+    let decisions = 0;
+    const alwaysLate = { ...agreementDecider, decide: (...args: Parameters<typeof agreementDecider.decide>) => {
+      decisions++;
+      const d = agreementDecider.decide(...args);
+      return { ...d, streamVersion: d.streamVersion - 1 };
+    } };
     const before = await events();
-    await expect(streams.record(id, decision, now)).rejects.toMatchObject({ code: 'AGREEMENT.CONCURRENT_CHANGE', kind: 'conflict' });
+    await expect(pipeline.handle(alwaysLate, stream, { type: 'AmendAgreement', agreementId: id, changes: { minCellSize: 11 } })).rejects.toMatchObject({
+      code: 'AGREEMENT.CONCURRENT_CHANGE',
+      kind: 'conflict',
+    });
+    expect(decisions).toBe(DECISION_ATTEMPTS);
     expect(await events()).toBe(before);
-    expect((await streams.load(id)).state).toMatchObject({ version: 2, terms: { minCellSize: 11 } });
   });
 
   it('lists its agreements with current terms, status and history, oldest first', async () => {

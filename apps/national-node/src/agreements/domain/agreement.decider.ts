@@ -1,4 +1,6 @@
 import {
+  Decider,
+  DecisionContext,
   AGREEMENT_AMENDED,
   AGREEMENT_GRANTED,
   AGREEMENT_REVOKED,
@@ -53,10 +55,7 @@ export interface RevokeAgreement {
 export type AgreementCommand = GrantAgreement | AmendAgreement | RevokeAgreement;
 
 /** What the node knows when it decides: whom it speaks for, and when. */
-export interface DecisionContext {
-  nodeState: string;
-  now: Date;
-}
+export type { DecisionContext };
 
 export type AgreementDecision =
   | { type: typeof AGREEMENT_GRANTED; data: AgreementGrantedData; streamVersion: number; occurredOn: string }
@@ -76,6 +75,13 @@ export class AgreementError {
       `agreement ${state.agreementId} was revoked on ${state.revokedOn}; ${command} is refused: grant a new agreement instead`,
       'conflict',
       { agreementId: state.agreementId, agreementStatus: state.status, version: state.version, revokedOn: state.revokedOn, reason: state.reason },
+    );
+  }
+  static concurrentChange(agreementId: string) {
+    return new DomainError(
+      'AGREEMENT.CONCURRENT_CHANGE',
+      `agreement ${agreementId} was changed by another request at the same time; read it again and retry`,
+      'conflict',
     );
   }
   static foreignProvider(provider: string, nodeState: string) {
@@ -202,3 +208,6 @@ export function decide(command: AgreementCommand, state: AgreementState, { nodeS
     }
   }
 }
+
+/** The agreement stream's decider, for the command pipeline. */
+export const agreementDecider: Decider<AgreementState, AgreementCommand, AgreementDecision> = { initialState: initialAgreementState, evolve, decide };

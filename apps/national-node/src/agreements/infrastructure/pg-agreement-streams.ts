@@ -1,52 +1,22 @@
-import { agreementStreamId, DomainError, EventEnvelope } from '@caravanserai/contracts';
-import { OutboxForwarder, PgEventStore, rowToEnvelope } from '@caravanserai/event-store';
+import { agreementStreamId, EventEnvelope } from '@caravanserai/contracts';
+import { PgEventStore, rowToEnvelope } from '@caravanserai/event-store';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { agreementsTopic, NODE_CONFIG, NodeConfig } from '../../config/node.config';
-import { ID_GENERATOR, IdGenerator, PG_POOL } from '../../infrastructure/tokens';
-import { AgreementDecision, AgreementState, evolve, initialAgreementState } from '../domain/agreement.decider';
+import { PG_POOL } from '../../infrastructure/tokens';
+import { AgreementState, evolve, initialAgreementState } from '../domain/agreement.decider';
 
-/** The node's agreements are streams `agreement-<id>` in its own event store; nothing else
- * holds them. Each decision is appended with its outbox row for `agreements.v1`. */
+/** The node's agreements are streams `agreement-<id>` in its own event store; nothing else holds
+ * them. Read here; written through the command pipeline (AgreementPipeline). */
 @Injectable()
 export class PgAgreementStreams {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
-    @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
     private readonly store: PgEventStore,
-    private readonly forwarder: OutboxForwarder,
   ) {}
 
   async load(agreementId: string): Promise<{ history: EventEnvelope[]; state: AgreementState }> {
     const history = await this.store.readStream(agreementStreamId(agreementId));
     return { history, state: history.reduce(evolve, initialAgreementState) };
-  }
-
-  /** Appends the decision at the stream version it was decided for; if another decision took
-   * that version first, nothing is written and the caller gets a 409. Returns the event id. */
-  async record(agreementId: string, decision: AgreementDecision, now: Date): Promise<string> {
-    const eventId = this.newId();
-    const event: EventEnvelope = {
-      eventId,
-      type: decision.type,
-      schemaVersion: 1,
-      provider: this.config.NODE_STATE,
-      streamId: agreementStreamId(agreementId),
-      streamVersion: decision.streamVersion,
-      occurredOn: decision.occurredOn,
-      recordedAt: now.toISOString(),
-      data: decision.data,
-    };
-    if (!(await this.store.appendAlone(event, agreementsTopic(this.config)))) {
-      throw new DomainError(
-        'AGREEMENT.CONCURRENT_CHANGE',
-        `agreement ${agreementId} was changed by another request at the same time; read it again and retry`,
-        'conflict',
-      );
-    }
-    this.forwarder.notify();
-    return eventId;
   }
 
   /** Every agreement stream of this node, each in stream order, oldest grant first. */

@@ -1,4 +1,5 @@
 import {
+  Decider,
   DomainError,
   EventEnvelope,
   MOVEMENT_RECORDED,
@@ -21,6 +22,9 @@ export interface RetractMovement {
 export class MovementError {
   static notFound(eventId: string) {
     return new DomainError('MOVEMENT.NOT_FOUND', `no movement with eventId ${eventId} was recorded by this node`, 'not_found');
+  }
+  static concurrentChange(eventId: string) {
+    return new DomainError('MOVEMENT.CONCURRENT_CHANGE', `movement ${eventId} was changed concurrently; read it again`, 'conflict');
   }
   static alreadyRetracted(eventId: string, retractionEventId: string) {
     return new DomainError('MOVEMENT.ALREADY_RETRACTED', `movement ${eventId} is already retracted`, 'conflict', {
@@ -45,10 +49,9 @@ export function evolve(state: MovementState, event: EventEnvelope): MovementStat
 }
 
 /** What retracting a movement records: the event data and the stream version it must take. */
-export function decide(
-  command: RetractMovement,
-  state: MovementState,
-): { type: typeof MOVEMENT_RETRACTED; data: MovementRetractedData; streamVersion: number; occurredOn: string } {
+export type MovementDecision = { type: typeof MOVEMENT_RETRACTED; data: MovementRetractedData; streamVersion: number; occurredOn: string };
+
+export function decide(command: RetractMovement, state: MovementState): MovementDecision {
   switch (state.status) {
     case 'none':
       throw MovementError.notFound(command.movementEventId);
@@ -65,3 +68,11 @@ export function decide(
       };
   }
 }
+
+/** A movement stream's decider, for the command pipeline (it needs no context: a retraction's day
+ * is the crossing's). */
+export const movementDecider: Decider<MovementState, RetractMovement, MovementDecision> = {
+  initialState: initialMovementState,
+  evolve,
+  decide: (command, state) => decide(command, state),
+};

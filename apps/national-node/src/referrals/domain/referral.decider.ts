@@ -1,5 +1,8 @@
 import {
   ClosureOutcome,
+  Decider,
+  Decision,
+  localDateOf,
   DeclineReason,
   DomainError,
   EventEnvelope,
@@ -151,3 +154,11 @@ export function decide(command: ReferralCommand, state: ReferralState, now: Date
     }
   }
 }
+
+/** A referral stream's decider, for the command pipeline: each step belongs to the local day of
+ * the time it names. */
+export const referralDecider: Decider<ReferralState, ReferralCommand, ReferralDecision & Decision> = {
+  initialState: initialReferralState,
+  evolve,
+  decide: (command, state, { now }) => ({ ...decide(command, state, now), occurredOn: localDateOf(command.at) }),
+};

@@ -1,18 +1,17 @@
-import { EventEnvelope, MOVEMENT_RECORDED, REFERRAL_MADE, referralStreamId, ValidationFailed } from '@caravanserai/contracts';
-import { inTransaction } from '@caravanserai/database';
-import { claimRecordIds, OutboxForwarder, PgEventStore, recordIdDigest } from '@caravanserai/event-store';
+import { MOVEMENT_RECORDED, REFERRAL_MADE, referralStreamId, ValidationFailed } from '@caravanserai/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { NODE_CONFIG, NodeConfig, referralsTopic } from '../../../config/node.config';
 import { EventIds } from '../../../infrastructure/event-ids';
+import { RecordIntake } from '../../../infrastructure/record-intake';
 import { Clock, CLOCK, PG_POOL } from '../../../infrastructure/tokens';
 import { anonymiseReferral, checkReferral } from '../../domain/anonymise-referral';
 import { RecordReferrals, ReferralRecordResult } from './record-referrals.command';
 
 
 /** `POST /v1/referrals`: the batch is checked as a whole, anonymised in memory, and each new
- * record opens its own referral stream with `ReferralMade`. Idempotent by recordId, as movements. */
+ * record opens its own referral stream with `ReferralMade`, through the node's idempotent intake. */
 @CommandHandler(RecordReferrals)
 export class RecordReferralsHandler implements ICommandHandler<RecordReferrals, ReferralRecordResult[]> {
   constructor(
@@ -20,8 +19,7 @@ export class RecordReferralsHandler implements ICommandHandler<RecordReferrals, 
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly ids: EventIds,
-    private readonly store: PgEventStore,
-    private readonly forwarder: OutboxForwarder,
+    private readonly intake: RecordIntake,
   ) {}
 
   async execute({ records }: RecordReferrals): Promise<ReferralRecordResult[]> {
@@ -31,49 +29,33 @@ export class RecordReferralsHandler implements ICommandHandler<RecordReferrals, 
     errors.push(...(await this.unknownMovements(records)));
     if (errors.length > 0) throw new ValidationFailed(errors.sort((a, b) => (a.index ?? 0) - (b.index ?? 0)));
 
-    // Anonymise everything first: from here on, only anonymised data is handled.
     const recordedAt = now.toISOString();
-    const digests = records.map((r) => recordIdDigest(r.recordId));
-    const candidates = new Map<string, EventEnvelope>();
-    records.forEach((raw, i) => {
-      if (candidates.has(digests[i])) return; // the same recordId twice in one batch: the first wins
-      // The same record posted again after a restore gets the ids it had (EventIds).
-      const referralId = this.ids.forRecord('referral', digests[i]);
-      const { occurredOn, data } = anonymiseReferral(raw, referralId);
-      candidates.set(digests[i], {
-        eventId: this.ids.forRecord('referral-made', digests[i]),
-        type: REFERRAL_MADE,
-        schemaVersion: 1,
-        provider: state,
-        streamId: referralStreamId(referralId),
-        streamVersion: 1,
-        occurredOn,
-        recordedAt,
-        data,
-      });
-    });
-
-    const outcome = await inTransaction(this.pool, async (client) => {
-      // record_ids.event_id holds the referral id: what a client needs to send the lifecycle commands.
-      const keys = [...candidates.keys()];
-      const claim = await claimRecordIds(client, 'referral', new Map(keys.map((k) => [k, (candidates.get(k)!.data as { referralId: string }).referralId])));
-      await this.store.append(
-        client,
-        keys.filter((k) => claim.fresh.has(k)).map((k) => candidates.get(k)!),
-        referralsTopic(this.config),
-      );
-      return claim;
-    });
-    this.forwarder.notify();
-
-    const reported = new Set<string>();
-    return records.map((r, i) => {
-      const d = digests[i];
-      const firstTime = outcome.fresh.has(d) && !reported.has(d);
-      reported.add(d);
-      const referralId = outcome.fresh.has(d) ? (candidates.get(d)!.data as { referralId: string }).referralId : outcome.known.get(d)!;
-      return { recordId: r.recordId, referralId, status: firstTime ? 'accepted' : 'duplicate' };
-    });
+    const results = await this.intake.take(
+      'referral',
+      records,
+      (raw, digest) => {
+        // The same record posted again after a restore gets the ids it had (EventIds); record_ids
+        // keeps the referral id: what a client needs to send the lifecycle commands.
+        const referralId = this.ids.forRecord('referral', digest);
+        const { occurredOn, data } = anonymiseReferral(raw, referralId);
+        return {
+          answerId: referralId,
+          event: {
+            eventId: this.ids.forRecord('referral-made', digest),
+            type: REFERRAL_MADE,
+            schemaVersion: 1,
+            provider: state,
+            streamId: referralStreamId(referralId),
+            streamVersion: 1,
+            occurredOn,
+            recordedAt,
+            data,
+          },
+        };
+      },
+      referralsTopic(this.config),
+    );
+    return results.map(({ id, status }, i) => ({ recordId: records[i].recordId, referralId: id, status }));
   }
 
   /** A referral may name the movement it follows from; that movement must have been recorded here. */

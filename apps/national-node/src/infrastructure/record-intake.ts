@@ -1,0 +1,68 @@
+import { EventEnvelope } from '@caravanserai/contracts';
+import { inTransaction } from '@caravanserai/database';
+import { claimRecordIds, OutboxForwarder, PgEventStore, recordIdDigest } from '@caravanserai/event-store';
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { PG_POOL } from './tokens';
+
+/** What one new record becomes: the event that opens its stream, and the id a client is answered
+ * with for it now and on every repeat (`record_ids` keeps it). */
+export interface IntakeCandidate {
+  event: EventEnvelope;
+  answerId: string;
+}
+
+export interface IntakeResult {
+  /** The id answered for the record: the one stored first for its recordId. */
+  id: string;
+  status: 'accepted' | 'duplicate';
+}
+
+/**
+ * The node's one idempotent batch intake (POST /v1/movements, POST /v1/referrals): each record is
+ * turned into its event in memory first (`candidateOf`, called once per distinct recordId, in batch
+ * order: the first of a repeated recordId wins), then one transaction claims every recordId's
+ * digest in `record_ids` (ON CONFLICT DO NOTHING: the ones not claimed are duplicates, answered
+ * with the id stored first) and appends the fresh events with their outbox rows. The forwarder is
+ * woken after the commit.
+ */
+@Injectable()
+export class RecordIntake {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly store: PgEventStore,
+    private readonly forwarder: OutboxForwarder,
+  ) {}
+
+  async take<R extends { recordId: string }>(
+    kind: string,
+    records: readonly R[],
+    candidateOf: (record: R, recordIdDigest: string) => IntakeCandidate,
+    topic: string,
+  ): Promise<IntakeResult[]> {
+    const digests = records.map((r) => recordIdDigest(r.recordId));
+    const candidates = new Map<string, IntakeCandidate>();
+    records.forEach((record, i) => {
+      if (!candidates.has(digests[i])) candidates.set(digests[i], candidateOf(record, digests[i]));
+    });
+
+    const claim = await inTransaction(this.pool, async (client) => {
+      const keys = [...candidates.keys()];
+      const claimed = await claimRecordIds(client, kind, new Map(keys.map((k) => [k, candidates.get(k)!.answerId])));
+      await this.store.append(
+        client,
+        keys.filter((k) => claimed.fresh.has(k)).map((k) => candidates.get(k)!.event),
+        topic,
+      );
+      return claimed;
+    });
+    this.forwarder.notify();
+
+    const reported = new Set<string>();
+    return digests.map((d) => {
+      const firstTime = claim.fresh.has(d) && !reported.has(d);
+      reported.add(d);
+      return { id: claim.fresh.has(d) ? candidates.get(d)!.answerId : claim.known.get(d)!, status: firstTime ? 'accepted' : 'duplicate' };
+    });
+  }
+}
