@@ -17,7 +17,7 @@ const disclosure = (agreements: { provider: string; dataFrom?: string | null; da
 const QUERY = forecastFlowQuery('2026-11-30', { routes: ['AF>IR>TR', 'AF>PK>PK'], byCategory: false });
 const weeks = weekStarts(QUERY.from, QUERY.to);
 
-function answer(rows: FlowRow[], agreements = [{ provider: 'IR' }]): FlowAnswer {
+function answer(rows: FlowRow[], agreements: { provider: string; dataFrom?: string | null; dataUntil?: string | null }[] = [{ provider: 'IR' }]): FlowAnswer {
   return { query: QUERY, granularity: 'week', from: QUERY.from, to: QUERY.to, release: { id: 3, cutAt: '2026-12-01T00:00:00.000Z', dataUntil: '2026-11-30' }, rows, totals: { count: 0, byPeriod: [] }, disclosure: disclosure(agreements) };
 }
 const request = { routes: ['AF>IR>TR'], byCategory: false, level: 80 as const };
