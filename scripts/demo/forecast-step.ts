@@ -10,7 +10,7 @@ type Alert = { figure: string; limit: number; week: string; expected: boolean; e
 type Series = {
   route: string;
   history: { week: string; count: number }[];
-  forecast: { model: string; historyWeeks: number; weeks: Week[] } | null;
+  forecast: { model: string; historyWeeks: number; closed: boolean; weeks: Week[] } | null;
   scenario: { planningFigure: number | null; capacityPerWeek: number | null } | null;
   alerts: Alert[];
   note: string | null;
@@ -44,6 +44,10 @@ export async function showForecast(aggregator: string): Promise<void> {
   }
   console.log(`  last weeks: ${series.history.slice(-6).map((p) => `${p.week} ${p.count}`).join(' · ')}`);
   console.log(`  model ${series.forecast.model} on ${series.forecast.historyWeeks} weeks (docs/forecast.md: fewer than 8 weeks give the naive forecast)`);
+  if (series.forecast.closed) {
+    console.log('  the last week had no movements published (the demo feeds one month, and the release holds data up to yesterday):');
+    console.log('  the route is taken as closed — point 0 — while the tops of the ranges say what would come if it reopened');
+  }
   for (const w of series.forecast.weeks) console.log(`  ${w.week}  ${String(w.point).padStart(5)}   80%: ${w.lower80} … ${w.upper80}   95%: ${w.lower95} … ${w.upper95}`);
   console.log(`  planning figure ${series.scenario?.planningFigure ?? '–'} a week, capacity ${series.scenario?.capacityPerWeek ?? '–'} a week`);
   if (series.alerts.length === 0) console.log('  no week is forecast to go over them');
