@@ -2,7 +2,7 @@ import type { DisclosureReport, ReleaseRef } from '../../disclosure/domain/discl
 import { addDays, lastWholePeriodEnd, periodBounds } from '../../disclosure/domain/policy';
 import type { FlowAnswer, FlowQuery } from '../../flows/domain/flow-query';
 import { exceedance, Exceedance } from './exceedance';
-import { Forecast, forecastWeekly, WeekForecast } from './forecaster';
+import { Forecast, ForecastModel, forecastWeekly, WeekForecast } from './forecaster';
 
 /**
  * The forecast as served (GET /v1/forecasts, the forecast.exceedance feed items), pure: a function
@@ -15,6 +15,8 @@ import { Forecast, forecastWeekly, WeekForecast } from './forecaster';
 
 /** Two years of whole weeks: enough for the seasonal model (forecaster.ts needs 2 × 52). */
 export const HISTORY_WEEKS = 104;
+export const FORECAST_MODELS: readonly ForecastModel[] = ['seasonal', 'damped-trend', 'naive'];
+export const SCENARIO_FIGURES = ['planningFigure', 'capacity'] as const;
 export const HORIZON = 4;
 export type Level = 80 | 95;
 
@@ -70,7 +72,7 @@ export type ServedWeek = WeekForecast & { week: string; start: string };
  * and first week by the point forecast (it is expected to), if any. */
 export interface ForecastAlert {
   route: string;
-  figure: 'planningFigure' | 'capacity';
+  figure: (typeof SCENARIO_FIGURES)[number];
   /** The weekly limit: the planning figure, or capacity per day × 7. */
   limit: number;
   scenarioVersion: number;
@@ -190,7 +192,7 @@ export function forecastFromFlows(flows: FlowAnswer, scenarios: readonly Scenari
  * holds), with whether the point forecast goes over it too. */
 export function alertsOf(route: string, scenario: ScenarioLimits, ex: Exceedance, weeks: readonly ServedWeek[], level: Level): ForecastAlert[] {
   const out: ForecastAlert[] = [];
-  for (const figure of ['planningFigure', 'capacity'] as const) {
+  for (const figure of SCENARIO_FIGURES) {
     const check = (w: Exceedance['weeks'][number]) => (figure === 'planningFigure' ? w.planning : w.capacity);
     const firstUpper = ex.weeks.find((w) => check(w)?.byUpper);
     if (!firstUpper) continue;
