@@ -17,6 +17,7 @@ import {
   sendReferralStep,
   toRawMovement,
 } from '@caravanserai/synthetic';
+import { showForecast } from './forecast-step';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const nodes = new Map(
@@ -204,6 +205,7 @@ async function main() {
 
   await feedReferrals(from, to);
   await showAlerts();
+  await showForecast(aggregator);
 }
 
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);

@@ -229,6 +229,14 @@ describe('secretariat console and surge alerts, end to end', () => {
     expect(staticRes.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect((await fetch(`${aggregator.url}/v1/alerts`)).status).toBe(401);
 
+    // The secretariat's planning figures for the surging route: the page shows its forecast against them.
+    const scenario = await fetch(`${aggregator.url}/v1/scenarios`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(keyOf('secretariat')) },
+      body: JSON.stringify({ target: 'AF>IR>TR', planningFigure: 50, capacityPerDay: 40, reason: 'console test' }),
+    });
+    expect(scenario.status).toBe(201);
+
     const key = encodeURIComponent(keyOf('secretariat'));
     await page.goto(`${aggregator.url}/console/?from=${from}&to=${to}&granularity=week#key=${key}`);
     await page.waitForSelector('body[data-loaded="true"]', { timeout: 60_000 });
@@ -246,6 +254,7 @@ describe('secretariat console and surge alerts, end to end', () => {
     await checkTimeline(page, byCategory);
     const pathways = await checkFunnel(page, summary);
     await checkAlerts(page);
+    await checkForecast(page);
     await checkLabels(page, 'en', pathways);
 
     // The release read and what the method did, in words, where suppressed cells were explained.
@@ -268,6 +277,7 @@ describe('secretariat console and surge alerts, end to end', () => {
     await page.click('[data-lang="ru"]');
     expect(await page.textContent('#alerts-panel h2')).toBe('Активные оповещения');
     expect(await page.textContent('#alerts tbody tr:first-child td:first-child')).toBe(word('alertSeverities', 'critical', 'ru'));
+    expect(await page.textContent('#forecast-panel h2')).toBe('Плановые показатели и прогноз');
     await checkLabels(page, 'ru', pathways);
     await page.reload();
     await page.waitForSelector('body[data-loaded="true"]', { timeout: 60_000 });
@@ -385,5 +395,30 @@ describe('secretariat console and surge alerts, end to end', () => {
     expect(rows.map((r) => r[1]).sort()).toEqual(
       [`crossing point ${word('borderCrossingPoints', 'IR-DOGHAROUN', 'en')}`, `route ${routeWords('AF>IR>TR', 'en')}`, `route ${routeWords('AF>IR>TR', 'en')} · ${word('categories', 'asylum_seeker', 'en')}`].sort(),
     );
+  }
+  /** The planning-figures panel against GET /v1/forecasts for the same principal: the route's last
+   * weeks as published, the next four weeks with the 80% range, the figures, the alert, the chart. */
+  async function checkForecast(page: Page) {
+    type Week = { week: string; point: number; lower80: number; upper80: number };
+    type Series = { route: string; history: { count: number }[]; forecast: { weeks: Week[] } | null; alerts: { figure: string; limit: number; expected: boolean; expectedWeek: string | null; week: string }[] };
+    const answer = await api<{ series: Series[] }>(`/v1/forecasts?routes=${encodeURIComponent('AF>IR>TR')}`);
+    const s = answer.series[0];
+    expect(s.forecast).not.toBeNull();
+    const n = (v: number) => v.toLocaleString('en-GB');
+    const rows = await page.$$eval('#forecast tbody tr', (trs) => trs.map((tr) => ({ route: tr.getAttribute('data-route'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent) })));
+    expect(rows.map((r) => r.route)).toEqual(['AF>IR>TR']);
+    const cells = rows[0].cells;
+    expect(cells[0]).toBe(routeWords('AF>IR>TR', 'en'));
+    expect(cells[2]).toBe(s.history.slice(-4).map((p) => n(p.count)).join(' · '));
+    expect(cells[3]).toBe(s.forecast!.weeks.map((w) => `${n(w.point)} (${n(w.lower80)}–${n(w.upper80)})`).join(' · '));
+    expect([cells[5], cells[6]]).toEqual(['50', '280']);
+    // At least 8 a day in every week, against 50 a week planned: expected over from the first week.
+    expect(s.alerts[0]).toMatchObject({ figure: 'planningFigure', expected: true, expectedWeek: s.forecast!.weeks[0].week });
+    const said = (a: Series['alerts'][number]) =>
+      `${word('scenarioFigures', a.figure, 'en')} ${n(a.limit)} ${a.expected ? 'expected to be exceeded' : 'may be exceeded'} from ${a.expected ? a.expectedWeek : a.week}`;
+    expect(cells[7]).toBe(s.alerts.map(said).join('; '));
+    const option = await optionOf(page, 'forecast-chart');
+    expect(option.series.find((x) => x.id === 'forecast')!.data.slice(-4)).toEqual(s.forecast!.weeks.map((w) => w.point));
+    expect(new Set(option.series.find((x) => x.id === 'fcPlanning')!.data)).toEqual(new Set([50]));
   }
 });

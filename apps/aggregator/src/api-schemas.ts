@@ -157,3 +157,71 @@ export const WEBHOOK_SCHEMA = obj({
   createdAt: instant(),
 });
 export const WEBHOOKS_SCHEMA = obj({ webhooks: arr(WEBHOOK_SCHEMA) });
+
+const place = obj({ name: str(), capacityPerDay: int({ minimum: 0 }) });
+const scenarioFigures = { planningFigure: nullable(int({ minimum: 0 })), capacityPerDay: nullable(int({ minimum: 0 })), places: arr(place) };
+const scenarioVersion = obj({ version: int({ minimum: 1 }), type: oneOfEnum(['ScenarioSet', 'ScenarioWithdrawn']), recordedBy: str(), recordedAt: instant(), reason: str(), ...scenarioFigures });
+export const SCENARIO_SCHEMA = obj({
+  target: str({ description: 'A route (AF>IR>TR) or a border crossing point code' }),
+  targetKind: oneOfEnum(['route', 'borderCrossingPoint']),
+  status: oneOfEnum(['active', 'withdrawn']),
+  version: int({ minimum: 1 }),
+  ...scenarioFigures,
+  capacityPerWeek: nullable(int({ description: 'capacityPerDay × 7' })),
+  reason: str(),
+  recordedBy: str(),
+  recordedAt: instant(),
+  history: arr(scenarioVersion),
+});
+export const SCENARIOS_SCHEMA = obj({ scenarios: arr(SCENARIO_SCHEMA) });
+
+const forecastWeek = obj({ step: int({ minimum: 1 }), week: str({ description: 'ISO week, e.g. 2026-W49' }), start: date(), point: int(), lower80: int(), upper80: int(), lower95: int(), upper95: int() });
+const forecastAlert = obj({
+  route: str(),
+  figure: oneOfEnum(['planningFigure', 'capacity']),
+  limit: int({ description: 'The planning figure, or capacity per day × 7' }),
+  scenarioVersion: int(),
+  level: int({ enum: [80, 95] }),
+  week: str({ description: 'The first forecast week whose interval top goes over the limit' }),
+  start: date(),
+  step: int(),
+  point: int(),
+  upper: int(),
+  expected: bool(),
+  expectedWeek: nullable(str({ description: 'The first week whose point forecast goes over it' })),
+});
+export const FORECASTS_SCHEMA = obj({
+  query: anyObject('The question as understood: routes, categories, byCategory, level'),
+  release: nullable(release),
+  from: date(),
+  to: date(),
+  horizon: int(),
+  level: int({ enum: [80, 95] }),
+  flowsQuery: anyObject('The GET /v1/flows question the forecast read (weekly, groupBy route [, category], coarser=exclude)'),
+  series: arr(
+    obj(
+      {
+        route: str(),
+        category: str(),
+        history: arr(obj({ week: str(), start: date(), count: int() })),
+        forecast: nullable(
+          obj({
+            model: oneOfEnum(['seasonal', 'damped-trend', 'naive']),
+            params: nullable(anyObject('The smoothing constants alpha, beta, phi, gamma')),
+            historyWeeks: int(),
+            closureWeeks: int(),
+            closed: bool(),
+            weeks: arr(forecastWeek),
+          }),
+        ),
+        scenario: nullable(obj({ target: str(), version: int(), planningFigure: nullable(int()), capacityPerDay: nullable(int()), capacityPerWeek: nullable(int()) })),
+        exceedance: nullable(anyObject('exceedance.ts: per week, each limit judged by the point forecast and by the interval top')),
+        alerts: arr(forecastAlert),
+        note: nullable(str()),
+      },
+      ['category'],
+    ),
+  ),
+  alerts: arr(forecastAlert),
+  disclosure: DISCLOSURE_SCHEMA,
+});

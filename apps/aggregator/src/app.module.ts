@@ -8,10 +8,12 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AggregatorConfig } from './config/aggregator.config';
 import { ConfigHolder } from './config/config.module';
+import { ContingencyModule } from './contingency/contingency.module';
 import { FeedDeliveryModule } from './feeds/delivery/delivery.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { SecretariatModule } from './secretariat/secretariat.module';
 import { FlowsModule } from './flows/flows.module';
+import { ForecastModule } from './forecast/forecast.module';
 import { FormatsModule } from './formats/formats.module';
 import { HealthController } from './health/health.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
@@ -38,6 +40,8 @@ import { ReleasesModule } from './releases/releases.module';
     ReleasesModule,
     FeedsModule,
     SecretariatModule,
+    ContingencyModule,
+    ForecastModule,
     FormatsModule,
     FeedDeliveryModule,
   ],

@@ -131,6 +131,21 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
     expect((await call('DELETE', `/v1/webhooks/${created.body.id}`, key.org)).status).toBe(404);
   });
 
+  it('contingency scenarios and the forecast, as documented', async () => {
+    const set = await call('POST', '/v1/scenarios', key.secretariat, { target: 'AF>IR>TR', planningFigure: 3, places: [{ name: 'Mashhad', capacityPerDay: 1 }], reason: 'openapi test' });
+    expect(set.body).toMatchObject({ status: 'active', version: 1, capacityPerDay: 1 });
+    expect((await call('POST', '/v1/scenarios', key.secretariat, { target: 'AF>IR>TR', planningFigure: 4, reason: 'stale', expectedVersion: 0 })).body).toMatchObject({ status: 409, code: 'SECRETARIAT.CONFLICT' });
+    expect((await call('POST', '/v1/scenarios', key.state, { target: 'AF>IR>TR', planningFigure: 4, reason: 'not mine' })).status).toBe(403);
+    expect((await call('GET', '/v1/scenarios', key.org)).body.scenarios).toHaveLength(1);
+    expect((await call('GET', '/v1/scenarios', key.admin)).status).toBe(403);
+    const forecast = await call('GET', `/v1/forecasts?routes=${encodeURIComponent('AF>IR>TR')}`, key.secretariat);
+    expect(forecast.body.series[0]).toMatchObject({ route: 'AF>IR>TR', scenario: { planningFigure: 3 } });
+    expect(forecast.body.series[0].forecast.weeks).toHaveLength(4);
+    expect((await call('GET', '/v1/forecasts?level=50', key.secretariat)).body).toMatchObject({ status: 400, code: 'VALIDATION.FAILED' });
+    expect((await call('POST', '/v1/scenarios/withdrawals', key.secretariat, { target: 'AF>IR>TR', reason: 'done' })).body).toMatchObject({ status: 'withdrawn', version: 2 });
+    expect((await call('POST', '/v1/scenarios/withdrawals', key.secretariat, { target: 'AF>IR>TR', reason: 'again' })).body).toMatchObject({ status: 404, code: 'SCENARIO.NOT_FOUND' });
+  });
+
   it('every answer matched the document, and every operation was called with success and error', () => {
     expect(doc.failures).toEqual([]);
     // Liveness and readiness fail only with the database or the broker away (test/faults covers those);

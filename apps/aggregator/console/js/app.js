@@ -1,6 +1,7 @@
 import { ApiError, forgetCredential, getJson, loadCredential, saveCredential } from './api.js';
 import { download } from './csv.js';
 import { categorySeries, pointTotals, routeTotals } from './flows.js';
+import { renderForecast } from './forecast.js';
 import { renderFunnel } from './funnel.js';
 import { applyStatic, setLang, t } from './i18n.js';
 import { ensureRegionMap, renderMap } from './map.js';
@@ -79,7 +80,10 @@ async function load() {
       getJson(`/v1/referrals/summary?from=${f.from}&to=${f.to}&granularity=${f.granularity}&groupBy=referredTo${f.provider ? `&providers=${f.provider}` : ''}`, credential),
       optional(getJson('/v1/nodes', credential)),
     ]);
-    data = { f, byRoute, byPoint, byCategory, alerts, referrals, nodes };
+    // Planning figures: the routes with a scenario, and their forecast as this caller may see it.
+    const scenarios = (await getJson('/v1/scenarios', credential)).scenarios.filter((s) => s.targetKind === 'route');
+    const forecast = scenarios.length ? await getJson(`/v1/forecasts?routes=${encodeURIComponent(scenarios.map((s) => s.target).join(','))}`, credential) : null;
+    data = { f, byRoute, byPoint, byCategory, alerts, referrals, nodes, forecast };
     render();
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return signOut(e.message);
@@ -94,6 +98,7 @@ function render() {
   $('who').textContent = alerts.principal;
   $('period').textContent = t('periodShown', byRoute.from, byRoute.to, t(byRoute.granularity));
   renderAlerts($('alerts'), $('alerts-empty'), alerts.alerts);
+  renderForecast($('forecast'), $('forecast-chart'), $('forecast-note'), data.forecast);
 
   renderRelease(byRoute);
 

@@ -4,6 +4,7 @@ import { SEVERITIES } from '../alerts/domain/surge-detector';
 import { Grant, planFlows } from '../disclosure/domain/policy';
 import { FEED_ITEM_KINDS } from '../feeds/domain/feed-item';
 import { FLOW_DIMENSIONS, GRANULARITIES } from '../flows/domain/flow-query';
+import { FORECAST_MODELS, SCENARIO_FIGURES } from '../forecast/domain/served-forecast';
 import { REFERRAL_DIMENSIONS } from '../referrals/domain/referral-summary';
 import { RELEASE_FREQUENCIES } from '../releases/domain/release';
 
@@ -18,6 +19,8 @@ describe('labels of the aggregator’s codes', () => {
     ['alertScopes', ALERT_SCOPES],
     ['releaseFrequencies', RELEASE_FREQUENCIES],
     ['feedItemKinds', FEED_ITEM_KINDS],
+    ['forecastModels', FORECAST_MODELS],
+    ['scenarioFigures', SCENARIO_FIGURES],
   ];
 
   it.each(cases)('labels every code of the aggregator’s %s', (list, codes) => {

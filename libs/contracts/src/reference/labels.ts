@@ -223,6 +223,18 @@ const feedItemKinds = {
   'release.emergency-flows': l('Flows released under emergency terms', 'Выпуск данных о потоках на условиях чрезвычайной ситуации'),
 };
 
+/** The served forecast's models (docs/forecast.md) and the figures a forecast is compared with (docs/contingency.md). */
+const forecastModels = {
+  seasonal: l('Seasonal exponential smoothing', 'Сезонное экспоненциальное сглаживание'),
+  'damped-trend': l('Exponential smoothing, damped trend', 'Экспоненциальное сглаживание с затухающим трендом'),
+  naive: l('Last week (short history)', 'Последняя неделя (короткий ряд)'),
+};
+
+const scenarioFigures = {
+  planningFigure: l('Planning figure', 'Плановый показатель'),
+  capacity: l('Reception capacity', 'Вместимость мест приёма'),
+};
+
 /** Why the disclosure block left a state out or changed an answer; `{0}`, `{1}`… are filled with
  * the values the block gives (labelled in turn where they are codes). */
 const disclosureReasons = {
@@ -268,6 +280,8 @@ const CATALOGUE = {
   dimensions,
   releaseFrequencies,
   feedItemKinds,
+  forecastModels,
+  scenarioFigures,
   disclosureReasons,
 } satisfies Record<string, Record<string, Label>>;
 

@@ -186,6 +186,11 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
       fallback: 'изменено одновременно; прочтите заново и повторите',
     },
   },
+  'SCENARIO.NOT_FOUND': {
+    status: 404,
+    title: { en: 'No scenario in force', ru: 'Сценарий не действует' },
+    ru: { patterns: [[rx('no scenario in force for <id>'), 'для $1 нет действующего сценария']], fallback: 'действующего сценария нет' },
+  },
   'AGREEMENT.NOT_FOUND': {
     status: 404,
     title: { en: 'Agreement not found', ru: 'Соглашение не найдено' },

@@ -110,6 +110,13 @@ export const FIELD_MESSAGES: Record<string, [RegExp, string][]> = {
     [/^the recipient of an agreement cannot change.*: revoke it and grant a new one$/, 'получателя соглашения изменить нельзя: отзовите его и предоставьте новое'],
     [/^an amendment must change at least one of: (.*)$/, 'изменение должно менять хотя бы одно из: $1'],
   ],
+  scenario: [
+    [/^(\S+) must be a route such as (\S+) \(of a reporting state\) or a border crossing point code from GET \/v1\/reference$/, '$1 должно быть маршрутом вида $2 (через государство, передающее данные) или кодом пункта пересечения границы из GET /v1/reference'],
+    [/^(\S+) must name the place in 1 to (\d+) printable characters$/, '$1 должно называть место печатным текстом от 1 до $2 символов'],
+    [/^(\S+) (\d+) is not the sum of the places' capacities \((\d+)\): give one or make them agree$/, '$1 $2 не равно сумме вместимости мест ($3): укажите одно или согласуйте их'],
+    [/^(\S+) is required unless a capacity \(capacityPerDay or places\) is given$/, '$1 обязательно, если не указана вместимость (capacityPerDay или places)'],
+    [/^(\S+) must be a whole number from 0 \(never set\) up$/, '$1 должно быть целым числом от 0 (ещё не задан) и больше'],
+  ],
 };
 
 /** The Russian of a field error's message, or null when no entry has it (it then stays English). */
