@@ -1,12 +1,11 @@
 import { RunningRegion, waitFor } from '@caravanserai/testing';
-import { checkExactlyAcknowledged, cluster, startFaultRegion, SteadyLoad, summary, waitProjected } from './harness';
+import { checkExactlyAcknowledged, startFaultRegion, SteadyLoad, summary, waitProjected } from './harness';
 
 /** Fault 3: the aggregator SIGKILLed in the middle of its batches, three times, and restarted. */
 describe('fault 3: the aggregator killed mid-batch, repeatedly', () => {
   let region: RunningRegion;
 
   beforeAll(async () => {
-    cluster.ensureUp();
     region = await startFaultRegion('aggkill');
   });
   afterAll(() => region?.close());

@@ -6,7 +6,6 @@ describe('fault 1: a broker killed during the load', () => {
   let region: RunningRegion;
 
   beforeAll(async () => {
-    cluster.ensureUp();
     region = await startFaultRegion('broker');
   });
   afterAll(async () => {

@@ -49,11 +49,12 @@ export async function busiestLeader(topic: string): Promise<number> {
 }
 
 /**
- * The fault tests' region on the cluster: AF and IR, each granting the secretariat everything at
+ * The fault tests' region on the cluster (started first if it is down): AF and IR, each granting the secretariat everything at
  * the finest level (the checks compare exact counts); topics replicated three times, six
  * partitions of movements; a SIGKILLed aggregator's partitions handed over after 8 s instead of 30.
  */
 export function startFaultRegion(name: string, options: { pgBase?: string } = {}): Promise<RunningRegion> {
+  cluster.ensureUp();
   return startRegion({
     name: `faults-${name}`,
     states: ['AF', 'IR'],

@@ -15,7 +15,6 @@ describe('fault 6: poison messages in the stream', () => {
   let region: RunningRegion;
 
   beforeAll(async () => {
-    cluster.ensureUp();
     region = await startFaultRegion('poison');
   });
   afterAll(() => region?.close());

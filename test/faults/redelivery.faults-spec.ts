@@ -7,7 +7,6 @@ describe('fault 5: the same events delivered twice', () => {
   let region: RunningRegion;
 
   beforeAll(async () => {
-    cluster.ensureUp();
     region = await startFaultRegion('redeliver');
   });
   afterAll(() => region?.close());

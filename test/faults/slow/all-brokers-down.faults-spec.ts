@@ -7,7 +7,6 @@ describe('fault 2: all brokers down for a minute', () => {
   let region: RunningRegion;
 
   beforeAll(async () => {
-    cluster.ensureUp();
     region = await startFaultRegion('allbrokers');
   });
   afterAll(async () => {

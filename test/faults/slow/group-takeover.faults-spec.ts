@@ -1,5 +1,5 @@
 import { RunningRegion, waitFor } from '@caravanserai/testing';
-import { checkExactlyAcknowledged, cluster, startFaultRegion, SteadyLoad, summary, waitProjected } from '../harness';
+import { checkExactlyAcknowledged, startFaultRegion, SteadyLoad, summary, waitProjected } from '../harness';
 
 /** Fault 7: two aggregator instances share the consumer group; one is SIGKILLed and the other
  * takes over its partitions. */
@@ -7,7 +7,6 @@ describe('fault 7: one of two aggregator instances killed', () => {
   let region: RunningRegion;
 
   beforeAll(async () => {
-    cluster.ensureUp();
     region = await startFaultRegion('takeover');
   });
   afterAll(() => region?.close());

@@ -1,7 +1,7 @@
 import { RunningRegion, waitFor } from '@caravanserai/testing';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { checkExactlyAcknowledged, cluster, startFaultRegion, SteadyLoad, summary, waitProjected } from '../harness';
+import { checkExactlyAcknowledged, startFaultRegion, SteadyLoad, summary, waitProjected } from '../harness';
 
 const ROOT = resolve(__dirname, '../../..');
 const PORT = process.env.PG_FAULTS_PORT ?? '5433';
@@ -14,7 +14,6 @@ describe('fault 4: PostgreSQL restarted under the services', () => {
   let region: RunningRegion;
 
   beforeAll(async () => {
-    cluster.ensureUp();
     pg('start');
     region = await startFaultRegion('pgrestart', { pgBase: PG_BASE });
   });
