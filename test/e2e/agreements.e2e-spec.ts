@@ -1,5 +1,5 @@
-import { batches, generateMovements, grantAgreement, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { batches, generateMovements, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
+import { RunningRegion, startRegion, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { Pool } from 'pg';
 import { possibleCounts } from '../../apps/aggregator/src/disclosure/domain/cell-key';
 
@@ -9,32 +9,19 @@ import { possibleCounts } from '../../apps/aggregator/src/disclosure/domain/cell
  */
 describe('data-sharing agreements, end to end', () => {
   const suffix = uniqueSuffix();
-  const prefix = `e2e-agr-${suffix}.`;
-  const basePort = portBlock();
   const from = '2026-03-01';
   const to = '2026-03-31';
-  const databases: string[] = [];
-  const services: ServiceProcess[] = [];
-  const nodes = new Map<string, ServiceProcess>();
-  let aggregator: ServiceProcess;
   const posted: SyntheticMovement[] = [];
   let afGrant = '';
   // Keys: a reader key at the aggregator per principal asking; each node's ingest and admin keys.
-  const readerKey = new Map<string, Record<string, string>>();
-  const ingestKey = new Map<string, Record<string, string>>();
-  const adminKey = new Map<string, Record<string, string>>();
-  let aggregatorAdmin: Record<string, string> = {};
+  let region: RunningRegion;
   /** Answers move only with releases: the aggregator's admin cuts one holding the whole month. */
-  const release = async () => {
-    const res = await fetch(`${aggregator.url}/v1/releases`, { method: 'POST', headers: { 'content-type': 'application/json', ...aggregatorAdmin }, body: JSON.stringify({ dataUntil: to }) });
-    expect(res.status).toBe(201);
-  };
-  const nodeDb = new Map<string, string>();
+  const release = () => region.release({ dataUntil: to });
 
   type Row = { period: string; route?: string; category?: string; count: number };
   type Answer = { rows: Row[]; totals: { count: number }; disclosure: { agreements: { provider: string; agreement: string }[]; leftOut: { provider: string; reason: string }[] } };
   const ask = async (principal: string, query: string): Promise<Answer> => {
-    const res = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=month&${query}`, { headers: readerKey.get(principal) });
+    const res = await fetch(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=month&${query}`, { headers: region.as(principal) });
     expect(res.status).toBe(200);
     return (await res.json()) as Answer;
   };
@@ -47,45 +34,23 @@ describe('data-sharing agreements, end to end', () => {
   const asCells = (rows: Row[], key: (r: Row) => string) => Object.fromEntries(rows.map((r) => [key(r), r.count]));
 
   beforeAll(async () => {
-    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), ...testSigningKeys().aggregatorEnv(), TOPIC_PREFIX: prefix };
-    const aggDb = await freshTestDatabase('e2e_agr_agg');
-    databases.push(aggDb);
-    aggregator = await ServiceProcess.start('aggregator-agr', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-agr-${suffix}` }, basePort);
-    services.push(aggregator);
-    aggregatorAdmin = bearer(await issueKey(aggDb, 'aggregator', 'admin', 'admin'));
-    for (const principal of ['secretariat', 'state:AF', 'state:IR', 'state:PK', 'org:UNHCR']) {
-      readerKey.set(principal, bearer(await issueKey(aggDb, 'aggregator', principal, 'reader')));
-    }
-    // The aggregator's operator: node status with event counts is for the admin (issue 13).
-    for (const [i, state] of ['AF', 'IR', 'PK'].entries()) {
-      const db = await freshTestDatabase(`e2e_agr_node_${state}`);
-      databases.push(db);
-      const node = await ServiceProcess.start(`node-agr-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, ...testSigningKeys().nodeEnv(state), DATABASE_URL: db }, basePort + 1 + i);
-      nodes.set(state, node);
-      services.push(node);
-      nodeDb.set(state, db);
-      ingestKey.set(state, bearer(await issueKey(db, 'node', `state:${state}`, 'ingest')));
-      adminKey.set(state, bearer(await issueKey(db, 'node', 'admin', 'admin')));
-    }
+    region = await startRegion({ name: 'e2e-agr', states: ['AF', 'IR', 'PK'], readers: ['secretariat', 'state:AF', 'state:IR', 'state:PK', 'org:UNHCR'] });
     const records = [...generateMovements({ seed: 11, from, to, scale: 0.004, providers: ['AF', 'IR', 'PK'], recordIdPrefix: `AGR${suffix}-` })];
     for (const state of ['AF', 'IR', 'PK']) {
       for (const batch of batches(records.filter((r) => r.provider === state), 1000)) {
-        await postMovements(nodes.get(state)!.url, batch.map(toRawMovement), ingestKey.get(state));
+        await postMovements(region.node(state).url, batch.map(toRawMovement), region.ingest(state));
         posted.push(...batch);
       }
     }
   });
 
-  afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop()));
-    for (const db of databases) await dropTestDatabase(db);
-  });
+  afterAll(() => region?.close());
 
   it('holds every provider’s data until it grants something: nobody sees anything', async () => {
     // Wait until the aggregator has received everything (its node status counts received events;
     // the counts are the admin's: the secretariat sees no volumes, and none of states that granted it nothing).
     await waitFor(async () => {
-      const res = await (await fetch(`${aggregator.url}/v1/nodes`, { headers: aggregatorAdmin })).json();
+      const res = await (await fetch(`${region.aggregator.url}/v1/nodes`, { headers: region.as('admin') })).json();
       return (res as { providers: { eventsReceived: number }[] }).providers.reduce((s, p) => s + p.eventsReceived, 0) === posted.length;
     }, { timeoutMs: 120_000, what: 'every movement received' });
     await release();
@@ -96,20 +61,20 @@ describe('data-sharing agreements, end to end', () => {
   });
 
   it('projects the held data once grants arrive, and shows each caller exactly what its grants allow', async () => {
-    afGrant = await grantAgreement(nodes.get('AF')!.url, { ...OPEN_TERMS, recipient: 'secretariat' }, adminKey.get('AF'));
-    await grantAgreement(nodes.get('IR')!.url, {
+    afGrant = await region.grant('AF', { ...OPEN_TERMS, recipient: 'secretariat' });
+    await region.grant('IR', {
       ...OPEN_TERMS,
       recipient: 'secretariat',
       minTimeGranularity: 'month',
       dimensions: ['route', 'category'],
       scope: { eventKinds: ['movements'], categories: { exclude: ['victim_of_trafficking'] } },
-    }, adminKey.get('IR'));
-    await grantAgreement(nodes.get('IR')!.url, { ...OPEN_TERMS, recipient: 'org:UNHCR', minTimeGranularity: 'month', dimensions: ['category'], minCellSize: 10 }, adminKey.get('IR'));
-    await grantAgreement(nodes.get('PK')!.url, { ...OPEN_TERMS, recipient: 'org:UNHCR' }, adminKey.get('PK'));
+    });
+    await region.grant('IR', { ...OPEN_TERMS, recipient: 'org:UNHCR', minTimeGranularity: 'month', dimensions: ['category'], minCellSize: 10 });
+    await region.grant('PK', { ...OPEN_TERMS, recipient: 'org:UNHCR' });
 
     // Agreements travel through Kafka like everything else: wait until the registry has all four.
     await waitFor(async () => {
-      const list = (await (await fetch(`${aggregator.url}/v1/agreements`, { headers: readerKey.get('secretariat') })).json()) as { agreements: unknown[] };
+      const list = (await (await fetch(`${region.aggregator.url}/v1/agreements`, { headers: region.as('secretariat') })).json()) as { agreements: unknown[] };
       return list.agreements.length === 4;
     }, { timeoutMs: 60_000, what: 'four agreements in the registry' });
     // Each state sees its own data in full once pooled: wait for all of it.
@@ -158,7 +123,7 @@ describe('data-sharing agreements, end to end', () => {
 
   it("refuses a forged revocation of Afghanistan's grant (its ingest key: 403; Iran's admin key: 401), recording nothing", async () => {
     const events = async () => {
-      const pool = new Pool({ connectionString: nodeDb.get('AF'), max: 1 });
+      const pool = new Pool({ connectionString: region.nodeDbs.get('AF'), max: 1 });
       try {
         return Number((await pool.query('SELECT count(*) FROM events')).rows[0].count);
       } finally {
@@ -167,34 +132,34 @@ describe('data-sharing agreements, end to end', () => {
     };
     const before = await events();
     const forge = (headers: Record<string, string>) =>
-      fetch(`${nodes.get('AF')!.url}/v1/agreements/${afGrant}/revocation`, {
+      fetch(`${region.node('AF').url}/v1/agreements/${afGrant}/revocation`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ reason: 'forged' }),
       });
-    expect((await forge(ingestKey.get('AF')!)).status).toBe(403);
-    expect((await forge(adminKey.get('IR')!)).status).toBe(401);
+    expect((await forge(region.ingest('AF'))).status).toBe(403);
+    expect((await forge(region.nodeAdmin('IR'))).status).toBe(401);
     expect((await forge({})).status).toBe(401);
-    const amend = await fetch(`${nodes.get('AF')!.url}/v1/agreements/${afGrant}`, {
+    const amend = await fetch(`${region.node('AF').url}/v1/agreements/${afGrant}`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json', ...ingestKey.get('AF') },
+      headers: { 'content-type': 'application/json', ...region.ingest('AF') },
       body: JSON.stringify({ minCellSize: 100 }),
     });
     expect(amend.status).toBe(403);
     expect(await events()).toBe(before);
-    const registry = (await (await fetch(`${aggregator.url}/v1/agreements`, { headers: readerKey.get('secretariat') })).json()) as { agreements: { agreementId: string; status: string }[] };
+    const registry = (await (await fetch(`${region.aggregator.url}/v1/agreements`, { headers: region.as('secretariat') })).json()) as { agreements: { agreementId: string; status: string }[] };
     expect(registry.agreements.find((a) => a.agreementId === afGrant)?.status).toBe('active');
   });
 
   it('stops showing a provider once it revokes, from the next query after the revocation arrives', async () => {
-    const res = await fetch(`${nodes.get('AF')!.url}/v1/agreements/${afGrant}/revocation`, {
+    const res = await fetch(`${region.node('AF').url}/v1/agreements/${afGrant}/revocation`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...adminKey.get('AF') },
+      headers: { 'content-type': 'application/json', ...region.nodeAdmin('AF') },
       body: JSON.stringify({ reason: 'end of the pilot' }),
     });
     expect(res.status).toBe(201);
     await waitFor(async () => {
-      const list = (await (await fetch(`${aggregator.url}/v1/agreements`, { headers: readerKey.get('secretariat') })).json()) as {
+      const list = (await (await fetch(`${region.aggregator.url}/v1/agreements`, { headers: region.as('secretariat') })).json()) as {
         agreements: { agreementId: string; status: string }[];
       };
       return list.agreements.find((a) => a.agreementId === afGrant)?.status === 'revoked';

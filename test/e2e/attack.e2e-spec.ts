@@ -1,8 +1,5 @@
-import { BORDER_CROSSING_POINTS, MovementRecorded, TOPICS, topicName } from '@caravanserai/contracts';
-import { createKafka, ensureTopics } from '@caravanserai/messaging';
-import { agreementGranted, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, movementRetracted, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
-import { Partitioners, Producer } from 'kafkajs';
-import { Pool } from 'pg';
+import { BORDER_CROSSING_POINTS, MovementRecorded } from '@caravanserai/contracts';
+import { agreementGranted, movementRecorded, movementRetracted, RunningRegion, startRegion, waitFor } from '@caravanserai/testing';
 import { attack, AttackReport, formatReports, HighsLike, Knowledge, Snapshot } from '../attack/attacker';
 import {
   Answer,
@@ -35,25 +32,15 @@ const loadHighs: () => Promise<HighsLike> = require('highs');
  * the unit suite attacks (with the database's secret), so the two suites attack the same thing.
  */
 describe('attack suite on the real aggregator', () => {
-  const suffix = uniqueSuffix();
-  const prefix = `e2e-attack-${suffix}.`;
-  const port = portBlock();
   const today = new Date().toISOString().slice(0, 10);
   const monthDate = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 3, 1));
   const month = monthDate.toISOString().slice(0, 7);
   const region: Region = randomRegion(7, month);
   const grants = grantsOf(region);
   const callers = ['secretariat', `state:${(region.providers.find((p) => p.k > 1) ?? region.providers[0]).code}`];
-  const keys = testSigningKeys();
   const envelopes = new Map<string, MovementRecorded>();
-  let aggDb = '';
-  let aggregator: ServiceProcess;
-  let pool: Pool;
-  let producer: Producer;
+  let running: RunningRegion;
   let highs: HighsLike;
-  let admin: Record<string, string> = {};
-  const reader = new Map<string, Record<string, string>>();
-  const topics = { movements: topicName(TOPICS.movements, prefix), agreements: topicName(TOPICS.agreements, prefix), referrals: topicName(TOPICS.referrals, prefix) };
 
   const envelopeOf = (m: Movement): MovementRecorded => {
     const bcp = BORDER_CROSSING_POINTS.find((b) => b.state === m.provider);
@@ -64,16 +51,8 @@ describe('attack suite on the real aggregator', () => {
     envelopes.set(e.eventId, e);
     return e;
   };
-  const publish = async (topic: string, events: { provider: string }[]) => {
-    await producer.send({ topic, messages: events.map((e) => ({ key: e.provider, value: JSON.stringify(keys.sign(e)) })) });
-  };
-  const projected = async () => Number((await pool.query('SELECT coalesce(sum(count), 0) AS n FROM flow_counts')).rows[0].n);
-  const cutRelease = async (): Promise<Moment> => {
-    const res = await fetch(`${aggregator.url}/v1/releases`, { method: 'POST', headers: { 'content-type': 'application/json', ...admin }, body: JSON.stringify({ reason: 'attack suite' }) });
-    expect(res.status).toBe(201);
-    const body = (await res.json()) as { dataUntil: string };
-    return { today, dataUntil: body.dataUntil };
-  };
+  const projected = async () => Number((await running.pool.query('SELECT coalesce(sum(count), 0) AS n FROM flow_counts')).rows[0].n);
+  const cutRelease = async (): Promise<Moment> => ({ today, dataUntil: (await running.release({ reason: 'attack suite' })).dataUntil });
   const url = (q: Question) => {
     const params = new URLSearchParams({ from: region.from, to: region.to, granularity: q.granularity });
     if (q.groupBy.length) params.set('groupBy', q.groupBy.join(','));
@@ -81,7 +60,7 @@ describe('attack suite on the real aggregator', () => {
     if (q.routes) params.set('routes', q.routes.join(','));
     if (q.categories) params.set('categories', q.categories.join(','));
     if (q.coarser) params.set('coarser', q.coarser);
-    return `${aggregator.url}/v1/flows?${params}`;
+    return `${running.aggregator.url}/v1/flows?${params}`;
   };
   /** Every question of the campaign for one caller, answered by the service (a few at a time). */
   const askAll = async (caller: string, qs: Question[]): Promise<Answer[]> => {
@@ -89,7 +68,7 @@ describe('attack suite on the real aggregator', () => {
     for (let i = 0; i < qs.length; i += 8) {
       await Promise.all(
         qs.slice(i, i + 8).map(async (q, j) => {
-          const res = await fetch(url(q), { headers: reader.get(caller) });
+          const res = await fetch(url(q), { headers: running.as(caller) });
           if (res.status !== 200) throw new Error(`${url(q)}: ${res.status} ${await res.text()}`);
           out[i + j] = (await res.json()) as Answer;
         }),
@@ -102,51 +81,26 @@ describe('attack suite on the real aggregator', () => {
 
   beforeAll(async () => {
     highs = await loadHighs();
-    aggDb = await freshTestDatabase('e2e_attack_agg');
-    aggregator = await ServiceProcess.start(
-      'aggregator-attack',
-      'dist/apps/aggregator/src/main.js',
-      { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix, CONSUMER_GROUP: `e2e-attack-${suffix}`, DATABASE_URL: aggDb, RATE_LIMIT_MAX: '1000000', ...keys.aggregatorEnv() },
-      port,
-    );
-    pool = new Pool({ connectionString: aggDb, max: 2 });
-    admin = bearer(await issueKey(aggDb, 'aggregator', 'admin', 'admin'));
-    for (const caller of callers) reader.set(caller, bearer(await issueKey(aggDb, 'aggregator', caller, 'reader')));
-    const kafka = createKafka(`${prefix}test`, TEST_KAFKA_BROKERS);
-    const kafkaAdmin = kafka.admin();
-    await kafkaAdmin.connect();
-    await ensureTopics(kafkaAdmin, [
-      { topic: topics.movements, numPartitions: 2 },
-      { topic: topics.agreements, numPartitions: 1 },
-      { topic: topics.referrals, numPartitions: 1 },
-    ]);
-    await kafkaAdmin.disconnect();
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
+    running = await startRegion({ name: 'e2e-attack', readers: callers, aggregatorEnv: { RATE_LIMIT_MAX: '1000000' } });
   });
 
-  afterAll(async () => {
-    await producer?.disconnect();
-    await pool?.end();
-    await aggregator?.stop();
-    if (aggDb) await dropTestDatabase(aggDb);
-  });
+  afterAll(() => running?.close());
 
   it('gives a curious recipient nothing exact across releases, late records and a retraction', async () => {
     // The region's grants (to anyone), then the first month of movements.
-    await publish(topics.agreements, grants.map((g) => agreementGranted(g.provider, { recipient: '*', dimensions: g.dimensions, minTimeGranularity: g.minTimeGranularity, minGeoGranularity: 'country', minCellSize: g.minCellSize })));
+    await running.publish('agreements', grants.map((g) => agreementGranted(g.provider, { recipient: '*', dimensions: g.dimensions, minTimeGranularity: g.minTimeGranularity, minGeoGranularity: 'country', minCellSize: g.minCellSize })));
     await waitFor(async () => {
-      const list = (await (await fetch(`${aggregator.url}/v1/agreements`, { headers: reader.get('secretariat') })).json()) as { agreements: unknown[] };
+      const list = (await (await fetch(`${running.aggregator.url}/v1/agreements`, { headers: running.as('secretariat') })).json()) as { agreements: unknown[] };
       return list.agreements.length === grants.length;
     }, { timeoutMs: 60_000, what: 'the grants in the registry' });
     // envelopeOf gives each record the event id of its envelope: the retraction follows its record.
     const toRetract = region.first.filter((m) => region.retracted.includes(m.eventId));
-    await publish(topics.movements, region.first.map(envelopeOf));
+    await running.publish('movements', region.first.map(envelopeOf));
     region.retracted = toRetract.map((m) => m.eventId);
     await waitFor(async () => (await projected()) === region.first.length, { timeoutMs: 120_000, what: 'the first movements projected' });
     const first = await cutRelease();
 
-    const secret: Buffer = (await pool.query('SELECT secret FROM cell_key_secret')).rows[0].secret;
+    const secret: Buffer = (await running.pool.query('SELECT secret FROM cell_key_secret')).rows[0].secret;
     const asked = new Map<string, { qs: Question[]; answers: Answer[][] }>();
     for (const caller of callers) {
       const qs = questions(region, caller, 'cell-key', first);
@@ -159,7 +113,7 @@ describe('attack suite on the real aggregator', () => {
     // Late records and a retraction arrive: until the next release, no answer moves.
     const late = region.added.map(envelopeOf);
     const retracted = region.retracted.map((id) => movementRetracted(envelopes.get(id)!));
-    await publish(topics.movements, [...late, ...retracted]);
+    await running.publish('movements', [...late, ...retracted]);
     await waitFor(async () => (await projected()) === secondRecords(region).length, { timeoutMs: 120_000, what: 'late records and the retraction projected' });
     for (const caller of callers) {
       const { qs, answers } = asked.get(caller)!;

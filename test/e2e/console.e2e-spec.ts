@@ -1,5 +1,5 @@
-import { grantAgreement, OPEN_TERMS, postMovements, postReferrals, RawMovementLike, RawReferralLike } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { OPEN_TERMS, postMovements, postReferrals, RawMovementLike, RawReferralLike } from '@caravanserai/synthetic';
+import { RunningRegion, startRegion, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,23 +20,11 @@ import { checkLabels, routeWords, word } from './console/labels';
  */
 describe('secretariat console and surge alerts, end to end', () => {
   const suffix = uniqueSuffix();
-  const prefix = `e2e-con-${suffix}.`;
-  const basePort = portBlock();
   const day = (offset: number) => new Date(Date.now() - (2 + 34 - offset) * 86_400_000).toISOString().slice(0, 10);
   const from = day(0);
   const to = day(34);
-  const databases: string[] = [];
-  const services: ServiceProcess[] = [];
-  const nodes = new Map<string, ServiceProcess>();
-  let aggregator: ServiceProcess;
+  let region: RunningRegion;
   let browser: { context: BrowserContext; close: () => Promise<void> } | null = null;
-  /** API keys: the aggregator's readers by principal, and each node's `XX:ingest` / `XX:admin`. */
-  const keys = new Map<string, string>();
-  const keyOf = (who: string): string => {
-    const key = keys.get(who);
-    if (!key) throw new Error(`no key issued for ${who}`);
-    return key;
-  };
 
   const records: Record<string, RawMovementLike[]> = { IR: [], AF: [] };
   const plant = (state: 'IR' | 'AF', perDay: (d: number) => number, r: Omit<RawMovementLike, 'recordId' | 'crossedAt' | 'sex' | 'dateOfBirth'>) => {
@@ -61,7 +49,7 @@ describe('secretariat console and surge alerts, end to end', () => {
     minCellSize: 5,
   };
   const api = async <T>(path: string, principal = 'secretariat'): Promise<T> => {
-    const res = await fetch(`${aggregator.url}${path}`, { headers: bearer(keyOf(principal)) });
+    const res = await fetch(`${region.aggregator.url}${path}`, { headers: region.as(principal) });
     if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
@@ -76,9 +64,9 @@ describe('secretariat console and surge alerts, end to end', () => {
   type Summary = { rows: { referredTo: string; referrals: number | null; accepted: number | null; byStatus: { closed: number | null } }[] };
   /** Answers move only with releases: cut one holding the data up to its last day. */
   const cutRelease = async (): Promise<{ releaseId: number; dataUntil: string }> => {
-    const res = await fetch(`${aggregator.url}/v1/releases`, {
+    const res = await fetch(`${region.aggregator.url}/v1/releases`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...bearer(keyOf('aggregator:admin')) },
+      headers: { 'content-type': 'application/json', ...region.as('admin') },
       body: JSON.stringify({ dataUntil: to }),
     });
     if (res.status !== 201) throw new Error(`POST /v1/releases: ${res.status} ${await res.text()}`);
@@ -86,30 +74,17 @@ describe('secretariat console and surge alerts, end to end', () => {
   };
 
   beforeAll(async () => {
-    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), ...testSigningKeys().aggregatorEnv(), TOPIC_PREFIX: prefix };
-    const aggDb = await freshTestDatabase('e2e_con_agg');
-    databases.push(aggDb);
-    aggregator = await ServiceProcess.start(
-      'aggregator-con',
-      'dist/apps/aggregator/src/main.js',
-      { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-con-${suffix}`, ALERTS_INTERVAL_MS: '2000', ALERTS_PROGRESS_GAP_MS: '1000' },
-      basePort,
-    );
-    services.push(aggregator);
-    for (const principal of ['secretariat', 'state:IR', 'state:AF', 'org:UNHCR']) keys.set(principal, await issueKey(aggDb, 'aggregator', principal, 'reader'));
-    keys.set('aggregator:admin', await issueKey(aggDb, 'aggregator', 'admin', 'admin'));
-    for (const [i, state] of ['IR', 'AF'].entries()) {
-      const db = await freshTestDatabase(`e2e_con_node_${state}`);
-      databases.push(db);
-      const node = await ServiceProcess.start(`node-con-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, ...testSigningKeys().nodeEnv(state), DATABASE_URL: db }, basePort + 1 + i);
-      nodes.set(state, node);
-      services.push(node);
-      keys.set(`${state}:ingest`, await issueKey(db, 'node', `state:${state}`, 'ingest'));
-      keys.set(`${state}:admin`, await issueKey(db, 'node', 'admin', 'admin'));
-      await grantAgreement(node.url, terms, bearer(keyOf(`${state}:admin`)));
-      for (let b = 0; b < records[state].length; b += 1000) await postMovements(node.url, records[state].slice(b, b + 1000), bearer(keyOf(`${state}:ingest`)));
+    region = await startRegion({
+      name: 'e2e-con',
+      states: ['IR', 'AF'],
+      grants: [terms],
+      readers: ['secretariat', 'state:IR', 'state:AF', 'org:UNHCR'],
+      aggregatorEnv: { ALERTS_INTERVAL_MS: '2000', ALERTS_PROGRESS_GAP_MS: '1000' },
+    });
+    for (const state of ['IR', 'AF'] as const) {
+      for (let b = 0; b < records[state].length; b += 1000) await postMovements(region.node(state).url, records[state].slice(b, b + 1000), region.ingest(state));
     }
-    await postIranReferrals(nodes.get('IR')!.url);
+    await postIranReferrals(region.node('IR').url);
     // A state sees its own data exactly; by day, every period up to the release's last day is
     // closed (a year never is). Answers move only with releases, so each poll cuts one, then asks.
     for (const state of ['IR', 'AF']) {
@@ -132,8 +107,7 @@ describe('secretariat console and surge alerts, end to end', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all(services.map((s) => s.stop()));
-    for (const db of databases) await dropTestDatabase(db);
+    await region?.close();
   });
 
   /** 12 referrals to child protection (8 accepted 5 h later, 4 of those closed 29 h after the
@@ -148,7 +122,7 @@ describe('secretariat console and surge alerts, end to end', () => {
       borderCrossingPoint: 'IR-DOGHAROUN',
       referredTo,
     });
-    const ingest = bearer(keyOf('IR:ingest'));
+    const ingest = region.ingest('IR');
     const answer = await postReferrals(url, [...Array.from({ length: 12 }, (_, n) => record(n, 'child_protection')), ...Array.from({ length: 6 }, (_, n) => record(100 + n, 'medical'))], ingest);
     const step = async (id: string, command: string, hour: string, body: Record<string, string> = {}) => {
       const res = await fetch(`${url}/v1/referrals/${id}/${command}`, { method: 'POST', headers: { 'content-type': 'application/json', ...ingest }, body: JSON.stringify({ at: `${hour}+03:30`, ...body }) });
@@ -196,7 +170,7 @@ describe('secretariat console and surge alerts, end to end', () => {
     const consumer = kafka.consumer({ groupId: `e2e-con-reader-${suffix}` });
     const seen: { type: string; data: { alertId: string; severity: string; recent: number } }[] = [];
     await consumer.connect();
-    await consumer.subscribe({ topic: `${prefix}alerts.v1`, fromBeginning: true });
+    await consumer.subscribe({ topic: region.topic('alerts'), fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString())) });
     // The detector may run while the data is still arriving, raise an alert at a lower severity
     // and raise it again (same alertId, a new SurgeDetected) when it escalates: so wait until
@@ -224,21 +198,21 @@ describe('secretariat console and surge alerts, end to end', () => {
     page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
 
     // The static console needs no credential; the data calls do.
-    const staticRes = await fetch(`${aggregator.url}/console/`);
+    const staticRes = await fetch(`${region.aggregator.url}/console/`);
     expect(staticRes.status).toBe(200);
     expect(staticRes.headers.get('content-security-policy')).toContain("default-src 'self'");
-    expect((await fetch(`${aggregator.url}/v1/alerts`)).status).toBe(401);
+    expect((await fetch(`${region.aggregator.url}/v1/alerts`)).status).toBe(401);
 
     // The secretariat's planning figures for the surging route: the page shows its forecast against them.
-    const scenario = await fetch(`${aggregator.url}/v1/scenarios`, {
+    const scenario = await fetch(`${region.aggregator.url}/v1/scenarios`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...bearer(keyOf('secretariat')) },
+      headers: { 'content-type': 'application/json', ...region.as('secretariat') },
       body: JSON.stringify({ target: 'AF>IR>TR', planningFigure: 50, capacityPerDay: 40, reason: 'console test' }),
     });
     expect(scenario.status).toBe(201);
 
-    const key = encodeURIComponent(keyOf('secretariat'));
-    await page.goto(`${aggregator.url}/console/?from=${from}&to=${to}&granularity=week#key=${key}`);
+    const key = encodeURIComponent(region.main.key('secretariat'));
+    await page.goto(`${region.aggregator.url}/console/?from=${from}&to=${to}&granularity=week#key=${key}`);
     await page.waitForSelector('body[data-loaded="true"]', { timeout: 60_000 });
     expect(page.url()).not.toContain('key=');
 
@@ -293,7 +267,7 @@ describe('secretariat console and surge alerts, end to end', () => {
 
     // Both states grant weeks at the finest: asked by day with coarser states left out, the page
     // asks with coarser=exclude, draws nothing, and names both.
-    await page.goto(`${aggregator.url}/console/?from=${from}&to=${to}&granularity=day&coarser=exclude`);
+    await page.goto(`${region.aggregator.url}/console/?from=${from}&to=${to}&granularity=day&coarser=exclude`);
     await page.waitForSelector('body[data-loaded="true"]', { timeout: 60_000 });
     expect(await page.isChecked('input[name="coarser"]')).toBe(true);
     const excluded = await api<FlowAnswer>(`/v1/flows?from=${from}&to=${to}&granularity=day&groupBy=route&coarser=exclude`);

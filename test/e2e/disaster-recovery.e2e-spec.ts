@@ -1,6 +1,6 @@
 import { createKafka } from '@caravanserai/messaging';
-import { batches, generateMovements, generateReferrals, grantAgreement, OPEN_TERMS, postMovements, postReferrals, sendReferralStep, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, TEST_PG_BASE, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { batches, generateMovements, generateReferrals, OPEN_TERMS, postMovements, postReferrals, sendReferralStep, toRawMovement } from '@caravanserai/synthetic';
+import { AggregatorInstance, bearer, dropTestDatabase, RunningRegion, startRegion, TEST_KAFKA_BROKERS, TEST_PG_BASE, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { ConfigResourceTypes } from 'kafkajs';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,8 +25,6 @@ const ROOT = resolve(__dirname, '../..');
  */
 describe('disaster recovery: the region rebuilt from the nodes', () => {
   const suffix = uniqueSuffix();
-  const prefix = `e2e-dr-${suffix}.`;
-  const basePort = portBlock();
   const from = '2026-03-01';
   const to = '2026-03-31';
   const dataUntil = '2026-04-30';
@@ -40,56 +38,27 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
     `/v1/referrals/summary?from=${from}&to=${to}&granularity=month`,
     `/v1/referrals/summary?from=${from}&to=${to}&granularity=month&groupBy=referredTo`,
   ];
-  const topics = ['movements.v1', 'agreements.v1', 'referrals.v1'].map((t) => `${prefix}${t}`);
-  const databases: string[] = [];
-  const services: ServiceProcess[] = [];
-  const nodes = new Map<string, ServiceProcess>();
-  const nodeDb = new Map<string, string>();
-  const ingestKey = new Map<string, string>();
-  const adminKey = new Map<string, string>();
-  const keys = testSigningKeys();
+  let topics: string[] = [];
   const secretDir = mkdtempSync(join(tmpdir(), 'dr-secret-'));
   const secretFile = join(secretDir, 'cell-key.secret');
   writeFileSync(secretFile, randomBytes(48).toString('base64'), { mode: 0o600 });
-  const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn' };
-
-  /** An aggregator on its own database: its process, its admin key and a reader key per principal. */
-  interface Aggregator {
-    service: ServiceProcess;
-    db: string;
-    admin: string;
-    readers: Map<string, string>;
-  }
-  const startAggregator = async (name: string, port: number, group: string): Promise<Aggregator> => {
-    const db = await freshTestDatabase(`e2e_dr_${name}`);
-    databases.push(db);
-    const service = await ServiceProcess.start(`aggregator-dr-${name}`, 'dist/apps/aggregator/src/main.js', {
-      ...common,
-      ...keys.aggregatorEnv(),
-      DATABASE_URL: db,
-      CONSUMER_GROUP: group,
-      CELL_KEY_SECRET_FILE: secretFile,
-    }, port);
-    services.push(service);
-    const readers = new Map<string, string>();
-    for (const p of principals) readers.set(p, await issueKey(db, 'aggregator', p, 'reader'));
-    return { service, db, admin: await issueKey(db, 'aggregator', 'admin', 'admin'), readers };
-  };
+  let region: RunningRegion;
+  /** An aggregator on its own database (the region's secret): its process, its admin key and a reader key per principal. */
+  type Aggregator = AggregatorInstance;
   const get = async <T>(url: string, key: string): Promise<T> => {
     const res = await fetch(url, { headers: bearer(key) });
     if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
   const release = async (a: Aggregator) => {
-    const res = await fetch(`${a.service.url}/v1/releases`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(a.admin) }, body: JSON.stringify({ dataUntil }) });
-    expect(res.status).toBe(201);
+    await region.release({ dataUntil }, a);
   };
   /** Every answer to every question for every principal, without what names the release (its id and the moment it was cut; dataUntil stays). */
   const answers = async (a: Aggregator): Promise<Record<string, unknown>> => {
     const out: Record<string, unknown> = {};
     for (const p of principals) {
       for (const q of questions) {
-        const body = await get<Record<string, unknown>>(`${a.service.url}${q}`, a.readers.get(p)!);
+        const body = await get<Record<string, unknown>>(`${a.service.url}${q}`, a.key(p));
         // The notes name the moment of the cut too: any instant in a string is masked, the day kept.
         out[`${p} ${q}`] = JSON.parse(
           JSON.stringify(body, (k, v) => (k === 'id' || k === 'cutAt' || k === 'releaseId' || k === 'asOf' ? undefined : typeof v === 'string' ? v.replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<instant>') : v)),
@@ -98,10 +67,10 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
     }
     return out;
   };
-  const quarantine = async (a: Aggregator) => (await get<{ items: { reason: string; payload: string | null }[] }>(`${a.service.url}/v1/quarantine`, a.admin)).items.map((i) => `${i.reason} ${i.payload}`).sort();
-  const nodeStatus = (state: string) => get<{ counted: number; events: number; outboxBacklog: number }>(`${nodes.get(state)!.url}/v1/republication`, adminKey.get(state)!);
+  const quarantine = async (a: Aggregator) => (await get<{ items: { reason: string; payload: string | null }[] }>(`${a.service.url}/v1/quarantine`, a.key('admin'))).items.map((i) => `${i.reason} ${i.payload}`).sort();
+  const nodeStatus = (state: string) => get<{ counted: number; events: number; outboxBacklog: number }>(`${region.node(state).url}/v1/republication`, region.keys.nodeAdmin.get(state)!);
   const received = async (a: Aggregator) => {
-    const body = await get<{ providers: { provider: string; eventsReceived: number }[]; lag: { total: number | null } }>(`${a.service.url}/v1/nodes`, a.admin);
+    const body = await get<{ providers: { provider: string; eventsReceived: number }[]; lag: { total: number | null } }>(`${a.service.url}/v1/nodes`, a.key('admin'));
     return { byState: Object.fromEntries(body.providers.map((p) => [p.provider, p.eventsReceived])), lag: body.lag.total };
   };
   /** The aggregator holds, for each node, exactly as many events as the node, and lags nothing. */
@@ -114,17 +83,11 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
     }
     return true;
   };
-  const startNode = async (state: string, i: number) => {
-    const node = await ServiceProcess.start(`node-dr-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, ...keys.nodeEnv(state), DATABASE_URL: nodeDb.get(state)! }, basePort + 1 + i);
-    nodes.set(state, node);
-    services.push(node);
-    return node;
-  };
   const cli = async (...args: string[]) => {
     const { stdout } = await run(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { cwd: ROOT, maxBuffer: 8 * 1024 * 1024 });
     return stdout;
   };
-  const nodesArg = () => states.map((s) => `${nodes.get(s)!.url}=${adminKey.get(s)}`).join(',');
+  const nodesArg = () => states.map((s) => `${region.node(s).url}=${region.keys.nodeAdmin.get(s)}`).join(',');
 
   let first: Aggregator;
   let rebuilt: Aggregator;
@@ -134,23 +97,16 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
   const movementsPosted = new Map<string, string[]>();
 
   beforeAll(async () => {
-    first = await startAggregator('first', basePort, `e2e-dr-${suffix}-a`);
-    for (const [i, state] of states.entries()) {
-      const db = await freshTestDatabase(`e2e_dr_node_${state}`);
-      databases.push(db);
-      nodeDb.set(state, db);
-      ingestKey.set(state, await issueKey(db, 'node', `state:${state}`, 'ingest'));
-      adminKey.set(state, await issueKey(db, 'node', 'admin', 'admin'));
-      await startNode(state, i);
-    }
+    region = await startRegion({ name: 'e2e-dr', states, readers: principals, env: { LOG_LEVEL: 'warn' }, aggregatorEnv: { CELL_KEY_SECRET_FILE: secretFile } });
+    first = region.main;
+    topics = [region.topic('movements'), region.topic('agreements'), region.topic('referrals')];
   });
 
   afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop()));
-    for (const db of databases) await dropTestDatabase(db).catch(() => undefined);
+    await region?.close();
     const admin = createKafka('e2e-dr-cleanup', TEST_KAFKA_BROKERS).admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [...topics, `${prefix}alerts.v1`] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [...topics, region.topic('alerts')] }).catch(() => undefined);
     await admin.disconnect();
   });
 
@@ -160,12 +116,12 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
     for (const state of states) {
       const ids: string[] = [];
       for (const batch of batches(records.filter((r) => r.provider === state), 1000)) {
-        const answer = await postMovements(nodes.get(state)!.url, batch.map(toRawMovement), bearer(ingestKey.get(state)!));
+        const answer = await postMovements(region.node(state).url, batch.map(toRawMovement), region.ingest(state));
         ids.push(...answer.results.map((r) => r.eventId));
       }
       movementsPosted.set(state, ids);
       for (const eventId of ids.slice(0, 4)) {
-        const res = await fetch(`${nodes.get(state)!.url}/v1/movements/${eventId}/retraction`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(ingestKey.get(state)!) }, body: JSON.stringify({ reason: 'wrong_record' }) });
+        const res = await fetch(`${region.node(state).url}/v1/movements/${eventId}/retraction`, { method: 'POST', headers: { 'content-type': 'application/json', ...region.ingest(state) }, body: JSON.stringify({ reason: 'wrong_record' }) });
         expect(res.status).toBe(201);
       }
     }
@@ -173,21 +129,20 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
     const referrals = generateReferrals({ seed: 15, from, to, perProviderPerDay: 1, providers: [...states], now: new Date('2026-04-05T00:00:00Z'), recordIdPrefix: `DRR${suffix}-` });
     for (const state of states) {
       const mine = referrals.filter((r) => r.provider === state);
-      const answer = await postReferrals(nodes.get(state)!.url, mine.map((r) => r.record), bearer(ingestKey.get(state)!));
-      for (const [i, r] of mine.entries()) for (const step of r.steps) await sendReferralStep(nodes.get(state)!.url, answer.results[i].referralId, step, bearer(ingestKey.get(state)!));
+      const answer = await postReferrals(region.node(state).url, mine.map((r) => r.record), region.ingest(state));
+      for (const [i, r] of mine.entries()) for (const step of r.steps) await sendReferralStep(region.node(state).url, answer.results[i].referralId, step, region.ingest(state));
     }
     // Grants: AF to the secretariat at k = 1; IR to the secretariat by month at k = 5 and to UNHCR by category at k = 5; AF to UNHCR, revoked.
-    const admin = (s: string) => bearer(adminKey.get(s)!);
-    await grantAgreement(nodes.get('AF')!.url, { ...OPEN_TERMS, recipient: 'secretariat' }, admin('AF'));
-    await grantAgreement(nodes.get('IR')!.url, { ...OPEN_TERMS, recipient: 'secretariat', minTimeGranularity: 'month', minCellSize: 5 }, admin('IR'));
-    await grantAgreement(nodes.get('IR')!.url, { ...OPEN_TERMS, recipient: 'org:UNHCR', minTimeGranularity: 'month', dimensions: ['category', 'referredTo'], minCellSize: 5 }, admin('IR'));
-    const revoked = await grantAgreement(nodes.get('AF')!.url, { ...OPEN_TERMS, recipient: 'org:UNHCR' }, admin('AF'));
-    const res = await fetch(`${nodes.get('AF')!.url}/v1/agreements/${revoked}/revocation`, { method: 'POST', headers: { 'content-type': 'application/json', ...admin('AF') }, body: JSON.stringify({ reason: 'end of the pilot' }) });
+    await region.grant('AF', { ...OPEN_TERMS, recipient: 'secretariat' });
+    await region.grant('IR', { ...OPEN_TERMS, recipient: 'secretariat', minTimeGranularity: 'month', minCellSize: 5 });
+    await region.grant('IR', { ...OPEN_TERMS, recipient: 'org:UNHCR', minTimeGranularity: 'month', dimensions: ['category', 'referredTo'], minCellSize: 5 });
+    const revoked = await region.grant('AF', { ...OPEN_TERMS, recipient: 'org:UNHCR' });
+    const res = await fetch(`${region.node('AF').url}/v1/agreements/${revoked}/revocation`, { method: 'POST', headers: { 'content-type': 'application/json', ...region.nodeAdmin('AF') }, body: JSON.stringify({ reason: 'end of the pilot' }) });
     expect(res.status).toBe(201);
 
     await waitFor(() => converged(first), { timeoutMs: 120_000, intervalMs: 500, what: 'the first aggregator holding every event of both nodes' });
     await waitFor(async () => {
-      const list = await get<{ agreements: { status: string }[] }>(`${first.service.url}/v1/agreements`, first.readers.get('secretariat')!);
+      const list = await get<{ agreements: { status: string }[] }>(`${first.service.url}/v1/agreements`, first.key('secretariat'));
       return list.agreements.length >= 2;
     }, { what: 'the agreements in the registry' });
     await release(first);
@@ -226,9 +181,12 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
 
     // A new aggregator on an empty database with the region's secret, and a second one on its own
     // database and consumer group; the nodes republish (the operator's command).
-    [rebuilt, second] = await Promise.all([startAggregator('rebuilt', basePort + 10, `e2e-dr-${suffix}-a`), startAggregator('second', basePort + 11, `e2e-dr-${suffix}-b`)]);
+    [rebuilt, second] = await Promise.all([
+      region.startAggregator({ name: 'rebuilt', fresh: true }),
+      region.startAggregator({ name: 'second', fresh: true, group: `${region.group}-b` }),
+    ]);
     const started = Date.now();
-    const out = await cli('region', 'rebuild', '--nodes', nodesArg(), '--aggregator', `${rebuilt.service.url}=${rebuilt.admin}`, '--timeout-s', '150', '--release-until', dataUntil);
+    const out = await cli('region', 'rebuild', '--nodes', nodesArg(), '--aggregator', `${rebuilt.service.url}=${rebuilt.key('admin')}`, '--timeout-s', '150', '--release-until', dataUntil);
     const seconds = (Date.now() - started) / 1000;
     console.log(`region rebuild: ${seconds.toFixed(1)} s\n${out}`);
     expect(out).toMatch(/rebuilt in/);
@@ -256,20 +214,20 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
 
   it('restores a node from a pg_dump: what it lost is posted again, nothing is lost and nothing is counted twice', async () => {
     const state = 'AF';
-    const db = nodeDb.get(state)!;
+    const db = region.nodeDbs.get(state)!;
     const dump = join(secretDir, 'node-af.dump');
     await run('pg_dump', ['--format=custom', `--file=${dump}`, db]);
 
     // After the dump: more records, acknowledged by the node and taken in by the aggregators.
     const more = [...generateMovements({ seed: 16, from, to, scale: 0.0005, providers: [state], recordIdPrefix: `DRLATE${suffix}-` })].map(toRawMovement);
     expect(more.length).toBeGreaterThan(5);
-    const firstPost = await postMovements(nodes.get(state)!.url, more, bearer(ingestKey.get(state)!));
+    const firstPost = await postMovements(region.node(state).url, more, region.ingest(state));
     expect(firstPost.accepted).toBe(more.length);
     await waitFor(() => converged(rebuilt), { timeoutMs: 60_000, intervalMs: 500, what: 'the late records at the aggregator' });
     const afterLate = (await received(rebuilt)).byState[state];
 
     // The node's database is lost and restored from the dump; the node restarts on it.
-    await nodes.get(state)!.stop();
+    await region.node(state).stop();
     const admin = new Client({ connectionString: `${TEST_PG_BASE}/postgres` });
     await admin.connect();
     const name = new URL(db).pathname.slice(1);
@@ -277,15 +235,15 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
     await admin.query(`CREATE DATABASE "${name}"`);
     await admin.end();
     await run('pg_restore', ['--no-owner', `--dbname=${db}`, dump]);
-    await startNode(state, states.indexOf(state));
+    await region.startNode(state);
     expect((await nodeStatus(state)).counted).toBeLessThan(afterLate);
 
     // The national system replays its log since the dump: the same records, the same event ids.
-    const replay = await postMovements(nodes.get(state)!.url, more, bearer(ingestKey.get(state)!));
+    const replay = await postMovements(region.node(state).url, more, region.ingest(state));
     expect(replay.accepted).toBe(more.length);
     expect(replay.results.map((r) => r.eventId)).toEqual(firstPost.results.map((r) => r.eventId));
     // The operator republishes the node: the aggregator holds exactly the node's events, none twice.
-    const out = await cli('region', 'rebuild', '--nodes', `${nodes.get(state)!.url}=${adminKey.get(state)}`, '--aggregator', `${rebuilt.service.url}=${rebuilt.admin}`, '--timeout-s', '120');
+    const out = await cli('region', 'rebuild', '--nodes', `${region.node(state).url}=${region.keys.nodeAdmin.get(state)}`, '--aggregator', `${rebuilt.service.url}=${rebuilt.key('admin')}`, '--timeout-s', '120');
     expect(out).toMatch(/rebuilt in/);
     expect((await received(rebuilt)).byState[state]).toBe(afterLate);
     expect((await nodeStatus(state)).counted).toBe(afterLate);

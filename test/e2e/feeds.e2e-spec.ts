@@ -1,9 +1,5 @@
-import { TOPICS, topicName } from '@caravanserai/contracts';
-import { createKafka, ensureTopics } from '@caravanserai/messaging';
-import { agreementAmended, agreementGranted, agreementRevoked, bearer, dropTestDatabase, freshTestDatabase, issueKey, movementRecorded, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
-import { Partitioners, Producer } from 'kafkajs';
+import { agreementAmended, agreementGranted, agreementRevoked, movementRecorded, RunningRegion, startRegion, waitFor } from '@caravanserai/testing';
 import { execFileSync } from 'node:child_process';
-import { Pool } from 'pg';
 import type { FeedItem, StoredFeedItem } from '../../apps/aggregator/src/feeds/domain/feed-item';
 import { verifyFeedItem } from '../../apps/aggregator/src/feeds/domain/feed-signature';
 import { sseReader } from './sse-reader';
@@ -21,19 +17,9 @@ import { verifiesDelivery, WebhookReceiver } from '../../apps/aggregator/src/fee
  * stream, live and resumed with Last-Event-ID, with neither gaps nor duplicates.
  */
 describe('recipients’ feeds, end to end', () => {
-  const suffix = uniqueSuffix();
-  const prefix = `e2e-feed-${suffix}.`;
-  const port = portBlock();
-  const keys = testSigningKeys();
-  const topics = { movements: topicName(TOPICS.movements, prefix), agreements: topicName(TOPICS.agreements, prefix), referrals: topicName(TOPICS.referrals, prefix) };
   // 35 days ending two days ago: four usual weeks, then the surge week.
   const day = (d: number) => new Date(Date.now() - (2 + 34 - d) * 86_400_000).toISOString().slice(0, 10);
-  let aggDb = '';
-  let aggregator: ServiceProcess;
-  let pool: Pool;
-  let producer: Producer;
-  let admin: Record<string, string> = {};
-  const reader = new Map<string, Record<string, string>>();
+  let region: RunningRegion;
   // UNHCR's webhook receiver, down (500) for its first five requests.
   const hook = new WebhookReceiver();
   let hookCalls = 0;
@@ -45,11 +31,8 @@ describe('recipients’ feeds, end to end', () => {
     ...Array.from({ length: 35 }, (_, d) => Array.from({ length: d < 28 ? 8 : 32 }, () => movementRecorded({ provider: 'IR', occurredOn: day(d), data: { departedFrom: 'AF', intendedDestination: 'TR', category: 'asylum_seeker' } }))).flat(),
     ...Array.from({ length: 35 }, (_, d) => Array.from({ length: 3 }, (_, i) => movementRecorded({ provider: 'PK', occurredOn: day(d), data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'PK', intendedDestination: 'AF', direction: 'exit', category: i ? 'returnee' : 'refugee' } }))).flat(),
   ];
-  const publish = async (topic: string, events: { provider: string }[]) => {
-    for (let i = 0; i < events.length; i += 500) await producer.send({ topic, messages: events.slice(i, i + 500).map((e) => ({ key: e.provider, value: JSON.stringify(keys.sign(e)) })) });
-  };
   const api = async <T>(path: string, who: string): Promise<T> => {
-    const res = await fetch(`${aggregator.url}${path}`, { headers: reader.get(who) });
+    const res = await fetch(`${region.aggregator.url}${path}`, { headers: region.as(who) });
     if (res.status !== 200) throw new Error(`GET ${path} as ${who}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
@@ -64,11 +47,7 @@ describe('recipients’ feeds, end to end', () => {
       after = page.next!;
     }
   };
-  const cut = async (): Promise<number> => {
-    const res = await fetch(`${aggregator.url}/v1/releases`, { method: 'POST', headers: { 'content-type': 'application/json', ...admin }, body: JSON.stringify({ reason: 'feeds e2e' }) });
-    expect(res.status).toBe(201);
-    return ((await res.json()) as { id: number }).id;
-  };
+  const cut = async (): Promise<number> => (await region.release({ reason: 'feeds e2e' })).id;
   const asQuery = (q: Record<string, unknown>) =>
     new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)).map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(',') : String(v)]));
   /** Every release item of this release in the feed, each equal to what REST answers now. */
@@ -88,53 +67,40 @@ describe('recipients’ feeds, end to end', () => {
   const sse = new Map<string, ReturnType<typeof sseReader>>();
 
   beforeAll(async () => {
-    aggDb = await freshTestDatabase('e2e_feed_agg');
-    aggregator = await ServiceProcess.start(
-      'aggregator-feed',
-      'dist/apps/aggregator/src/main.js',
-      { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix, CONSUMER_GROUP: `e2e-feed-${suffix}`, DATABASE_URL: aggDb, ALERTS_INTERVAL_MS: '2000', ALERTS_PROGRESS_GAP_MS: '1000', ...keys.aggregatorEnv(),
-        WEBHOOK_ALLOW_HTTP_LOCALHOST: 'true', WEBHOOK_POLL_MS: '200', WEBHOOK_BACKOFF_BASE_MS: '100', WEBHOOK_BACKOFF_MAX_MS: '500', WEBHOOK_MAX_ATTEMPTS: '50' },
-      port,
-    );
-    pool = new Pool({ connectionString: aggDb, max: 2 });
-    admin = bearer(await issueKey(aggDb, 'aggregator', 'admin', 'admin'));
-    for (const who of ['org:UNHCR', 'state:TR', 'state:IR']) reader.set(who, bearer(await issueKey(aggDb, 'aggregator', who, 'reader')));
-    const kafka = createKafka(`${prefix}test`, TEST_KAFKA_BROKERS);
-    const kafkaAdmin = kafka.admin();
-    await kafkaAdmin.connect();
-    await ensureTopics(kafkaAdmin, [{ topic: topics.movements, numPartitions: 2 }, { topic: topics.agreements, numPartitions: 1 }, { topic: topics.referrals, numPartitions: 1 }]);
-    await kafkaAdmin.disconnect();
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
+    region = await startRegion({
+      name: 'e2e-feed',
+      readers: ['org:UNHCR', 'state:TR', 'state:IR'],
+      aggregatorEnv: {
+        ALERTS_INTERVAL_MS: '2000', ALERTS_PROGRESS_GAP_MS: '1000',
+        WEBHOOK_ALLOW_HTTP_LOCALHOST: 'true', WEBHOOK_POLL_MS: '200', WEBHOOK_BACKOFF_BASE_MS: '100', WEBHOOK_BACKOFF_MAX_MS: '500', WEBHOOK_MAX_ATTEMPTS: '50',
+      },
+    });
     // UNHCR subscribes a webhook before anything happens, and follows its feed live from the start.
-    const subscribed = await fetch(`${aggregator.url}/v1/webhooks`, {
+    const subscribed = await fetch(`${region.aggregator.url}/v1/webhooks`, {
       method: 'POST',
-      headers: { ...reader.get('org:UNHCR')!, 'content-type': 'application/json' },
+      headers: { ...region.as('org:UNHCR'), 'content-type': 'application/json' },
       body: JSON.stringify({ url: await hook.listen(), description: 'e2e receiver' }),
     });
     expect(subscribed.status).toBe(201);
-    sse.set('live', sseReader(`${aggregator.url}/v1/feed/stream`, reader.get('org:UNHCR')!));
+    sse.set('live', sseReader(`${region.aggregator.url}/v1/feed/stream`, region.as('org:UNHCR')));
   });
 
   afterAll(async () => {
     for (const s of sse.values()) s.close();
     await hook.close();
-    await producer?.disconnect();
-    await pool?.end();
-    await aggregator?.stop();
-    if (aggDb) await dropTestDatabase(aggDb);
+    await region?.close();
   });
 
   it('follows two integrators through data, a release, an alert, an amendment and a revocation', async () => {
     // The movements first: held until each state's first grant, then projected at once, so the
     // surge detector sees the whole surge in one run (and the alert's figures do not move after).
-    await publish(topics.movements, movements);
-    await waitFor(async () => Number((await pool.query(`SELECT count(*) AS n FROM regional_events WHERE type = 'MovementRecorded'`)).rows[0].n) === movements.length, {
+    await region.publish('movements', movements);
+    await waitFor(async () => Number((await region.pool.query(`SELECT count(*) AS n FROM regional_events WHERE type = 'MovementRecorded'`)).rows[0].n) === movements.length, {
       timeoutMs: 120_000,
       what: 'every movement received',
     });
-    await publish(topics.agreements, [irGrant, pkGrant]);
-    await waitFor(async () => Number((await pool.query('SELECT coalesce(sum(count), 0) AS n FROM flow_counts')).rows[0].n) === movements.length, { timeoutMs: 120_000, what: 'every movement projected' });
+    await region.publish('agreements', [irGrant, pkGrant]);
+    await waitFor(async () => Number((await region.pool.query('SELECT coalesce(sum(count), 0) AS n FROM flow_counts')).rows[0].n) === movements.length, { timeoutMs: 120_000, what: 'every movement projected' });
 
     // A release: each integrator gets the figures of its one agreement, as REST answers them.
     const first = await cut();
@@ -163,7 +129,7 @@ describe('recipients’ feeds, end to end', () => {
     expect((await readAll('state:TR')).filter((s) => s.item.kind.startsWith('alert.'))).toEqual([]);
 
     // Iran amends UNHCR's grant (k = 10): both sides hear of it, and the next release is cut to it.
-    await publish(topics.agreements, [agreementAmended(irGrant, { minCellSize: 10 })]);
+    await region.publish('agreements', [agreementAmended(irGrant, { minCellSize: 10 })]);
     await waitFor(async () => (await readAll('org:UNHCR')).some((s) => s.item.kind === 'agreement.amended'), { what: 'the amendment in UNHCR’s feed' });
     // Iran hears of its agreement's changes, and of the alerts on its own data (all three scopes).
     const iran = (await readAll('state:IR')).map((s) => s.item.kind);
@@ -175,7 +141,7 @@ describe('recipients’ feeds, end to end', () => {
     await checkRelease('state:TR', second, ['PK']);
 
     // Pakistan revokes Türkiye's grant: from then on nothing of it, the revocation itself excepted.
-    await publish(topics.agreements, [agreementRevoked(pkGrant, 2)]);
+    await region.publish('agreements', [agreementRevoked(pkGrant, 2)]);
     const trAfter = await waitFor(async () => {
       const items = await readAll('state:TR');
       return items.some((s) => s.item.kind === 'agreement.revoked') ? items : null;
@@ -189,7 +155,7 @@ describe('recipients’ feeds, end to end', () => {
     const unhcr = await readAll('org:UNHCR');
     expect(await readAll('org:UNHCR')).toEqual(unhcr);
     expect(new Set(unhcr.map((s) => s.item.id)).size).toBe(unhcr.length);
-    const published = (await (await fetch(`${aggregator.url}/v1/signing-keys`)).json()) as { keys: { keyId: string; publicKeyPem: string }[] };
+    const published = (await (await fetch(`${region.aggregator.url}/v1/signing-keys`)).json()) as { keys: { keyId: string; publicKeyPem: string }[] };
     const pem = new Map(published.keys.map((k) => [k.keyId, k.publicKeyPem]));
     for (const { item } of [...unhcr, ...trAfter]) {
       expect(verifyFeedItem(item, pem.get(item.signature.keyId)!)).toBe(true);
@@ -215,8 +181,8 @@ describe('recipients’ feeds, end to end', () => {
     const q = (unhcr3.item.data as { query: { from: string; to: string; granularity: string; groupBy: string[] } }).query;
     const out = execFileSync(
       process.env.PYTHON ?? '/usr/bin/python3',
-      ['clients/python/caravanserai.py', '--url', aggregator.url, 'check', '--from', q.from, '--to', q.to, '--granularity', q.granularity, '--group-by', q.groupBy.join(',')],
-      { env: { ...process.env, CARAVANSERAI_API_KEY: reader.get('org:UNHCR')!.authorization.replace(/^Bearer /, '') }, encoding: 'utf8' },
+      ['clients/python/caravanserai.py', '--url', region.aggregator.url, 'check', '--from', q.from, '--to', q.to, '--granularity', q.granularity, '--group-by', q.groupBy.join(',')],
+      { env: { ...process.env, CARAVANSERAI_API_KEY: region.as('org:UNHCR').authorization.replace(/^Bearer /, '') }, encoding: 'utf8' },
     );
     const [feedCheck, sdmxCheck] = out.trim().split('\n').map((line) => JSON.parse(line));
     const kinds: Record<string, number> = {};
@@ -231,20 +197,20 @@ describe('recipients’ feeds, end to end', () => {
     const live = sse.get('live')!;
     await waitFor(() => live.events.length === unhcr.length, { what: 'every item on the live stream' });
     expect(live.events.map((e) => [e.id, e.event, JSON.parse(e.data)])).toEqual(unhcr.map((s) => [s.cursor, s.item.kind, s.item]));
-    const resumed = sseReader(`${aggregator.url}/v1/feed/stream`, { ...reader.get('org:UNHCR')!, 'last-event-id': unhcr[1].cursor });
+    const resumed = sseReader(`${region.aggregator.url}/v1/feed/stream`, { ...region.as('org:UNHCR'), 'last-event-id': unhcr[1].cursor });
     sse.set('resumed', resumed);
     await waitFor(() => resumed.events.length === unhcr.length - 2, { what: 'the resumed stream caught up' });
     expect(resumed.events.map((e) => e.id)).toEqual(unhcr.slice(2).map((s) => s.cursor));
     // A Last-Event-ID this service never gave: 400, no stream.
-    const bad = await fetch(`${aggregator.url}/v1/feed/stream`, { headers: { ...reader.get('org:UNHCR')!, 'last-event-id': trAfter[0].cursor } });
+    const bad = await fetch(`${region.aggregator.url}/v1/feed/stream`, { headers: { ...region.as('org:UNHCR'), 'last-event-id': trAfter[0].cursor } });
     expect(bad.status).toBe(400);
   });
 
   it('ends open streams cleanly on shutdown', async () => {
     const live = sse.get('live')!;
-    await aggregator.stop();
+    await region.aggregator.stop();
     // Stopped by SIGTERM, not killed after 15 s for hanging on the open stream.
-    expect(aggregator.exit.signal).not.toBe('SIGKILL');
+    expect(region.aggregator.exit.signal).not.toBe('SIGKILL');
     await waitFor(() => live.ended, { what: 'the stream ended by the server' });
   });
 });

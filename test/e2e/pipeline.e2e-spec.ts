@@ -1,6 +1,6 @@
 import { createKafka } from '@caravanserai/messaging';
-import { batches, generateMovements, grantAgreement, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, parsePrometheusText, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { batches, generateMovements, OPEN_TERMS, postMovements, SyntheticMovement, toRawMovement } from '@caravanserai/synthetic';
+import { parsePrometheusText, RunningRegion, startRegion, TEST_KAFKA_BROKERS, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { execFileSync } from 'node:child_process';
 import { Pool } from 'pg';
 
@@ -10,34 +10,22 @@ import { Pool } from 'pg';
  */
 describe('regional pipeline, end to end', () => {
   const suffix = uniqueSuffix();
-  const prefix = `e2e-${suffix}.`;
   const providers = ['AF', 'IR', 'PK'] as const;
-  const basePort = portBlock();
   const from = '2026-03-01';
   const to = '2026-03-31';
-  const databases: string[] = [];
-  const services: ServiceProcess[] = [];
-  let aggregator: ServiceProcess;
-  const nodes = new Map<string, ServiceProcess>();
-  // Each node's own keys: its state's ingest key and its admin key (docs/authentication.md).
-  const ingestKey = new Map<string, Record<string, string>>();
-  const adminKey = new Map<string, Record<string, string>>();
-  let SECRETARIAT: Record<string, string> = {};
-  let ADMIN: Record<string, string> = {};
+  // Each node has its state's ingest key and its admin key (docs/authentication.md).
+  let region: RunningRegion;
   const posted: SyntheticMovement[] = [];
   const eventIds = new Map<string, string>(); // recordId -> eventId
   const withdrawn = new Set<string>(); // recordIds retracted
   let throughput = 0;
 
   /** Answers move only with releases: cut one (the aggregator's admin) holding everything posted. */
-  const release = async () => {
-    const res = await fetch(`${aggregator.url}/v1/releases`, { method: 'POST', headers: { 'content-type': 'application/json', ...ADMIN }, body: JSON.stringify({ dataUntil: to }) });
-    expect(res.status).toBe(201);
-  };
+  const release = () => region.release({ dataUntil: to });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const flows = async (query: string): Promise<any> => {
     await release();
-    const res = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&${query}`, { headers: SECRETARIAT });
+    const res = await fetch(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}&${query}`, { headers: region.as('secretariat') });
     expect(res.status).toBe(200);
     return res.json();
   };
@@ -65,32 +53,12 @@ describe('regional pipeline, end to end', () => {
     waitFor(async () => (await flows('granularity=month')).totals.count === expectedTotal, { timeoutMs: 120_000, intervalMs: 200, what: `${expectedTotal} movements projected` });
 
   beforeAll(async () => {
-    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), ...testSigningKeys().aggregatorEnv(), TOPIC_PREFIX: prefix, LOG_LEVEL: 'debug' }; // the privacy test reads every level
-    const aggDb = await freshTestDatabase('e2e_agg');
-    databases.push(aggDb);
-    aggregator = await ServiceProcess.start('aggregator', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-${suffix}` }, basePort);
-    services.push(aggregator);
-    SECRETARIAT = bearer(await issueKey(aggDb, 'aggregator', 'secretariat', 'reader'));
-    ADMIN = bearer(await issueKey(aggDb, 'aggregator', 'admin', 'admin'));
-    await Promise.all(
-      providers.map(async (state, i) => {
-        const db = await freshTestDatabase(`e2e_node_${state}`);
-        databases.push(db);
-        const node = await ServiceProcess.start(`node-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, ...testSigningKeys().nodeEnv(state), DATABASE_URL: db }, basePort + 1 + i);
-        nodes.set(state, node);
-        services.push(node);
-        ingestKey.set(state, bearer(await issueKey(db, 'node', `state:${state}`, 'ingest')));
-        adminKey.set(state, bearer(await issueKey(db, 'node', 'admin', 'admin')));
-        // Each state lets the secretariat see everything at the finest level, so counts can be checked exactly.
-        await grantAgreement(node.url, { ...OPEN_TERMS, recipient: 'secretariat' }, adminKey.get(state));
-      }),
-    );
+    // Each state lets the secretariat see everything at the finest level, so counts can be checked
+    // exactly; the privacy test reads every log level.
+    region = await startRegion({ name: 'e2e', states: providers, grants: [{ ...OPEN_TERMS, recipient: 'secretariat' }], env: { LOG_LEVEL: 'debug' } });
   });
 
-  afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop()));
-    for (const db of databases) await dropTestDatabase(db);
-  });
+  afterAll(() => region?.close());
 
   it('projects exactly what the nodes accepted, grouped by route and category', async () => {
     const records = [...generateMovements({ seed: 7, from, to, scale: 0.006, providers: [...providers], recordIdPrefix: `E2E${suffix}-` })];
@@ -99,7 +67,7 @@ describe('regional pipeline, end to end', () => {
     for (const state of providers) {
       const mine = records.filter((r) => r.provider === state);
       for (const batch of batches(mine, 500)) {
-        const answer = await postMovements(nodes.get(state)!.url, batch.map(toRawMovement), ingestKey.get(state));
+        const answer = await postMovements(region.node(state).url, batch.map(toRawMovement), region.ingest(state));
         expect(answer.accepted).toBe(batch.length);
         answer.results.forEach((r) => eventIds.set(r.recordId, r.eventId));
         posted.push(...batch);
@@ -116,13 +84,13 @@ describe('regional pipeline, end to end', () => {
     const fresh = [...generateMovements({ seed: 9, from, to, scale: 0.0005, providers: ['IR'], recordIdPrefix: `E2E${suffix}-auth-` })];
     expect(fresh.length).toBeGreaterThan(0);
     const raw = fresh.map(toRawMovement);
-    const attempt = (headers: Record<string, string>) => postMovements(nodes.get('IR')!.url, raw, headers);
+    const attempt = (headers: Record<string, string>) => postMovements(region.node('IR').url, raw, headers);
     await expect(attempt({})).rejects.toThrow(/: 401 /);
-    await expect(attempt(ingestKey.get('AF')!)).rejects.toThrow(/: 401 /); // Afghanistan's key is unknown to Iran's node
-    await expect(attempt(adminKey.get('IR')!)).rejects.toThrow(/: 403 /);
+    await expect(attempt(region.ingest('AF'))).rejects.toThrow(/: 401 /); // Afghanistan's key is unknown to Iran's node
+    await expect(attempt(region.nodeAdmin('IR'))).rejects.toThrow(/: 403 /);
     await expect(attempt({ 'x-caravanserai-principal': 'state:IR' })).rejects.toThrow(/: 401 /);
     // Nothing was stored: the same records are new to the node, and the flows hold exactly what it accepted.
-    const answer = await attempt(ingestKey.get('IR')!);
+    const answer = await attempt(region.ingest('IR'));
     expect(answer).toMatchObject({ accepted: fresh.length, duplicates: 0 });
     answer.results.forEach((r) => eventIds.set(r.recordId, r.eventId));
     posted.push(...fresh);
@@ -133,14 +101,11 @@ describe('regional pipeline, end to end', () => {
   it('changes nothing when the same batch is posted again', async () => {
     const state = 'IR';
     const again = posted.filter((r) => r.provider === state).slice(0, 500);
-    const answer = await postMovements(nodes.get(state)!.url, again.map(toRawMovement), ingestKey.get(state));
+    const answer = await postMovements(region.node(state).url, again.map(toRawMovement), region.ingest(state));
     expect(answer).toMatchObject({ accepted: 0, duplicates: again.length });
     expect(answer.results.map((r) => r.eventId)).toEqual(again.map((r) => eventIds.get(r.recordId)));
     // Let any (wrongly) published event reach the projection before comparing.
-    await waitFor(async () => {
-      const res = (await (await fetch(`${aggregator.url}/v1/nodes`, { headers: ADMIN })).json()) as { lag: { total: number } };
-      return res.lag.total === 0;
-    });
+    await waitFor(async () => (await region.lag()) === 0);
     expect(await actualByRouteAndCategory()).toEqual(expectedByRouteAndCategory(posted));
   });
 
@@ -148,16 +113,16 @@ describe('regional pipeline, end to end', () => {
     const toWithdraw = posted.filter((_, i) => i % 97 === 0);
     toWithdraw.forEach((m) => withdrawn.add(m.recordId));
     for (const m of toWithdraw) {
-      const res = await fetch(`${nodes.get(m.provider)!.url}/v1/movements/${eventIds.get(m.recordId)}/retraction`, {
+      const res = await fetch(`${region.node(m.provider).url}/v1/movements/${eventIds.get(m.recordId)}/retraction`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...ingestKey.get(m.provider) },
+        headers: { 'content-type': 'application/json', ...region.ingest(m.provider) },
         body: JSON.stringify({ reason: 'wrong_record' }),
       });
       expect(res.status).toBe(201);
     }
-    const again = await fetch(`${nodes.get(toWithdraw[0].provider)!.url}/v1/movements/${eventIds.get(toWithdraw[0].recordId)}/retraction`, {
+    const again = await fetch(`${region.node(toWithdraw[0].provider).url}/v1/movements/${eventIds.get(toWithdraw[0].recordId)}/retraction`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...ingestKey.get(toWithdraw[0].provider) },
+      headers: { 'content-type': 'application/json', ...region.ingest(toWithdraw[0].provider) },
       body: JSON.stringify({ reason: 'wrong_record' }),
     });
     expect(again.status).toBe(409);
@@ -166,7 +131,7 @@ describe('regional pipeline, end to end', () => {
     await caughtUp(remaining.length);
     expect(await actualByRouteAndCategory()).toEqual(expectedByRouteAndCategory(remaining));
 
-    const csv = await (await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=month&groupBy=route,category`, { headers: { accept: 'text/csv', ...SECRETARIAT } })).text();
+    const csv = await (await fetch(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=month&groupBy=route,category`, { headers: { accept: 'text/csv', ...region.as('secretariat') } })).text();
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n').filter((l) => !l.startsWith('#'));
     expect(lines[0]).toBe('period,route,category,count');
     expect(lines.slice(1).reduce((sum, l) => sum + Number(l.split(',')[3]), 0)).toBe(remaining.length);
@@ -178,7 +143,7 @@ describe('regional pipeline, end to end', () => {
     for (const state of providers) {
       const mine = more.filter((r) => r.provider === state);
       if (mine.length === 0) continue;
-      const answer = await postMovements(nodes.get(state)!.url, mine.map(toRawMovement), ingestKey.get(state));
+      const answer = await postMovements(region.node(state).url, mine.map(toRawMovement), region.ingest(state));
       expect(answer.accepted).toBe(mine.length);
       answer.results.forEach((r) => eventIds.set(r.recordId, r.eventId));
     }
@@ -192,7 +157,7 @@ describe('regional pipeline, end to end', () => {
     const everything = `granularity=day&groupBy=${['provider', 'borderCrossingPoint', 'direction', 'route', 'citizenship', 'category', 'sex', 'ageBand'].join(',')}`;
     const live = await flows(everything);
     expect(live.rows.length).toBeGreaterThan(100);
-    execFileSync(process.execPath, ['dist/apps/aggregator/src/rebuild.js'], { env: { ...process.env, DATABASE_URL: databases[0], NO_COLOR: '1' }, stdio: 'inherit' });
+    execFileSync(process.execPath, ['dist/apps/aggregator/src/rebuild.js'], { env: { ...process.env, DATABASE_URL: region.aggregatorDb, NO_COLOR: '1' }, stdio: 'inherit' });
     // The next release reads the rebuilt projection: the same figures.
     const rebuilt = await flows(everything);
     expect(rebuilt.release.id).toBeGreaterThan(live.release.id);
@@ -214,7 +179,7 @@ describe('regional pipeline, end to end', () => {
       return res;
     };
     const json = { 'content-type': 'application/json' };
-    const node = nodes.get('AF')!;
+    const node = region.node('AF');
     const record = {
       ...toRawMovement([...generateMovements({ seed: 11, from, to, scale: 0.001, providers: ['AF'], recordIdPrefix: `E2E${suffix}-c-` })][0]),
       recordId: `E2E${suffix}-canary`,
@@ -224,16 +189,16 @@ describe('regional pipeline, end to end', () => {
       address: `${canary} street`,
       notes: canary,
     };
-    const accepted = await send(`${node.url}/v1/movements?fullName=${canary}`, { method: 'POST', headers: { ...json, ...ingestKey.get('AF') }, body: JSON.stringify({ records: [record] }) });
+    const accepted = await send(`${node.url}/v1/movements?fullName=${canary}`, { method: 'POST', headers: { ...json, ...region.ingest('AF') }, body: JSON.stringify({ records: [record] }) });
     expect(accepted.status).toBe(200);
     posted.push({ ...record, provider: 'AF' } as SyntheticMovement);
-    const refused = await send(`${node.url}/v1/movements`, { method: 'POST', headers: { ...json, ...ingestKey.get('AF') }, body: JSON.stringify({ records: [{ ...record, recordId: `E2E${suffix}-canary-2`, crossedAt: canary }] }) });
+    const refused = await send(`${node.url}/v1/movements`, { method: 'POST', headers: { ...json, ...region.ingest('AF') }, body: JSON.stringify({ records: [{ ...record, recordId: `E2E${suffix}-canary-2`, crossedAt: canary }] }) });
     expect([400, 422]).toContain(refused.status);
     expect(((await refused.json()) as { requestId: string }).requestId).toBe(refused.headers.get('x-request-id'));
-    expect((await send(`${node.url}/v1/agreements/${canary}`, { headers: adminKey.get('AF')! })).status).toBeGreaterThanOrEqual(400);
-    expect((await send(`${aggregator.url}/v1/flows?from=${from}&to=${to}&groupBy=${canary}&${canary}=1`, { headers: SECRETARIAT })).status).toBe(400);
-    expect((await send(`${aggregator.url}/v1/${canary}?q=${canary}`, { headers: { ...SECRETARIAT, 'x-request-id': `${canary} ${canary}` } })).status).toBe(404);
-    expect((await send(`${aggregator.url}/v1/flows?from=${from}&to=${to}`, { headers: { authorization: `Bearer cvs_${canary}_x` } })).status).toBe(401);
+    expect((await send(`${node.url}/v1/agreements/${canary}`, { headers: region.nodeAdmin('AF') })).status).toBeGreaterThanOrEqual(400);
+    expect((await send(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}&groupBy=${canary}&${canary}=1`, { headers: region.as('secretariat') })).status).toBe(400);
+    expect((await send(`${region.aggregator.url}/v1/${canary}?q=${canary}`, { headers: { ...region.as('secretariat'), 'x-request-id': `${canary} ${canary}` } })).status).toBe(404);
+    expect((await send(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}`, { headers: { authorization: `Bearer cvs_${canary}_x` } })).status).toBe(401);
     return ids;
   };
 
@@ -243,7 +208,7 @@ describe('regional pipeline, end to end', () => {
     // Every service's log is JSON lines, and the canary requests are in its access log.
     await waitFor(
       () => {
-        const logged = new Set(services.flatMap((s) => s.logEntries().map((e) => e.requestId)));
+        const logged = new Set(region.services.flatMap((s) => s.logEntries().map((e) => e.requestId)));
         return canaryRequests.every((id) => logged.has(id));
       },
       { what: 'an access log line for every canary request' },
@@ -260,7 +225,7 @@ describe('regional pipeline, end to end', () => {
       for (const s of secrets) if (text.includes(s)) leaks.push(`${where}: ${s}`);
     };
 
-    for (const url of databases) {
+    for (const url of region.databases) {
       const pool = new Pool({ connectionString: url, max: 1 });
       try {
         const { rows: tables } = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
@@ -272,13 +237,13 @@ describe('regional pipeline, end to end', () => {
         await pool.end();
       }
     }
-    for (const s of services) search(`${s.name} log`, s.log());
+    for (const s of region.services) search(`${s.name} log`, s.log());
 
     const kafka = createKafka(`e2e-privacy-${suffix}`, TEST_KAFKA_BROKERS);
     const consumer = kafka.consumer({ groupId: `e2e-privacy-${suffix}` });
     const messages: string[] = [];
     await consumer.connect();
-    await consumer.subscribe({ topic: `${prefix}movements.v1`, fromBeginning: true });
+    await consumer.subscribe({ topic: region.topic('movements'), fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void messages.push(`${message.key}\n${message.value}`) });
     await waitFor(() => messages.length >= posted.length + withdrawn.size, { what: 'every message of the topic' });
     await consumer.disconnect();
@@ -289,8 +254,8 @@ describe('regional pipeline, end to end', () => {
 
   it('serves metrics a Prometheus scraper reads: process metrics, HTTP durations by route template, its own', async () => {
     for (const [service, headers, own, route] of [
-      [aggregator, ADMIN, 'caravanserai_consumer_lag', { method: 'GET', route: '/v1/flows', status_code: '200' }],
-      [nodes.get('AF')!, adminKey.get('AF')!, 'caravanserai_outbox_backlog', { method: 'POST', route: '/v1/movements', status_code: '200' }],
+      [region.aggregator, region.as('admin'), 'caravanserai_consumer_lag', { method: 'GET', route: '/v1/flows', status_code: '200' }],
+      [region.node('AF'), region.nodeAdmin('AF'), 'caravanserai_outbox_backlog', { method: 'POST', route: '/v1/movements', status_code: '200' }],
     ] as const) {
       const res = await fetch(`${service.url}/metrics`, { headers });
       expect(res.status).toBe(200);
@@ -310,22 +275,22 @@ describe('regional pipeline, end to end', () => {
         expect(labels.route).toMatch(/^((\/([a-z0-9._-]+|:[A-Za-z]+))+|unmatched)$/);
         expect(labels.route).not.toMatch(/canary/i);
       }
-      if (service === aggregator) expect(counts.map((s) => s.labels.route)).toContain('unmatched'); // the canary path
+      if (service === region.aggregator) expect(counts.map((s) => s.labels.route)).toContain('unmatched'); // the canary path
     }
   });
 
   it('logs one JSON object per line, an access line per request with the id returned to the caller', async () => {
     const id = `e2e-trace-${suffix}`;
-    const ok = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}`, { headers: { ...SECRETARIAT, 'x-request-id': id } });
+    const ok = await fetch(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}`, { headers: { ...region.as('secretariat'), 'x-request-id': id } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-request-id')).toBe(id);
-    const bad = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&groupBy=shoeSize`, { headers: SECRETARIAT });
+    const bad = await fetch(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}&groupBy=shoeSize`, { headers: region.as('secretariat') });
     expect(bad.status).toBe(400);
     const badId = bad.headers.get('x-request-id')!;
     expect(badId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(await bad.json()).toMatchObject({ code: expect.any(String), message: expect.stringMatching(/groupBy/), requestId: badId });
 
-    const access = (requestId: string) => aggregator.logEntries().find((e) => e.context === 'http' && e.requestId === requestId);
+    const access = (requestId: string) => region.aggregator.logEntries().find((e) => e.context === 'http' && e.requestId === requestId);
     await waitFor(() => access(id) && access(badId), { what: 'the access log lines' });
     expect(access(id)).toEqual({
       time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
@@ -340,7 +305,7 @@ describe('regional pipeline, end to end', () => {
       principal: 'secretariat',
     });
     expect(access(badId)).toMatchObject({ route: '/v1/flows', status: 400 });
-    for (const s of services) {
+    for (const s of region.services) {
       const entries = s.logEntries(); // throws on a line that is not a JSON object
       expect(entries.length).toBeGreaterThan(10);
       for (const e of entries) {
@@ -352,13 +317,13 @@ describe('regional pipeline, end to end', () => {
   });
 
   it('answers bad queries with a 400 that says what is allowed', async () => {
-    const res = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}&groupBy=route,shoeSize`, { headers: SECRETARIAT });
+    const res = await fetch(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}&groupBy=route,shoeSize`, { headers: region.as('secretariat') });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { message: string };
     expect(body.message).toMatch(/groupBy accepts only: route, provider/);
-    const dates = await fetch(`${aggregator.url}/v1/flows?from=2026-02-30&to=${to}`, { headers: SECRETARIAT });
+    const dates = await fetch(`${region.aggregator.url}/v1/flows?from=2026-02-30&to=${to}`, { headers: region.as('secretariat') });
     expect(dates.status).toBe(400);
-    const anonymous = await fetch(`${aggregator.url}/v1/flows?from=${from}&to=${to}`);
+    const anonymous = await fetch(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}`);
     expect(anonymous.status).toBe(401);
   });
 });

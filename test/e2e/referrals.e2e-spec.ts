@@ -1,6 +1,6 @@
 import { REFERRAL_STATUSES, ReferralStatus, toReferralHour } from '@caravanserai/contracts';
-import { generateReferrals, grantAgreement, OPEN_TERMS, postReferrals, sendReferralStep, SyntheticReferral } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { generateReferrals, OPEN_TERMS, postReferrals, sendReferralStep, SyntheticReferral } from '@caravanserai/synthetic';
+import { RunningRegion, startRegion, uniqueSuffix, waitFor } from '@caravanserai/testing';
 
 /** The regional summary's arithmetic, written again from the synthetic inputs, independently of
  * the aggregator: percentile_cont is linear interpolation between neighbouring sorted values. */
@@ -54,54 +54,25 @@ function expectedFigures(items: Expected[], asOf: number, stalledAfterHours: num
  */
 describe('referrals, end to end', () => {
   const suffix = uniqueSuffix();
-  const prefix = `e2e-ref-${suffix}.`;
   const providers = ['IR', 'PK'] as const;
-  const basePort = portBlock();
   const from = '2026-09-01';
   const to = '2026-09-30';
   // The day after the last referral day: the release holds all of September.
   const dataUntil = '2026-10-01';
-  const databases: string[] = [];
-  const services: ServiceProcess[] = [];
-  const nodes = new Map<string, ServiceProcess>();
-  let aggregator: ServiceProcess;
-
-  let SECRETARIAT: Record<string, string> = {};
-  let ADMIN: Record<string, string> = {};
-  const ingestKey = new Map<string, Record<string, string>>();
+  let region: RunningRegion;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const summary = async (query: string): Promise<any> => {
-    const res = await fetch(`${aggregator.url}/v1/referrals/summary?from=${from}&to=${to}&${query}`, { headers: SECRETARIAT });
+    const res = await fetch(`${region.aggregator.url}/v1/referrals/summary?from=${from}&to=${to}&${query}`, { headers: region.as('secretariat') });
     expect(res.status).toBe(200);
     return res.json();
   };
 
   beforeAll(async () => {
-    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), ...testSigningKeys().aggregatorEnv(), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn' };
-    const aggDb = await freshTestDatabase('e2e_ref_agg');
-    databases.push(aggDb);
-    aggregator = await ServiceProcess.start('aggregator', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-ref-${suffix}` }, basePort);
-    services.push(aggregator);
-    SECRETARIAT = bearer(await issueKey(aggDb, 'aggregator', 'secretariat', 'reader'));
-    ADMIN = bearer(await issueKey(aggDb, 'aggregator', 'admin', 'admin'));
-    await Promise.all(
-      providers.map(async (state, i) => {
-        const db = await freshTestDatabase(`e2e_ref_node_${state}`);
-        databases.push(db);
-        const node = await ServiceProcess.start(`node-${state}`, 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: state, ...testSigningKeys().nodeEnv(state), DATABASE_URL: db }, basePort + 1 + i);
-        nodes.set(state, node);
-        services.push(node);
-        ingestKey.set(state, bearer(await issueKey(db, 'node', `state:${state}`, 'ingest')));
-        // The secretariat may see every referral figure (k = 1), so the summary can be checked exactly.
-        await grantAgreement(node.url, { ...OPEN_TERMS, recipient: 'secretariat' }, bearer(await issueKey(db, 'node', 'admin', 'admin')));
-      }),
-    );
+    // The secretariat may see every referral figure (k = 1), so the summary can be checked exactly.
+    region = await startRegion({ name: 'e2e-ref', states: providers, grants: [{ ...OPEN_TERMS, recipient: 'secretariat' }], env: { LOG_LEVEL: 'warn' } });
   });
 
-  afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop()));
-    for (const db of databases) await dropTestDatabase(db);
-  });
+  afterAll(() => region?.close());
 
   it('projects every referral through its lifecycle into the exact regional summary', async () => {
     // Steps up to the start of October have happened; later ones not yet, so some referrals stay open.
@@ -111,7 +82,7 @@ describe('referrals, end to end', () => {
     const ids = new Map<SyntheticReferral, string>();
     for (const state of providers) {
       const mine = referrals.filter((r) => r.provider === state);
-      const answer = await postReferrals(nodes.get(state)!.url, mine.map((r) => r.record), ingestKey.get(state));
+      const answer = await postReferrals(region.node(state).url, mine.map((r) => r.record), region.ingest(state));
       expect(answer.accepted).toBe(mine.length);
       answer.results.forEach((r, i) => ids.set(mine[i], r.referralId));
     }
@@ -120,7 +91,7 @@ describe('referrals, end to end', () => {
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         for (let r = queue.shift(); r; r = queue.shift()) {
-          for (const step of r.steps) await sendReferralStep(nodes.get(r.provider)!.url, ids.get(r)!, step, ingestKey.get(r.provider));
+          for (const step of r.steps) await sendReferralStep(region.node(r.provider).url, ids.get(r)!, step, region.ingest(r.provider));
         }
       }),
     );
@@ -149,9 +120,7 @@ describe('referrals, end to end', () => {
     expect(before.rows).toEqual([]);
     let release = null as { id: number; cutAt: string; dataUntil: string } | null;
     const complete = async () => {
-      const res = await fetch(`${aggregator.url}/v1/releases`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ dataUntil, reason: 'e2e: every referral sent' }) });
-      expect(res.status).toBe(201);
-      release = (await res.json()) as typeof release;
+      release = await region.release({ dataUntil, reason: 'e2e: every referral sent' });
       const answer = await summary('granularity=month');
       return answer.release?.id === release!.id && JSON.stringify(answer.totals) === JSON.stringify(expectedFigures(expected, Date.parse(release!.cutAt), 72));
     };
@@ -177,8 +146,8 @@ describe('referrals, end to end', () => {
     );
     expect(answer.totals).toEqual(totals);
     expect(answer.awaitingReferralMade).toBe(0); // counted for a state's own referrals only
-    const { lag } = (await (await fetch(`${aggregator.url}/v1/nodes`, { headers: SECRETARIAT })).json()) as { lag: { topics: string[]; total: number } };
-    expect(lag).toMatchObject({ topics: [`${prefix}movements.v1`, `${prefix}agreements.v1`, `${prefix}referrals.v1`], total: 0 });
+    const { lag } = (await (await fetch(`${region.aggregator.url}/v1/nodes`, { headers: region.as('secretariat') })).json()) as { lag: { topics: string[]; total: number } };
+    expect(lag).toMatchObject({ topics: [region.topic('movements'), region.topic('agreements'), region.topic('referrals')], total: 0 });
     console.log(
       `e2e referrals: ${totals.referrals} referrals, ${Object.entries(totals.byStatus).map(([s, n]) => `${s} ${n}`).join(', ')}; ` +
         `acceptance rate ${totals.acceptanceRate?.toFixed(3)}, hours to acceptance median ${totals.toAcceptance.medianHours} p90 ${totals.toAcceptance.p90Hours}; stalled ${totals.stalled}`,
@@ -191,7 +160,7 @@ describe('referrals, end to end', () => {
   });
 
   it('answers the same summary as CSV, and refuses a bad query with 400 naming the parameter', async () => {
-    const csv = await (await fetch(`${aggregator.url}/v1/referrals/summary?from=${from}&to=${to}&granularity=month&groupBy=status`, { headers: { accept: 'text/csv', ...SECRETARIAT } })).text();
+    const csv = await (await fetch(`${region.aggregator.url}/v1/referrals/summary?from=${from}&to=${to}&granularity=month&groupBy=status`, { headers: { accept: 'text/csv', ...region.as('secretariat') } })).text();
     expect(csv).toMatch(/^# release: \d+, cut .*, data up to 2026-10-01$/m);
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n').filter((l) => !l.startsWith('#'));
     expect(lines[0]).toBe('period,status,referrals,made,acknowledged,accepted,declined,closed,accepted_ever,declined_ever,acceptance_rate,hours_to_acceptance_median,hours_to_acceptance_p90,hours_to_closure_median,hours_to_closure_p90,stalled');
@@ -200,7 +169,7 @@ describe('referrals, end to end', () => {
     for (const bad of ['groupBy=person', 'stalledAfterHours=0', 'from=2026-02-30', 'asOf=2026-10-02T00:00:00Z']) {
       const [name, value] = bad.split('=');
       const params = new URLSearchParams({ from, to, [name]: value });
-      const res = await fetch(`${aggregator.url}/v1/referrals/summary?${params}`, { headers: SECRETARIAT });
+      const res = await fetch(`${region.aggregator.url}/v1/referrals/summary?${params}`, { headers: region.as('secretariat') });
       expect(res.status).toBe(400);
       const body = (await res.json()) as { errors: { field: string }[] };
       expect(body.errors.map((e) => e.field)).toContain(name);

@@ -1,5 +1,5 @@
-import { generateMovements, grantAgreement, OPEN_TERMS, postMovements, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, portBlock, ServiceProcess, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { generateMovements, OPEN_TERMS, postMovements, toRawMovement } from '@caravanserai/synthetic';
+import { RunningRegion, startRegion, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { Agent, request as httpRequest } from 'node:http';
 import { Pool } from 'pg';
 
@@ -10,25 +10,13 @@ import { Pool } from 'pg';
  */
 describe('security: audit trail and hardening, end to end', () => {
   const suffix = uniqueSuffix();
-  const prefix = `e2e-sec-${suffix}.`;
-  const basePort = portBlock();
   const from = '2026-03-01';
   const to = '2026-03-31';
-  const services: ServiceProcess[] = [];
-  let aggregator: ServiceProcess;
-  let node: ServiceProcess;
-  let aggDb: string;
-  let nodeDb: string;
-  let agg: Pool;
+  let region: RunningRegion;
   let nodePool: Pool;
   let posted = 0;
   /** Each caller's key: aggregator readers by principal, the aggregator's `admin`, and the node's `node:ingest` / `node:admin`. */
-  const keys = new Map<string, Record<string, string>>();
-  const as = (who: string): Record<string, string> => {
-    const key = keys.get(who);
-    if (!key) throw new Error(`no key issued for ${who}`);
-    return key;
-  };
+  const as = (who: string): Record<string, string> => (who === 'node:ingest' ? region.ingest('AF') : who === 'node:admin' ? region.nodeAdmin('AF') : region.as(who));
 
   const get = (base: string, path: string, who: string | null = 'secretariat', headers: Record<string, string> = {}) =>
     fetch(`${base}${path}`, { headers: { ...(who ? as(who) : {}), ...headers } });
@@ -45,47 +33,33 @@ describe('security: audit trail and hardening, end to end', () => {
   };
   // The feed writer records what it computes for each recipient's feed (endpoint `FEED <kind>`) in
   // the background, whenever a release or an agreement is new: the counts here are of queries.
-  const auditCount = async () => Number((await agg.query(`SELECT count(*) FROM audit_log WHERE endpoint NOT LIKE 'FEED %'`)).rows[0].count);
-  const lastAudit = async (columns = '*') => (await agg.query(`SELECT ${columns} FROM audit_log WHERE endpoint NOT LIKE 'FEED %' ORDER BY id DESC LIMIT 1`)).rows[0];
+  const auditCount = async () => Number((await region.pool.query(`SELECT count(*) FROM audit_log WHERE endpoint NOT LIKE 'FEED %'`)).rows[0].count);
+  const lastAudit = async (columns = '*') => (await region.pool.query(`SELECT ${columns} FROM audit_log WHERE endpoint NOT LIKE 'FEED %' ORDER BY id DESC LIMIT 1`)).rows[0];
 
   beforeAll(async () => {
-    const common = { KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), ...testSigningKeys().aggregatorEnv(), TOPIC_PREFIX: prefix };
-    aggDb = await freshTestDatabase('e2e_sec_agg');
-    nodeDb = await freshTestDatabase('e2e_sec_node');
-    aggregator = await ServiceProcess.start('aggregator-sec', 'dist/apps/aggregator/src/main.js', { ...common, DATABASE_URL: aggDb, CONSUMER_GROUP: `e2e-sec-${suffix}` }, basePort);
-    services.push(aggregator);
-    node = await ServiceProcess.start('node-sec-AF', 'dist/apps/national-node/src/main.js', { ...common, NODE_STATE: 'AF', ...testSigningKeys().nodeEnv('AF'), DATABASE_URL: nodeDb }, basePort + 1);
-    services.push(node);
-    for (const principal of ['secretariat', 'state:AF', 'state:IR', 'org:UNHCR']) keys.set(principal, bearer(await issueKey(aggDb, 'aggregator', principal, 'reader')));
-    keys.set('admin', bearer(await issueKey(aggDb, 'aggregator', 'admin', 'admin')));
-    keys.set('node:ingest', bearer(await issueKey(nodeDb, 'node', 'state:AF', 'ingest')));
-    keys.set('node:admin', bearer(await issueKey(nodeDb, 'node', 'admin', 'admin')));
-    keys.set('aggregator:admin', bearer(await issueKey(aggDb, 'aggregator', 'admin', 'admin')));
-    agg = new Pool({ connectionString: aggDb, max: 2 });
-    nodePool = new Pool({ connectionString: nodeDb, max: 2 });
+    region = await startRegion({ name: 'e2e-sec', states: ['AF'], readers: ['secretariat', 'state:AF', 'state:IR', 'org:UNHCR'] });
+    nodePool = new Pool({ connectionString: region.nodeDbs.get('AF'), max: 2 });
     const records = [...generateMovements({ seed: 5, from, to, scale: 0.002, providers: ['AF'], recordIdPrefix: `SEC${suffix}-` })];
-    await postMovements(node.url, records.map(toRawMovement), as('node:ingest'));
+    await postMovements(region.node('AF').url, records.map(toRawMovement), as('node:ingest'));
     posted = records.length;
-    await grantAgreement(node.url, { ...OPEN_TERMS, recipient: 'secretariat', minCellSize: 5 }, as('node:admin'));
+    await region.grant('AF', { ...OPEN_TERMS, recipient: 'secretariat', minCellSize: 5 });
     // Answers move with releases; AF sees its own data exactly: cut, then ask, until all is in.
     await waitFor(async () => {
-      await fetch(`${aggregator.url}/v1/releases`, { method: 'POST', headers: { 'content-type': 'application/json', ...as('aggregator:admin') }, body: JSON.stringify({ dataUntil: to }) });
-      const res = await get(aggregator.url, `/v1/flows?from=${from}&to=${to}`, 'state:AF');
+      await region.release({ dataUntil: to });
+      const res = await get(region.aggregator.url, `/v1/flows?from=${from}&to=${to}`, 'state:AF');
       return ((await res.json()) as { totals: { count: number } }).totals.count === posted;
     }, { timeoutMs: 120_000, what: `AF's ${posted} movements projected` });
   });
 
   afterAll(async () => {
-    await agg?.end();
     await nodePool?.end();
-    await Promise.all(services.map((s) => s.stop()));
-    for (const db of [aggDb, nodeDb]) if (db) await dropTestDatabase(db);
+    await region?.close();
   });
 
   describe('audit trail', () => {
     it('records each answered query with the cells its disclosure block reports, before the answer leaves', async () => {
       const before = await auditCount();
-      const res = await get(aggregator.url, `/v1/flows?from=${from}&to=${to}&groupBy=route,category&granularity=day`, 'secretariat', { 'x-caravanserai-purpose': 'monthly bulletin' });
+      const res = await get(region.aggregator.url, `/v1/flows?from=${from}&to=${to}&groupBy=route,category&granularity=day`, 'secretariat', { 'x-caravanserai-purpose': 'monthly bulletin' });
       expect(res.status).toBe(200);
       const answer = (await res.json()) as { rows: { count: number }[]; disclosure: { agreements: { provider: string; agreement: string }[]; method: { protected: unknown[] } } };
       expect(answer.disclosure.method.protected).toEqual([{ provider: 'AF', k: 5 }]); // figures protected, none suppressed
@@ -103,7 +77,7 @@ describe('security: audit trail and hardening, end to end', () => {
       });
       expect(rows[0].agreements.map((a: { agreement: string }) => a.agreement)).toEqual(answer.disclosure.agreements.map((a) => a.agreement));
 
-      const summary = await get(aggregator.url, `/v1/referrals/summary?from=${from}&to=${to}&purpose=${encodeURIComponent('case review')}`, 'state:IR');
+      const summary = await get(region.aggregator.url, `/v1/referrals/summary?from=${from}&to=${to}&purpose=${encodeURIComponent('case review')}`, 'state:IR');
       expect(summary.status).toBe(200);
       const last = await lastAudit();
       expect(last).toMatchObject({ principal: 'state:IR', endpoint: 'GET /v1/referrals/summary', purpose: 'case review', cells_returned: 0, providers: ['IR'] });
@@ -112,15 +86,15 @@ describe('security: audit trail and hardening, end to end', () => {
     });
 
     it('shows each reader its own queries, a state the others\' queries about its data (reduced) with about=mine, the admin every entry; reading is recorded', async () => {
-      await get(aggregator.url, `/v1/flows?from=${from}&to=${to}&providers=AF`, 'org:UNHCR');
+      await get(region.aggregator.url, `/v1/flows?from=${from}&to=${to}&providers=AF`, 'org:UNHCR');
       type Entry = { id: number; principal: string; providers?: string[]; endpoint: string; agreements: { provider: string }[]; [field: string]: unknown };
       const read = async (principal: string, query = '') => {
-        const res = await get(aggregator.url, `/v1/audit?limit=500${query}`, principal);
+        const res = await get(region.aggregator.url, `/v1/audit?limit=500${query}`, principal);
         return { status: res.status, body: (await res.json()) as { entries: Entry[]; code?: string } };
       };
       const all = await read('admin');
       expect(all.status).toBe(200);
-      const entries = Number((await agg.query('SELECT count(*) FROM audit_log')).rows[0].count);
+      const entries = Number((await region.pool.query('SELECT count(*) FROM audit_log')).rows[0].count);
       expect(all.body.entries.length).toBe(entries - 1); // its own read is recorded after it
       expect(all.body.entries.map((e) => e.id)).toEqual([...all.body.entries.map((e) => e.id)].sort((a, b) => b - a));
       const readers = ['secretariat', 'state:AF', 'state:IR', 'org:UNHCR'];
@@ -144,20 +118,20 @@ describe('security: audit trail and hardening, end to end', () => {
         expect(e.agreements.every((a) => a.provider === 'AF')).toBe(true);
       }
       expect((await read('secretariat', '&about=mine')).status).toBe(403);
-      const reads = (await agg.query(`SELECT principal FROM audit_log WHERE endpoint = 'GET /v1/audit' ORDER BY id`)).rows.map((r) => r.principal);
+      const reads = (await region.pool.query(`SELECT principal FROM audit_log WHERE endpoint = 'GET /v1/audit' ORDER BY id`)).rows.map((r) => r.principal);
       expect(reads).toEqual(['admin', ...readers, 'state:AF']);
       const unhcrQueries = (await read('admin', '&principal=org:UNHCR')).body.entries.map((e) => e.endpoint).filter((endpoint) => !endpoint.startsWith('FEED '));
       expect(unhcrQueries).toEqual(['GET /v1/audit', 'GET /v1/flows']);
     });
 
     it('sends no answer when the audit record cannot be written', async () => {
-      await agg.query('ALTER TABLE audit_log RENAME TO audit_log_away');
+      await region.pool.query('ALTER TABLE audit_log RENAME TO audit_log_away');
       try {
-        const res = await get(aggregator.url, `/v1/flows?from=${from}&to=${to}&groupBy=route`);
+        const res = await get(region.aggregator.url, `/v1/flows?from=${from}&to=${to}&groupBy=route`);
         expect(res.status).toBe(500);
         expect(await res.json()).toEqual({ type: 'urn:caravanserai:problem:INTERNAL', title: 'Internal error', status: 500, detail: 'internal error', instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'INTERNAL', message: 'internal error', requestId: expect.any(String) });
       } finally {
-        await agg.query('ALTER TABLE audit_log_away RENAME TO audit_log');
+        await region.pool.query('ALTER TABLE audit_log_away RENAME TO audit_log');
       }
     });
   });
@@ -182,7 +156,7 @@ describe('security: audit trail and hardening, end to end', () => {
     it('answers SQL metacharacters in every query parameter with 400 (or, in free text, a correct answer) and changes nothing', async () => {
       // The feeds' tables move in the background (items of a new release, the Kafka relay's progress).
       const background = ['audit_log', 'feed_items', 'feed_marks', 'feed_kafka_progress'];
-      const aggBefore = await snapshot(agg, background);
+      const aggBefore = await snapshot(region.pool, background);
       const nodeBefore = await snapshot(nodePool);
       const auditBefore = await auditCount();
       let answered = 0;
@@ -190,7 +164,7 @@ describe('security: audit trail and hardening, end to end', () => {
         for (const name of names) {
           for (const value of NASTY) {
             // Quarantined payloads are for the aggregator's admin only (issue 13).
-            const res = await get(aggregator.url, `${path}?${withParam(base, name, value)}`, path === '/v1/quarantine' ? 'admin' : 'secretariat');
+            const res = await get(region.aggregator.url, `${path}?${withParam(base, name, value)}`, path === '/v1/quarantine' ? 'admin' : 'secretariat');
             const body = await res.text();
             const freeText = name === 'purpose' && value !== '\u0000';
             expect([path, name, value, res.status]).toEqual([path, name, value, freeText ? 200 : 400]);
@@ -207,13 +181,13 @@ describe('security: audit trail and hardening, end to end', () => {
       }
       // The same in the credential itself: not a key, so 401, and nothing read.
       for (const value of NASTY.filter((v) => /^[\x20-\x7e]+$/.test(v))) {
-        expect((await get(aggregator.url, `/v1/flows?${FLOWS}`, null, { authorization: `Bearer cvs_${value}` })).status).toBe(401);
+        expect((await get(region.aggregator.url, `/v1/flows?${FLOWS}`, null, { authorization: `Bearer cvs_${value}` })).status).toBe(401);
       }
       // The node's GET endpoints take only path parameters, checked as UUIDs.
       for (const [path, who] of [['/v1/referrals/', 'node:ingest'], ['/v1/agreements/', 'node:admin']]) {
-        for (const value of NASTY) expect((await get(node.url, `${path}${encodeURIComponent(value)}`, who)).status).toBe(400);
+        for (const value of NASTY) expect((await get(region.node('AF').url, `${path}${encodeURIComponent(value)}`, who)).status).toBe(400);
       }
-      expect(await snapshot(agg, background)).toEqual(aggBefore);
+      expect(await snapshot(region.pool, background)).toEqual(aggBefore);
       expect(await snapshot(nodePool)).toEqual(nodeBefore);
       expect(await auditCount()).toBe(auditBefore + answered);
     });
@@ -227,7 +201,7 @@ describe('security: audit trail and hardening, end to end', () => {
         chunk.write('{"records":[', 0);
         let answered = false;
         const headers = { 'content-type': 'application/json', ...(announced ? { 'content-length': size } : {}) };
-        const req = httpRequest(`${node.url}/v1/movements`, { method: 'POST', headers }, (res) => {
+        const req = httpRequest(`${region.node('AF').url}/v1/movements`, { method: 'POST', headers }, (res) => {
           answered = true;
           res.resume();
           resolve(res.statusCode ?? 0);
@@ -252,31 +226,28 @@ describe('security: audit trail and hardening, end to end', () => {
     ])('refuses a 50 MB body %s with 413, stores nothing and stays healthy', async (_how, announced) => {
       const nodeBefore = await snapshot(nodePool);
       expect(await post50MB(announced)).toBe(413);
-      expect((await fetch(`${node.url}/v1/health`)).status).toBe(200);
+      expect((await fetch(`${region.node('AF').url}/v1/health`)).status).toBe(200);
       expect(await snapshot(nodePool)).toEqual(nodeBefore);
     });
 
     it('sends security headers, with a strict policy everywhere but the API explorer', async () => {
-      const res = await get(aggregator.url, `/v1/flows?${FLOWS}`);
+      const res = await get(region.aggregator.url, `/v1/flows?${FLOWS}`);
       expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'.*script-src 'self'.*style-src 'self'(;|$)/);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
-      const docs = await fetch(`${aggregator.url}/docs`);
+      const docs = await fetch(`${region.aggregator.url}/docs`);
       expect(docs.status).toBe(200);
       expect(docs.headers.get('content-security-policy')).toContain(`style-src 'self' 'unsafe-inline'`);
-      expect((await fetch(`${aggregator.url}/docs/swagger-ui-init.js`)).status).toBe(200);
+      expect((await fetch(`${region.aggregator.url}/docs/swagger-ui-init.js`)).status).toBe(200);
     });
 
     it('holds one caller flooding 10,000 requests to its limit (429 with Retry-After) while another is served', async () => {
       // A query-only instance on the same database, with a limit low enough to see in a test.
-      const limited = await ServiceProcess.start('aggregator-sec-limited', 'dist/apps/aggregator/src/main.js', {
-        KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: prefix, DATABASE_URL: aggDb, CONSUME: 'false', RATE_LIMIT_MAX: '100', RATE_LIMIT_WINDOW_MS: '1000',
-      }, basePort + 2);
-      services.push(limited);
+      const { service: limited } = await region.startAggregator({ name: 'aggregator-limited', main: false, env: { CONSUME: 'false', RATE_LIMIT_MAX: '100', RATE_LIMIT_WINDOW_MS: '1000' } });
       // The feeds' tables move in the background (items of a new release, the Kafka relay's progress).
       const background = ['audit_log', 'feed_items', 'feed_marks', 'feed_kafka_progress'];
-      const aggBefore = await snapshot(agg, background);
-      const answeredBefore = Number((await agg.query(`SELECT count(*) FROM audit_log WHERE principal = 'state:AF' AND endpoint NOT LIKE 'FEED %'`)).rows[0].count);
+      const aggBefore = await snapshot(region.pool, background);
+      const answeredBefore = Number((await region.pool.query(`SELECT count(*) FROM audit_log WHERE principal = 'state:AF' AND endpoint NOT LIKE 'FEED %'`)).rows[0].count);
       const agent = new Agent({ keepAlive: true, maxSockets: 64 });
       const statuses: Record<number, number> = {};
       let retryAfter: string | undefined;
@@ -318,14 +289,14 @@ describe('security: audit trail and hardening, end to end', () => {
       expect(other.every((s) => s === 200)).toBe(true);
       expect((await fetch(`${limited.url}/v1/health`)).status).toBe(200);
       // Nothing but the trail of the queries actually answered.
-      expect(await snapshot(agg, background)).toEqual(aggBefore);
-      expect(Number((await agg.query(`SELECT count(*) FROM audit_log WHERE principal = 'state:AF' AND endpoint NOT LIKE 'FEED %'`)).rows[0].count)).toBe(answeredBefore + (statuses[200] ?? 0));
+      expect(await snapshot(region.pool, background)).toEqual(aggBefore);
+      expect(Number((await region.pool.query(`SELECT count(*) FROM audit_log WHERE principal = 'state:AF' AND endpoint NOT LIKE 'FEED %'`)).rows[0].count)).toBe(answeredBefore + (statuses[200] ?? 0));
     });
 
     it('never puts a stack trace or SQL in an error body', async () => {
-      await agg.query('DROP TABLE released_flow_counts');
+      await region.pool.query('DROP TABLE released_flow_counts');
       // A question not asked before in this suite: an answer kept from earlier would not touch the table.
-      const res = await get(aggregator.url, `/v1/flows?${FLOWS}&groupBy=category&granularity=week`);
+      const res = await get(region.aggregator.url, `/v1/flows?${FLOWS}&groupBy=category&granularity=week`);
       expect(res.status).toBe(500);
       // Only the code, a generic message and the request id the caller can quote to the operator.
       const requestId = res.headers.get('x-request-id');
@@ -334,7 +305,7 @@ describe('security: audit trail and hardening, end to end', () => {
       expect(await res.text()).toBe(
         JSON.stringify({ type: 'urn:caravanserai:problem:INTERNAL', title: 'Internal error', status: 500, detail: 'internal error', instance: `urn:caravanserai:request:${requestId}`, code: 'INTERNAL', message: 'internal error', requestId }),
       );
-      expect((await fetch(`${aggregator.url}/v1/health`)).status).toBe(200);
+      expect((await fetch(`${region.aggregator.url}/v1/health`)).status).toBe(200);
     });
   });
 });

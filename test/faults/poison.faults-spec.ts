@@ -1,24 +1,23 @@
 import { createKafka } from '@caravanserai/messaging';
 import { SyntheticMovement } from '@caravanserai/synthetic';
-import { movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
+import { movementRecorded, RunningRegion, signed, testSigningKeys } from '@caravanserai/testing';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { checkExactlyAcknowledged, checkRebuildMatchesLive, cluster, Pipeline, SteadyLoad, summary } from './harness';
+import { checkExactlyAcknowledged, checkRebuildMatchesLive, cluster, startFaultRegion, SteadyLoad, summary, waitProjected } from './harness';
 
 const ROOT = resolve(__dirname, '../..');
 
 /** Fault 6: poison messages in the middle of the stream; quarantined with their reason, the rest
  * flows on; the one that can be fixed is replayed and then counts once. */
 describe('fault 6: poison messages in the stream', () => {
-  const pipeline = new Pipeline({ name: 'poison' });
+  let region: RunningRegion;
 
   beforeAll(async () => {
-    cluster.ensureUp();
-    await pipeline.start();
+    region = await startFaultRegion('poison');
   });
-  afterAll(() => pipeline.stop());
+  afterAll(() => region?.close());
 
   const replay = (id: number, payload?: string) => {
     const args = ['dist/apps/aggregator/src/quarantine-replay.js', '--id', String(id)];
@@ -29,14 +28,14 @@ describe('fault 6: poison messages in the stream', () => {
     }
     const run = spawnSync(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, ...testSigningKeys().aggregatorEnv(), DATABASE_URL: pipeline.aggregatorDb, CONSUMER_GROUP: pipeline.group, NO_COLOR: '1' },
+      env: { ...process.env, ...testSigningKeys().aggregatorEnv(), DATABASE_URL: region.aggregatorDb, CONSUMER_GROUP: region.group, NO_COLOR: '1' },
       encoding: 'utf8',
     });
     return { code: run.status, outcome: JSON.parse(run.stdout.trim().split('\n').find((l) => l.startsWith('{')) ?? '{}') };
   };
 
   it('quarantines each poison message with its reason, lets the rest through, and replays the fixed one once', async () => {
-    const load = new SteadyLoad(pipeline, 100);
+    const load = new SteadyLoad(region, 100);
     load.start();
     await load.more(400);
 
@@ -51,20 +50,20 @@ describe('fault 6: poison messages in the stream', () => {
     await producer.connect();
     const ackedAtPoison = load.count;
     const sentAt = Date.now();
-    await producer.send({ topic: pipeline.topic, acks: -1, messages: poison });
+    await producer.send({ topic: region.topic('movements'), acks: -1, messages: poison });
     await producer.disconnect();
 
     // The rest flows on: everything acknowledged before the poison, and more after it, is projected.
-    await pipeline.waitProjected(ackedAtPoison);
+    await waitProjected(region, ackedAtPoison);
     const recoveryMs = Date.now() - sentAt;
     await load.more(400);
     const stats = await load.stop();
-    const report = await checkExactlyAcknowledged(pipeline, load.acknowledged);
+    const report = await checkExactlyAcknowledged(region, load.acknowledged);
 
-    const page = await pipeline.get('/v1/quarantine?status=all&limit=2', 'admin');
+    const page = await region.get('/v1/quarantine?status=all&limit=2', 'admin');
     expect(page.open).toBe(3);
     expect(page.items).toHaveLength(2);
-    const rest = await pipeline.get(`/v1/quarantine?status=all&after=${page.next}`, 'admin');
+    const rest = await region.get(`/v1/quarantine?status=all&after=${page.next}`, 'admin');
     const items: { id: number; key: string; reason: string }[] = [...page.items, ...rest.items];
     expect(rest.next).toBeNull();
     const byKey = new Map(items.map((i) => [i.key, i]));
@@ -80,26 +79,26 @@ describe('fault 6: poison messages in the stream', () => {
     expect(replay(fixedId, JSON.stringify(good))).toMatchObject({ code: 0, outcome: { status: 'applied', id: fixedId } });
     expect(replay(fixedId, JSON.stringify(good))).toMatchObject({ code: 1, outcome: { status: 'already_replayed' } });
 
-    const open = await pipeline.get('/v1/quarantine', 'admin');
+    const open = await region.get('/v1/quarantine', 'admin');
     expect(open.items.map((i: { key: string }) => i.key).sort()).toEqual(['poison-not-json', 'poison-unknown-type']);
-    const replayed = await pipeline.get('/v1/quarantine?status=replayed', 'admin');
+    const replayed = await region.get('/v1/quarantine?status=replayed', 'admin');
     expect(replayed.items).toMatchObject([{ id: fixedId, replayOutcome: 'applied', replayedPayload: JSON.stringify(good) }]);
     expect(replayed.items[0].replayedAt).toBeTruthy();
     expect(replayed.items[0].payload).toBe(poison[1].value);
 
     // The health signals agree: ready, and the quarantine size in the metrics and /v1/nodes.
-    expect((await fetch(`${pipeline.aggregator.url}/v1/health/ready`)).status).toBe(200);
-    const metrics = await (await fetch(`${pipeline.aggregator.url}/metrics`, { headers: pipeline.keys.admin })).text();
+    expect((await fetch(`${region.aggregator.url}/v1/health/ready`)).status).toBe(200);
+    const metrics = await (await fetch(`${region.aggregator.url}/metrics`, { headers: region.as('admin') })).text();
     expect(metrics).toMatch(/^caravanserai_quarantine_open 2$/m);
     expect(metrics).toMatch(/^caravanserai_quarantine_replayed 1$/m);
     expect(metrics).toMatch(/^caravanserai_consumer_lag\{topic="[^"]+",partition="0"\} 0$/m);
     expect(metrics).toMatch(/^caravanserai_provider_events_projected\{provider="IR"\} \d+$/m);
-    expect((await pipeline.get('/v1/nodes', 'admin')).quarantine).toMatchObject({ open: 2, replayed: 1 });
+    expect((await region.get('/v1/nodes', 'admin')).quarantine).toMatchObject({ open: 2, replayed: 1 });
 
     // The replayed event now counts, exactly once; a projection rebuilt from the log agrees.
     const fixed = { provider: 'IR', departedFrom: 'AF', intendedDestination: 'TR', category: 'refugee' } as SyntheticMovement;
-    await checkExactlyAcknowledged(pipeline, load.acknowledged, new Map([[good.eventId, fixed]]));
-    await checkRebuildMatchesLive(pipeline);
+    await checkExactlyAcknowledged(region, load.acknowledged, new Map([[good.eventId, fixed]]));
+    await checkRebuildMatchesLive(region);
     summary('6 (poison messages)', stats, recoveryMs, report, `3 quarantined (not JSON, wrong schema, unknown type), 1 fixed and replayed once; rebuild = live`);
   });
 });

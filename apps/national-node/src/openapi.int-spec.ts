@@ -1,8 +1,7 @@
-import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, OpenApiResponses, testSigningKeys, uniqueSuffix } from '@caravanserai/testing';
+import { bearer, issueKey, OpenApiResponses, uniqueSuffix } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import { NODE_OPENAPI_FILE } from './openapi';
+import { InProcessNode, startInProcessNode } from './testing/in-process-node';
 
 /**
  * docs/openapi/node.json against the running node (real PostgreSQL and Kafka): every operation is
@@ -10,9 +9,9 @@ import { NODE_OPENAPI_FILE } from './openapi';
  * checked against the document (ajv). A new operation fails here until it is called.
  */
 describe('the national node answers as its OpenAPI document says (PostgreSQL, Kafka)', () => {
+  let node: InProcessNode;
   let app: NestFastifyApplication;
   let url: string;
-  const saved = { ...process.env };
   const suffix = uniqueSuffix();
   const doc = new OpenApiResponses(NODE_OPENAPI_FILE);
   let ingest: Record<string, string>;
@@ -65,22 +64,14 @@ describe('the national node answers as its OpenAPI document says (PostgreSQL, Ka
   };
 
   beforeAll(async () => {
-    url = await freshTestDatabase('node_openapi');
-    Object.assign(process.env, { NODE_STATE: 'IR', ...testSigningKeys().nodeEnv('IR'), DATABASE_URL: url, TOPIC_PREFIX: `test-oas-${suffix}.` });
-    const { AppModule } = await import('./app.module');
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(64 * 1024));
-    configureHttpApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    node = await startInProcessNode('node_openapi', 'IR');
+    ({ app, url } = node);
     ingest = bearer(await issueKey(url, 'node', 'state:IR', 'ingest'));
     admin = bearer(await issueKey(url, 'node', 'admin', 'admin'));
   }, 60_000);
 
   afterAll(async () => {
-    await app?.close();
-    process.env = saved;
-    if (url) await dropTestDatabase(url);
+    await node?.close();
   });
 
   it('health, readiness, metrics, reference, republication', async () => {

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '@caravanserai/testing';
 import { EnvelopeSigner } from './envelope-signature';
 import { loadTrustedKeys, TrustedKeysFile } from './trusted-keys-file';
 
@@ -36,16 +37,16 @@ describe('TrustedKeysFile', () => {
       expect(file.verify(signed)).toEqual({ ok: true, keyId: 'af-1' });
 
       write(path, [{ keyId: 'af-1', state: 'AF', publicKey: pem, status: 'revoked' }]);
-      await until(() => file.loads === 2);
+      await until(() => file.loads === 2, 'the revocation reloaded');
       expect(file.verify(signed)).toMatchObject({ ok: false, code: 'KEY.REVOKED' });
 
       writeFileSync(path, '{ oops');
-      await until(() => file.lastError !== null);
+      await until(() => file.lastError !== null, 'the broken edit seen');
       expect(file.lastError).toMatch(/not JSON/);
       expect(file.verify(signed)).toMatchObject({ ok: false, code: 'KEY.REVOKED' });
 
       write(path, []);
-      await until(() => file.loads === 3);
+      await until(() => file.loads === 3, 'the emptied file reloaded');
       expect(file.lastError).toBeNull();
       expect(file.verify(signed)).toMatchObject({ ok: false, code: 'KEY.UNKNOWN' });
     } finally {
@@ -54,10 +55,4 @@ describe('TrustedKeysFile', () => {
   });
 });
 
-async function until(probe: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the trust file to be reloaded');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (probe: () => boolean, what: string) => waitFor(probe, { timeoutMs: 10_000, intervalMs: 20, what });

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { waitFor } from './wait-for';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -26,19 +27,17 @@ export class ServiceProcess {
     child.stdout!.pipe(out);
     child.stderr!.pipe(out);
     const service = new ServiceProcess(name, `http://127.0.0.1:${port}`, logFile, child);
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${service.log()}`);
-      try {
-        const res = await fetch(`${service.url}/v1/health`);
-        if (res.ok) return service;
-      } catch {
-        /* not listening yet */
-      }
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    await service.stop();
-    throw new Error(`${name} did not become healthy in ${timeoutMs} ms:\n${service.log()}`);
+    // Healthy, or exited; a refused connection (not listening yet) is a probe that throws: not yet.
+    const outcome = await waitFor(async () => (child.exitCode !== null ? 'exited' : (await fetch(`${service.url}/v1/health`)).ok && 'healthy'), {
+      timeoutMs,
+      intervalMs: 150,
+      what: `${name} to become healthy`,
+    }).catch(async (e: Error) => {
+      await service.stop();
+      throw new Error(`${e.message}:\n${service.log()}`);
+    });
+    if (outcome === 'exited') throw new Error(`${name} exited with ${child.exitCode}:\n${service.log()}`);
+    return service;
   }
 
   /** How the process ended (both null while it runs). */

@@ -1,33 +1,32 @@
-import { waitFor } from '@caravanserai/testing';
-import { checkExactlyAcknowledged, cluster, Pipeline, SteadyLoad, summary } from '../harness';
+import { RunningRegion, waitFor } from '@caravanserai/testing';
+import { checkExactlyAcknowledged, cluster, startFaultRegion, SteadyLoad, summary, waitProjected } from '../harness';
 
 /** Fault 2: every broker down for a minute; the nodes keep accepting into their outbox and catch
  * up when Kafka returns. */
 describe('fault 2: all brokers down for a minute', () => {
-  const pipeline = new Pipeline({ name: 'allbrokers' });
+  let region: RunningRegion;
 
   beforeAll(async () => {
-    cluster.ensureUp();
-    await pipeline.start();
+    region = await startFaultRegion('allbrokers');
   });
   afterAll(async () => {
     cluster.ensureUp();
-    await pipeline.stop();
+    await region?.close();
   });
 
   it('keeps accepting, reports the outage truthfully, and delivers everything once Kafka is back', async () => {
-    const load = new SteadyLoad(pipeline, 100);
+    const load = new SteadyLoad(region, 100);
     load.start();
     await load.more(400);
-    await pipeline.waitProjected(1);
+    await waitProjected(region, 1);
 
     const downAt = Date.now();
     cluster.run('stop');
     const ackedAtOutage = load.count;
-    const [state, node] = [...pipeline.nodes.entries()][0];
+    const [state, node] = [...region.nodes.entries()][0];
     // Readiness tells the truth: neither the aggregator nor the node is ready; the node says it
     // keeps accepting, that the broker is down, and its outbox grows.
-    await waitFor(async () => (await fetch(`${pipeline.aggregator.url}/v1/health/ready`)).status === 503, { timeoutMs: 30_000, what: 'aggregator not ready' });
+    await waitFor(async () => (await fetch(`${region.aggregator.url}/v1/health/ready`)).status === 503, { timeoutMs: 30_000, what: 'aggregator not ready' });
     const nodeReady = await waitFor(
       async () => {
         const res = await fetch(`${node.url}/v1/health/ready`);
@@ -41,7 +40,7 @@ describe('fault 2: all brokers down for a minute', () => {
     await waitFor(() => Date.now() - downAt >= 60_000, { timeoutMs: 90_000, intervalMs: 500, what: 'a minute of outage' });
     const acceptedDuringOutage = load.count - ackedAtOutage;
     expect(acceptedDuringOutage).toBeGreaterThan(1000);
-    const metrics = await (await fetch(`${node.url}/metrics`, { headers: pipeline.keys.nodeAdmin.get(state) })).text();
+    const metrics = await (await fetch(`${node.url}/metrics`, { headers: region.nodeAdmin(state) })).text();
     const backlog = Number(/caravanserai_outbox_backlog\{[^}]*\} (\d+)/.exec(metrics)![1]);
     expect(backlog).toBeGreaterThan(0);
     expect(metrics).toMatch(/caravanserai_broker_up\{[^}]*\} 0/);
@@ -49,12 +48,12 @@ describe('fault 2: all brokers down for a minute', () => {
     const backAt = Date.now();
     cluster.ensureUp();
     const ackedAtReturn = load.count;
-    await pipeline.waitProjected(ackedAtReturn, 240_000);
+    await waitProjected(region, ackedAtReturn, 240_000);
     const recoveryMs = Date.now() - backAt;
-    await waitFor(async () => (await fetch(`${pipeline.aggregator.url}/v1/health/ready`)).status === 200, { timeoutMs: 30_000, what: 'aggregator ready again' });
+    await waitFor(async () => (await fetch(`${region.aggregator.url}/v1/health/ready`)).status === 200, { timeoutMs: 30_000, what: 'aggregator ready again' });
     await load.more(300);
     const stats = await load.stop();
-    const report = await checkExactlyAcknowledged(pipeline, load.acknowledged);
+    const report = await checkExactlyAcknowledged(region, load.acknowledged);
     summary(
       '2 (all brokers down)',
       stats,

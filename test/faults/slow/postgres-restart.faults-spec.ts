@@ -1,7 +1,7 @@
-import { waitFor } from '@caravanserai/testing';
+import { RunningRegion, waitFor } from '@caravanserai/testing';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { checkExactlyAcknowledged, cluster, Pipeline, SteadyLoad, summary } from '../harness';
+import { checkExactlyAcknowledged, startFaultRegion, SteadyLoad, summary, waitProjected } from '../harness';
 
 const ROOT = resolve(__dirname, '../../..');
 const PORT = process.env.PG_FAULTS_PORT ?? '5433';
@@ -10,24 +10,24 @@ const pg = (...args: string[]) => execFileSync('bash', [resolve(ROOT, 'deploy/po
 /** Fault 4: PostgreSQL crashes and restarts (`pg_ctl stop -m immediate`) under the aggregator
  * and the nodes — a PostgreSQL of the test's own on port 5433, never the shared one. */
 describe('fault 4: PostgreSQL restarted under the services', () => {
-  const pipeline = new Pipeline({ name: 'pgrestart', pgBase: `postgres://postgres@127.0.0.1:${PORT}` });
+  const PG_BASE = `postgres://postgres@127.0.0.1:${PORT}`;
+  let region: RunningRegion;
 
   beforeAll(async () => {
-    cluster.ensureUp();
     pg('start');
-    await pipeline.start();
+    region = await startFaultRegion('pgrestart', { pgBase: PG_BASE });
   });
   afterAll(async () => {
     pg('start');
-    await pipeline.stop();
+    await region?.close();
     pg('stop');
   });
 
   it('loses nothing and doubles nothing across two crashes of PostgreSQL', async () => {
-    const load = new SteadyLoad(pipeline, 100);
+    const load = new SteadyLoad(region, 100);
     load.start();
     await load.more(400);
-    await pipeline.waitProjected(1);
+    await waitProjected(region, 1);
     let ackedAtCrash = 0;
     let backAt = 0;
     let downMs = 0;
@@ -36,18 +36,18 @@ describe('fault 4: PostgreSQL restarted under the services', () => {
       const t0 = Date.now();
       pg('stop', 'immediate');
       // Readiness says so while it is down.
-      await waitFor(async () => (await fetch(`${pipeline.aggregator.url}/v1/health/ready`)).status === 503, { timeoutMs: 20_000, what: 'aggregator not ready' });
-      await waitFor(async () => (await fetch(`${[...pipeline.nodes.values()][0].url}/v1/health/ready`)).status === 503, { timeoutMs: 20_000, what: 'node not ready' });
+      await waitFor(async () => (await fetch(`${region.aggregator.url}/v1/health/ready`)).status === 503, { timeoutMs: 20_000, what: 'aggregator not ready' });
+      await waitFor(async () => (await fetch(`${[...region.nodes.values()][0].url}/v1/health/ready`)).status === 503, { timeoutMs: 20_000, what: 'node not ready' });
       pg('start');
       backAt = Date.now();
       downMs += backAt - t0;
       await load.more(300);
     }
-    await pipeline.waitProjected(ackedAtCrash);
+    await waitProjected(region, ackedAtCrash);
     const recoveryMs = Date.now() - backAt;
     await load.more(300);
     const stats = await load.stop();
-    const report = await checkExactlyAcknowledged(pipeline, load.acknowledged);
+    const report = await checkExactlyAcknowledged(region, load.acknowledged);
     summary('4 (PostgreSQL crash x2)', stats, recoveryMs, report, `PostgreSQL down ${(downMs / 1000).toFixed(1)} s in all; POSTs refused meanwhile were re-posted (idempotent by recordId)`);
   });
 });

@@ -1,21 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { revokeKey } from '@caravanserai/credentials';
-import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, parsePrometheusText, uniqueSuffix, waitFor, testSigningKeys } from '@caravanserai/testing';
+import { bearer, dropTestDatabase, freshTestDatabase, issueKey, parsePrometheusText, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
+import { InProcessNode, startInProcessNode } from '../testing/in-process-node';
 
 /**
  * The attacks on a node, in-process on the real PostgreSQL: each ends in the documented status
  * with nothing stored (events and outbox unchanged, so nothing published either).
  */
 describe('authentication and authorisation at a node (PostgreSQL)', () => {
+  let node: InProcessNode;
   let app: NestFastifyApplication;
   let url: string;
   let otherNodeUrl: string;
   let pool: Pool;
-  const saved = { ...process.env };
   const suffix = uniqueSuffix();
   const key: Record<'ingest' | 'admin' | 'otherState' | 'otherNodeIngest' | 'otherNodeAdmin', string> = {} as never;
 
@@ -89,16 +88,9 @@ describe('authentication and authorisation at a node (PostgreSQL)', () => {
   };
 
   beforeAll(async () => {
-    url = await freshTestDatabase('node_auth');
     otherNodeUrl = await freshTestDatabase('node_auth_af');
-    Object.assign(process.env, { NODE_STATE: 'IR', ...testSigningKeys().nodeEnv('IR'), DATABASE_URL: url, TOPIC_PREFIX: `test-auth-${suffix}.` });
-    const { AppModule } = await import('../app.module');
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(1024 * 1024));
-    configureHttpApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    pool = new Pool({ connectionString: url, max: 2 });
+    node = await startInProcessNode('node_auth', 'IR', { bodyLimit: 1024 * 1024 });
+    ({ app, url, pool } = node);
     key.ingest = await issueKey(url, 'node', 'state:IR', 'ingest');
     key.admin = await issueKey(url, 'node', 'admin', 'admin');
     // Issued by mistake in Iran's database for Afghanistan: still refused (403).
@@ -119,10 +111,7 @@ describe('authentication and authorisation at a node (PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
-    await pool?.end();
-    process.env = saved;
-    if (url) await dropTestDatabase(url);
+    await node?.close();
     if (otherNodeUrl) await dropTestDatabase(otherNodeUrl);
   });
 

@@ -1,24 +1,23 @@
 import { parseAgreementEvent, TOPICS, topicName } from '@caravanserai/contracts';
 import { createKafka } from '@caravanserai/messaging';
-import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import { bearer, issueKey, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Test } from '@nestjs/testing';
 import { Consumer } from 'kafkajs';
 import { Pool } from 'pg';
 import { CommandPipeline, DECISION_ATTEMPTS } from '../../infrastructure/command-pipeline';
 import { agreementDecider, AgreementError } from '../domain/agreement.decider';
 import { PgAgreementStreams } from '../infrastructure/pg-agreement-streams';
+import { InProcessNode, startInProcessNode } from '../../testing/in-process-node';
 
 /** The node's agreement API, in-process on the real PostgreSQL, publishing to the real broker. */
 describe('/v1/agreements (PostgreSQL + Kafka)', () => {
+  let node: InProcessNode;
   let app: NestFastifyApplication;
   let url: string;
   let pool: Pool;
   let auth: Record<string, string>;
-  const saved = { ...process.env };
-  const prefix = `test-agr-${uniqueSuffix()}.`;
+  let prefix: string;
 
   // Iran grants the secretariat monthly flows by route and category, k = 5, without victims of trafficking.
   const grant = {
@@ -47,24 +46,13 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
   const fieldsOf = (res: { json(): { errors?: { field: string }[] } }) => (res.json().errors ?? []).map((e) => e.field).sort();
 
   beforeAll(async () => {
-    url = await freshTestDatabase('node_agreements');
-    Object.assign(process.env, { NODE_STATE: 'IR', ...testSigningKeys().nodeEnv('IR'), DATABASE_URL: url, TOPIC_PREFIX: prefix, OUTBOX_IDLE_MS: '50' });
-    // The module reads and validates the environment when it is loaded, so load it now.
-    const { AppModule } = await import('../../app.module');
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(64 * 1024));
-    configureHttpApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    pool = new Pool({ connectionString: url, max: 2 });
+    node = await startInProcessNode('node_agreements', 'IR', { env: { OUTBOX_IDLE_MS: '50' } });
+    ({ app, url, pool, prefix } = node);
     auth = bearer(await issueKey(url, 'node', 'admin', 'admin'));
   });
 
   afterAll(async () => {
-    await app?.close();
-    await pool?.end();
-    process.env = saved;
-    if (url) await dropTestDatabase(url);
+    await node?.close();
   });
 
   describe('refusals change nothing', () => {

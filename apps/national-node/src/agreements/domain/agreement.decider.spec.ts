@@ -8,7 +8,8 @@ import {
   EventEnvelope,
   ValidationFailed,
 } from '@caravanserai/contracts';
-import { AgreementCommand, AgreementDecision, decide, evolve, initialAgreementState } from './agreement.decider';
+import { deciderSpec } from '@caravanserai/testing';
+import { AgreementCommand, AgreementDecision, AgreementState, decide, evolve, initialAgreementState } from './agreement.decider';
 
 const agreementId = '01963c4e-0000-7000-8000-0000000000a1';
 const terms: AgreementTerms = {
@@ -41,22 +42,18 @@ const grant: AgreementCommand = { type: 'GrantAgreement', agreementId, terms };
 const amend = (changes: Partial<AgreementTerms>): AgreementCommand => ({ type: 'AmendAgreement', agreementId, changes });
 const revoke: AgreementCommand = { type: 'RevokeAgreement', agreementId, reason: 'the arrangement ended' };
 
-/** given the events the commands recorded, in order */
-const given = (...commands: AgreementCommand[]) =>
-  commands.reduce((state, c) => evolve(state, envelope(decide(c, state, context))), initialAgreementState);
-const refusal = (command: AgreementCommand, state = given()) => {
-  try {
-    decide(command, state, context);
-  } catch (e) {
-    return e as DomainError;
-  }
-  throw new Error('expected a refusal');
-};
+const spec = deciderSpec({ decide: (command: AgreementCommand, state: AgreementState) => decide(command, state, context), evolve, initialState: initialAgreementState });
+/** The events the commands record, in order: each decided on the state the ones before it leave. */
+const recorded = (...commands: AgreementCommand[]): EventEnvelope[] =>
+  commands.reduce<EventEnvelope[]>((events, c) => [...events, envelope(spec(events).when(c).decided()[0])], []);
+/** given the events the commands recorded */
+const given = (...commands: AgreementCommand[]) => spec(recorded(...commands));
+const refusal = (command: AgreementCommand, state = given()) => state.when(command).thenThrows() as DomainError;
 
 describe('agreement decider', () => {
   describe('grant', () => {
     it('given nothing, when granted, then AgreementGranted at version 1 on the UTC day of the decision', () => {
-      expect(decide(grant, given(), context)).toEqual({
+      given().when(grant).then({
         type: AGREEMENT_GRANTED,
         // no data period given: recorded as unbounded, in so many words
         data: { agreementId, ...terms, dataFrom: null, dataUntil: null },
@@ -66,7 +63,7 @@ describe('agreement decider', () => {
     });
 
     it('given nothing, when granted naming the node\'s own state as provider, then granted', () => {
-      expect(decide({ ...grant, provider: 'IR' } as AgreementCommand, given(), context).type).toBe(AGREEMENT_GRANTED);
+      given().when({ ...grant, provider: 'IR' } as AgreementCommand).thenMatches({ type: AGREEMENT_GRANTED });
     });
 
     it('given nothing, when granted for another state, then forbidden', () => {
@@ -88,7 +85,7 @@ describe('agreement decider', () => {
     });
 
     it('given nothing, when granted for 2026 data only, then the data period is recorded as given', () => {
-      const decision = decide({ ...grant, terms: { ...terms, dataFrom: '2026-01-01', dataUntil: '2026-12-31' } }, given(), context);
+      const [decision] = given().when({ ...grant, terms: { ...terms, dataFrom: '2026-01-01', dataUntil: '2026-12-31' } }).decided();
       expect(decision.data).toEqual({ agreementId, ...terms, dataFrom: '2026-01-01', dataUntil: '2026-12-31' });
     });
 
@@ -109,7 +106,7 @@ describe('agreement decider', () => {
 
   describe('amend', () => {
     it('given a granted agreement, when amended, then AgreementAmended with the changes only, at the next version', () => {
-      expect(decide(amend({ minCellSize: 10, embargoDays: 30, recipient: 'secretariat' }), given(grant), context)).toEqual({
+      given(grant).when(amend({ minCellSize: 10, embargoDays: 30, recipient: 'secretariat' })).then({
         type: AGREEMENT_AMENDED,
         data: { agreementId, changes: { minCellSize: 10 } },
         streamVersion: 2,
@@ -118,9 +115,9 @@ describe('agreement decider', () => {
     });
 
     it('given an amended agreement, when amended again, then the version follows and the terms are the amended ones', () => {
-      const state = given(grant, amend({ minCellSize: 10 }), amend({ validUntil: '2026-12-31' }));
-      expect(state).toMatchObject({ status: 'active', version: 3, terms: { ...terms, minCellSize: 10, validUntil: '2026-12-31' } });
-      expect(decide(amend({ validUntil: null }), state, context)).toMatchObject({ data: { changes: { validUntil: null } }, streamVersion: 4 });
+      const amended = given(grant, amend({ minCellSize: 10 }), amend({ validUntil: '2026-12-31' }));
+      expect(amended.state).toMatchObject({ status: 'active', version: 3, terms: { ...terms, minCellSize: 10, validUntil: '2026-12-31' } });
+      amended.when(amend({ validUntil: null })).thenMatches({ data: { changes: { validUntil: null } }, streamVersion: 4 });
     });
 
     it('given a granted agreement, when amended to nothing new (lists reordered, same values), then 422 no change', () => {
@@ -147,7 +144,7 @@ describe('agreement decider', () => {
       const e = refusal(amend({ dimensions: ['route', 'borderCrossingPoint'] }), given(grant));
       expect((e as ValidationFailed).errors.map((p) => p.field)).toEqual(['dimensions']);
       // ...and with the finer granularity in the same amendment, it holds together.
-      expect(decide(amend({ dimensions: ['route', 'borderCrossingPoint'], minGeoGranularity: 'border_crossing_point' }), given(grant), context).type).toBe(AGREEMENT_AMENDED);
+      given(grant).when(amend({ dimensions: ['route', 'borderCrossingPoint'], minGeoGranularity: 'border_crossing_point' })).thenMatches({ type: AGREEMENT_AMENDED });
     });
 
     it('given a grant for 2026 data, when amended to end its data before it starts, then 422: the whole is checked', () => {
@@ -156,24 +153,25 @@ describe('agreement decider', () => {
         { field: 'dataUntil', message: expect.stringMatching(/^dataUntil 2025-12-31 is before dataFrom 2026-01-01/) },
       ]);
       // ...and moved together, it holds.
-      expect(decide(amend({ dataFrom: '2025-01-01', dataUntil: '2025-12-31' }), state, context)).toMatchObject({
+      state.when(amend({ dataFrom: '2025-01-01', dataUntil: '2025-12-31' })).thenMatches({
         data: { changes: { dataFrom: '2025-01-01', dataUntil: '2025-12-31' } },
       });
     });
 
     it('given a grant with a data period, when amended to lift a bound, then null is recorded; lifting it again is no change', () => {
       const state = given({ ...grant, terms: { ...terms, dataFrom: '2026-01-01', dataUntil: '2026-12-31' } } as AgreementCommand, amend({ dataUntil: null }));
-      expect(state).toMatchObject({ version: 2, terms: { dataFrom: '2026-01-01', dataUntil: null } });
+      expect(state.state).toMatchObject({ version: 2, terms: { dataFrom: '2026-01-01', dataUntil: null } });
       expect(refusal(amend({ dataUntil: null }), state)).toMatchObject({ code: 'AGREEMENT.NO_CHANGE' });
     });
 
     it('given a grant published without a data period, when amended to an unbounded one, then no change: absent is null', () => {
       // a grant from before the term existed: its event has no dataFrom/dataUntil
-      const { dataFrom: _f, dataUntil: _u, ...old } = decide(grant, given(), context).data as AgreementGrantedData;
-      const state = evolve(initialAgreementState, { ...envelope(decide(grant, given(), context)), data: old });
-      expect(state).toMatchObject({ terms: { dataFrom: null, dataUntil: null } });
+      const [event] = recorded(grant);
+      const { dataFrom: _f, dataUntil: _u, ...old } = event.data as AgreementGrantedData;
+      const state = spec([{ ...event, data: old }]);
+      expect(state.state).toMatchObject({ terms: { dataFrom: null, dataUntil: null } });
       expect(refusal(amend({ dataFrom: null, dataUntil: null }), state)).toMatchObject({ code: 'AGREEMENT.NO_CHANGE' });
-      expect(decide(amend({ dataFrom: '2026-01-01' }), state, context)).toMatchObject({ data: { changes: { dataFrom: '2026-01-01' } } });
+      state.when(amend({ dataFrom: '2026-01-01' })).thenMatches({ data: { changes: { dataFrom: '2026-01-01' } } });
     });
 
     it('given a granted agreement, when k is amended to 0, then 422 on minCellSize', () => {
@@ -195,7 +193,7 @@ describe('agreement decider', () => {
 
   describe('revoke', () => {
     it('given a granted agreement, when revoked, then AgreementRevoked at the next version', () => {
-      expect(decide(revoke, given(grant, amend({ minCellSize: 7 })), context)).toEqual({
+      given(grant, amend({ minCellSize: 7 })).when(revoke).then({
         type: AGREEMENT_REVOKED,
         data: { agreementId, reason: 'the arrangement ended' },
         streamVersion: 3,
@@ -218,7 +216,7 @@ describe('agreement decider', () => {
 
   describe('evolve', () => {
     it('folds grant, amendment and revocation into the state a reader sees', () => {
-      expect(given(grant, amend({ embargoDays: 0 }), revoke)).toEqual({
+      expect(given(grant, amend({ embargoDays: 0 }), revoke).state).toEqual({
         status: 'revoked',
         agreementId,
         terms: { ...terms, embargoDays: 0, dataFrom: null, dataUntil: null },
@@ -230,8 +228,9 @@ describe('agreement decider', () => {
     });
 
     it('ignores events of other kinds', () => {
-      const state = given(grant);
-      expect(evolve(state, { ...envelope(decide(revoke, state, context)), type: 'MovementRecorded' })).toBe(state);
+      const granted = given(grant);
+      const [revocation] = granted.when(revoke).decided();
+      expect(evolve(granted.state, { ...envelope(revocation), type: 'MovementRecorded' })).toBe(granted.state);
     });
   });
 });

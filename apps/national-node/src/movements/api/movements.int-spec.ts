@@ -1,16 +1,15 @@
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, testSigningKeys, uniqueSuffix } from '@caravanserai/testing';
-import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
+import { bearer, issueKey } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
+import { InProcessNode, startInProcessNode } from '../../testing/in-process-node';
 
 /** The node's HTTP contract, in-process on the real PostgreSQL (and the real broker for the outbox). */
 describe('POST /v1/movements (PostgreSQL)', () => {
+  let node: InProcessNode;
   let app: NestFastifyApplication;
   let url: string;
   let pool: Pool;
   let auth: Record<string, string>;
-  const saved = { ...process.env };
 
   const record = (i: number, over: Record<string, unknown> = {}) => ({
     recordId: `IR-INT-${i}`,
@@ -31,24 +30,13 @@ describe('POST /v1/movements (PostgreSQL)', () => {
   const events = async () => Number((await pool.query('SELECT count(*) FROM events')).rows[0].count);
 
   beforeAll(async () => {
-    url = await freshTestDatabase('node_http');
-    Object.assign(process.env, { NODE_STATE: 'IR', ...testSigningKeys().nodeEnv('IR'), DATABASE_URL: url, TOPIC_PREFIX: `test-http-${uniqueSuffix()}.` });
-    // The module reads and validates the environment when it is loaded, so load it now.
-    const { AppModule } = await import('../../app.module');
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(64 * 1024));
-    configureHttpApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    pool = new Pool({ connectionString: url, max: 2 });
+    node = await startInProcessNode('node_http', 'IR');
+    ({ app, url, pool } = node);
     auth = bearer(await issueKey(url, 'node', 'state:IR', 'ingest'));
   });
 
   afterAll(async () => {
-    await app?.close();
-    await pool?.end();
-    process.env = saved;
-    if (url) await dropTestDatabase(url);
+    await node?.close();
   });
 
   it('refuses a batch with any invalid record: 422, every error by index and field, nothing stored', async () => {

@@ -1,4 +1,5 @@
 import { DomainError, EventEnvelope, MOVEMENT_RECORDED, MOVEMENT_RETRACTED } from '@caravanserai/contracts';
+import { deciderSpec } from '@caravanserai/testing';
 import { decide, evolve, initialMovementState } from './movement.decider';
 
 const id = '01963c4e-0000-7000-8000-000000000001';
@@ -20,12 +21,12 @@ const retracted: EventEnvelope = {
   streamVersion: 2,
   data: { movementEventId: id, reason: 'wrong_record' },
 };
-const given = (...events: EventEnvelope[]) => events.reduce(evolve, initialMovementState);
+const given = deciderSpec({ decide, evolve, initialState: initialMovementState });
 const retract = { type: 'RetractMovement' as const, movementEventId: id, reason: 'wrong_record' as const };
 
 describe('movement decider', () => {
   it('given a recorded movement, when retracted, then MovementRetracted at the next version, on the crossing day', () => {
-    expect(decide(retract, given(recorded))).toEqual({
+    given([recorded]).when(retract).then({
       type: MOVEMENT_RETRACTED,
       data: { movementEventId: id, reason: 'wrong_record' },
       streamVersion: 2,
@@ -34,16 +35,10 @@ describe('movement decider', () => {
   });
 
   it('given nothing, when retracted, then not found', () => {
-    expect(() => decide(retract, given())).toThrow(expect.objectContaining({ code: 'MOVEMENT.NOT_FOUND', kind: 'not_found' }));
+    given([]).when(retract).thenThrows({ code: 'MOVEMENT.NOT_FOUND', kind: 'not_found' });
   });
 
   it('given a retracted movement, when retracted again, then a conflict naming the retraction', () => {
-    try {
-      decide(retract, given(recorded, retracted));
-      throw new Error('expected a conflict');
-    } catch (e) {
-      expect(e).toBeInstanceOf(DomainError);
-      expect(e).toMatchObject({ code: 'MOVEMENT.ALREADY_RETRACTED', kind: 'conflict', details: { retractionEventId: retracted.eventId } });
-    }
+    given([recorded, retracted]).when(retract).thenThrows({ code: 'MOVEMENT.ALREADY_RETRACTED', kind: 'conflict', details: { retractionEventId: retracted.eventId } }, DomainError);
   });
 });

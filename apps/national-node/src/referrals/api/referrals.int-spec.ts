@@ -1,18 +1,15 @@
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, testSigningKeys, uniqueSuffix } from '@caravanserai/testing';
-import { configureHttpApp, createFastifyAdapter } from '@caravanserai/platform';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { bearer, issueKey, uniqueSuffix } from '@caravanserai/testing';
 import { Pool } from 'pg';
+import { InProcessNode, startInProcessNode } from '../../testing/in-process-node';
 
 /** The node's referral API on the real PostgreSQL, listening on a port: concurrent commands are
  * real concurrent HTTP requests, each with its own database connection. */
 describe('referrals at the node (PostgreSQL, HTTP)', () => {
-  let app: NestFastifyApplication;
+  let node: InProcessNode;
   let base: string;
   let url: string;
   let pool: Pool;
   let auth: Record<string, string>;
-  const saved = { ...process.env };
   const suffix = uniqueSuffix();
 
   const record = (i: number, over: Record<string, unknown> = {}) => ({
@@ -44,24 +41,13 @@ describe('referrals at the node (PostgreSQL, HTTP)', () => {
   const count = async (sql: string, params: unknown[] = []) => Number((await pool.query(sql, params)).rows[0].count);
 
   beforeAll(async () => {
-    url = await freshTestDatabase('node_referrals');
-    Object.assign(process.env, { NODE_STATE: 'IR', ...testSigningKeys().nodeEnv('IR'), DATABASE_URL: url, TOPIC_PREFIX: `test-ref-${suffix}.` });
-    const { AppModule } = await import('../../app.module');
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(1024 * 1024));
-    configureHttpApp(app);
-    await app.listen(0, '127.0.0.1');
-    base = await app.getUrl();
-    base = base.replace('[::1]', '127.0.0.1');
-    pool = new Pool({ connectionString: url, max: 2 });
+    node = await startInProcessNode('node_referrals', 'IR', { bodyLimit: 1024 * 1024, listen: true });
+    ({ base, url, pool } = node);
     auth = bearer(await issueKey(url, 'node', 'state:IR', 'ingest'));
   });
 
   afterAll(async () => {
-    await app?.close();
-    await pool?.end();
-    process.env = saved;
-    if (url) await dropTestDatabase(url);
+    await node?.close();
   });
 
   it('refuses a batch with any invalid record: 422 by index and field, nothing stored', async () => {
@@ -100,7 +86,7 @@ describe('referrals at the node (PostgreSQL, HTTP)', () => {
     expect(stored).not.toContain(suffix);
     expect(stored).not.toContain('2011-01-01');
     const topics = (await pool.query(`SELECT DISTINCT topic FROM outbox o JOIN events e USING (global_position) WHERE e.type = 'ReferralMade'`)).rows;
-    expect(topics).toEqual([{ topic: `test-ref-${suffix}.referrals.v1` }]);
+    expect(topics).toEqual([{ topic: `${node.prefix}referrals.v1` }]);
   });
 
   it('links a referral to a movement recorded at this node', async () => {

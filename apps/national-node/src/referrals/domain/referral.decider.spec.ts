@@ -9,7 +9,8 @@ import {
   REFERRAL_STATUSES,
   ReferralStatus,
 } from '@caravanserai/contracts';
-import { allowedCommands, decide, evolve, initialReferralState, ReferralCommand, ReferralCommandType, TRANSITIONS } from './referral.decider';
+import { deciderSpec } from '@caravanserai/testing';
+import { allowedCommands, decide, evolve, initialReferralState, ReferralCommand, ReferralCommandType, ReferralState, TRANSITIONS } from './referral.decider';
 
 const id = '01963c4e-0000-7000-8000-0000000000aa';
 const now = new Date('2026-03-10T12:00:00Z');
@@ -50,10 +51,11 @@ const HISTORY: Record<ReferralStatus, () => EventEnvelope[]> = {
   declined: () => [made(), declined()],
   closed: () => [made(), accepted(), closed()],
 };
-const given = (events: EventEnvelope[]) => events.reduce(evolve, initialReferralState);
-const givenStatus = (status: ReferralStatus) => {
+const given = deciderSpec({ decide: (command: ReferralCommand, state: ReferralState) => decide(command, state, now), evolve, initialState: initialReferralState });
+/** The events that bring a referral to `status`, numbered from version 1. */
+const history = (status: ReferralStatus) => {
   version = 0;
-  return given(HISTORY[status]());
+  return HISTORY[status]();
 };
 
 const at = '2026-03-06T10:45:00+03:30'; // 07:15 UTC
@@ -82,49 +84,36 @@ describe('referral decider', () => {
   });
 
   it.each(legal)('given a %s referral, when %s, then its event at the next version, and the referral is %s', (status, command, next) => {
-    const state = givenStatus(status);
-    const decision = decide(COMMANDS[command], state, now);
-    expect(decision).toEqual({ ...EXPECTED[command], streamVersion: HISTORY[status]().length + 1 });
-    const after = evolve(state, { ...made(), type: decision.type, streamVersion: decision.streamVersion, data: decision.data });
+    const when = given(history(status)).when(COMMANDS[command]);
+    when.then({ ...EXPECTED[command], streamVersion: HISTORY[status]().length + 1 } as never);
+    const [decision] = when.decided();
+    const after = evolve(when.state, { ...made(), type: decision.type, streamVersion: decision.streamVersion, data: decision.data });
     expect(after.status).toBe(next);
   });
 
   it.each(illegal)('given a %s referral, when %s, then 409 with the status and the allowed commands', (status, command) => {
-    try {
-      decide(COMMANDS[command], givenStatus(status), now);
-      throw new Error('expected an illegal transition');
-    } catch (e) {
-      expect(e).toBeInstanceOf(DomainError);
-      expect(e).toMatchObject({
-        code: 'REFERRAL.ILLEGAL_TRANSITION',
-        kind: 'conflict',
-        details: { referralStatus: status, allowedCommands: allowedCommands(status) },
-      });
-    }
+    given(history(status))
+      .when(COMMANDS[command])
+      .thenThrows({ code: 'REFERRAL.ILLEGAL_TRANSITION', kind: 'conflict', details: { referralStatus: status, allowedCommands: allowedCommands(status) } }, DomainError);
   });
 
   it('given nothing, when any command, then not found', () => {
     for (const command of Object.values(COMMANDS)) {
-      expect(() => decide(command, given([]), now)).toThrow(expect.objectContaining({ code: 'REFERRAL.NOT_FOUND', kind: 'not_found' }));
+      given([]).when(command).thenThrows({ code: 'REFERRAL.NOT_FOUND', kind: 'not_found' });
     }
   });
 
   it('refuses a command dated before the latest event, and one in the future', () => {
-    const state = givenStatus('acknowledged');
-    expect(() => decide({ ...COMMANDS.AcceptReferral, at: '2026-03-02T08:30:00Z' }, state, now)).toThrow(
-      expect.objectContaining({ code: 'REFERRAL.TIME_BEFORE_PREVIOUS', kind: 'unprocessable' }),
-    );
-    expect(() => decide({ ...COMMANDS.AcceptReferral, at: '2026-03-12T12:00:00Z' }, state, now)).toThrow(
-      expect.objectContaining({ code: 'REFERRAL.TIME_IN_FUTURE' }),
-    );
+    const acknowledgedReferral = given(history('acknowledged'));
+    acknowledgedReferral.when({ ...COMMANDS.AcceptReferral, at: '2026-03-02T08:30:00Z' }).thenThrows({ code: 'REFERRAL.TIME_BEFORE_PREVIOUS', kind: 'unprocessable' });
+    acknowledgedReferral.when({ ...COMMANDS.AcceptReferral, at: '2026-03-12T12:00:00Z' }).thenThrows({ code: 'REFERRAL.TIME_IN_FUTURE' });
     // The same hour as the latest event is fine: the times are cut to the hour.
-    expect(decide({ ...COMMANDS.AcceptReferral, at: '2026-03-02T09:59:00Z' }, state, now).data).toEqual({ referralId: id, acceptedAt: '2026-03-02T09:00:00Z' });
+    acknowledgedReferral.when({ ...COMMANDS.AcceptReferral, at: '2026-03-02T09:59:00Z' }).then({ type: REFERRAL_ACCEPTED, data: { referralId: id, acceptedAt: '2026-03-02T09:00:00Z' }, streamVersion: 3 });
   });
 
   it('folds a history into the state it describes', () => {
     version = 0;
-    const state = given([made(), acknowledged(), accepted(), closed()]);
-    expect(state).toMatchObject({
+    expect(given([made(), acknowledged(), accepted(), closed()]).state).toMatchObject({
       status: 'closed',
       version: 4,
       acknowledgedAt: '2026-03-02T09:00:00Z',
