@@ -1,4 +1,4 @@
-import { agreementStreamId, DomainError, EventEnvelope } from '@caravanserai/contracts';
+import { agreementSchemaVersion, agreementStreamId, DomainError, EventEnvelope } from '@caravanserai/contracts';
 import { OutboxForwarder, PgEventStore, rowToEnvelope } from '@caravanserai/event-store';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
@@ -30,7 +30,9 @@ export class PgAgreementStreams {
     const event: EventEnvelope = {
       eventId,
       type: decision.type,
-      schemaVersion: 1,
+      // 2 only for an event carrying the emergency term: a state without one stays readable by
+      // every deployed aggregator (docs/events.md, "Versioning").
+      schemaVersion: agreementSchemaVersion(decision.type, decision.data),
       provider: this.config.NODE_STATE,
       streamId: agreementStreamId(agreementId),
       streamVersion: decision.streamVersion,
