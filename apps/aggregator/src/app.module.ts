@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module';
 import { AggregatorConfig } from './config/aggregator.config';
 import { ConfigHolder } from './config/config.module';
 import { FeedDeliveryModule } from './feeds/delivery/delivery.module';
+import { EmergenciesModule } from './emergencies/emergencies.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { SecretariatModule } from './secretariat/secretariat.module';
 import { FlowsModule } from './flows/flows.module';
@@ -38,6 +39,7 @@ import { ReleasesModule } from './releases/releases.module';
     ReleasesModule,
     FeedsModule,
     SecretariatModule,
+    EmergenciesModule,
     FormatsModule,
     FeedDeliveryModule,
   ],

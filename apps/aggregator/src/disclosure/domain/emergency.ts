@@ -1,5 +1,15 @@
 import type { EmergencyTerms } from '@caravanserai/contracts';
-import type { Grant } from './policy';
+
+/** What of a grant (policy.ts's Grant) the emergency rules read. */
+export interface GrantWithTerms {
+  agreementId: string;
+  provider: string;
+  recipient: string;
+  status: 'active' | 'revoked';
+  validFrom: string;
+  validUntil: string | null;
+  emergency?: EmergencyTerms | null;
+}
 
 /**
  * Emergencies as disclosure control sees them (docs/emergencies.md): what the secretariat declared,
@@ -85,7 +95,7 @@ export interface TermsInEffect {
  * activation for this emergency, made while the emergency was in force), and now before the
  * earliest of activation + maxDays and the emergency's end.
  */
-export function termsInEffect(grant: Grant, { emergency, activations, now }: EmergencyContext): TermsInEffect | null {
+export function termsInEffect(grant: GrantWithTerms, { emergency, activations, now }: EmergencyContext): TermsInEffect | null {
   const terms = grant.emergency;
   if (!terms || grant.status !== 'active') return null;
   const today = now.slice(0, 10);
@@ -103,5 +113,28 @@ export function termsInEffect(grant: Grant, { emergency, activations, now }: Eme
 }
 
 /** Who gets a grant's emergency cut: its own recipient (everyone, for `*`) and the further recipients its terms name. */
-export const emergencyRecipientOf = (grant: Grant, principal: string): 'direct' | 'further' | 'anyone' | null =>
+export const emergencyRecipientOf = (grant: GrantWithTerms, principal: string): 'direct' | 'further' | 'anyone' | null =>
   grant.recipient === principal ? 'direct' : grant.emergency?.recipients.includes(principal) ? 'further' : grant.recipient === '*' ? 'anyone' : null;
+
+/**
+ * The filters of a question asked under an emergency that reach outside its scope, each with why
+ * (the caller gets a 400 naming them, rather than an answer that silently drops them). A route is
+ * in scope when the emergency names it or a crossing point of its reporting state; a crossing point
+ * when the emergency names it or a route its state reports; a provider when the scope covers it.
+ */
+export function outsideScope(
+  e: Pick<EmergencyFacts, 'id' | 'routes' | 'borderCrossingPoints'>,
+  filters: { routes?: string[]; borderCrossingPoints?: string[]; providers?: string[] },
+): { field: string; message: string }[] {
+  const states = statesConcerned(e);
+  const routeStates = new Set(e.routes.map((r) => r.split('>')[1]));
+  const pointStates = new Set(e.borderCrossingPoints.map(stateOfCrossingPoint));
+  const where = `emergency ${e.id} covers ${[...e.routes, ...e.borderCrossingPoints].join(', ')}`;
+  return [
+    ...(filters.routes ?? []).filter((r) => !e.routes.includes(r) && !pointStates.has(r.split('>')[1])).map((r) => ({ field: 'routes', message: `route ${r} is outside the emergency: ${where}` })),
+    ...(filters.borderCrossingPoints ?? [])
+      .filter((b) => !e.borderCrossingPoints.includes(b) && !routeStates.has(stateOfCrossingPoint(b)))
+      .map((b) => ({ field: 'borderCrossingPoints', message: `crossing point ${b} is outside the emergency: ${where}` })),
+    ...(filters.providers ?? []).filter((p) => !states.includes(p)).map((p) => ({ field: 'providers', message: `${p} reports no data in the emergency's scope: ${where}` })),
+  ];
+}
