@@ -157,7 +157,7 @@ describe('emergencies (PostgreSQL)', () => {
     expect((await flows('org:IOM', { emergency: emergencyId, granularity: 'day', groupBy: 'route' })).rows).toEqual([]);
     expect((await flows('org:IOM', { emergency: emergencyId, granularity: 'day', groupBy: 'route' })).disclosure.agreements).toEqual([]);
 
-    for (const q of [{ routes: 'AF>IR>AZ' }, { providers: 'KZ' }, { borderCrossingPoints: 'KZ-NURZHOLY' }]) {
+    for (const q of [{ routes: 'AF>IR>AZ' }, { providers: 'KZ' }, { borderCrossingPoints: 'KZ-NURZHOLY' }] as Record<string, string>[]) {
       const res = await call('GET', `/v1/flows?${new URLSearchParams({ from: first, to: last, emergency: emergencyId, ...q })}`, 'org:UNHCR');
       expect({ q, status: res.statusCode, code: res.json().code }).toEqual({ q, status: 400, code: 'EMERGENCY.OUT_OF_SCOPE' });
     }
