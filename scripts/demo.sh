@@ -114,6 +114,10 @@ say "feeding a synthetic month of movements and referrals"
 (set -a; . "$KEYS_FILE"; set +a
   DEMO_NODES=$(IFS=,; echo "${nodes[*]}") DEMO_AGGREGATOR="http://127.0.0.1:$BASE_PORT" node dist/scripts/demo/feed.js)
 
+say "an emergency on AF>IR>TR: Iran's terms agreed in advance, the declaration, their activation"
+(set -a; . "$KEYS_FILE"; set +a
+  DEMO_NODES=$(IFS=,; echo "${nodes[*]}") DEMO_AGGREGATOR="http://127.0.0.1:$BASE_PORT" node dist/scripts/demo/emergency.js)
+
 # The console links carry the demo's reader keys in the fragment (never sent to the server), so
 # they open signed in; these are one-day demo keys, printed because the demo is for looking at.
 set -a; . "$KEYS_FILE"; set +a

@@ -11,12 +11,39 @@ export const DISCLOSURE_SCHEMA = obj({
   release: nullable(release),
   method: obj({ name: str({ enum: ['cell-key'] }), maxNoise: int(), exact: arr(str()), protected: arr(obj({ provider: str(), k: int() })) }),
   agreements: arr(
-    obj({ provider: str(), agreement: str(), minCellSize: int(), minTimeGranularity: str(), dataFrom: nullable(date()), dataUntil: nullable(date()), categories: { description: 'The categories the grant covers, as granted' } }, ['categories']),
+    obj(
+      {
+        provider: str(),
+        agreement: str(),
+        minCellSize: int(),
+        minTimeGranularity: str(),
+        dataFrom: nullable(date()),
+        dataUntil: nullable(date()),
+        categories: { description: 'The categories the grant covers, as granted' },
+        emergency: {
+          ...obj({ id: uuid(), activatedAt: instant(), by: oneOfEnum(['at-node', 'critical-surge']), alertId: nullable(str()), until: instant(), as: oneOfEnum(['direct', 'further', 'anyone']) }),
+          description: "Present when this state's part was cut to its emergency terms (docs/emergencies.md)",
+        },
+      },
+      ['categories', 'emergency'],
+    ),
   ),
+  emergency: {
+    ...obj({
+      id: uuid(),
+      status: oneOfEnum(['in-force', 'ended', 'expired']),
+      routes: arr(str()),
+      borderCrossingPoints: arr(str()),
+      declaredAt: instant(),
+      endsAt: instant(),
+      underEmergencyTerms: arr(str()),
+    }),
+    description: 'Present for a question asked under an emergency (?emergency=): its scope, whether it is still in force, and the states cut to their emergency terms',
+  },
   leftOut: arr(obj({ provider: str(), agreement: str(), reason: str() })),
   coarsened: arr(str()),
   notes: arr(str()),
-});
+}, ['emergency']);
 
 const answerFrame = { granularity: oneOfEnum(GRANULARITIES), from: date(), to: date(), release: nullable(release), disclosure: DISCLOSURE_SCHEMA };
 
@@ -224,4 +251,42 @@ export const FORECASTS_SCHEMA = obj({
   ),
   alerts: arr(forecastAlert),
   disclosure: DISCLOSURE_SCHEMA,
+});
+
+const termsStatus = obj({
+  provider: str(),
+  agreementId: uuid(),
+  recipient: str(),
+  furtherRecipients: arr(str()),
+  activation: oneOfEnum(['at-node', 'on-critical-surge']),
+  maxDays: int(),
+  status: oneOfEnum(['in-effect', 'no-longer', 'not-activated']),
+  activatedAt: nullable(instant()),
+  activatedBy: nullable(oneOfEnum(['at-node', 'critical-surge'])),
+  alertId: nullable(str()),
+  until: nullable(instant()),
+});
+export const EMERGENCY_SCHEMA = obj({
+  emergencyId: uuid(),
+  status: oneOfEnum(['in-force', 'ended', 'expired']),
+  routes: arr(str()),
+  borderCrossingPoints: arr(str()),
+  days: int(),
+  reason: str(),
+  declaredAt: instant(),
+  endsAt: instant(),
+  endedAt: nullable(instant()),
+  endReason: nullable(str()),
+  statesConcerned: arr(str()),
+  terms: { ...arr(termsStatus), description: "The secretariat: every concerned state's emergency terms and their status; a state: its own; others: none" },
+  appliesToYou: { ...arr(obj({ provider: str(), agreementId: uuid(), as: oneOfEnum(['direct', 'further', 'anyone']), activatedAt: instant(), until: instant() })), description: "The states whose emergency terms apply to the caller now" },
+});
+export const EMERGENCIES_SCHEMA = obj({ emergencies: arr(EMERGENCY_SCHEMA) });
+export const EMERGENCY_SHARED_SCHEMA = obj({
+  emergencyId: uuid(),
+  entries: arr({
+    ...obj({ id: int(), at: instant(), principal: str(), endpoint: str(), purpose: nullable(str()), agreements: arr(anyObject('An agreement applied under the emergency terms: provider, agreement, k, granularity, emergency')) }),
+    description: 'A query or feed item answered with a part under the emergency terms, reduced to when, who, which endpoint, why and which terms (no parameters, no counts)',
+  }),
+  next: nullable(int()),
 });

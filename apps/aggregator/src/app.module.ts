@@ -10,6 +10,7 @@ import { AggregatorConfig } from './config/aggregator.config';
 import { ConfigHolder } from './config/config.module';
 import { ContingencyModule } from './contingency/contingency.module';
 import { FeedDeliveryModule } from './feeds/delivery/delivery.module';
+import { EmergenciesModule } from './emergencies/emergencies.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { SecretariatModule } from './secretariat/secretariat.module';
 import { FlowsModule } from './flows/flows.module';
@@ -42,6 +43,7 @@ import { ReleasesModule } from './releases/releases.module';
     SecretariatModule,
     ContingencyModule,
     ForecastModule,
+    EmergenciesModule,
     FormatsModule,
     FeedDeliveryModule,
   ],

@@ -146,6 +146,25 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
     expect((await call('POST', '/v1/scenarios/withdrawals', key.secretariat, { target: 'AF>IR>TR', reason: 'again' })).body).toMatchObject({ status: 404, code: 'SCENARIO.NOT_FOUND' });
   });
 
+  it('emergencies: declare, read, ask under one, list what was shared, end; not the secretariat, unknown, out of scope, over', async () => {
+    const body = { routes: ['AF>IR>TR'], days: 10, reason: 'openapi test' };
+    expect((await call('POST', '/v1/emergencies', key.org, body)).body).toMatchObject({ status: 403, code: 'EMERGENCY.FORBIDDEN' });
+    const declared = await call('POST', '/v1/emergencies', key.secretariat, body);
+    expect(declared.status).toBe(201);
+    const id = declared.body.emergencyId;
+    const unknown = '01963c4e-0000-7000-8000-000000000000';
+    expect((await call('GET', '/v1/emergencies', key.org)).body.emergencies).toHaveLength(1);
+    expect((await call('GET', '/v1/emergencies?x=1', key.org)).status).toBe(400);
+    expect((await call('GET', `/v1/emergencies/${id}`, key.state)).status).toBe(200);
+    expect((await call('GET', `/v1/emergencies/${unknown}`, key.state)).body).toMatchObject({ status: 404, code: 'EMERGENCY.NOT_FOUND' });
+    expect((await call('GET', `${FLOWS}&emergency=${id}`, key.secretariat)).body.disclosure.emergency).toMatchObject({ id, status: 'in-force' });
+    expect((await call('GET', `${FLOWS}&emergency=${id}&routes=AF>IR>AZ`, key.secretariat)).body).toMatchObject({ status: 400, code: 'EMERGENCY.OUT_OF_SCOPE' });
+    expect((await call('GET', `/v1/emergencies/${id}/shared`, key.state)).status).toBe(200);
+    expect((await call('GET', `/v1/emergencies/${id}/shared`, key.org)).body).toMatchObject({ status: 403, code: 'EMERGENCY.FORBIDDEN' });
+    expect((await call('POST', `/v1/emergencies/${id}/end`, key.secretariat, { reason: 'over' })).status).toBe(201);
+    expect((await call('POST', `/v1/emergencies/${id}/end`, key.secretariat, { reason: 'over' })).body).toMatchObject({ status: 409, code: 'EMERGENCY.ENDED' });
+  });
+
   it('every answer matched the document, and every operation was called with success and error', () => {
     expect(doc.failures).toEqual([]);
     // Liveness and readiness fail only with the database or the broker away (test/faults covers those);

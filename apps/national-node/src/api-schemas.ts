@@ -38,6 +38,7 @@ export const AGREEMENT_VIEW = obj({
   history,
 });
 export const AGREEMENTS = obj({ agreements: arr(AGREEMENT_VIEW) });
+export const EMERGENCY_ACTIVATION = obj({ agreementId: uuid(), eventId: uuid(), status: oneOfEnum(['active', 'revoked']), version: int(), emergencyId: uuid() });
 export const AGREEMENT_DECISION = obj({ agreementId: uuid(), eventId: uuid(), status: oneOfEnum(['active', 'revoked']), version: int(), changes: anyObject() }, ['changes']);
 
 const outbox = obj({ backlog: nullable(int()), published: int(), lastPublishedAt: nullable(instant()), lastError: nullable(str()) });

@@ -125,6 +125,14 @@ describe('the national node answers as its OpenAPI document says (PostgreSQL, Ka
     expect((await call('GET', `/v1/agreements/${unknownId}`, admin)).status).toBe(404);
     expect((await call('PATCH', `/v1/agreements/${id}`, admin, { minCellSize: 10 })).status).toBe(200);
     expect((await call('PATCH', `/v1/agreements/${unknownId}`, admin, { minCellSize: 10 })).status).toBe(404);
+    const emergencyId = '019eb1c0-2a3b-7c4d-8e5f-6a7b8c9d0e1f';
+    const activation = { emergencyId, reason: 'declared emergency on our route' };
+    expect((await call('POST', `/v1/agreements/${id}/emergency-activations`, admin, activation)).body).toMatchObject({ status: 422, code: 'AGREEMENT.NO_EMERGENCY_TERMS' });
+    const emergency = { minTimeGranularity: 'week', minGeoGranularity: 'country', embargoDays: 0, dimensions: [], recipients: ['org:UNHCR'], maxDays: 30, activation: 'at-node' };
+    expect((await call('PATCH', `/v1/agreements/${id}`, admin, { emergency })).status).toBe(200);
+    expect((await call('POST', `/v1/agreements/${id}/emergency-activations`, admin, activation)).status).toBe(201);
+    expect((await call('POST', `/v1/agreements/${id}/emergency-activations`, admin, activation)).body).toMatchObject({ status: 409, code: 'AGREEMENT.ALREADY_ACTIVATED' });
+    expect((await call('POST', `/v1/agreements/${unknownId}/emergency-activations`, admin, activation)).status).toBe(404);
     expect((await call('POST', `/v1/agreements/${id}/revocation`, admin, { reason: 'the arrangement ended' })).status).toBe(201);
     expect((await call('POST', `/v1/agreements/${id}/revocation`, { ...admin, 'accept-language': 'ru' }, { reason: 'again' })).body).toMatchObject({
       status: 409,

@@ -8,13 +8,17 @@ import {
   AgreementEvent,
   AgreementTerms,
   agreementStreamId,
+  EMERGENCY_ACTIVATIONS,
+  EMERGENCY_TERMS_ACTIVATED,
+  EmergencyTerms,
   EVENT_KINDS,
+  MAX_EMERGENCY_DAYS,
   GEO_GRANULARITIES,
   RECIPIENT_PATTERN,
   SHAREABLE_DIMENSIONS,
   TIME_GRANULARITIES,
 } from './agreements';
-import { EnvelopeDto, flattenErrors, ParseResult } from './envelope.schema';
+import { awaitableEnvelope, EnvelopeDto, flattenErrors, newestVersion, ParseResult } from './envelope.schema';
 import { CATEGORIES, ISO_COUNTRIES } from './reference';
 
 /** One problem with an agreement's terms: the field path (e.g. `scope.categories`) and why. */
@@ -89,6 +93,39 @@ function checkInteger(field: string, value: unknown, min: number, max: number, m
   return [{ field, message: `${field} must be a whole number ${range} (${meaning})` }];
 }
 
+const EMERGENCY_MEMBERS = ['minTimeGranularity', 'minGeoGranularity', 'embargoDays', 'dimensions', 'recipients', 'maxDays', 'activation'] as const;
+
+/** The emergency term's own rules (absent or null: no emergency terms); how it stands to the grant
+ * is checkCoherence's. */
+function checkEmergency(value: unknown): TermProblem[] {
+  if (value === null) return [];
+  const field = 'emergency';
+  if (!isObject(value)) return [{ field, message: `${field} must be an object with ${list(EMERGENCY_MEMBERS)}, or null (no emergency terms)` }];
+  const problems: TermProblem[] = [];
+  const unknown = Object.keys(value).filter((k) => !(EMERGENCY_MEMBERS as readonly string[]).includes(k));
+  if (unknown.length > 0) problems.push({ field, message: `${field} has unknown member(s) ${unknown.join(', ')}; allowed: ${list(EMERGENCY_MEMBERS)}` });
+  for (const name of EMERGENCY_MEMBERS) if (value[name] === undefined) problems.push({ field: `${field}.${name}`, message: `${field}.${name} is required` });
+  const at = (name: string) => `${field}.${name}`;
+  if (value.minTimeGranularity !== undefined) problems.push(...checkOneOf(at('minTimeGranularity'), value.minTimeGranularity, TIME_GRANULARITIES));
+  if (value.minGeoGranularity !== undefined) problems.push(...checkOneOf(at('minGeoGranularity'), value.minGeoGranularity, GEO_GRANULARITIES));
+  if (value.embargoDays !== undefined) problems.push(...checkInteger(at('embargoDays'), value.embargoDays, 0, MAX_EMBARGO_DAYS, 'days before a day may be shown during an emergency'));
+  if (value.dimensions !== undefined) problems.push(...checkCodes(at('dimensions'), value.dimensions, SHAREABLE_DIMENSIONS, false));
+  if (value.maxDays !== undefined) problems.push(...checkInteger(at('maxDays'), value.maxDays, 1, MAX_EMERGENCY_DAYS, 'the longest the terms stay in effect from their activation'));
+  if (value.activation !== undefined) problems.push(...checkOneOf(at('activation'), value.activation, EMERGENCY_ACTIVATIONS));
+  if (value.recipients !== undefined) {
+    if (!Array.isArray(value.recipients)) problems.push({ field: at('recipients'), message: `${at('recipients')} must be a list of further recipients (secretariat, state:XX, org:NAME)` });
+    else {
+      for (const r of value.recipients) {
+        if (r === '*') problems.push({ field: at('recipients'), message: `${at('recipients')} cannot hold *: emergency terms name each further recipient` });
+        else if (checkRecipient(r).length > 0) problems.push({ field: at('recipients'), message: `${at('recipients')}: ${JSON.stringify(r)} is not secretariat, state:XX (ISO 3166-1 alpha-2) or org:NAME` });
+      }
+      const repeated = value.recipients.filter((v, i) => (value.recipients as unknown[]).indexOf(v) !== i);
+      if (repeated.length > 0) problems.push({ field: at('recipients'), message: `${at('recipients')} repeats ${[...new Set(repeated)].map((v) => JSON.stringify(v)).join(', ')}` });
+    }
+  }
+  return problems;
+}
+
 /** Each term's own rules, field by field; the rules that tie two terms together are below. */
 const TERM_CHECKS: { [K in keyof AgreementTerms]-?: (value: unknown) => TermProblem[] } = {
   recipient: checkRecipient,
@@ -119,17 +156,20 @@ const TERM_CHECKS: { [K in keyof AgreementTerms]-?: (value: unknown) => TermProb
     typeof value === 'string' && value.trim().length >= 1 && value.length <= MAX_PURPOSE_LENGTH
       ? []
       : [{ field: 'purpose', message: `purpose must say what the data is for, in 1 to ${MAX_PURPOSE_LENGTH} characters` }],
+  emergency: checkEmergency,
 };
 
 export const TERM_NAMES = Object.keys(TERM_CHECKS) as (keyof AgreementTerms)[];
 
 /** Terms an event may leave out: absent means null (the data period is unbounded on that side). */
-export const OPTIONAL_TERMS: readonly (keyof AgreementTerms)[] = ['dataFrom', 'dataUntil'];
+export const OPTIONAL_TERMS: readonly (keyof AgreementTerms)[] = ['dataFrom', 'dataUntil', 'emergency'];
+
+const finest = <T extends string>(order: readonly T[], a: T, b: T) => order.indexOf(a) <= order.indexOf(b);
 
 /** The rules between terms; each applies only where the terms it ties are present and valid. */
 function checkCoherence(terms: Partial<Record<keyof AgreementTerms, unknown>>): TermProblem[] {
   const problems: TermProblem[] = [];
-  const { validFrom, validUntil, dataFrom, dataUntil, dimensions, minGeoGranularity } = terms;
+  const { validFrom, validUntil, dataFrom, dataUntil, dimensions, minGeoGranularity, minTimeGranularity, embargoDays, emergency, recipient } = terms;
   if (isCalendarDate(validFrom) && isCalendarDate(validUntil) && validUntil < validFrom) {
     problems.push({ field: 'validUntil', message: `validUntil ${validUntil} is before validFrom ${validFrom}` });
   }
@@ -141,6 +181,29 @@ function checkCoherence(terms: Partial<Record<keyof AgreementTerms, unknown>>): 
       field: 'dimensions',
       message: 'dimensions include borderCrossingPoint, but minGeoGranularity country allows nothing finer than a country',
     });
+  }
+  if (isObject(emergency)) {
+    // Emergency terms may only loosen time, place and embargo and add dimensions and recipients:
+    // never coarser, never a longer embargo, never the grant's own recipient again. Each rule
+    // applies where both of its values are valid on their own (checkEmergency names the rest).
+    const e = emergency as Record<string, unknown>;
+    const isTime = (v: unknown): v is EmergencyTerms['minTimeGranularity'] => typeof v === 'string' && (TIME_GRANULARITIES as readonly string[]).includes(v);
+    const isGeo = (v: unknown): v is EmergencyTerms['minGeoGranularity'] => typeof v === 'string' && (GEO_GRANULARITIES as readonly string[]).includes(v);
+    if (isTime(e.minTimeGranularity) && isTime(minTimeGranularity) && !finest(TIME_GRANULARITIES, e.minTimeGranularity, minTimeGranularity)) {
+      problems.push({ field: 'emergency.minTimeGranularity', message: `emergency.minTimeGranularity ${e.minTimeGranularity} is coarser than the grant's ${minTimeGranularity}: emergency terms may only be finer` });
+    }
+    if (isGeo(e.minGeoGranularity) && isGeo(minGeoGranularity) && !finest(GEO_GRANULARITIES, e.minGeoGranularity, minGeoGranularity)) {
+      problems.push({ field: 'emergency.minGeoGranularity', message: `emergency.minGeoGranularity ${e.minGeoGranularity} is coarser than the grant's ${minGeoGranularity}: emergency terms may only be finer` });
+    }
+    if (typeof e.embargoDays === 'number' && typeof embargoDays === 'number' && e.embargoDays > embargoDays) {
+      problems.push({ field: 'emergency.embargoDays', message: `emergency.embargoDays ${e.embargoDays} is longer than the grant's ${embargoDays}: emergency terms may only shorten the embargo` });
+    }
+    if (Array.isArray(e.dimensions) && e.dimensions.includes('borderCrossingPoint') && e.minGeoGranularity === 'country') {
+      problems.push({ field: 'emergency.dimensions', message: 'emergency.dimensions include borderCrossingPoint, but emergency.minGeoGranularity country allows nothing finer than a country' });
+    }
+    if (typeof recipient === 'string' && Array.isArray(e.recipients) && e.recipients.includes(recipient)) {
+      problems.push({ field: 'emergency.recipients', message: `emergency.recipients repeats the agreement's own recipient ${recipient}` });
+    }
   }
   return problems;
 }
@@ -241,6 +304,26 @@ export class AgreementAmendedDataDto {
   @IsObject() @ValidateNested() @Type(() => AgreementChangesDto) changes: AgreementChangesDto;
 }
 
+/** Version 2: the same, with the emergency term (its values checked by checkAgreementTerms). */
+export class AgreementGrantedDataV2Dto extends AgreementGrantedDataDto {
+  @Allow() emergency?: unknown;
+}
+
+class AgreementChangesV2Dto extends AgreementChangesDto {
+  @Allow() emergency?: unknown;
+}
+
+export class AgreementAmendedDataV2Dto {
+  @IsUUID() agreementId: string;
+  @IsObject() @ValidateNested() @Type(() => AgreementChangesV2Dto) changes: AgreementChangesV2Dto;
+}
+
+export class EmergencyTermsActivatedDataDto {
+  @IsUUID() agreementId: string;
+  @IsUUID() emergencyId: string;
+  @IsString() reason: string;
+}
+
 export class AgreementRevokedDataDto {
   @IsUUID() agreementId: string;
   @IsString() reason: string;
@@ -255,12 +338,22 @@ class AgreementAmendedEnvelopeDto extends EnvelopeDto {
 class AgreementRevokedEnvelopeDto extends EnvelopeDto {
   @ValidateNested() @Type(() => AgreementRevokedDataDto) declare data: AgreementRevokedDataDto;
 }
+class AgreementGrantedEnvelopeV2Dto extends EnvelopeDto {
+  @ValidateNested() @Type(() => AgreementGrantedDataV2Dto) declare data: AgreementGrantedDataV2Dto;
+}
+class AgreementAmendedEnvelopeV2Dto extends EnvelopeDto {
+  @ValidateNested() @Type(() => AgreementAmendedDataV2Dto) declare data: AgreementAmendedDataV2Dto;
+}
+class EmergencyTermsActivatedEnvelopeDto extends EnvelopeDto {
+  @ValidateNested() @Type(() => EmergencyTermsActivatedDataDto) declare data: EmergencyTermsActivatedDataDto;
+}
 
 /** The agreement types and versions the aggregator knows, by type. */
 export const AGREEMENT_SCHEMAS: Record<string, Record<number, new () => EnvelopeDto>> = {
-  [AGREEMENT_GRANTED]: { 1: AgreementGrantedEnvelopeDto },
-  [AGREEMENT_AMENDED]: { 1: AgreementAmendedEnvelopeDto },
+  [AGREEMENT_GRANTED]: { 1: AgreementGrantedEnvelopeDto, 2: AgreementGrantedEnvelopeV2Dto },
+  [AGREEMENT_AMENDED]: { 1: AgreementAmendedEnvelopeDto, 2: AgreementAmendedEnvelopeV2Dto },
   [AGREEMENT_REVOKED]: { 1: AgreementRevokedEnvelopeDto },
+  [EMERGENCY_TERMS_ACTIVATED]: { 1: EmergencyTermsActivatedEnvelopeDto },
 };
 
 const joinProblems = (problems: TermProblem[], prefix: string) =>
@@ -281,6 +374,16 @@ export function parseAgreementEvent(raw: Buffer | string | null): ParseResult<Ag
   const versions = typeof type === 'string' && Object.prototype.hasOwnProperty.call(AGREEMENT_SCHEMAS, type) ? AGREEMENT_SCHEMAS[type] : undefined;
   if (!versions) return { ok: false, reason: `unknown event type: ${JSON.stringify(type)}` };
   const schema = typeof schemaVersion === 'number' ? versions[schemaVersion] : undefined;
+  // A version newer than this aggregator knows waits for an upgrade (docs/events.md, "Versioning").
+  if (!schema && Number.isSafeInteger(schemaVersion) && (schemaVersion as number) > newestVersion(versions)) {
+    const problem = awaitableEnvelope(json);
+    if (problem) return { ok: false, reason: `invalid ${type}: ${problem}` };
+    return {
+      ok: false,
+      reason: `schemaVersion ${schemaVersion} of ${type} is newer than this aggregator knows`,
+      awaits: { type: type as string, schemaVersion: schemaVersion as number, eventId: json.eventId as string, provider: json.provider as string, streamId: json.streamId as string },
+    };
+  }
   if (!schema) return { ok: false, reason: `unsupported schemaVersion ${JSON.stringify(schemaVersion)} for ${type}` };
   const errors = validateSync(plainToInstance(schema, json), { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) return { ok: false, reason: `invalid ${type}: ${flattenErrors(errors).join('; ')}` };
@@ -290,7 +393,13 @@ export function parseAgreementEvent(raw: Buffer | string | null): ParseResult<Ag
   if (event.streamId !== expectedStream) {
     return { ok: false, reason: `invalid ${type}: streamId ${event.streamId} should be ${expectedStream}` };
   }
-  // A grant opens its stream; amendments and revocations can only follow it.
+  // Version 2 exists for the emergency term: a version 2 grant or amendment without it is refused,
+  // so that a node's version says whether an aggregator must know emergency terms to read it.
+  if (schemaVersion === 2 && (type === AGREEMENT_GRANTED || type === AGREEMENT_AMENDED)) {
+    const carries = (type === AGREEMENT_GRANTED ? event.data : (event.data as { changes: object }).changes) as { emergency?: unknown };
+    if (carries.emergency === undefined) return { ok: false, reason: `invalid ${type}: schemaVersion 2 carries the emergency term; without it the event is version 1` };
+  }
+  // A grant opens its stream; amendments, revocations and activations can only follow it.
   if ((event.type === AGREEMENT_GRANTED) !== (event.streamVersion === 1)) {
     return { ok: false, reason: `invalid ${type}: streamVersion ${event.streamVersion}: a grant is version 1 of its stream, and only a grant` };
   }
@@ -306,6 +415,7 @@ export function parseAgreementEvent(raw: Buffer | string | null): ParseResult<Ag
       if (problems.length > 0) return { ok: false, reason: `invalid ${type}: ${joinProblems(problems, 'data.changes')}` };
       break;
     }
+    case EMERGENCY_TERMS_ACTIVATED:
     case AGREEMENT_REVOKED: {
       const { reason } = event.data;
       if (reason.trim().length === 0 || reason.length > MAX_REASON_LENGTH) {

@@ -2,6 +2,7 @@ import {
   agreementAmended,
   agreementGranted,
   agreementRevoked,
+  emergencyTermsActivated,
   movementRecorded,
   movementRetracted,
   referralLifecycle,
@@ -13,6 +14,7 @@ import addFormats from 'ajv-formats';
 import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EmergencyTerms } from './agreements';
 import { AGREEMENT_SCHEMAS, parseAgreementEvent } from './agreements.schema';
 import { ALERT_EVENT_TYPES, SURGE_DETECTED, SURGE_SUBSIDED, SurgeDetected, SurgeSubsided, surgeEnvelope } from './alerts';
 import { MOVEMENT_SCHEMAS, ParseResult, parseMovementEvent } from './envelope.schema';
@@ -121,7 +123,13 @@ interface Topic {
 }
 
 const withData = (event: Json, data: Json): Json => ({ ...event, data: { ...(event.data as Json), ...data } });
+/** A version 2 amendment's emergency change, kept when its other changes are replaced. */
+const keepEmergency = (e: Json): Json => {
+  const changes = (e.data as { changes: Json }).changes;
+  return changes.emergency !== undefined ? { emergency: changes.emergency } : {};
+};
 const otherId = '019cacdf-29d9-72a8-b639-5ece65992f99';
+const EMERGENCY_TERMS: EmergencyTerms = { minTimeGranularity: 'day', minGeoGranularity: 'border_crossing_point', embargoDays: 0, dimensions: ['borderCrossingPoint', 'sex'], recipients: ['org:UNHCR', 'state:TR'], maxDays: 30, activation: 'on-critical-surge' };
 
 const alertFigures = {
   scope: 'route' as const,
@@ -203,6 +211,7 @@ const CODE: Record<keyof typeof TOPICS, Topic> = {
         validFrom: '2026-01-01',
         validUntil: '2026-12-31',
       });
+      const emergencyGrant = agreementGranted('PK', { recipient: 'secretariat', dimensions: ['route'], minTimeGranularity: 'month', minGeoGranularity: 'country', minCellSize: 5, embargoDays: 30, emergency: EMERGENCY_TERMS });
       // a grant for 2026 data only, as the node now publishes it
       const period = agreementGranted('AF', { validFrom: '2026-01-01', dataFrom: '2026-01-01', dataUntil: '2026-12-31' });
       return [
@@ -214,6 +223,11 @@ const CODE: Record<keyof typeof TOPICS, Topic> = {
         period,
         agreementGranted('TM', { dataFrom: null, dataUntil: null }),
         agreementAmended(period, { dataFrom: null, dataUntil: '2025-12-31' }),
+        // emergency terms (version 2), amended and removed (version 2), activated (docs/emergencies.md)
+        emergencyGrant,
+        agreementAmended(emergencyGrant, { emergency: { ...EMERGENCY_TERMS, maxDays: 10, recipients: [] } }),
+        agreementAmended(emergencyGrant, { emergency: null }, 3),
+        emergencyTermsActivated(emergencyGrant, '019eb1c0-2a3b-7c4d-8e5f-6a7b8c9d0e1f', 2),
       ].map(signed);
     },
     aimed: (e) => {
@@ -273,7 +287,15 @@ const CODE: Record<keyof typeof TOPICS, Topic> = {
           ]
         : []),
       ...(e.type === 'AgreementAmended'
-        ? [['changing dataUntil before dataFrom, both given', withData(e, { changes: { dataFrom: '2026-06-01', dataUntil: '2026-05-31' } })] as [string, Json]]
+        ? [['changing dataUntil before dataFrom, both given', withData(e, { changes: { ...keepEmergency(e), dataFrom: '2026-06-01', dataUntil: '2026-05-31' } })] as [string, Json]]
+        : []),
+      // Emergency terms are checked against the grant's own: never coarser, never a longer embargo, not its own recipient again.
+      ...(e.type === 'AgreementGranted' && (e.data as Json).emergency
+        ? ([
+            ['emergency terms coarser than the grant', withData(e, { emergency: { ...EMERGENCY_TERMS, minTimeGranularity: 'year' } })],
+            ['emergency terms with a longer embargo', withData(e, { emergency: { ...EMERGENCY_TERMS, embargoDays: 31 } })],
+            ["emergency terms naming the grant's own recipient", withData(e, { emergency: { ...EMERGENCY_TERMS, recipients: ['secretariat'] } })],
+          ] as [string, Json][])
         : []),
     ],
   },

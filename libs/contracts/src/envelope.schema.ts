@@ -170,7 +170,7 @@ export function parseWith(raw: Buffer | string | null, schemas: Schemas, certain
 
 /** What an event of an unknown newer version must still have to wait (the members that order it
  * and say whose it is), or the problem; the rest is left to the aggregator that knows the version. */
-function awaitableEnvelope(json: Record<string, unknown>): string | null {
+export function awaitableEnvelope(json: Record<string, unknown>): string | null {
   if (typeof json.eventId !== 'string' || !/^[0-9a-fA-F-]{36}$/.test(json.eventId)) return 'eventId: must be a UUID';
   if (!(PROVIDER_STATES as readonly unknown[]).includes(json.provider)) return `provider: must be one of the following values: ${PROVIDER_STATES.join(', ')}`;
   if (typeof json.streamId !== 'string' || !/^[a-z]+-[0-9a-f-]{36}$/.test(json.streamId)) return 'streamId: must match /^[a-z]+-[0-9a-f-]{36}$/';

@@ -4,6 +4,7 @@ import {
   AgreementRevoked,
   agreementStreamId,
   AgreementTerms,
+  EmergencyTermsActivated,
   MovementRecorded,
   MovementRecordedData,
   MovementRetracted,
@@ -59,7 +60,8 @@ export function agreementGranted(provider: string, terms: Partial<AgreementTerms
   return {
     eventId: uuidv7(),
     type: 'AgreementGranted',
-    schemaVersion: 1,
+    // Version 2 carries the emergency term (agreementSchemaVersion).
+    schemaVersion: terms.emergency !== undefined ? 2 : 1,
     provider,
     streamId: agreementStreamId(agreementId),
     streamVersion: 1,
@@ -89,6 +91,7 @@ export function agreementRevoked(grant: AgreementGranted, version = 2): Agreemen
     ...grant,
     eventId: uuidv7(),
     type: 'AgreementRevoked',
+    schemaVersion: 1,
     streamVersion: version,
     recordedAt: new Date().toISOString(),
     data: { agreementId: grant.data.agreementId, reason: 'test revocation' },
@@ -100,9 +103,23 @@ export function agreementAmended(grant: AgreementGranted, changes: AgreementAmen
     ...grant,
     eventId: uuidv7(),
     type: 'AgreementAmended',
+    schemaVersion: changes.emergency !== undefined ? 2 : 1,
     streamVersion: version,
     recordedAt: new Date().toISOString(),
     data: { agreementId: grant.data.agreementId, changes },
+  };
+}
+
+/** An EmergencyTermsActivated as a node would publish it after the grant's `version` events. */
+export function emergencyTermsActivated(grant: AgreementGranted, emergencyId: string, version = 2): EmergencyTermsActivated {
+  return {
+    ...grant,
+    eventId: uuidv7(),
+    type: 'EmergencyTermsActivated',
+    schemaVersion: 1,
+    streamVersion: version,
+    recordedAt: new Date().toISOString(),
+    data: { agreementId: grant.data.agreementId, emergencyId, reason: 'test activation' },
   };
 }
 

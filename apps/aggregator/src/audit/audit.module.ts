@@ -9,6 +9,6 @@ import { PgAuditLog } from './infrastructure/pg-audit-log';
 @Module({
   controllers: [AuditController],
   providers: [{ provide: AuditLog, useClass: PgAuditLog }, AuditTrail],
-  exports: [AuditTrail],
+  exports: [AuditTrail, AuditLog],
 })
 export class AuditModule {}

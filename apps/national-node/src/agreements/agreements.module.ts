@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AgreementsController } from './api/agreements.controller';
+import { ActivateEmergencyTermsHandler } from './application/activate-emergency-terms/activate-emergency-terms.handler';
 import { AmendAgreementHandler } from './application/amend-agreement/amend-agreement.handler';
 import { GrantAgreementHandler } from './application/grant-agreement/grant-agreement.handler';
 import { GetAgreementHandler, ListAgreementsHandler } from './application/read-agreements/read-agreements.handler';
@@ -9,6 +10,6 @@ import { PgAgreementStreams } from './infrastructure/pg-agreement-streams';
 
 @Module({
   controllers: [AgreementsController],
-  providers: [PgAgreementStreams, AgreementPipeline, GrantAgreementHandler, AmendAgreementHandler, RevokeAgreementHandler, ListAgreementsHandler, GetAgreementHandler],
+  providers: [PgAgreementStreams, AgreementPipeline, GrantAgreementHandler, AmendAgreementHandler, RevokeAgreementHandler, ActivateEmergencyTermsHandler, ListAgreementsHandler, GetAgreementHandler],
 })
 export class AgreementsModule {}

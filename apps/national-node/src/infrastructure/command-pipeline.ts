@@ -39,7 +39,14 @@ export class CommandPipeline {
 
   async handle<State, Command, D extends Decision>(
     decider: Decider<State, Command, D>,
-    stream: { streamId: string; topic: string; conflict: () => DomainError },
+    stream: {
+      streamId: string;
+      topic: string;
+      conflict: () => DomainError;
+      /** The schemaVersion the event is published at (default 1): a stream whose events gained an
+       * optional member publishes 2 only when they carry it (docs/events.md, "Versioning"). */
+      schemaVersion?: (decision: D) => number;
+    },
     command: Command,
   ): Promise<Handled<State, D>> {
     for (let attempt = 1; attempt <= DECISION_ATTEMPTS; attempt++) {
@@ -49,7 +56,7 @@ export class CommandPipeline {
       const event: EventEnvelope = {
         eventId: this.ids.forDecision(stream.streamId, decision.streamVersion, decision.type, decision.data),
         type: decision.type,
-        schemaVersion: 1,
+        schemaVersion: stream.schemaVersion?.(decision) ?? 1,
         provider: this.config.NODE_STATE,
         streamId: stream.streamId,
         streamVersion: decision.streamVersion,

@@ -209,6 +209,50 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
       fallback: 'соглашение отозвано: предоставьте новое соглашение',
     },
   },
+  'AGREEMENT.NO_EMERGENCY_TERMS': {
+    status: 422,
+    title: { en: 'No emergency terms', ru: 'Нет условий на случай чрезвычайной ситуации' },
+    ru: {
+      patterns: [[rx('agreement <id> has no emergency terms to activate: amend it with an emergency term first'), 'в соглашении $1 нет условий на случай чрезвычайной ситуации: сначала дополните его ими']],
+      fallback: 'в соглашении нет условий на случай чрезвычайной ситуации',
+    },
+  },
+  'AGREEMENT.ALREADY_ACTIVATED': {
+    status: 409,
+    title: { en: 'Emergency terms already activated', ru: 'Условия на случай ЧС уже введены' },
+    ru: {
+      patterns: [[rx('the emergency terms of agreement <id> are already activated for emergency <id>'), 'условия соглашения $1 на случай ЧС уже введены для чрезвычайной ситуации $2']],
+      fallback: 'условия на случай ЧС уже введены для этой чрезвычайной ситуации',
+    },
+  },
+  'AGREEMENT.NOT_IN_FORCE': {
+    status: 422,
+    title: { en: 'Agreement not in force', ru: 'Соглашение не действует' },
+    ru: { fallback: 'соглашение сегодня не действует: его условия на случай ЧС нельзя ввести' },
+  },
+  'EMERGENCY.NOT_FOUND': {
+    status: 404,
+    title: { en: 'Emergency not found', ru: 'Чрезвычайная ситуация не найдена' },
+    ru: { patterns: [[rx('no emergency <id> was declared'), 'чрезвычайная ситуация $1 не объявлялась']], fallback: 'чрезвычайная ситуация не найдена' },
+  },
+  'EMERGENCY.FORBIDDEN': {
+    status: 403,
+    title: { en: 'Not allowed', ru: 'Доступ запрещён' },
+    ru: { fallback: 'объявлять и завершать чрезвычайные ситуации может только секретариат' },
+  },
+  'EMERGENCY.ENDED': {
+    status: 409,
+    title: { en: 'Emergency over', ru: 'Чрезвычайная ситуация завершена' },
+    ru: {
+      patterns: [[rx('emergency <id> is over since <id>'), 'чрезвычайная ситуация $1 завершена с $2']],
+      fallback: 'чрезвычайная ситуация уже завершена',
+    },
+  },
+  'EMERGENCY.OUT_OF_SCOPE': {
+    status: 400,
+    title: { en: 'Outside the emergency', ru: 'Вне охвата чрезвычайной ситуации' },
+    ru: { fallback: 'запрос с emergency ограничен её маршрутами и пунктами пропуска; уберите фильтры вне их' },
+  },
   'AGREEMENT.FOREIGN_PROVIDER': {
     status: 403,
     title: { en: 'Not this node’s state', ru: 'Не государство этого узла' },

@@ -5,6 +5,7 @@ import {
   AGREEMENT_REVOKED,
   AgreementEvent,
   checkAgreementTerms,
+  EMERGENCY_TERMS_ACTIVATED,
   parseAgreementEvent,
   ParseResult,
 } from '@caravanserai/contracts';
@@ -84,6 +85,7 @@ export class AgreementIngest extends TransactionalIngest<AgreementEvent> {
       if (current.status === 'revoked') return { reason: `${event.type} of revoked agreement ${id}` };
       if (event.streamVersion !== current.version + 1) return { reason: `${event.type} at version ${event.streamVersion}, expected ${current.version + 1}` };
     }
+    if (event.type === EMERGENCY_TERMS_ACTIVATED && !current!.terms.emergency) return { reason: `${event.type} of agreement ${id}, which has no emergency terms` };
     // The node checks amended terms as a whole; an amendment that breaks them is not trusted.
     const amended = event.type === AGREEMENT_AMENDED ? { ...current!.terms, ...event.data.changes } : null;
     if (amended) {
@@ -108,6 +110,15 @@ export class AgreementIngest extends TransactionalIngest<AgreementEvent> {
       await this.poolProvider(client, event.provider);
     } else if (amended) {
       await client.query('UPDATE agreements SET terms = $2, version = $3, updated_at = $4 WHERE agreement_id = $1', [id, JSON.stringify(amended), event.streamVersion, event.recordedAt]);
+    } else if (event.type === EMERGENCY_TERMS_ACTIVATED) {
+      // In effect from when the aggregator takes it in (a node's clock says nothing here), for
+      // the emergency named, if it is in force and covers this state (disclosure/domain/emergency.ts).
+      await client.query('UPDATE agreements SET version = $2, updated_at = $3 WHERE agreement_id = $1', [id, event.streamVersion, event.recordedAt]);
+      await client.query(
+        `INSERT INTO emergency_activations (agreement_id, emergency_id, provider, activated_by, alert_id, activated_at)
+         VALUES ($1, $2, $3, 'at-node', NULL, now()) ON CONFLICT DO NOTHING`,
+        [id, event.data.emergencyId, event.provider],
+      );
     } else if (event.type === AGREEMENT_REVOKED) {
       await client.query(
         `UPDATE agreements SET status = 'revoked', version = $2, updated_at = $3, revoked_at = $3, revocation_reason = $4 WHERE agreement_id = $1`,

@@ -13,6 +13,8 @@ export interface AuditFilter {
   to?: string;
   principal?: string;
   provider?: string;
+  /** Entries with a part shared under this emergency's terms (docs/emergencies.md). */
+  emergency?: string;
   /** Entries older than this id (the `next` of the previous page). */
   before?: number;
   limit: number;

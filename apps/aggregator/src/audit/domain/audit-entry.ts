@@ -8,7 +8,16 @@ export interface AuditEntry {
   /** The normalised parameters the answer was computed from. */
   query: Record<string, unknown>;
   purpose: string | null;
-  agreements: { provider: string; agreement: string; minCellSize: number; minTimeGranularity: string; embargoUntil: string | null; categories: unknown }[];
+  agreements: {
+    provider: string;
+    agreement: string;
+    minCellSize: number;
+    minTimeGranularity: string;
+    embargoUntil: string | null;
+    categories: unknown;
+    /** The emergency whose terms this part was shared under (docs/emergencies.md), if any. */
+    emergency?: { id: string; by: string; as: string };
+  }[];
   /** States whose data the answer drew on, withheld, or was asked about. */
   providers: string[];
   cellsReturned: number;
@@ -42,7 +51,15 @@ export function answerEntry(call: AuditCall, answer: { rows: unknown[]; disclosu
   return {
     ...call,
     query: { ...call.query },
-    agreements: d.agreements.map((a) => ({ provider: a.provider, agreement: a.agreement, minCellSize: a.minCellSize, minTimeGranularity: a.minTimeGranularity, embargoUntil: a.dataUntil, categories: a.categories })),
+    agreements: d.agreements.map((a) => ({
+      provider: a.provider,
+      agreement: a.agreement,
+      minCellSize: a.minCellSize,
+      minTimeGranularity: a.minTimeGranularity,
+      embargoUntil: a.dataUntil,
+      categories: a.categories,
+      ...(a.emergency ? { emergency: { id: a.emergency.id, by: a.emergency.by, as: a.emergency.as } } : {}),
+    })),
     providers: sorted([...d.agreements.map((a) => a.provider), ...d.leftOut.map((l) => l.provider), ...askedProviders(call.query)]),
     cellsReturned: answer.rows.length,
     cellsSuppressed: 0,

@@ -73,6 +73,7 @@ export class PgAuditLog extends AuditLog {
     if (f.to) where.push(`at < ${p(f.to)}::timestamptz`);
     if (f.principal) where.push(`principal = ${p(f.principal)}`);
     if (f.provider) where.push(`providers @> ARRAY[${p(f.provider)}]::text[]`);
+    if (f.emergency) where.push(`agreements @> jsonb_build_array(jsonb_build_object('emergency', jsonb_build_object('id', ${p(f.emergency)}::text)))`);
     if (f.before) where.push(`id < ${p(f.before)}`);
     const { rows } = await this.pool.query(
       `SELECT ${COLUMNS} FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${p(f.limit)}`,

@@ -1,5 +1,5 @@
 import { MAX_NOISE } from './cell-key';
-import type { FlowPlan, ProviderCut } from './policy';
+import type { CutUnderEmergency, FlowPlan, PlanEmergency, ProviderCut } from './policy';
 
 /** The release an answer reads. */
 export interface ReleaseRef {
@@ -33,7 +33,11 @@ export interface DisclosureReport {
     dataFrom: string | null;
     dataUntil: string | null;
     categories: unknown;
+    /** Present when this state's part was cut to its emergency terms. */
+    emergency?: CutUnderEmergency;
   }[];
+  /** Present for a question asked under an emergency (`?emergency=`). */
+  emergency?: PlanEmergency;
   leftOut: { provider: string; agreement: string; reason: string }[];
   coarsened: string[];
   /** The same in plain words, for a reader of the answer, the CSV and the console. */
@@ -60,11 +64,23 @@ export function disclosureReport(principal: string, plan: FlowPlan, release: Rel
       dataFrom: c.firstDay,
       dataUntil: c.lastDay,
       categories: c.categories,
+      ...(c.emergency ? { emergency: c.emergency } : {}),
     })),
+    ...(plan.emergency ? { emergency: plan.emergency } : {}),
     leftOut: plan.leftOut,
     coarsened: plan.coarsened,
-    notes: notes(release, method),
+    notes: [...notes(release, method), ...emergencyNotes(plan.emergency)],
   };
+}
+
+function emergencyNotes(e: PlanEmergency | undefined): string[] {
+  if (!e) return [];
+  const scope = [...e.routes, ...e.borderCrossingPoints].join(', ');
+  if (e.status !== 'in-force') {
+    return [`Emergency ${e.id} (${scope}) is over since ${e.endsAt} (${e.status}): this is the ordinary answer, limited to its scope; no emergency terms apply.`];
+  }
+  const under = e.underEmergencyTerms.length > 0 ? `the parts of ${e.underEmergencyTerms.join(', ')} are cut to their emergency terms (the same k, finer time or place, a shorter embargo)` : 'no state’s emergency terms are in effect for you';
+  return [`Asked under emergency ${e.id}, in force until ${e.endsAt}: limited to its scope (${scope}); ${under}; other states’ parts are cut as always.`];
 }
 
 function notes(release: ReleaseRef | null, method: MethodReport): string[] {

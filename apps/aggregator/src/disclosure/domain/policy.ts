@@ -1,5 +1,6 @@
 import type { AgreementTerms, EventKind, TimeGranularity } from '@caravanserai/contracts';
 import { TIME_GRANULARITIES } from '@caravanserai/contracts';
+import { emergencyEnd, emergencyRecipientOf, EmergencyContext, EmergencyStatus, emergencyStatus, statesConcerned, termsInEffect, TermsInEffect } from './emergency';
 
 /** Who is asking: `secretariat`, `state:XX` or `org:NAME`. */
 export interface Principal {
@@ -34,6 +35,19 @@ export interface ProviderCut {
   lastDay: string | null;
   /** Parts of this provider are published exactly (its own data, or k = 1), else perturbed. */
   exact: boolean;
+  /** Set when the cut is the grant's emergency terms over it, for an emergency asked about. */
+  emergency?: CutUnderEmergency;
+}
+
+/** What an answer says of a cut made under emergency terms. */
+export interface CutUnderEmergency {
+  id: string;
+  activatedAt: string;
+  by: TermsInEffect['by'];
+  alertId: string | null;
+  until: string;
+  /** How the caller comes by it: the grant's own recipient, a further recipient the terms name, or anyone (a `*` grant). */
+  as: 'direct' | 'further' | 'anyone';
 }
 
 const OWN_DATA = 'own-data';
@@ -52,6 +66,7 @@ export function applicableCut(
   principal: Principal,
   kind: EventKind,
   today: string,
+  emergency?: EmergencyContext,
 ): ProviderCut | null {
   if (principal.id === `state:${provider}`) {
     return {
@@ -67,6 +82,11 @@ export function applicableCut(
       exact: true,
     };
   }
+  const ordinary = ordinaryCut(provider, grants, principal, kind, today);
+  return (emergency && emergencyCut(provider, grants, principal, kind, today, emergency, ordinary)) || ordinary;
+}
+
+function ordinaryCut(provider: string, grants: readonly Grant[], principal: Principal, kind: EventKind, today: string): ProviderCut | null {
   const candidates = grants.filter(
     (g) =>
       g.provider === provider &&
@@ -89,6 +109,48 @@ export function applicableCut(
     firstDay: g.dataFrom ?? null,
     lastDay: earliest(g.embargoDays > 0 ? addDays(today, -g.embargoDays) : null, g.dataUntil ?? null),
     exact: g.minCellSize <= 1,
+  };
+}
+
+const PREFERENCE = { direct: 0, further: 1, anyone: 2 } as const;
+
+/**
+ * The cut under a grant's emergency terms, when some grant of `provider` covering `kind` has terms
+ * in effect for the emergency and names the caller (its recipient, `*`, or a further recipient of
+ * the terms); the caller's own recipient first, then a further recipient, then anyone, latest first.
+ * The grant's scope, categories and data period stay; time, place and embargo are the terms'; the
+ * dimensions are the grant's and the terms' together. k is the grant's, and never below the k of
+ * the cut the caller has anyway (`ordinary`): an emergency never lowers k for anyone.
+ */
+function emergencyCut(
+  provider: string,
+  grants: readonly Grant[],
+  principal: Principal,
+  kind: EventKind,
+  today: string,
+  emergency: EmergencyContext,
+  ordinary: ProviderCut | null,
+): ProviderCut | null {
+  const candidates = grants
+    .filter((g) => g.provider === provider && g.scope.eventKinds.includes(kind))
+    .map((g) => ({ g, as: emergencyRecipientOf(g, principal.id), effect: termsInEffect(g, emergency) }))
+    .filter((c): c is { g: Grant; as: 'direct' | 'further' | 'anyone'; effect: TermsInEffect } => c.as !== null && c.effect !== null)
+    .sort((a, b) => PREFERENCE[a.as] - PREFERENCE[b.as] || b.g.version - a.g.version);
+  if (candidates.length === 0) return null;
+  const { g, as, effect } = candidates[0];
+  const k = Math.max(g.minCellSize, ordinary?.minCellSize ?? 1);
+  return {
+    provider,
+    basis: g.agreementId,
+    minCellSize: k,
+    minTimeGranularity: effect.terms.minTimeGranularity,
+    allowBorderCrossingPoints: effect.terms.minGeoGranularity === 'border_crossing_point',
+    dimensions: new Set([...g.dimensions, ...effect.terms.dimensions]),
+    categories: g.scope.categories ?? null,
+    firstDay: g.dataFrom ?? null,
+    lastDay: earliest(effect.terms.embargoDays > 0 ? addDays(today, -effect.terms.embargoDays) : null, g.dataUntil ?? null),
+    exact: k <= 1,
+    emergency: { id: effect.emergencyId, activatedAt: effect.activatedAt, by: effect.by, alertId: effect.alertId, until: effect.until, as },
   };
 }
 
@@ -135,6 +197,21 @@ export interface FlowPlan {
   cuts: ProviderCut[];
   leftOut: Exclusion[];
   coarsened: string[];
+  /** Set for a question asked under an emergency (`?emergency=`): the answer is limited to its scope. */
+  emergency?: PlanEmergency;
+}
+
+/** The emergency an answer was asked under, as the answer reports it. */
+export interface PlanEmergency {
+  id: string;
+  status: EmergencyStatus;
+  routes: string[];
+  borderCrossingPoints: string[];
+  declaredAt: string;
+  /** When it stops (or stopped) being in force. */
+  endsAt: string;
+  /** The states whose emergency terms shaped this answer. */
+  underEmergencyTerms: string[];
 }
 
 /** Dimensions a query touches (group-bys and filters) that a grant must allow. `route` reveals
@@ -175,12 +252,16 @@ export function planFlows(
   kind: EventKind,
   today: string,
   release: { dataUntil: string } | null = null,
+  emergency?: EmergencyContext,
 ): FlowPlan {
   const cuts: ProviderCut[] = [];
   const leftOut: Exclusion[] = [];
+  // Under an emergency only the states its scope covers have data in the answer.
+  const concerned = emergency ? statesConcerned(emergency.emergency) : null;
   for (const provider of providers) {
     if (query.providers?.length && !query.providers.includes(provider)) continue;
-    const cut = applicableCut(provider, grants, principal, kind, today);
+    if (concerned && !concerned.includes(provider)) continue;
+    const cut = applicableCut(provider, grants, principal, kind, today, emergency);
     if (!cut) continue;
     const forbidden = query.dimensionsUsed.flatMap((d) => implied[d] ?? [d]).filter((d) => cut.dimensions !== 'all' && !cut.dimensions.has(d));
     if (forbidden.length > 0) {
@@ -217,5 +298,18 @@ export function planFlows(
       lastDay: last === null ? null : lastWholePeriodEnd(last, granularity),
     };
   });
-  return { granularity, from, to, cuts: wholeCuts, leftOut, coarsened };
+  const plan: FlowPlan = { granularity, from, to, cuts: wholeCuts, leftOut, coarsened };
+  if (emergency) {
+    const e = emergency.emergency;
+    plan.emergency = {
+      id: e.id,
+      status: emergencyStatus(e, emergency.now),
+      routes: e.routes,
+      borderCrossingPoints: e.borderCrossingPoints,
+      declaredAt: e.declaredAt,
+      endsAt: emergencyEnd(e),
+      underEmergencyTerms: wholeCuts.filter((c) => c.emergency).map((c) => c.provider),
+    };
+  }
+  return plan;
 }

@@ -1,6 +1,6 @@
 import { CATEGORIES, DIRECTIONS, PROVIDER_STATES } from '@caravanserai/contracts';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsIn, IsOptional, Matches } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { RepresentationQueryDto } from '../../formats/api/representation-query.dto';
 import { CommaList, IsDay } from '../../infrastructure/query-params';
 import { FLOW_DIMENSIONS, FlowDimension, FlowQuery, GRANULARITIES, Granularity } from '../domain/flow-query';
@@ -56,8 +56,18 @@ export class FlowsQueryDto extends RepresentationQueryDto {
   })
   @IsOptional() @IsIn(['include', 'exclude']) coarser?: 'include' | 'exclude';
 
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'Ask under a declared emergency (GET /v1/emergencies): the answer is limited to its routes and crossing points (a filter outside them: 400 EMERGENCY.OUT_OF_SCOPE), ' +
+      'and each state whose emergency terms are in effect for the caller is cut to them (same k; finer time or place, shorter embargo, more dimensions). ' +
+      'After the emergency ends, the same question gets the ordinary answer, limited to the scope; `disclosure.emergency` says which.',
+  })
+  @IsOptional() @IsUUID(undefined, { message: 'emergency must be the id of a declared emergency (a UUID)' })
+  emergency?: string;
+
   toQuery(): FlowQuery {
-    const { from, to, granularity, groupBy, providers, routes, categories, citizenship, direction, borderCrossingPoints, coarser } = this;
+    const { from, to, granularity, groupBy, providers, routes, categories, citizenship, direction, borderCrossingPoints, coarser, emergency } = this;
     return {
       from,
       to,
@@ -70,6 +80,7 @@ export class FlowsQueryDto extends RepresentationQueryDto {
       direction,
       borderCrossingPoints,
       ...(coarser === 'exclude' ? { coarser } : {}),
+      ...(emergency ? { emergency } : {}),
     };
   }
 }

@@ -32,6 +32,9 @@ export interface FlowQuery {
   borderCrossingPoints?: string[];
   /** States whose grant is coarser than `granularity`: coarsen the answer (`include`, the default) or leave them out. */
   coarser?: CoarserStates;
+  /** Asked under this declared emergency (docs/emergencies.md): limited to its scope, each state's
+   * part cut to its emergency terms where they are in effect for the caller. */
+  emergency?: string;
 }
 
 /** A cell of the answer, as published (see the answer's `disclosure.method`); never zero. */

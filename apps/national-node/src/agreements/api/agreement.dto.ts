@@ -1,6 +1,8 @@
 import {
   CATEGORIES,
+  EMERGENCY_ACTIVATIONS,
   EVENT_KINDS,
+  MAX_EMERGENCY_DAYS,
   GEO_GRANULARITIES,
   MAX_EMBARGO_DAYS,
   MAX_PURPOSE_LENGTH,
@@ -11,7 +13,7 @@ import {
 } from '@caravanserai/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsNumber, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsArray, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 
 // The DTOs check the JSON shape and types (and refuse unknown members). The values and how the
 // terms hold together are checked by checkAgreementTerms in the decider, which reports every
@@ -36,6 +38,27 @@ export class ScopeDto {
   @IsOptional() @IsObject() @ValidateNested() @Type(() => CategoriesDto)
   categories?: CategoriesDto;
 }
+
+/** Terms that apply only while an emergency the state activated them for lasts (docs/emergencies.md):
+ * each may only loosen the grant's, never k, the scope or the data period. */
+export class EmergencyTermsDto {
+  @ApiProperty({ enum: TIME_GRANULARITIES, example: 'day', description: "The finest period during the emergency; not coarser than the grant's" })
+  @IsString() minTimeGranularity: string;
+  @ApiProperty({ enum: GEO_GRANULARITIES, example: 'border_crossing_point', description: "The finest place during the emergency; not coarser than the grant's" })
+  @IsString() minGeoGranularity: string;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0, description: "Embargo during the emergency; not longer than the grant's" })
+  @IsNumber() embargoDays: number;
+  @ApiProperty({ enum: SHAREABLE_DIMENSIONS, isArray: true, example: ['borderCrossingPoint', 'sex', 'ageBand'], description: "Added to the grant's dimensions during the emergency" })
+  @IsArray() @IsString({ each: true }) dimensions: string[];
+  @ApiProperty({ type: [String], example: ['org:UNHCR', 'org:IOM'], description: 'Further recipients who get the same emergency cut: secretariat, state:XX or org:NAME, never *' })
+  @IsArray() @IsString({ each: true }) recipients: string[];
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_EMERGENCY_DAYS, example: 30, description: 'The terms stay in effect at most this many days from their activation' })
+  @IsNumber() maxDays: number;
+  @ApiProperty({ enum: EMERGENCY_ACTIVATIONS, example: 'at-node', description: 'at-node: only when the state activates them here; on-critical-surge: also automatically on a critical surge alert on a route it reports in the emergency' })
+  @IsString() activation: string;
+}
+
+const EMERGENCY = { type: EmergencyTermsDto, nullable: true, description: 'Emergency terms agreed in advance (docs/emergencies.md); null: none' } as const;
 
 const TERMS = {
   recipient: {
@@ -88,6 +111,7 @@ export class GrantAgreementDto {
   @ApiPropertyOptional(TERMS.dataFrom) @IsOptional() @IsString() dataFrom?: string | null;
   @ApiPropertyOptional(TERMS.dataUntil) @IsOptional() @IsString() dataUntil?: string | null;
   @ApiProperty(TERMS.purpose) @IsString() purpose: string;
+  @ApiPropertyOptional(EMERGENCY) @IsOptional() @IsObject() @ValidateNested() @Type(() => EmergencyTermsDto) emergency?: EmergencyTermsDto | null;
 }
 
 /** `PATCH /v1/agreements/{id}`: the terms that change, each given whole (a new `scope` replaces
@@ -112,6 +136,20 @@ export class AmendAgreementDto {
   @ApiPropertyOptional(TERMS.dataFrom) @IsOptional() @IsString() dataFrom?: string | null;
   @ApiPropertyOptional(TERMS.dataUntil) @IsOptional() @IsString() dataUntil?: string | null;
   @ApiPropertyOptional(TERMS.purpose) @IsOptional() @IsString() purpose?: string;
+  // null removes the emergency terms; a missing member leaves them as they are.
+  @ApiPropertyOptional(EMERGENCY)
+  @ValidateIf((o) => o.emergency !== undefined && o.emergency !== null) @IsObject() @ValidateNested() @Type(() => EmergencyTermsDto)
+  emergency?: EmergencyTermsDto | null;
+}
+
+/** `POST /v1/agreements/{id}/emergency-activations`. */
+export class EmergencyActivationDto {
+  @ApiProperty({ format: 'uuid', description: 'The emergency the secretariat declared at the aggregator (GET /v1/emergencies there)' })
+  @IsUUID() emergencyId: string;
+
+  @ApiProperty({ maxLength: MAX_REASON_LENGTH, example: 'Declared emergency on AF>IR>TR: our emergency terms apply' })
+  @IsString() @MaxLength(MAX_REASON_LENGTH) @Matches(/\S/, { message: 'reason must say why the emergency terms are activated' })
+  reason: string;
 }
 
 export class RevocationDto {

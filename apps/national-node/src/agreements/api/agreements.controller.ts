@@ -3,12 +3,13 @@ import { AgreementTerms, DomainError } from '@caravanserai/contracts';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ActivateEmergencyTermsCommand } from '../application/activate-emergency-terms/activate-emergency-terms.command';
 import { AmendAgreementCommand } from '../application/amend-agreement/amend-agreement.command';
 import { GrantAgreementCommand } from '../application/grant-agreement/grant-agreement.command';
 import { GetAgreementQuery, ListAgreementsQuery } from '../application/read-agreements/read-agreements.query';
 import { RevokeAgreementCommand } from '../application/revoke-agreement/revoke-agreement.command';
-import { AmendAgreementDto, GrantAgreementDto, NoParametersDto, RevocationDto } from './agreement.dto';
-import { AGREEMENT_DECISION, AGREEMENT_VIEW, AGREEMENTS } from '../../api-schemas';
+import { AmendAgreementDto, EmergencyActivationDto, GrantAgreementDto, NoParametersDto, RevocationDto } from './agreement.dto';
+import { AGREEMENT_DECISION, AGREEMENT_VIEW, AGREEMENTS, EMERGENCY_ACTIVATION } from '../../api-schemas';
 
 /** The validated body as plain JSON: no DTO instances, no members left undefined. */
 const plain = <T>(dto: object): T => JSON.parse(JSON.stringify(dto)) as T;
@@ -59,6 +60,27 @@ export class AgreementsController {
   @ApiProblems({ 404: ['AGREEMENT.NOT_FOUND'], 409: ['AGREEMENT.REVOKED', 'AGREEMENT.CONCURRENT_CHANGE'] })
   revoke(@Param('agreementId', new ParseUUIDPipe()) agreementId: string, @Body() body: RevocationDto) {
     return this.commands.execute(new RevokeAgreementCommand(agreementId, body.reason));
+  }
+
+  @Post(':agreementId/emergency-activations')
+  @HttpCode(201)
+  @ApiOperation({
+    operationId: 'activateEmergencyTerms',
+    summary: "Activate the agreement's emergency terms for a declared emergency (EmergencyTermsActivated)",
+    description:
+      'The state consents, at its own node, to its emergency terms applying during one emergency the secretariat declared at the aggregator. ' +
+      'The aggregator applies them from when it receives the event until the earliest of activation + maxDays, the end of the emergency and the ' +
+      'revocation or expiry of the agreement, for data in the emergency’s scope only (docs/emergencies.md). ' +
+      'No emergency terms, or the agreement not in force today: 422; already activated for that emergency, or revoked: 409.',
+  })
+  @ApiResult(201, 'The activation recorded', EMERGENCY_ACTIVATION)
+  @ApiProblems({
+    404: ['AGREEMENT.NOT_FOUND'],
+    409: ['AGREEMENT.REVOKED', 'AGREEMENT.ALREADY_ACTIVATED', 'AGREEMENT.CONCURRENT_CHANGE'],
+    422: ['AGREEMENT.NO_EMERGENCY_TERMS', 'AGREEMENT.NOT_IN_FORCE'],
+  })
+  activate(@Param('agreementId', new ParseUUIDPipe()) agreementId: string, @Body() body: EmergencyActivationDto) {
+    return this.commands.execute(new ActivateEmergencyTermsCommand(agreementId, body.emergencyId, body.reason));
   }
 
   @Get()

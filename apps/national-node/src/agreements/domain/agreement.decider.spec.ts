@@ -222,6 +222,7 @@ describe('agreement decider', () => {
         terms: { ...terms, embargoDays: 0, dataFrom: null, dataUntil: null },
         version: 3,
         grantedOn: '2026-03-02',
+        activations: [],
         revokedOn: '2026-03-02',
         reason: 'the arrangement ended',
       });

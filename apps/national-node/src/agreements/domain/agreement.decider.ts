@@ -10,6 +10,8 @@ import {
   AgreementTerms,
   checkAgreementTerms,
   DomainError,
+  EMERGENCY_TERMS_ACTIVATED,
+  EmergencyTermsActivatedData,
   EventEnvelope,
   MAX_REASON_LENGTH,
   TERM_NAMES,
@@ -20,13 +22,15 @@ import {
 
 export type AgreementState =
   | { status: 'none' }
-  | { status: 'active'; agreementId: string; terms: AgreementTerms; version: number; grantedOn: string }
+  | { status: 'active'; agreementId: string; terms: AgreementTerms; version: number; grantedOn: string; activations: string[] }
   | {
       status: 'revoked';
       agreementId: string;
       terms: AgreementTerms;
       version: number;
       grantedOn: string;
+      /** The emergencies the state activated the agreement's emergency terms for, in order. */
+      activations: string[];
       revokedOn: string;
       reason: string;
     };
@@ -52,7 +56,16 @@ export interface RevokeAgreement {
   reason: string;
 }
 
-export type AgreementCommand = GrantAgreement | AmendAgreement | RevokeAgreement;
+/** The state turns the agreement's emergency terms on for one emergency the secretariat declared
+ * (the aggregator decides whether and until when they apply: docs/emergencies.md). */
+export interface ActivateEmergencyTerms {
+  type: 'ActivateEmergencyTerms';
+  agreementId: string;
+  emergencyId: string;
+  reason: string;
+}
+
+export type AgreementCommand = GrantAgreement | AmendAgreement | RevokeAgreement | ActivateEmergencyTerms;
 
 /** What the node knows when it decides: whom it speaks for, and when. */
 export type { DecisionContext };
@@ -60,7 +73,8 @@ export type { DecisionContext };
 export type AgreementDecision =
   | { type: typeof AGREEMENT_GRANTED; data: AgreementGrantedData; streamVersion: number; occurredOn: string }
   | { type: typeof AGREEMENT_AMENDED; data: AgreementAmendedData; streamVersion: number; occurredOn: string }
-  | { type: typeof AGREEMENT_REVOKED; data: AgreementRevokedData; streamVersion: number; occurredOn: string };
+  | { type: typeof AGREEMENT_REVOKED; data: AgreementRevokedData; streamVersion: number; occurredOn: string }
+  | { type: typeof EMERGENCY_TERMS_ACTIVATED; data: EmergencyTermsActivatedData; streamVersion: number; occurredOn: string };
 
 export class AgreementError {
   static notFound(agreementId: string) {
@@ -98,6 +112,23 @@ export class AgreementError {
       'unprocessable',
     );
   }
+  static noEmergencyTerms(agreementId: string) {
+    return new DomainError(
+      'AGREEMENT.NO_EMERGENCY_TERMS',
+      `agreement ${agreementId} has no emergency terms to activate: amend it with an emergency term first`,
+      'unprocessable',
+    );
+  }
+  static alreadyActivated(agreementId: string, emergencyId: string) {
+    return new DomainError('AGREEMENT.ALREADY_ACTIVATED', `the emergency terms of agreement ${agreementId} are already activated for emergency ${emergencyId}`, 'conflict');
+  }
+  static notInForce(agreementId: string, validFrom: string, validUntil: string | null) {
+    return new DomainError(
+      'AGREEMENT.NOT_IN_FORCE',
+      `agreement ${agreementId} is not in force today (valid ${validFrom} … ${validUntil ?? 'until revoked'}): its emergency terms cannot be activated`,
+      'unprocessable',
+    );
+  }
   static invalidTerms(problems: TermProblem[]) {
     return new ValidationFailed(problems);
   }
@@ -118,8 +149,12 @@ export function evolve(state: AgreementState, event: EventEnvelope): AgreementSt
         terms: termsOf(data),
         version: event.streamVersion,
         grantedOn: event.occurredOn,
+        activations: [],
       };
     }
+    case EMERGENCY_TERMS_ACTIVATED:
+      if (state.status !== 'active') return state;
+      return { ...state, activations: [...state.activations, (event.data as EmergencyTermsActivatedData).emergencyId], version: event.streamVersion };
     case AGREEMENT_AMENDED:
       if (state.status !== 'active') return state;
       return { ...state, terms: { ...state.terms, ...(event.data as AgreementAmendedData).changes }, version: event.streamVersion };
@@ -198,6 +233,23 @@ export function decide(command: AgreementCommand, state: AgreementState, { nodeS
       return {
         type: AGREEMENT_REVOKED,
         data: { agreementId: state.agreementId, reason: command.reason },
+        streamVersion: state.version + 1,
+        occurredOn,
+      };
+    }
+    case 'ActivateEmergencyTerms': {
+      if (state.status === 'none') throw AgreementError.notFound(command.agreementId);
+      if (state.status === 'revoked') throw AgreementError.revoked(state, 'an activation of its emergency terms');
+      if (!state.terms.emergency) throw AgreementError.noEmergencyTerms(state.agreementId);
+      const { validFrom, validUntil } = state.terms;
+      if (occurredOn < validFrom || (validUntil !== null && occurredOn > validUntil)) throw AgreementError.notInForce(state.agreementId, validFrom, validUntil);
+      if (state.activations.includes(command.emergencyId)) throw AgreementError.alreadyActivated(state.agreementId, command.emergencyId);
+      if (command.reason.trim().length === 0 || command.reason.length > MAX_REASON_LENGTH) {
+        throw AgreementError.invalidTerms([{ field: 'reason', message: `reason must say why, in 1 to ${MAX_REASON_LENGTH} characters` }]);
+      }
+      return {
+        type: EMERGENCY_TERMS_ACTIVATED,
+        data: { agreementId: state.agreementId, emergencyId: command.emergencyId, reason: command.reason },
         streamVersion: state.version + 1,
         occurredOn,
       };

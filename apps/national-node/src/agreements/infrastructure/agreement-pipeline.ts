@@ -1,4 +1,4 @@
-import { agreementStreamId } from '@caravanserai/contracts';
+import { agreementSchemaVersion, agreementStreamId } from '@caravanserai/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { agreementsTopic, NODE_CONFIG, NodeConfig } from '../../config/node.config';
 import { CommandPipeline, Handled } from '../../infrastructure/command-pipeline';
@@ -16,7 +16,14 @@ export class AgreementPipeline {
   handle(command: AgreementCommand): Promise<Handled<AgreementState, AgreementDecision>> {
     return this.pipeline.handle(
       agreementDecider,
-      { streamId: agreementStreamId(command.agreementId), topic: agreementsTopic(this.config), conflict: () => AgreementError.concurrentChange(command.agreementId) },
+      {
+        streamId: agreementStreamId(command.agreementId),
+        topic: agreementsTopic(this.config),
+        conflict: () => AgreementError.concurrentChange(command.agreementId),
+        // 2 only for an event carrying the emergency term: a state without one stays readable by
+        // every deployed aggregator.
+        schemaVersion: (decision) => agreementSchemaVersion(decision.type, decision.data),
+      },
       command,
     );
   }

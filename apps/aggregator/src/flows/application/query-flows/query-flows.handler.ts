@@ -1,14 +1,17 @@
-import { PROVIDER_STATES } from '@caravanserai/contracts';
+import { DomainError, PROVIDER_STATES } from '@caravanserai/contracts';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { KEY_RANGE, Part, publish } from '../../../disclosure/domain/cell-key';
 import { cutsCondition, disclosureReport, ReleaseRef } from '../../../disclosure/domain/disclosure-report';
+import { EmergencyContext, outsideScope } from '../../../disclosure/domain/emergency';
 import { FlowPlan, planFlows, ProviderCut } from '../../../disclosure/domain/policy';
+import { EmergencyError } from '../../../emergencies/domain/emergency.decider';
+import { PgEmergencies } from '../../../emergencies/infrastructure/pg-emergencies';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../../config/aggregator.config';
 import { sqlFragment } from '../../../infrastructure/sql-fragment';
-import { PG_POOL } from '../../../infrastructure/tokens';
+import { Clock, CLOCK, PG_POOL } from '../../../infrastructure/tokens';
 import { AnswerCache } from '../../domain/answer-cache';
 import { dimensionsUsed, FlowAnswer, FlowDimension, FlowRow, Granularity, parseRoute } from '../../domain/flow-query';
 import { QueryFlows } from './query-flows.query';
@@ -59,13 +62,16 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly registry: PgAgreementRegistry,
     @Inject(AGGREGATOR_CONFIG) config: AggregatorConfig,
+    private readonly emergencies: PgEmergencies,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.answers = new AnswerCache(config.FLOWS_CACHE_ROWS, (a) => a.rows.length + a.totals.byPeriod.length);
   }
 
   async execute({ query, principal }: QueryFlows): Promise<FlowAnswer> {
-    const today = new Date().toISOString().slice(0, 10);
-    const { grants, release } = await this.registry.grantsWithRelease();
+    const now = this.clock();
+    const today = now.toISOString().slice(0, 10);
+    const [{ grants, release }, emergency] = await Promise.all([this.registry.grantsWithRelease(), query.emergency ? this.emergencyOf(query, now) : undefined]);
     const plan = planFlows(
       { from: query.from, to: query.to, granularity: query.granularity, dimensionsUsed: dimensionsUsed(query), providers: query.providers, coarser: query.coarser },
       { id: principal },
@@ -74,9 +80,22 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
       'movements',
       today,
       release,
+      emergency,
     );
+    // The plan holds the emergency's status and each cut's terms: an end or an activation changes the key.
     const key = JSON.stringify([principal, query, planKey(plan), release?.id ?? null]);
     return this.answers.get(key, () => this.answer(query, principal, plan, release));
+  }
+
+  /** The emergency asked under, with its activations now; 404 if none was declared, 400 for filters outside its scope. */
+  private async emergencyOf(query: QueryFlows['query'], now: Date): Promise<EmergencyContext> {
+    const context = await this.emergencies.context(query.emergency!, now);
+    if (!context) throw EmergencyError.notFound(query.emergency!);
+    const outside = outsideScope(context.emergency, query);
+    if (outside.length > 0) {
+      throw new DomainError('EMERGENCY.OUT_OF_SCOPE', outside.map((o) => o.message).join('; '), 'bad_request', { errors: outside });
+    }
+    return { emergency: context.emergency, activations: context.activations, now: context.now };
   }
 
   private async answer(query: QueryFlows['query'], principal: string, plan: FlowPlan, release: ReleaseRef | null): Promise<FlowAnswer> {
@@ -85,7 +104,7 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
       const cut = cuts.get(provider);
       return cut ? { exact: cut.exact, k: cut.minCellSize } : { exact: false, k: Number.MAX_SAFE_INTEGER };
     };
-    const rows = release === null || plan.cuts.length === 0 ? [] : await this.select(query, plan.from, plan.to, plan.granularity, plan.cuts);
+    const rows = release === null || plan.cuts.length === 0 ? [] : await this.select(query, plan.from, plan.to, plan.granularity, plan.cuts, plan.emergency);
 
     const dims = query.groupBy;
     type Figure = { period: string | null; values: Record<string, string>; parts: Part[] };
@@ -132,7 +151,7 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
    * Counts and key sums per provider: per cell (level 0), per period (level 1) and over the whole
    * answer (level 2), each provider within its cut, from the latest release.
    */
-  private async select(query: QueryFlows['query'], from: string, to: string, granularity: Granularity, cuts: ProviderCut[]) {
+  private async select(query: QueryFlows['query'], from: string, to: string, granularity: Granularity, cuts: ProviderCut[], emergency?: FlowPlan['emergency']) {
     const params: unknown[] = [from, to];
     const p = (value: unknown) => {
       params.push(value);
@@ -147,6 +166,14 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
     filter('citizenship', query.citizenship);
     filter('direction', query.direction);
     filter('border_crossing_point', query.borderCrossingPoints);
+    // Under an emergency, only rows in its scope: its routes, or its crossing points.
+    if (emergency) {
+      const triples = emergency.routes.map(parseRoute).filter((t): t is [string, string, string] => t !== null);
+      where.push(
+        `((departed_from, provider, intended_destination) IN (SELECT * FROM unnest(${p(triples.map((t) => t[0]))}::text[], ${p(triples.map((t) => t[1]))}::text[], ${p(triples.map((t) => t[2]))}::text[]))
+          OR border_crossing_point = ANY(${p(emergency.borderCrossingPoints)}::text[]))`,
+      );
+    }
     if (query.routes?.length) {
       const triples = query.routes.map(parseRoute).filter((t): t is [string, string, string] => t !== null);
       where.push(

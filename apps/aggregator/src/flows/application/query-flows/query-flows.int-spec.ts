@@ -60,7 +60,8 @@ describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
     secret = (await pool.query('SELECT secret FROM cell_key_secret')).rows[0].secret;
     movements = new RegionalIngest(pool, 'g', trusted);
     agreements = new AgreementIngest(pool, 'g', trusted);
-    handler = new QueryFlowsHandler(pool, new PgAgreementRegistry(pool), new AggregatorConfig());
+    // No question here is asked under an emergency: no emergencies to read.
+    handler = new QueryFlowsHandler(pool, new PgAgreementRegistry(pool), new AggregatorConfig(), null as never, () => new Date());
     await movements.ingest(seed.map(msg));
   });
   afterAll(async () => {

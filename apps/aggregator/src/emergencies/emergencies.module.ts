@@ -1,0 +1,30 @@
+import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { FeedSources } from '../feeds/application/feed-sources';
+import { FeedsModule } from '../feeds/feeds.module';
+import { SecretariatModule } from '../secretariat/secretariat.module';
+import { EmergenciesController } from './api/emergencies.controller';
+import { SurgeActivation } from './application/activate-on-surge/surge-activation';
+import { DeclareEmergencyHandler } from './application/declare-emergency/declare-emergency.handler';
+import { EmergencyFeed } from './application/emergency-feed';
+import { EndEmergencyHandler } from './application/end-emergency/end-emergency.handler';
+import { PgEmergencies } from './infrastructure/pg-emergencies';
+
+/** Emergencies (docs/emergencies.md): declarations and ends by the secretariat, automatic
+ * activations on a critical surge, their feed items; every answer asked under one reads them here. */
+@Global()
+@Module({
+  imports: [SecretariatModule, FeedsModule],
+  controllers: [EmergenciesController],
+  providers: [PgEmergencies, DeclareEmergencyHandler, EndEmergencyHandler, SurgeActivation, EmergencyFeed],
+  exports: [PgEmergencies],
+})
+export class EmergenciesModule implements OnModuleInit {
+  constructor(
+    private readonly sources: FeedSources,
+    private readonly feed: EmergencyFeed,
+  ) {}
+
+  onModuleInit(): void {
+    this.sources.register(this.feed);
+  }
+}
