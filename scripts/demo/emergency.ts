@@ -59,8 +59,9 @@ async function main() {
     console.log('  node IR: emergency terms added to its grant to the secretariat: daily, by crossing point, no embargo, UNHCR and IOM too, 14 days at most, on a critical surge');
   }
   await until('Iran’s emergency terms at the aggregator', async () => {
-    const seen = await call<{ agreements: Agreement[] }>('GET', `${aggregator}/v1/agreements`, 'IR_READER_KEY');
-    return seen.agreements.some((a) => a.agreementId === grant.agreementId && a.terms.emergency) || null;
+    // The aggregator's registry lists each agreement with its terms flat (GET /v1/agreements).
+    const seen = await call<{ agreements: { agreementId: string; emergency?: unknown }[] }>('GET', `${aggregator}/v1/agreements`, 'IR_READER_KEY');
+    return seen.agreements.some((a) => a.agreementId === grant.agreementId && a.emergency) || null;
   });
 
   // 2. The secretariat declares an emergency on the route of the surge (or finds the one in force).
