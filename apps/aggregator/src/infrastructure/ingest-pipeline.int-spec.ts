@@ -18,7 +18,7 @@ describe('IngestPipeline (PostgreSQL)', () => {
   let pool: Pool;
   let offset = 0;
 
-  /** Refuses a second event on a stream the projection (`pipeline_probe`) already has, and anything in `refuse`. */
+  /** Keys an event by provider and day; refuses one whose key the projection (`pipeline_probe`) already has, and anything in `refuse`. */
   class ProbeTopic implements IngestTopic<MovementEvent, null> {
     readonly refuse = new Set<string>();
     constructor(
@@ -29,30 +29,28 @@ describe('IngestPipeline (PostgreSQL)', () => {
       return parseMovementEvent(raw);
     }
     async check(client: PoolClient, events: MovementEvent[]): Promise<Checked<null>> {
-      const { rows } = await client.query<{ stream_id: string }>('SELECT stream_id FROM pipeline_probe WHERE stream_id = ANY($1::text[])', [events.map((e) => e.streamId)]);
-      const projected = new Set(rows.map((r) => r.stream_id));
-      return { refusals: events.map((e) => (this.refuse.has(e.eventId) ? 'refused by the probe' : projected.has(e.streamId) ? `stream ${e.streamId} already projected` : null)), plan: null };
+      const { rows } = await client.query<{ probe_key: string }>('SELECT probe_key FROM pipeline_probe WHERE probe_key = ANY($1::text[])', [events.map(keyOf)]);
+      const projected = new Set(rows.map((r) => r.probe_key));
+      return { refusals: events.map((e) => (this.refuse.has(e.eventId) ? 'refused by the probe' : projected.has(keyOf(e)) ? `${keyOf(e)} already projected` : null)), plan: null };
     }
     async project(client: PoolClient, taken: Taken<MovementEvent>[]): Promise<void> {
-      for (const { event } of taken) await client.query('INSERT INTO pipeline_probe (stream_id, event_id) VALUES ($1, $2)', [event.streamId, event.eventId]);
+      for (const { event } of taken) await client.query('INSERT INTO pipeline_probe (probe_key, event_id) VALUES ($1, $2)', [keyOf(event), event.eventId]);
     }
   }
 
   const message = (value: unknown): IncomingMessage => ({ topic: 'probe.v1', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value))) });
-  /** Two movements of one made-up stream, at versions 1 and 2, of `provider`. */
-  const twoOnOneStream = (provider: string) => {
-    const streamId = `probe-${offset}-${provider}`;
-    return [1, 2].map((streamVersion) => ({ ...movementRecorded({ provider }), streamId, streamVersion }));
-  };
+  const keyOf = (e: MovementEvent) => `${e.provider}:${e.occurredOn}`;
+  /** Two movements of `provider` on `day`: the same probe key. */
+  const twoOnOneKey = (provider: string, day: string, borderCrossingPoint = 'IR-DOGHAROUN') =>
+    [1, 2].map(() => movementRecorded({ provider, occurredOn: day, data: { borderCrossingPoint } }));
   const pipeline = (topic: ProbeTopic) => new IngestPipeline(topic, pool, 'probe-group', testSigningKeys().registry());
-  const probed = async (streamPrefix: string) =>
-    Number((await pool.query('SELECT count(*) AS n FROM pipeline_probe WHERE stream_id LIKE $1', [`${streamPrefix}%`])).rows[0].n);
+  const probed = async (key: string) => Number((await pool.query('SELECT count(*) AS n FROM pipeline_probe WHERE probe_key = $1', [key])).rows[0].n);
 
   beforeAll(async () => {
     url = await freshTestDatabase('ingest_pipeline');
     await migrate(url, locateMigrations('aggregator'));
     pool = new Pool({ connectionString: url, max: 2 });
-    await pool.query('CREATE TABLE pipeline_probe (stream_id text NOT NULL, event_id uuid PRIMARY KEY)');
+    await pool.query('CREATE TABLE pipeline_probe (probe_key text NOT NULL, event_id uuid PRIMARY KEY)');
     await pool.query(`UPDATE provider_pool SET pooled_at = now() WHERE provider = 'IR'`);
   });
   afterAll(async () => {
@@ -61,14 +59,15 @@ describe('IngestPipeline (PostgreSQL)', () => {
   });
 
   it('decides a one-at-a-time topic on what the event before it left; a batch topic checks the batch together', async () => {
-    const [first, second] = twoOnOneStream('IR');
+    const [first, second] = twoOnOneKey('IR', '2026-01-01');
     expect(await pipeline(new ProbeTopic(true, false)).ingest([message(first), message(second)])).toEqual({ received: 2, applied: 1, duplicates: 0, quarantined: 1 });
     const { rows } = await pool.query('SELECT reason FROM quarantine WHERE topic = $1 ORDER BY id', ['probe.v1']);
-    expect(rows.map((r) => r.reason)).toEqual([`stream ${first.streamId} already projected`]);
+    expect(rows.map((r) => r.reason)).toEqual([`${keyOf(first)} already projected`]);
+    expect(await probed(keyOf(first))).toBe(1);
 
-    const batch = twoOnOneStream('IR');
+    const batch = twoOnOneKey('IR', '2026-01-02');
     expect(await pipeline(new ProbeTopic(false, false)).ingest(batch.map(message))).toEqual({ received: 2, applied: 2, duplicates: 0, quarantined: 0 });
-    expect(await probed(batch[0].streamId)).toBe(2);
+    expect(await probed(keyOf(batch[0]))).toBe(2);
   });
 
   it('counts an event the log holds as a duplicate, whatever the rules now say of it', async () => {
@@ -84,9 +83,9 @@ describe('IngestPipeline (PostgreSQL)', () => {
   });
 
   it("logs an unpooled provider's data without projecting it; its pooling runs each registered projection once", async () => {
-    const events = twoOnOneStream('TR').map((e, i) => ({ ...e, streamId: `${e.streamId}-${i}`, streamVersion: 1 }));
+    const events = twoOnOneKey('TR', '2026-01-03', 'TR-GURBULAK');
     expect(await pipeline(new ProbeTopic(false, true)).ingest(events.map(message))).toMatchObject({ applied: 2, quarantined: 0 });
-    expect(await probed(events[0].streamId.slice(0, -2))).toBe(0);
+    expect(await probed(keyOf(events[0]))).toBe(0);
     const { rows: logged } = await pool.query('SELECT count(*)::int AS n FROM regional_events WHERE event_id = ANY($1::uuid[])', [events.map((e) => e.eventId)]);
     expect(logged[0].n).toBe(2);
 
