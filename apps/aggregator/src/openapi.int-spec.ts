@@ -1,8 +1,7 @@
 import { agreementGranted, bearer, issueKey, movementRecorded, OpenApiResponses, signed, testSigningKeys, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { AgreementIngest } from './agreements/infrastructure/pg-agreement-ingest';
-import { RegionalIngest } from './flows/infrastructure/pg-regional-ingest';
+import { regionalIngests } from './infrastructure/regional-ingests';
 import type { IncomingMessage } from './infrastructure/batch-ingest.port';
 import { AGGREGATOR_OPENAPI_FILE } from './openapi';
 import { cutRelease } from './releases/infrastructure/pg-releases';
@@ -34,9 +33,9 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
     aggregator = await startInProcessAggregator('agg_openapi');
     ({ app, pool } = aggregator);
     url = aggregator.url;
-    await new AgreementIngest(pool, 'g', testSigningKeys().registry()).ingest([msg(agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 }))]);
+    await regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest([msg(agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 }))]);
     const route = { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR' } as const;
-    await new RegionalIngest(pool, 'g', testSigningKeys().registry()).ingest(Array.from({ length: 6 }, () => msg(movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: route }))));
+    await regionalIngests(pool, 'g', testSigningKeys().registry()).movements.ingest(Array.from({ length: 6 }, () => msg(movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: route }))));
     await cutRelease(pool, { dataUntil: '2026-03-31', by: 'test', reason: null });
     key.secretariat = bearer(await issueKey(url, 'aggregator', 'secretariat', 'reader'));
     key.state = bearer(await issueKey(url, 'aggregator', 'state:IR', 'reader'));

@@ -4,10 +4,8 @@ import { parseArgs } from 'node:util';
 import { TOPICS } from '@caravanserai/contracts';
 import { EnvelopeVerifier, loadTrustedKeys } from '@caravanserai/crypto';
 import type { Pool } from 'pg';
-import { AgreementIngest } from './agreements/infrastructure/pg-agreement-ingest';
-import { RegionalIngest } from './flows/infrastructure/pg-regional-ingest';
-import { ReferralIngest } from './referrals/infrastructure/pg-referral-ingest';
 import { openAggregatorDatabase } from './infrastructure/database';
+import { regionalIngests } from './infrastructure/regional-ingests';
 import { replayQuarantined } from './quarantine/application/replay-quarantined/replay-quarantined';
 
 /**
@@ -17,11 +15,10 @@ import { replayQuarantined } from './quarantine/application/replay-quarantined/r
  * checked as the consumer checks it, against TRUSTED_NODE_KEYS_FILE: a fixed payload must carry
  * a valid signature of its provider's node too.
  */
-const ingestsFor = (pool: Pool, group: string, keys: EnvelopeVerifier) => ({
-  [TOPICS.movements]: new RegionalIngest(pool, group, keys),
-  [TOPICS.agreements]: new AgreementIngest(pool, group, keys),
-  [TOPICS.referrals]: new ReferralIngest(pool, group, keys),
-});
+const ingestsFor = (pool: Pool, group: string, keys: EnvelopeVerifier) => {
+  const { movements, agreements, referrals } = regionalIngests(pool, group, keys);
+  return { [TOPICS.movements]: movements, [TOPICS.agreements]: agreements, [TOPICS.referrals]: referrals };
+};
 
 async function main() {
   const { values } = parseArgs({ options: { id: { type: 'string' }, 'payload-file': { type: 'string' } } });

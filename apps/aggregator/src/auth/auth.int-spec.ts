@@ -2,8 +2,7 @@ import { revokeKey } from '@caravanserai/credentials';
 import { agreementGranted, bearer, issueKey, movementRecorded, signed, testSigningKeys, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
-import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
+import { regionalIngests } from '../infrastructure/regional-ingests';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
@@ -36,9 +35,9 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
     ({ app, pool } = aggregator);
     url = aggregator.url;
     // Iran shares its movements with the secretariat only; six of them in March.
-    await new AgreementIngest(pool, 'g', testSigningKeys().registry()).ingest([msg(agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 }))]);
+    await regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest([msg(agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 }))]);
     const route = { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR' } as const;
-    await new RegionalIngest(pool, 'g', testSigningKeys().registry()).ingest(Array.from({ length: 6 }, () => msg(movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: route }))));
+    await regionalIngests(pool, 'g', testSigningKeys().registry()).movements.ingest(Array.from({ length: 6 }, () => msg(movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: route }))));
     await cutRelease(pool, { dataUntil: '2026-03-31', by: 'test', reason: null });
     key.secretariat = await issueKey(url, 'aggregator', 'secretariat', 'reader');
     key.state = await issueKey(url, 'aggregator', 'state:KZ', 'reader');

@@ -1,8 +1,7 @@
 import { agreementGranted, bearer, issueKey, movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
-import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
+import { regionalIngests } from '../infrastructure/regional-ingests';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
 
@@ -35,14 +34,14 @@ describe('side channels at the aggregator (PostgreSQL)', () => {
     aggregator = await startInProcessAggregator('agg_side');
     ({ app, pool } = aggregator);
     url = aggregator.url;
-    await new AgreementIngest(pool, 'g', testSigningKeys().registry()).ingest(Object.values(grants).map(msg));
+    await regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest(Object.values(grants).map(msg));
     // Each provider's own crossing point, entered from the state it faces.
     const crossings = { IR: ['IR-DOGHAROUN', 'AF'], AF: ['AF-ISLAMQALA', 'IR'], PK: ['PK-TORKHAM', 'AF'], TM: ['TM-IMAMNAZAR', 'AF'], KZ: ['KZ-KORDAY', 'KG'] } as const;
     const movements = Object.entries(crossings).flatMap(([provider, [borderCrossingPoint, departedFrom]]) =>
       Array.from({ length: 3 }, () => msg(movementRecorded({ provider, occurredOn: '2026-03-05', data: { borderCrossingPoint, departedFrom, intendedDestination: 'TR' } }))),
     );
     const unreadable: IncomingMessage = { topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from('not json') };
-    await new RegionalIngest(pool, 'g', testSigningKeys().registry()).ingest([...movements, unreadable]);
+    await regionalIngests(pool, 'g', testSigningKeys().registry()).movements.ingest([...movements, unreadable]);
     for (const who of ['secretariat', 'state:IR', 'state:KZ', 'org:UNHCR'] as const) key[who] = bearer(await issueKey(url, 'aggregator', who, 'reader'));
     key.admin = bearer(await issueKey(url, 'aggregator', 'admin', 'admin'));
   });

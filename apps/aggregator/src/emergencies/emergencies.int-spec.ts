@@ -2,15 +2,14 @@ import { AgreementGranted, EmergencyTerms } from '@caravanserai/contracts';
 import { agreementGranted, agreementRevoked, bearer, emergencyTermsActivated, issueKey, movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
 import { DEFAULT_THRESHOLDS } from '../alerts/domain/surge-detector';
 import { runSurgeDetection } from '../alerts/infrastructure/pg-surge-run';
 import { addDays } from '../disclosure/domain/policy';
 import { FeedWriter } from '../feeds/application/feed-writer';
 import type { StoredFeedItem } from '../feeds/domain/feed-item';
-import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
 import type { FlowAnswer } from '../flows/domain/flow-query';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
+import { regionalIngests } from '../infrastructure/regional-ingests';
 import { CLOCK } from '../infrastructure/tokens';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
@@ -40,7 +39,7 @@ describe('emergencies (PostgreSQL)', () => {
   const keys = new Map<string, Record<string, string>>();
   let offset = 0;
   const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value as never))) });
-  const ingestAgreements = (events: unknown[]) => new AgreementIngest(pool, 'g', testSigningKeys().registry()).ingest(events.map(msg));
+  const ingestAgreements = (events: unknown[]) => regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest(events.map(msg));
   const call = (method: 'GET' | 'POST', path: string, who: string, body?: object) => app.inject({ method, url: path, headers: { ...keys.get(who), ...(body ? { 'content-type': 'application/json' } : {}) }, payload: body ? JSON.stringify(body) : undefined });
   const ok = async <T>(path: string, who: string): Promise<T> => {
     const res = await call('GET', path, who);
@@ -85,7 +84,7 @@ describe('emergencies (PostgreSQL)', () => {
     ({ app, pool } = aggregator);
     for (const who of ['secretariat', 'org:UNHCR', 'org:IOM', 'org:TWIN', 'state:IR', 'state:PK', 'state:TR']) keys.set(who, bearer(await issueKey(aggregator.url, 'aggregator', who, 'reader')));
     await ingestAgreements(grants);
-    await new RegionalIngest(pool, 'g', testSigningKeys().registry()).ingest([...ir, ...pk, ...tr].map(msg));
+    await regionalIngests(pool, 'g', testSigningKeys().registry()).movements.ingest([...ir, ...pk, ...tr].map(msg));
     await cutRelease(pool, { dataUntil: addDays(today, -2), by: 'test', reason: null });
   });
 

@@ -1,8 +1,7 @@
 import { agreementGranted, agreementRevoked, bearer, issueKey, movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
-import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
+import { regionalIngests } from '../infrastructure/regional-ingests';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { FeedWriter } from './application/feed-writer';
@@ -27,7 +26,7 @@ describe('recipients’ feeds (PostgreSQL)', () => {
   const keys = new Map<string, Record<string, string>>();
   let offset = 0;
   const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value as never))) });
-  const ingestAgreements = (events: unknown[]) => new AgreementIngest(pool, 'g', testSigningKeys().registry()).ingest(events.map(msg));
+  const ingestAgreements = (events: unknown[]) => regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest(events.map(msg));
   const get = (path: string, who?: string) => app.inject({ method: 'GET', url: path, headers: who ? keys.get(who) : {} });
   const feed = async (who: string, query = ''): Promise<{ items: StoredFeedItem[]; next: string | null }> => {
     const res = await get(`/v1/feed${query}`, who);
@@ -55,7 +54,7 @@ describe('recipients’ feeds (PostgreSQL)', () => {
       ...Array.from({ length: 14 }, (_, i) => movementRecorded({ provider: 'IR', occurredOn: `2026-11-${String(2 + i).padStart(2, '0')}`, data: { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR', category: 'refugee' } })),
       ...Array.from({ length: 9 }, () => movementRecorded({ provider: 'PK', occurredOn: '2026-11-10', data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'PK', intendedDestination: 'AF', category: 'returnee', direction: 'exit' } })),
     ];
-    await new RegionalIngest(pool, 'g', testSigningKeys().registry()).ingest(movements.map(msg));
+    await regionalIngests(pool, 'g', testSigningKeys().registry()).movements.ingest(movements.map(msg));
     await cutRelease(pool, { dataUntil: '2026-11-30', by: 'test', reason: null });
     await writer.catchUp();
   });

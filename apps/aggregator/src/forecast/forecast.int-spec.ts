@@ -1,11 +1,10 @@
 import { agreementGranted, bearer, issueKey, movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
+import { regionalIngests } from '../infrastructure/regional-ingests';
 import { FeedWriter } from '../feeds/application/feed-writer';
 import type { StoredFeedItem } from '../feeds/domain/feed-item';
 import type { FlowAnswer } from '../flows/domain/flow-query';
-import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
@@ -47,13 +46,13 @@ describe('the served forecast and its alert (PostgreSQL)', () => {
     ({ app, pool } = aggregator);
     writer = app.get(FeedWriter);
     for (const [who, role] of [['secretariat', 'reader'], ['org:UNHCR', 'reader'], ['state:TR', 'reader'], ['state:IR', 'reader']]) keys.set(who, bearer(await issueKey(aggregator.url, 'aggregator', who, role)));
-    await new AgreementIngest(pool, 'g', testSigningKeys().registry()).ingest([irGrant, pkGrant].map(msg));
+    await regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest([irGrant, pkGrant].map(msg));
     const movements = [];
     for (let w = 0; w < WEEKS; w++) {
       for (let n = 0; n < irWeek(w); n++) movements.push(movementRecorded({ provider: 'IR', occurredOn: day(w, n % 3), data: { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR', category: n % 4 ? 'refugee' : 'irregular_migrant' } }));
       if (w >= WEEKS - 10) for (let n = 0; n < 10; n++) movements.push(movementRecorded({ provider: 'PK', occurredOn: day(w, 1), data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'AF', intendedDestination: 'IR' } }));
     }
-    const ingest = new RegionalIngest(pool, 'g', testSigningKeys().registry());
+    const ingest = regionalIngests(pool, 'g', testSigningKeys().registry()).movements;
     for (let i = 0; i < movements.length; i += 250) await ingest.ingest(movements.slice(i, i + 250).map(msg));
     await cutRelease(pool, { dataUntil: '2026-11-15', by: 'test', reason: null });
     const scenario = await app.inject({

@@ -2,10 +2,8 @@ import { agreementGranted, bearer, issueKey, movementRecorded, referralLifecycle
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { execFileSync } from 'node:child_process';
 import { Pool } from 'pg';
-import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
-import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
+import { regionalIngests } from '../infrastructure/regional-ingests';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
-import { ReferralIngest } from '../referrals/infrastructure/pg-referral-ingest';
 import type { ReferralSummary } from '../referrals/domain/referral-summary';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
@@ -41,7 +39,7 @@ describe('exchange formats and conditional requests (PostgreSQL)', () => {
     url = aggregator.url;
     const trusted = testSigningKeys().registry();
     const referrals = { scope: { eventKinds: ['referrals' as const] }, dimensions: ['provider', 'category', 'referredTo', 'status', 'specificNeeds'] as never };
-    await new AgreementIngest(pool, 'g', trusted).ingest([
+    await regionalIngests(pool, 'g', trusted).agreements.ingest([
       msg(agreementGranted('IR', { ...referrals, minCellSize: 5 })),
       msg(agreementGranted('PK', { ...referrals, minCellSize: 1 })),
       msg(agreementGranted('IR', { dimensions: ['route'], minCellSize: 5 })),
@@ -51,9 +49,9 @@ describe('exchange formats and conditional requests (PostgreSQL)', () => {
       ...Array.from({ length: 3 }, () => referralLifecycle(['made', 'accepted'], { hoursBetween: [4], data: { referredTo: 'legal_aid' } })),
       ...Array.from({ length: 3 }, () => referralLifecycle(['made', 'accepted'], { provider: 'PK', hoursBetween: [10], data: { referredTo: 'medical' } })),
     ];
-    await new ReferralIngest(pool, 'g', trusted).ingest(lifecycles.flat().map(msg));
+    await regionalIngests(pool, 'g', trusted).referrals.ingest(lifecycles.flat().map(msg));
     const movements = Array.from({ length: 9 }, () => msg(movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR' } })));
-    await new RegionalIngest(pool, 'g', trusted).ingest(movements);
+    await regionalIngests(pool, 'g', trusted).movements.ingest(movements);
     await cutRelease(pool, { dataUntil: '2026-03-31', by: 'test', reason: null });
     for (const who of ['secretariat', 'state:IR']) key[who] = bearer(await issueKey(url, 'aggregator', who, 'reader'));
   });

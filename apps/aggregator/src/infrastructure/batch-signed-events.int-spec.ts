@@ -4,8 +4,7 @@ import { createKafka, ensureTopics } from '@caravanserai/messaging';
 import { agreementGranted, dropTestDatabase, freshTestDatabase, movementRecorded, movementRetracted, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { Pool } from 'pg';
-import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
-import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
+import { regionalIngests } from './regional-ingests';
 import type { BatchIngest } from './batch-ingest.port';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
 
@@ -62,11 +61,12 @@ describe('batch-signed events (Kafka + PostgreSQL)', () => {
     ]);
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
+    const regional = regionalIngests(pool, group, keys.registry());
     consumer = new KafkaRegionalConsumer(
       kafka,
       new Map<string, BatchIngest>([
-        [topics.movements, new RegionalIngest(pool, group, keys.registry())],
-        [topics.agreements, new AgreementIngest(pool, group, keys.registry())],
+        [topics.movements, regional.movements],
+        [topics.agreements, regional.agreements],
       ]),
       { groupId: group, fromBeginning: true },
     );

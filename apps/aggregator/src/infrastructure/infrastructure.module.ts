@@ -4,15 +4,18 @@ import { splitList } from '@caravanserai/platform';
 import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
 import { AGGREGATOR_CONFIG, AggregatorConfig, agreementsTopic, movementSchemas, movementsTopic, referralsTopic, retentionOf } from '../config/aggregator.config';
 import { replayAwaiting } from './pg-awaiting-upgrade';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
-import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
+import { MovementIngest } from '../flows/infrastructure/pg-movement-ingest';
 import { ReferralIngest } from '../referrals/infrastructure/pg-referral-ingest';
+import { regionalIngests, RegionalIngests } from './regional-ingests';
 import { openAggregatorDatabase } from './database';
 import type { BatchIngest, ReplayableIngest } from './batch-ingest.port';
 import { CLOCK, KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
+
+/** The three topics' ingests, built together (they share the pooling release). */
+const REGIONAL_INGESTS = Symbol('REGIONAL_INGESTS');
 
 @Global()
 @Module({
@@ -46,32 +49,30 @@ import { CLOCK, KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
       },
     },
     {
-      provide: RegionalIngest,
+      provide: REGIONAL_INGESTS,
       inject: [PG_POOL, AGGREGATOR_CONFIG, TRUSTED_KEYS],
-      useFactory: (pool: Pool, c: AggregatorConfig, keys: EnvelopeVerifier) => new RegionalIngest(pool, c.CONSUMER_GROUP, keys, movementSchemas(c)),
+      useFactory: (pool: Pool, c: AggregatorConfig, keys: EnvelopeVerifier): RegionalIngests =>
+        regionalIngests(pool, c.CONSUMER_GROUP, keys, { movementSchemas: movementSchemas(c) }),
     },
+    { provide: MovementIngest, inject: [REGIONAL_INGESTS], useFactory: (i: RegionalIngests) => i.movements },
+    { provide: ReferralIngest, inject: [REGIONAL_INGESTS], useFactory: (i: RegionalIngests) => i.referrals },
     {
-      provide: ReferralIngest,
-      inject: [PG_POOL, AGGREGATOR_CONFIG, TRUSTED_KEYS],
-      useFactory: (pool: Pool, c: AggregatorConfig, keys: EnvelopeVerifier) => new ReferralIngest(pool, c.CONSUMER_GROUP, keys),
-    },
-    {
-      // One consumer group for every regional topic; each topic has its own ingest step.
+      // One consumer group for every regional topic; each topic has its own ingest.
       provide: KafkaRegionalConsumer,
-      inject: [KAFKA, RegionalIngest, ReferralIngest, PG_POOL, AGGREGATOR_CONFIG, TRUSTED_KEYS],
-      useFactory: (kafka: Kafka, movements: RegionalIngest, referrals: ReferralIngest, pool: Pool, c: AggregatorConfig, keys: EnvelopeVerifier) =>
+      inject: [KAFKA, REGIONAL_INGESTS, AGGREGATOR_CONFIG],
+      useFactory: (kafka: Kafka, ingests: RegionalIngests, c: AggregatorConfig) =>
         new KafkaRegionalConsumer(
           kafka,
           new Map<string, BatchIngest>([
-            [movementsTopic(c), movements],
-            [agreementsTopic(c), new AgreementIngest(pool, c.CONSUMER_GROUP, keys)],
-            [referralsTopic(c), referrals],
+            [movementsTopic(c), ingests.movements],
+            [agreementsTopic(c), ingests.agreements],
+            [referralsTopic(c), ingests.referrals],
           ]),
           { groupId: c.CONSUMER_GROUP, fromBeginning: true, sessionTimeout: c.CONSUMER_SESSION_TIMEOUT_MS, partitionsConcurrently: c.CONSUMER_PARTITIONS_CONCURRENTLY },
         ),
     },
   ],
-  exports: [CLOCK, PG_POOL, KAFKA, BrokerProbe, TRUSTED_KEYS, RegionalIngest, ReferralIngest, KafkaRegionalConsumer],
+  exports: [CLOCK, PG_POOL, KAFKA, BrokerProbe, TRUSTED_KEYS, MovementIngest, ReferralIngest, KafkaRegionalConsumer],
 })
 export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Aggregator');

@@ -15,8 +15,7 @@ import {
 } from '@caravanserai/testing';
 import { Admin, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
-import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
+import { regionalIngests } from './regional-ingests';
 import type { BatchIngest } from './batch-ingest.port';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
 import { awaitingCounts, replayAwaiting } from './pg-awaiting-upgrade';
@@ -61,14 +60,15 @@ describe('a region of mixed event versions (Kafka + PostgreSQL)', () => {
 
   const startAggregator = async (maxVersion?: number) => {
     const schemas = maxVersion === undefined ? MOVEMENT_SCHEMAS : limitVersions(MOVEMENT_SCHEMAS, maxVersion);
-    const movements = new RegionalIngest(pool, group, keys.registry(), schemas);
+    const regional = regionalIngests(pool, group, keys.registry(), { movementSchemas: schemas });
+    const movements = regional.movements;
     // As InfrastructureModule does at start: what waits first, then the consumer.
     const replayed = await replayAwaiting(pool, topics.movements, movements);
     consumer = new KafkaRegionalConsumer(
       kafka,
       new Map<string, BatchIngest>([
         [topics.movements, movements],
-        [topics.agreements, new AgreementIngest(pool, group, keys.registry())],
+        [topics.agreements, regional.agreements],
       ]),
       { groupId: group, fromBeginning: true, sessionTimeout: 10_000 },
     );

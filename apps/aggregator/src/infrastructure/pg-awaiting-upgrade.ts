@@ -1,7 +1,7 @@
 import type { EventEnvelope, ParseResult } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
 import type { Pool, PoolClient } from 'pg';
-import type { IncomingMessage, NotEarlier, ReplayableIngest } from './ingest-types';
+import type { IncomingMessage, NotEarlier, ReplayableIngest } from './batch-ingest.port';
 
 /**
  * Events of a version newer than this aggregator knows (docs/events.md, "Versioning"). They are

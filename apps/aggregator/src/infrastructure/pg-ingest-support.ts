@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@caravanserai/contracts';
 import { envelopeToRow } from '@caravanserai/event-store';
 import type { PoolClient } from 'pg';
-import type { IncomingMessage } from './ingest-types';
+import type { IncomingMessage } from './batch-ingest.port';
 
 export interface Rejected {
   message: IncomingMessage;

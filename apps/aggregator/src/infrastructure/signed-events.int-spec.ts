@@ -17,10 +17,8 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
-import { RegionalIngest } from '../flows/infrastructure/pg-regional-ingest';
+import { regionalIngests } from './regional-ingests';
 import { replayQuarantined } from '../quarantine/application/replay-quarantined/replay-quarantined';
-import { ReferralIngest } from '../referrals/infrastructure/pg-referral-ingest';
 import type { BatchIngest } from './batch-ingest.port';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
 
@@ -120,12 +118,13 @@ describe('signed events (Kafka + PostgreSQL)', () => {
     await producer.connect();
     trust = new TrustedKeysFile(trustPath, { log: () => undefined, error: () => undefined });
     trust.watch(50);
+    const regional = regionalIngests(pool, group, trust);
     consumer = new KafkaRegionalConsumer(
       kafka,
       new Map<string, BatchIngest>([
-        [topics.movements, new RegionalIngest(pool, group, trust)],
-        [topics.agreements, new AgreementIngest(pool, group, trust)],
-        [topics.referrals, new ReferralIngest(pool, group, trust)],
+        [topics.movements, regional.movements],
+        [topics.agreements, regional.agreements],
+        [topics.referrals, regional.referrals],
       ]),
       { groupId: group, fromBeginning: true },
     );
@@ -237,7 +236,8 @@ describe('signed events (Kafka + PostgreSQL)', () => {
   });
 
   it('quarantine replay verifies too: a tampered event stays quarantined, fixed or not; a message of a key trusted since is taken in', async () => {
-    const ingests = { [TOPICS.movements]: new RegionalIngest(pool, group, trust), [TOPICS.agreements]: new AgreementIngest(pool, group, trust), [TOPICS.referrals]: new ReferralIngest(pool, group, trust) };
+    const regional = regionalIngests(pool, group, trust);
+    const ingests = { [TOPICS.movements]: regional.movements, [TOPICS.agreements]: regional.agreements, [TOPICS.referrals]: regional.referrals };
     const idOf = async (e: { eventId: string }) => Number((await pool.query(`SELECT id FROM quarantine WHERE payload LIKE '%' || $1 || '%'`, [e.eventId])).rows[0].id);
     const signedGood = af.signer.sign(movementRecorded({ provider: 'AF', data: { borderCrossingPoint: 'AF-TORKHAM' } }));
     const tampered = { ...signedGood, data: { ...signedGood.data, sex: 'female' as const } };

@@ -16,7 +16,7 @@ import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import type { BatchIngest } from '../../infrastructure/batch-ingest.port';
 import { KafkaRegionalConsumer } from '../../infrastructure/kafka-regional.consumer';
-import { AgreementIngest } from './pg-agreement-ingest';
+import { regionalIngests } from '../../infrastructure/regional-ingests';
 import { PgAgreementRegistry } from './pg-agreement-registry';
 
 /**
@@ -74,7 +74,7 @@ describe('agreement data period: agreements.v1 to the registry (Kafka + PostgreS
     await producer.connect();
     consumer = new KafkaRegionalConsumer(
       kafka,
-      new Map<string, BatchIngest>([[topic, new AgreementIngest(pool, group, testSigningKeys().registry())]]),
+      new Map<string, BatchIngest>([[topic, regionalIngests(pool, group, testSigningKeys().registry()).agreements]]),
       { groupId: group, fromBeginning: true },
     );
     await consumer.start();

@@ -3,7 +3,8 @@ import { locateMigrations, migrate } from '@caravanserai/database';
 import { agreementGranted, dropTestDatabase, signed, testSigningKeys, freshTestDatabase, referralLifecycle } from '@caravanserai/testing';
 import { Pool } from 'pg';
 import { PROVIDER_STATES, ShareableDimension } from '@caravanserai/contracts';
-import { AgreementIngest } from '../../agreements/infrastructure/pg-agreement-ingest';
+import type { AgreementIngest } from '../../agreements/infrastructure/pg-agreement-ingest';
+import { regionalIngests } from '../../infrastructure/regional-ingests';
 import { PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreement-registry';
 import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
 import { QueryReferralSummaryHandler } from '../application/query-referral-summary/query-referral-summary.handler';
@@ -11,7 +12,7 @@ import { QueryReferralSummary } from '../application/query-referral-summary/quer
 import { rebuildReferrals } from '../application/rebuild-referrals/rebuild-referrals';
 import { cutRelease } from '../../releases/infrastructure/pg-releases';
 import type { ReferralSummaryQuery } from '../domain/referral-summary';
-import { ReferralIngest } from './pg-referral-ingest';
+import type { ReferralIngest } from './pg-referral-ingest';
 
 const trusted = testSigningKeys().registry();
 
@@ -20,6 +21,7 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
   let url: string;
   let pool: Pool;
   let ingest: ReferralIngest;
+  let agreements: AgreementIngest;
   let summary: QueryReferralSummaryHandler;
   let offset = 0;
 
@@ -43,13 +45,13 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
     url = await freshTestDatabase('referral_ingest');
     await migrate(url, locateMigrations('aggregator'));
     pool = new Pool({ connectionString: url, max: 4 });
-    ingest = new ReferralIngest(pool, 'test-group', trusted);
+    ({ referrals: ingest, agreements } = regionalIngests(pool, 'test-group', trusted));
     summary = new QueryReferralSummaryHandler(pool, new PgAgreementRegistry(pool));
     // Every state lets the secretariat see its referrals in full (k = 1): these tests check figures;
     // agreements and the cell-key method on the summary are tested at the end and in
     // query-referral-summary.int-spec.ts.
     const open = { scope: { eventKinds: ['referrals' as const] }, dimensions: ['provider', 'category', 'referredTo', 'status', 'specificNeeds'] as ShareableDimension[] };
-    await new AgreementIngest(pool, 'test-group', trusted).ingest(PROVIDER_STATES.map((p) => message(agreementGranted(p, open))));
+    await agreements.ingest(PROVIDER_STATES.map((p) => message(agreementGranted(p, open))));
   });
   afterAll(async () => {
     await pool?.end();
@@ -174,7 +176,7 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
       ...Array.from({ length: 2 }, () => referralLifecycle(['made'], { provider: 'KG', data: { referredTo: 'medical' } })),
     ].flat();
     await ingest.ingest(kg.map((e) => message(e)));
-    await new AgreementIngest(pool, 'test-group', trusted).ingest([
+    await agreements.ingest([
       message(agreementGranted('KG', { recipient: 'org:UNHCR', scope: { eventKinds: ['referrals'] }, dimensions: ['provider', 'referredTo'], minCellSize: 3 })),
     ]);
     const unhcr = await ask({ groupBy: ['provider', 'referredTo'] }, 'org:UNHCR');

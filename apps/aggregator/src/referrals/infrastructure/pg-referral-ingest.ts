@@ -1,78 +1,54 @@
 import type { EnvelopeVerifier } from '@caravanserai/crypto';
 import { parseReferralEvent, ParseResult, ReferralEvent } from '@caravanserai/contracts';
 import type { Pool, PoolClient } from 'pg';
-import { IncomingMessage, IngestResult, TransactionalIngest } from '../../infrastructure/batch-ingest.port';
-import { Accepted, existingEventIds, insertEvents, quarantine, Rejected, storeOffsets, updateProviderStatus, lockPooledProviders } from '../../infrastructure/pg-ingest-support';
+import { Checked, IngestPipeline, IngestTopic, Taken } from '../../infrastructure/ingest-pipeline';
+import { PoolingRelease } from '../../infrastructure/pooling-release';
+import { replayReferrals } from '../application/rebuild-referrals/rebuild-referrals';
 import { factsOf } from '../domain/referral-facts';
 import { referralProviders, upsertReferralFacts } from './pg-referral-projection';
 
 /**
- * Takes one batch of `referrals.v1` into the regional store, in one transaction: new events into
- * the regional log, their facts merged into `referral_facts` (one upsert), what is not a valid
- * event into the quarantine, and the next offset. The same batch twice changes nothing the second
- * time; events of one referral in any order end in the same row.
+ * What is the referrals' own in their ingest: a referral belongs to the state that made it, so
+ * another state's event on its stream is refused; the taken events' facts are merged into
+ * `referral_facts` (one upsert), so that events of one referral in any order end in the same row.
  */
-export class ReferralIngest extends TransactionalIngest<ReferralEvent> {
-  constructor(
-    pool: Pool,
-    protected readonly consumerGroup: string,
-    verifier: EnvelopeVerifier,
-  ) {
-    super(pool, verifier);
-  }
+export class ReferralTopic implements IngestTopic<ReferralEvent, void> {
+  readonly providerData = true;
+  readonly oneAtATime = false;
 
-  protected parse(raw: Buffer | null): ParseResult<ReferralEvent> {
+  parse(raw: Buffer | null): ParseResult<ReferralEvent> {
     return parseReferralEvent(raw);
   }
 
-  /** The checked batch into the store, inside the caller's transaction (the consumer's, or the quarantine replay's). */
-  protected async applyWithin(
-    client: PoolClient,
-    messages: IncomingMessage[],
-    checked: ParseResult<ReferralEvent>[],
-    { recordOffsets }: { recordOffsets: boolean },
-  ): Promise<IngestResult & { rejections: Rejected[] }> {
-    const accepted: Accepted<ReferralEvent>[] = [];
-    const rejected: Rejected[] = [];
-    const seen = new Set<string>();
-    for (const [i, message] of messages.entries()) {
-      const parsed = checked[i];
-      if (!parsed.ok) rejected.push({ message, reason: parsed.reason });
-      else if (!seen.has(parsed.event.eventId)) {
-        seen.add(parsed.event.eventId);
-        accepted.push({ event: parsed.event, message });
-      }
-    }
+  async check(client: PoolClient, events: ReferralEvent[]): Promise<Checked<void>> {
+    const owners = await referralProviders(client, [...new Set(events.map((e) => e.streamId))]);
+    const refusals = events.map((e) => {
+      const owner = owners.get(e.streamId);
+      if (owner && owner !== e.provider) return `${e.type} by ${e.provider} on referral ${e.streamId} of ${owner}`;
+      owners.set(e.streamId, e.provider);
+      return null;
+    });
+    return { refusals, plan: undefined };
+  }
 
-    // A referral belongs to the state that made it: another state's event on its stream is refused.
-    const owners = await referralProviders(client, [...new Set(accepted.map((a) => a.event.streamId))]);
-    const valid: Accepted<ReferralEvent>[] = [];
-    for (const a of accepted) {
-      const owner = owners.get(a.event.streamId);
-      if (owner && owner !== a.event.provider) {
-        rejected.push({ message: a.message, reason: `${a.event.type} by ${a.event.provider} on referral ${a.event.streamId} of ${owner}` });
-      } else {
-        owners.set(a.event.streamId, a.event.provider);
-        valid.push(a);
-      }
-    }
+  async project(client: PoolClient, taken: Taken<ReferralEvent>[]): Promise<void> {
+    await upsertReferralFacts(client, factsOf(taken.map((t) => t.event)));
+  }
 
-    const inserted = await insertEvents(client, valid);
-    const fresh = valid.filter((a) => inserted.has(a.event.eventId));
-    const notInserted = valid.filter((a) => !inserted.has(a.event.eventId));
-    const already = await existingEventIds(client, notInserted.map((a) => a.event.eventId));
-    for (const a of notInserted) {
-      if (!already.has(a.event.eventId)) {
-        rejected.push({ message: a.message, reason: `stream position ${a.event.streamId}@${a.event.streamVersion} is taken by another event` });
-      }
-    }
+  /** A provider's held referral events into the referral projection, when it pools (PoolingRelease). */
+  releaseHeld(client: PoolClient, provider: string): Promise<{ events: number }> {
+    return replayReferrals(client, { provider });
+  }
+}
 
-    // Held until the provider's first agreement, like movements (see AgreementIngest).
-    const pooled = await lockPooledProviders(client, [...new Set(fresh.map((a) => a.event.provider))]);
-    await upsertReferralFacts(client, factsOf(fresh.filter((a) => pooled.has(a.event.provider)).map((a) => a.event)));
-    await quarantine(client, rejected);
-    await updateProviderStatus(client, fresh.map((a) => a.event));
-    if (recordOffsets) await storeOffsets(client, this.consumerGroup, messages);
-    return { received: messages.length, applied: fresh.length, duplicates: already.size, quarantined: rejected.length, rejections: rejected };
+/**
+ * The referrals' ingest (`referrals.v1`): the ingest pipeline with the referrals' topic part. It
+ * registers the referral projection for the pooling release.
+ */
+export class ReferralIngest extends IngestPipeline<ReferralEvent, void> {
+  constructor(pool: Pool, consumerGroup: string, verifier: EnvelopeVerifier, pooling: PoolingRelease) {
+    const topic = new ReferralTopic();
+    super(topic, pool, consumerGroup, verifier);
+    pooling.register('referrals', (client, provider) => topic.releaseHeld(client, provider));
   }
 }

@@ -3,10 +3,11 @@ import { agreementAmended, agreementGranted, agreementRevoked, dropTestDatabase,
 import { Pool } from 'pg';
 import { AggregatorConfig } from '../../../config/aggregator.config';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
-import { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
+import type { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
+import { regionalIngests } from '../../../infrastructure/regional-ingests';
 import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
 import { FlowQuery } from '../../domain/flow-query';
-import { RegionalIngest } from '../../infrastructure/pg-regional-ingest';
+import type { MovementIngest } from '../../infrastructure/pg-movement-ingest';
 import { addKeys, perturb, recordKey } from '../../../disclosure/domain/cell-key';
 import { cutRelease } from '../../../releases/infrastructure/pg-releases';
 import { rebuildFlows } from '../rebuild-flows/rebuild-flows';
@@ -21,7 +22,7 @@ describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
   let url: string;
   let pool: Pool;
   let handler: QueryFlowsHandler;
-  let movements: RegionalIngest;
+  let movements: MovementIngest;
   let agreements: AgreementIngest;
   let offset = 0;
   const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value))) });
@@ -58,8 +59,7 @@ describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
     await migrate(url, locateMigrations('aggregator'));
     pool = new Pool({ connectionString: url, max: 4 });
     secret = (await pool.query('SELECT secret FROM cell_key_secret')).rows[0].secret;
-    movements = new RegionalIngest(pool, 'g', trusted);
-    agreements = new AgreementIngest(pool, 'g', trusted);
+    ({ movements, agreements } = regionalIngests(pool, 'g', trusted));
     // No question here is asked under an emergency: no emergencies to read.
     handler = new QueryFlowsHandler(pool, new PgAgreementRegistry(pool), new AggregatorConfig(), null as never, () => new Date());
     await movements.ingest(seed.map(msg));

@@ -2,11 +2,12 @@ import type { MovementEvent } from '@caravanserai/contracts';
 import { locateMigrations, migrate } from '@caravanserai/database';
 import { agreementGranted, dropTestDatabase, freshTestDatabase, movementRecorded, movementRetracted, signed, testSigningKeys } from '@caravanserai/testing';
 import { Pool } from 'pg';
-import { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
+import type { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
+import { regionalIngests } from '../../../infrastructure/regional-ingests';
 import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
 import { addKeys, negateKey, recordKey } from '../../../disclosure/domain/cell-key';
 import { FACT_FIELDS, factOf } from '../../domain/flow-deltas';
-import { RegionalIngest } from '../../infrastructure/pg-regional-ingest';
+import type { MovementIngest } from '../../infrastructure/pg-movement-ingest';
 import { RebuildProgress, rebuildFlows } from './rebuild-flows';
 
 const trusted = testSigningKeys().registry();
@@ -19,7 +20,7 @@ const trusted = testSigningKeys().registry();
 describe('rebuildFlows / replayMovements (PostgreSQL)', () => {
   let url: string;
   let pool: Pool;
-  let movements: RegionalIngest;
+  let movements: MovementIngest;
   let agreements: AgreementIngest;
   let offset = 0;
   /** Every movement event ingested, in order (the oracle's input). */
@@ -88,8 +89,7 @@ describe('rebuildFlows / replayMovements (PostgreSQL)', () => {
     url = await freshTestDatabase('rebuild_flows');
     await migrate(url, locateMigrations('aggregator'));
     pool = new Pool({ connectionString: url, max: 4 });
-    movements = new RegionalIngest(pool, 'g', trusted);
-    agreements = new AgreementIngest(pool, 'g', trusted);
+    ({ movements, agreements } = regionalIngests(pool, 'g', trusted));
     await grant('IR');
     await grant('PK');
 

@@ -2,10 +2,8 @@ import { TOPICS } from '@caravanserai/contracts';
 import { locateMigrations, migrate } from '@caravanserai/database';
 import { agreementAmended, agreementGranted, dropTestDatabase, signed, testSigningKeys, freshTestDatabase, referralLifecycle } from '@caravanserai/testing';
 import { Pool } from 'pg';
-import { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
-import { RegionalIngest } from '../../../flows/infrastructure/pg-regional-ingest';
+import { regionalIngests } from '../../../infrastructure/regional-ingests';
 import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
-import { ReferralIngest } from '../../../referrals/infrastructure/pg-referral-ingest';
 import { replayQuarantined } from './replay-quarantined';
 
 const trusted = testSigningKeys().registry();
@@ -29,8 +27,9 @@ describe('replayQuarantined across topics (PostgreSQL)', () => {
   });
 
   it('replays an agreement amendment that overtook its grant, through the agreement ingest', async () => {
-    const agreements = new AgreementIngest(pool, 'g', trusted);
-    const ingests = { [TOPICS.movements]: new RegionalIngest(pool, 'g', trusted), [TOPICS.agreements]: agreements, [TOPICS.referrals]: new ReferralIngest(pool, 'g', trusted) };
+    const regional = regionalIngests(pool, 'g', trusted);
+    const agreements = regional.agreements;
+    const ingests = { [TOPICS.movements]: regional.movements, [TOPICS.agreements]: agreements, [TOPICS.referrals]: regional.referrals };
     const grant = agreementGranted('AF');
     const amendment = agreementAmended(grant, { minCellSize: 7 });
     await agreements.ingest([message(`x.${TOPICS.agreements}`, amendment)]);
@@ -45,9 +44,10 @@ describe('replayQuarantined across topics (PostgreSQL)', () => {
   });
 
   it('replays a corrected referral event through the referral ingest', async () => {
-    const ingests = { [TOPICS.movements]: new RegionalIngest(pool, 'g', trusted), [TOPICS.agreements]: new AgreementIngest(pool, 'g', trusted), [TOPICS.referrals]: new ReferralIngest(pool, 'g', trusted) };
+    const regional = regionalIngests(pool, 'g', trusted);
+    const ingests = { [TOPICS.movements]: regional.movements, [TOPICS.agreements]: regional.agreements, [TOPICS.referrals]: regional.referrals };
     const [made] = referralLifecycle(['made'], { provider: 'KG' });
-    await new ReferralIngest(pool, 'g', trusted).ingest([message(`x.${TOPICS.referrals}`, { ...made, type: 'ReferralTeleported' })]);
+    await regionalIngests(pool, 'g', trusted).referrals.ingest([message(`x.${TOPICS.referrals}`, { ...made, type: 'ReferralTeleported' })]);
     const last = (await quarantinedIds()).pop();
     expect(last.topic).toBe(`x.${TOPICS.referrals}`);
     expect(await replayQuarantined(pool, ingests, last.id, JSON.stringify(signed(made)))).toEqual({ status: 'applied', id: last.id });

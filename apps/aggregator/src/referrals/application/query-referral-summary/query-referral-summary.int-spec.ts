@@ -2,13 +2,13 @@ import { ReferralEvent, ShareableDimension } from '@caravanserai/contracts';
 import { locateMigrations, migrate } from '@caravanserai/database';
 import { agreementGranted, dropTestDatabase, freshTestDatabase, referralLifecycle, signed, testSigningKeys } from '@caravanserai/testing';
 import { Pool } from 'pg';
-import { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
+import { regionalIngests } from '../../../infrastructure/regional-ingests';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import { KEY_RANGE, perturb, recordKey } from '../../../disclosure/domain/cell-key';
 import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
 import { cutRelease } from '../../../releases/infrastructure/pg-releases';
 import type { ReferralSummary, ReferralSummaryQuery } from '../../domain/referral-summary';
-import { ReferralIngest } from '../../infrastructure/pg-referral-ingest';
+import type { ReferralIngest } from '../../infrastructure/pg-referral-ingest';
 import { QueryReferralSummaryHandler } from './query-referral-summary.handler';
 import { QueryReferralSummary } from './query-referral-summary.query';
 
@@ -50,11 +50,12 @@ describe('QueryReferralSummaryHandler under the cell-key method (PostgreSQL)', (
     url = await freshTestDatabase('referral_summary');
     await migrate(url, locateMigrations('aggregator'));
     pool = new Pool({ connectionString: url, max: 4 });
-    ingest = new ReferralIngest(pool, 'g', trusted);
+    const ingests = regionalIngests(pool, 'g', trusted);
+    ingest = ingests.referrals;
     handler = new QueryReferralSummaryHandler(pool, new PgAgreementRegistry(pool));
     secret = (await pool.query('SELECT secret FROM cell_key_secret')).rows[0].secret;
     const referrals = { scope: { eventKinds: ['referrals' as const] }, dimensions: ALL };
-    await new AgreementIngest(pool, 'g', trusted).ingest([
+    await ingests.agreements.ingest([
       msg(agreementGranted('IR', { ...referrals, minCellSize: 5 })),
       msg(agreementGranted('PK', { ...referrals, minCellSize: 1 })),
       msg(agreementGranted('TM', { ...referrals, minCellSize: 3 })),

@@ -1,18 +1,20 @@
 import { locateMigrations, migrate } from '@caravanserai/database';
 import { agreementGranted, dropTestDatabase, signed, testSigningKeys, freshTestDatabase, movementRecorded, movementRetracted } from '@caravanserai/testing';
-import { AgreementIngest } from '../../agreements/infrastructure/pg-agreement-ingest';
+import type { AgreementIngest } from '../../agreements/infrastructure/pg-agreement-ingest';
+import { regionalIngests } from '../../infrastructure/regional-ingests';
 import { Pool } from 'pg';
 import { rebuildFlows } from '../application/rebuild-flows/rebuild-flows';
 import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
-import { RegionalIngest } from './pg-regional-ingest';
+import type { MovementIngest } from './pg-movement-ingest';
 
 const trusted = testSigningKeys().registry();
 
 /** The aggregator's batch transaction on the real PostgreSQL. */
-describe('RegionalIngest (PostgreSQL)', () => {
+describe('MovementIngest (PostgreSQL)', () => {
   let url: string;
   let pool: Pool;
-  let ingest: RegionalIngest;
+  let ingest: MovementIngest;
+  let agreements: AgreementIngest;
   let offset = 0;
 
   const message = (value: unknown, partition = 0): IncomingMessage => ({
@@ -35,7 +37,7 @@ describe('RegionalIngest (PostgreSQL)', () => {
     url = await freshTestDatabase('ingest');
     await migrate(url, locateMigrations('aggregator'));
     pool = new Pool({ connectionString: url, max: 4 });
-    ingest = new RegionalIngest(pool, 'test-group', trusted);
+    ({ movements: ingest, agreements } = regionalIngests(pool, 'test-group', trusted));
     // These tests are about the projection; pooling (held until a first grant) is tested below.
     await pool.query(`UPDATE provider_pool SET pooled_at = now() WHERE provider IN ('IR', 'PK')`);
   });
@@ -116,7 +118,6 @@ describe('RegionalIngest (PostgreSQL)', () => {
     expect(await ingest.ingest([message(kept), message(withdrawn), message(movementRetracted(withdrawn))])).toMatchObject({ applied: 3, quarantined: 0 });
     expect(await total()).toBe(before);
 
-    const agreements = new AgreementIngest(pool, 'test-group', trusted);
     const grant = message(agreementGranted('TR'));
     expect(await agreements.ingest([grant])).toMatchObject({ applied: 1, quarantined: 0 });
     expect(await total()).toBe(before + 1);
