@@ -18,6 +18,7 @@ import { ForecastModule } from './forecast/forecast.module';
 import { FormatsModule } from './formats/formats.module';
 import { HealthController } from './health/health.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { IngestModule } from './ingest/ingest.module';
 import { MetricsController } from './nodes/metrics.controller';
 import { NodesController } from './nodes/nodes.controller';
 import { ReferralsModule } from './referrals/referrals.module';
@@ -31,6 +32,7 @@ import { ReleasesModule } from './releases/releases.module';
     ConfigHolder,
     MetricsModule,
     InfrastructureModule,
+    IngestModule,
     AuthModule,
     AgreementsModule,
     AuditModule,

@@ -9,7 +9,7 @@ import { FeedWriter } from '../feeds/application/feed-writer';
 import type { StoredFeedItem } from '../feeds/domain/feed-item';
 import type { FlowAnswer } from '../flows/domain/flow-query';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
-import { regionalIngests } from '../infrastructure/regional-ingests';
+import { regionalIngests } from '../ingest/regional-ingests';
 import { CLOCK } from '../infrastructure/tokens';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';

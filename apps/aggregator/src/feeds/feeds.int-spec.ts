@@ -1,7 +1,7 @@
 import { agreementGranted, agreementRevoked, bearer, issueKey, movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { regionalIngests } from '../infrastructure/regional-ingests';
+import { regionalIngests } from '../ingest/regional-ingests';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { FeedWriter } from './application/feed-writer';

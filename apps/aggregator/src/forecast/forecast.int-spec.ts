@@ -1,7 +1,7 @@
 import { agreementGranted, bearer, issueKey, movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { regionalIngests } from '../infrastructure/regional-ingests';
+import { regionalIngests } from '../ingest/regional-ingests';
 import { FeedWriter } from '../feeds/application/feed-writer';
 import type { StoredFeedItem } from '../feeds/domain/feed-item';
 import type { FlowAnswer } from '../flows/domain/flow-query';

@@ -4,7 +4,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Pool } from 'pg';
-import { KafkaRegionalConsumer } from '../infrastructure/kafka-regional.consumer';
+import { KafkaRegionalConsumer } from '../ingest/kafka-regional.consumer';
 import { PG_POOL } from '../infrastructure/tokens';
 import { HEALTH_SCHEMA, READY_SCHEMA } from '../api-schemas';
 

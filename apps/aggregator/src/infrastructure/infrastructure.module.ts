@@ -1,21 +1,11 @@
 import { EnvelopeVerifier, TrustedKeyRegistry, TrustedKeysFile } from '@caravanserai/crypto';
-import { BrokerProbe, createKafka, ensureTopics, topicRetention } from '@caravanserai/messaging';
+import { BrokerProbe, createKafka } from '@caravanserai/messaging';
 import { splitList } from '@caravanserai/platform';
-import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
-import { AGGREGATOR_CONFIG, AggregatorConfig, agreementsTopic, movementSchemas, movementsTopic, referralsTopic, retentionOf } from '../config/aggregator.config';
-import { replayAwaiting } from './pg-awaiting-upgrade';
-import { KafkaRegionalConsumer } from './kafka-regional.consumer';
-import { MovementIngest } from '../flows/infrastructure/pg-movement-ingest';
-import { ReferralIngest } from '../referrals/infrastructure/pg-referral-ingest';
-import { regionalIngests, RegionalIngests } from './regional-ingests';
+import { AGGREGATOR_CONFIG, AggregatorConfig } from '../config/aggregator.config';
 import { openAggregatorDatabase } from './database';
-import type { BatchIngest, ReplayableIngest } from './batch-ingest.port';
 import { CLOCK, KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
-
-/** The three topics' ingests, built together (they share the pooling release). */
-const REGIONAL_INGESTS = Symbol('REGIONAL_INGESTS');
 
 @Global()
 @Module({
@@ -48,70 +38,23 @@ const REGIONAL_INGESTS = Symbol('REGIONAL_INGESTS');
         return file;
       },
     },
-    {
-      provide: REGIONAL_INGESTS,
-      inject: [PG_POOL, AGGREGATOR_CONFIG, TRUSTED_KEYS],
-      useFactory: (pool: Pool, c: AggregatorConfig, keys: EnvelopeVerifier): RegionalIngests =>
-        regionalIngests(pool, c.CONSUMER_GROUP, keys, { movementSchemas: movementSchemas(c) }),
-    },
-    { provide: MovementIngest, inject: [REGIONAL_INGESTS], useFactory: (i: RegionalIngests) => i.movements },
-    { provide: ReferralIngest, inject: [REGIONAL_INGESTS], useFactory: (i: RegionalIngests) => i.referrals },
-    {
-      // One consumer group for every regional topic; each topic has its own ingest.
-      provide: KafkaRegionalConsumer,
-      inject: [KAFKA, REGIONAL_INGESTS, AGGREGATOR_CONFIG],
-      useFactory: (kafka: Kafka, ingests: RegionalIngests, c: AggregatorConfig) =>
-        new KafkaRegionalConsumer(
-          kafka,
-          new Map<string, BatchIngest>([
-            [movementsTopic(c), ingests.movements],
-            [agreementsTopic(c), ingests.agreements],
-            [referralsTopic(c), ingests.referrals],
-          ]),
-          { groupId: c.CONSUMER_GROUP, fromBeginning: true, sessionTimeout: c.CONSUMER_SESSION_TIMEOUT_MS, partitionsConcurrently: c.CONSUMER_PARTITIONS_CONCURRENTLY },
-        ),
-    },
   ],
-  exports: [CLOCK, PG_POOL, KAFKA, BrokerProbe, TRUSTED_KEYS, MovementIngest, ReferralIngest, KafkaRegionalConsumer],
+  exports: [CLOCK, PG_POOL, KAFKA, BrokerProbe, TRUSTED_KEYS],
 })
-export class InfrastructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Aggregator');
-
+/**
+ * The aggregator's shared kernel of infrastructure, global to every module: the clock, the
+ * database pool, the Kafka client and its probe, and the trusted node keys. The ingest wiring that
+ * uses them (the topics' ingests and the consumer) is the ingest module's (ingest/ingest.module.ts).
+ */
+export class InfrastructureModule implements OnApplicationShutdown {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
-    private readonly consumer: KafkaRegionalConsumer,
     @Inject(TRUSTED_KEYS) private readonly trustedKeys: EnvelopeVerifier,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.CONSUME) return;
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await ensureTopics(admin, [
-        { topic: movementsTopic(this.config), numPartitions: this.config.MOVEMENTS_PARTITIONS, config: topicRetention('movements', retentionOf(this.config)) },
-        { topic: agreementsTopic(this.config), numPartitions: this.config.AGREEMENTS_PARTITIONS, config: topicRetention('agreements', retentionOf(this.config)) },
-        { topic: referralsTopic(this.config), numPartitions: this.config.REFERRALS_PARTITIONS, config: topicRetention('referrals', retentionOf(this.config)) },
-      ], this.config.TOPIC_REPLICATION_FACTOR);
-    } finally {
-      await admin.disconnect();
-    }
-    // What waited for an upgrade came before anything the consumer reads next: taken in first,
-    // through the same ingest; what this aggregator still cannot read waits on.
-    for (const [topic, ingest] of this.consumer.handlers) {
-      if (!('ingestWithin' in ingest)) continue;
-      const { replayed, stillWaiting } = await replayAwaiting(this.pool, topic, ingest as ReplayableIngest);
-      if (replayed + stillWaiting > 0) this.logger.log(`${topic}: ${replayed} events that waited for an upgrade taken in, ${stillWaiting} still waiting`);
-    }
-    await this.consumer.start();
-    this.logger.log(`consuming ${this.consumer.topics.join(', ')} as group ${this.config.CONSUMER_GROUP}`);
-  }
-
+  /** After every module's beforeApplicationShutdown (the consumer stops there): the pool last. */
   async onApplicationShutdown(): Promise<void> {
     if (this.trustedKeys instanceof TrustedKeysFile) this.trustedKeys.close();
-    await this.consumer.stop();
     await this.pool.end();
   }
 }

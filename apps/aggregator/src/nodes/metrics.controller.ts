@@ -5,7 +5,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { AGGREGATOR_CONFIG, AggregatorConfig, regionalTopics } from '../config/aggregator.config';
-import { KafkaRegionalConsumer } from '../infrastructure/kafka-regional.consumer';
+import { KafkaRegionalConsumer } from '../ingest/kafka-regional.consumer';
 import { KAFKA, PG_POOL } from '../infrastructure/tokens';
 import { quarantineCounts } from '../quarantine/infrastructure/pg-quarantine-list';
 import { consumerLag } from './consumer-lag';

@@ -15,8 +15,8 @@ import {
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import type { BatchIngest } from '../../infrastructure/batch-ingest.port';
-import { KafkaRegionalConsumer } from '../../infrastructure/kafka-regional.consumer';
-import { regionalIngests } from '../../infrastructure/regional-ingests';
+import { KafkaRegionalConsumer } from '../../ingest/kafka-regional.consumer';
+import { regionalIngests } from '../../ingest/regional-ingests';
 import { PgAgreementRegistry } from './pg-agreement-registry';
 
 /**

@@ -4,7 +4,7 @@ import { EventBus } from '@nestjs/cqrs';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { AGGREGATOR_CONFIG, AggregatorConfig, alertsTopic, movementsTopic, retentionOf } from '../../config/aggregator.config';
-import { KafkaRegionalConsumer } from '../../infrastructure/kafka-regional.consumer';
+import { KafkaRegionalConsumer } from '../../ingest/kafka-regional.consumer';
 import { KAFKA, PG_POOL } from '../../infrastructure/tokens';
 import { DEFAULT_THRESHOLDS, SurgeThresholds } from '../domain/surge-detector';
 import { KafkaAlertPublisher } from '../infrastructure/kafka-alert-publisher';

@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { AggregatorConfig } from '../../../config/aggregator.config';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import type { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
-import { regionalIngests } from '../../../infrastructure/regional-ingests';
+import { regionalIngests } from '../../../ingest/regional-ingests';
 import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
 import { FlowQuery } from '../../domain/flow-query';
 import type { MovementIngest } from '../../infrastructure/pg-movement-ingest';

@@ -3,7 +3,7 @@ import { locateMigrations, migrate } from '@caravanserai/database';
 import { agreementGranted, dropTestDatabase, freshTestDatabase, movementRecorded, movementRetracted, signed, testSigningKeys } from '@caravanserai/testing';
 import { Pool } from 'pg';
 import type { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
-import { regionalIngests } from '../../../infrastructure/regional-ingests';
+import { regionalIngests } from '../../../ingest/regional-ingests';
 import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
 import { addKeys, negateKey, recordKey } from '../../../disclosure/domain/cell-key';
 import { FACT_FIELDS, factOf } from '../../domain/flow-deltas';

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { regionalIngests } from './regional-ingests';
 import { replayQuarantined } from '../quarantine/application/replay-quarantined/replay-quarantined';
-import type { BatchIngest } from './batch-ingest.port';
+import type { BatchIngest } from '../infrastructure/batch-ingest.port';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
 
 /**

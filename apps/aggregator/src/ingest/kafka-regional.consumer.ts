@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Consumer, Kafka } from 'kafkajs';
-import type { BatchIngest, IngestResult } from './batch-ingest.port';
+import type { BatchIngest, IngestResult } from '../infrastructure/batch-ingest.port';
 
 export interface ConsumerStats extends IngestResult {
   batches: number;

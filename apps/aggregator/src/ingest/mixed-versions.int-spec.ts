@@ -16,9 +16,9 @@ import {
 import { Admin, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { regionalIngests } from './regional-ingests';
-import type { BatchIngest } from './batch-ingest.port';
+import type { BatchIngest } from '../infrastructure/batch-ingest.port';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
-import { awaitingCounts, replayAwaiting } from './pg-awaiting-upgrade';
+import { awaitingCounts, replayAwaiting } from '../infrastructure/pg-awaiting-upgrade';
 
 /**
  * A region upgraded one state at a time, on the real broker and PostgreSQL: AF's node publishes
@@ -62,7 +62,7 @@ describe('a region of mixed event versions (Kafka + PostgreSQL)', () => {
     const schemas = maxVersion === undefined ? MOVEMENT_SCHEMAS : limitVersions(MOVEMENT_SCHEMAS, maxVersion);
     const regional = regionalIngests(pool, group, keys.registry(), { movementSchemas: schemas });
     const movements = regional.movements;
-    // As InfrastructureModule does at start: what waits first, then the consumer.
+    // As IngestModule does at start: what waits first, then the consumer.
     const replayed = await replayAwaiting(pool, topics.movements, movements);
     consumer = new KafkaRegionalConsumer(
       kafka,

@@ -5,7 +5,7 @@ import { agreementGranted, dropTestDatabase, freshTestDatabase, movementRecorded
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import { regionalIngests } from './regional-ingests';
-import type { BatchIngest } from './batch-ingest.port';
+import type { BatchIngest } from '../infrastructure/batch-ingest.port';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
 
 /**

@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { AgreementIngest } from '../agreements/infrastructure/pg-agreement-ingest';
 import { MovementIngest } from '../flows/infrastructure/pg-movement-ingest';
 import { ReferralIngest } from '../referrals/infrastructure/pg-referral-ingest';
-import { PoolingRelease } from './pooling-release';
+import { PoolingRelease } from '../infrastructure/pooling-release';
 
 export interface RegionalIngests {
   movements: MovementIngest;
