@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AgreementPartiesSource } from '../audit/application/agreement-parties.port';
 import { AgreementsController } from './api/agreements.controller';
 import { PgAgreementRegistry } from './infrastructure/pg-agreement-registry';
 
@@ -6,7 +7,8 @@ import { PgAgreementRegistry } from './infrastructure/pg-agreement-registry';
 @Global()
 @Module({
   controllers: [AgreementsController],
-  providers: [PgAgreementRegistry],
-  exports: [PgAgreementRegistry],
+  // The registry also tells the audit trail who is party to each agreement (its port).
+  providers: [PgAgreementRegistry, { provide: AgreementPartiesSource, useExisting: PgAgreementRegistry }],
+  exports: [PgAgreementRegistry, AgreementPartiesSource],
 })
 export class AgreementsModule {}

@@ -1,4 +1,5 @@
 import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { EmergencyContexts } from '../disclosure/application/emergency-contexts';
 import { FeedSources } from '../feeds/application/feed-sources';
 import { FeedsModule } from '../feeds/feeds.module';
 import { SecretariatModule } from '../secretariat/secretariat.module';
@@ -15,8 +16,16 @@ import { PgEmergencies } from './infrastructure/pg-emergencies';
 @Module({
   imports: [SecretariatModule, FeedsModule],
   controllers: [EmergenciesController],
-  providers: [PgEmergencies, DeclareEmergencyHandler, EndEmergencyHandler, SurgeActivation, EmergencyFeed],
-  exports: [PgEmergencies],
+  providers: [
+    PgEmergencies,
+    // What answers asked under an emergency read (the disclosure context's port).
+    { provide: EmergencyContexts, useExisting: PgEmergencies },
+    DeclareEmergencyHandler,
+    EndEmergencyHandler,
+    SurgeActivation,
+    EmergencyFeed,
+  ],
+  exports: [PgEmergencies, EmergencyContexts],
 })
 export class EmergenciesModule implements OnModuleInit {
   constructor(

@@ -2,6 +2,8 @@ import { withDataPeriod } from '@caravanserai/contracts';
 import { GroupedCalls } from '@caravanserai/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import type { AgreementPartiesSource } from '../../audit/application/agreement-parties.port';
+import type { AgreementParties } from '../../audit/domain/audit-view';
 import { PG_POOL } from '../../infrastructure/tokens';
 import type { Grant } from '../../disclosure/domain/policy';
 import type { ReleaseRef as Release } from '../../disclosure/domain/disclosure-report';
@@ -30,8 +32,13 @@ const toGrant = (r: Record<string, any>): Grant => ({
 /** The agreement registry as the aggregator built it from agreements.v1. Read at every query,
  * so that a revocation or an expiry applies to the very next one. */
 @Injectable()
-export class PgAgreementRegistry {
+export class PgAgreementRegistry implements AgreementPartiesSource {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /** Who is party to each agreement, for the audit trail's own-entries view. */
+  async parties(): Promise<Map<string, AgreementParties>> {
+    return new Map((await this.grants()).map((g) => [g.agreementId, { provider: g.provider, recipient: g.recipient }]));
+  }
 
   async grants(): Promise<Grant[]> {
     const { rows } = await this.pool.query(`SELECT ${GRANT_COLUMNS} FROM agreements a ORDER BY a.registry_position`);

@@ -4,10 +4,10 @@ import { Allow, ApiProblems, ApiResult, PrincipalResolver } from '@caravanserai/
 import { Controller, Get, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreement-registry';
 import { AuditLog, AuditScope, StoredAuditEntry } from '../application/audit-log.port';
 import { AuditTrail } from '../application/audit-trail';
-import { aboutEntryView, AgreementParties, AuditViewer, ownEntryView } from '../domain/audit-view';
+import { AgreementPartiesSource } from '../application/agreement-parties.port';
+import { aboutEntryView, AuditViewer, ownEntryView } from '../domain/audit-view';
 import { AuditQueryDto } from './audit-query.dto';
 import { AUDIT_SCHEMA } from '../../api-schemas';
 
@@ -19,7 +19,7 @@ export class AuditController {
     private readonly log: AuditLog,
     private readonly trail: AuditTrail,
     private readonly principals: PrincipalResolver,
-    private readonly registry: PgAgreementRegistry,
+    private readonly agreements: AgreementPartiesSource,
   ) {}
 
   @Get()
@@ -51,7 +51,7 @@ export class AuditController {
   /** The caller's own entries, each with only the agreements it is party to (read from the registry). */
   private async ownView<E extends StoredAuditEntry>(stored: E[], viewer: AuditViewer): Promise<E[]> {
     if (stored.length === 0) return stored;
-    const parties = new Map<string, AgreementParties>((await this.registry.grants()).map((g) => [g.agreementId, { provider: g.provider, recipient: g.recipient }]));
+    const parties = await this.agreements.parties();
     return stored.map((e) => ownEntryView(e, viewer, parties));
   }
 }

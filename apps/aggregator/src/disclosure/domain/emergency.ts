@@ -1,4 +1,4 @@
-import type { EmergencyTerms } from '@caravanserai/contracts';
+import { DomainError, type EmergencyTerms } from '@caravanserai/contracts';
 
 /** What of a grant (policy.ts's Grant) the emergency rules read. */
 export interface GrantWithTerms {
@@ -138,3 +138,6 @@ export function outsideScope(
     ...(filters.providers ?? []).filter((p) => !states.includes(p)).map((p) => ({ field: 'providers', message: `${p} reports no data in the emergency's scope: ${where}` })),
   ];
 }
+
+/** A question asked under an emergency that was never declared. */
+export const emergencyNotFound = (id: string) => new DomainError('EMERGENCY.NOT_FOUND', `no emergency ${id} was declared`, 'not_found');

@@ -1,5 +1,5 @@
 import { DomainError, findBorderCrossingPoint, MAX_EMERGENCY_DAYS, MAX_REASON_LENGTH, PROVIDER_STATES, TermProblem, ValidationFailed } from '@caravanserai/contracts';
-import { emergencyEnd, EmergencyFacts, emergencyStatus } from '../../disclosure/domain/emergency';
+import { emergencyEnd, EmergencyFacts, emergencyNotFound, emergencyStatus } from '../../disclosure/domain/emergency';
 import type { SecretariatEvent, UnsignedSecretariatEvent } from '../../secretariat/domain/secretariat-event';
 
 /**
@@ -72,7 +72,7 @@ export function evolve(state: Emergency | null, event: SecretariatEvent): Emerge
 
 export class EmergencyError {
   static notFound(id: string) {
-    return new DomainError('EMERGENCY.NOT_FOUND', `no emergency ${id} was declared`, 'not_found');
+    return emergencyNotFound(id);
   }
   static forbidden(principal: string) {
     return new DomainError('EMERGENCY.FORBIDDEN', `only the secretariat declares and ends emergencies, not ${principal}`, 'forbidden');

@@ -2,6 +2,7 @@ import { inTransaction } from '@caravanserai/database';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { EmergencyActivation, EmergencyContext } from '../../disclosure/domain/emergency';
+import type { EmergencyContexts } from '../../disclosure/application/emergency-contexts';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { SecretariatLog } from '../../secretariat/infrastructure/pg-secretariat-log';
 import type { SecretariatEvent, UnsignedSecretariatEvent } from '../../secretariat/domain/secretariat-event';
@@ -16,7 +17,7 @@ const fold = (events: SecretariatEvent[]) => events.reduce<Emergency | null>(evo
  * under an emergency, so that an end or an activation applies to the very next one.
  */
 @Injectable()
-export class PgEmergencies {
+export class PgEmergencies implements EmergencyContexts {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly log: SecretariatLog,

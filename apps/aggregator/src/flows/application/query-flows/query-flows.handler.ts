@@ -4,10 +4,9 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { KEY_RANGE, Part, publish } from '../../../disclosure/domain/cell-key';
 import { cutsCondition, disclosureReport, ReleaseRef } from '../../../disclosure/domain/disclosure-report';
-import { EmergencyContext, outsideScope } from '../../../disclosure/domain/emergency';
+import { EmergencyContexts } from '../../../disclosure/application/emergency-contexts';
+import { EmergencyContext, emergencyNotFound, outsideScope } from '../../../disclosure/domain/emergency';
 import { FlowPlan, planFlows, ProviderCut } from '../../../disclosure/domain/policy';
-import { EmergencyError } from '../../../emergencies/domain/emergency.decider';
-import { PgEmergencies } from '../../../emergencies/infrastructure/pg-emergencies';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../../config/aggregator.config';
 import { sqlFragment } from '../../../infrastructure/sql-fragment';
@@ -62,7 +61,7 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly registry: PgAgreementRegistry,
     @Inject(AGGREGATOR_CONFIG) config: AggregatorConfig,
-    private readonly emergencies: PgEmergencies,
+    private readonly emergencies: EmergencyContexts,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.answers = new AnswerCache(config.FLOWS_CACHE_ROWS, (a) => a.rows.length + a.totals.byPeriod.length);
@@ -90,7 +89,7 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
   /** The emergency asked under, with its activations now; 404 if none was declared, 400 for filters outside its scope. */
   private async emergencyOf(query: QueryFlows['query'], now: Date): Promise<EmergencyContext> {
     const context = await this.emergencies.context(query.emergency!, now);
-    if (!context) throw EmergencyError.notFound(query.emergency!);
+    if (!context) throw emergencyNotFound(query.emergency!);
     const outside = outsideScope(context.emergency, query);
     if (outside.length > 0) {
       throw new DomainError('EMERGENCY.OUT_OF_SCOPE', outside.map((o) => o.message).join('; '), 'bad_request', { errors: outside });
