@@ -1,4 +1,5 @@
-/** The boundaries of docs/architecture.md, checked in CI (npm run lint:boundaries). */
+/** The boundaries of docs/architecture.md, checked in CI (npm run lint:boundaries, over apps, libs,
+ * bench, scripts and test; specs included, so a spec cannot import across apps or in a circle either). */
 module.exports = {
   forbidden: [
     {
@@ -21,6 +22,20 @@ module.exports = {
       to: { path: '^apps/' },
     },
     {
+      name: 'infrastructure-does-not-import-application',
+      comment: 'infrastructure implements what domain and application need (ports live in domain/); it never reaches back into a use case',
+      severity: 'error',
+      from: { path: '^apps/[^/]+/src/.*/infrastructure/', pathNot: '\\.(int-)?spec\\.ts$' },
+      to: { path: '^apps/[^/]+/src/.*/application/' },
+    },
+    {
+      name: 'production-does-not-import-test-helpers',
+      comment: 'libs/testing and the apps\' testing/ folders are for specs, e2e, fault tests and the bench only',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: ['\\.(int-|e2e-|faults-)?spec\\.ts$', '/testing/', '^libs/testing/'] },
+      to: { path: ['^libs/testing/', '^apps/[^/]+/src/testing/'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -29,7 +44,6 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '\\.(int-|e2e-)?spec\\.ts$' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
   },

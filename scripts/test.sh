@@ -27,7 +27,7 @@ say "starting the three-broker cluster for the fault tests"
 bash deploy/kafka/kafka-cluster.sh start
 build
 say "checking module boundaries (dependency-cruiser)"
-npx depcruise apps libs --config .dependency-cruiser.js --output-type err
+npm run --silent lint:boundaries -- --output-type err
 
 say "running the tests (unit, integration, e2e, faults-ci)"
 npx jest --runInBand "$@"

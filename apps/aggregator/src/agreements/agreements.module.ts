@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { AgreementPartiesSource } from '../audit/application/agreement-parties.port';
+import { AgreementPartiesSource } from '../audit/domain/agreement-parties.port';
 import { AgreementsController } from './api/agreements.controller';
 import { PgAgreementRegistry } from './infrastructure/pg-agreement-registry';
 

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditController } from './api/audit.controller';
-import { AuditLog } from './application/audit-log.port';
+import { AuditLog } from './domain/audit-log.port';
 import { AuditTrail } from './application/audit-trail';
 import { PgAuditLog } from './infrastructure/pg-audit-log';
 

@@ -1,5 +1,5 @@
 import { Global, Module, OnModuleInit } from '@nestjs/common';
-import { EmergencyContexts } from '../disclosure/application/emergency-contexts';
+import { EmergencyContexts } from '../disclosure/domain/emergency-contexts.port';
 import { FeedSources } from '../feeds/application/feed-sources';
 import { FeedsModule } from '../feeds/feeds.module';
 import { SecretariatModule } from '../secretariat/secretariat.module';

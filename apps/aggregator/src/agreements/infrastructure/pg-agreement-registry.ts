@@ -2,7 +2,7 @@ import { withDataPeriod } from '@caravanserai/contracts';
 import { GroupedCalls } from '@caravanserai/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import type { AgreementPartiesSource } from '../../audit/application/agreement-parties.port';
+import type { AgreementPartiesSource } from '../../audit/domain/agreement-parties.port';
 import type { AgreementParties } from '../../audit/domain/audit-view';
 import { PG_POOL } from '../../infrastructure/tokens';
 import type { Grant } from '../../disclosure/domain/policy';

@@ -4,9 +4,9 @@ import { Allow, ApiProblems, ApiResult, PrincipalResolver } from '@caravanserai/
 import { Controller, Get, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { AuditLog, AuditScope, StoredAuditEntry } from '../application/audit-log.port';
+import { AuditLog, AuditScope, StoredAuditEntry } from '../domain/audit-log.port';
 import { AuditTrail } from '../application/audit-trail';
-import { AgreementPartiesSource } from '../application/agreement-parties.port';
+import { AgreementPartiesSource } from '../domain/agreement-parties.port';
 import { aboutEntryView, AuditViewer, ownEntryView } from '../domain/audit-view';
 import { AuditQueryDto } from './audit-query.dto';
 import { AUDIT_SCHEMA } from '../../api-schemas';

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { DisclosureReport } from '../../disclosure/domain/disclosure-report';
 import { AuditCall, answerEntry, listingEntry } from '../domain/audit-entry';
 import { declaredPurpose, PURPOSE_HEADER } from '../domain/purpose';
-import { AuditLog } from './audit-log.port';
+import { AuditLog } from '../domain/audit-log.port';
 
 /**
  * Records every answered query, in the request path and before the answer leaves: when the

@@ -2,7 +2,7 @@ import { GroupedCalls } from '@caravanserai/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '../../infrastructure/tokens';
-import { AuditFilter, AuditLog, StoredAuditEntry } from '../application/audit-log.port';
+import { AuditFilter, AuditLog, StoredAuditEntry } from '../domain/audit-log.port';
 import type { AuditEntry } from '../domain/audit-entry';
 
 const COLUMNS = `id, at, principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed, excluded`;

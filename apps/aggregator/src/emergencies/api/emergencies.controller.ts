@@ -6,7 +6,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreement-registry';
 import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
-import { AuditLog } from '../../audit/application/audit-log.port';
+import { AuditLog } from '../../audit/domain/audit-log.port';
 import { AuditTrail } from '../../audit/application/audit-trail';
 import { aboutEntryView } from '../../audit/domain/audit-view';
 import { Clock, CLOCK } from '../../infrastructure/tokens';

@@ -2,7 +2,7 @@ import { inTransaction } from '@caravanserai/database';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { EmergencyActivation, EmergencyContext } from '../../disclosure/domain/emergency';
-import type { EmergencyContexts } from '../../disclosure/application/emergency-contexts';
+import type { EmergencyContexts } from '../../disclosure/domain/emergency-contexts.port';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { SecretariatLog } from '../../secretariat/infrastructure/pg-secretariat-log';
 import type { SecretariatEvent, UnsignedSecretariatEvent } from '../../secretariat/domain/secretariat-event';

@@ -4,7 +4,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { KEY_RANGE, Part, publish } from '../../../disclosure/domain/cell-key';
 import { cutsCondition, disclosureReport, ReleaseRef } from '../../../disclosure/domain/disclosure-report';
-import { EmergencyContexts } from '../../../disclosure/application/emergency-contexts';
+import { EmergencyContexts } from '../../../disclosure/domain/emergency-contexts.port';
 import { EmergencyContext, emergencyNotFound, outsideScope } from '../../../disclosure/domain/emergency';
 import { FlowPlan, planFlows, ProviderCut } from '../../../disclosure/domain/policy';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';

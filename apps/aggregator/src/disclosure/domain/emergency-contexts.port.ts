@@ -1,4 +1,4 @@
-import type { EmergencyContext } from '../domain/emergency';
+import type { EmergencyContext } from './emergency';
 
 /**
  * What an answer asked under an emergency needs (`?emergency=`): the emergency as declared and

@@ -1,4 +1,4 @@
-import type { AgreementParties } from '../domain/audit-view';
+import type { AgreementParties } from './audit-view';
 
 /** Who is party to each agreement (its provider and recipient), for a caller's own view of the
  * trail. The audit context states the need; the agreements context, which keeps the registry,

@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../domain/audit-entry';
+import type { AuditEntry } from './audit-entry';
 
 /** Which entries a reader of the trail gets: every one (the aggregator's admin), a caller's own
  * queries (any reader), or the others' queries that concerned a state's data (a state asking
