@@ -9,7 +9,7 @@ import { PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreemen
 import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
 import { QueryReferralSummaryHandler } from '../application/query-referral-summary/query-referral-summary.handler';
 import { QueryReferralSummary } from '../application/query-referral-summary/query-referral-summary.query';
-import { rebuildReferrals } from '../application/rebuild-referrals/rebuild-referrals';
+import { rebuildReferrals } from './pg-referral-rebuild';
 import { cutRelease } from '../../releases/infrastructure/pg-releases';
 import type { ReferralSummaryQuery } from '../domain/referral-summary';
 import type { ReferralIngest } from './pg-referral-ingest';

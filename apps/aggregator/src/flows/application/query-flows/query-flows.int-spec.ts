@@ -10,7 +10,7 @@ import { FlowQuery } from '../../domain/flow-query';
 import type { MovementIngest } from '../../infrastructure/pg-movement-ingest';
 import { addKeys, perturb, recordKey } from '../../../disclosure/domain/cell-key';
 import { cutRelease } from '../../../releases/infrastructure/pg-releases';
-import { rebuildFlows } from '../rebuild-flows/rebuild-flows';
+import { rebuildFlows } from '../../infrastructure/pg-flow-rebuild';
 import { QueryFlowsHandler } from './query-flows.handler';
 import { QueryFlows } from './query-flows.query';
 
