@@ -10,6 +10,13 @@ module.exports = {
       to: { path: ['node_modules/(@nestjs|pg|kafkajs|fastify)/', '^libs/(platform|database|messaging|event-store)/'] },
     },
     {
+      name: 'application-never-imports-pg',
+      comment: 'application/ depends on readers and stores of its own context (infrastructure/), never on the PostgreSQL driver',
+      severity: 'error',
+      from: { path: '/application/' },
+      to: { path: 'node_modules/(@types/)?pg/' },
+    },
+    {
       name: 'apps-do-not-import-each-other',
       severity: 'error',
       from: { path: '^apps/([^/]+)/' },

@@ -15,7 +15,7 @@ const base = {
 const faults = { ...base, setupFilesAfterEnv: ['<rootDir>/test/setup/faults.ts'] };
 module.exports = {
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/attack/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts'] },
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/attack/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts', '<rootDir>/test/architecture/**/*.spec.ts'] },
     { ...base, displayName: 'integration', setupFilesAfterEnv: ['<rootDir>/test/setup/integration.ts'], testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
     { ...base, displayName: 'e2e', setupFilesAfterEnv: ['<rootDir>/test/setup/e2e.ts'], testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
     { ...faults, displayName: 'faults-ci', testMatch: ['<rootDir>/test/faults/*.faults-spec.ts'] },

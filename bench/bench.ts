@@ -3,7 +3,7 @@
  * baselines that bound them (Kafka's own perf tools, PostgreSQL COPY), in one run. See
  * docs/benchmark.md.
  */
-import { ageBandOn, movementStreamId, PROVIDER_STATES, TOPICS, topicName } from '@caravanserai/contracts';
+import { ageBandOn, MovementRecordedData, movementStreamId, PROVIDER_STATES, TOPICS, topicName } from '@caravanserai/contracts';
 import { issueKey } from '@caravanserai/credentials';
 import { generateSigningKeyPair } from '@caravanserai/crypto';
 import { locateMigrations, migrate, resolveDatabaseUrl } from '@caravanserai/database';
@@ -14,6 +14,9 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+import { FACT_FIELDS, factOf } from '../apps/aggregator/src/flows/domain/flow-deltas';
+import { FLOW_DIMENSIONS } from '../apps/aggregator/src/flows/domain/flow-query';
+import { FLOW_COLUMNS } from '../apps/aggregator/src/flows/infrastructure/flow-columns';
 import { lastClosedDay } from '../apps/aggregator/src/releases/domain/release';
 import { cutRelease } from '../apps/aggregator/src/releases/infrastructure/pg-releases';
 import { copyIn, copyOut, csv, loadavg, must, now, percentile, ROOT, run, Service, sleep, withClient } from './lib';
@@ -193,7 +196,7 @@ async function poolEveryProvider(url: string): Promise<void> {
 async function grantTheSecretariat(url: string): Promise<void> {
   const terms = {
     scope: { eventKinds: ['movements', 'referrals'] },
-    dimensions: ['route', 'provider', 'borderCrossingPoint', 'direction', 'departedFrom', 'intendedDestination', 'citizenship', 'category', 'sex', 'ageBand'],
+    dimensions: [...FLOW_DIMENSIONS],
     minTimeGranularity: 'day',
     minGeoGranularity: 'border_crossing_point',
     minCellSize: 5,
@@ -531,13 +534,13 @@ async function main() {
         log(`generating the cells of ${opts.queryEvents.toLocaleString('en')} events (cached in ${cells})`);
         const m = new Map<string, number>();
         for (const e of anonymisedEvents(opts.queryEvents, opts.seed)) {
-          const d = e.data;
-          const key = [e.occurredOn, e.provider, d.borderCrossingPoint, d.direction, d.departedFrom ?? 'ZZ', d.intendedDestination ?? 'ZZ', d.citizenship, d.category, d.sex, d.ageBand].join(',');
+          const fact = factOf(e.provider, e.occurredOn, e.data as MovementRecordedData);
+          const key = FACT_FIELDS.map((f) => fact[f]).join(',');
           m.set(key, (m.get(key) ?? 0) + 1);
         }
         await writeLines(cells, (function* () { for (const [k, n] of m) yield `${k},${n}\n`; })());
       }
-      const load = await copyIn(url, 'flow_counts', ['day', 'provider', 'border_crossing_point', 'direction', 'departed_from', 'intended_destination', 'citizenship', 'category', 'sex', 'age_band', 'count'], cells);
+      const load = await copyIn(url, 'flow_counts', [...FLOW_COLUMNS, 'count'], cells);
       await withClient(url, (c) => c.query('VACUUM ANALYZE flow_counts'));
       const loaded = await count(url, 'SELECT sum(count) AS n FROM flow_counts');
       const cellCount = await count(url, 'SELECT count(*) AS n FROM flow_counts');

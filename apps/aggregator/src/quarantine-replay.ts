@@ -6,7 +6,7 @@ import { EnvelopeVerifier, loadTrustedKeys } from '@caravanserai/crypto';
 import type { Pool } from 'pg';
 import { openAggregatorDatabase } from './infrastructure/database';
 import { regionalIngests } from './ingest/regional-ingests';
-import { replayQuarantined } from './quarantine/application/replay-quarantined/replay-quarantined';
+import { replayQuarantined } from './quarantine/infrastructure/pg-quarantine-replay';
 
 /**
  * `npm run quarantine:replay -- --id N [--payload-file fixed.json]`: re-runs a quarantined message

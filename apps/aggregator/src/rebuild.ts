@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { rebuildFlows } from './flows/application/rebuild-flows/rebuild-flows';
+import { rebuildFlows } from './flows/infrastructure/pg-flow-rebuild';
 import { openAggregatorDatabase } from './infrastructure/database';
-import { rebuildReferrals } from './referrals/application/rebuild-referrals/rebuild-referrals';
+import { rebuildReferrals } from './referrals/infrastructure/pg-referral-rebuild';
 
 /** `npm run rebuild`: drops the projections and rebuilds them from the regional event log. */
 async function main() {

@@ -1,7 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { AlertsController } from './api/alerts.controller';
 import { SurgeWatch } from './application/surge-watch';
+import { PgAlerts } from './infrastructure/pg-alerts';
 
 /** Surge detection, the alert outbox published on alerts.v1, and GET /v1/alerts. */
-@Module({ controllers: [AlertsController], providers: [SurgeWatch] })
+@Global()
+@Module({ controllers: [AlertsController], providers: [SurgeWatch, PgAlerts], exports: [PgAlerts] })
 export class AlertsModule {}

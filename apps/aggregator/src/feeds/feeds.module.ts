@@ -9,6 +9,7 @@ import { FeedSources } from './application/feed-sources';
 import { FeedTriggers } from './application/feed-triggers';
 import { FeedSigner } from './domain/feed-item';
 import { AggregatorSigner } from './infrastructure/aggregator-signer';
+import { PgFeedWrites } from './infrastructure/pg-feed-writes';
 
 /** The recipients' feeds (docs/integrators.md): items, the cursor feed, SSE, webhooks, Kafka. */
 @Module({
@@ -20,6 +21,7 @@ import { AggregatorSigner } from './infrastructure/aggregator-signer';
       useFactory: (pool: Pool, c: AggregatorConfig) => AggregatorSigner.open(pool, c.AGGREGATOR_SIGNING_KEY_FILE),
     },
     FeedSources,
+    PgFeedWrites,
     FeedWriter,
     FeedTriggers,
     FeedStreams,

@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
-import { rebuildFlows } from '../flows/application/rebuild-flows/rebuild-flows';
-import { rebuildReferrals } from '../referrals/application/rebuild-referrals/rebuild-referrals';
+import { rebuildFlows } from '../flows/infrastructure/pg-flow-rebuild';
+import { rebuildReferrals } from '../referrals/infrastructure/pg-referral-rebuild';
 import { openAggregatorDatabase } from './database';
 
 /** An aggregator whose PostgreSQL role may not create databases nor change the schema: the

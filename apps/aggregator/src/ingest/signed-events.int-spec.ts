@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { regionalIngests } from './regional-ingests';
-import { replayQuarantined } from '../quarantine/application/replay-quarantined/replay-quarantined';
+import { replayQuarantined } from '../quarantine/infrastructure/pg-quarantine-replay';
 import type { BatchIngest } from '../infrastructure/batch-ingest.port';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
 

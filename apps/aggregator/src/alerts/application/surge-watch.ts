@@ -2,13 +2,12 @@ import { ensureTopics, topicRetention } from '@caravanserai/messaging';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { Kafka } from 'kafkajs';
-import { Pool } from 'pg';
 import { AGGREGATOR_CONFIG, AggregatorConfig, alertsTopic, movementsTopic, retentionOf } from '../../config/aggregator.config';
 import { KafkaRegionalConsumer } from '../../ingest/kafka-regional.consumer';
-import { KAFKA, PG_POOL } from '../../infrastructure/tokens';
+import { KAFKA } from '../../infrastructure/tokens';
 import { DEFAULT_THRESHOLDS, SurgeThresholds } from '../domain/surge-detector';
 import { KafkaAlertPublisher } from '../infrastructure/kafka-alert-publisher';
-import { runSurgeDetection } from '../infrastructure/pg-surge-run';
+import { PgAlerts } from '../infrastructure/pg-alerts';
 import { AlertsChanged } from './alerts-changed.event';
 
 /**
@@ -28,13 +27,13 @@ export class SurgeWatch implements OnApplicationBootstrap, OnApplicationShutdown
   private lastApplied = -1;
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly alerts: PgAlerts,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
     private readonly consumer: KafkaRegionalConsumer,
     private readonly events: EventBus,
   ) {
-    this.publisher = new KafkaAlertPublisher(pool, kafka, alertsTopic(config));
+    this.publisher = alerts.publisher(kafka, alertsTopic(config));
     this.thresholds = { ...DEFAULT_THRESHOLDS, minVolume: config.ALERTS_MIN_VOLUME };
   }
 
@@ -70,7 +69,7 @@ export class SurgeWatch implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async runOnce(): Promise<void> {
     try {
-      const result = await runSurgeDetection(this.pool, this.thresholds);
+      const result = await this.alerts.detectSurges(this.thresholds);
       if (result.detected || result.subsided) {
         this.logger.log(`as of ${result.asOf}: ${result.series} series, ${result.detected} surges detected or changed, ${result.subsided} subsided`);
         this.events.publish(new AlertsChanged());

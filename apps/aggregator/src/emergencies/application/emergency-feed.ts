@@ -1,16 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import type { Pool } from 'pg';
 import { visibleAlert } from '../../alerts/domain/alert-visibility';
-import { listAlerts } from '../../alerts/infrastructure/pg-alert-list';
+import { PgAlerts } from '../../alerts/infrastructure/pg-alerts';
 import { emergencyEnd, EmergencyActivation, emergencyStatus, statesConcerned, termsInEffect } from '../../disclosure/domain/emergency';
 import type { Grant } from '../../disclosure/domain/policy';
 import type { FeedSource, FeedWriting, PendingFeedItem } from '../../feeds/application/feed-sources';
 import { feedWindow } from '../../feeds/domain/feed-items';
 import { QueryFlows } from '../../flows/application/query-flows/query-flows.query';
 import { FLOW_DIMENSIONS, FlowAnswer, FlowQuery } from '../../flows/domain/flow-query';
-import { PG_POOL } from '../../infrastructure/tokens';
-import { latestRelease } from '../../releases/infrastructure/pg-releases';
+import { PgReleases } from '../../releases/infrastructure/pg-releases';
 import type { Emergency } from '../domain/emergency.decider';
 import { emergencyView } from '../domain/emergency-view';
 import { PgEmergencies } from '../infrastructure/pg-emergencies';
@@ -43,7 +41,8 @@ export class EmergencyFeed implements FeedSource {
   readonly name = 'emergencies';
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly releases: PgReleases,
+    private readonly alerts: PgAlerts,
     private readonly emergencies: PgEmergencies,
     private readonly queries: QueryBus,
   ) {}
@@ -93,7 +92,7 @@ export class EmergencyFeed implements FeedSource {
       const grant = grants.find((g) => g.agreementId === a.agreementId);
       if (!grant) continue;
       const effect = termsInEffect(grant, { emergency: e, activations, now: a.activatedAt });
-      const alert = a.alertId ? (await listAlerts(this.pool, { status: 'all' })).find((x) => x.alertId === a.alertId) ?? null : null;
+      const alert = a.alertId ? (await this.alerts.list({ status: 'all' })).find((x) => x.alertId === a.alertId) ?? null : null;
       const items: PendingFeedItem[] = [];
       for (const recipient of [...new Set([`state:${a.provider}`, ...termsRecipients(grant, everyone)])]) {
         const data = {
@@ -119,7 +118,7 @@ export class EmergencyFeed implements FeedSource {
     const ctx = { emergency: e, activations, now: w.now.toISOString() };
     const inEffect = grants.filter((g) => termsInEffect(g, ctx) !== null);
     if (inEffect.length === 0) return 0;
-    const release = await latestRelease(this.pool);
+    const release = await this.releases.latest();
     if (!release) return 0;
     const marks = inEffect.map((g) => `release/${release.id}/emergency/${e.id}/${g.agreementId}`);
     const done = await w.marked(marks);

@@ -1,20 +1,19 @@
 import { EventKind, PROVIDER_STATES } from '@caravanserai/contracts';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { Pool } from 'pg';
 import { AgreementRecord, PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreement-registry';
 import { visibleAlert } from '../../alerts/domain/alert-visibility';
-import { listAlerts } from '../../alerts/infrastructure/pg-alert-list';
+import { PgAlerts } from '../../alerts/infrastructure/pg-alerts';
 import { AuditTrail } from '../../audit/application/audit-trail';
 import { applicableCut, Grant } from '../../disclosure/domain/policy';
 import { QueryFlows } from '../../flows/application/query-flows/query-flows.query';
-import { Clock, CLOCK, PG_POOL } from '../../infrastructure/tokens';
+import { Clock, CLOCK } from '../../infrastructure/tokens';
 import { QueryReferralSummary } from '../../referrals/application/query-referral-summary/query-referral-summary.query';
-import { latestRelease } from '../../releases/infrastructure/pg-releases';
+import { PgReleases } from '../../releases/infrastructure/pg-releases';
 import { FeedItemKind, FeedSigner } from '../domain/feed-item';
 import { agreementItemId, agreementKind, alertItemId, alertKind, flowQueryFor, referralQueryFor, releaseItemId, releaseMark } from '../domain/feed-items';
 import { signFeedItem } from '../domain/feed-signature';
-import { alertVersions, appendAndMark, feedRecipients, markedOf, pendingWork } from '../infrastructure/pg-feed-writes';
+import { PgFeedWrites } from '../infrastructure/pg-feed-writes';
 import { FeedSources, FeedWriting, PendingFeedItem } from './feed-sources';
 
 /** How often the writers look for work nobody announced (an agreement from Kafka, an expiry, a
@@ -42,7 +41,9 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly feeds: PgFeedWrites,
+    private readonly releases: PgReleases,
+    private readonly alerts: PgAlerts,
     private readonly registry: PgAgreementRegistry,
     private readonly queries: QueryBus,
     private readonly audit: AuditTrail,
@@ -74,7 +75,7 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
   catchUp(started: () => void = () => undefined): Promise<void> {
     const run = this.chain.then(async () => {
       started();
-      const pending = await pendingWork(this.pool, this.today());
+      const pending = await this.feeds.pendingWork(this.today());
       if (pending.agreements) await this.writeAgreements();
       if (pending.alerts) await this.writeAlerts();
       if (pending.release !== null) await this.writeRelease(pending.release);
@@ -90,9 +91,9 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
    * items of a release superseded before they were written are never made). Returns how many.
    */
   async writeRelease(releaseId: number): Promise<number> {
-    const release = await latestRelease(this.pool);
-    if (release?.id !== releaseId || (await markedOf(this.pool, [releaseMark(releaseId)])).size > 0) return 0;
-    const [grants, recipients] = await Promise.all([this.registry.grants(), feedRecipients(this.pool)]);
+    const release = await this.releases.latest();
+    if (release?.id !== releaseId || (await this.feeds.marked([releaseMark(releaseId)])).size > 0) return 0;
+    const [grants, recipients] = await Promise.all([this.registry.grants(), this.feeds.recipients()]);
     const today = this.today();
     const items: Pending[] = [];
     for (const recipient of recipients) {
@@ -114,17 +115,17 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
         }
       }
     }
-    return appendAndMark(this.pool, items, [releaseMark(release.id)]);
+    return this.feeds.appendAndMark(items, [releaseMark(release.id)]);
   }
 
   /** One item per recipient that GET /v1/alerts would show the alert to, per alert change. */
   async writeAlerts(): Promise<number> {
     // Versions before the alerts: an alert changed in between is written again under its new version.
-    const versions = await alertVersions(this.pool);
-    const [stored, grants, recipients] = await Promise.all([listAlerts(this.pool, { status: 'all' }), this.registry.grants(), feedRecipients(this.pool)]);
+    const versions = await this.feeds.alertVersions();
+    const [stored, grants, recipients] = await Promise.all([this.alerts.list({ status: 'all' }), this.registry.grants(), this.feeds.recipients()]);
     const today = this.today();
     const ids = stored.map((a) => alertItemId(a.alertId, versions.get(a.alertId) ?? 1));
-    const done = await markedOf(this.pool, ids);
+    const done = await this.feeds.marked(ids);
     let added = 0;
     for (const [i, alert] of stored.entries()) {
       if (done.has(ids[i])) continue;
@@ -140,7 +141,7 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
         await this.audit.fed(recipient, kind, { alertId: alert.alertId, version }, { items: 1, providers: [alert.provider] });
         items.push(await this.item(ids[i], kind, recipient, at, shown as unknown as Record<string, unknown>, agreementId));
       }
-      added += await appendAndMark(this.pool, items, [ids[i]]);
+      added += await this.feeds.appendAndMark(items, [ids[i]]);
     }
     return added;
   }
@@ -149,7 +150,7 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
    * for an agreement with anyone) and its provider state, the agreement as GET /v1/agreements
    * shows it to them. */
   async writeAgreements(): Promise<number> {
-    const [records, recipients] = await Promise.all([this.registry.list('all'), feedRecipients(this.pool)]);
+    const [records, recipients] = await Promise.all([this.registry.list('all'), this.feeds.recipients()]);
     const today = this.today();
     const changes: { record: AgreementRecord; id: string; kind: FeedItemKind; at: string }[] = [];
     for (const record of records) {
@@ -163,7 +164,7 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
         changes.push({ record, id: agreementItemId(record.agreementId, 'expired'), kind: 'agreement.expired', at });
       }
     }
-    const done = await markedOf(this.pool, changes.map((c) => c.id));
+    const done = await this.feeds.marked(changes.map((c) => c.id));
     let added = 0;
     for (const { record, id, kind, at } of changes) {
       if (done.has(id)) continue;
@@ -173,7 +174,7 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
         await this.audit.fed(recipient, kind, { agreementId: record.agreementId }, { items: 1, providers: [record.provider] });
         items.push(await this.item(id, kind, recipient, at, record as unknown as Record<string, unknown>, record.agreementId));
       }
-      added += await appendAndMark(this.pool, items, [id]);
+      added += await this.feeds.appendAndMark(items, [id]);
     }
     return added;
   }
@@ -184,12 +185,12 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
     return {
       now,
       today: now.toISOString().slice(0, 10),
-      recipients: () => feedRecipients(this.pool),
+      recipients: () => this.feeds.recipients(),
       grants: () => this.registry.grants(),
-      marked: (marks) => markedOf(this.pool, marks),
+      marked: (marks) => this.feeds.marked(marks),
       fed: (recipient, kind, query, what) => this.audit.fed(recipient, kind, query, what),
       item: (id, kind, recipient, occurredAt, data, agreementId) => this.item(id, kind, recipient, occurredAt, data, agreementId),
-      append: (items, marks) => appendAndMark(this.pool, items, marks),
+      append: (items, marks) => this.feeds.appendAndMark(items, marks),
     };
   }
 

@@ -1,5 +1,7 @@
 import { inTransaction } from '@caravanserai/database';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
+import { PG_POOL } from '../../infrastructure/tokens';
 import type { FeedItem } from '../domain/feed-item';
 import { appendFeedItems } from './pg-feed-items';
 
@@ -80,4 +82,30 @@ export async function alertVersions(db: Pool | PoolClient): Promise<Map<string, 
 export async function cursorGiven(db: Pool | PoolClient, recipient: string, seq: bigint): Promise<boolean> {
   const { rows } = await db.query(`SELECT 1 FROM feed_items WHERE recipient = $1 AND seq = $2`, [recipient, seq.toString()]);
   return rows.length > 0;
+}
+
+/** The feed writes as the feed writer makes them, over the aggregator's pool. */
+@Injectable()
+export class PgFeedWrites {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  appendAndMark(items: { item: FeedItem; agreementId: string | null }[], marks: string[]): Promise<number> {
+    return appendAndMark(this.pool, items, marks);
+  }
+
+  marked(marks: string[]): Promise<Set<string>> {
+    return markedOf(this.pool, marks);
+  }
+
+  recipients(): Promise<string[]> {
+    return feedRecipients(this.pool);
+  }
+
+  pendingWork(today: string): Promise<{ release: number | null; alerts: boolean; agreements: boolean }> {
+    return pendingWork(this.pool, today);
+  }
+
+  alertVersions(): Promise<Map<string, number>> {
+    return alertVersions(this.pool);
+  }
 }

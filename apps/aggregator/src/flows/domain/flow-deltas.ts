@@ -1,33 +1,11 @@
 import type { MovementRecordedData } from '@caravanserai/contracts';
 import { addKeys, negateKey } from '../../disclosure/domain/cell-key';
+import { FACT_FIELDS, type FactField } from './movement-dimensions';
 
-/** One movement, reduced to the dimensions of the flow projection. */
-export interface FlowFact {
-  day: string;
-  provider: string;
-  borderCrossingPoint: string;
-  direction: string;
-  departedFrom: string;
-  intendedDestination: string;
-  citizenship: string;
-  category: string;
-  sex: string;
-  ageBand: string;
-}
+export { FACT_FIELDS, type FactField };
 
-export const FACT_FIELDS = [
-  'day',
-  'provider',
-  'borderCrossingPoint',
-  'direction',
-  'departedFrom',
-  'intendedDestination',
-  'citizenship',
-  'category',
-  'sex',
-  'ageBand',
-] as const satisfies readonly (keyof FlowFact)[];
-export type FactField = (typeof FACT_FIELDS)[number];
+/** One movement, reduced to the dimensions of the flow projection (movement-dimensions.ts). */
+export type FlowFact = Record<FactField, string>;
 
 /** The country of a movement that did not say where it came from or where it is going. */
 export const UNKNOWN_COUNTRY = 'ZZ';

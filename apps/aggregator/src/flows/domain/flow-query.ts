@@ -1,20 +1,8 @@
 import type { DisclosureReport, ReleaseRef } from '../../disclosure/domain/disclosure-report';
 import type { CoarserStates } from '../../disclosure/domain/policy';
+import type { FlowDimension } from './movement-dimensions';
 
-/** The dimensions a flow query may group by or filter on, and what each means. */
-export const FLOW_DIMENSIONS = [
-  'route',
-  'provider',
-  'borderCrossingPoint',
-  'direction',
-  'departedFrom',
-  'intendedDestination',
-  'citizenship',
-  'category',
-  'sex',
-  'ageBand',
-] as const;
-export type FlowDimension = (typeof FLOW_DIMENSIONS)[number];
+export { FLOW_DIMENSIONS, type FlowDimension } from './movement-dimensions';
 
 export const GRANULARITIES = ['day', 'week', 'month', 'year'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];

@@ -2,31 +2,10 @@ import { MOVEMENT_RECORDED, MOVEMENT_RETRACTED, MOVEMENT_SCHEMAS, MOVEMENT_UPCAS
 import type { PoolClient } from 'pg';
 import { KEY_RANGE } from '../../disclosure/domain/cell-key';
 import { FACT_FIELDS, FactField, FlowDeltas, FlowFact, factOf, UNKNOWN_COUNTRY } from '../domain/flow-deltas';
+import { FLOW_COLUMN as COLUMN, FLOW_COLUMNS as columns } from './flow-columns';
 
-const COLUMN: Record<FactField, string> = {
-  day: 'day',
-  provider: 'provider',
-  borderCrossingPoint: 'border_crossing_point',
-  direction: 'direction',
-  departedFrom: 'departed_from',
-  intendedDestination: 'intended_destination',
-  citizenship: 'citizenship',
-  category: 'category',
-  sex: 'sex',
-  ageBand: 'age_band',
-};
-const SQL_TYPE: Record<FactField, string> = {
-  day: 'date',
-  provider: 'text',
-  borderCrossingPoint: 'text',
-  direction: 'text',
-  departedFrom: 'text',
-  intendedDestination: 'text',
-  citizenship: 'text',
-  category: 'text',
-  sex: 'text',
-  ageBand: 'text',
-};
+/** The day is a date, every movement dimension text. */
+const sqlType = (f: FactField) => (f === 'day' ? 'date' : 'text');
 
 /**
  * Where each fact field of a recorded movement is in its row `m` of regional_events: the SQL twin
@@ -47,13 +26,12 @@ const FROM_EVENT: Record<FactField, string> = {
   ageBand: `m.data->>'ageBand'`,
 };
 
-const columns = FACT_FIELDS.map((f) => COLUMN[f]);
 /** A cell's key sum stays in [0, 2^32): the cell-key method's range (disclosure/domain/cell-key.ts). */
 const ADD_KEY_SUM = `key_sum = (flow_counts.key_sum + EXCLUDED.key_sum) % ${KEY_RANGE}`;
 /** The upsert of a batch's deltas (answers read releases, so nothing else moves with it). */
 const UPSERT = `
   INSERT INTO flow_counts (${columns.join(', ')}, count, key_sum)
-  SELECT * FROM unnest(${FACT_FIELDS.map((f, i) => `$${i + 1}::${SQL_TYPE[f]}[]`).join(', ')}, $${FACT_FIELDS.length + 1}::bigint[], $${FACT_FIELDS.length + 2}::bigint[])
+  SELECT * FROM unnest(${FACT_FIELDS.map((f, i) => `$${i + 1}::${sqlType(f)}[]`).join(', ')}, $${FACT_FIELDS.length + 1}::bigint[], $${FACT_FIELDS.length + 2}::bigint[])
   ON CONFLICT (${columns.join(', ')}) DO UPDATE SET count = flow_counts.count + EXCLUDED.count, ${ADD_KEY_SUM}`;
 
 /** Applies a set of deltas with one multi-row upsert. */

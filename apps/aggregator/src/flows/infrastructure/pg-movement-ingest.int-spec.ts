@@ -3,7 +3,7 @@ import { agreementGranted, dropTestDatabase, signed, testSigningKeys, freshTestD
 import type { AgreementIngest } from '../../agreements/infrastructure/pg-agreement-ingest';
 import { regionalIngests } from '../../ingest/regional-ingests';
 import { Pool } from 'pg';
-import { rebuildFlows } from '../application/rebuild-flows/rebuild-flows';
+import { rebuildFlows } from './pg-flow-rebuild';
 import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
 import type { MovementIngest } from './pg-movement-ingest';
 

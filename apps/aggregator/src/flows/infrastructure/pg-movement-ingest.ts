@@ -15,7 +15,7 @@ import {
 import type { Pool, PoolClient } from 'pg';
 import { Checked, IngestPipeline, IngestTopic, Taken } from '../../infrastructure/ingest-pipeline';
 import { PoolingRelease } from '../../infrastructure/pooling-release';
-import { replayMovements } from '../application/rebuild-flows/rebuild-flows';
+import { replayMovements } from './pg-flow-rebuild';
 import { FlowDeltas } from '../domain/flow-deltas';
 import { applyFlowDeltas, findMovements, KnownMovement, movementFact } from './pg-flow-projection';
 

@@ -8,8 +8,9 @@ import { regionalIngests } from '../../ingest/regional-ingests';
 import { PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreement-registry';
 import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
 import { QueryReferralSummaryHandler } from '../application/query-referral-summary/query-referral-summary.handler';
+import { PgReferralSummaryReader } from './pg-referral-summary-reader';
 import { QueryReferralSummary } from '../application/query-referral-summary/query-referral-summary.query';
-import { rebuildReferrals } from '../application/rebuild-referrals/rebuild-referrals';
+import { rebuildReferrals } from './pg-referral-rebuild';
 import { cutRelease } from '../../releases/infrastructure/pg-releases';
 import type { ReferralSummaryQuery } from '../domain/referral-summary';
 import type { ReferralIngest } from './pg-referral-ingest';
@@ -46,7 +47,7 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
     await migrate(url, locateMigrations('aggregator'));
     pool = new Pool({ connectionString: url, max: 4 });
     ({ referrals: ingest, agreements } = regionalIngests(pool, 'test-group', trusted));
-    summary = new QueryReferralSummaryHandler(pool, new PgAgreementRegistry(pool));
+    summary = new QueryReferralSummaryHandler(new PgReferralSummaryReader(pool), new PgAgreementRegistry(pool));
     // Every state lets the secretariat see its referrals in full (k = 1): these tests check figures;
     // agreements and the cell-key method on the summary are tested at the end and in
     // query-referral-summary.int-spec.ts.

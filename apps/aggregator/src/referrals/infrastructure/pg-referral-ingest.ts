@@ -3,7 +3,7 @@ import { parseReferralEvent, ParseResult, ReferralEvent } from '@caravanserai/co
 import type { Pool, PoolClient } from 'pg';
 import { Checked, IngestPipeline, IngestTopic, Taken } from '../../infrastructure/ingest-pipeline';
 import { PoolingRelease } from '../../infrastructure/pooling-release';
-import { replayReferrals } from '../application/rebuild-referrals/rebuild-referrals';
+import { replayReferrals } from './pg-referral-rebuild';
 import { factsOf } from '../domain/referral-facts';
 import { referralProviders, upsertReferralFacts } from './pg-referral-projection';
 

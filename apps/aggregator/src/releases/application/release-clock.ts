@@ -1,15 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import { Pool } from 'pg';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../config/aggregator.config';
-import { PG_POOL } from '../../infrastructure/tokens';
 import { lastClosedDay, releaseDue } from '../domain/release';
 import { ReleaseCut } from './release-cut.event';
-import { cutRelease, latestRelease, readSchedule } from '../infrastructure/pg-releases';
+import { PgReleases } from '../infrastructure/pg-releases';
 
 /**
  * Cuts a release when the secretariat's schedule says one is due (checked every minute, where the
- * consumer runs). Two instances may both find it due: cutRelease serialises them, and the second
+ * consumer runs). Two instances may both find it due: the cut serialises them, and the second
  * finds the first's release and does nothing.
  */
 @Injectable()
@@ -19,7 +17,7 @@ export class ReleaseClock implements OnApplicationBootstrap, OnApplicationShutdo
   private running: Promise<void> | null = null;
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly releases: PgReleases,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
     private readonly events: EventBus,
   ) {}
@@ -38,9 +36,9 @@ export class ReleaseClock implements OnApplicationBootstrap, OnApplicationShutdo
 
   async tick(now = new Date()): Promise<void> {
     try {
-      const [schedule, latest] = await Promise.all([readSchedule(this.pool), latestRelease(this.pool)]);
+      const [schedule, latest] = await Promise.all([this.releases.schedule(), this.releases.latest()]);
       if (!releaseDue(schedule, latest?.cutAt ?? null, now)) return;
-      const release = await cutRelease(this.pool, { dataUntil: lastClosedDay(now), by: 'schedule', reason: `${schedule.frequency} at ${schedule.atUtc} UTC` });
+      const release = await this.releases.cut({ dataUntil: lastClosedDay(now), by: 'schedule', reason: `${schedule.frequency} at ${schedule.atUtc} UTC` });
       this.logger.log(`release ${release.id} cut on schedule, data up to ${release.dataUntil}`);
       this.events.publish(new ReleaseCut(release));
     } catch (e) {

@@ -1,6 +1,8 @@
 import { DomainError } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { PG_POOL } from '../../infrastructure/tokens';
 import type { Release, ReleaseFrequency, ReleaseSchedule } from '../domain/release';
 
 const RELEASE_COLUMNS = `release_id, cut_at, to_char(data_until, 'YYYY-MM-DD') AS data_until`;
@@ -52,4 +54,23 @@ export async function readSchedule(db: Pool | PoolClient): Promise<ReleaseSchedu
 export async function writeSchedule(pool: Pool, schedule: { frequency: ReleaseFrequency; atUtc: string; setBy: string }): Promise<ReleaseSchedule> {
   await pool.query(`UPDATE release_schedule SET frequency = $1, at_utc = $2, set_by = $3, set_at = now()`, [schedule.frequency, schedule.atUtc, schedule.setBy]);
   return readSchedule(pool);
+}
+
+/** The releases as the application reads and cuts them, over the aggregator's pool. */
+@Injectable()
+export class PgReleases {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /** The release answers read now, or null before the first one. */
+  latest(): Promise<Release | null> {
+    return latestRelease(this.pool);
+  }
+
+  schedule(): Promise<ReleaseSchedule> {
+    return readSchedule(this.pool);
+  }
+
+  cut(cut: { dataUntil: string; by: string; reason: string | null }): Promise<Release> {
+    return cutRelease(this.pool, cut);
+  }
 }

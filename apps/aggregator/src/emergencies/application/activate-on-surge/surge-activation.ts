@@ -1,14 +1,13 @@
 import { DomainError } from '@caravanserai/contracts';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventBus, EventsHandler, IEventHandler } from '@nestjs/cqrs';
-import type { Pool } from 'pg';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import { AlertsChanged } from '../../../alerts/application/alerts-changed.event';
-import { listAlerts } from '../../../alerts/infrastructure/pg-alert-list';
+import { PgAlerts } from '../../../alerts/infrastructure/pg-alerts';
 import { emergencyStatus, statesConcerned } from '../../../disclosure/domain/emergency';
 import { isValidOn } from '../../../disclosure/domain/policy';
 import { FeedNews } from '../../../feeds/application/feed-sources';
-import { Clock, CLOCK, PG_POOL } from '../../../infrastructure/tokens';
+import { Clock, CLOCK } from '../../../infrastructure/tokens';
 import { decide, Emergency } from '../../domain/emergency.decider';
 import { PgEmergencies } from '../../infrastructure/pg-emergencies';
 import { EmergencyNews } from '../emergency-news.event';
@@ -27,7 +26,7 @@ export class SurgeActivation implements IEventHandler<AlertsChanged | EmergencyN
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly alerts: PgAlerts,
     private readonly emergencies: PgEmergencies,
     private readonly registry: PgAgreementRegistry,
     private readonly events: EventBus,
@@ -48,7 +47,7 @@ export class SurgeActivation implements IEventHandler<AlertsChanged | EmergencyN
     const inForce = (await this.emergencies.all()).filter((e) => emergencyStatus(e, now) === 'in-force');
     if (inForce.length === 0) return 0;
     const [alerts, grants, activations] = await Promise.all([
-      listAlerts(this.pool, { status: 'active' }),
+      this.alerts.list({ status: 'active' }),
       this.registry.grants(),
       this.emergencies.activations(inForce.map((e) => e.id)),
     ]);

@@ -1,41 +1,18 @@
 import { DomainError, PROVIDER_STATES } from '@caravanserai/contracts';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { Pool } from 'pg';
-import { KEY_RANGE, Part, publish } from '../../../disclosure/domain/cell-key';
-import { cutsCondition, disclosureReport, ReleaseRef } from '../../../disclosure/domain/disclosure-report';
+import { Part, publish } from '../../../disclosure/domain/cell-key';
+import { disclosureReport, ReleaseRef } from '../../../disclosure/domain/disclosure-report';
 import { EmergencyContexts } from '../../../disclosure/domain/emergency-contexts.port';
 import { EmergencyContext, emergencyNotFound, outsideScope } from '../../../disclosure/domain/emergency';
-import { FlowPlan, planFlows, ProviderCut } from '../../../disclosure/domain/policy';
+import { FlowPlan, planFlows } from '../../../disclosure/domain/policy';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../../config/aggregator.config';
-import { sqlFragment } from '../../../infrastructure/sql-fragment';
-import { Clock, CLOCK, PG_POOL } from '../../../infrastructure/tokens';
+import { Clock, CLOCK } from '../../../infrastructure/tokens';
 import { AnswerCache } from '../../domain/answer-cache';
-import { dimensionsUsed, FlowAnswer, FlowDimension, FlowRow, Granularity, parseRoute } from '../../domain/flow-query';
+import { dimensionsUsed, FlowAnswer, FlowRow } from '../../domain/flow-query';
+import { PgFlowReader } from '../../infrastructure/pg-flow-reader';
 import { QueryFlows } from './query-flows.query';
-
-/** SQL expression of each dimension; only these strings ever reach the SQL text. */
-const DIMENSION_SQL: Record<FlowDimension, string> = {
-  route: `departed_from || '>' || provider || '>' || intended_destination`,
-  provider: 'provider',
-  borderCrossingPoint: 'border_crossing_point',
-  direction: 'direction',
-  departedFrom: 'departed_from',
-  intendedDestination: 'intended_destination',
-  citizenship: 'citizenship',
-  category: 'category',
-  sex: 'sex',
-  ageBand: 'age_band',
-};
-
-/** ISO weeks start on Monday, as date_trunc('week') does; a period is labelled by its start. */
-const PERIOD_SQL: Record<Granularity, string> = {
-  day: `to_char(day, 'YYYY-MM-DD')`,
-  week: `to_char(date_trunc('week', day), 'IYYY-"W"IW')`,
-  month: `to_char(day, 'YYYY-MM')`,
-  year: `to_char(day, 'YYYY')`,
-};
 
 /** Everything an answer depends on besides the release: a plan's cuts hold sets. */
 const planKey = (plan: FlowPlan) =>
@@ -58,7 +35,7 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
   private readonly answers: AnswerCache<FlowAnswer>;
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly reader: PgFlowReader,
     private readonly registry: PgAgreementRegistry,
     @Inject(AGGREGATOR_CONFIG) config: AggregatorConfig,
     private readonly emergencies: EmergencyContexts,
@@ -103,7 +80,7 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
       const cut = cuts.get(provider);
       return cut ? { exact: cut.exact, k: cut.minCellSize } : { exact: false, k: Number.MAX_SAFE_INTEGER };
     };
-    const rows = release === null || plan.cuts.length === 0 ? [] : await this.select(query, plan.from, plan.to, plan.granularity, plan.cuts, plan.emergency);
+    const rows = release === null || plan.cuts.length === 0 ? [] : await this.reader.parts(query, plan.from, plan.to, plan.granularity, plan.cuts, plan.emergency);
 
     const dims = query.groupBy;
     type Figure = { period: string | null; values: Record<string, string>; parts: Part[] };
@@ -119,7 +96,7 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
         periods.set(r.period, figure);
       } else {
         const values: Record<string, string> = {};
-        for (const d of dims) values[d] = r[d];
+        for (const d of dims) values[d] = r[d]!;
         const key = JSON.stringify([r.period, ...dims.map((d) => r[d])]);
         const figure: Figure = cells.get(key) ?? { period: r.period, values, parts: [] };
         figure.parts.push(part);
@@ -144,54 +121,5 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
       totals: { count: publish(grand.parts, rule), byPeriod },
       disclosure: disclosureReport(principal, plan, release),
     };
-  }
-
-  /**
-   * Counts and key sums per provider: per cell (level 0), per period (level 1) and over the whole
-   * answer (level 2), each provider within its cut, from the latest release.
-   */
-  private async select(query: QueryFlows['query'], from: string, to: string, granularity: Granularity, cuts: ProviderCut[], emergency?: FlowPlan['emergency']) {
-    const params: unknown[] = [from, to];
-    const p = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    const where = ['day BETWEEN $1::date AND $2::date'];
-    where.push(cutsCondition(cuts, params, { provider: 'provider', day: 'day', category: 'category' }));
-    const filter = (column: string, values: string[] | undefined) => {
-      if (values?.length) where.push(`${column} = ANY(${p(values)}::text[])`);
-    };
-    filter('category', query.categories);
-    filter('citizenship', query.citizenship);
-    filter('direction', query.direction);
-    filter('border_crossing_point', query.borderCrossingPoints);
-    // Under an emergency, only rows in its scope: its routes, or its crossing points.
-    if (emergency) {
-      const triples = emergency.routes.map(parseRoute).filter((t): t is [string, string, string] => t !== null);
-      where.push(
-        `((departed_from, provider, intended_destination) IN (SELECT * FROM unnest(${p(triples.map((t) => t[0]))}::text[], ${p(triples.map((t) => t[1]))}::text[], ${p(triples.map((t) => t[2]))}::text[]))
-          OR border_crossing_point = ANY(${p(emergency.borderCrossingPoints)}::text[]))`,
-      );
-    }
-    if (query.routes?.length) {
-      const triples = query.routes.map(parseRoute).filter((t): t is [string, string, string] => t !== null);
-      where.push(
-        `(departed_from, provider, intended_destination) IN (SELECT * FROM unnest(${p(triples.map((t) => t[0]))}::text[], ${p(triples.map((t) => t[1]))}::text[], ${p(triples.map((t) => t[2]))}::text[]))`,
-      );
-    }
-    // The alias is the dimension's name, once sqlFragment has shown it to be one of the constants.
-    const dims = query.groupBy.map((d) => `"${d}"`);
-    const inner = [`${sqlFragment(PERIOD_SQL, granularity, 'granularity')} AS period`, ...query.groupBy.map((d) => `${sqlFragment(DIMENSION_SQL, d, 'dimension')} AS "${d}"`)];
-    // Each provider's part is grouped by part_provider, apart from a "provider" dimension asked for.
-    const sets = [...(dims.length > 0 ? [`(period, ${dims.join(', ')}, part_provider)`] : []), '(period, part_provider)', '(part_provider)'];
-    const level = dims.length > 0 ? `grouping(period) + grouping(${dims[0]})` : `grouping(period) + 1`;
-    const sql = `SELECT period, ${[...dims, ''].join(', ')} part_provider, ${level} AS level,
-                        sum(count)::bigint AS count, (sum(key_sum) % ${KEY_RANGE})::bigint AS key
-                   FROM (SELECT ${inner.join(', ')}, provider AS part_provider, count, key_sum
-                           FROM released_flow_counts
-                          WHERE ${where.join(' AND ')}) f
-                  GROUP BY GROUPING SETS (${sets.join(', ')})
-                 HAVING sum(count) <> 0`;
-    return (await this.pool.query(sql, params)).rows;
   }
 }

@@ -7,10 +7,11 @@ import type { AgreementIngest } from '../../../agreements/infrastructure/pg-agre
 import { regionalIngests } from '../../../ingest/regional-ingests';
 import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
 import { FlowQuery } from '../../domain/flow-query';
+import { PgFlowReader } from '../../infrastructure/pg-flow-reader';
 import type { MovementIngest } from '../../infrastructure/pg-movement-ingest';
 import { addKeys, perturb, recordKey } from '../../../disclosure/domain/cell-key';
 import { cutRelease } from '../../../releases/infrastructure/pg-releases';
-import { rebuildFlows } from '../rebuild-flows/rebuild-flows';
+import { rebuildFlows } from '../../infrastructure/pg-flow-rebuild';
 import { QueryFlowsHandler } from './query-flows.handler';
 import { QueryFlows } from './query-flows.query';
 
@@ -61,7 +62,7 @@ describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
     secret = (await pool.query('SELECT secret FROM cell_key_secret')).rows[0].secret;
     ({ movements, agreements } = regionalIngests(pool, 'g', trusted));
     // No question here is asked under an emergency: no emergencies to read.
-    handler = new QueryFlowsHandler(pool, new PgAgreementRegistry(pool), new AggregatorConfig(), null as never, () => new Date());
+    handler = new QueryFlowsHandler(new PgFlowReader(pool), new PgAgreementRegistry(pool), new AggregatorConfig(), null as never, () => new Date());
     await movements.ingest(seed.map(msg));
   });
   afterAll(async () => {

@@ -1,11 +1,9 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
-import { Pool } from 'pg';
 import { QueryScenarios } from '../../../contingency/application/query-scenarios/query-scenarios.query';
 import { FeedSource, FeedSources, FeedWriting, PendingFeedItem } from '../../../feeds/application/feed-sources';
-import { PG_POOL } from '../../../infrastructure/tokens';
-import { latestRelease } from '../../../releases/infrastructure/pg-releases';
+import { PgReleases } from '../../../releases/infrastructure/pg-releases';
 import { QueryForecast } from '../query-forecast/query-forecast.query';
 
 /** What this source marks done: the latest release under the scenarios as they stand (a new or
@@ -26,7 +24,7 @@ export class ForecastFeedSource implements FeedSource, OnModuleInit {
   readonly name = 'forecast';
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly releases: PgReleases,
     private readonly queries: QueryBus,
     private readonly sources: FeedSources,
   ) {}
@@ -36,7 +34,7 @@ export class ForecastFeedSource implements FeedSource, OnModuleInit {
   }
 
   async write(w: FeedWriting): Promise<number> {
-    const release = await latestRelease(this.pool);
+    const release = await this.releases.latest();
     if (!release) return 0;
     const scenarios = await this.queries.execute(new QueryScenarios('all'));
     const stamp = createHash('sha256').update(JSON.stringify(scenarios.map((s) => [s.target, s.version]))).digest('hex').slice(0, 16);

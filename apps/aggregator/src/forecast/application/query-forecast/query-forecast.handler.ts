@@ -1,11 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
-import { Pool } from 'pg';
 import { QueryScenarios } from '../../../contingency/application/query-scenarios/query-scenarios.query';
 import { QueryFlows } from '../../../flows/application/query-flows/query-flows.query';
-import { Clock, CLOCK, PG_POOL } from '../../../infrastructure/tokens';
+import { Clock, CLOCK } from '../../../infrastructure/tokens';
 import { lastClosedDay } from '../../../releases/domain/release';
-import { latestRelease } from '../../../releases/infrastructure/pg-releases';
+import { PgReleases } from '../../../releases/infrastructure/pg-releases';
 import { forecastFlowQuery, forecastFromFlows, ForecastAnswer } from '../../domain/served-forecast';
 import { QueryForecast } from './query-forecast.query';
 
@@ -18,13 +17,13 @@ import { QueryForecast } from './query-forecast.query';
 @QueryHandler(QueryForecast)
 export class QueryForecastHandler implements IQueryHandler<QueryForecast, { answer: ForecastAnswer; flows: { rows: unknown[] } }> {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly releases: PgReleases,
     private readonly queries: QueryBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ request, principal }: QueryForecast) {
-    const release = await latestRelease(this.pool);
+    const release = await this.releases.latest();
     const flowsQuery = forecastFlowQuery(release?.dataUntil ?? lastClosedDay(this.clock()), request);
     const [flows, scenarios] = await Promise.all([this.queries.execute(new QueryFlows(flowsQuery, principal)), this.queries.execute(new QueryScenarios('active'))]);
     const limits = scenarios.map((s) => ({ target: s.target, version: s.version, planningFigure: s.planningFigure, capacityPerDay: s.capacityPerDay }));

@@ -10,6 +10,7 @@ import { cutRelease } from '../../../releases/infrastructure/pg-releases';
 import type { ReferralSummary, ReferralSummaryQuery } from '../../domain/referral-summary';
 import type { ReferralIngest } from '../../infrastructure/pg-referral-ingest';
 import { QueryReferralSummaryHandler } from './query-referral-summary.handler';
+import { PgReferralSummaryReader } from '../../infrastructure/pg-referral-summary-reader';
 import { QueryReferralSummary } from './query-referral-summary.query';
 
 const trusted = testSigningKeys().registry();
@@ -52,7 +53,7 @@ describe('QueryReferralSummaryHandler under the cell-key method (PostgreSQL)', (
     pool = new Pool({ connectionString: url, max: 4 });
     const ingests = regionalIngests(pool, 'g', trusted);
     ingest = ingests.referrals;
-    handler = new QueryReferralSummaryHandler(pool, new PgAgreementRegistry(pool));
+    handler = new QueryReferralSummaryHandler(new PgReferralSummaryReader(pool), new PgAgreementRegistry(pool));
     secret = (await pool.query('SELECT secret FROM cell_key_secret')).rows[0].secret;
     const referrals = { scope: { eventKinds: ['referrals' as const] }, dimensions: ALL };
     await ingests.agreements.ingest([

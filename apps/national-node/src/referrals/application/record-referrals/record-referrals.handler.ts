@@ -1,12 +1,12 @@
-import { MOVEMENT_RECORDED, REFERRAL_MADE, referralStreamId, ValidationFailed } from '@caravanserai/contracts';
+import { REFERRAL_MADE, referralStreamId, ValidationFailed } from '@caravanserai/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Pool } from 'pg';
 import { NODE_CONFIG, NodeConfig, referralsTopic } from '../../../config/node.config';
 import { EventIds } from '../../../infrastructure/event-ids';
 import { RecordIntake } from '../../../infrastructure/record-intake';
-import { Clock, CLOCK, PG_POOL } from '../../../infrastructure/tokens';
+import { Clock, CLOCK } from '../../../infrastructure/tokens';
 import { anonymiseReferral, checkReferral } from '../../domain/anonymise-referral';
+import { PgRecordedMovements } from '../../infrastructure/pg-recorded-movements';
 import { RecordReferrals, ReferralRecordResult } from './record-referrals.command';
 
 
@@ -15,7 +15,7 @@ import { RecordReferrals, ReferralRecordResult } from './record-referrals.comman
 @CommandHandler(RecordReferrals)
 export class RecordReferralsHandler implements ICommandHandler<RecordReferrals, ReferralRecordResult[]> {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly movements: PgRecordedMovements,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly ids: EventIds,
@@ -62,11 +62,7 @@ export class RecordReferralsHandler implements ICommandHandler<RecordReferrals, 
   private async unknownMovements(records: RecordReferrals['records']) {
     const wanted = [...new Set(records.flatMap((r) => (r.movementEventId ? [r.movementEventId] : [])))];
     if (wanted.length === 0) return [];
-    const { rows } = await this.pool.query<{ event_id: string }>(
-      `SELECT event_id FROM events WHERE event_id = ANY($1::uuid[]) AND type = $2`,
-      [wanted, MOVEMENT_RECORDED],
-    );
-    const found = new Set(rows.map((r) => r.event_id));
+    const found = await this.movements.recorded(wanted);
     return records.flatMap((r, index) =>
       r.movementEventId && !found.has(r.movementEventId.toLowerCase())
         ? [{ index, field: 'movementEventId', message: `no movement ${r.movementEventId} was recorded at this node` }]

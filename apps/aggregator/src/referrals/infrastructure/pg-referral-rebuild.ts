@@ -1,9 +1,9 @@
 import { REFERRAL_EVENT_TYPES, ReferralEvent } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
 import { Pool, PoolClient } from 'pg';
-import { factsOf } from '../../domain/referral-facts';
-import { upsertReferralFacts } from '../../infrastructure/pg-referral-projection';
-import type { RebuildProgress } from '../../../flows/application/rebuild-flows/rebuild-flows';
+import { factsOf } from '../domain/referral-facts';
+import { upsertReferralFacts } from './pg-referral-projection';
+import type { RebuildProgress } from '../../flows/infrastructure/pg-flow-rebuild';
 
 /**
  * Drops the referral projection and replays the referral events of the regional log into it,

@@ -2,9 +2,9 @@ import { TOPICS } from '@caravanserai/contracts';
 import { locateMigrations, migrate } from '@caravanserai/database';
 import { agreementAmended, agreementGranted, dropTestDatabase, signed, testSigningKeys, freshTestDatabase, referralLifecycle } from '@caravanserai/testing';
 import { Pool } from 'pg';
-import { regionalIngests } from '../../../ingest/regional-ingests';
-import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
-import { replayQuarantined } from './replay-quarantined';
+import { regionalIngests } from '../../ingest/regional-ingests';
+import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
+import { replayQuarantined } from './pg-quarantine-replay';
 
 const trusted = testSigningKeys().registry();
 

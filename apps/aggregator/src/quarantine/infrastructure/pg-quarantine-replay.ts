@@ -1,6 +1,6 @@
 import { inTransaction } from '@caravanserai/database';
 import type { Pool } from 'pg';
-import type { ReplayableIngest } from '../../../infrastructure/batch-ingest.port';
+import type { ReplayableIngest } from '../../infrastructure/batch-ingest.port';
 
 export type ReplayOutcome =
   | { status: 'applied' | 'duplicate'; id: number }

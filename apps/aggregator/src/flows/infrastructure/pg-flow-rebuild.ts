@@ -1,6 +1,6 @@
 import { inTransaction } from '@caravanserai/database';
 import { Pool, PoolClient } from 'pg';
-import { logPositions, projectMovementRange } from '../../infrastructure/pg-flow-projection';
+import { logPositions, projectMovementRange } from './pg-flow-projection';
 
 export interface RebuildProgress {
   events: number;

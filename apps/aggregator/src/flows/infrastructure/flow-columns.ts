@@ -1,0 +1,28 @@
+import { FACT_FIELDS, FactField, FlowDimension, MOVEMENT_DIMENSIONS } from '../domain/movement-dimensions';
+
+/** The column of each field of the flow projection (flow_counts, released_flow_counts): the one
+ * place that says it; every statement over these tables derives its columns from here. */
+export const FLOW_COLUMN: Readonly<Record<FactField, string>> = {
+  day: 'day',
+  provider: 'provider',
+  borderCrossingPoint: 'border_crossing_point',
+  direction: 'direction',
+  departedFrom: 'departed_from',
+  intendedDestination: 'intended_destination',
+  citizenship: 'citizenship',
+  category: 'category',
+  sex: 'sex',
+  ageBand: 'age_band',
+};
+
+/** The projection's key columns, in FACT_FIELDS order. */
+export const FLOW_COLUMNS: readonly string[] = FACT_FIELDS.map((f) => FLOW_COLUMN[f]);
+
+/** A cell's route, `departedFrom>provider>intendedDestination`, over the projection's columns. */
+export const ROUTE_SQL = `${FLOW_COLUMN.departedFrom} || '>' || ${FLOW_COLUMN.provider} || '>' || ${FLOW_COLUMN.intendedDestination}`;
+
+/** The SQL expression of each flow dimension; only these strings ever reach the SQL text. */
+export const DIMENSION_SQL: Readonly<Record<FlowDimension, string>> = {
+  route: ROUTE_SQL,
+  ...(Object.fromEntries(MOVEMENT_DIMENSIONS.map((d) => [d, FLOW_COLUMN[d]])) as Record<(typeof MOVEMENT_DIMENSIONS)[number], string>),
+};

@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { KEY_RANGE } from '../../disclosure/domain/cell-key';
+import { cutsCondition } from '../../disclosure/domain/disclosure-report';
+import type { FlowPlan, ProviderCut } from '../../disclosure/domain/policy';
+import { sqlFragment } from '../../infrastructure/sql-fragment';
+import { PG_POOL } from '../../infrastructure/tokens';
+import { FlowQuery, Granularity, parseRoute } from '../domain/flow-query';
+import type { FlowDimension } from '../domain/movement-dimensions';
+import { DIMENSION_SQL, FLOW_COLUMN } from './flow-columns';
+
+/** ISO weeks start on Monday, as date_trunc('week') does; a period is labelled by its start. */
+const PERIOD_SQL: Record<Granularity, string> = {
+  day: `to_char(${FLOW_COLUMN.day}, 'YYYY-MM-DD')`,
+  week: `to_char(date_trunc('week', ${FLOW_COLUMN.day}), 'IYYY-"W"IW')`,
+  month: `to_char(${FLOW_COLUMN.day}, 'YYYY-MM')`,
+  year: `to_char(${FLOW_COLUMN.day}, 'YYYY')`,
+};
+
+const C = FLOW_COLUMN;
+const CUT_COLUMNS = { provider: C.provider, day: C.day, category: C.category };
+/** The route's three columns, to match (departed_from, provider, intended_destination) triples. */
+const ROUTE_COLUMNS = `(${C.departedFrom}, ${C.provider}, ${C.intendedDestination})`;
+
+/** One provider's part of a figure: of a cell (level 0, with a member per groupBy dimension), of a
+ * period (level 1) or of the whole answer (level 2); `count` and `key` as PostgreSQL's bigint text. */
+export type FlowPartRow = { period: string; part_provider: string; level: number; count: string; key: string } & Partial<Record<FlowDimension, string>>;
+
+/** The flows answer's read of the latest release (released_flow_counts). */
+@Injectable()
+export class PgFlowReader {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /**
+   * Counts and key sums per provider: per cell (level 0), per period (level 1) and over the whole
+   * answer (level 2), each provider within its cut, from the latest release.
+   */
+  async parts(query: FlowQuery, from: string, to: string, granularity: Granularity, cuts: ProviderCut[], emergency?: FlowPlan['emergency']): Promise<FlowPartRow[]> {
+    const params: unknown[] = [from, to];
+    const p = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where = [`${C.day} BETWEEN $1::date AND $2::date`];
+    where.push(cutsCondition(cuts, params, CUT_COLUMNS));
+    const filter = (column: string, values: string[] | undefined) => {
+      if (values?.length) where.push(`${column} = ANY(${p(values)}::text[])`);
+    };
+    filter(C.category, query.categories);
+    filter(C.citizenship, query.citizenship);
+    filter(C.direction, query.direction);
+    filter(C.borderCrossingPoint, query.borderCrossingPoints);
+    // Under an emergency, only rows in its scope: its routes, or its crossing points.
+    if (emergency) {
+      const triples = emergency.routes.map(parseRoute).filter((t): t is [string, string, string] => t !== null);
+      where.push(
+        `(${ROUTE_COLUMNS} IN (SELECT * FROM unnest(${p(triples.map((t) => t[0]))}::text[], ${p(triples.map((t) => t[1]))}::text[], ${p(triples.map((t) => t[2]))}::text[]))
+          OR ${C.borderCrossingPoint} = ANY(${p(emergency.borderCrossingPoints)}::text[]))`,
+      );
+    }
+    if (query.routes?.length) {
+      const triples = query.routes.map(parseRoute).filter((t): t is [string, string, string] => t !== null);
+      where.push(
+        `${ROUTE_COLUMNS} IN (SELECT * FROM unnest(${p(triples.map((t) => t[0]))}::text[], ${p(triples.map((t) => t[1]))}::text[], ${p(triples.map((t) => t[2]))}::text[]))`,
+      );
+    }
+    // The alias is the dimension's name, once sqlFragment has shown it to be one of the constants.
+    const dims = query.groupBy.map((d) => `"${d}"`);
+    const inner = [`${sqlFragment(PERIOD_SQL, granularity, 'granularity')} AS period`, ...query.groupBy.map((d) => `${sqlFragment(DIMENSION_SQL, d, 'dimension')} AS "${d}"`)];
+    // Each provider's part is grouped by part_provider, apart from a "provider" dimension asked for.
+    const sets = [...(dims.length > 0 ? [`(period, ${dims.join(', ')}, part_provider)`] : []), '(period, part_provider)', '(part_provider)'];
+    const level = dims.length > 0 ? `grouping(period) + grouping(${dims[0]})` : `grouping(period) + 1`;
+    const sql = `SELECT period, ${[...dims, ''].join(', ')} part_provider, ${level} AS level,
+                        sum(count)::bigint AS count, (sum(key_sum) % ${KEY_RANGE})::bigint AS key
+                   FROM (SELECT ${inner.join(', ')}, ${C.provider} AS part_provider, count, key_sum
+                           FROM released_flow_counts
+                          WHERE ${where.join(' AND ')}) f
+                  GROUP BY GROUPING SETS (${sets.join(', ')})
+                 HAVING sum(count) <> 0`;
+    return (await this.pool.query<FlowPartRow>(sql, params)).rows;
+  }
+}
