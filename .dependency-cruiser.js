@@ -13,7 +13,7 @@ module.exports = {
       name: 'application-never-imports-pg',
       comment: 'application/ depends on readers and stores of its own context (infrastructure/), never on the PostgreSQL driver',
       severity: 'error',
-      from: { path: '/application/' },
+      from: { path: '/application/', pathNot: '\\.(int-)?spec\\.ts$' },
       to: { path: 'node_modules/(@types/)?pg/' },
     },
     {

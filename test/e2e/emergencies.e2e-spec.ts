@@ -1,6 +1,6 @@
 import { agreementGranted, movementRecorded, RunningRegion, startRegion, waitFor } from '@caravanserai/testing';
 import type { FeedItem, StoredFeedItem } from '../../apps/aggregator/src/feeds/domain/feed-item';
-import type { FlowAnswer } from '../../apps/aggregator/src/flows/domain/flow-query';
+import type { FlowAnswer } from '../../apps/aggregator/src/answers/flow-answer';
 import { ForecastAnswer, forecastFromFlows, ScenarioLimits } from '../../apps/aggregator/src/forecast/domain/served-forecast';
 
 /**

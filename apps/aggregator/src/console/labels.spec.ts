@@ -3,9 +3,9 @@ import { ALERT_SCOPES } from '../alerts/domain/alert-decisions';
 import { SEVERITIES } from '../alerts/domain/surge-detector';
 import { Grant, planFlows } from '../disclosure/domain/policy';
 import { FEED_ITEM_KINDS } from '../feeds/domain/feed-item';
-import { FLOW_DIMENSIONS, GRANULARITIES } from '../flows/domain/flow-query';
+import { FLOW_DIMENSIONS, GRANULARITIES } from '../answers/flow-answer';
 import { FORECAST_MODELS, SCENARIO_FIGURES } from '../forecast/domain/served-forecast';
-import { REFERRAL_DIMENSIONS } from '../referrals/domain/referral-summary';
+import { REFERRAL_DIMENSIONS } from '../answers/referral-summary';
 import { RELEASE_FREQUENCIES } from '../releases/domain/release';
 
 /** The aggregator's own code lists and texts have words in the shared catalogue

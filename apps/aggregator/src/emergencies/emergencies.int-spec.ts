@@ -7,7 +7,7 @@ import { runSurgeDetection } from '../alerts/infrastructure/pg-surge-run';
 import { addDays } from '../disclosure/domain/policy';
 import { FeedWriter } from '../feeds/application/feed-writer';
 import type { StoredFeedItem } from '../feeds/domain/feed-item';
-import type { FlowAnswer } from '../flows/domain/flow-query';
+import type { FlowAnswer } from '../answers/flow-answer';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { regionalIngests } from '../ingest/regional-ingests';
 import { CLOCK } from '../infrastructure/tokens';

@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { regionalIngests } from '../ingest/regional-ingests';
 import { FeedWriter } from '../feeds/application/feed-writer';
 import type { StoredFeedItem } from '../feeds/domain/feed-item';
-import type { FlowAnswer } from '../flows/domain/flow-query';
+import type { FlowAnswer } from '../answers/flow-answer';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { Pool } from 'pg';
 import { regionalIngests } from '../ingest/regional-ingests';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
-import type { ReferralSummary } from '../referrals/domain/referral-summary';
+import type { ReferralSummary } from '../answers/referral-summary';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
 

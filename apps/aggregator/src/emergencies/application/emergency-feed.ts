@@ -7,7 +7,7 @@ import type { Grant } from '../../disclosure/domain/policy';
 import type { FeedSource, FeedWriting, PendingFeedItem } from '../../feeds/application/feed-sources';
 import { feedWindow } from '../../feeds/domain/feed-items';
 import { QueryFlows } from '../../flows/application/query-flows/query-flows.query';
-import { FLOW_DIMENSIONS, FlowAnswer, FlowQuery } from '../../flows/domain/flow-query';
+import { FLOW_DIMENSIONS, FlowAnswer, FlowQuery } from '../../answers/flow-answer';
 import { PgReleases } from '../../releases/infrastructure/pg-releases';
 import type { Emergency } from '../domain/emergency.decider';
 import { emergencyView } from '../domain/emergency-view';

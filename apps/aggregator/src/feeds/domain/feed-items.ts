@@ -1,6 +1,6 @@
-import { FLOW_DIMENSIONS, FlowQuery } from '../../flows/domain/flow-query';
+import { FLOW_DIMENSIONS, FlowQuery } from '../../answers/flow-answer';
 import { addDays, Grant } from '../../disclosure/domain/policy';
-import { GRANT_DIMENSION, REFERRAL_DIMENSIONS, ReferralSummaryQuery } from '../../referrals/domain/referral-summary';
+import { GRANT_DIMENSION, REFERRAL_DIMENSIONS, ReferralSummaryQuery } from '../../answers/referral-summary';
 import type { FeedItemKind, StoredFeedItem } from './feed-item';
 
 /**

@@ -3,7 +3,7 @@ import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { RepresentationQueryDto } from '../../formats/api/representation-query.dto';
 import { CommaList, IsDay } from '../../infrastructure/query-params';
-import { FLOW_DIMENSIONS, FlowDimension, FlowQuery, GRANULARITIES, Granularity } from '../domain/flow-query';
+import { FLOW_DIMENSIONS, FlowDimension, FlowQuery, GRANULARITIES, Granularity } from '../../answers/flow-answer';
 
 
 export class FlowsQueryDto extends RepresentationQueryDto {

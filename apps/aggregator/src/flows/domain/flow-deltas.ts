@@ -1,10 +1,10 @@
 import type { MovementRecordedData } from '@caravanserai/contracts';
 import { addKeys, negateKey } from '../../disclosure/domain/cell-key';
-import { FACT_FIELDS, type FactField } from './movement-dimensions';
+import { FACT_FIELDS, type FactField } from '../../answers/movement-dimensions';
 
 export { FACT_FIELDS, type FactField };
 
-/** One movement, reduced to the dimensions of the flow projection (movement-dimensions.ts). */
+/** One movement, reduced to the dimensions of the flow projection (answers/movement-dimensions.ts). */
 export type FlowFact = Record<FactField, string>;
 
 /** The country of a movement that did not say where it came from or where it is going. */

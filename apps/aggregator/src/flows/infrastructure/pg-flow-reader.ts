@@ -5,8 +5,8 @@ import { cutsCondition } from '../../disclosure/domain/disclosure-report';
 import type { FlowPlan, ProviderCut } from '../../disclosure/domain/policy';
 import { sqlFragment } from '../../infrastructure/sql-fragment';
 import { PG_POOL } from '../../infrastructure/tokens';
-import { FlowQuery, Granularity, parseRoute } from '../domain/flow-query';
-import type { FlowDimension } from '../domain/movement-dimensions';
+import { FlowQuery, Granularity, parseRoute } from '../../answers/flow-answer';
+import type { FlowDimension } from '../../answers/movement-dimensions';
 import { DIMENSION_SQL, FLOW_COLUMN } from './flow-columns';
 
 /** ISO weeks start on Monday, as date_trunc('week') does; a period is labelled by its start. */

@@ -1,5 +1,5 @@
 import type { DisclosureReport } from '../../disclosure/domain/disclosure-report';
-import type { FlowAnswer, FlowRow } from '../../flows/domain/flow-query';
+import type { FlowAnswer, FlowRow } from '../../answers/flow-answer';
 import { forecastWeekly } from './forecaster';
 import { alertsOf, forecastFlowQuery, forecastFromFlows, isoWeekLabel, weekStarts } from './served-forecast';
 import { exceedance } from './exceedance';

@@ -1,6 +1,6 @@
 import type { DisclosureReport, ReleaseRef } from '../../disclosure/domain/disclosure-report';
 import { addDays, lastWholePeriodEnd, periodBounds } from '../../disclosure/domain/policy';
-import type { FlowAnswer, FlowQuery } from '../../flows/domain/flow-query';
+import type { FlowAnswer, FlowQuery } from '../../answers/flow-answer';
 import { exceedance, Exceedance } from './exceedance';
 import { Forecast, ForecastModel, forecastWeekly, WeekForecast } from './forecaster';
 

@@ -4,8 +4,8 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { RepresentationQueryDto } from '../../formats/api/representation-query.dto';
 import { CommaList, IsDay } from '../../infrastructure/query-params';
-import { GRANULARITIES, Granularity } from '../../flows/domain/flow-query';
-import { REFERRAL_DIMENSIONS, ReferralDimension, ReferralSummaryQuery } from '../domain/referral-summary';
+import { GRANULARITIES, Granularity } from '../../answers/flow-answer';
+import { REFERRAL_DIMENSIONS, ReferralDimension, ReferralSummaryQuery } from '../../answers/referral-summary';
 
 
 export class ReferralSummaryQueryDto extends RepresentationQueryDto {

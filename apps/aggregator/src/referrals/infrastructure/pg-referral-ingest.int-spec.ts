@@ -12,7 +12,7 @@ import { PgReferralSummaryReader } from './pg-referral-summary-reader';
 import { QueryReferralSummary } from '../application/query-referral-summary/query-referral-summary.query';
 import { rebuildReferrals } from './pg-referral-rebuild';
 import { cutRelease } from '../../releases/infrastructure/pg-releases';
-import type { ReferralSummaryQuery } from '../domain/referral-summary';
+import type { ReferralSummaryQuery } from '../../answers/referral-summary';
 import type { ReferralIngest } from './pg-referral-ingest';
 
 const trusted = testSigningKeys().registry();

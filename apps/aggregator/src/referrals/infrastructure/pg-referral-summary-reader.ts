@@ -4,11 +4,11 @@ import type { Pool, PoolClient } from 'pg';
 import { KEY_RANGE } from '../../disclosure/domain/cell-key';
 import { cutsCondition, ReleaseRef } from '../../disclosure/domain/disclosure-report';
 import type { FlowPlan } from '../../disclosure/domain/policy';
-import type { Granularity } from '../../flows/domain/flow-query';
+import type { Granularity } from '../../answers/flow-answer';
 import { sqlFragment } from '../../infrastructure/sql-fragment';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { latestRelease } from '../../releases/infrastructure/pg-releases';
-import type { ReferralDimension, ReferralSummaryQuery } from '../domain/referral-summary';
+import type { ReferralDimension, ReferralSummaryQuery } from '../../answers/referral-summary';
 
 /** SQL expression of each dimension; only these strings ever reach the SQL text. */
 const DIMENSION_SQL: Record<ReferralDimension, string> = {

@@ -10,7 +10,7 @@ import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agree
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../../config/aggregator.config';
 import { Clock, CLOCK } from '../../../infrastructure/tokens';
 import { AnswerCache } from '../../domain/answer-cache';
-import { dimensionsUsed, FlowAnswer, FlowRow } from '../../domain/flow-query';
+import { dimensionsUsed, FlowAnswer, FlowRow } from '../../../answers/flow-answer';
 import { PgFlowReader } from '../../infrastructure/pg-flow-reader';
 import { QueryFlows } from './query-flows.query';
 

@@ -6,7 +6,7 @@ import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agree
 import type { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
 import { regionalIngests } from '../../../ingest/regional-ingests';
 import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
-import { FlowQuery } from '../../domain/flow-query';
+import { FlowQuery } from '../../../answers/flow-answer';
 import { PgFlowReader } from '../../infrastructure/pg-flow-reader';
 import type { MovementIngest } from '../../infrastructure/pg-movement-ingest';
 import { addKeys, perturb, recordKey } from '../../../disclosure/domain/cell-key';

@@ -5,7 +5,8 @@ import { disclosureReport, DisclosureReport, ReleaseRef } from '../../../disclos
 import { FlowPlan, planFlows } from '../../../disclosure/domain/policy';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import { PartRow, PgReferralSummaryReader } from '../../infrastructure/pg-referral-summary-reader';
-import { Duration, GRANT_DIMENSION, percentileCont, ReferralDimension, ReferralFigures, ReferralSummary, ReferralSummaryRow } from '../../domain/referral-summary';
+import { Duration, GRANT_DIMENSION, ReferralDimension, ReferralFigures, ReferralSummary, ReferralSummaryRow } from '../../../answers/referral-summary';
+import { percentileCont } from '../../domain/percentile';
 import { QueryReferralSummary } from './query-referral-summary.query';
 
 export type { PartRow };

@@ -7,7 +7,7 @@ import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agree
 import { KEY_RANGE, perturb, recordKey } from '../../../disclosure/domain/cell-key';
 import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
 import { cutRelease } from '../../../releases/infrastructure/pg-releases';
-import type { ReferralSummary, ReferralSummaryQuery } from '../../domain/referral-summary';
+import type { ReferralSummary, ReferralSummaryQuery } from '../../../answers/referral-summary';
 import type { ReferralIngest } from '../../infrastructure/pg-referral-ingest';
 import { QueryReferralSummaryHandler } from './query-referral-summary.handler';
 import { PgReferralSummaryReader } from '../../infrastructure/pg-referral-summary-reader';

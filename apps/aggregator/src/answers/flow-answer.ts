@@ -1,5 +1,10 @@
-import type { DisclosureReport, ReleaseRef } from '../../disclosure/domain/disclosure-report';
-import type { CoarserStates } from '../../disclosure/domain/policy';
+/**
+ * The answers as published (GET /v1/flows): the question, its rows and the disclosure block. Part of
+ * the aggregator's published language in answers/, which the context that computes them (flows),
+ * the representation layer (formats) and every reader of them share, so none imports another for it.
+ */
+import type { DisclosureReport, ReleaseRef } from '../disclosure/domain/disclosure-report';
+import type { CoarserStates } from '../disclosure/domain/policy';
 import type { FlowDimension } from './movement-dimensions';
 
 export { FLOW_DIMENSIONS, type FlowDimension } from './movement-dimensions';

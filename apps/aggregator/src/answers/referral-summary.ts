@@ -1,6 +1,7 @@
+/** The referral summary as published (GET /v1/referrals/summary): see answers/flow-answer.ts. */
 import type { ReferralStatus } from '@caravanserai/contracts';
-import type { DisclosureReport, ReleaseRef } from '../../disclosure/domain/disclosure-report';
-import type { Granularity } from '../../flows/domain/flow-query';
+import type { DisclosureReport, ReleaseRef } from '../disclosure/domain/disclosure-report';
+import type { Granularity } from './flow-answer';
 
 /** What a referral summary may group by. `needs` counts a referral once under each of its
  * specific needs (`none` when it has none), so rows grouped by needs do not add up to the total. */
@@ -74,14 +75,4 @@ export interface ReferralSummary {
    * it), counted live; not in the figures. Other states' are not counted (a live count would show
    * arrivals between releases). */
   awaitingReferralMade: number;
-}
-
-/** The same percentile as PostgreSQL's percentile_cont, for tests and clients to check against. */
-export function percentileCont(values: number[], fraction: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = fraction * (sorted.length - 1);
-  const low = Math.floor(position);
-  const high = Math.ceil(position);
-  return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
 }
