@@ -1,7 +1,7 @@
 import { attack, AttackReport, formatReports, HighsLike } from './attacker';
 import { answerCellKey, answerLegacy, Moment, randomRegion, secondRecords, simulate } from './campaign';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- highs ships no types for its default export
 const loadHighs: () => Promise<HighsLike> = require('highs');
 
 /**

@@ -2,7 +2,7 @@ import { KEY_RANGE } from '../../apps/aggregator/src/disclosure/domain/cell-key'
 import { attack, bound, boundsModel, differences, ExactSystem, HighsLike, Knowledge, targetsOf } from './attacker';
 import { answerCellKey, answerLegacy, Moment, Movement, Question, Region, simulate } from './campaign';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- highs ships no types for its default export
 const loadHighs: () => Promise<HighsLike> = require('highs');
 
 const TODAY = '2026-06-15';

@@ -19,7 +19,7 @@ import {
   truthOf,
 } from '../attack/campaign';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- highs ships no types for its default export
 const loadHighs: () => Promise<HighsLike> = require('highs');
 
 /**

@@ -22,7 +22,7 @@ describe('regional pipeline, end to end', () => {
 
   /** Answers move only with releases: cut one (the aggregator's admin) holding everything posted. */
   const release = () => region.release({ dataUntil: to });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of many shapes, read member by member
   const flows = async (query: string): Promise<any> => {
     await release();
     const res = await fetch(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}&${query}`, { headers: region.as('secretariat') });

@@ -27,7 +27,7 @@ describe('fault 5: the same events delivered twice', () => {
     expect(region.aggregator.log()).not.toMatch(/\bERROR\b|"level":"(error|fatal)"/);
     const admin = createKafka('faults-reset', cluster.bootstrap().split(',')).admin();
     await admin.connect();
-    let partitions = 0;
+    let partitions: number;
     try {
       const committed = await admin.fetchOffsets({ groupId: region.group, topics: [region.topic('movements')] });
       const { rows } = await region.pool.query<{ p: number; o: string }>(

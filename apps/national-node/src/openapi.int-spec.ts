@@ -21,7 +21,7 @@ describe('the national node answers as its OpenAPI document says (PostgreSQL, Ka
   async function call(method: 'GET' | 'POST' | 'PATCH', path: string, headers: Record<string, string> = {}, body?: unknown) {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const res = await app.inject({ method, url: path, headers: { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, payload });
-    return { status: res.statusCode, body: doc.check(method, path, res.statusCode, res.headers['content-type'] as string | undefined, res.body) as any };
+    return { status: res.statusCode, body: doc.check(method, path, res.statusCode, res.headers['content-type'] as string | undefined, res.body) as ReturnType<typeof JSON.parse> };
   }
 
   const movement = (i: number, over: Record<string, unknown> = {}) => ({

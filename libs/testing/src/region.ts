@@ -175,7 +175,7 @@ export class RunningRegion {
   }
 
   /** A GET at the main aggregator as `who`; a status other than 200 fails with the answer. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON answer, typed by the caller or read loosely
   async get<T = any>(path: string, who = 'secretariat'): Promise<T> {
     const res = await fetch(`${this.aggregator.url}${path}`, { headers: this.as(who) });
     if (res.status !== 200) throw new Error(`GET ${path} as ${who}: ${res.status} ${await res.text()}`);

@@ -42,7 +42,7 @@ export class SecureBroker {
       return stdout;
     } catch (e) {
       const { stdout, stderr } = e as { stdout?: string; stderr?: string };
-      throw new Error(`kafka-secure.sh ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`);
+      throw new Error(`kafka-secure.sh ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`, { cause: e });
     }
   }
 

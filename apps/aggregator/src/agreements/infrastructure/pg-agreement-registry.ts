@@ -1,7 +1,7 @@
 import { withDataPeriod } from '@caravanserai/contracts';
 import { GroupedCalls } from '@caravanserai/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import { Pool } from 'pg';
+import { Pool, QueryResultRow } from 'pg';
 import type { AgreementPartiesSource } from '../../audit/domain/agreement-parties.port';
 import type { AgreementParties } from '../../audit/domain/audit-view';
 import { PG_POOL } from '../../infrastructure/tokens';
@@ -19,7 +19,7 @@ const GRANT_COLUMNS = 'a.agreement_id, a.provider, a.recipient, a.terms, a.statu
 
 // The terms as stored (jsonb, what the events said), the data period spelt out: a grant published
 // before dataFrom/dataUntil existed has neither, and covers every day (null).
-const toGrant = (r: Record<string, any>): Grant => ({
+const toGrant = (r: QueryResultRow): Grant => ({
   ...withDataPeriod(r.terms),
   agreementId: r.agreement_id,
   provider: r.provider,

@@ -30,7 +30,7 @@ describe('referrals at the node (PostgreSQL, HTTP)', () => {
       headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of many shapes, read member by member
     return { status: res.status, body: (await res.json()) as any };
   };
   const make = async (n: number, from = 0) => {
