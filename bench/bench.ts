@@ -57,7 +57,10 @@ const opts = {
   state: 'IR',
   seed: num('seed', 7),
 };
-const only = argv.find((a) => a.startsWith('--only='))?.split('=')[1]?.split(',');
+const only = argv
+  .find((a) => a.startsWith('--only='))
+  ?.split('=')[1]
+  ?.split(',');
 const wants = (stage: string) => !only || only.includes(stage);
 
 const runId = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
@@ -109,9 +112,11 @@ async function stage(name: string, f: (s: Stage) => Promise<void>): Promise<void
     await f(s);
     s.ok = true;
     if (s.figure !== undefined && s.baseline) s.ratio = round(s.figure / s.baseline.figure, 3);
-    log(`stage ${name}: ${s.figure !== undefined ? `${round(s.figure)} ${s.unit}` : 'done'}${s.ratio !== undefined ? ` (${round(s.ratio * 100, 1)}% of ${s.baseline!.what})` : ''}`);
+    log(
+      `stage ${name}: ${s.figure !== undefined ? `${round(s.figure)} ${s.unit}` : 'done'}${s.ratio !== undefined ? ` (${round(s.ratio * 100, 1)}% of ${s.baseline!.what})` : ''}`,
+    );
   } catch (e) {
-    s.error = e instanceof Error ? e.stack ?? e.message : String(e);
+    s.error = e instanceof Error ? (e.stack ?? e.message) : String(e);
     log(`stage ${name} FAILED: ${s.error}`);
   }
   s.seconds = round((now() - t0) / 1000, 1);
@@ -249,13 +254,27 @@ let nodeAuth: Record<string, string> = {};
 async function startNode(name: string, extra: Record<string, string> = {}, profileFile?: string) {
   const args = profileFile ? ['-r', join(ROOT, 'dist', 'bench', 'cpu-profile-hook.js')] : [];
   // Through the node's start script, as production starts it (its V8 heap settings included).
-  const service = await Service.start(name, 'apps/national-node/start.sh', nodeEnv({ ...extra, ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}) }), ports.node, workDir, args);
+  const service = await Service.start(
+    name,
+    'apps/national-node/start.sh',
+    nodeEnv({ ...extra, ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}) }),
+    ports.node,
+    workDir,
+    args,
+  );
   nodeAuth = await bearerOf(dbUrl(DB.node), 'node', `state:${opts.state}`, 'ingest');
   return service;
 }
 async function startAggregator(name: string, db: string, extra: Record<string, string> = {}, port = ports.agg, profileFile?: string) {
   const args = profileFile ? ['-r', join(ROOT, 'dist', 'bench', 'cpu-profile-hook.js')] : [];
-  const env = { ...common, ...signing.aggregator, DATABASE_URL: dbUrl(db), CONSUMER_GROUP: groups.agg, ...extra, ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}) };
+  const env = {
+    ...common,
+    ...signing.aggregator,
+    DATABASE_URL: dbUrl(db),
+    CONSUMER_GROUP: groups.agg,
+    ...extra,
+    ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}),
+  };
   return Service.start(name, 'dist/apps/aggregator/src/main.js', env, port, workDir, args);
 }
 
@@ -267,7 +286,11 @@ async function writeProfile(service: Service, file: string) {
 }
 
 async function post(url: string, records: RawMovementLike[]): Promise<void> {
-  const res = await fetch(`${url}/v1/movements`, { method: 'POST', headers: { 'content-type': 'application/json', ...nodeAuth }, body: JSON.stringify({ records }) });
+  const res = await fetch(`${url}/v1/movements`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...nodeAuth },
+    body: JSON.stringify({ records }),
+  });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`POST /v1/movements: ${res.status} ${text.slice(0, 500)}`);
 }
@@ -318,7 +341,12 @@ async function main() {
     runId,
     mode: smoke ? 'smoke' : 'full',
     options: opts,
-    machine: { cpus: (await import('node:os')).cpus().length, cpuModel: (await import('node:os')).cpus()[0]?.model, memGiB: round((await import('node:os')).totalmem() / 2 ** 30, 1), node: process.version },
+    machine: {
+      cpus: (await import('node:os')).cpus().length,
+      cpuModel: (await import('node:os')).cpus()[0]?.model,
+      memGiB: round((await import('node:os')).totalmem() / 2 ** 30, 1),
+      node: process.version,
+    },
     startedAt: new Date().toISOString(),
   };
   log(`run ${runId} (${meta.mode}); topics ${prefix}*, databases bench_${tag}_*`);
@@ -346,12 +374,19 @@ async function main() {
         if (profile) await writeProfile(node, profile);
         const events = await count(nodeUrl, 'SELECT count(*) AS n FROM events');
         const outbox = await count(nodeUrl, 'SELECT count(*) AS n FROM outbox');
-        if (events !== storedAfterIngest || outbox !== storedAfterIngest) throw new Error(`stored ${events} events and ${outbox} outbox rows, expected ${storedAfterIngest}`);
+        if (events !== storedAfterIngest || outbox !== storedAfterIngest)
+          throw new Error(`stored ${events} events and ${outbox} outbox rows, expected ${storedAfterIngest}`);
         s.figure = opts.ingest / seconds;
         s.unit = 'records/s';
         s.peakRssMiB = { node: round(st.peakRssMiB, 1) };
         s.cpuSeconds = { node: round(st.cpuSeconds - cpu0, 1) };
-        s.details = { records: opts.ingest, batch: opts.batch, clients: opts.clients, seconds: round(seconds, 2), nodeCpuShare: round((st.cpuSeconds - cpu0) / seconds, 2) };
+        s.details = {
+          records: opts.ingest,
+          batch: opts.batch,
+          clients: opts.clients,
+          seconds: round(seconds, 2),
+          nodeCpuShare: round((st.cpuSeconds - cpu0) / seconds, 2),
+        };
         if (profile && existsSync(profile)) s.details.profile = summariseProfile(profile, 20);
       } finally {
         await node.stop();
@@ -361,13 +396,26 @@ async function main() {
       const ev = join(workDir, 'events.csv');
       const ob = join(workDir, 'outbox.csv');
       const ri = join(workDir, 'record_ids.csv');
-      await copyOut(nodeUrl, 'SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, key_id, signature FROM events ORDER BY global_position', ev);
+      await copyOut(
+        nodeUrl,
+        'SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, key_id, signature FROM events ORDER BY global_position',
+        ev,
+      );
       await copyOut(nodeUrl, 'SELECT global_position, topic, message_key FROM outbox ORDER BY id', ob);
       await copyOut(nodeUrl, 'SELECT kind, id_digest, event_id FROM record_ids', ri);
-      const a = await copyIn(copyUrl, 'events', ['event_id', 'type', 'schema_version', 'provider', 'stream_id', 'stream_version', 'occurred_on', 'recorded_at', 'data', 'key_id', 'signature'], ev);
+      const a = await copyIn(
+        copyUrl,
+        'events',
+        ['event_id', 'type', 'schema_version', 'provider', 'stream_id', 'stream_version', 'occurred_on', 'recorded_at', 'data', 'key_id', 'signature'],
+        ev,
+      );
       const b = await copyIn(copyUrl, 'outbox', ['global_position', 'topic', 'message_key'], ob);
       const c = await copyIn(copyUrl, 'record_ids', ['kind', 'id_digest', 'event_id'], ri);
-      s.baseline = { what: 'PostgreSQL COPY of the same rows (events + outbox + record_ids)', figure: storedAfterIngest / (a.seconds + b.seconds + c.seconds), unit: 'records/s' };
+      s.baseline = {
+        what: 'PostgreSQL COPY of the same rows (events + outbox + record_ids)',
+        figure: storedAfterIngest / (a.seconds + b.seconds + c.seconds),
+        unit: 'records/s',
+      };
       envelopeBytes = await withClient(nodeUrl, async (cl) => {
         const { rows } = await cl.query(
           `SELECT avg(length(json_build_object('eventId', event_id, 'type', type, 'schemaVersion', schema_version, 'provider', provider, 'streamId', stream_id,
@@ -407,15 +455,35 @@ async function main() {
       }
       const admin = new Kafka({ clientId: `bench-${runId}`, brokers: BROKERS, logLevel: logLevel.NOTHING }).admin();
       await admin.connect();
-      await admin.createTopics({ topics: [{ topic: perfTopic, numPartitions: 6, replicationFactor: 1 }], waitForLeaders: true }).finally(() => admin.disconnect());
+      await admin
+        .createTopics({ topics: [{ topic: perfTopic, numPartitions: 6, replicationFactor: 1 }], waitForLeaders: true })
+        .finally(() => admin.disconnect());
       const p = await kafka(
-        ['perf-producer', '--topic', perfTopic, '--num-records', String(backlog), '--record-size', String(envelopeBytes || 500), '--throughput', '-1',
-          '--producer-props', 'acks=all', 'enable.idempotence=true', 'compression.type=none'],
+        [
+          'perf-producer',
+          '--topic',
+          perfTopic,
+          '--num-records',
+          String(backlog),
+          '--record-size',
+          String(envelopeBytes || 500),
+          '--throughput',
+          '-1',
+          '--producer-props',
+          'acks=all',
+          'enable.idempotence=true',
+          'compression.type=none',
+        ],
         'ProducerPerformance',
       );
       const m = /(\d+) records sent, ([\d.]+) records\/sec/.exec(p.stdout.trim().split('\n').pop() ?? '');
       if (!m) throw new Error(`cannot read ProducerPerformance output: ${p.stdout.slice(-500)}`);
-      s.baseline = { what: `Kafka ProducerPerformance (${envelopeBytes} B records, acks=all, idempotent, no compression)`, figure: Number(m[2]), unit: 'records/s', peakRssMiB: p.peakRssMiB && round(p.peakRssMiB) };
+      s.baseline = {
+        what: `Kafka ProducerPerformance (${envelopeBytes} B records, acks=all, idempotent, no compression)`,
+        figure: Number(m[2]),
+        unit: 'records/s',
+        peakRssMiB: p.peakRssMiB && round(p.peakRssMiB),
+      };
     });
 
     // 3. projection: the topic filled above, into the aggregator's projections.
@@ -433,14 +501,32 @@ async function main() {
       s.unit = 'events/s';
       s.peakRssMiB = { aggregator: round(st.peakRssMiB, 1) };
       s.cpuSeconds = { aggregator: round(st.cpuSeconds - cpu0, 1) };
-      s.details = { events: storedAfterIngest, seconds: round(r.seconds, 2), aggregatorCpuShare: round((st.cpuSeconds - cpu0) / r.seconds, 2), cells: await count(aggUrl, 'SELECT count(*) AS n FROM flow_counts') };
+      s.details = {
+        events: storedAfterIngest,
+        seconds: round(r.seconds, 2),
+        aggregatorCpuShare: round((st.cpuSeconds - cpu0) / r.seconds, 2),
+        cells: await count(aggUrl, 'SELECT count(*) AS n FROM flow_counts'),
+      };
       if (profile && existsSync(profile)) s.details.profile = summariseProfile(profile, 20);
-      const c = await kafka(['perf-consumer', '--topic', movementsTopic, '--messages', String(storedAfterIngest), '--group', groups.perf, '--timeout', '60000'], 'ConsumerPerformance');
-      const line = c.stdout.trim().split('\n').pop()!.split(',').map((x) => x.trim());
+      const c = await kafka(
+        ['perf-consumer', '--topic', movementsTopic, '--messages', String(storedAfterIngest), '--group', groups.perf, '--timeout', '60000'],
+        'ConsumerPerformance',
+      );
+      const line = c.stdout
+        .trim()
+        .split('\n')
+        .pop()!
+        .split(',')
+        .map((x) => x.trim());
       // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
       const fetchRate = Number(line[9]);
       if (!Number.isFinite(fetchRate)) throw new Error(`cannot read ConsumerPerformance output: ${c.stdout.slice(-500)}`);
-      s.baseline = { what: 'Kafka ConsumerPerformance (fetch rate, after the group join)', figure: fetchRate, unit: 'records/s', peakRssMiB: c.peakRssMiB && round(c.peakRssMiB) };
+      s.baseline = {
+        what: 'Kafka ConsumerPerformance (fetch rate, after the group join)',
+        figure: fetchRate,
+        unit: 'records/s',
+        peakRssMiB: c.peakRssMiB && round(c.peakRssMiB),
+      };
     });
 
     // 4. end to end: node (forwarding) → Kafka → aggregator, first as fast as it goes, then at a fixed rate.
@@ -538,7 +624,12 @@ async function main() {
           const key = FACT_FIELDS.map((f) => fact[f]).join(',');
           m.set(key, (m.get(key) ?? 0) + 1);
         }
-        await writeLines(cells, (function* () { for (const [k, n] of m) yield `${k},${n}\n`; })());
+        await writeLines(
+          cells,
+          (function* () {
+            for (const [k, n] of m) yield `${k},${n}\n`;
+          })(),
+        );
       }
       const load = await copyIn(url, 'flow_counts', [...FLOW_COLUMNS, 'count'], cells);
       await withClient(url, (c) => c.query('VACUUM ANALYZE flow_counts'));
@@ -548,9 +639,17 @@ async function main() {
       // Answers read only the latest release: cut one over the loaded cells (the copy into the
       // released snapshot is setup, not measured), so that every ask is a real answer.
       const releasePool = new Pool({ connectionString: url, max: 1 });
-      const release = await cutRelease(releasePool, { dataUntil: lastClosedDay(new Date()), by: 'bench', reason: 'bench query stage' }).finally(() => releasePool.end());
+      const release = await cutRelease(releasePool, { dataUntil: lastClosedDay(new Date()), by: 'bench', reason: 'bench query stage' }).finally(() =>
+        releasePool.end(),
+      );
       const profile = opts.profile ? join(workDir, 'aggregator-query.cpuprofile') : undefined;
-      const api = await startAggregator('aggregator-query', DB.query, { CONSUME: 'false', ...(opts.queryNoCache ? { FLOWS_CACHE_ROWS: '0' } : {}) }, ports.query, profile);
+      const api = await startAggregator(
+        'aggregator-query',
+        DB.query,
+        { CONSUME: 'false', ...(opts.queryNoCache ? { FLOWS_CACHE_ROWS: '0' } : {}) },
+        ports.query,
+        profile,
+      );
       const asSecretariat = { headers: await bearerOf(url, 'aggregator', 'secretariat', 'reader') };
       try {
         const Y = 'from=2025-01-01&to=2025-12-31';
@@ -574,7 +673,10 @@ async function main() {
           firstAskMs.push(now() - t0);
           if (res.status !== 200) throw new Error(`GET /v1/flows?${q}: ${res.status} ${JSON.stringify(answer)}`);
           // An empty answer (no release, or a release missing the data) would measure nothing.
-          if (answer.release?.id !== release.id || answer.rows.length === 0) throw new Error(`GET /v1/flows?${q}: ${answer.rows.length} rows from release ${answer.release?.id ?? 'none'}, expected rows from release ${release.id}`);
+          if (answer.release?.id !== release.id || answer.rows.length === 0)
+            throw new Error(
+              `GET /v1/flows?${q}: ${answer.rows.length} rows from release ${answer.release?.id ?? 'none'}, expected rows from release ${release.id}`,
+            );
         }
         const end = now() + opts.querySeconds * 1000;
         let n = 0;
@@ -607,8 +709,19 @@ async function main() {
           p50: round(percentile(lat, 50), 1),
           p99: round(percentile(lat, 99), 1),
           answerCache: !opts.queryNoCache,
-          firstAskMs: { max: round(Math.max(...firstAskMs), 1), sum: round(firstAskMs.reduce((a, b) => a + b, 0), 1) },
-          byShape: shapes.map((q, i) => ({ query: q, firstAskMs: round(firstAskMs[i], 1), p50: round(percentile(byShape[i], 50), 1), p99: round(percentile(byShape[i], 99), 1) })),
+          firstAskMs: {
+            max: round(Math.max(...firstAskMs), 1),
+            sum: round(
+              firstAskMs.reduce((a, b) => a + b, 0),
+              1,
+            ),
+          },
+          byShape: shapes.map((q, i) => ({
+            query: q,
+            firstAskMs: round(firstAskMs[i], 1),
+            p50: round(percentile(byShape[i], 50), 1),
+            p99: round(percentile(byShape[i], 99), 1),
+          })),
           release: release.id,
           note: 'asked as the secretariat under a grant from every provider (k = 5), from a release cut over the loaded cells: agreement cut and cell-key publication included (key sums are 0 in the loaded cells: the cost of perturbing does not depend on them)',
         };
@@ -624,16 +737,36 @@ async function main() {
       const file = join(cacheDir, `regional-events-seed${opts.seed}-${opts.rebuild}.csv`);
       if (!existsSync(file)) {
         const recordedAt = '2026-01-01T00:00:00.000Z';
-        await writeLines(file, (function* () {
-          let offset = 0;
-          for (const e of anonymisedEvents(opts.rebuild * 1.02, opts.seed + 1)) {
-            if (offset >= opts.rebuild) break;
-            const id = uuidv7();
-            yield [id, 'MovementRecorded', 1, e.provider, movementStreamId(id), 1, e.occurredOn, recordedAt, e.data, movementsTopic, offset % 6, offset++].map(csv).join(',') + '\n';
-          }
-        })());
+        await writeLines(
+          file,
+          (function* () {
+            let offset = 0;
+            for (const e of anonymisedEvents(opts.rebuild * 1.02, opts.seed + 1)) {
+              if (offset >= opts.rebuild) break;
+              const id = uuidv7();
+              yield (
+                [id, 'MovementRecorded', 1, e.provider, movementStreamId(id), 1, e.occurredOn, recordedAt, e.data, movementsTopic, offset % 6, offset++]
+                  .map(csv)
+                  .join(',') + '\n'
+              );
+            }
+          })(),
+        );
       }
-      const cols = ['event_id', 'type', 'schema_version', 'provider', 'stream_id', 'stream_version', 'occurred_on', 'recorded_at', 'data', 'topic', 'kafka_partition', 'kafka_offset'];
+      const cols = [
+        'event_id',
+        'type',
+        'schema_version',
+        'provider',
+        'stream_id',
+        'stream_version',
+        'occurred_on',
+        'recorded_at',
+        'data',
+        'topic',
+        'kafka_partition',
+        'kafka_offset',
+      ];
       const load = await copyIn(url, 'regional_events', cols, file);
       await poolEveryProvider(url);
       const events = await count(url, 'SELECT count(*) AS n FROM regional_events');
@@ -703,18 +836,48 @@ function markdown(r: { runId: string; mode: string; machine: Record<string, unkn
   for (const s of r.stages) {
     const fig = s.ok ? `${fmt(s.figure)} ${s.unit ?? ''}` : `**failed**`;
     const base = s.baseline ? `${fmt(s.baseline.figure)} ${s.baseline.unit} — ${s.baseline.what}` : '–';
-    const rss = Object.entries(s.peakRssMiB ?? {}).map(([k, v]) => `${k} ${fmt(v)}`).join(', ') || '–';
-    lines.push(`| ${s.name} | ${fig} | ${base} | ${s.ratio !== undefined ? `${round(s.ratio * 100, 1)}%` : '–'} | ${rss} | ${s.load.start[0]} → ${s.load.end?.[0] ?? '?'} |`);
+    const rss =
+      Object.entries(s.peakRssMiB ?? {})
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(', ') || '–';
+    lines.push(
+      `| ${s.name} | ${fig} | ${base} | ${s.ratio !== undefined ? `${round(s.ratio * 100, 1)}%` : '–'} | ${rss} | ${s.load.start[0]} → ${s.load.end?.[0] ?? '?'} |`,
+    );
   }
-  const e2e = r.stages.find((s) => s.name === 'e2e' && s.ok)?.details as { fixedRate?: { offered: number; achieved: number; latencyMs: { p50: number; p99: number } } } | undefined;
-  if (e2e?.fixedRate) lines.push('', `End to end at a fixed offered load of ${fmt(e2e.fixedRate.offered)} records/s (achieved ${fmt(e2e.fixedRate.achieved)}): acknowledgement → queryable p50 ${fmt(e2e.fixedRate.latencyMs.p50)} ms, p99 ${fmt(e2e.fixedRate.latencyMs.p99)} ms.`);
-  const q = r.stages.find((s) => s.name === 'query' && s.ok)?.details as { p50: number; p99: number; events: number; cells: number; clients: number; perSecond: number; answerCache: boolean; firstAskMs: { max: number } } | undefined;
-  if (q) lines.push('', `Query: ${q.clients} clients over ${fmt(q.events)} events (${fmt(q.cells)} cells), answer cache ${q.answerCache ? 'on' : 'off'}: p50 ${q.p50} ms, p99 ${q.p99} ms, ${fmt(q.perSecond)} requests/s; slowest first (uncached) answer alone ${fmt(q.firstAskMs.max)} ms.`);
-  const cpu = r.stages.filter((s) => s.cpuSeconds).map((s) => `${s.name}: ${Object.entries(s.cpuSeconds!).map(([k, v]) => `${k} ${v} s`).join(', ')}`);
+  const e2e = r.stages.find((s) => s.name === 'e2e' && s.ok)?.details as
+    { fixedRate?: { offered: number; achieved: number; latencyMs: { p50: number; p99: number } } } | undefined;
+  if (e2e?.fixedRate)
+    lines.push(
+      '',
+      `End to end at a fixed offered load of ${fmt(e2e.fixedRate.offered)} records/s (achieved ${fmt(e2e.fixedRate.achieved)}): acknowledgement → queryable p50 ${fmt(e2e.fixedRate.latencyMs.p50)} ms, p99 ${fmt(e2e.fixedRate.latencyMs.p99)} ms.`,
+    );
+  const q = r.stages.find((s) => s.name === 'query' && s.ok)?.details as
+    | { p50: number; p99: number; events: number; cells: number; clients: number; perSecond: number; answerCache: boolean; firstAskMs: { max: number } }
+    | undefined;
+  if (q)
+    lines.push(
+      '',
+      `Query: ${q.clients} clients over ${fmt(q.events)} events (${fmt(q.cells)} cells), answer cache ${q.answerCache ? 'on' : 'off'}: p50 ${q.p50} ms, p99 ${q.p99} ms, ${fmt(q.perSecond)} requests/s; slowest first (uncached) answer alone ${fmt(q.firstAskMs.max)} ms.`,
+    );
+  const cpu = r.stages
+    .filter((s) => s.cpuSeconds)
+    .map(
+      (s) =>
+        `${s.name}: ${Object.entries(s.cpuSeconds!)
+          .map(([k, v]) => `${k} ${v} s`)
+          .join(', ')}`,
+    );
   if (cpu.length) lines.push('', `CPU time during the measured part: ${cpu.join('; ')}.`);
   for (const name of ['ingest', 'forward', 'project', 'query']) {
     const prof = (r.stages.find((s) => s.name === name)?.details as { profile?: { byModule: { module: string; pct: number }[] } } | undefined)?.profile;
-    if (prof) lines.push('', `Profile during ${name} (self time): ${prof.byModule.slice(0, 10).map((m) => `${m.module} ${m.pct}%`).join(', ')}.`);
+    if (prof)
+      lines.push(
+        '',
+        `Profile during ${name} (self time): ${prof.byModule
+          .slice(0, 10)
+          .map((m) => `${m.module} ${m.pct}%`)
+          .join(', ')}.`,
+      );
   }
   for (const s of r.stages.filter((x) => !x.ok)) lines.push('', `Stage ${s.name} failed: ${(s.error ?? '').split('\n')[0]}`);
   return lines.join('\n') + '\n';

@@ -33,18 +33,32 @@ if (!(scale > 0) || !Number.isInteger(seeds) || seeds < 1) {
   console.error('usage: forecast-backtest [--smoke] [--scale <number>] [--seeds <n>]');
   process.exit(2);
 }
-const WEEKS = 156, FIRST_ORIGIN = 104, HORIZON = 4;
+const WEEKS = 156,
+  FIRST_ORIGIN = 104,
+  HORIZON = 4;
 const METHODS = ['ets', 'last-week', 'same-week-last-year'] as const;
 type Method = (typeof METHODS)[number];
 const SEGMENTS: ('all' | WeekLabel)[] = ['all', 'ordinary', 'surge-onset', 'surge', 'closure', 'reopening'];
 
 /** Sums of one method's errors over a set of forecasts. */
 class Score {
-  n = 0; abs = 0; scaled = 0; smapeSum = 0; smapeN = 0; in80 = 0; in95 = 0; withInterval = 0;
+  n = 0;
+  abs = 0;
+  scaled = 0;
+  smapeSum = 0;
+  smapeN = 0;
+  in80 = 0;
+  in95 = 0;
+  withInterval = 0;
   add(truth: number, point: number, mase: number, interval?: { lower80: number; upper80: number; lower95: number; upper95: number }): void {
     const e = Math.abs(truth - point);
-    this.n += 1; this.abs += e; this.scaled += e / mase;
-    if (truth !== 0 || point !== 0) { this.smapeSum += (200 * e) / (Math.abs(truth) + Math.abs(point)); this.smapeN += 1; }
+    this.n += 1;
+    this.abs += e;
+    this.scaled += e / mase;
+    if (truth !== 0 || point !== 0) {
+      this.smapeSum += (200 * e) / (Math.abs(truth) + Math.abs(point));
+      this.smapeN += 1;
+    }
     if (interval) {
       this.withInterval += 1;
       if (interval.lower80 <= truth && truth <= interval.upper80) this.in80 += 1;
@@ -77,7 +91,8 @@ const models = new Map<string, number>();
 function main(): void {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  let series = 0, forecasts = 0;
+  let series = 0,
+    forecasts = 0;
   for (let seed = 1; seed <= seeds; seed++) {
     let region = weeklySeries({ seed, weeks: WEEKS, scale, firstWeek: '2023-01-02' });
     if (smoke) region = region.filter((_, i) => i % 4 === 0);
@@ -110,8 +125,17 @@ function main(): void {
   const seconds = (performance.now() - started) / 1000;
   const md = markdown(startedAt, seconds, series, forecasts);
   const json = {
-    startedAt, smoke, seconds, scale, seeds, weeks: WEEKS, origins: `weeks ${FIRST_ORIGIN + 1} … ${WEEKS}`, horizon: HORIZON,
-    series, forecasts, models: Object.fromEntries(models),
+    startedAt,
+    smoke,
+    seconds,
+    scale,
+    seeds,
+    weeks: WEEKS,
+    origins: `weeks ${FIRST_ORIGIN + 1} … ${WEEKS}`,
+    horizon: HORIZON,
+    series,
+    forecasts,
+    models: Object.fromEntries(models),
     scores: Object.fromEntries([...scores].map(([k, s]) => [k, s.summary()])),
   };
   const dir = join(ROOT, 'bench', 'results');
@@ -134,18 +158,21 @@ function row(segment: string, method: Method, h: number | 'all'): string {
 
 /** ETS's MAE as a share of the baseline's: below 1 means the forecast beats that baseline. */
 function ratio(segment: string, h: number | 'all', method: Method): string {
-  const ets = scores.get(`${segment}|ets|${h}`)?.summary(), base = scores.get(`${segment}|${method}|${h}`)?.summary();
+  const ets = scores.get(`${segment}|ets|${h}`)?.summary(),
+    base = scores.get(`${segment}|${method}|${h}`)?.summary();
   return ets && base && base.mae > 0 ? (ets.mae / base.mae).toFixed(2) : '–';
 }
 
 function markdown(startedAt: string, seconds: number, series: number, forecasts: number): string {
-  const head = '| target weeks | method | h | n | MAE | MASE | sMAPE % | cover 80% | cover 95% | ETS MAE ÷ this |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|';
+  const head =
+    '| target weeks | method | h | n | MAE | MASE | sMAPE % | cover 80% | cover 95% | ETS MAE ÷ this |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|';
   const out = [
     `# Forecast backtest (${smoke ? 'smoke' : 'full'})`,
     '',
     `${startedAt}, ${seconds.toFixed(1)} s. ${series} weekly series of ${WEEKS} weeks (${seeds} seeded region(s), scale ${scale}), ` +
       `${forecasts} rolling origins over the third year, horizons 1 … ${HORIZON}. Models that answered: ` +
-      [...models].map(([m, n]) => `${m} ${n}`).join(', ') + '.',
+      [...models].map(([m, n]) => `${m} ${n}`).join(', ') +
+      '.',
     '',
     '## All target weeks, per horizon',
     '',

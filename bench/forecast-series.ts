@@ -43,20 +43,26 @@ function plant(routeId: string, weeks: number, rng: () => number): { factor: num
   const labels = Array<WeekLabel>(weeks).fill('ordinary');
   for (let year = 0; year * 52 < weeks; year++) {
     if (rng() < 0.6) {
-      const onset = year * 52 + Math.floor(rng() * 52), length = 2 + Math.floor(rng() * 5), by = 2 + 2 * rng();
+      const onset = year * 52 + Math.floor(rng() * 52),
+        length = 2 + Math.floor(rng() * 5),
+        by = 2 + 2 * rng();
       for (let w = onset; w < Math.min(onset + length, weeks); w++) {
         factor[w] *= by;
         labels[w] = w - onset < 2 ? 'surge-onset' : 'surge';
       }
     }
     if (rng() < 0.2) {
-      const from = year * 52 + Math.floor(rng() * 52), length = 2 + Math.floor(rng() * 4);
+      const from = year * 52 + Math.floor(rng() * 52),
+        length = 2 + Math.floor(rng() * 4);
       close(from, Math.min(from + length, weeks));
     }
   }
   if (routeId === 'PK:entry:AF>PK') close(weeks - 9, weeks);
   function close(from: number, to: number): void {
-    for (let w = from; w < to; w++) { factor[w] = 0; labels[w] = 'closure'; }
+    for (let w = from; w < to; w++) {
+      factor[w] = 0;
+      labels[w] = 'closure';
+    }
     for (let w = to; w < Math.min(to + 2, weeks); w++) if (labels[w] === 'ordinary') labels[w] = 'reopening';
   }
   return { factor, labels };

@@ -104,7 +104,13 @@ export function run(cmd: string, args: string[], env: Record<string, string> = {
     child.on('error', rej);
     child.on('close', (code) => {
       const m = /__MAXRSS_KB=(\d+)/.exec(stderr);
-      res({ code: code ?? -1, stdout, stderr: stderr.replace(/__MAXRSS_KB=\d+\n?/, ''), seconds: (now() - t0) / 1000, peakRssMiB: m ? Number(m[1]) / 1024 : null });
+      res({
+        code: code ?? -1,
+        stdout,
+        stderr: stderr.replace(/__MAXRSS_KB=\d+\n?/, ''),
+        seconds: (now() - t0) / 1000,
+        peakRssMiB: m ? Number(m[1]) / 1024 : null,
+      });
     });
   });
 }
@@ -117,7 +123,10 @@ export async function must(r: Promise<Run>, what: string): Promise<Run> {
 
 /** psql's \copy, timed: the client-side COPY of a CSV file into a table. */
 export function copyIn(url: string, table: string, columns: string[], file: string): Promise<Run> {
-  return must(run('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy ${table} (${columns.join(', ')}) FROM '${file}' WITH (FORMAT csv)`]), `COPY into ${table}`);
+  return must(
+    run('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy ${table} (${columns.join(', ')}) FROM '${file}' WITH (FORMAT csv)`]),
+    `COPY into ${table}`,
+  );
 }
 export function copyOut(url: string, query: string, file: string): Promise<Run> {
   return must(run('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy (${query}) TO '${file}' WITH (FORMAT csv)`]), 'COPY out');

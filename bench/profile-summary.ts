@@ -1,8 +1,20 @@
 import { readFileSync } from 'node:fs';
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
-export interface ProfileSummary { totalMs: number; byModule: { module: string; pct: number }[]; topFunctions: { fn: string; pct: number }[] }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+export interface ProfileSummary {
+  totalMs: number;
+  byModule: { module: string; pct: number }[];
+  topFunctions: { fn: string; pct: number }[];
+}
 
 /** Where a frame's code lives: a package, a file of this repository, or V8/Node itself. */
 function moduleOf(url: string, fn: string): string {

@@ -99,9 +99,16 @@ interface Node {
   ingest: string;
 }
 async function startNode(state: string, db: string, port: number, extra: Record<string, string> = {}): Promise<Service> {
-  return Service.start(`node-${state}`, 'apps/national-node/start.sh', { ...common, ...keyFiles.get(state)!, NODE_STATE: state, DATABASE_URL: db, ...extra }, port, workDir);
+  return Service.start(
+    `node-${state}`,
+    'apps/national-node/start.sh',
+    { ...common, ...keyFiles.get(state)!, NODE_STATE: state, DATABASE_URL: db, ...extra },
+    port,
+    workDir,
+  );
 }
-const keyOf = async (db: string, service: 'node' | 'aggregator', principal: string, role: string) => (await issueKey(db, service, { principal, role, label: 'bench-region-rebuild' })).key;
+const keyOf = async (db: string, service: 'node' | 'aggregator', principal: string, role: string) =>
+  (await issueKey(db, service, { principal, role, label: 'bench-region-rebuild' })).key;
 interface Aggregator {
   service: Service;
   db: string;
@@ -112,7 +119,13 @@ async function startAggregator(name: string, port: number): Promise<Aggregator> 
   const db = await freshDatabase(`agg_${name}`);
   const group = `bench-rr-${runId}-${name}`;
   groups.push(group);
-  const service = await Service.start(`aggregator-${name}`, 'dist/apps/aggregator/src/main.js', { ...common, TRUSTED_NODE_KEYS_FILE: trustFile, CELL_KEY_SECRET_FILE: secretFile, DATABASE_URL: db, CONSUMER_GROUP: group }, port, workDir);
+  const service = await Service.start(
+    `aggregator-${name}`,
+    'dist/apps/aggregator/src/main.js',
+    { ...common, TRUSTED_NODE_KEYS_FILE: trustFile, CELL_KEY_SECRET_FILE: secretFile, DATABASE_URL: db, CONSUMER_GROUP: group },
+    port,
+    workDir,
+  );
   return { service, db, admin: await keyOf(db, 'aggregator', 'admin', 'admin'), secretariat: await keyOf(db, 'aggregator', 'secretariat', 'reader') };
 }
 async function getJson<T>(url: string, key: string): Promise<T> {
@@ -139,7 +152,19 @@ async function emptyEventTopics(): Promise<void> {
 
 /** `npm run cli -- region rebuild …`, each output line timed from the command's start. */
 function regionRebuild(nodes: Node[], aggregator: Aggregator, releaseUntil: string) {
-  const args = ['dist/apps/cli/src/main.js', 'region', 'rebuild', '--nodes', nodes.map((n) => `${n.service.url}=${n.admin}`).join(','), '--aggregator', `${aggregator.service.url}=${aggregator.admin}`, '--release-until', releaseUntil, '--timeout-s', '3000'];
+  const args = [
+    'dist/apps/cli/src/main.js',
+    'region',
+    'rebuild',
+    '--nodes',
+    nodes.map((n) => `${n.service.url}=${n.admin}`).join(','),
+    '--aggregator',
+    `${aggregator.service.url}=${aggregator.admin}`,
+    '--release-until',
+    releaseUntil,
+    '--timeout-s',
+    '3000',
+  ];
   const t0 = now();
   return new Promise<{ seconds: number; lines: { s: number; line: string }[]; rebuiltS: number; releasedS: number }>((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -161,7 +186,15 @@ function regionRebuild(nodes: Node[], aggregator: Aggregator, releaseUntil: stri
       const seconds = (now() - t0) / 1000;
       const rebuilt = lines.find((l) => /^rebuilt in/.test(l.line));
       const released = lines.find((l) => /^release cut/.test(l.line));
-      if (code !== 0 || !rebuilt || !released) return reject(new Error(`region rebuild failed (${code}): ${stderr.slice(-1000)} ${lines.map((l) => l.line).join('\n').slice(-1000)}`));
+      if (code !== 0 || !rebuilt || !released)
+        return reject(
+          new Error(
+            `region rebuild failed (${code}): ${stderr.slice(-1000)} ${lines
+              .map((l) => l.line)
+              .join('\n')
+              .slice(-1000)}`,
+          ),
+        );
       resolve({ seconds, lines, rebuiltS: Number(/^rebuilt in ([\d.]+) s/.exec(rebuilt.line)![1]), releasedS: released.s });
     });
   });
@@ -203,7 +236,10 @@ async function demoRegion() {
     });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.on('close', (code) => (writeFileSync(join(workDir, 'feed.log'), out), code === 0 ? resolve() : reject(new Error(`feed exited ${code}: ${out.slice(-1000)}`))));
+    child.on(
+      'close',
+      (code) => (writeFileSync(join(workDir, 'feed.log'), out), code === 0 ? resolve() : reject(new Error(`feed exited ${code}: ${out.slice(-1000)}`))),
+    );
   });
   const feedSeconds = (now() - feedT0) / 1000;
 
@@ -213,7 +249,9 @@ async function demoRegion() {
   const before = await answers(first, questions);
   const firstNodes = await getJson<{ providers: { provider: string; eventsReceived: number }[] }>(`${first.service.url}/v1/nodes`, first.admin);
   const events = firstNodes.providers.reduce((a, p) => a + p.eventsReceived, 0);
-  log(`demo region fed in ${round(feedSeconds)} s: ${events} events at the first aggregator, release ${last.id} (data until ${last.dataUntil}); losing the aggregator and the topics' messages`);
+  log(
+    `demo region fed in ${round(feedSeconds)} s: ${events} events at the first aggregator, release ${last.id} (data until ${last.dataUntil}); losing the aggregator and the topics' messages`,
+  );
   await first.service.stop();
   running.splice(running.indexOf(first.service), 1);
   await emptyEventTopics();
@@ -231,7 +269,11 @@ async function demoRegion() {
   const result = {
     region: `demo: ${DEMO_STATES.length} nodes, the demo feeder's month + lead-in and referrals`,
     events,
-    nodeEvents: Object.fromEntries(await Promise.all(nodes.map(async (n) => [n.state, (await getJson<{ events: number; counted: number }>(`${n.service.url}/v1/republication`, n.admin)).events]))),
+    nodeEvents: Object.fromEntries(
+      await Promise.all(
+        nodes.map(async (n) => [n.state, (await getJson<{ events: number; counted: number }>(`${n.service.url}/v1/republication`, n.admin)).events]),
+      ),
+    ),
     feedSeconds: round(feedSeconds),
     toConvergedS: r.rebuiltS,
     toReleaseS: r.releasedS,
@@ -267,7 +309,15 @@ async function answers(a: Aggregator, questions: string[]): Promise<Record<strin
   const out: Record<string, unknown> = {};
   for (const q of questions) {
     const body = await getJson<unknown>(`${a.service.url}${q}`, a.secretariat);
-    out[q] = JSON.parse(JSON.stringify(body, (k, v) => (k === 'id' || k === 'cutAt' || k === 'releaseId' || k === 'asOf' ? undefined : typeof v === 'string' ? v.replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<instant>').replace(/\brelease \d+\b/g, 'release <id>') : v)));
+    out[q] = JSON.parse(
+      JSON.stringify(body, (k, v) =>
+        k === 'id' || k === 'cutAt' || k === 'releaseId' || k === 'asOf'
+          ? undefined
+          : typeof v === 'string'
+            ? v.replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<instant>').replace(/\brelease \d+\b/g, 'release <id>')
+            : v,
+      ),
+    );
   }
   return out;
 }
@@ -278,7 +328,14 @@ const YEARLY: Record<string, number> = { AF: 2_367_478, IR: 1_624_961, PK: 581_1
 
 function* recordsOf(state: string, n: number): Generator<RawMovementLike> {
   let i = 0;
-  for (const m of generateMovements({ seed: 15, from: '2025-01-01', to: '2025-12-31', scale: (n / YEARLY[state]) * 1.15, providers: [state], recordIdPrefix: `RR${runId}-` })) {
+  for (const m of generateMovements({
+    seed: 15,
+    from: '2025-01-01',
+    to: '2025-12-31',
+    scale: (n / YEARLY[state]) * 1.15,
+    providers: [state],
+    recordIdPrefix: `RR${runId}-`,
+  })) {
     if (i++ >= n) return;
     yield toRawMovement(m);
   }
@@ -318,7 +375,9 @@ async function millionRegion() {
   const loadSeconds = (now() - loadT0) / 1000;
   // 2. Forwarded long ago, and past the topics' retention: the outboxes empty, the topics too.
   for (const n of nodes) await withClient(n.db, (c) => c.query('DELETE FROM outbox'));
-  log(`loaded ${per * nodes.length} events into ${nodes.length} nodes in ${round(loadSeconds)} s (${Math.round((per * nodes.length) / loadSeconds)} records/s); outboxes emptied`);
+  log(
+    `loaded ${per * nodes.length} events into ${nodes.length} nodes in ${round(loadSeconds)} s (${Math.round((per * nodes.length) / loadSeconds)} records/s); outboxes emptied`,
+  );
 
   // 3. The nodes back on the broker, a fresh aggregator, the rebuild.
   for (const [i, n] of nodes.entries()) {
@@ -334,7 +393,10 @@ async function millionRegion() {
   const load2 = loadavg();
   const status = await Promise.all(nodes.map((n) => getJson<{ counted: number; events: number }>(`${n.service.url}/v1/republication`, n.admin)));
   const events = status.reduce((a, s) => a + s.counted, 0);
-  const flows = await getJson<{ totals: { count: number } }>(`${aggregator.service.url}/v1/flows?from=2025-01-01&to=2025-12-31&granularity=year&groupBy=provider`, aggregator.secretariat);
+  const flows = await getJson<{ totals: { count: number } }>(
+    `${aggregator.service.url}/v1/flows?from=2025-01-01&to=2025-12-31&granularity=year&groupBy=provider`,
+    aggregator.secretariat,
+  );
   const result = {
     region: `${nodes.length} nodes × ${per} movement events (2025)`,
     events,
@@ -370,7 +432,8 @@ async function cleanup() {
   } finally {
     await admin.disconnect();
   }
-  if (!opts.keep) for (const db of databases) await withClient(dbUrl('postgres'), (c) => c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`)).catch(() => undefined);
+  if (!opts.keep)
+    for (const db of databases) await withClient(dbUrl('postgres'), (c) => c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`)).catch(() => undefined);
 }
 
 async function main() {
@@ -382,7 +445,10 @@ async function main() {
   log(`run ${runId}: topics ${prefix}*, databases bench_rr_${tag}_*, ports ${opts.port}…`);
   let failed = false;
   try {
-    for (const [name, part] of [['demo', demoRegion], ['million', millionRegion]] as const) {
+    for (const [name, part] of [
+      ['demo', demoRegion],
+      ['million', millionRegion],
+    ] as const) {
       if (!wants(name)) continue;
       try {
         report[name] = await part();

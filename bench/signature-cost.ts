@@ -23,7 +23,17 @@ const envelopes = Array.from({ length: N }, () => {
     streamVersion: 1,
     occurredOn: '2026-03-02',
     recordedAt: new Date().toISOString(),
-    data: { direction: 'entry', borderCrossingPoint: 'IR-DOGHAROUN', citizenship: 'AF', departedFrom: 'AF', intendedDestination: 'TR', category: 'irregular_migrant', sex: 'male', ageBand: '18-59', specificNeeds: [] },
+    data: {
+      direction: 'entry',
+      borderCrossingPoint: 'IR-DOGHAROUN',
+      citizenship: 'AF',
+      departedFrom: 'AF',
+      intendedDestination: 'TR',
+      category: 'irregular_migrant',
+      sex: 'male',
+      ageBand: '18-59',
+      specificNeeds: [],
+    },
   };
 });
 
@@ -32,7 +42,11 @@ function time(label: string, f: () => void): void {
   const t0 = process.hrtime.bigint();
   f();
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(`${label.padEnd(58)} ${Math.round(N / s).toLocaleString('en').padStart(9)} events/s  (${((s / N) * 1e6).toFixed(1)} µs each)`);
+  console.log(
+    `${label.padEnd(58)} ${Math.round(N / s)
+      .toLocaleString('en')
+      .padStart(9)} events/s  (${((s / N) * 1e6).toFixed(1)} µs each)`,
+  );
 }
 
 let messages: Buffer[] = [];
@@ -60,7 +74,11 @@ async function timeAsync(label: string, f: () => Promise<void>): Promise<void> {
   const t0 = process.hrtime.bigint();
   await f();
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(`${label.padEnd(58)} ${Math.round(N / s).toLocaleString('en').padStart(9)} events/s  (${((s / N) * 1e6).toFixed(1)} µs each)`);
+  console.log(
+    `${label.padEnd(58)} ${Math.round(N / s)
+      .toLocaleString('en')
+      .padStart(9)} events/s  (${((s / N) * 1e6).toFixed(1)} µs each)`,
+  );
 }
 const chunks = <T>(list: T[]): T[][] => Array.from({ length: Math.ceil(list.length / BATCH) }, (_, i) => list.slice(i * BATCH, (i + 1) * BATCH));
 let batched: Buffer[] = [];

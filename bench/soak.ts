@@ -120,10 +120,22 @@ async function dropDatabase(name: string) {
 let aggregatorRun = 0;
 async function startAggregator(): Promise<Service> {
   aggregatorRun++;
-  return Service.start(`aggregator-${aggregatorRun}`, 'dist/apps/aggregator/src/main.js', { ...common, TRUSTED_NODE_KEYS_FILE: signing.trustFile, DATABASE_URL: dbUrl(DB.agg), CONSUMER_GROUP: group }, aggPort, workDir);
+  return Service.start(
+    `aggregator-${aggregatorRun}`,
+    'dist/apps/aggregator/src/main.js',
+    { ...common, TRUSTED_NODE_KEYS_FILE: signing.trustFile, DATABASE_URL: dbUrl(DB.agg), CONSUMER_GROUP: group },
+    aggPort,
+    workDir,
+  );
 }
 function startNode(state: string, i: number): Promise<Service> {
-  return Service.start(`node-${state}`, 'apps/national-node/start.sh', { ...common, ...signing.node.get(state)!, NODE_STATE: state, DATABASE_URL: dbUrl(DB.node(state)) }, nodePort(i), workDir);
+  return Service.start(
+    `node-${state}`,
+    'apps/national-node/start.sh',
+    { ...common, ...signing.node.get(state)!, NODE_STATE: state, DATABASE_URL: dbUrl(DB.node(state)) },
+    nodePort(i),
+    workDir,
+  );
 }
 const bearer = async (url: string, service: 'node' | 'aggregator', principal: string, role: string) => ({
   authorization: `Bearer ${(await issueKey(url, service, { principal, role, label: 'soak', expiresAt: new Date(Date.now() + 2 * 86_400_000) })).key}`,
@@ -135,7 +147,8 @@ const bearer = async (url: string, service: 'node' | 'aggregator', principal: st
 function* recordsOf(state: string, needed: number): Generator<RawMovementLike> {
   const scale = (needed / (YEARLY[state] ?? 50_000)) * 1.2;
   for (let pass = 1; ; pass++) {
-    for (const m of generateMovements({ seed: opts.seed + pass, ...DATA, scale, providers: [state], recordIdPrefix: `SOAK-${runId}-${pass}-` })) yield toRawMovement(m);
+    for (const m of generateMovements({ seed: opts.seed + pass, ...DATA, scale, providers: [state], recordIdPrefix: `SOAK-${runId}-${pass}-` }))
+      yield toRawMovement(m);
   }
 }
 
@@ -230,7 +243,9 @@ function broker(): { brokerPid: number | null; brokerRssMiB: number | null } {
 // ---------- main ----------
 async function main() {
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: round(totalmem() / 2 ** 30, 1), node: process.version };
-  log(`run ${runId}: ${opts.states.join(', ')} at ${opts.rate} records/s per node for ${opts.minutes} min; topics ${prefix}*, databases soak_${tag}_*, logs ${workDir}`);
+  log(
+    `run ${runId}: ${opts.states.join(', ')} at ${opts.rate} records/s per node for ${opts.minutes} min; topics ${prefix}*, databases soak_${tag}_*, logs ${workDir}`,
+  );
   const pg = await run('pg_isready', ['-q', '-h', process.env.PGHOST ?? '127.0.0.1', '-p', process.env.PGPORT ?? '5432']);
   if (pg.code !== 0) throw new Error('PostgreSQL does not answer');
   // The broker restart needs the pid file of the running broker: refuse now rather than half-way.
@@ -247,7 +262,14 @@ async function main() {
   const loads: NodeLoad[] = [];
   const samples: Sample[] = [];
   const events: RegionEvent[] = [];
-  const result: Record<string, unknown> = { runId, options: opts, machine, startedAt: new Date().toISOString(), topicPrefix: prefix, databases: [DB.agg, ...opts.states.map(DB.node)] };
+  const result: Record<string, unknown> = {
+    runId,
+    options: opts,
+    machine,
+    startedAt: new Date().toISOString(),
+    topicPrefix: prefix,
+    databases: [DB.agg, ...opts.states.map(DB.node)],
+  };
   const resultFile = join(resultsDir, `soak-${runId}.json`);
   let failed: string | null = null;
 
@@ -271,7 +293,16 @@ async function main() {
       const url = `http://127.0.0.1:${nodePort(i)}`;
       // Open terms (k = 1) for the secretariat: its answer is then exact and comparable with the acknowledgements.
       await grantAgreement(url, { ...OPEN_TERMS, recipient: 'secretariat' }, await bearer(dbUrl(DB.node(state)), 'node', 'admin', 'admin'));
-      loads.push({ state, url, ingest: await bearer(dbUrl(DB.node(state)), 'node', `state:${state}`, 'ingest'), acked: new Map(), posts: 0, errors: 0, conflicting: 0, postMs: [] });
+      loads.push({
+        state,
+        url,
+        ingest: await bearer(dbUrl(DB.node(state)), 'node', `state:${state}`, 'ingest'),
+        acked: new Map(),
+        posts: 0,
+        errors: 0,
+        conflicting: 0,
+        postMs: [],
+      });
     }
     log('keys issued; each node granted the secretariat open terms (k = 1)');
 
@@ -310,8 +341,22 @@ async function main() {
         if (lag !== null) lagSource = 'direct';
       }
       const outbox: Record<string, number | null> = {};
-      for (const [s, p] of nodePools) outbox[s] = await p.query('SELECT count(*)::int AS n FROM outbox').then((r) => r.rows[0].n as number, () => null);
-      const s: Sample = { t: round(elapsed(), 1), load1: loadavg()[0], rssMiB, cpuSeconds, ...broker(), lag, lagSource, outbox, acked: loads.reduce((a, n) => a + n.acked.size, 0) };
+      for (const [s, p] of nodePools)
+        outbox[s] = await p.query('SELECT count(*)::int AS n FROM outbox').then(
+          (r) => r.rows[0].n as number,
+          () => null,
+        );
+      const s: Sample = {
+        t: round(elapsed(), 1),
+        load1: loadavg()[0],
+        rssMiB,
+        cpuSeconds,
+        ...broker(),
+        lag,
+        lagSource,
+        outbox,
+        acked: loads.reduce((a, n) => a + n.acked.size, 0),
+      };
       samples.push(s);
       return s;
     };
@@ -323,7 +368,13 @@ async function main() {
         const t0 = Date.now();
         const s = await sample().catch((e) => (log(`sample failed: ${(e as Error).message}`), null));
         if (s && samples.length % 6 === 1) {
-          log(`acked ${s.acked} · lag ${s.lag ?? '?'} (${s.lagSource}) · outboxes ${Object.values(s.outbox).reduce<number>((a, b) => a + (b ?? 0), 0)} · RSS ${Object.entries(s.rssMiB).map(([k, v]) => `${k} ${v}`).join(', ')} MiB · load ${s.load1}`);
+          log(
+            `acked ${s.acked} · lag ${s.lag ?? '?'} (${s.lagSource}) · outboxes ${Object.values(s.outbox).reduce<number>((a, b) => a + (b ?? 0), 0)} · RSS ${Object.entries(
+              s.rssMiB,
+            )
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')} MiB · load ${s.load1}`,
+          );
         }
         await sleep(Math.max(0, opts.sampleSeconds * 1000 - (Date.now() - t0)));
       }
@@ -366,7 +417,16 @@ async function main() {
         const r = await run('bash', [KAFKA_SH, 'restart'], { KAFKA_HOME_DIR: KAFKA_HOME });
         const seconds = round((Date.now() - t0) / 1000, 1);
         if (r.code !== 0) throw new Error(`kafka.sh restart failed (${r.code}): ${(r.stderr || r.stdout).slice(-1000)}`);
-        const ev: RegionEvent = { what: step.what, at: round((t0 - t00) / 1000, 1), seconds, detail: (r.stdout + r.stderr).trim().split('\n').filter((l) => /stopped|ready/.test(l)).join('; ') };
+        const ev: RegionEvent = {
+          what: step.what,
+          at: round((t0 - t00) / 1000, 1),
+          seconds,
+          detail: (r.stdout + r.stderr)
+            .trim()
+            .split('\n')
+            .filter((l) => /stopped|ready/.test(l))
+            .join('; '),
+        };
         events.push(ev);
         log(`broker back after ${seconds} s`);
         ev.recoveredAfter = await waitRecovered(t0);
@@ -382,7 +442,12 @@ async function main() {
           return startAggregator();
         });
         const seconds = round((Date.now() - t0) / 1000, 1);
-        const ev: RegionEvent = { what: step.what, at: round((t0 - t00) / 1000, 1), seconds, detail: `SIGTERM: stopped in ${stopped} s (${exit}); healthy again ${seconds} s after the SIGTERM` };
+        const ev: RegionEvent = {
+          what: step.what,
+          at: round((t0 - t00) / 1000, 1),
+          seconds,
+          detail: `SIGTERM: stopped in ${stopped} s (${exit}); healthy again ${seconds} s after the SIGTERM`,
+        };
         events.push(ev);
         log(`aggregator: ${ev.detail}`);
         ev.recoveredAfter = await waitRecovered(t0);
@@ -427,7 +492,9 @@ async function main() {
         ackedEventIds: await one('SELECT count(*) AS n FROM acked'),
         missing: await one('SELECT count(*) AS n FROM acked a WHERE NOT EXISTS (SELECT 1 FROM regional_events r WHERE r.event_id = a.event_id)'),
         wrongProvider: await one('SELECT count(*) AS n FROM acked a JOIN regional_events r USING (event_id) WHERE r.provider <> a.provider'),
-        unacknowledged: await one("SELECT count(*) AS n FROM regional_events r WHERE r.type LIKE 'Movement%' AND NOT EXISTS (SELECT 1 FROM acked a WHERE a.event_id = r.event_id)"),
+        unacknowledged: await one(
+          "SELECT count(*) AS n FROM regional_events r WHERE r.type LIKE 'Movement%' AND NOT EXISTS (SELECT 1 FROM acked a WHERE a.event_id = r.event_id)",
+        ),
         movementEvents: await one("SELECT count(*) AS n FROM regional_events WHERE type LIKE 'Movement%'"),
         quarantined: await one('SELECT count(*) AS n FROM quarantine'),
         flowCounts: await byProvider('SELECT provider, sum(count) AS n FROM flow_counts GROUP BY provider'),
@@ -435,12 +502,23 @@ async function main() {
     });
     const nodeEvents: Record<string, number> = {};
     for (const [s, p] of nodePools) nodeEvents[s] = Number((await p.query("SELECT count(*) AS n FROM events WHERE type LIKE 'Movement%'")).rows[0].n);
-    const cut = await fetch(`http://127.0.0.1:${aggPort}/v1/releases`, { method: 'POST', headers: { ...aggAdmin, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'soak' }) });
+    const cut = await fetch(`http://127.0.0.1:${aggPort}/v1/releases`, {
+      method: 'POST',
+      headers: { ...aggAdmin, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'soak' }),
+    });
     if (cut.status !== 201) throw new Error(`POST /v1/releases: ${cut.status} ${await cut.text()}`);
     const release = (await cut.json()) as { id: number; dataUntil: string };
-    const flowsRes = await fetch(`http://127.0.0.1:${aggPort}/v1/flows?from=${DATA.from}&to=${DATA.to}&granularity=month&groupBy=provider&providers=${opts.states.join(',')}`, { headers: secretariat });
+    const flowsRes = await fetch(
+      `http://127.0.0.1:${aggPort}/v1/flows?from=${DATA.from}&to=${DATA.to}&granularity=month&groupBy=provider&providers=${opts.states.join(',')}`,
+      { headers: secretariat },
+    );
     if (!flowsRes.ok) throw new Error(`GET /v1/flows: ${flowsRes.status} ${await flowsRes.text()}`);
-    const flows = (await flowsRes.json()) as { rows: { provider: string; count: number }[]; totals: { count: number }; disclosure: { method: { exact: string[] } } };
+    const flows = (await flowsRes.json()) as {
+      rows: { provider: string; count: number }[];
+      totals: { count: number };
+      disclosure: { method: { exact: string[] } };
+    };
     const answered: Record<string, number> = {};
     for (const r of flows.rows) answered[r.provider] = (answered[r.provider] ?? 0) + r.count;
     const checks = {
@@ -450,11 +528,14 @@ async function main() {
       'no movement in regional_events that was not acknowledged': regional.unacknowledged === 0 && regional.movementEvents === ackedTotal,
       'each event under the provider that acknowledged it': regional.wrongProvider === 0,
       'the flow projection counts each once': opts.states.every((s) => (regional.flowCounts[s] ?? 0) === ackedBy[s]),
-      'the secretariat (k = 1, exact) is answered what was acknowledged': flows.totals.count === ackedTotal && opts.states.every((s) => answered[s] === ackedBy[s]),
+      'the secretariat (k = 1, exact) is answered what was acknowledged':
+        flows.totals.count === ackedTotal && opts.states.every((s) => answered[s] === ackedBy[s]),
       'nothing in quarantine': regional.quarantined === 0,
     };
     const exactlyOnce = Object.values(checks).every(Boolean);
-    log(`exactly once: ${exactlyOnce ? 'yes' : 'NO'} (${ackedTotal} acknowledged, ${regional.movementEvents} in regional_events, ${flows.totals.count} in the secretariat's answer)`);
+    log(
+      `exactly once: ${exactlyOnce ? 'yes' : 'NO'} (${ackedTotal} acknowledged, ${regional.movementEvents} in regional_events, ${flows.totals.count} in the secretariat's answer)`,
+    );
 
     // 6. Figures.
     const names = [...new Set(samples.flatMap((s) => Object.keys(s.rssMiB)))];
@@ -462,7 +543,10 @@ async function main() {
       names.map((name) => {
         const seen = samples.filter((s) => s.rssMiB[name] !== undefined);
         const atStart = first.rssMiB[name];
-        return [name, { startMiB: atStart, endMiB: last.rssMiB[name], maxMiB: Math.max(...seen.map((s) => s.rssMiB[name])), cpuSeconds: last.cpuSeconds[name] }];
+        return [
+          name,
+          { startMiB: atStart, endMiB: last.rssMiB[name], maxMiB: Math.max(...seen.map((s) => s.rssMiB[name])), cpuSeconds: last.cpuSeconds[name] },
+        ];
       }),
     );
     const aggregatorPeaks = { 'after restart': aggregator ? round(aggregator.stats().peakRssMiB, 1) : null };
@@ -480,10 +564,24 @@ async function main() {
       loadSeconds,
       drainSeconds,
       acknowledged: { total: ackedTotal, byNode: ackedBy, achievedPerNodePerSecond: round(ackedTotal / opts.states.length / (loadSeconds - 0), 1) },
-      posts: { total: loads.reduce((a, n) => a + n.posts, 0), errors: loads.reduce((a, n) => a + n.errors, 0), p50ms: allPostMs[Math.floor(allPostMs.length * 0.5)], p99ms: allPostMs[Math.floor(allPostMs.length * 0.99)], maxMs: allPostMs[allPostMs.length - 1] },
+      posts: {
+        total: loads.reduce((a, n) => a + n.posts, 0),
+        errors: loads.reduce((a, n) => a + n.errors, 0),
+        p50ms: allPostMs[Math.floor(allPostMs.length * 0.5)],
+        p99ms: allPostMs[Math.floor(allPostMs.length * 0.99)],
+        maxMs: allPostMs[allPostMs.length - 1],
+      },
       memory,
       aggregatorPeaks,
-      broker: brokerSeen.length ? { startMiB: brokerSeen[0], endMiB: brokerSeen[brokerSeen.length - 1], maxMiB: Math.max(...brokerSeen), restartsSeen: brokerRestartsSeen, bySoak: events.filter((e) => e.what === 'broker restart').length } : null,
+      broker: brokerSeen.length
+        ? {
+            startMiB: brokerSeen[0],
+            endMiB: brokerSeen[brokerSeen.length - 1],
+            maxMiB: Math.max(...brokerSeen),
+            restartsSeen: brokerRestartsSeen,
+            bySoak: events.filter((e) => e.what === 'broker restart').length,
+          }
+        : null,
       lag: {
         max: maxLag?.lag ?? null,
         maxAt: maxLag?.t ?? null,
@@ -495,11 +593,18 @@ async function main() {
       load1: { start: first.load1, max: Math.max(...samples.map((s) => s.load1)), end: last.load1 },
       events,
       release,
-      verification: { acknowledged: ackedTotal, nodeEvents, regional, secretariat: { total: flows.totals.count, byProvider: answered, exact: flows.disclosure.method.exact }, checks, exactlyOnce },
+      verification: {
+        acknowledged: ackedTotal,
+        nodeEvents,
+        regional,
+        secretariat: { total: flows.totals.count, byProvider: answered, exact: flows.disclosure.method.exact },
+        checks,
+        exactlyOnce,
+      },
       samples,
     });
   } catch (e) {
-    failed = e instanceof Error ? e.stack ?? e.message : String(e);
+    failed = e instanceof Error ? (e.stack ?? e.message) : String(e);
     log(`FAILED: ${failed}`);
     result.error = failed;
   } finally {
@@ -534,7 +639,10 @@ type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-e
 function markdown(r: Loose): string {
   const o = r.options as typeof opts;
   const lines = [`# Soak ${r.runId}`, ''];
-  lines.push(`\`npm run soak -- --minutes ${o.minutes} --rate ${o.rate}\` · ${o.states.length} nodes (${o.states.join(', ')}) + the aggregator · ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.memGiB} GiB, Node ${r.machine.node} · started ${r.startedAt}`, '');
+  lines.push(
+    `\`npm run soak -- --minutes ${o.minutes} --rate ${o.rate}\` · ${o.states.length} nodes (${o.states.join(', ')}) + the aggregator · ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.memGiB} GiB, Node ${r.machine.node} · started ${r.startedAt}`,
+    '',
+  );
   if (r.error) lines.push('**FAILED**', '', '```', String(r.error).slice(0, 3000), '```', '');
   if (r.acknowledged) {
     lines.push(
@@ -545,15 +653,21 @@ function markdown(r: Loose): string {
   }
   if (r.events?.length) {
     lines.push('| event | at | took | backlog back under ' + (r.lag?.recoveredUnder ?? '') + ' after | detail |', '|---|---|---|---|---|');
-    for (const e of r.events as RegionEvent[]) lines.push(`| ${e.what} | ${fmtDuration(e.at)} | ${e.seconds} s | ${e.recoveredAfter ?? 'not within 10 min'} s | ${e.detail ?? ''} |`);
+    for (const e of r.events as RegionEvent[])
+      lines.push(`| ${e.what} | ${fmtDuration(e.at)} | ${e.seconds} s | ${e.recoveredAfter ?? 'not within 10 min'} s | ${e.detail ?? ''} |`);
     lines.push('');
   }
   if (r.memory) {
     lines.push('| service | RSS at start (MiB) | at end | max | CPU s |', '|---|---|---|---|---|');
-    for (const [name, m] of Object.entries(r.memory as Loose)) lines.push(`| ${name} | ${m.startMiB ?? '–'} | ${m.endMiB ?? '–'} | ${m.maxMiB} | ${m.cpuSeconds ?? '–'} |`);
+    for (const [name, m] of Object.entries(r.memory as Loose))
+      lines.push(`| ${name} | ${m.startMiB ?? '–'} | ${m.endMiB ?? '–'} | ${m.maxMiB} | ${m.cpuSeconds ?? '–'} |`);
     if (r.broker) lines.push(`| Kafka broker (shared) | ${r.broker.startMiB} | ${r.broker.endMiB} | ${r.broker.maxMiB} | |`);
     lines.push('', 'The aggregator row spans both of its processes: "at start" is the first, "at end" the one started again.', '');
-    if (r.broker) lines.push(`Broker restarts seen (pid changes): ${r.broker.restartsSeen}, of which ${r.broker.bySoak} by the soak; the broker is shared, so other clients may restart it too.`, '');
+    if (r.broker)
+      lines.push(
+        `Broker restarts seen (pid changes): ${r.broker.restartsSeen}, of which ${r.broker.bySoak} by the soak; the broker is shared, so other clients may restart it too.`,
+        '',
+      );
   }
   if (r.lag) {
     lines.push(
@@ -564,7 +678,10 @@ function markdown(r: Loose): string {
   }
   if (r.verification) {
     const v = r.verification;
-    lines.push(`Exactly once: **${v.exactlyOnce ? 'yes' : 'NO'}** — ${v.acknowledged.toLocaleString('en')} acknowledged; regional_events ${v.regional.movementEvents.toLocaleString('en')} (missing ${v.regional.missing}, unacknowledged ${v.regional.unacknowledged}); release ${r.release.id} (data until ${r.release.dataUntil}): the secretariat is answered ${v.secretariat.total.toLocaleString('en')} (exact for ${v.secretariat.exact.join(', ')}).`, '');
+    lines.push(
+      `Exactly once: **${v.exactlyOnce ? 'yes' : 'NO'}** — ${v.acknowledged.toLocaleString('en')} acknowledged; regional_events ${v.regional.movementEvents.toLocaleString('en')} (missing ${v.regional.missing}, unacknowledged ${v.regional.unacknowledged}); release ${r.release.id} (data until ${r.release.dataUntil}): the secretariat is answered ${v.secretariat.total.toLocaleString('en')} (exact for ${v.secretariat.exact.join(', ')}).`,
+      '',
+    );
     for (const [what, ok] of Object.entries(v.checks as Record<string, boolean>)) lines.push(`- [${ok ? 'x' : ' '}] ${what}`);
     lines.push('');
   }

@@ -214,10 +214,12 @@ interface Scenario {
 /** A mix of k: every value the region uses, spread over the states (k = 1: exact by choice). */
 const MIXED_K: Record<string, number> = { AF: 5, IR: 10, PK: 3, TR: 1, TM: 10, KZ: 3, CN: 5, KG: 1, AZ: 5 };
 const SCENARIOS: Scenario[] = [
-  { name: 'k5', description: 'the secretariat, every state protected with k = 5 (the demo\'s grants)', k: () => 5 },
+  { name: 'k5', description: "the secretariat, every state protected with k = 5 (the demo's grants)", k: () => 5 },
   {
     name: 'mixed',
-    description: `the secretariat, a mix of k: ${Object.entries(MIXED_K).map(([p, k]) => `${p} ${k}`).join(', ')} (k = 1: published exactly)`,
+    description: `the secretariat, a mix of k: ${Object.entries(MIXED_K)
+      .map(([p, k]) => `${p} ${k}`)
+      .join(', ')} (k = 1: published exactly)`,
     k: (p) => MIXED_K[p] ?? 5,
   },
 ];
@@ -241,7 +243,12 @@ class SmallCells {
     this.signed += published - truth;
   }
   toJSON() {
-    return { cells: this.cells, byAbsError: Object.fromEntries(BUCKETS.map((b, i) => [b, this.byError[i]])), shownAsZero: this.omitted, meanSignedError: this.cells ? this.signed / this.cells : null };
+    return {
+      cells: this.cells,
+      byAbsError: Object.fromEntries(BUCKETS.map((b, i) => [b, this.byError[i]])),
+      shownAsZero: this.omitted,
+      meanSignedError: this.cells ? this.signed / this.cells : null,
+    };
   }
 }
 
@@ -371,7 +378,18 @@ function measure(cells: BaseCell[], data: DataSet, scenario: Scenario): Scenario
     for (const dims of GROUP_BYS) {
       const question = `groupBy=${dims.join(',')} granularity=${g}`;
       const r = rollUp(cells, dims, g, data.from, data.to);
-      const q: QuestionResult = { question, cells: 0, rows: 0, omitted: 0, exact: 0, meanAbs: 0, largeMeanRel: null, largeMaxRel: null, rowsVsTotalMean: null, rowsVsTotalMax: null };
+      const q: QuestionResult = {
+        question,
+        cells: 0,
+        rows: 0,
+        omitted: 0,
+        exact: 0,
+        meanAbs: 0,
+        largeMeanRel: null,
+        largeMaxRel: null,
+        rowsVsTotalMean: null,
+        rowsVsTotalMax: null,
+      };
       const large = new Errors();
       const rowSums = new Map<string, number>();
       let absSum = 0;
@@ -484,18 +502,28 @@ function markdown(results: DataResult[], startedAt: string, seconds: number): st
       for (const [k, b] of [...s.belowK].sort((a, b) => a[0] - b[0])) out.push(smallRow(`one state's part, true 1–${k - 1} (below its k = ${k})`, b));
       out.push('');
       out.push('Cells by size:', '');
-      out.push(`| true count | cells | mean abs. error | max abs. error | mean error | mean rel. error | p95 rel. error | max rel. error |`, `|---|--:|--:|--:|--:|--:|--:|--:|`);
+      out.push(
+        `| true count | cells | mean abs. error | max abs. error | mean error | mean rel. error | p95 rel. error | max rel. error |`,
+        `|---|--:|--:|--:|--:|--:|--:|--:|`,
+      );
       for (const [band, e] of s.bands) {
         const x = e.summary();
-        out.push(`| ${band} | ${fmt(x.figures)} | ${num(x.meanAbs)} | ${x.maxAbs ?? '–'} | ${num(x.meanSigned)} | ${pct(x.meanRel)} | ${pct(x.p95Rel)} | ${pct(x.maxRel)} |`);
+        out.push(
+          `| ${band} | ${fmt(x.figures)} | ${num(x.meanAbs)} | ${x.maxAbs ?? '–'} | ${num(x.meanSigned)} | ${pct(x.meanRel)} | ${pct(x.p95Rel)} | ${pct(x.maxRel)} |`,
+        );
       }
       out.push('');
       out.push('Regional totals (figures of their own):', '');
       out.push(`| total | figures | true (mean) | mean abs. error | max abs. error | mean rel. error | max rel. error |`, `|---|--:|--:|--:|--:|--:|--:|`);
       for (const g of GRANULARITIES) {
-        for (const [label, e] of [[`per ${g}`, s.periodTotals.get(g)!], [`grand (${g}s asked)`, s.grandTotals.get(g)!]] as const) {
+        for (const [label, e] of [
+          [`per ${g}`, s.periodTotals.get(g)!],
+          [`grand (${g}s asked)`, s.grandTotals.get(g)!],
+        ] as const) {
           const x = e.summary();
-          out.push(`| ${label} | ${x.figures} | ${fmt(Math.round(meanTruth(e)))} | ${num(x.meanAbs)} | ${x.maxAbs ?? '–'} | ${pct(x.meanRel, 3)} | ${pct(x.maxRel, 3)} |`);
+          out.push(
+            `| ${label} | ${x.figures} | ${fmt(Math.round(meanTruth(e)))} | ${num(x.meanAbs)} | ${x.maxAbs ?? '–'} | ${pct(x.meanRel, 3)} | ${pct(x.maxRel, 3)} |`,
+          );
         }
       }
       out.push('');

@@ -13,8 +13,20 @@ const ROOT = join(__dirname, '..', '..');
 // ISO 3166-1 numeric (world-atlas feature ids) → alpha-2: the nine states and the neighbours
 // that appear as `facing` in the crossing-point table.
 const COUNTRIES = {
-  '004': 'AF', '031': 'AZ', '156': 'CN', '364': 'IR', '398': 'KZ', '417': 'KG', '586': 'PK', '792': 'TR', '795': 'TM',
-  '860': 'UZ', '762': 'TJ', '268': 'GE', '051': 'AM', '368': 'IQ',
+  '004': 'AF',
+  '031': 'AZ',
+  156: 'CN',
+  364: 'IR',
+  398: 'KZ',
+  417: 'KG',
+  586: 'PK',
+  792: 'TR',
+  795: 'TM',
+  860: 'UZ',
+  762: 'TJ',
+  268: 'GE',
+  '051': 'AM',
+  368: 'IQ',
 };
 const MEMBERS = new Set(['AF', 'AZ', 'CN', 'IR', 'KZ', 'KG', 'PK', 'TR', 'TM']);
 

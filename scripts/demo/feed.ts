@@ -79,33 +79,55 @@ async function grantTheSecretariat(state: string, url: string): Promise<void> {
   if (!res.ok) throw new Error(`GET ${url}/v1/agreements: ${res.status} ${await res.text()}`);
   const { agreements } = (await res.json()) as { agreements: { status: string; terms: { recipient: string } }[] };
   if (agreements.some((a) => a.status === 'active' && a.terms.recipient === 'secretariat')) return;
-  await grantAgreement(url, {
-    recipient: 'secretariat',
-    scope: { eventKinds: ['movements', 'referrals'], ...(state === 'IR' ? { categories: { exclude: ['victim_of_trafficking'] } } : {}) },
-    dimensions: ['route', 'provider', 'borderCrossingPoint', 'category', 'direction', 'sex', 'ageBand', 'citizenship', 'referredTo', 'status', 'specificNeeds'],
-    minTimeGranularity: 'week',
-    minGeoGranularity: 'border_crossing_point',
-    minCellSize: 5,
-    embargoDays: 0,
-    validFrom: '2026-01-01',
-    validUntil: null,
-    purpose: 'Regional picture of mixed movements for the secretariat (demo)',
-  }, auth(`${state}_ADMIN_KEY`));
-  console.log(`  node ${state}: granted the secretariat weekly flows by route and crossing point, k = 5${state === 'IR' ? ', without victims of trafficking' : ''}`);
+  await grantAgreement(
+    url,
+    {
+      recipient: 'secretariat',
+      scope: { eventKinds: ['movements', 'referrals'], ...(state === 'IR' ? { categories: { exclude: ['victim_of_trafficking'] } } : {}) },
+      dimensions: [
+        'route',
+        'provider',
+        'borderCrossingPoint',
+        'category',
+        'direction',
+        'sex',
+        'ageBand',
+        'citizenship',
+        'referredTo',
+        'status',
+        'specificNeeds',
+      ],
+      minTimeGranularity: 'week',
+      minGeoGranularity: 'border_crossing_point',
+      minCellSize: 5,
+      embargoDays: 0,
+      validFrom: '2026-01-01',
+      validUntil: null,
+      purpose: 'Regional picture of mixed movements for the secretariat (demo)',
+    },
+    auth(`${state}_ADMIN_KEY`),
+  );
+  console.log(
+    `  node ${state}: granted the secretariat weekly flows by route and crossing point, k = 5${state === 'IR' ? ', without victims of trafficking' : ''}`,
+  );
   if (state !== 'IR') return;
   // A second recipient with coarser terms, so that two feeds differ (docs/integrators.md).
-  await grantAgreement(url, {
-    recipient: 'org:UNHCR',
-    scope: { eventKinds: ['movements'], categories: { exclude: ['victim_of_trafficking'] } },
-    dimensions: ['route', 'provider', 'category'],
-    minTimeGranularity: 'month',
-    minGeoGranularity: 'country',
-    minCellSize: 10,
-    embargoDays: 0,
-    validFrom: '2026-01-01',
-    validUntil: null,
-    purpose: 'Protection monitoring (demo)',
-  }, auth('IR_ADMIN_KEY'));
+  await grantAgreement(
+    url,
+    {
+      recipient: 'org:UNHCR',
+      scope: { eventKinds: ['movements'], categories: { exclude: ['victim_of_trafficking'] } },
+      dimensions: ['route', 'provider', 'category'],
+      minTimeGranularity: 'month',
+      minGeoGranularity: 'country',
+      minCellSize: 10,
+      embargoDays: 0,
+      validFrom: '2026-01-01',
+      validUntil: null,
+      purpose: 'Protection monitoring (demo)',
+    },
+    auth('IR_ADMIN_KEY'),
+  );
   console.log('  node IR: granted UNHCR monthly flows by route and category, k = 10');
 }
 
@@ -154,7 +176,8 @@ async function main() {
   // its way (a node's outbox).
   let release: Release | null = null;
   const ownTotal = async (state: string) =>
-    (await getJson<{ totals: { count: number } }>(`${aggregator}/v1/flows?from=${leadIn}&to=${to}&granularity=day&providers=${state}`, asState(state))).totals.count;
+    (await getJson<{ totals: { count: number } }>(`${aggregator}/v1/flows?from=${leadIn}&to=${to}&granularity=day&providers=${state}`, asState(state))).totals
+      .count;
   let projected = 0;
   let lastReport = 0;
   while (projected < records.length) {
@@ -174,7 +197,9 @@ async function main() {
   release ??= await cutRelease('demo: movements fed');
   const seconds = (Date.now() - started) / 1000;
   console.log(`demo: the aggregator has caught up: ${fmt(projected)} movements projected, ${seconds.toFixed(1)} s after the first post`);
-  console.log(`demo: release ${release!.id} cut at ${release!.cutAt}, data until ${release!.dataUntil}: answers read it (POST /v1/releases with AGGREGATOR_ADMIN_KEY cuts the next)`);
+  console.log(
+    `demo: release ${release!.id} cut at ${release!.cutAt}, data until ${release!.dataUntil}: answers read it (POST /v1/releases with AGGREGATOR_ADMIN_KEY cuts the next)`,
+  );
 
   type Answer = {
     rows: { route: string; category: string; count: number }[];
@@ -191,7 +216,9 @@ async function main() {
   }
   const { method } = answer.disclosure;
   const ks = [...new Set(method.protected.map((p) => p.k))].join('/');
-  console.log(`\nRegional flows ${from} … ${to} as the secretariat sees them (release ${release!.id}), by route (departed from > reporting state > intended destination) and category`);
+  console.log(
+    `\nRegional flows ${from} … ${to} as the secretariat sees them (release ${release!.id}), by route (departed from > reporting state > intended destination) and category`,
+  );
   console.log(
     `(agreements of ${answer.disclosure.agreements.map((a) => a.provider).join(', ')}; figures of ${method.protected.map((p) => p.provider).join(', ') || 'no state'} ` +
       `perturbed by the cell-key method: a count below k${ks ? ` (${ks})` : ''} shows as 0 or k, others move by at most ${method.maxNoise} per state; a route's sum is of its published cells)\n`,
@@ -213,7 +240,18 @@ const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00
 /** The surge alerts the secretariat sees once detection has run over the fed data (it runs soon
  * after ingest progress, docs/alerts.md). */
 async function showAlerts() {
-  type Alert = { severity: string; scope: string; provider: string; route: string | null; borderCrossingPoint: string | null; category: string | null; recent: number; expectedWeekly: number | null; ratio: number | null; window: { from: string; to: string } };
+  type Alert = {
+    severity: string;
+    scope: string;
+    provider: string;
+    route: string | null;
+    borderCrossingPoint: string | null;
+    category: string | null;
+    recent: number;
+    expectedWeekly: number | null;
+    ratio: number | null;
+    window: { from: string; to: string };
+  };
   const deadline = Date.now() + 120_000;
   let alerts: Alert[] = [];
   while (Date.now() < deadline) {
@@ -225,7 +263,9 @@ async function showAlerts() {
   for (const a of alerts) {
     const where = a.scope === 'borderCrossingPoint' ? `crossing point ${a.borderCrossingPoint}` : `route ${a.route}${a.category ? ` · ${a.category}` : ''}`;
     const usual = a.expectedWeekly === null ? 'withheld' : fmt(a.expectedWeekly);
-    console.log(`  ${a.severity.padEnd(8)} ${where.padEnd(44)} ${fmt(a.recent).padStart(7)} in ${a.window.from} … ${a.window.to}, usual week ${usual}${a.ratio === null ? '' : ` (×${a.ratio})`}`);
+    console.log(
+      `  ${a.severity.padEnd(8)} ${where.padEnd(44)} ${fmt(a.recent).padStart(7)} in ${a.window.from} … ${a.window.to}, usual week ${usual}${a.ratio === null ? '' : ` (×${a.ratio})`}`,
+    );
   }
 }
 
@@ -242,21 +282,34 @@ interface Figures {
  * (steps after now are not sent: those referrals stay open, and some of them stall). */
 async function feedReferrals(from: string, to: string) {
   const started = Date.now();
-  const referrals = generateReferrals({ seed: 2014, from, to, perProviderPerDay: referralsPerDay, providers: [...nodes.keys()], now: new Date(), recordIdPrefix: 'DEMO-REF-' });
+  const referrals = generateReferrals({
+    seed: 2014,
+    from,
+    to,
+    perProviderPerDay: referralsPerDay,
+    providers: [...nodes.keys()],
+    now: new Date(),
+    recordIdPrefix: 'DEMO-REF-',
+  });
   const steps = referrals.reduce((n, r) => n + r.steps.length, 0);
   console.log(`demo: ${fmt(referrals.length)} synthetic referrals and ${fmt(steps)} lifecycle commands for ${from} … ${to}`);
   await Promise.all(
     [...nodes].map(async ([state, url]) => {
       const mine = referrals.filter((r) => r.provider === state);
       for (const batch of batches(mine, 1000)) {
-        const answer = await postReferrals(url, batch.map((r) => r.record), auth(`${state}_INGEST_KEY`));
+        const answer = await postReferrals(
+          url,
+          batch.map((r) => r.record),
+          auth(`${state}_INGEST_KEY`),
+        );
         // A rerun finds the referrals there already and their steps taken: only new referrals move on.
         const fresh = batch.filter((_, i) => answer.results[i].status === 'accepted');
         const ids = new Map(batch.map((r, i) => [r, answer.results[i].referralId]));
         const queue = [...fresh];
         await Promise.all(
           Array.from({ length: 4 }, async () => {
-            for (let r = queue.shift(); r; r = queue.shift()) for (const step of r.steps) await sendReferralStep(url, ids.get(r)!, step, auth(`${state}_INGEST_KEY`));
+            for (let r = queue.shift(); r; r = queue.shift())
+              for (const step of r.steps) await sendReferralStep(url, ids.get(r)!, step, auth(`${state}_INGEST_KEY`));
           }),
         );
       }
@@ -266,7 +319,9 @@ async function feedReferrals(from: string, to: string) {
   const query = `${aggregator}/v1/referrals/summary?from=${from}&to=${to}&providers=${[...nodes.keys()].join(',')}&granularity=month`;
   // Projected when the aggregator has no lag left and each state sees all its own referrals.
   const own = (state: string) =>
-    getJson<{ totals: Figures }>(`${aggregator}/v1/referrals/summary?from=${from}&to=${to}&providers=${state}&granularity=month`, asState(state)).then((a) => a.totals.referrals ?? 0);
+    getJson<{ totals: Figures }>(`${aggregator}/v1/referrals/summary?from=${from}&to=${to}&providers=${state}&granularity=month`, asState(state)).then(
+      (a) => a.totals.referrals ?? 0,
+    );
   // Summaries read the latest release too: once Kafka has nothing left for the aggregator, cut
   // one and look; again if something was still on its way.
   let release: Release;
@@ -278,13 +333,17 @@ async function feedReferrals(from: string, to: string) {
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  console.log(`demo: referrals projected ${((Date.now() - started) / 1000).toFixed(1)} s after the first post; release ${release.id} cut at ${release.cutAt}, data until ${release.dataUntil}`);
+  console.log(
+    `demo: referrals projected ${((Date.now() - started) / 1000).toFixed(1)} s after the first post; release ${release.id} cut at ${release.cutAt}, data until ${release.dataUntil}`,
+  );
 
   const answer = await getJson<{ rows: (Figures & { referredTo: string })[]; totals: Figures }>(`${query}&groupBy=referredTo`);
   const h = (v: number | null) => (v === null ? '–' : v.toFixed(0));
   const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(0)}%`);
   console.log(`\nRegional referrals ${from} … ${to}, by pathway (hours from referral; stalled: unanswered after 72 h)\n`);
-  console.log(`${'pathway'.padEnd(18)} ${'referrals'.padStart(9)} ${'open'.padStart(5)} ${'accepted'.padStart(8)} ${'declined'.padStart(8)} ${'closed'.padStart(6)} ${'accept%'.padStart(7)} ${'→accept med/p90'.padStart(16)} ${'→close med/p90'.padStart(15)} ${'stalled'.padStart(7)}`);
+  console.log(
+    `${'pathway'.padEnd(18)} ${'referrals'.padStart(9)} ${'open'.padStart(5)} ${'accepted'.padStart(8)} ${'declined'.padStart(8)} ${'closed'.padStart(6)} ${'accept%'.padStart(7)} ${'→accept med/p90'.padStart(16)} ${'→close med/p90'.padStart(15)} ${'stalled'.padStart(7)}`,
+  );
   for (const r of [...answer.rows, { ...answer.totals, referredTo: 'total' }]) {
     if (r.referrals === null) {
       console.log(`${r.referredTo.padEnd(18)} ${'■'.padStart(9)}  (suppressed: too few referrals of a state, or needed to protect such a row)`);

@@ -26,15 +26,17 @@ const N = 100;
 // ---- logging: print WARN/ERROR from kafkajs, and record every (api, version) it sends
 const apiVersionsUsed = new Map();
 const kafkaLogs = [];
-const logCreator = () => ({ level, log }) => {
-  const m = /^Request (\w+)\(key: (\d+), version: (\d+)\)/.exec(log.message || '');
-  if (m) apiVersionsUsed.set(`${m[1]}(${m[2]})`, m[3]);
-  if (level <= logLevel.WARN) {
-    const line = `[kafkajs ${level === logLevel.ERROR ? 'ERROR' : 'WARN'}] ${log.message} ${log.error ? '- ' + log.error : ''}`;
-    kafkaLogs.push(line);
-    console.log(line);
-  }
-};
+const logCreator =
+  () =>
+  ({ level, log }) => {
+    const m = /^Request (\w+)\(key: (\d+), version: (\d+)\)/.exec(log.message || '');
+    if (m) apiVersionsUsed.set(`${m[1]}(${m[2]})`, m[3]);
+    if (level <= logLevel.WARN) {
+      const line = `[kafkajs ${level === logLevel.ERROR ? 'ERROR' : 'WARN'}] ${log.message} ${log.error ? '- ' + log.error : ''}`;
+      kafkaLogs.push(line);
+      console.log(line);
+    }
+  };
 
 const kafka = new Kafka({
   clientId: 'kafka-smoke',
@@ -105,9 +107,7 @@ async function consumeGroup({ groupId, topic, expected, variant, quietMs = 4000,
         await commitOffsetsIfNecessary();
         const last = batch.messages[batch.messages.length - 1];
         if (last) {
-          await consumer.commitOffsets([
-            { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
-          ]);
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
         }
       } else {
         // 'auto': commits once autoCommitThreshold/Interval is reached (and on disconnect).
@@ -146,8 +146,11 @@ async function fullRun() {
   });
   check(created === true, `createTopics(${topic}, ${gzTopic}) with 3 partitions`);
   const md = await admin.fetchTopicMetadata({ topics: [topic] });
-  check(md.topics[0].partitions.length === 3, 'fetchTopicMetadata shows 3 partitions with leaders',
-    md.topics[0].partitions.map((p) => p.leader));
+  check(
+    md.topics[0].partitions.length === 3,
+    'fetchTopicMetadata shows 3 partitions with leaders',
+    md.topics[0].partitions.map((p) => p.leader),
+  );
   check((await admin.listTopics()).includes(topic), 'listTopics contains the topic');
   const dupe = await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] }).catch((e) => e);
   check(dupe === false, 'createTopics on an existing topic returns false (no throw)', String(dupe));
@@ -159,21 +162,31 @@ async function fullRun() {
   const meta = await producer.send({ topic, acks: -1, messages });
   const perPartition = {};
   for (const r of meta) perPartition[r.partition] = (perPartition[r.partition] || 0) + 1;
-  check(meta.every((r) => r.errorCode === 0), `send(${N} msgs) acknowledged`, meta);
+  check(
+    meta.every((r) => r.errorCode === 0),
+    `send(${N} msgs) acknowledged`,
+    meta,
+  );
   check(Object.keys(perPartition).length > 1, 'keys spread over several partitions', perPartition);
 
   console.log('# producer: gzip');
   const gzMessages = Array.from({ length: 50 }, (_, i) => ({ key: `g${i}`, value: `gzip-${i}-${'x'.repeat(200)}` }));
   const gzMeta = await producer.send({ topic: gzTopic, acks: -1, compression: CompressionTypes.GZIP, messages: gzMessages });
-  check(gzMeta.every((r) => r.errorCode === 0), 'gzip send(50 msgs) acknowledged');
+  check(
+    gzMeta.every((r) => r.errorCode === 0),
+    'gzip send(50 msgs) acknowledged',
+  );
 
   console.log('# admin: fetchTopicOffsets');
   const topicOffsets = await admin.fetchTopicOffsets(topic);
   const hw = Object.fromEntries(topicOffsets.map((p) => [p.partition, p.high]));
-  check(topicOffsets.reduce((s, p) => s + Number(p.high) - Number(p.low), 0) === N,
-    `fetchTopicOffsets: sum(high-low) == ${N}`, topicOffsets);
+  check(topicOffsets.reduce((s, p) => s + Number(p.high) - Number(p.low), 0) === N, `fetchTopicOffsets: sum(high-low) == ${N}`, topicOffsets);
   const byTs = await admin.fetchTopicOffsetsByTimestamp(topic, stamp - 60000);
-  check(byTs.every((p) => p.offset === '0'), 'fetchTopicOffsetsByTimestamp(before first msg) -> 0', byTs);
+  check(
+    byTs.every((p) => p.offset === '0'),
+    'fetchTopicOffsetsByTimestamp(before first msg) -> 0',
+    byTs,
+  );
 
   console.log('# consumer A: autoCommit:false, eachBatch + resolveOffset + commitOffsets');
   const gotA = await consumeGroup({ groupId: manualGroup, topic, expected: N, variant: 'manual' });
@@ -181,7 +194,10 @@ async function fullRun() {
   check(new Set(gotA.map((m) => m.value)).size === N, 'no duplicates, all values seen');
   const keyPartitions = {};
   for (const m of gotA) (keyPartitions[m.key] ||= new Set()).add(m.partition);
-  check(Object.values(keyPartitions).every((s) => s.size === 1), 'each key stays in one partition');
+  check(
+    Object.values(keyPartitions).every((s) => s.size === 1),
+    'each key stays in one partition',
+  );
 
   console.log('# consumer B: autoCommit:true, eachBatch + resolveOffset + commitOffsetsIfNecessary');
   const gotB = await consumeGroup({ groupId: autoGroup, topic, expected: N, variant: 'auto' });
@@ -191,14 +207,15 @@ async function fullRun() {
   const ifnGroup = `smoke-ifnecessary-${stamp}`;
   const gotC = await consumeGroup({ groupId: ifnGroup, topic, expected: N, variant: 'ifnecessary-only' });
   const [cC] = await admin.fetchOffsets({ groupId: ifnGroup, topics: [topic] });
-  check(gotC.length === N && cC.partitions.every((p) => p.offset === '-1'),
+  check(
+    gotC.length === N && cC.partitions.every((p) => p.offset === '-1'),
     'with autoCommit:false, commitOffsetsIfNecessary() commits nothing (offsets stay -1): commit explicitly',
-    cC.partitions);
+    cC.partitions,
+  );
 
   console.log('# gzip consume');
   const gotGz = await consumeGroup({ groupId: `smoke-gzip-${stamp}`, topic: gzTopic, expected: 50, variant: 'auto' });
-  check(gotGz.length === 50 && gotGz.every((m) => m.value.startsWith('gzip-') && m.value.length > 200),
-    'gzip messages decompressed intact', gotGz.length);
+  check(gotGz.length === 50 && gotGz.every((m) => m.value.startsWith('gzip-') && m.value.length > 200), 'gzip messages decompressed intact', gotGz.length);
 
   console.log('# admin: fetchOffsets (committed) == high watermarks');
   for (const groupId of [manualGroup, autoGroup]) {
@@ -212,12 +229,18 @@ async function fullRun() {
   // these 5 and none of the original 100.
   const batch2 = Array.from({ length: 5 }, (_, i) => ({ key: `new-${i}`, value: `batch2-${i}` }));
   await producer.send({ topic, acks: -1, messages: batch2 });
-  for (const [groupId, variant] of [[manualGroup, 'manual'], [autoGroup, 'auto']]) {
+  for (const [groupId, variant] of [
+    [manualGroup, 'manual'],
+    [autoGroup, 'auto'],
+  ]) {
     const got = await consumeGroup({ groupId, topic, variant, expected: 5 });
     const old = got.filter((m) => /^value-\d+$/.test(m.value));
     check(old.length === 0, `${groupId} (${variant}): no old message redelivered after reconnect`, old.slice(0, 5));
-    check(JSON.stringify(got.map((m) => m.value).sort()) === JSON.stringify(batch2.map((m) => m.value)),
-      `${groupId} (${variant}): received exactly the 5 messages produced while offline`, got.map((m) => m.value));
+    check(
+      JSON.stringify(got.map((m) => m.value).sort()) === JSON.stringify(batch2.map((m) => m.value)),
+      `${groupId} (${variant}): received exactly the 5 messages produced while offline`,
+      got.map((m) => m.value),
+    );
   }
   // both groups have now consumed everything: their offsets must equal the new high watermarks
   const finalOffsets = await admin.fetchTopicOffsets(topic);
@@ -232,7 +255,10 @@ async function fullRun() {
   const desc = await admin.describeGroups([manualGroup]);
   check(desc.groups[0].state === 'Empty', 'describeGroups: group Empty after disconnect', desc.groups[0].state);
   const lg = await admin.listGroups();
-  check(lg.groups.some((g) => g.groupId === autoGroup), 'listGroups contains the groups');
+  check(
+    lg.groups.some((g) => g.groupId === autoGroup),
+    'listGroups contains the groups',
+  );
 
   await admin.deleteTopics({ topics: [gzTopic], timeout: 10000 });
   check(!(await admin.listTopics()).includes(gzTopic), 'deleteTopics removed the gzip topic');
@@ -270,7 +296,13 @@ async function restartRun() {
     console.log(`  FAIL exception: ${e && e.stack ? e.stack : e}`);
   }
   console.log('# API versions kafkajs actually sent:');
-  console.log('  ' + [...apiVersionsUsed].sort().map(([k, v]) => `${k} v${v}`).join(', '));
+  console.log(
+    '  ' +
+      [...apiVersionsUsed]
+        .sort()
+        .map(([k, v]) => `${k} v${v}`)
+        .join(', '),
+  );
   console.log(`# kafkajs warnings/errors logged: ${kafkaLogs.length}`);
   console.log(`# ${failures === 0 ? 'PASS' : 'FAIL'} (${failures} failed checks) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   process.exit(failures === 0 ? 0 : 1);

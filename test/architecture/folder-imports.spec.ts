@@ -16,10 +16,17 @@ describe('folders of an app import each other one way only', () => {
     expect(twoWayFolderImports([m('app.module.ts', 'a/m.ts'), m('a/m.ts', 'app.module.ts')], src)).toEqual([]);
   });
 
-  it.each(['apps/aggregator/src', 'apps/national-node/src'])('%s', (src) => {
-    const json = execFileSync('npx', ['depcruise', src, '--config', '.dependency-cruiser.js', '--output-type', 'json'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    const { modules } = JSON.parse(json) as { modules: ModuleImports[] };
-    expect(modules.length).toBeGreaterThan(50);
-    expect(twoWayFolderImports(modules, src)).toEqual([]);
-  }, 120_000);
+  it.each(['apps/aggregator/src', 'apps/national-node/src'])(
+    '%s',
+    (src) => {
+      const json = execFileSync('npx', ['depcruise', src, '--config', '.dependency-cruiser.js', '--output-type', 'json'], {
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+      });
+      const { modules } = JSON.parse(json) as { modules: ModuleImports[] };
+      expect(modules.length).toBeGreaterThan(50);
+      expect(twoWayFolderImports(modules, src)).toEqual([]);
+    },
+    120_000,
+  );
 });

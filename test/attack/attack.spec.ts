@@ -16,8 +16,14 @@ const loadHighs = highs as unknown as () => Promise<HighsLike>;
  */
 
 const TODAY = '2026-06-15';
-const LIVE: Moment[] = [{ today: TODAY, dataUntil: null }, { today: TODAY, dataUntil: null }];
-const RELEASES: Moment[] = [{ today: TODAY, dataUntil: '2026-05-31' }, { today: TODAY, dataUntil: '2026-05-31' }];
+const LIVE: Moment[] = [
+  { today: TODAY, dataUntil: null },
+  { today: TODAY, dataUntil: null },
+];
+const RELEASES: Moment[] = [
+  { today: TODAY, dataUntil: '2026-05-31' },
+  { today: TODAY, dataUntil: '2026-05-31' },
+];
 const SECRET = Buffer.alloc(32, 0x5a);
 /** Fixed seeds: a failure replays with randomRegion(seed). */
 const SEEDS = [1, 2, 3];
@@ -32,7 +38,9 @@ describe('attack suite (simulation of the aggregator)', () => {
     highs = await loadHighs();
   });
   afterAll(() => {
-    console.log(`attack suite, regions ${SEEDS.join(', ')} (exact = recovered with certainty; errors |estimate − truth| of the best estimate)\n${formatReports(rows)}`);
+    console.log(
+      `attack suite, regions ${SEEDS.join(', ')} (exact = recovered with certainty; errors |estimate − truth| of the best estimate)\n${formatReports(rows)}`,
+    );
   });
 
   describe.each(SEEDS)('region %i', (seed) => {
@@ -63,7 +71,9 @@ describe('attack suite (simulation of the aggregator)', () => {
 
   it('the old method fell in every region: each gave at least one small cell exactly', () => {
     const legacy = rows.filter((r) => r.label.endsWith('legacy'));
-    const fell = new Set(legacy.filter((r) => r.report.algebra.exact + r.report.bounds.exact + r.report.differencing.exact > 0).map((r) => r.label.split(' ')[0]));
+    const fell = new Set(
+      legacy.filter((r) => r.report.algebra.exact + r.report.bounds.exact + r.report.differencing.exact > 0).map((r) => r.label.split(' ')[0]),
+    );
     expect([...fell].sort()).toEqual(SEEDS.map(String));
   });
 });

@@ -21,7 +21,13 @@ function issueRegion(): Region {
   ];
   let n = 0;
   const first: Movement[] = cells.flatMap(([route, category, count]) =>
-    Array.from({ length: count }, () => ({ eventId: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`, day: '2026-03-10', provider: 'IR', route, category })),
+    Array.from({ length: count }, () => ({
+      eventId: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+      day: '2026-03-10',
+      provider: 'IR',
+      route,
+      category,
+    })),
   );
   return {
     from: '2026-03-01',
@@ -76,7 +82,15 @@ describe('attacker', () => {
   it('recovers nothing exactly from the same questions under cell-key, and its bounds hold the truth', () => {
     const region = issueRegion();
     const secret = Buffer.alloc(32, 1);
-    const c = simulate(region, 'secretariat', 'cell-key', [RELEASE], [region.first], (rs, q, m) => answerCellKey(region, rs, 'secretariat', q, m, secret), ISSUE_QUESTIONS);
+    const c = simulate(
+      region,
+      'secretariat',
+      'cell-key',
+      [RELEASE],
+      [region.first],
+      (rs, q, m) => answerCellKey(region, rs, 'secretariat', q, m, secret),
+      ISSUE_QUESTIONS,
+    );
     const report = attack(highs, c.knowledge, c.truth);
     expect(report.algebra.targets).toBe(1);
     for (const r of [report.algebra, report.bounds, report.differencing]) expect(r).toMatchObject({ exact: 0, unsound: 0 });
@@ -108,13 +122,29 @@ describe('attacker', () => {
     const late: Movement = { eventId: '00000000-0000-4000-8000-999999999999', day: '2026-03-11', provider: 'IR', route: 'AF>IR>TR', category: 'refugee' };
     const second = [...region.first, late];
     const q: Question[] = [{ granularity: 'month', groupBy: ['route'], providers: ['IR'] }];
-    const legacy = simulate(region, 'secretariat', 'legacy', [LIVE, LIVE], [region.first, second], (rs, qq, m) => answerLegacy(region, rs, 'secretariat', qq, m), q);
+    const legacy = simulate(
+      region,
+      'secretariat',
+      'legacy',
+      [LIVE, LIVE],
+      [region.first, second],
+      (rs, qq, m) => answerLegacy(region, rs, 'secretariat', qq, m),
+      q,
+    );
     const d = differences(legacy.knowledge, legacy.truth).filter((x) => x.kind === 'over-time');
     // The route's row, and the month's total: each moved by exactly the one record.
     expect(d.length).toBeGreaterThanOrEqual(1);
     for (const x of d) expect(x).toMatchObject({ estimate: 1, truth: 1, certain: true });
     const secret = Buffer.alloc(32, 2);
-    const ck = simulate(region, 'secretariat', 'cell-key', [RELEASE, RELEASE], [region.first, second], (rs, qq, m) => answerCellKey(region, rs, 'secretariat', qq, m, secret), q);
+    const ck = simulate(
+      region,
+      'secretariat',
+      'cell-key',
+      [RELEASE, RELEASE],
+      [region.first, second],
+      (rs, qq, m) => answerCellKey(region, rs, 'secretariat', qq, m, secret),
+      q,
+    );
     for (const x of differences(ck.knowledge, ck.truth)) expect(x.certain).toBe(false);
     expect(KEY_RANGE).toBe(2 ** 32);
   });

@@ -475,7 +475,14 @@ export function differences(knowledge: Knowledge, truth: Truth): Difference[] {
         const d = smallSet(knowledge, snapshot, truth[s], rest);
         if (!d) continue;
         const estimate = numeric(b)! - numeric(a)! - d.known;
-        put(`n|${s}|${d.provider}|${atomsKey(d.atoms)}`, { provider: d.provider, atoms: d.atoms, estimate, truth: d.truth, certain: exactFor(a) && exactFor(b), kind: 'nested' });
+        put(`n|${s}|${d.provider}|${atomsKey(d.atoms)}`, {
+          provider: d.provider,
+          atoms: d.atoms,
+          estimate,
+          truth: d.truth,
+          certain: exactFor(a) && exactFor(b),
+          kind: 'nested',
+        });
       }
     });
   });
@@ -495,7 +502,11 @@ export function differences(knowledge: Knowledge, truth: Truth): Difference[] {
       if (rule.exact) continue;
       const change = sum(unknown.map((a) => truth[s][a] - truth[s - 1][a]));
       if (change === 0 || Math.abs(change) >= rule.k) continue;
-      const knownChange = sum(after.atoms.filter((a) => knowledge.snapshots[s].known.has(a)).map((a) => knowledge.snapshots[s].known.get(a)! - (knowledge.snapshots[s - 1].known.get(a) ?? 0)));
+      const knownChange = sum(
+        after.atoms
+          .filter((a) => knowledge.snapshots[s].known.has(a))
+          .map((a) => knowledge.snapshots[s].known.get(a)! - (knowledge.snapshots[s - 1].known.get(a) ?? 0)),
+      );
       put(`t|${s}|${provider}|${atomsKey(unknown)}`, {
         provider,
         atoms: unknown,

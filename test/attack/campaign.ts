@@ -81,7 +81,6 @@ export interface Moment {
 // ---------------------------------------------------------------------------------------------
 // Random regions.
 
-
 const days = (from: string, to: string): string[] => {
   const out: string[] = [];
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
@@ -109,7 +108,9 @@ export function randomRegion(seed: number, month = '2026-03'): Region {
   const routes: Record<string, string[]> = {};
   for (const p of providers) {
     const n = 1 + Math.floor(r() * 2);
-    routes[p.code] = [...new Set(Array.from({ length: n }, () => `${pick(ends.filter((e) => e !== p.code))}>${p.code}>${pick(ends.filter((e) => e !== p.code))}`))];
+    routes[p.code] = [
+      ...new Set(Array.from({ length: n }, () => `${pick(ends.filter((e) => e !== p.code))}>${p.code}>${pick(ends.filter((e) => e !== p.code))}`)),
+    ];
   }
   const categories = [...CATEGORIES].slice(0, 3);
   const monthDays = days(`${month}-01`, periodBounds(`${month}-01`, 'month').last);
@@ -119,7 +120,13 @@ export function randomRegion(seed: number, month = '2026-03'): Region {
     let u = r() * total;
     const cell = weights.find((x) => (u -= x.w) < 0) ?? weights[weights.length - 1];
     serial += 1;
-    return { eventId: `00000000-0000-4000-8000-${String(seed).padStart(4, '0').slice(-4)}${String(serial).padStart(8, '0')}`, day: pick(monthDays), provider: p, route: cell.route, category: cell.category };
+    return {
+      eventId: `00000000-0000-4000-8000-${String(seed).padStart(4, '0').slice(-4)}${String(serial).padStart(8, '0')}`,
+      day: pick(monthDays),
+      provider: p,
+      route: cell.route,
+      category: cell.category,
+    };
   };
   const first: Movement[] = [];
   const weightsOf = new Map<string, { route: string; category: string; w: number }[]>();
@@ -226,7 +233,8 @@ export function isoWeek(day: string): string {
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
-export const periodLabel = (day: string, g: string): string => (g === 'day' ? day : g === 'week' ? isoWeek(day) : g === 'month' ? day.slice(0, 7) : day.slice(0, 4));
+export const periodLabel = (day: string, g: string): string =>
+  g === 'day' ? day : g === 'week' ? isoWeek(day) : g === 'month' ? day.slice(0, 7) : day.slice(0, 4);
 
 /** Records a plan lets into an answer, with the question's filters. */
 function selected(plan: FlowPlan, q: Question, records: readonly Movement[]): Movement[] {
@@ -277,7 +285,9 @@ export function answerCellKey(region: Region, records: readonly Movement[], call
     granularity: plan.granularity,
     from: plan.from,
     to: plan.to,
-    rows: [...(q.groupBy.length === 0 ? periods : cells).values()].map((f) => ({ period: f.period, ...f.values, count: value(f) })).filter((row) => row.count !== 0),
+    rows: [...(q.groupBy.length === 0 ? periods : cells).values()]
+      .map((f) => ({ period: f.period, ...f.values, count: value(f) }))
+      .filter((row) => row.count !== 0),
     totals: { count: value(grand), byPeriod: [...periods.values()].map((f) => ({ period: f.period, count: value(f) })).filter((p) => p.count !== 0) },
   };
 }
@@ -339,7 +349,8 @@ export function atomSpace(region: Region, caller: string, plans: FlowPlan[], tod
       const key = visible.map((g) => periodLabel(day, g)).join('|');
       classes.set(key, [...(classes.get(key) ?? []), day]);
     }
-    for (const route of region.routes[p.code]) for (const category of region.categories) for (const ds of classes.values()) atoms.push({ provider: p.code, route, category, days: ds });
+    for (const route of region.routes[p.code])
+      for (const category of region.categories) for (const ds of classes.values()) atoms.push({ provider: p.code, route, category, days: ds });
   }
   return { atoms };
 }
@@ -357,7 +368,8 @@ export function truthOf(space: AtomSpace, records: readonly Movement[]): number[
 
 /** The figures of one answer over the attacker's atoms: every row it could have had (listed or not), each period total, the grand total. */
 export function figuresOf(space: AtomSpace, plan: FlowPlan, q: Question, answer: Answer, method: Method, qid: string): Figure[] {
-  if (answer.granularity !== plan.granularity || answer.from !== plan.from || answer.to !== plan.to) throw new Error(`${qid}: the answer's plan is not the one the attacker expected`);
+  if (answer.granularity !== plan.granularity || answer.from !== plan.from || answer.to !== plan.to)
+    throw new Error(`${qid}: the answer's plan is not the one the attacker expected`);
   const cuts = new Map(plan.cuts.map((c) => [c.provider, c]));
   const rows = new Map<string, number[]>();
   const periods = new Map<string, number[]>();
@@ -377,7 +389,11 @@ export function figuresOf(space: AtomSpace, plan: FlowPlan, q: Question, answer:
     grand.push(i);
   });
   const seen = (count: number | null, suppressed?: string): Published =>
-    count === null ? { kind: 'withheld', label: suppressed ?? 'withheld' } : method === 'cell-key' && count === 0 ? { kind: 'absent' } : { kind: 'value', value: count };
+    count === null
+      ? { kind: 'withheld', label: suppressed ?? 'withheld' }
+      : method === 'cell-key' && count === 0
+        ? { kind: 'absent' }
+        : { kind: 'value', value: count };
   const figures: Figure[] = [];
   const listed = new Map(answer.rows.map((r) => [rowKey(r.period, q.groupBy, r), r]));
   for (const key of listed.keys()) if (!rows.has(key)) throw new Error(`${qid}: row ${key} is outside the attacker's atoms`);
@@ -421,7 +437,7 @@ export function simulate(
   caller: string,
   method: Method,
   moments: Moment[],
-  recordsAt: (Movement[])[],
+  recordsAt: Movement[][],
   answer: (records: readonly Movement[], q: Question, moment: Moment) => Answer,
   only?: Question[],
 ): Campaign {

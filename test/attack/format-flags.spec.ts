@@ -54,7 +54,10 @@ function flags(csv: string): Map<string, string> {
   return new Map(
     lines.map((l) => {
       const c = l.split(',');
-      const key = cols.filter((n) => !['OBS_VALUE', 'OBS_STATUS', 'CONF_STATUS'].includes(n)).map((n) => c[at(n)]).join('|');
+      const key = cols
+        .filter((n) => !['OBS_VALUE', 'OBS_STATUS', 'CONF_STATUS'].includes(n))
+        .map((n) => c[at(n)])
+        .join('|');
       return [key, `${c[at('OBS_STATUS')]} ${c[at('CONF_STATUS')]}`];
     }),
   );

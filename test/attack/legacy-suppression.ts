@@ -48,8 +48,7 @@ export interface DisclosedAnswer {
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const cellTotal = (c: CellInput) => sum(Object.values(c.contributions));
-const isSmall = (contributions: Record<string, number>, k: (provider: string) => number) =>
-  Object.entries(contributions).some(([p, n]) => n > 0 && n < k(p));
+const isSmall = (contributions: Record<string, number>, k: (provider: string) => number) => Object.entries(contributions).some(([p, n]) => n > 0 && n < k(p));
 
 export function disclose(cells: CellInput[], k: (provider: string) => number): DisclosedAnswer {
   const byPeriod = new Map<string, CellInput[]>();
@@ -78,9 +77,7 @@ export function disclose(cells: CellInput[], k: (provider: string) => number): D
     if (hit.length === 0) continue;
     // The k that protects this period: the largest of the providers in its primary cells.
     const kMax = Math.max(...hit.flatMap((c) => Object.keys(c.contributions).map(k)));
-    const candidates = list
-      .filter((c) => !suppressed.has(c.key))
-      .sort((a, b) => cellTotal(a) - cellTotal(b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const candidates = list.filter((c) => !suppressed.has(c.key)).sort((a, b) => cellTotal(a) - cellTotal(b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const safe = () => hit.length >= 2 && sum(hit.map(cellTotal)) >= kMax + hit.length - 1;
     while (!safe() && candidates.length > 0) {
       const next = candidates.shift()!;

@@ -20,14 +20,21 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
 }
 // Compose reads YAML 1.2 with merge keys (`<<: *app`).
-const compose = load(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { schema: CORE_SCHEMA.withTags(mergeTag) }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = load(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { schema: CORE_SCHEMA.withTags(mergeTag) }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 const services = compose.services;
 const nodes = Object.keys(services).filter((n) => n.startsWith('node-'));
 const apps = ['aggregator', ...nodes];
 
 /** Every setting a config class declares (class-validator keeps one metadata entry per decorated property). */
 const settingsOf = (cls: new () => object): Set<string> =>
-  new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName));
+  new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(cls, '', true, false)
+      .map((m) => m.propertyName),
+  );
 
 describe('docker-compose.yml', () => {
   it("runs the Kafka version of deploy/kafka (pom.xml's kafka.version)", () => {

@@ -19,7 +19,11 @@ describe('data-sharing agreements, end to end', () => {
   const release = () => region.release({ dataUntil: to });
 
   type Row = { period: string; route?: string; category?: string; count: number };
-  type Answer = { rows: Row[]; totals: { count: number }; disclosure: { agreements: { provider: string; agreement: string }[]; leftOut: { provider: string; reason: string }[] } };
+  type Answer = {
+    rows: Row[];
+    totals: { count: number };
+    disclosure: { agreements: { provider: string; agreement: string }[]; leftOut: { provider: string; reason: string }[] };
+  };
   const ask = async (principal: string, query: string): Promise<Answer> => {
     const res = await fetch(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=month&${query}`, { headers: region.as(principal) });
     expect(res.status).toBe(200);
@@ -37,7 +41,10 @@ describe('data-sharing agreements, end to end', () => {
     region = await startRegion({ name: 'e2e-agr', states: ['AF', 'IR', 'PK'], readers: ['secretariat', 'state:AF', 'state:IR', 'state:PK', 'org:UNHCR'] });
     const records = [...generateMovements({ seed: 11, from, to, scale: 0.004, providers: ['AF', 'IR', 'PK'], recordIdPrefix: `AGR${suffix}-` })];
     for (const state of ['AF', 'IR', 'PK']) {
-      for (const batch of batches(records.filter((r) => r.provider === state), 1000)) {
+      for (const batch of batches(
+        records.filter((r) => r.provider === state),
+        1000,
+      )) {
         await postMovements(region.node(state).url, batch.map(toRawMovement), region.ingest(state));
         posted.push(...batch);
       }
@@ -49,10 +56,13 @@ describe('data-sharing agreements, end to end', () => {
   it('holds every provider’s data until it grants something: nobody sees anything', async () => {
     // Wait until the aggregator has received everything (its node status counts received events;
     // the counts are the admin's: the secretariat sees no volumes, and none of states that granted it nothing).
-    await waitFor(async () => {
-      const res = await (await fetch(`${region.aggregator.url}/v1/nodes`, { headers: region.as('admin') })).json();
-      return (res as { providers: { eventsReceived: number }[] }).providers.reduce((s, p) => s + p.eventsReceived, 0) === posted.length;
-    }, { timeoutMs: 120_000, what: 'every movement received' });
+    await waitFor(
+      async () => {
+        const res = await (await fetch(`${region.aggregator.url}/v1/nodes`, { headers: region.as('admin') })).json();
+        return (res as { providers: { eventsReceived: number }[] }).providers.reduce((s, p) => s + p.eventsReceived, 0) === posted.length;
+      },
+      { timeoutMs: 120_000, what: 'every movement received' },
+    );
     await release();
     for (const who of ['secretariat', 'state:AF', 'org:UNHCR']) {
       const answer = await ask(who, 'groupBy=route');
@@ -73,17 +83,23 @@ describe('data-sharing agreements, end to end', () => {
     await region.grant('PK', { ...OPEN_TERMS, recipient: 'org:UNHCR' });
 
     // Agreements travel through Kafka like everything else: wait until the registry has all four.
-    await waitFor(async () => {
-      const list = (await (await fetch(`${region.aggregator.url}/v1/agreements`, { headers: region.as('secretariat') })).json()) as { agreements: unknown[] };
-      return list.agreements.length === 4;
-    }, { timeoutMs: 60_000, what: 'four agreements in the registry' });
+    await waitFor(
+      async () => {
+        const list = (await (await fetch(`${region.aggregator.url}/v1/agreements`, { headers: region.as('secretariat') })).json()) as { agreements: unknown[] };
+        return list.agreements.length === 4;
+      },
+      { timeoutMs: 60_000, what: 'four agreements in the registry' },
+    );
     // Each state sees its own data in full once pooled: wait for all of it.
     for (const state of ['AF', 'IR', 'PK']) {
       const mine = posted.filter((m) => m.provider === state).length;
-      await waitFor(async () => {
-        await release();
-        return (await ask(`state:${state}`, `providers=${state}`)).totals.count === mine;
-      }, { timeoutMs: 120_000, what: `${state}'s ${mine} movements projected` });
+      await waitFor(
+        async () => {
+          await release();
+          return (await ask(`state:${state}`, `providers=${state}`)).totals.count === mine;
+        },
+        { timeoutMs: 120_000, what: `${state}'s ${mine} movements projected` },
+      );
     }
 
     // The secretariat: AF in full, IR without victims of trafficking, nothing of PK.
@@ -95,7 +111,12 @@ describe('data-sharing agreements, end to end', () => {
 
     // A state that was granted nothing sees only its own data.
     const pk = await ask('state:PK', 'groupBy=route,category');
-    expect(asCells(pk.rows, (r) => `${r.route} ${r.category}`)).toEqual(count(posted.filter((m) => m.provider === 'PK'), (m) => `${routeOf(m)} ${m.category}`));
+    expect(asCells(pk.rows, (r) => `${r.route} ${r.category}`)).toEqual(
+      count(
+        posted.filter((m) => m.provider === 'PK'),
+        (m) => `${routeOf(m)} ${m.category}`,
+      ),
+    );
 
     // UNHCR by category: IR (k = 10, protected) and PK (k = 1, exact) mixed in each cell. PK's part
     // is exact, so what is above it is IR's part as published: never an IR count below 10 as itself.
@@ -147,7 +168,9 @@ describe('data-sharing agreements, end to end', () => {
     });
     expect(amend.status).toBe(403);
     expect(await events()).toBe(before);
-    const registry = (await (await fetch(`${region.aggregator.url}/v1/agreements`, { headers: region.as('secretariat') })).json()) as { agreements: { agreementId: string; status: string }[] };
+    const registry = (await (await fetch(`${region.aggregator.url}/v1/agreements`, { headers: region.as('secretariat') })).json()) as {
+      agreements: { agreementId: string; status: string }[];
+    };
     expect(registry.agreements.find((a) => a.agreementId === afGrant)?.status).toBe('active');
   });
 
@@ -158,12 +181,15 @@ describe('data-sharing agreements, end to end', () => {
       body: JSON.stringify({ reason: 'end of the pilot' }),
     });
     expect(res.status).toBe(201);
-    await waitFor(async () => {
-      const list = (await (await fetch(`${region.aggregator.url}/v1/agreements`, { headers: region.as('secretariat') })).json()) as {
-        agreements: { agreementId: string; status: string }[];
-      };
-      return list.agreements.find((a) => a.agreementId === afGrant)?.status === 'revoked';
-    }, { timeoutMs: 60_000, what: 'the revocation in the registry' });
+    await waitFor(
+      async () => {
+        const list = (await (await fetch(`${region.aggregator.url}/v1/agreements`, { headers: region.as('secretariat') })).json()) as {
+          agreements: { agreementId: string; status: string }[];
+        };
+        return list.agreements.find((a) => a.agreementId === afGrant)?.status === 'revoked';
+      },
+      { timeoutMs: 60_000, what: 'the revocation in the registry' },
+    );
     // No new release: the revocation bites on the release already published.
     const after = await ask('secretariat', 'groupBy=route');
     expect(after.disclosure.agreements.map((a) => a.provider)).toEqual(['IR']);

@@ -48,7 +48,11 @@ describe('attack suite on the real aggregator', () => {
     const bcp = BORDER_CROSSING_POINTS.find((b) => b.state === m.provider);
     if (!bcp) throw new Error(`no border crossing point in ${m.provider}`);
     const [departedFrom, , intendedDestination] = m.route.split('>');
-    const e = movementRecorded({ provider: m.provider, occurredOn: m.day, data: { departedFrom, intendedDestination, category: m.category as never, borderCrossingPoint: bcp.code } });
+    const e = movementRecorded({
+      provider: m.provider,
+      occurredOn: m.day,
+      data: { departedFrom, intendedDestination, category: m.category as never, borderCrossingPoint: bcp.code },
+    });
     m.eventId = e.eventId;
     envelopes.set(e.eventId, e);
     return e;
@@ -78,8 +82,13 @@ describe('attack suite on the real aggregator', () => {
     }
     return out;
   };
-  const comparable = (a: Answer) => JSON.stringify({ granularity: a.granularity, from: a.from, to: a.to, rows: a.rows, totals: { count: a.totals.count, byPeriod: a.totals.byPeriod } });
-  const sorted = (a: Answer): Answer => ({ ...a, rows: [...a.rows].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1)), totals: { ...a.totals, byPeriod: [...a.totals.byPeriod].sort((x, y) => (x.period < y.period ? -1 : 1)) } });
+  const comparable = (a: Answer) =>
+    JSON.stringify({ granularity: a.granularity, from: a.from, to: a.to, rows: a.rows, totals: { count: a.totals.count, byPeriod: a.totals.byPeriod } });
+  const sorted = (a: Answer): Answer => ({
+    ...a,
+    rows: [...a.rows].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1)),
+    totals: { ...a.totals, byPeriod: [...a.totals.byPeriod].sort((x, y) => (x.period < y.period ? -1 : 1)) },
+  });
 
   beforeAll(async () => {
     highs = await loadHighs();
@@ -90,11 +99,27 @@ describe('attack suite on the real aggregator', () => {
 
   it('gives a curious recipient nothing exact across releases, late records and a retraction', async () => {
     // The region's grants (to anyone), then the first month of movements.
-    await running.publish('agreements', grants.map((g) => agreementGranted(g.provider, { recipient: '*', dimensions: g.dimensions, minTimeGranularity: g.minTimeGranularity, minGeoGranularity: 'country', minCellSize: g.minCellSize })));
-    await waitFor(async () => {
-      const list = (await (await fetch(`${running.aggregator.url}/v1/agreements`, { headers: running.as('secretariat') })).json()) as { agreements: unknown[] };
-      return list.agreements.length === grants.length;
-    }, { timeoutMs: 60_000, what: 'the grants in the registry' });
+    await running.publish(
+      'agreements',
+      grants.map((g) =>
+        agreementGranted(g.provider, {
+          recipient: '*',
+          dimensions: g.dimensions,
+          minTimeGranularity: g.minTimeGranularity,
+          minGeoGranularity: 'country',
+          minCellSize: g.minCellSize,
+        }),
+      ),
+    );
+    await waitFor(
+      async () => {
+        const list = (await (await fetch(`${running.aggregator.url}/v1/agreements`, { headers: running.as('secretariat') })).json()) as {
+          agreements: unknown[];
+        };
+        return list.agreements.length === grants.length;
+      },
+      { timeoutMs: 60_000, what: 'the grants in the registry' },
+    );
     // envelopeOf gives each record the event id of its envelope: the retraction follows its record.
     const toRetract = region.first.filter((m) => region.retracted.includes(m.eventId));
     await running.publish('movements', region.first.map(envelopeOf));
@@ -108,7 +133,12 @@ describe('attack suite on the real aggregator', () => {
       const qs = questions(region, caller, 'cell-key', first);
       const answers = await askAll(caller, qs);
       // The service answers exactly as the simulation the unit suite attacks.
-      qs.forEach((q, i) => expect([JSON.stringify(q), comparable(sorted(answers[i]))]).toEqual([JSON.stringify(q), comparable(sorted(answerCellKey(region, region.first, caller, q, first, secret)))]));
+      qs.forEach((q, i) =>
+        expect([JSON.stringify(q), comparable(sorted(answers[i]))]).toEqual([
+          JSON.stringify(q),
+          comparable(sorted(answerCellKey(region, region.first, caller, q, first, secret))),
+        ]),
+      );
       asked.set(caller, { qs, answers: [answers] });
     }
 
@@ -131,13 +161,21 @@ describe('attack suite on the real aggregator', () => {
       const { qs, answers } = asked.get(caller)!;
       answers.push(await askAll(caller, qs));
       // Attack with knowledge of every answer.
-      const space = atomSpace(region, caller, qs.map((q) => planOf(region, caller, q, first)), today);
+      const space = atomSpace(
+        region,
+        caller,
+        qs.map((q) => planOf(region, caller, q, first)),
+        today,
+      );
       const own = caller.startsWith('state:') ? caller.slice(6) : null;
       const truth = [truthOf(space, region.first), truthOf(space, secondRecords(region))];
       const snapshots: Snapshot[] = answers.map((round, s) => {
         const known = new Map<number, number>();
         space.atoms.forEach((a, i) => a.provider === own && known.set(i, truth[s][i]));
-        return { known, figures: qs.flatMap((q, i) => figuresOf(space, planOf(region, caller, q, s === 0 ? first : second), q, round[i], 'cell-key', JSON.stringify(q))) };
+        return {
+          known,
+          figures: qs.flatMap((q, i) => figuresOf(space, planOf(region, caller, q, s === 0 ? first : second), q, round[i], 'cell-key', JSON.stringify(q))),
+        };
       });
       const knowledge: Knowledge = { method: 'cell-key', atomProvider: space.atoms.map((a) => a.provider), rule: ruleOf(region, caller, today), snapshots };
       const report = attack(highs, knowledge, truth, 40);
@@ -145,6 +183,8 @@ describe('attack suite on the real aggregator', () => {
       expect(report.algebra.targets).toBeGreaterThan(0);
       for (const r of [report.algebra, report.bounds, report.differencing]) expect({ exact: r.exact, unsound: r.unsound }).toEqual({ exact: 0, unsound: 0 });
     }
-    console.log(`attack suite on the real aggregator (region 7, ${month}; ${[...asked.values()].map((a) => a.qs.length).join(' + ')} questions per release)\n${formatReports(rows)}`);
+    console.log(
+      `attack suite on the real aggregator (region 7, ${month}; ${[...asked.values()].map((a) => a.qs.length).join(' + ')} questions per release)\n${formatReports(rows)}`,
+    );
   });
 });

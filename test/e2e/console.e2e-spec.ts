@@ -32,14 +32,48 @@ describe('secretariat console and surge alerts, end to end', () => {
     for (let d = 0; d < 35; d++) {
       for (let i = 0; i < perDay(d); i++) {
         const n = records[state].length;
-        records[state].push({ ...r, recordId: `CON${suffix}-${state}-${n}`, crossedAt: `${day(d)}T10:00:00${offset}`, sex: n % 2 ? 'male' : 'female', dateOfBirth: '1990-01-01' });
+        records[state].push({
+          ...r,
+          recordId: `CON${suffix}-${state}-${n}`,
+          crossedAt: `${day(d)}T10:00:00${offset}`,
+          sex: n % 2 ? 'male' : 'female',
+          dateOfBirth: '1990-01-01',
+        });
       }
     }
   };
-  plant('IR', (d) => (d < 28 ? 8 : 32), { direction: 'entry', borderCrossingPoint: 'IR-DOGHAROUN', citizenship: 'AF', departedFrom: 'AF', intendedDestination: 'TR', category: 'asylum_seeker' });
-  plant('IR', () => 5, { direction: 'entry', borderCrossingPoint: 'IR-MILAK', citizenship: 'AF', departedFrom: 'AF', intendedDestination: 'IR', category: 'labour_migrant' });
-  plant('AF', () => 10, { direction: 'entry', borderCrossingPoint: 'AF-ISLAMQALA', citizenship: 'AF', departedFrom: 'IR', intendedDestination: 'AF', category: 'returnee' });
-  plant('AF', (d) => (d === 20 ? 2 : 0), { direction: 'entry', borderCrossingPoint: 'AF-TORKHAM', citizenship: 'AF', departedFrom: 'PK', intendedDestination: 'AF', category: 'refugee' });
+  plant('IR', (d) => (d < 28 ? 8 : 32), {
+    direction: 'entry',
+    borderCrossingPoint: 'IR-DOGHAROUN',
+    citizenship: 'AF',
+    departedFrom: 'AF',
+    intendedDestination: 'TR',
+    category: 'asylum_seeker',
+  });
+  plant('IR', () => 5, {
+    direction: 'entry',
+    borderCrossingPoint: 'IR-MILAK',
+    citizenship: 'AF',
+    departedFrom: 'AF',
+    intendedDestination: 'IR',
+    category: 'labour_migrant',
+  });
+  plant('AF', () => 10, {
+    direction: 'entry',
+    borderCrossingPoint: 'AF-ISLAMQALA',
+    citizenship: 'AF',
+    departedFrom: 'IR',
+    intendedDestination: 'AF',
+    category: 'returnee',
+  });
+  plant('AF', (d) => (d === 20 ? 2 : 0), {
+    direction: 'entry',
+    borderCrossingPoint: 'AF-TORKHAM',
+    citizenship: 'AF',
+    departedFrom: 'PK',
+    intendedDestination: 'AF',
+    category: 'refugee',
+  });
 
   const terms = {
     ...OPEN_TERMS,
@@ -53,7 +87,17 @@ describe('secretariat console and surge alerts, end to end', () => {
     if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
-  type Alert = { alertId: string; scope: string; route: string | null; borderCrossingPoint: string | null; category: string | null; severity: string; recent: number; expectedWeekly: number | null; ratio: number | null };
+  type Alert = {
+    alertId: string;
+    scope: string;
+    route: string | null;
+    borderCrossingPoint: string | null;
+    category: string | null;
+    severity: string;
+    recent: number;
+    expectedWeekly: number | null;
+    ratio: number | null;
+  };
   type FlowAnswer = {
     from: string;
     to: string;
@@ -82,7 +126,8 @@ describe('secretariat console and surge alerts, end to end', () => {
       aggregatorEnv: { ALERTS_INTERVAL_MS: '2000', ALERTS_PROGRESS_GAP_MS: '1000' },
     });
     for (const state of ['IR', 'AF'] as const) {
-      for (let b = 0; b < records[state].length; b += 1000) await postMovements(region.node(state).url, records[state].slice(b, b + 1000), region.ingest(state));
+      for (let b = 0; b < records[state].length; b += 1000)
+        await postMovements(region.node(state).url, records[state].slice(b, b + 1000), region.ingest(state));
     }
     await postIranReferrals(region.node('IR').url);
     // A state sees its own data exactly; by day, every period up to the release's last day is
@@ -91,7 +136,10 @@ describe('secretariat console and surge alerts, end to end', () => {
       await waitFor(
         async () => {
           await cutRelease();
-          return (await api<{ totals: { count: number } }>(`/v1/flows?from=${from}&to=${to}&granularity=day&providers=${state}`, `state:${state}`)).totals.count === records[state].length;
+          return (
+            (await api<{ totals: { count: number } }>(`/v1/flows?from=${from}&to=${to}&granularity=day&providers=${state}`, `state:${state}`)).totals.count ===
+            records[state].length
+          );
         },
         { timeoutMs: 120_000, what: `${state}'s movements projected and released` },
       );
@@ -99,7 +147,10 @@ describe('secretariat console and surge alerts, end to end', () => {
     await waitFor(
       async () => {
         await cutRelease();
-        return (await api<{ totals: { referrals: number | null } }>(`/v1/referrals/summary?from=${from}&to=${to}&granularity=day&providers=IR`, 'state:IR')).totals.referrals === 18;
+        return (
+          (await api<{ totals: { referrals: number | null } }>(`/v1/referrals/summary?from=${from}&to=${to}&granularity=day&providers=IR`, 'state:IR')).totals
+            .referrals === 18
+        );
       },
       { timeoutMs: 60_000, what: 'the referrals projected and released' },
     );
@@ -123,9 +174,17 @@ describe('secretariat console and surge alerts, end to end', () => {
       referredTo,
     });
     const ingest = region.ingest('IR');
-    const answer = await postReferrals(url, [...Array.from({ length: 12 }, (_, n) => record(n, 'child_protection')), ...Array.from({ length: 6 }, (_, n) => record(100 + n, 'medical'))], ingest);
+    const answer = await postReferrals(
+      url,
+      [...Array.from({ length: 12 }, (_, n) => record(n, 'child_protection')), ...Array.from({ length: 6 }, (_, n) => record(100 + n, 'medical'))],
+      ingest,
+    );
     const step = async (id: string, command: string, hour: string, body: Record<string, string> = {}) => {
-      const res = await fetch(`${url}/v1/referrals/${id}/${command}`, { method: 'POST', headers: { 'content-type': 'application/json', ...ingest }, body: JSON.stringify({ at: `${hour}+03:30`, ...body }) });
+      const res = await fetch(`${url}/v1/referrals/${id}/${command}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...ingest },
+        body: JSON.stringify({ at: `${hour}+03:30`, ...body }),
+      });
       expect(res.status).toBe(201);
     };
     for (const [i, r] of answer.results.slice(0, 8).entries()) {
@@ -138,10 +197,13 @@ describe('secretariat console and surge alerts, end to end', () => {
   it('detects the planted surge, publishes it on alerts.v1, and shows it only to those the agreements allow', async () => {
     // A run made while the data was still arriving may have seen part of the last week: wait on
     // Iran's own view, the only exact one.
-    const own = await waitFor(async () => {
-      const list = (await api<{ alerts: Alert[] }>('/v1/alerts', 'state:IR')).alerts;
-      return list.length === 3 && list.every((a) => a.recent === 224 && a.severity === 'critical') ? list : null;
-    }, { timeoutMs: 60_000, what: 'three alerts on the whole last week for Iran' });
+    const own = await waitFor(
+      async () => {
+        const list = (await api<{ alerts: Alert[] }>('/v1/alerts', 'state:IR')).alerts;
+        return list.length === 3 && list.every((a) => a.recent === 224 && a.severity === 'critical') ? list : null;
+      },
+      { timeoutMs: 60_000, what: 'three alerts on the whole last week for Iran' },
+    );
     // 8 a day for four weeks (56 a week), then 32 a day: 224 in the last week, ×4. Iran sees its
     // own figures exact.
     for (const a of own) expect(a).toMatchObject({ severity: 'critical', recent: 224, expectedWeekly: 56, ratio: 4 });
@@ -238,7 +300,9 @@ describe('secretariat console and surge alerts, end to end', () => {
     );
     const notes = await page.$$eval('#notes li', (lis) => lis.map((li) => li.textContent ?? ''));
     expect(notes[0]).toContain(`release ${release.id}`);
-    expect(notes.join(' ')).toContain(`${word('countries', 'AF', 'en')} (k = 5), ${word('countries', 'IR', 'en')} (k = 5) are protected: each such part is changed by up to 3`);
+    expect(notes.join(' ')).toContain(
+      `${word('countries', 'AF', 'en')} (k = 5), ${word('countries', 'IR', 'en')} (k = 5) are protected: each such part is changed by up to 3`,
+    );
     expect(await page.isHidden('#left-out')).toBe(true);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="map"]')]);
@@ -261,7 +325,9 @@ describe('secretariat console and surge alerts, end to end', () => {
     expect(await page.textContent('#adjusted-note')).toBe(
       'Данные защищённых государств немного изменены; малое число, ноль или отсутствующая строка могли быть изменены; итоги изменены отдельно.',
     );
-    expect((await page.$$eval('#notes li', (lis) => lis.map((li) => li.textContent ?? ''))).join(' ')).toContain(`Доли ${word('countries', 'AF', 'ru')} (k = 5), ${word('countries', 'IR', 'ru')} (k = 5) защищены`);
+    expect((await page.$$eval('#notes li', (lis) => lis.map((li) => li.textContent ?? ''))).join(' ')).toContain(
+      `Доли ${word('countries', 'AF', 'ru')} (k = 5), ${word('countries', 'IR', 'ru')} (k = 5) защищены`,
+    );
     await checkLabels(page, 'ru', pathways);
     await page.screenshot({ path: join(ARTIFACTS, 'console.png'), fullPage: true });
 
@@ -276,7 +342,10 @@ describe('secretariat console and surge alerts, end to end', () => {
     const leftOut = await page.textContent('#left-out');
     expect(leftOut).toMatch(/^Не включены: /);
     // Named and explained in Russian: the answer's English reason read through its template.
-    for (const state of ['AF', 'IR']) expect(leftOut).toContain(`${word('countries', state, 'ru')} (${word('disclosureReasons', 'granularity_too_fine', 'ru').replace('{0}', 'неделя').replace('{1}', 'день')})`);
+    for (const state of ['AF', 'IR'])
+      expect(leftOut).toContain(
+        `${word('countries', state, 'ru')} (${word('disclosureReasons', 'granularity_too_fine', 'ru').replace('{0}', 'неделя').replace('{1}', 'день')})`,
+      );
     expect(await optionOf(page, 'map').then((o) => o.series.find((s) => s.id === 'routes')!.data)).toEqual([]);
     expect(problems).toEqual([]);
   });
@@ -367,23 +436,39 @@ describe('secretariat console and surge alerts, end to end', () => {
     const shown = [String(a.recent), a.expectedWeekly!.toLocaleString('en-GB'), `×${a.ratio!.toFixed(2)}`];
     for (const r of rows) expect([r[0], r[2], r[3], r[4], r[5]]).toEqual([word('alertSeverities', 'critical', 'en'), word('countries', 'IR', 'en'), ...shown]);
     expect(rows.map((r) => r[1]).sort()).toEqual(
-      [`crossing point ${word('borderCrossingPoints', 'IR-DOGHAROUN', 'en')}`, `route ${routeWords('AF>IR>TR', 'en')}`, `route ${routeWords('AF>IR>TR', 'en')} · ${word('categories', 'asylum_seeker', 'en')}`].sort(),
+      [
+        `crossing point ${word('borderCrossingPoints', 'IR-DOGHAROUN', 'en')}`,
+        `route ${routeWords('AF>IR>TR', 'en')}`,
+        `route ${routeWords('AF>IR>TR', 'en')} · ${word('categories', 'asylum_seeker', 'en')}`,
+      ].sort(),
     );
   }
   /** The planning-figures panel against GET /v1/forecasts for the same principal: the route's last
    * weeks as published, the next four weeks with the 80% range, the figures, the alert, the chart. */
   async function checkForecast(page: Page) {
     type Week = { week: string; point: number; lower80: number; upper80: number };
-    type Series = { route: string; history: { count: number }[]; forecast: { weeks: Week[] } | null; alerts: { figure: string; limit: number; expected: boolean; expectedWeek: string | null; week: string }[] };
+    type Series = {
+      route: string;
+      history: { count: number }[];
+      forecast: { weeks: Week[] } | null;
+      alerts: { figure: string; limit: number; expected: boolean; expectedWeek: string | null; week: string }[];
+    };
     const answer = await api<{ series: Series[] }>(`/v1/forecasts?routes=${encodeURIComponent('AF>IR>TR')}`);
     const s = answer.series[0];
     expect(s.forecast).not.toBeNull();
     const n = (v: number) => v.toLocaleString('en-GB');
-    const rows = await page.$$eval('#forecast tbody tr', (trs) => trs.map((tr) => ({ route: tr.getAttribute('data-route'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent) })));
+    const rows = await page.$$eval('#forecast tbody tr', (trs) =>
+      trs.map((tr) => ({ route: tr.getAttribute('data-route'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent) })),
+    );
     expect(rows.map((r) => r.route)).toEqual(['AF>IR>TR']);
     const cells = rows[0].cells;
     expect(cells[0]).toBe(routeWords('AF>IR>TR', 'en'));
-    expect(cells[2]).toBe(s.history.slice(-4).map((p) => n(p.count)).join(' · '));
+    expect(cells[2]).toBe(
+      s.history
+        .slice(-4)
+        .map((p) => n(p.count))
+        .join(' · '),
+    );
     expect(cells[3]).toBe(s.forecast!.weeks.map((w) => `${n(w.point)} (${n(w.lower80)}–${n(w.upper80)})`).join(' · '));
     expect([cells[5], cells[6]]).toEqual(['50', '280']);
     // At least 8 a day in every week, against 50 a week planned: expected over from the first week.

@@ -1,6 +1,25 @@
 import { createKafka } from '@caravanserai/messaging';
-import { batches, generateMovements, generateReferrals, OPEN_TERMS, postMovements, postReferrals, sendReferralStep, toRawMovement } from '@caravanserai/synthetic';
-import { AggregatorInstance, bearer, dropTestDatabase, RunningRegion, startRegion, TEST_KAFKA_BROKERS, TEST_PG_BASE, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import {
+  batches,
+  generateMovements,
+  generateReferrals,
+  OPEN_TERMS,
+  postMovements,
+  postReferrals,
+  sendReferralStep,
+  toRawMovement,
+} from '@caravanserai/synthetic';
+import {
+  AggregatorInstance,
+  bearer,
+  dropTestDatabase,
+  RunningRegion,
+  startRegion,
+  TEST_KAFKA_BROKERS,
+  TEST_PG_BASE,
+  uniqueSuffix,
+  waitFor,
+} from '@caravanserai/testing';
 import { ConfigResourceTypes } from 'kafkajs';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -61,16 +80,29 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
         const body = await get<Record<string, unknown>>(`${a.service.url}${q}`, a.key(p));
         // The notes name the moment of the cut too: any instant in a string is masked, the day kept.
         out[`${p} ${q}`] = JSON.parse(
-          JSON.stringify(body, (k, v) => (k === 'id' || k === 'cutAt' || k === 'releaseId' || k === 'asOf' ? undefined : typeof v === 'string' ? v.replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<instant>') : v)),
+          JSON.stringify(body, (k, v) =>
+            k === 'id' || k === 'cutAt' || k === 'releaseId' || k === 'asOf'
+              ? undefined
+              : typeof v === 'string'
+                ? v.replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<instant>')
+                : v,
+          ),
         );
       }
     }
     return out;
   };
-  const quarantine = async (a: Aggregator) => (await get<{ items: { reason: string; payload: string | null }[] }>(`${a.service.url}/v1/quarantine`, a.key('admin'))).items.map((i) => `${i.reason} ${i.payload}`).sort();
-  const nodeStatus = (state: string) => get<{ counted: number; events: number; outboxBacklog: number }>(`${region.node(state).url}/v1/republication`, region.keys.nodeAdmin.get(state)!);
+  const quarantine = async (a: Aggregator) =>
+    (await get<{ items: { reason: string; payload: string | null }[] }>(`${a.service.url}/v1/quarantine`, a.key('admin'))).items
+      .map((i) => `${i.reason} ${i.payload}`)
+      .sort();
+  const nodeStatus = (state: string) =>
+    get<{ counted: number; events: number; outboxBacklog: number }>(`${region.node(state).url}/v1/republication`, region.keys.nodeAdmin.get(state)!);
   const received = async (a: Aggregator) => {
-    const body = await get<{ providers: { provider: string; eventsReceived: number }[]; lag: { total: number | null } }>(`${a.service.url}/v1/nodes`, a.key('admin'));
+    const body = await get<{ providers: { provider: string; eventsReceived: number }[]; lag: { total: number | null } }>(
+      `${a.service.url}/v1/nodes`,
+      a.key('admin'),
+    );
     return { byState: Object.fromEntries(body.providers.map((p) => [p.provider, p.eventsReceived])), lag: body.lag.total };
   };
   /** The aggregator holds, for each node, exactly as many events as the node, and lags nothing. */
@@ -97,7 +129,13 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
   const movementsPosted = new Map<string, string[]>();
 
   beforeAll(async () => {
-    region = await startRegion({ name: 'e2e-dr', states, readers: principals, env: { LOG_LEVEL: 'warn' }, aggregatorEnv: { CELL_KEY_SECRET_FILE: secretFile } });
+    region = await startRegion({
+      name: 'e2e-dr',
+      states,
+      readers: principals,
+      env: { LOG_LEVEL: 'warn' },
+      aggregatorEnv: { CELL_KEY_SECRET_FILE: secretFile },
+    });
     first = region.main;
     topics = [region.topic('movements'), region.topic('agreements'), region.topic('referrals')];
   });
@@ -115,36 +153,63 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
     const records = [...generateMovements({ seed: 15, from, to, scale: 0.003, providers: [...states], recordIdPrefix: `DR${suffix}-` })];
     for (const state of states) {
       const ids: string[] = [];
-      for (const batch of batches(records.filter((r) => r.provider === state), 1000)) {
+      for (const batch of batches(
+        records.filter((r) => r.provider === state),
+        1000,
+      )) {
         const answer = await postMovements(region.node(state).url, batch.map(toRawMovement), region.ingest(state));
         ids.push(...answer.results.map((r) => r.eventId));
       }
       movementsPosted.set(state, ids);
       for (const eventId of ids.slice(0, 4)) {
-        const res = await fetch(`${region.node(state).url}/v1/movements/${eventId}/retraction`, { method: 'POST', headers: { 'content-type': 'application/json', ...region.ingest(state) }, body: JSON.stringify({ reason: 'wrong_record' }) });
+        const res = await fetch(`${region.node(state).url}/v1/movements/${eventId}/retraction`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...region.ingest(state) },
+          body: JSON.stringify({ reason: 'wrong_record' }),
+        });
         expect(res.status).toBe(201);
       }
     }
     // Referrals through their lifecycle.
-    const referrals = generateReferrals({ seed: 15, from, to, perProviderPerDay: 1, providers: [...states], now: new Date('2026-04-05T00:00:00Z'), recordIdPrefix: `DRR${suffix}-` });
+    const referrals = generateReferrals({
+      seed: 15,
+      from,
+      to,
+      perProviderPerDay: 1,
+      providers: [...states],
+      now: new Date('2026-04-05T00:00:00Z'),
+      recordIdPrefix: `DRR${suffix}-`,
+    });
     for (const state of states) {
       const mine = referrals.filter((r) => r.provider === state);
-      const answer = await postReferrals(region.node(state).url, mine.map((r) => r.record), region.ingest(state));
-      for (const [i, r] of mine.entries()) for (const step of r.steps) await sendReferralStep(region.node(state).url, answer.results[i].referralId, step, region.ingest(state));
+      const answer = await postReferrals(
+        region.node(state).url,
+        mine.map((r) => r.record),
+        region.ingest(state),
+      );
+      for (const [i, r] of mine.entries())
+        for (const step of r.steps) await sendReferralStep(region.node(state).url, answer.results[i].referralId, step, region.ingest(state));
     }
     // Grants: AF to the secretariat at k = 1; IR to the secretariat by month at k = 5 and to UNHCR by category at k = 5; AF to UNHCR, revoked.
     await region.grant('AF', { ...OPEN_TERMS, recipient: 'secretariat' });
     await region.grant('IR', { ...OPEN_TERMS, recipient: 'secretariat', minTimeGranularity: 'month', minCellSize: 5 });
     await region.grant('IR', { ...OPEN_TERMS, recipient: 'org:UNHCR', minTimeGranularity: 'month', dimensions: ['category', 'referredTo'], minCellSize: 5 });
     const revoked = await region.grant('AF', { ...OPEN_TERMS, recipient: 'org:UNHCR' });
-    const res = await fetch(`${region.node('AF').url}/v1/agreements/${revoked}/revocation`, { method: 'POST', headers: { 'content-type': 'application/json', ...region.nodeAdmin('AF') }, body: JSON.stringify({ reason: 'end of the pilot' }) });
+    const res = await fetch(`${region.node('AF').url}/v1/agreements/${revoked}/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...region.nodeAdmin('AF') },
+      body: JSON.stringify({ reason: 'end of the pilot' }),
+    });
     expect(res.status).toBe(201);
 
     await waitFor(() => converged(first), { timeoutMs: 120_000, intervalMs: 500, what: 'the first aggregator holding every event of both nodes' });
-    await waitFor(async () => {
-      const list = await get<{ agreements: { status: string }[] }>(`${first.service.url}/v1/agreements`, first.key('secretariat'));
-      return list.agreements.length >= 2;
-    }, { what: 'the agreements in the registry' });
+    await waitFor(
+      async () => {
+        const list = await get<{ agreements: { status: string }[] }>(`${first.service.url}/v1/agreements`, first.key('secretariat'));
+        return list.agreements.length >= 2;
+      },
+      { what: 'the agreements in the registry' },
+    );
     await release(first);
     before = await answers(first);
     quarantinedBefore = await quarantine(first);
@@ -167,7 +232,10 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
     const admin = createKafka('e2e-dr-admin', TEST_KAFKA_BROKERS).admin();
     await admin.connect();
     try {
-      await admin.alterConfigs({ validateOnly: false, resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configEntries: [{ name: 'retention.ms', value: '1000' }] })) });
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configEntries: [{ name: 'retention.ms', value: '1000' }] })),
+      });
       for (const topic of topics) {
         const offsets = await admin.fetchTopicOffsets(topic);
         await admin.deleteTopicRecords({ topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
@@ -186,7 +254,18 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
       region.startAggregator({ name: 'second', fresh: true, group: `${region.group}-b` }),
     ]);
     const started = Date.now();
-    const out = await cli('region', 'rebuild', '--nodes', nodesArg(), '--aggregator', `${rebuilt.service.url}=${rebuilt.key('admin')}`, '--timeout-s', '150', '--release-until', dataUntil);
+    const out = await cli(
+      'region',
+      'rebuild',
+      '--nodes',
+      nodesArg(),
+      '--aggregator',
+      `${rebuilt.service.url}=${rebuilt.key('admin')}`,
+      '--timeout-s',
+      '150',
+      '--release-until',
+      dataUntil,
+    );
     const seconds = (Date.now() - started) / 1000;
     console.log(`region rebuild: ${seconds.toFixed(1)} s\n${out}`);
     expect(out).toMatch(/rebuilt in/);
@@ -197,7 +276,10 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
     const check = createKafka('e2e-dr-check', TEST_KAFKA_BROKERS).admin();
     await check.connect();
     try {
-      const { resources } = await check.describeConfigs({ includeSynonyms: false, resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })) });
+      const { resources } = await check.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+      });
       const retention = Object.fromEntries(resources.map((r) => [r.resourceName, r.configEntries.find((c) => c.configName === 'retention.ms')!.configValue]));
       expect(retention).toEqual({ [topics[0]]: String(7 * 86_400_000), [topics[1]]: '-1', [topics[2]]: String(7 * 86_400_000) });
     } finally {
@@ -243,7 +325,16 @@ describe('disaster recovery: the region rebuilt from the nodes', () => {
     expect(replay.accepted).toBe(more.length);
     expect(replay.results.map((r) => r.eventId)).toEqual(firstPost.results.map((r) => r.eventId));
     // The operator republishes the node: the aggregator holds exactly the node's events, none twice.
-    const out = await cli('region', 'rebuild', '--nodes', `${region.node(state).url}=${region.keys.nodeAdmin.get(state)}`, '--aggregator', `${rebuilt.service.url}=${rebuilt.key('admin')}`, '--timeout-s', '120');
+    const out = await cli(
+      'region',
+      'rebuild',
+      '--nodes',
+      `${region.node(state).url}=${region.keys.nodeAdmin.get(state)}`,
+      '--aggregator',
+      `${rebuilt.service.url}=${rebuilt.key('admin')}`,
+      '--timeout-s',
+      '120',
+    );
     expect(out).toMatch(/rebuilt in/);
     expect((await received(rebuilt)).byState[state]).toBe(afterLate);
     expect((await nodeStatus(state)).counted).toBe(afterLate);

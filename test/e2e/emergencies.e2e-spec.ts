@@ -35,36 +35,118 @@ describe('emergency preparedness, end to end', () => {
   const to = addDays(today, -7);
   const READERS = ['secretariat', 'org:UNHCR', 'org:IOM', 'org:IFRC', 'state:IR', 'state:TR', 'state:PK'];
 
-  const trTerms = { minTimeGranularity: 'week', minGeoGranularity: 'country', embargoDays: 0, dimensions: [], recipients: ['org:IOM'], maxDays: 30, activation: 'on-critical-surge' } as const;
-  const irTerms = { minTimeGranularity: 'day', minGeoGranularity: 'border_crossing_point', embargoDays: 0, dimensions: ['borderCrossingPoint'], recipients: ['org:UNHCR'], maxDays: 30, activation: 'at-node' } as const;
+  const trTerms = {
+    minTimeGranularity: 'week',
+    minGeoGranularity: 'country',
+    embargoDays: 0,
+    dimensions: [],
+    recipients: ['org:IOM'],
+    maxDays: 30,
+    activation: 'on-critical-surge',
+  } as const;
+  const irTerms = {
+    minTimeGranularity: 'day',
+    minGeoGranularity: 'border_crossing_point',
+    embargoDays: 0,
+    dimensions: ['borderCrossingPoint'],
+    recipients: ['org:UNHCR'],
+    maxDays: 30,
+    activation: 'at-node',
+  } as const;
   // Türkiye shares its route figures weekly with the secretariat (emergency terms: IOM further) and with the Red Crescent.
-  const trGrant = agreementGranted('TR', { recipient: 'secretariat', dimensions: ['route', 'provider'], minTimeGranularity: 'week', minGeoGranularity: 'country', minCellSize: 5, emergency: { ...trTerms, dimensions: [], recipients: [...trTerms.recipients] } });
-  const trIfrcGrant = agreementGranted('TR', { recipient: 'org:IFRC', dimensions: ['route', 'provider'], minTimeGranularity: 'week', minGeoGranularity: 'country', minCellSize: 5 });
-  const pkGrant = agreementGranted('PK', { recipient: 'secretariat', dimensions: ['route', 'provider'], minTimeGranularity: 'month', minGeoGranularity: 'country', minCellSize: 3 });
+  const trGrant = agreementGranted('TR', {
+    recipient: 'secretariat',
+    dimensions: ['route', 'provider'],
+    minTimeGranularity: 'week',
+    minGeoGranularity: 'country',
+    minCellSize: 5,
+    emergency: { ...trTerms, dimensions: [], recipients: [...trTerms.recipients] },
+  });
+  const trIfrcGrant = agreementGranted('TR', {
+    recipient: 'org:IFRC',
+    dimensions: ['route', 'provider'],
+    minTimeGranularity: 'week',
+    minGeoGranularity: 'country',
+    minCellSize: 5,
+  });
+  const pkGrant = agreementGranted('PK', {
+    recipient: 'secretariat',
+    dimensions: ['route', 'provider'],
+    minTimeGranularity: 'month',
+    minGeoGranularity: 'country',
+    minCellSize: 3,
+  });
   let irGrantId = '';
   const scenarios = [
-    { target: 'IR>TR>GR', planningFigure: 150, places: [{ name: 'Kapıköy reception centre', capacityPerDay: 15 }, { name: 'Van transit site', capacityPerDay: 10 }], reason: 'Spring scenario agreed at the regional meeting (e2e)' },
+    {
+      target: 'IR>TR>GR',
+      planningFigure: 150,
+      places: [
+        { name: 'Kapıköy reception centre', capacityPerDay: 15 },
+        { name: 'Van transit site', capacityPerDay: 10 },
+      ],
+      reason: 'Spring scenario agreed at the regional meeting (e2e)',
+    },
     { target: 'AF>IR>TR', planningFigure: 20, capacityPerDay: 4, reason: 'Winter scenario for the Dogharoun crossing (e2e)' },
   ];
 
   const movements = [
     // Türkiye, IR>TR>GR: four usual weeks of 8 a day, then 40 a day from the surge's Monday to yesterday.
     ...Array.from({ length: (Date.parse(yesterday) - Date.parse(trFrom)) / 86_400_000 + 1 }, (_, d) => addDays(trFrom, d)).flatMap((day) =>
-      Array.from({ length: day < surgeFrom ? 8 : 40 }, () => movementRecorded({ provider: 'TR', occurredOn: day, data: { borderCrossingPoint: 'TR-KAPIKOY', departedFrom: 'IR', intendedDestination: 'GR', category: 'asylum_seeker' } })),
+      Array.from({ length: day < surgeFrom ? 8 : 40 }, () =>
+        movementRecorded({
+          provider: 'TR',
+          occurredOn: day,
+          data: { borderCrossingPoint: 'TR-KAPIKOY', departedFrom: 'IR', intendedDestination: 'GR', category: 'asylum_seeker' },
+        }),
+      ),
     ),
     // Iran, AF>IR>TR: a few a day at Dogharoun.
-    ...Array.from({ length: 14 }, (_, d) => Array.from({ length: 3 + (d % 4) }, () => movementRecorded({ provider: 'IR', occurredOn: addDays(from, d), data: { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR', category: 'refugee' } }))).flat(),
+    ...Array.from({ length: 14 }, (_, d) =>
+      Array.from({ length: 3 + (d % 4) }, () =>
+        movementRecorded({
+          provider: 'IR',
+          occurredOn: addDays(from, d),
+          data: { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR', category: 'refugee' },
+        }),
+      ),
+    ).flat(),
     // Pakistan, AF>PK>IR.
-    ...Array.from({ length: 14 }, (_, d) => Array.from({ length: 4 }, () => movementRecorded({ provider: 'PK', occurredOn: addDays(from, d), data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'AF', intendedDestination: 'IR', category: 'refugee' } }))).flat(),
+    ...Array.from({ length: 14 }, (_, d) =>
+      Array.from({ length: 4 }, () =>
+        movementRecorded({
+          provider: 'PK',
+          occurredOn: addDays(from, d),
+          data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'AF', intendedDestination: 'IR', category: 'refugee' },
+        }),
+      ),
+    ).flat(),
   ];
   const call = async <T>(method: 'GET' | 'POST', path: string, who: string, body?: object): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${region.aggregator.url}${path}`, { method, headers: { ...region.as(who), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${region.aggregator.url}${path}`, {
+      method,
+      headers: { ...region.as(who), ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     return { status: res.status, body: (await res.json()) as T };
   };
   const get = <T>(path: string, who: string): Promise<T> => region.get<T>(path, who);
   const asQuery = (q: Record<string, unknown>) =>
-    new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)).map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(',') : String(v)]));
-  type Answer = { granularity: string; rows: { period: string; count: number }[]; totals: { count: number }; disclosure: { agreements: { provider: string; minCellSize: number; emergency?: { by: string; as: string } }[]; emergency?: { status: string; underEmergencyTerms: string[] }; notes: string[] } };
+    new URLSearchParams(
+      Object.entries(q)
+        .filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))
+        .map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(',') : String(v)]),
+    );
+  type Answer = {
+    granularity: string;
+    rows: { period: string; count: number }[];
+    totals: { count: number };
+    disclosure: {
+      agreements: { provider: string; minCellSize: number; emergency?: { by: string; as: string } }[];
+      emergency?: { status: string; underEmergencyTerms: string[] };
+      notes: string[];
+    };
+  };
   const flows = (who: string, q: Record<string, string>) => get<Answer>(`/v1/flows?${new URLSearchParams({ from, to, groupBy: 'route', ...q })}`, who);
   const feed = async (who: string): Promise<FeedItem[]> => (await get<{ items: StoredFeedItem[] }>('/v1/feed?limit=500', who)).items.map((s) => s.item);
   type Terms = { provider: string; status: string; activatedBy: string | null; alertId: string | null };
@@ -72,7 +154,12 @@ describe('emergency preparedness, end to end', () => {
   type Scenario = ScenarioLimits & { targetKind: string; capacityPerWeek: number | null; recordedBy: string; history: unknown[] };
 
   beforeAll(async () => {
-    region = await startRegion({ name: 'e2e-emerg', states: ['IR'], readers: READERS, aggregatorEnv: { ALERTS_INTERVAL_MS: '2000', ALERTS_PROGRESS_GAP_MS: '1000' } });
+    region = await startRegion({
+      name: 'e2e-emerg',
+      states: ['IR'],
+      readers: READERS,
+      aggregatorEnv: { ALERTS_INTERVAL_MS: '2000', ALERTS_PROGRESS_GAP_MS: '1000' },
+    });
   });
 
   afterAll(() => region?.close());
@@ -89,21 +176,54 @@ describe('emergency preparedness, end to end', () => {
     const listed = (await get<{ scenarios: Scenario[] }>('/v1/scenarios', 'state:TR')).scenarios;
     const trScenario = listed.find((s) => s.target === 'IR>TR>GR')!;
     // The capacity is the sum of the places', kept with who recorded it, as version 1.
-    expect(trScenario).toMatchObject({ targetKind: 'route', version: 1, planningFigure: 150, capacityPerDay: 25, capacityPerWeek: 175, recordedBy: 'secretariat' });
-    const limits: ScenarioLimits[] = listed.map((s) => ({ target: s.target, version: s.version, planningFigure: s.planningFigure, capacityPerDay: s.capacityPerDay }));
+    expect(trScenario).toMatchObject({
+      targetKind: 'route',
+      version: 1,
+      planningFigure: 150,
+      capacityPerDay: 25,
+      capacityPerWeek: 175,
+      recordedBy: 'secretariat',
+    });
+    const limits: ScenarioLimits[] = listed.map((s) => ({
+      target: s.target,
+      version: s.version,
+      planningFigure: s.planningFigure,
+      capacityPerDay: s.capacityPerDay,
+    }));
     const routes = listed.filter((s) => s.targetKind === 'route').map((s) => s.target);
     expect(routes.sort()).toEqual(['AF>IR>TR', 'IR>TR>GR']);
 
     // The data, then the grants: Türkiye's and Pakistan's straight to the broker, Iran's at its node.
     await region.publish('movements', movements);
-    await waitFor(async () => Number((await region.pool.query(`SELECT count(*) AS n FROM regional_events WHERE type = 'MovementRecorded'`)).rows[0].n) === movements.length, { timeoutMs: 120_000, what: 'every movement received' });
+    await waitFor(
+      async () => Number((await region.pool.query(`SELECT count(*) AS n FROM regional_events WHERE type = 'MovementRecorded'`)).rows[0].n) === movements.length,
+      { timeoutMs: 120_000, what: 'every movement received' },
+    );
     await region.publish('agreements', [trGrant, trIfrcGrant, pkGrant]);
     irGrantId = await region.grant('IR', {
-      recipient: 'secretariat', scope: { eventKinds: ['movements'] }, dimensions: ['route', 'provider'], minTimeGranularity: 'month', minGeoGranularity: 'country',
-      minCellSize: 5, embargoDays: 0, validFrom: '2020-01-01', validUntil: null, purpose: 'regional picture', emergency: irTerms,
+      recipient: 'secretariat',
+      scope: { eventKinds: ['movements'] },
+      dimensions: ['route', 'provider'],
+      minTimeGranularity: 'month',
+      minGeoGranularity: 'country',
+      minCellSize: 5,
+      embargoDays: 0,
+      validFrom: '2020-01-01',
+      validUntil: null,
+      purpose: 'regional picture',
+      emergency: irTerms,
     });
-    await waitFor(async () => Number((await region.pool.query('SELECT coalesce(sum(count), 0) AS n FROM flow_counts')).rows[0].n) === movements.length, { timeoutMs: 120_000, what: 'every movement projected' });
-    await waitFor(async () => (await get<{ alerts: { severity: string; route: string | null }[] }>('/v1/alerts', 'state:TR')).alerts.some((a) => a.severity === 'critical' && a.route === 'IR>TR>GR'), { timeoutMs: 60_000, what: "the critical surge on Türkiye's route" });
+    await waitFor(async () => Number((await region.pool.query('SELECT coalesce(sum(count), 0) AS n FROM flow_counts')).rows[0].n) === movements.length, {
+      timeoutMs: 120_000,
+      what: 'every movement projected',
+    });
+    await waitFor(
+      async () =>
+        (await get<{ alerts: { severity: string; route: string | null }[] }>('/v1/alerts', 'state:TR')).alerts.some(
+          (a) => a.severity === 'critical' && a.route === 'IR>TR>GR',
+        ),
+      { timeoutMs: 60_000, what: "the critical surge on Türkiye's route" },
+    );
     releaseId = (await region.release({ dataUntil: yesterday, reason: 'emergencies e2e' })).id;
 
     // The forecast, as the secretariat and as the Red Crescent: each the forecaster applied to its own weekly flows answer.
@@ -114,7 +234,12 @@ describe('emergency preparedness, end to end', () => {
       const own = await get<FlowAnswer>(`/v1/flows?${asQuery(answer.flowsQuery as unknown as Record<string, unknown>)}`, who);
       expect(answer).toEqual(JSON.parse(JSON.stringify(forecastFromFlows(own, limits, answer.query, answer.flowsQuery))));
       const tr = answer.series.find((s) => s.route === 'IR>TR>GR')!;
-      expect(tr.scenario).toMatchObject({ version: trScenario.version, planningFigure: trScenario.planningFigure, capacityPerDay: trScenario.capacityPerDay, capacityPerWeek: trScenario.capacityPerWeek });
+      expect(tr.scenario).toMatchObject({
+        version: trScenario.version,
+        planningFigure: trScenario.planningFigure,
+        capacityPerDay: trScenario.capacityPerDay,
+        capacityPerWeek: trScenario.capacityPerWeek,
+      });
       // The history is the published weekly rows, up to the surge week; the usual weeks are under the figure, the surge week over it.
       const surgeWeek = tr.history.at(-1)!;
       expect(surgeWeek.start).toBe(surgeFrom);
@@ -131,12 +256,17 @@ describe('emergency preparedness, end to end', () => {
       // Iran shares only monthly figures with the secretariat and nothing with the Red Crescent: its route shows nothing.
       expect(answer.series.find((s) => s.route === 'AF>IR>TR')).toMatchObject({ history: [], forecast: null, alerts: [] });
     }
-    expect((await get<ForecastAnswer>(forecastPath, 'secretariat')).disclosure.leftOut).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'IR', reason: expect.stringMatching(/month/) })]));
+    expect((await get<ForecastAnswer>(forecastPath, 'secretariat')).disclosure.leftOut).toEqual(
+      expect.arrayContaining([expect.objectContaining({ provider: 'IR', reason: expect.stringMatching(/month/) })]),
+    );
 
     // The alert in the feeds: one forecast.exceedance item per route whose forecast alerts for that
     // recipient, equal to what GET /v1/forecasts answers it for the same release; nothing for the others.
     const exceedances = async (who: string) => (await feed(who)).filter((i) => i.kind === 'forecast.exceedance');
-    const first = await waitFor(async () => (await exceedances('secretariat')).find((i) => i.id.startsWith(`forecast/${releaseId}/`)) ?? null, { timeoutMs: 60_000, what: "the forecast alert in the secretariat's feed" });
+    const first = await waitFor(async () => (await exceedances('secretariat')).find((i) => i.id.startsWith(`forecast/${releaseId}/`)) ?? null, {
+      timeoutMs: 60_000,
+      what: "the forecast alert in the secretariat's feed",
+    });
     const fedRoutes = (first.data as { flowsQuery: { routes: string[] } }).flowsQuery.routes;
     const received = new Map<string, string[]>();
     for (const who of READERS) {
@@ -157,7 +287,10 @@ describe('emergency preparedness, end to end', () => {
           disclosure: rest.disclosure,
         });
       }
-      received.set(who, alerting.map((s) => s.route));
+      received.set(
+        who,
+        alerting.map((s) => s.route),
+      );
     }
     expect(received.get('secretariat')).toEqual(['IR>TR>GR']);
     expect(received.get('org:IFRC')).toEqual(['IR>TR>GR']);
@@ -170,7 +303,11 @@ describe('emergency preparedness, end to end', () => {
 
   it('takes each state’s terms as agreed, and their activation as each state said, and reverts at the end', async () => {
     expect(releaseId).toBeGreaterThan(0);
-    const ordinary = { iom: await flows('org:IOM', { providers: 'TR', granularity: 'week', from: addDays(today, -40) }), unhcr: await flows('org:UNHCR', { providers: 'IR', granularity: 'day' }), pk: await flows('secretariat', { providers: 'PK', granularity: 'day', routes: 'AF>PK>IR' }) };
+    const ordinary = {
+      iom: await flows('org:IOM', { providers: 'TR', granularity: 'week', from: addDays(today, -40) }),
+      unhcr: await flows('org:UNHCR', { providers: 'IR', granularity: 'day' }),
+      pk: await flows('secretariat', { providers: 'PK', granularity: 'day', routes: 'AF>PK>IR' }),
+    };
     expect(ordinary.iom.rows).toEqual([]);
     expect(ordinary.unhcr.rows).toEqual([]);
 
@@ -182,43 +319,76 @@ describe('emergency preparedness, end to end', () => {
     const id = declared.body.emergencyId;
 
     // Türkiye's terms take effect on their own, on the critical alert; Iran's do not yet.
-    const tr = await waitFor(async () => (await termsOf(id)).find((t) => t.provider === 'TR' && t.status === 'in-effect') ?? null, { timeoutMs: 30_000, what: "Türkiye's automatic activation" });
+    const tr = await waitFor(async () => (await termsOf(id)).find((t) => t.provider === 'TR' && t.status === 'in-effect') ?? null, {
+      timeoutMs: 30_000,
+      what: "Türkiye's automatic activation",
+    });
     expect(tr).toMatchObject({ activatedBy: 'critical-surge', alertId: expect.any(String) });
     expect((await termsOf(id)).find((t) => t.provider === 'IR')).toMatchObject({ status: 'not-activated' });
     const iom = await flows('org:IOM', { providers: 'TR', granularity: 'week', from: addDays(today, -40), emergency: id });
     expect(iom.granularity).toBe('week');
     expect(iom.rows.length).toBeGreaterThan(0);
-    expect(iom.disclosure.agreements).toEqual([expect.objectContaining({ provider: 'TR', minCellSize: 5, emergency: expect.objectContaining({ by: 'critical-surge', as: 'further' }) })]);
+    expect(iom.disclosure.agreements).toEqual([
+      expect.objectContaining({ provider: 'TR', minCellSize: 5, emergency: expect.objectContaining({ by: 'critical-surge', as: 'further' }) }),
+    ]);
     expect((await flows('org:UNHCR', { providers: 'IR', granularity: 'day', emergency: id })).rows).toEqual([]);
     // Pakistan, without terms: the same figures under the emergency as without.
     const pk = await flows('secretariat', { providers: 'PK', granularity: 'day', emergency: id });
-    expect({ granularity: pk.granularity, rows: pk.rows, totals: pk.totals }).toEqual({ granularity: ordinary.pk.granularity, rows: ordinary.pk.rows, totals: ordinary.pk.totals });
+    expect({ granularity: pk.granularity, rows: pk.rows, totals: pk.totals }).toEqual({
+      granularity: ordinary.pk.granularity,
+      rows: ordinary.pk.rows,
+      totals: ordinary.pk.totals,
+    });
     expect(pk.disclosure.agreements[0].emergency).toBeUndefined();
 
     // Iran activates at its own node: the event goes through agreements.v1 to the aggregator.
-    const activated = await fetch(`${region.node('IR').url}/v1/agreements/${irGrantId}/emergency-activations`, { method: 'POST', headers: { ...region.nodeAdmin('IR'), 'content-type': 'application/json' }, body: JSON.stringify({ emergencyId: id, reason: 'our terms apply' }) });
+    const activated = await fetch(`${region.node('IR').url}/v1/agreements/${irGrantId}/emergency-activations`, {
+      method: 'POST',
+      headers: { ...region.nodeAdmin('IR'), 'content-type': 'application/json' },
+      body: JSON.stringify({ emergencyId: id, reason: 'our terms apply' }),
+    });
     expect(activated.status).toBe(201);
-    await waitFor(async () => (await termsOf(id, 'state:IR')).some((t) => t.status === 'in-effect') || null, { timeoutMs: 30_000, what: "Iran's activation at the aggregator" });
+    await waitFor(async () => (await termsOf(id, 'state:IR')).some((t) => t.status === 'in-effect') || null, {
+      timeoutMs: 30_000,
+      what: "Iran's activation at the aggregator",
+    });
     const unhcr = await flows('org:UNHCR', { providers: 'IR', granularity: 'day', emergency: id });
     expect(unhcr.granularity).toBe('day');
     expect(unhcr.rows.length).toBeGreaterThan(0);
     expect(unhcr.rows.every((r) => r.count >= 5)).toBe(true);
-    expect(unhcr.disclosure.agreements).toEqual([expect.objectContaining({ provider: 'IR', minCellSize: 5, emergency: expect.objectContaining({ by: 'at-node', as: 'further' }) })]);
+    expect(unhcr.disclosure.agreements).toEqual([
+      expect.objectContaining({ provider: 'IR', minCellSize: 5, emergency: expect.objectContaining({ by: 'at-node', as: 'further' }) }),
+    ]);
 
     // The feeds: declarations, activations (Türkiye's with its alert), and the release under the terms, equal to REST.
-    const unhcrItems = await waitFor(async () => {
-      const items = await feed('org:UNHCR');
-      return items.some((i) => i.kind === 'release.emergency-flows') ? items : null;
-    }, { timeoutMs: 30_000, what: "UNHCR's release item under Iran's emergency terms" });
-    expect(unhcrItems.map((i) => i.kind).filter((k) => k.startsWith('emergency.')).sort()).toEqual(['emergency.activated', 'emergency.declared']);
-    const release = unhcrItems.find((i) => i.kind === 'release.emergency-flows')!.data as { agreementId: string; query: Record<string, unknown>; answer: Answer };
+    const unhcrItems = await waitFor(
+      async () => {
+        const items = await feed('org:UNHCR');
+        return items.some((i) => i.kind === 'release.emergency-flows') ? items : null;
+      },
+      { timeoutMs: 30_000, what: "UNHCR's release item under Iran's emergency terms" },
+    );
+    expect(
+      unhcrItems
+        .map((i) => i.kind)
+        .filter((k) => k.startsWith('emergency.'))
+        .sort(),
+    ).toEqual(['emergency.activated', 'emergency.declared']);
+    const release = unhcrItems.find((i) => i.kind === 'release.emergency-flows')!.data as {
+      agreementId: string;
+      query: Record<string, unknown>;
+      answer: Answer;
+    };
     expect(release.agreementId).toBe(irGrantId);
     const releaseQuery = Object.fromEntries(Object.entries(release.query).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
     expect(release.answer).toEqual(await get(`/v1/flows?${new URLSearchParams(releaseQuery)}`, 'org:UNHCR'));
-    const iomItems = await waitFor(async () => {
-      const items = await feed('org:IOM');
-      return items.some((i) => i.kind === 'release.emergency-flows') ? items : null;
-    }, { timeoutMs: 30_000, what: "IOM's release item under Türkiye's emergency terms" });
+    const iomItems = await waitFor(
+      async () => {
+        const items = await feed('org:IOM');
+        return items.some((i) => i.kind === 'release.emergency-flows') ? items : null;
+      },
+      { timeoutMs: 30_000, what: "IOM's release item under Türkiye's emergency terms" },
+    );
     expect(iomItems.find((i) => i.kind === 'emergency.activated')?.data).toMatchObject({ provider: 'TR', by: 'critical-surge', alertId: tr!.alertId });
     expect((await feed('state:PK')).map((i) => i.kind).filter((k) => k.startsWith('emergency.'))).toEqual(['emergency.declared']);
 
@@ -242,7 +412,9 @@ describe('emergency preparedness, end to end', () => {
     const all = await get<Shared>(`/v1/emergencies/${id}/shared`, 'secretariat');
     expect(new Set(all.entries.flatMap((e) => e.agreements.map((a) => a.provider)))).toEqual(new Set(['IR', 'TR']));
     // The audit trail as stored (the admin) carries the emergency on each such entry.
-    const trail = await (await fetch(`${region.aggregator.url}/v1/audit?principal=org:UNHCR&limit=500`, { headers: region.as('admin') })).json() as { entries: { agreements: { emergency?: { id: string } }[] }[] };
+    const trail = (await (await fetch(`${region.aggregator.url}/v1/audit?principal=org:UNHCR&limit=500`, { headers: region.as('admin') })).json()) as {
+      entries: { agreements: { emergency?: { id: string } }[] }[];
+    };
     expect(trail.entries.some((e) => e.agreements.some((a) => a.emergency?.id === id))).toBe(true);
   });
 });

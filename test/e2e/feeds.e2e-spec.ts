@@ -24,12 +24,36 @@ describe('recipients’ feeds, end to end', () => {
   const hook = new WebhookReceiver();
   let hookCalls = 0;
   hook.status = () => (++hookCalls <= 5 ? 500 : 204);
-  const irGrant = agreementGranted('IR', { recipient: 'org:UNHCR', dimensions: ['route', 'provider'], minTimeGranularity: 'week', minGeoGranularity: 'country', minCellSize: 5 });
-  const pkGrant = agreementGranted('PK', { recipient: 'state:TR', dimensions: ['category', 'provider'], minTimeGranularity: 'month', minGeoGranularity: 'country', minCellSize: 3 });
+  const irGrant = agreementGranted('IR', {
+    recipient: 'org:UNHCR',
+    dimensions: ['route', 'provider'],
+    minTimeGranularity: 'week',
+    minGeoGranularity: 'country',
+    minCellSize: 5,
+  });
+  const pkGrant = agreementGranted('PK', {
+    recipient: 'state:TR',
+    dimensions: ['category', 'provider'],
+    minTimeGranularity: 'month',
+    minGeoGranularity: 'country',
+    minCellSize: 3,
+  });
 
   const movements = [
-    ...Array.from({ length: 35 }, (_, d) => Array.from({ length: d < 28 ? 8 : 32 }, () => movementRecorded({ provider: 'IR', occurredOn: day(d), data: { departedFrom: 'AF', intendedDestination: 'TR', category: 'asylum_seeker' } }))).flat(),
-    ...Array.from({ length: 35 }, (_, d) => Array.from({ length: 3 }, (_, i) => movementRecorded({ provider: 'PK', occurredOn: day(d), data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'PK', intendedDestination: 'AF', direction: 'exit', category: i ? 'returnee' : 'refugee' } }))).flat(),
+    ...Array.from({ length: 35 }, (_, d) =>
+      Array.from({ length: d < 28 ? 8 : 32 }, () =>
+        movementRecorded({ provider: 'IR', occurredOn: day(d), data: { departedFrom: 'AF', intendedDestination: 'TR', category: 'asylum_seeker' } }),
+      ),
+    ).flat(),
+    ...Array.from({ length: 35 }, (_, d) =>
+      Array.from({ length: 3 }, (_, i) =>
+        movementRecorded({
+          provider: 'PK',
+          occurredOn: day(d),
+          data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'PK', intendedDestination: 'AF', direction: 'exit', category: i ? 'returnee' : 'refugee' },
+        }),
+      ),
+    ).flat(),
   ];
   const api = async <T>(path: string, who: string): Promise<T> => {
     const res = await fetch(`${region.aggregator.url}${path}`, { headers: region.as(who) });
@@ -49,13 +73,20 @@ describe('recipients’ feeds, end to end', () => {
   };
   const cut = async (): Promise<number> => (await region.release({ reason: 'feeds e2e' })).id;
   const asQuery = (q: Record<string, unknown>) =>
-    new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)).map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(',') : String(v)]));
+    new URLSearchParams(
+      Object.entries(q)
+        .filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))
+        .map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(',') : String(v)]),
+    );
   /** Every release item of this release in the feed, each equal to what REST answers now. */
   const checkRelease = async (who: string, releaseId: number, providers: string[]) => {
-    const items = await waitFor(async () => {
-      const mine = (await readAll(who)).filter((s) => s.item.id.startsWith(`release/${releaseId}/`));
-      return mine.length === providers.length ? mine : null;
-    }, { timeoutMs: 30_000, what: `${who}'s items of release ${releaseId}` });
+    const items = await waitFor(
+      async () => {
+        const mine = (await readAll(who)).filter((s) => s.item.id.startsWith(`release/${releaseId}/`));
+        return mine.length === providers.length ? mine : null;
+      },
+      { timeoutMs: 30_000, what: `${who}'s items of release ${releaseId}` },
+    );
     expect(items.map((s) => s.item.id).sort()).toEqual(providers.map((p) => `release/${releaseId}/flows/${p}`));
     for (const { item } of items) {
       const data = item.data as { query: Record<string, unknown>; answer: { release: { id: number }; rows: unknown[] } };
@@ -71,8 +102,13 @@ describe('recipients’ feeds, end to end', () => {
       name: 'e2e-feed',
       readers: ['org:UNHCR', 'state:TR', 'state:IR'],
       aggregatorEnv: {
-        ALERTS_INTERVAL_MS: '2000', ALERTS_PROGRESS_GAP_MS: '1000',
-        WEBHOOK_ALLOW_HTTP_LOCALHOST: 'true', WEBHOOK_POLL_MS: '200', WEBHOOK_BACKOFF_BASE_MS: '100', WEBHOOK_BACKOFF_MAX_MS: '500', WEBHOOK_MAX_ATTEMPTS: '50',
+        ALERTS_INTERVAL_MS: '2000',
+        ALERTS_PROGRESS_GAP_MS: '1000',
+        WEBHOOK_ALLOW_HTTP_LOCALHOST: 'true',
+        WEBHOOK_POLL_MS: '200',
+        WEBHOOK_BACKOFF_BASE_MS: '100',
+        WEBHOOK_BACKOFF_MAX_MS: '500',
+        WEBHOOK_MAX_ATTEMPTS: '50',
       },
     });
     // UNHCR subscribes a webhook before anything happens, and follows its feed live from the start.
@@ -95,33 +131,53 @@ describe('recipients’ feeds, end to end', () => {
     // The movements first: held until each state's first grant, then projected at once, so the
     // surge detector sees the whole surge in one run (and the alert's figures do not move after).
     await region.publish('movements', movements);
-    await waitFor(async () => Number((await region.pool.query(`SELECT count(*) AS n FROM regional_events WHERE type = 'MovementRecorded'`)).rows[0].n) === movements.length, {
-      timeoutMs: 120_000,
-      what: 'every movement received',
-    });
+    await waitFor(
+      async () => Number((await region.pool.query(`SELECT count(*) AS n FROM regional_events WHERE type = 'MovementRecorded'`)).rows[0].n) === movements.length,
+      {
+        timeoutMs: 120_000,
+        what: 'every movement received',
+      },
+    );
     await region.publish('agreements', [irGrant, pkGrant]);
-    await waitFor(async () => Number((await region.pool.query('SELECT coalesce(sum(count), 0) AS n FROM flow_counts')).rows[0].n) === movements.length, { timeoutMs: 120_000, what: 'every movement projected' });
+    await waitFor(async () => Number((await region.pool.query('SELECT coalesce(sum(count), 0) AS n FROM flow_counts')).rows[0].n) === movements.length, {
+      timeoutMs: 120_000,
+      what: 'every movement projected',
+    });
 
     // A release: each integrator gets the figures of its one agreement, as REST answers them.
     const first = await cut();
     const [unhcr1] = await checkRelease('org:UNHCR', first, ['IR']);
-    expect(unhcr1.item.data).toMatchObject({ provider: 'IR', agreementId: irGrant.data.agreementId, query: { granularity: 'week', groupBy: ['route'], providers: ['IR'] } });
+    expect(unhcr1.item.data).toMatchObject({
+      provider: 'IR',
+      agreementId: irGrant.data.agreementId,
+      query: { granularity: 'week', groupBy: ['route'], providers: ['IR'] },
+    });
     const [tr1] = await checkRelease('state:TR', first, ['PK']);
-    expect(tr1.item.data).toMatchObject({ provider: 'PK', agreementId: pkGrant.data.agreementId, query: { granularity: 'month', groupBy: ['category'], providers: ['PK'] } });
+    expect(tr1.item.data).toMatchObject({
+      provider: 'PK',
+      agreementId: pkGrant.data.agreementId,
+      query: { granularity: 'month', groupBy: ['category'], providers: ['PK'] },
+    });
 
     // The surge on AF>IR>TR: UNHCR (route, weekly) hears of the route alert as GET /v1/alerts shows
     // it; Türkiye, granted nothing of Iran's, hears of none.
     type Alert = { alertId: string; scope: string; route: string | null; severity: string; updatedAt: string };
-    const alerts = await waitFor(async () => {
-      const list = (await api<{ alerts: Alert[] }>('/v1/alerts', 'state:IR')).alerts;
-      return list.length > 0 && list.every((a) => a.severity === 'critical') ? list : null;
-    }, { timeoutMs: 60_000, what: 'the surge detected as critical' });
+    const alerts = await waitFor(
+      async () => {
+        const list = (await api<{ alerts: Alert[] }>('/v1/alerts', 'state:IR')).alerts;
+        return list.length > 0 && list.every((a) => a.severity === 'critical') ? list : null;
+      },
+      { timeoutMs: 60_000, what: 'the surge detected as critical' },
+    );
     const shown = (await api<{ alerts: Alert[] }>('/v1/alerts?status=all', 'org:UNHCR')).alerts;
     expect(shown.map((a) => a.scope)).toEqual(['route']);
-    const alertItems = await waitFor(async () => {
-      const items = (await readAll('org:UNHCR')).filter((s) => s.item.kind.startsWith('alert.') && (s.item.data as Alert).severity === 'critical');
-      return items.length > 0 ? items : null;
-    }, { timeoutMs: 30_000, what: "UNHCR's critical alert item" });
+    const alertItems = await waitFor(
+      async () => {
+        const items = (await readAll('org:UNHCR')).filter((s) => s.item.kind.startsWith('alert.') && (s.item.data as Alert).severity === 'critical');
+        return items.length > 0 ? items : null;
+      },
+      { timeoutMs: 30_000, what: "UNHCR's critical alert item" },
+    );
     const { updatedAt: _u, ...itemAlert } = alertItems[alertItems.length - 1].item.data as Alert;
     const { updatedAt: _v, ...restAlert } = shown[0];
     expect(itemAlert).toEqual(restAlert);
@@ -142,10 +198,13 @@ describe('recipients’ feeds, end to end', () => {
 
     // Pakistan revokes Türkiye's grant: from then on nothing of it, the revocation itself excepted.
     await region.publish('agreements', [agreementRevoked(pkGrant, 2)]);
-    const trAfter = await waitFor(async () => {
-      const items = await readAll('state:TR');
-      return items.some((s) => s.item.kind === 'agreement.revoked') ? items : null;
-    }, { what: 'the revocation in Türkiye’s feed' });
+    const trAfter = await waitFor(
+      async () => {
+        const items = await readAll('state:TR');
+        return items.some((s) => s.item.kind === 'agreement.revoked') ? items : null;
+      },
+      { what: 'the revocation in Türkiye’s feed' },
+    );
     expect(trAfter.map((s) => s.item.kind)).toEqual(['agreement.granted', 'agreement.revoked']);
     const third = await cut();
     const [unhcr3] = await checkRelease('org:UNHCR', third, ['IR']);
@@ -168,7 +227,8 @@ describe('recipients’ feeds, end to end', () => {
     await waitFor(() => hook.delivered().length === unhcr.length, { timeoutMs: 30_000, what: 'every item delivered to the webhook' });
     expect(hook.delivered()).toEqual(unhcr.map((s) => s.item.id));
     expect(hook.received.filter((r) => r.status >= 500)).toHaveLength(5);
-    const hookOk = (headers: Record<string, unknown>, body: string) => [...pem.values()].some((key) => verifiesDelivery(key, { headers: headers as never, body }));
+    const hookOk = (headers: Record<string, unknown>, body: string) =>
+      [...pem.values()].some((key) => verifiesDelivery(key, { headers: headers as never, body }));
     for (const [i, r] of hook.received.filter((d) => d.status < 300).entries()) {
       expect(JSON.parse(r.body)).toEqual(unhcr[i].item);
       expect(hookOk(r.headers, r.body)).toBe(true);
@@ -181,10 +241,26 @@ describe('recipients’ feeds, end to end', () => {
     const q = (unhcr3.item.data as { query: { from: string; to: string; granularity: string; groupBy: string[] } }).query;
     const out = execFileSync(
       process.env.PYTHON ?? '/usr/bin/python3',
-      ['clients/python/caravanserai.py', '--url', region.aggregator.url, 'check', '--from', q.from, '--to', q.to, '--granularity', q.granularity, '--group-by', q.groupBy.join(',')],
+      [
+        'clients/python/caravanserai.py',
+        '--url',
+        region.aggregator.url,
+        'check',
+        '--from',
+        q.from,
+        '--to',
+        q.to,
+        '--granularity',
+        q.granularity,
+        '--group-by',
+        q.groupBy.join(','),
+      ],
       { env: { ...process.env, CARAVANSERAI_API_KEY: region.as('org:UNHCR').authorization.replace(/^Bearer /, '') }, encoding: 'utf8' },
     );
-    const [feedCheck, sdmxCheck] = out.trim().split('\n').map((line) => JSON.parse(line));
+    const [feedCheck, sdmxCheck] = out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const kinds: Record<string, number> = {};
     for (const { item } of unhcr) kinds[item.kind] = (kinds[item.kind] ?? 0) + 1;
     expect(feedCheck).toEqual({ items: unhcr.length, verified: unhcr.length, kinds, tamperedDetected: true });

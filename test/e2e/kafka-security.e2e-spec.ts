@@ -1,6 +1,17 @@
 import { createKafka, ensureTopics, kafkaSecurityFromEnv } from '@caravanserai/messaging';
 import { generateMovements, postMovements, toRawMovement } from '@caravanserai/synthetic';
-import { bearer, dropTestDatabase, freshTestDatabase, issueKey, portBlock, SecureBroker, ServiceProcess, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import {
+  bearer,
+  dropTestDatabase,
+  freshTestDatabase,
+  issueKey,
+  portBlock,
+  SecureBroker,
+  ServiceProcess,
+  testSigningKeys,
+  uniqueSuffix,
+  waitFor,
+} from '@caravanserai/testing';
 import { Pool } from 'pg';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, KafkaMessage, logLevel, Partitioners, ResourcePatternTypes } from 'kafkajs';
 
@@ -46,12 +57,17 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
   const groupFailure = async (user: string, groupId: string): Promise<string[]> => {
     const answers: string[] = [];
     const kafka = new Kafka({
-      clientId: `test-group-${user}`, brokers: broker.brokers, ...(await credentials(user)), retry: { retries: 0 },
+      clientId: `test-group-${user}`,
+      brokers: broker.brokers,
+      ...(await credentials(user)),
+      retry: { retries: 0 },
       logLevel: logLevel.DEBUG,
-      logCreator: () => ({ log }) => {
-        const type = (log.error as { type?: string } | undefined)?.type;
-        if (log.message === 'Tried to find group coordinator' && type) answers.push(type);
-      },
+      logCreator:
+        () =>
+        ({ log }) => {
+          const type = (log.error as { type?: string } | undefined)?.type;
+          if (log.message === 'Tried to find group coordinator' && type) answers.push(type);
+        },
     });
     const admin = kafka.admin();
     clients.push(admin);
@@ -64,7 +80,13 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
 
   const produce = async (kafka: Kafka, to: string, value: string) => {
     // As the outbox forwarder sends: an idempotent producer, no topic auto-creation.
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 1 } });
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 1 },
+    });
     clients.push(producer);
     await producer.connect();
     try {
@@ -118,10 +140,17 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
     await admin.createTopics({ topics: [{ topic: topic.other, numPartitions: 1 }], waitForLeaders: true });
     // Give node-af a consumer group of its own for one check: even with a group, it may not read a topic.
     await admin.createAcls({
-      acl: [{
-        resourceType: AclResourceTypes.GROUP, resourceName: `${group}-probe`, resourcePatternType: ResourcePatternTypes.LITERAL,
-        principal: 'User:node-af', host: '*', operation: AclOperationTypes.READ, permissionType: AclPermissionTypes.ALLOW,
-      }],
+      acl: [
+        {
+          resourceType: AclResourceTypes.GROUP,
+          resourceName: `${group}-probe`,
+          resourcePatternType: ResourcePatternTypes.LITERAL,
+          principal: 'User:node-af',
+          host: '*',
+          operation: AclOperationTypes.READ,
+          permissionType: AclPermissionTypes.ALLOW,
+        },
+      ],
     });
     await admin.disconnect();
   }, 180_000);
@@ -167,7 +196,10 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
     });
     const producer = impostor.producer({ retry: { retries: 0 } });
     clients.push(producer);
-    await expect(producer.connect()).rejects.toMatchObject({ name: 'KafkaJSSASLAuthenticationError', message: expect.stringContaining('SASL SCRAM SHA512 authentication failed') });
+    await expect(producer.connect()).rejects.toMatchObject({
+      name: 'KafkaJSSASLAuthenticationError',
+      message: expect.stringContaining('SASL SCRAM SHA512 authentication failed'),
+    });
   });
 
   it("lets the aggregator's credentials read the node topics as its group and write alerts, nothing more", async () => {
@@ -193,28 +225,38 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
   it('carries what a national node process publishes with its credentials to the aggregator', async () => {
     const db = await freshTestDatabase('sec_node_af');
     cleanups.push(() => dropTestDatabase(db));
-    const node = await ServiceProcess.start('node-AF-secure', 'dist/apps/national-node/src/main.js', {
-      NODE_STATE: 'AF',
-      ...testSigningKeys().nodeEnv('AF'),
-      DATABASE_URL: db,
-      KAFKA_BROKERS: broker.brokers.join(','),
-      TOPIC_PREFIX: prefix,
-      KAFKA_SASL_MECHANISM: 'scram-sha-512',
-      KAFKA_SASL_USERNAME: 'node-af',
-      KAFKA_SASL_PASSWORD_FILE: await broker.passwordFile('node-af'),
-      OUTBOX_IDLE_MS: '50',
-    }, portBlock());
+    const node = await ServiceProcess.start(
+      'node-AF-secure',
+      'dist/apps/national-node/src/main.js',
+      {
+        NODE_STATE: 'AF',
+        ...testSigningKeys().nodeEnv('AF'),
+        DATABASE_URL: db,
+        KAFKA_BROKERS: broker.brokers.join(','),
+        TOPIC_PREFIX: prefix,
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'node-af',
+        KAFKA_SASL_PASSWORD_FILE: await broker.passwordFile('node-af'),
+        OUTBOX_IDLE_MS: '50',
+      },
+      portBlock(),
+    );
     cleanups.push(() => node.stop());
 
-    const records = [...generateMovements({ seed: 11, from: '2026-03-01', to: '2026-03-31', scale: 0.002, providers: ['AF'], recordIdPrefix: `SEC${suffix}-` })].slice(0, 20);
+    const records = [
+      ...generateMovements({ seed: 11, from: '2026-03-01', to: '2026-03-31', scale: 0.002, providers: ['AF'], recordIdPrefix: `SEC${suffix}-` }),
+    ].slice(0, 20);
     const answer = await postMovements(node.url, records.map(toRawMovement), bearer(await issueKey(db, 'node', 'state:AF', 'ingest')));
     expect(answer.accepted).toBe(records.length);
 
     // The node's readiness probe authenticates too.
-    const ready = await waitFor(async () => {
-      const res = await fetch(`${node.url}/v1/health/ready`);
-      return res.status === 200 ? res.json() : null;
-    }, { what: 'the node ready with its broker reachable' });
+    const ready = await waitFor(
+      async () => {
+        const res = await fetch(`${node.url}/v1/health/ready`);
+        return res.status === 200 ? res.json() : null;
+      },
+      { what: 'the node ready with its broker reachable' },
+    );
     expect(ready).toMatchObject({ broker: 'up' });
 
     const eventIds = new Set(answer.results.map((r) => r.eventId));
@@ -225,8 +267,12 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
         return {}; // the plain-text messages of the checks above
       }
     };
-    const published = await consume(await as('aggregator'), topic.movements, group, (seen) =>
-      seen.filter((m) => eventIds.has(envelope(m).eventId ?? '')).length === eventIds.size);
+    const published = await consume(
+      await as('aggregator'),
+      topic.movements,
+      group,
+      (seen) => seen.filter((m) => eventIds.has(envelope(m).eventId ?? '')).length === eventIds.size,
+    );
     const fromNode = published.map(envelope).filter((e) => eventIds.has(e.eventId ?? ''));
     expect(fromNode).toHaveLength(records.length);
     expect(fromNode.every((e) => e.provider === 'AF')).toBe(true);
@@ -243,23 +289,31 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
 
     const db = await freshTestDatabase('sec_agg');
     cleanups.push(() => dropTestDatabase(db));
-    const aggregator = await ServiceProcess.start('aggregator-secure', 'dist/apps/aggregator/src/main.js', {
-      DATABASE_URL: db,
-      ...testSigningKeys().aggregatorEnv(),
-      KAFKA_BROKERS: broker.brokers.join(','),
-      TOPIC_PREFIX: prefix,
-      CONSUMER_GROUP: group,
-      KAFKA_SASL_MECHANISM: 'scram-sha-512',
-      KAFKA_SASL_USERNAME: 'aggregator',
-      KAFKA_SASL_PASSWORD_FILE: await broker.passwordFile('aggregator'),
-    }, portBlock());
+    const aggregator = await ServiceProcess.start(
+      'aggregator-secure',
+      'dist/apps/aggregator/src/main.js',
+      {
+        DATABASE_URL: db,
+        ...testSigningKeys().aggregatorEnv(),
+        KAFKA_BROKERS: broker.brokers.join(','),
+        TOPIC_PREFIX: prefix,
+        CONSUMER_GROUP: group,
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'aggregator',
+        KAFKA_SASL_PASSWORD_FILE: await broker.passwordFile('aggregator'),
+      },
+      portBlock(),
+    );
     cleanups.push(() => aggregator.stop());
 
     type Health = { consumer: Record<string, { received: number; lastError: string | null }> };
-    const health = await waitFor(async () => {
-      const h = (await (await fetch(`${aggregator.url}/v1/health`)).json()) as Health;
-      return h.consumer[topic.movements]?.received === published ? h : null;
-    }, { what: `the aggregator to receive the ${published} messages on ${topic.movements}` });
+    const health = await waitFor(
+      async () => {
+        const h = (await (await fetch(`${aggregator.url}/v1/health`)).json()) as Health;
+        return h.consumer[topic.movements]?.received === published ? h : null;
+      },
+      { what: `the aggregator to receive the ${published} messages on ${topic.movements}` },
+    );
     expect(Object.values(health.consumer).map((c) => c.lastError)).toEqual([null, null, null]);
     const ready = await fetch(`${aggregator.url}/v1/health/ready`);
     expect(ready.status).toBe(200);
@@ -269,20 +323,53 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
   it("lets each recipient's credentials read its own feed topic, written by the aggregator, and no other's", async () => {
     const feed = { tr: `${prefix}caravanserai.feed.state.TR`, unhcr: `${prefix}caravanserai.feed.org.UNHCR` };
     const db = await freshTestDatabase('sec_feed');
-    const aggregator = await ServiceProcess.start('aggregator-secure-feed', 'dist/apps/aggregator/src/main.js', {
-      DATABASE_URL: db, CONSUME: 'false', WEBHOOK_DELIVERY: 'false', FEED_KAFKA_POLL_MS: '100',
-      KAFKA_BROKERS: broker.brokers.join(','), TOPIC_PREFIX: prefix, CONSUMER_GROUP: group,
-      KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'aggregator', KAFKA_SASL_PASSWORD_FILE: await broker.passwordFile('aggregator'),
-    }, portBlock());
+    const aggregator = await ServiceProcess.start(
+      'aggregator-secure-feed',
+      'dist/apps/aggregator/src/main.js',
+      {
+        DATABASE_URL: db,
+        CONSUME: 'false',
+        WEBHOOK_DELIVERY: 'false',
+        FEED_KAFKA_POLL_MS: '100',
+        KAFKA_BROKERS: broker.brokers.join(','),
+        TOPIC_PREFIX: prefix,
+        CONSUMER_GROUP: group,
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'aggregator',
+        KAFKA_SASL_PASSWORD_FILE: await broker.passwordFile('aggregator'),
+      },
+      portBlock(),
+    );
     // Items as the feed's writers store them (their content does not matter to the ACLs).
     const pool = new Pool({ connectionString: db, max: 1 });
-    cleanups.push(() => dropTestDatabase(db), () => aggregator.stop(), () => pool.end());
-    const items = (['state:TR', 'state:TR', 'org:UNHCR'] as const).map((recipient, n) => ({ id: `test/${suffix}/${n}`, kind: 'release.flows', recipient, occurredAt: new Date().toISOString(), data: { n } }));
-    for (const i of items) await pool.query(`INSERT INTO feed_items (recipient, item_id, kind, occurred_at, item) VALUES ($1, $2, $3, $4, $5)`, [i.recipient, i.id, i.kind, i.occurredAt, i]);
+    cleanups.push(
+      () => dropTestDatabase(db),
+      () => aggregator.stop(),
+      () => pool.end(),
+    );
+    const items = (['state:TR', 'state:TR', 'org:UNHCR'] as const).map((recipient, n) => ({
+      id: `test/${suffix}/${n}`,
+      kind: 'release.flows',
+      recipient,
+      occurredAt: new Date().toISOString(),
+      data: { n },
+    }));
+    for (const i of items)
+      await pool.query(`INSERT INTO feed_items (recipient, item_id, kind, occurred_at, item) VALUES ($1, $2, $3, $4, $5)`, [
+        i.recipient,
+        i.id,
+        i.kind,
+        i.occurredAt,
+        i,
+      ]);
     const admin = (await as('admin')).admin();
     clients.push(admin);
     await admin.connect();
-    const high = (t: string) => admin.fetchTopicOffsets(t).then((o) => Number(o[0].high), () => 0);
+    const high = (t: string) =>
+      admin.fetchTopicOffsets(t).then(
+        (o) => Number(o[0].high),
+        () => 0,
+      );
     await waitFor(async () => (await high(feed.tr)) === 2 && (await high(feed.unhcr)) === 1, { what: "the aggregator to write both recipients' topics" });
     await admin.disconnect();
 

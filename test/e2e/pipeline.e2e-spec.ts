@@ -50,7 +50,11 @@ describe('regional pipeline, end to end', () => {
     );
   };
   const caughtUp = async (expectedTotal: number) =>
-    waitFor(async () => (await flows('granularity=month')).totals.count === expectedTotal, { timeoutMs: 120_000, intervalMs: 200, what: `${expectedTotal} movements projected` });
+    waitFor(async () => (await flows('granularity=month')).totals.count === expectedTotal, {
+      timeoutMs: 120_000,
+      intervalMs: 200,
+      what: `${expectedTotal} movements projected`,
+    });
 
   beforeAll(async () => {
     // Each state lets the secretariat see everything at the finest level, so counts can be checked
@@ -80,7 +84,7 @@ describe('regional pipeline, end to end', () => {
     expect(await actualByRouteAndCategory()).toEqual(expectedByRouteAndCategory(posted));
   });
 
-  it('refuses records sent without the state\'s own key, and nothing of them reaches the regional flows', async () => {
+  it("refuses records sent without the state's own key, and nothing of them reaches the regional flows", async () => {
     const fresh = [...generateMovements({ seed: 9, from, to, scale: 0.0005, providers: ['IR'], recordIdPrefix: `E2E${suffix}-auth-` })];
     expect(fresh.length).toBeGreaterThan(0);
     const raw = fresh.map(toRawMovement);
@@ -131,8 +135,16 @@ describe('regional pipeline, end to end', () => {
     await caughtUp(remaining.length);
     expect(await actualByRouteAndCategory()).toEqual(expectedByRouteAndCategory(remaining));
 
-    const csv = await (await fetch(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=month&groupBy=route,category`, { headers: { accept: 'text/csv', ...region.as('secretariat') } })).text();
-    const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n').filter((l) => !l.startsWith('#'));
+    const csv = await (
+      await fetch(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}&granularity=month&groupBy=route,category`, {
+        headers: { accept: 'text/csv', ...region.as('secretariat') },
+      })
+    ).text();
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .filter((l) => !l.startsWith('#'));
     expect(lines[0]).toBe('period,route,category,count');
     expect(lines.slice(1).reduce((sum, l) => sum + Number(l.split(',')[3]), 0)).toBe(remaining.length);
   });
@@ -157,7 +169,10 @@ describe('regional pipeline, end to end', () => {
     const everything = `granularity=day&groupBy=${['provider', 'borderCrossingPoint', 'direction', 'route', 'citizenship', 'category', 'sex', 'ageBand'].join(',')}`;
     const live = await flows(everything);
     expect(live.rows.length).toBeGreaterThan(100);
-    execFileSync(process.execPath, ['dist/apps/aggregator/src/rebuild.js'], { env: { ...process.env, DATABASE_URL: region.aggregatorDb, NO_COLOR: '1' }, stdio: 'inherit' });
+    execFileSync(process.execPath, ['dist/apps/aggregator/src/rebuild.js'], {
+      env: { ...process.env, DATABASE_URL: region.aggregatorDb, NO_COLOR: '1' },
+      stdio: 'inherit',
+    });
     // The next release reads the rebuilt projection: the same figures.
     const rebuilt = await flows(everything);
     expect(rebuilt.release.id).toBeGreaterThan(live.release.id);
@@ -170,7 +185,10 @@ describe('regional pipeline, end to end', () => {
     const ids: string[] = [];
     const send = async (url: string, init: RequestInit & { headers: Record<string, string> }) => {
       const id = `probe-${ids.length}-${suffix}`;
-      const res = await fetch(url, { ...init, headers: { 'x-request-id': id, 'user-agent': canary, 'x-note': canary, referer: `http://example.org/${canary}`, ...init.headers } });
+      const res = await fetch(url, {
+        ...init,
+        headers: { 'x-request-id': id, 'user-agent': canary, 'x-note': canary, referer: `http://example.org/${canary}`, ...init.headers },
+      });
       const returned = res.headers.get('x-request-id')!;
       // A plain token comes back as sent; free text is replaced by a fresh uuid.
       if (init.headers['x-request-id']) expect(returned).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -189,15 +207,28 @@ describe('regional pipeline, end to end', () => {
       address: `${canary} street`,
       notes: canary,
     };
-    const accepted = await send(`${node.url}/v1/movements?fullName=${canary}`, { method: 'POST', headers: { ...json, ...region.ingest('AF') }, body: JSON.stringify({ records: [record] }) });
+    const accepted = await send(`${node.url}/v1/movements?fullName=${canary}`, {
+      method: 'POST',
+      headers: { ...json, ...region.ingest('AF') },
+      body: JSON.stringify({ records: [record] }),
+    });
     expect(accepted.status).toBe(200);
     posted.push({ ...record, provider: 'AF' } as SyntheticMovement);
-    const refused = await send(`${node.url}/v1/movements`, { method: 'POST', headers: { ...json, ...region.ingest('AF') }, body: JSON.stringify({ records: [{ ...record, recordId: `E2E${suffix}-canary-2`, crossedAt: canary }] }) });
+    const refused = await send(`${node.url}/v1/movements`, {
+      method: 'POST',
+      headers: { ...json, ...region.ingest('AF') },
+      body: JSON.stringify({ records: [{ ...record, recordId: `E2E${suffix}-canary-2`, crossedAt: canary }] }),
+    });
     expect([400, 422]).toContain(refused.status);
     expect(((await refused.json()) as { requestId: string }).requestId).toBe(refused.headers.get('x-request-id'));
     expect((await send(`${node.url}/v1/agreements/${canary}`, { headers: region.nodeAdmin('AF') })).status).toBeGreaterThanOrEqual(400);
-    expect((await send(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}&groupBy=${canary}&${canary}=1`, { headers: region.as('secretariat') })).status).toBe(400);
-    expect((await send(`${region.aggregator.url}/v1/${canary}?q=${canary}`, { headers: { ...region.as('secretariat'), 'x-request-id': `${canary} ${canary}` } })).status).toBe(404);
+    expect(
+      (await send(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}&groupBy=${canary}&${canary}=1`, { headers: region.as('secretariat') })).status,
+    ).toBe(400);
+    expect(
+      (await send(`${region.aggregator.url}/v1/${canary}?q=${canary}`, { headers: { ...region.as('secretariat'), 'x-request-id': `${canary} ${canary}` } }))
+        .status,
+    ).toBe(404);
     expect((await send(`${region.aggregator.url}/v1/flows?from=${from}&to=${to}`, { headers: { authorization: `Bearer cvs_${canary}_x` } })).status).toBe(401);
     return ids;
   };

@@ -76,13 +76,25 @@ describe('referrals, end to end', () => {
 
   it('projects every referral through its lifecycle into the exact regional summary', async () => {
     // Steps up to the start of October have happened; later ones not yet, so some referrals stay open.
-    const referrals = generateReferrals({ seed: 4, from, to, perProviderPerDay: 5, providers: [...providers], now: new Date('2026-10-01T00:00:00Z'), recordIdPrefix: `E2E-${suffix}-` });
+    const referrals = generateReferrals({
+      seed: 4,
+      from,
+      to,
+      perProviderPerDay: 5,
+      providers: [...providers],
+      now: new Date('2026-10-01T00:00:00Z'),
+      recordIdPrefix: `E2E-${suffix}-`,
+    });
     expect(referrals.length).toBe(300);
 
     const ids = new Map<SyntheticReferral, string>();
     for (const state of providers) {
       const mine = referrals.filter((r) => r.provider === state);
-      const answer = await postReferrals(region.node(state).url, mine.map((r) => r.record), region.ingest(state));
+      const answer = await postReferrals(
+        region.node(state).url,
+        mine.map((r) => r.record),
+        region.ingest(state),
+      );
       expect(answer.accepted).toBe(mine.length);
       answer.results.forEach((r, i) => ids.set(mine[i], r.referralId));
     }
@@ -141,15 +153,28 @@ describe('referrals, end to end', () => {
     expect(answer.rows).toEqual(
       keys.map((key) => {
         const [provider, referredTo] = key.split('|');
-        return { period: '2026-09', provider, referredTo, ...expectedFigures(expected.filter((e) => e.provider === provider && e.referredTo === referredTo), asOfMs, 72) };
+        return {
+          period: '2026-09',
+          provider,
+          referredTo,
+          ...expectedFigures(
+            expected.filter((e) => e.provider === provider && e.referredTo === referredTo),
+            asOfMs,
+            72,
+          ),
+        };
       }),
     );
     expect(answer.totals).toEqual(totals);
     expect(answer.awaitingReferralMade).toBe(0); // counted for a state's own referrals only
-    const { lag } = (await (await fetch(`${region.aggregator.url}/v1/nodes`, { headers: region.as('secretariat') })).json()) as { lag: { topics: string[]; total: number } };
+    const { lag } = (await (await fetch(`${region.aggregator.url}/v1/nodes`, { headers: region.as('secretariat') })).json()) as {
+      lag: { topics: string[]; total: number };
+    };
     expect(lag).toMatchObject({ topics: [region.topic('movements'), region.topic('agreements'), region.topic('referrals')], total: 0 });
     console.log(
-      `e2e referrals: ${totals.referrals} referrals, ${Object.entries(totals.byStatus).map(([s, n]) => `${s} ${n}`).join(', ')}; ` +
+      `e2e referrals: ${totals.referrals} referrals, ${Object.entries(totals.byStatus)
+        .map(([s, n]) => `${s} ${n}`)
+        .join(', ')}; ` +
         `acceptance rate ${totals.acceptanceRate?.toFixed(3)}, hours to acceptance median ${totals.toAcceptance.medianHours} p90 ${totals.toAcceptance.p90Hours}; stalled ${totals.stalled}`,
     );
 
@@ -160,10 +185,20 @@ describe('referrals, end to end', () => {
   });
 
   it('answers the same summary as CSV, and refuses a bad query with 400 naming the parameter', async () => {
-    const csv = await (await fetch(`${region.aggregator.url}/v1/referrals/summary?from=${from}&to=${to}&granularity=month&groupBy=status`, { headers: { accept: 'text/csv', ...region.as('secretariat') } })).text();
+    const csv = await (
+      await fetch(`${region.aggregator.url}/v1/referrals/summary?from=${from}&to=${to}&granularity=month&groupBy=status`, {
+        headers: { accept: 'text/csv', ...region.as('secretariat') },
+      })
+    ).text();
     expect(csv).toMatch(/^# release: \d+, cut .*, data up to 2026-10-01$/m);
-    const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n').filter((l) => !l.startsWith('#'));
-    expect(lines[0]).toBe('period,status,referrals,made,acknowledged,accepted,declined,closed,accepted_ever,declined_ever,acceptance_rate,hours_to_acceptance_median,hours_to_acceptance_p90,hours_to_closure_median,hours_to_closure_p90,stalled');
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .filter((l) => !l.startsWith('#'));
+    expect(lines[0]).toBe(
+      'period,status,referrals,made,acknowledged,accepted,declined,closed,accepted_ever,declined_ever,acceptance_rate,hours_to_acceptance_median,hours_to_acceptance_p90,hours_to_closure_median,hours_to_closure_p90,stalled',
+    );
     expect(lines.slice(1).reduce((sum, l) => sum + Number(l.split(',')[2]), 0)).toBe(300);
     // asOf is gone (stalled is counted at the release's cut): sending it is refused like any unknown parameter.
     for (const bad of ['groupBy=person', 'stalledAfterHours=0', 'from=2026-02-30', 'asOf=2026-10-02T00:00:00Z']) {

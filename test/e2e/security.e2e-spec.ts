@@ -16,7 +16,8 @@ describe('security: audit trail and hardening, end to end', () => {
   let nodePool: Pool;
   let posted = 0;
   /** Each caller's key: aggregator readers by principal, the aggregator's `admin`, and the node's `node:ingest` / `node:admin`. */
-  const as = (who: string): Record<string, string> => (who === 'node:ingest' ? region.ingest('AF') : who === 'node:admin' ? region.nodeAdmin('AF') : region.as(who));
+  const as = (who: string): Record<string, string> =>
+    who === 'node:ingest' ? region.ingest('AF') : who === 'node:admin' ? region.nodeAdmin('AF') : region.as(who);
 
   const get = (base: string, path: string, who: string | null = 'secretariat', headers: Record<string, string> = {}) =>
     fetch(`${base}${path}`, { headers: { ...(who ? as(who) : {}), ...headers } });
@@ -34,7 +35,8 @@ describe('security: audit trail and hardening, end to end', () => {
   // The feed writer records what it computes for each recipient's feed (endpoint `FEED <kind>`) in
   // the background, whenever a release or an agreement is new: the counts here are of queries.
   const auditCount = async () => Number((await region.pool.query(`SELECT count(*) FROM audit_log WHERE endpoint NOT LIKE 'FEED %'`)).rows[0].count);
-  const lastAudit = async (columns = '*') => (await region.pool.query(`SELECT ${columns} FROM audit_log WHERE endpoint NOT LIKE 'FEED %' ORDER BY id DESC LIMIT 1`)).rows[0];
+  const lastAudit = async (columns = '*') =>
+    (await region.pool.query(`SELECT ${columns} FROM audit_log WHERE endpoint NOT LIKE 'FEED %' ORDER BY id DESC LIMIT 1`)).rows[0];
 
   beforeAll(async () => {
     region = await startRegion({ name: 'e2e-sec', states: ['AF'], readers: ['secretariat', 'state:AF', 'state:IR', 'org:UNHCR'] });
@@ -44,11 +46,14 @@ describe('security: audit trail and hardening, end to end', () => {
     posted = records.length;
     await region.grant('AF', { ...OPEN_TERMS, recipient: 'secretariat', minCellSize: 5 });
     // Answers move with releases; AF sees its own data exactly: cut, then ask, until all is in.
-    await waitFor(async () => {
-      await region.release({ dataUntil: to });
-      const res = await get(region.aggregator.url, `/v1/flows?from=${from}&to=${to}`, 'state:AF');
-      return ((await res.json()) as { totals: { count: number } }).totals.count === posted;
-    }, { timeoutMs: 120_000, what: `AF's ${posted} movements projected` });
+    await waitFor(
+      async () => {
+        await region.release({ dataUntil: to });
+        const res = await get(region.aggregator.url, `/v1/flows?from=${from}&to=${to}`, 'state:AF');
+        return ((await res.json()) as { totals: { count: number } }).totals.count === posted;
+      },
+      { timeoutMs: 120_000, what: `AF's ${posted} movements projected` },
+    );
   });
 
   afterAll(async () => {
@@ -59,9 +64,14 @@ describe('security: audit trail and hardening, end to end', () => {
   describe('audit trail', () => {
     it('records each answered query with the cells its disclosure block reports, before the answer leaves', async () => {
       const before = await auditCount();
-      const res = await get(region.aggregator.url, `/v1/flows?from=${from}&to=${to}&groupBy=route,category&granularity=day`, 'secretariat', { 'x-caravanserai-purpose': 'monthly bulletin' });
+      const res = await get(region.aggregator.url, `/v1/flows?from=${from}&to=${to}&groupBy=route,category&granularity=day`, 'secretariat', {
+        'x-caravanserai-purpose': 'monthly bulletin',
+      });
       expect(res.status).toBe(200);
-      const answer = (await res.json()) as { rows: { count: number }[]; disclosure: { agreements: { provider: string; agreement: string }[]; method: { protected: unknown[] } } };
+      const answer = (await res.json()) as {
+        rows: { count: number }[];
+        disclosure: { agreements: { provider: string; agreement: string }[]; method: { protected: unknown[] } };
+      };
       expect(answer.disclosure.method.protected).toEqual([{ provider: 'AF', k: 5 }]); // figures protected, none suppressed
       const rows = [await lastAudit()];
       expect(await auditCount()).toBe(before + 1);
@@ -80,12 +90,18 @@ describe('security: audit trail and hardening, end to end', () => {
       const summary = await get(region.aggregator.url, `/v1/referrals/summary?from=${from}&to=${to}&purpose=${encodeURIComponent('case review')}`, 'state:IR');
       expect(summary.status).toBe(200);
       const last = await lastAudit();
-      expect(last).toMatchObject({ principal: 'state:IR', endpoint: 'GET /v1/referrals/summary', purpose: 'case review', cells_returned: 0, providers: ['IR'] });
+      expect(last).toMatchObject({
+        principal: 'state:IR',
+        endpoint: 'GET /v1/referrals/summary',
+        purpose: 'case review',
+        cells_returned: 0,
+        providers: ['IR'],
+      });
       // A state always sees its own data: the trail names IR's own-data basis, though it holds nothing.
       expect(last.agreements).toEqual([expect.objectContaining({ provider: 'IR', agreement: 'own-data' })]);
     });
 
-    it('shows each reader its own queries, a state the others\' queries about its data (reduced) with about=mine, the admin every entry; reading is recorded', async () => {
+    it("shows each reader its own queries, a state the others' queries about its data (reduced) with about=mine, the admin every entry; reading is recorded", async () => {
       await get(region.aggregator.url, `/v1/flows?from=${from}&to=${to}&providers=AF`, 'org:UNHCR');
       type Entry = { id: number; principal: string; providers?: string[]; endpoint: string; agreements: { provider: string }[]; [field: string]: unknown };
       const read = async (principal: string, query = '') => {
@@ -120,7 +136,9 @@ describe('security: audit trail and hardening, end to end', () => {
       expect((await read('secretariat', '&about=mine')).status).toBe(403);
       const reads = (await region.pool.query(`SELECT principal FROM audit_log WHERE endpoint = 'GET /v1/audit' ORDER BY id`)).rows.map((r) => r.principal);
       expect(reads).toEqual(['admin', ...readers, 'state:AF']);
-      const unhcrQueries = (await read('admin', '&principal=org:UNHCR')).body.entries.map((e) => e.endpoint).filter((endpoint) => !endpoint.startsWith('FEED '));
+      const unhcrQueries = (await read('admin', '&principal=org:UNHCR')).body.entries
+        .map((e) => e.endpoint)
+        .filter((endpoint) => !endpoint.startsWith('FEED '));
       expect(unhcrQueries).toEqual(['GET /v1/audit', 'GET /v1/flows']);
     });
 
@@ -129,7 +147,16 @@ describe('security: audit trail and hardening, end to end', () => {
       try {
         const res = await get(region.aggregator.url, `/v1/flows?from=${from}&to=${to}&groupBy=route`);
         expect(res.status).toBe(500);
-        expect(await res.json()).toEqual({ type: 'urn:caravanserai:problem:INTERNAL', title: 'Internal error', status: 500, detail: 'internal error', instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'INTERNAL', message: 'internal error', requestId: expect.any(String) });
+        expect(await res.json()).toEqual({
+          type: 'urn:caravanserai:problem:INTERNAL',
+          title: 'Internal error',
+          status: 500,
+          detail: 'internal error',
+          instance: expect.stringMatching(/^urn:caravanserai:request:/),
+          code: 'INTERNAL',
+          message: 'internal error',
+          requestId: expect.any(String),
+        });
       } finally {
         await region.pool.query('ALTER TABLE audit_log_away RENAME TO audit_log');
       }
@@ -140,8 +167,16 @@ describe('security: audit trail and hardening, end to end', () => {
     const NASTY = [`' OR 1=1 --`, `"; DROP TABLE flow_counts; --`, '%', '\\', '\u0000', '’ OR ‘1’=‘1', '1); SELECT pg_sleep(10); --'];
     const FLOWS = `from=${from}&to=${to}`;
     const AGGREGATOR_PARAMS: [string, string, string[]][] = [
-      ['/v1/flows', FLOWS, ['from', 'to', 'granularity', 'groupBy', 'providers', 'routes', 'categories', 'citizenship', 'direction', 'borderCrossingPoints', 'coarser', 'purpose']],
-      ['/v1/referrals/summary', FLOWS, ['from', 'to', 'granularity', 'groupBy', 'providers', 'categories', 'referredTo', 'stalledAfterHours', 'asOf', 'purpose']],
+      [
+        '/v1/flows',
+        FLOWS,
+        ['from', 'to', 'granularity', 'groupBy', 'providers', 'routes', 'categories', 'citizenship', 'direction', 'borderCrossingPoints', 'coarser', 'purpose'],
+      ],
+      [
+        '/v1/referrals/summary',
+        FLOWS,
+        ['from', 'to', 'granularity', 'groupBy', 'providers', 'categories', 'referredTo', 'stalledAfterHours', 'asOf', 'purpose'],
+      ],
       ['/v1/quarantine', '', ['status', 'after', 'limit', 'purpose']],
       ['/v1/audit', '', ['from', 'to', 'principal', 'provider', 'before', 'limit', 'about', 'purpose']],
       ['/v1/agreements', '', ['purpose', 'unknown']],
@@ -184,7 +219,10 @@ describe('security: audit trail and hardening, end to end', () => {
         expect((await get(region.aggregator.url, `/v1/flows?${FLOWS}`, null, { authorization: `Bearer cvs_${value}` })).status).toBe(401);
       }
       // The node's GET endpoints take only path parameters, checked as UUIDs.
-      for (const [path, who] of [['/v1/referrals/', 'node:ingest'], ['/v1/agreements/', 'node:admin']]) {
+      for (const [path, who] of [
+        ['/v1/referrals/', 'node:ingest'],
+        ['/v1/agreements/', 'node:admin'],
+      ]) {
         for (const value of NASTY) expect((await get(region.node('AF').url, `${path}${encodeURIComponent(value)}`, who)).status).toBe(400);
       }
       expect(await snapshot(region.pool, background)).toEqual(aggBefore);
@@ -243,11 +281,17 @@ describe('security: audit trail and hardening, end to end', () => {
 
     it('holds one caller flooding 10,000 requests to its limit (429 with Retry-After) while another is served', async () => {
       // A query-only instance on the same database, with a limit low enough to see in a test.
-      const { service: limited } = await region.startAggregator({ name: 'aggregator-limited', main: false, env: { CONSUME: 'false', RATE_LIMIT_MAX: '100', RATE_LIMIT_WINDOW_MS: '1000' } });
+      const { service: limited } = await region.startAggregator({
+        name: 'aggregator-limited',
+        main: false,
+        env: { CONSUME: 'false', RATE_LIMIT_MAX: '100', RATE_LIMIT_WINDOW_MS: '1000' },
+      });
       // The feeds' tables move in the background (items of a new release, the Kafka relay's progress).
       const background = ['audit_log', 'feed_items', 'feed_marks', 'feed_kafka_progress'];
       const aggBefore = await snapshot(region.pool, background);
-      const answeredBefore = Number((await region.pool.query(`SELECT count(*) FROM audit_log WHERE principal = 'state:AF' AND endpoint NOT LIKE 'FEED %'`)).rows[0].count);
+      const answeredBefore = Number(
+        (await region.pool.query(`SELECT count(*) FROM audit_log WHERE principal = 'state:AF' AND endpoint NOT LIKE 'FEED %'`)).rows[0].count,
+      );
       const agent = new Agent({ keepAlive: true, maxSockets: 64 });
       const statuses: Record<number, number> = {};
       let retryAfter: string | undefined;
@@ -279,18 +323,31 @@ describe('security: audit trail and hardening, end to end', () => {
       await flood;
       agent.destroy();
       const seconds = (Date.now() - started) / 1000;
-      console.log(`flood: 10,000 requests in ${seconds.toFixed(1)} s: ${JSON.stringify(statuses)}; the other caller: ${other.length} requests, ${other.filter((s) => s === 200).length} answered`);
+      console.log(
+        `flood: 10,000 requests in ${seconds.toFixed(1)} s: ${JSON.stringify(statuses)}; the other caller: ${other.length} requests, ${other.filter((s) => s === 200).length} answered`,
+      );
 
       expect(statuses[0] ?? 0).toBe(0);
       expect(statuses[429]).toBeGreaterThan(5_000);
       expect(Number(retryAfter)).toBeGreaterThanOrEqual(0);
-      expect(JSON.parse(rateBody)).toEqual({ type: 'urn:caravanserai:problem:REQUEST.RATE_LIMITED', title: 'Too many requests', status: 429, detail: expect.stringContaining('too many requests'), instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'REQUEST.RATE_LIMITED', message: expect.stringContaining('too many requests'), requestId: expect.any(String) });
+      expect(JSON.parse(rateBody)).toEqual({
+        type: 'urn:caravanserai:problem:REQUEST.RATE_LIMITED',
+        title: 'Too many requests',
+        status: 429,
+        detail: expect.stringContaining('too many requests'),
+        instance: expect.stringMatching(/^urn:caravanserai:request:/),
+        code: 'REQUEST.RATE_LIMITED',
+        message: expect.stringContaining('too many requests'),
+        requestId: expect.any(String),
+      });
       expect(other.length).toBeGreaterThan(0);
       expect(other.every((s) => s === 200)).toBe(true);
       expect((await fetch(`${limited.url}/v1/health`)).status).toBe(200);
       // Nothing but the trail of the queries actually answered.
       expect(await snapshot(region.pool, background)).toEqual(aggBefore);
-      expect(Number((await region.pool.query(`SELECT count(*) FROM audit_log WHERE principal = 'state:AF' AND endpoint NOT LIKE 'FEED %'`)).rows[0].count)).toBe(answeredBefore + (statuses[200] ?? 0));
+      expect(
+        Number((await region.pool.query(`SELECT count(*) FROM audit_log WHERE principal = 'state:AF' AND endpoint NOT LIKE 'FEED %'`)).rows[0].count),
+      ).toBe(answeredBefore + (statuses[200] ?? 0));
     });
 
     it('never puts a stack trace or SQL in an error body', async () => {
@@ -303,7 +360,16 @@ describe('security: audit trail and hardening, end to end', () => {
       expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
       expect(res.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
       expect(await res.text()).toBe(
-        JSON.stringify({ type: 'urn:caravanserai:problem:INTERNAL', title: 'Internal error', status: 500, detail: 'internal error', instance: `urn:caravanserai:request:${requestId}`, code: 'INTERNAL', message: 'internal error', requestId }),
+        JSON.stringify({
+          type: 'urn:caravanserai:problem:INTERNAL',
+          title: 'Internal error',
+          status: 500,
+          detail: 'internal error',
+          instance: `urn:caravanserai:request:${requestId}`,
+          code: 'INTERNAL',
+          message: 'internal error',
+          requestId,
+        }),
       );
       expect((await fetch(`${region.aggregator.url}/v1/health`)).status).toBe(200);
     });

@@ -42,6 +42,12 @@ describe('fault 3: the aggregator killed mid-batch, repeatedly', () => {
     const stats = await load.stop();
 
     const report = await checkExactlyAcknowledged(region, load.acknowledged);
-    summary('3 (aggregator SIGKILL x3)', stats, recoveryMs, report, `recovery = last kill to everything acknowledged before it projected; ${duplicatesSeen} redelivered events skipped as duplicates after the restarts`);
+    summary(
+      '3 (aggregator SIGKILL x3)',
+      stats,
+      recoveryMs,
+      report,
+      `recovery = last kill to everything acknowledged before it projected; ${duplicatesSeen} redelivered events skipped as duplicates after the restarts`,
+    );
   });
 });

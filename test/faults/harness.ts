@@ -276,7 +276,15 @@ export async function checkRebuildMatchesLive(region: RunningRegion): Promise<vo
   // The figures and how they were published must be the same; only the release (its id and cut
   // time, which the disclosure notes also name) differs.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a flows answer compared field by field
-  const figures = (a: any) => ({ granularity: a.granularity, from: a.from, to: a.to, rows: a.rows, totals: a.totals, method: a.disclosure.method, leftOut: a.disclosure.leftOut });
+  const figures = (a: any) => ({
+    granularity: a.granularity,
+    from: a.from,
+    to: a.to,
+    rows: a.rows,
+    totals: a.totals,
+    method: a.disclosure.method,
+    leftOut: a.disclosure.leftOut,
+  });
   expect(figures(rebuilt)).toEqual(figures(live));
 }
 

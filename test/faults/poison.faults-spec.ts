@@ -31,7 +31,15 @@ describe('fault 6: poison messages in the stream', () => {
       env: { ...process.env, ...testSigningKeys().aggregatorEnv(), DATABASE_URL: region.aggregatorDb, CONSUMER_GROUP: region.group, NO_COLOR: '1' },
       encoding: 'utf8',
     });
-    return { code: run.status, outcome: JSON.parse(run.stdout.trim().split('\n').find((l) => l.startsWith('{')) ?? '{}') };
+    return {
+      code: run.status,
+      outcome: JSON.parse(
+        run.stdout
+          .trim()
+          .split('\n')
+          .find((l) => l.startsWith('{')) ?? '{}',
+      ),
+    };
   };
 
   it('quarantines each poison message with its reason, lets the rest through, and replays the fixed one once', async () => {
@@ -39,7 +47,9 @@ describe('fault 6: poison messages in the stream', () => {
     load.start();
     await load.more(400);
 
-    const good = signed(movementRecorded({ provider: 'IR', occurredOn: '2026-03-15', data: { departedFrom: 'AF', intendedDestination: 'TR', category: 'refugee' } }));
+    const good = signed(
+      movementRecorded({ provider: 'IR', occurredOn: '2026-03-15', data: { departedFrom: 'AF', intendedDestination: 'TR', category: 'refugee' } }),
+    );
     const { direction: _dropped, ...withoutDirection } = good.data;
     const poison = [
       { key: 'poison-not-json', value: '{"eventId": "oops", this is not JSON' },
@@ -99,6 +109,12 @@ describe('fault 6: poison messages in the stream', () => {
     const fixed = { provider: 'IR', departedFrom: 'AF', intendedDestination: 'TR', category: 'refugee' } as SyntheticMovement;
     await checkExactlyAcknowledged(region, load.acknowledged, new Map([[good.eventId, fixed]]));
     await checkRebuildMatchesLive(region);
-    summary('6 (poison messages)', stats, recoveryMs, report, `3 quarantined (not JSON, wrong schema, unknown type), 1 fixed and replayed once; rebuild = live`);
+    summary(
+      '6 (poison messages)',
+      stats,
+      recoveryMs,
+      report,
+      `3 quarantined (not JSON, wrong schema, unknown type), 1 fixed and replayed once; rebuild = live`,
+    );
   });
 });

@@ -56,6 +56,12 @@ describe('fault 5: the same events delivered twice', () => {
     const duplicates = Object.values(health.consumer as Record<string, { duplicates: number }>).reduce((s, c) => s + c.duplicates, 0);
     // Everything projected before the reset came again and was recognised as already there.
     expect(duplicates).toBeGreaterThanOrEqual(before);
-    summary('5 (group reset to earliest)', stats, recoveryMs, report, `${duplicates} redelivered events skipped as duplicates (>= ${before} projected before the reset); offsets committed on SIGTERM equal PostgreSQL's on ${partitions} partitions; recovery = restart to caught up`);
+    summary(
+      '5 (group reset to earliest)',
+      stats,
+      recoveryMs,
+      report,
+      `${duplicates} redelivered events skipped as duplicates (>= ${before} projected before the reset); offsets committed on SIGTERM equal PostgreSQL's on ${partitions} partitions; recovery = restart to caught up`,
+    );
   });
 });

@@ -6,44 +6,55 @@ import { GRANULARITIES } from './answers/flow-answer';
 
 const release = obj({ id: int(), cutAt: instant(), dataUntil: date() });
 
-export const DISCLOSURE_SCHEMA = obj({
-  principal: str(),
-  release: nullable(release),
-  method: obj({ name: str({ enum: ['cell-key'] }), maxNoise: int(), exact: arr(str()), protected: arr(obj({ provider: str(), k: int() })) }),
-  agreements: arr(
-    obj(
-      {
-        provider: str(),
-        agreement: str(),
-        minCellSize: int(),
-        minTimeGranularity: str(),
-        dataFrom: nullable(date()),
-        dataUntil: nullable(date()),
-        categories: { description: 'The categories the grant covers, as granted' },
-        emergency: {
-          ...obj({ id: uuid(), activatedAt: instant(), by: oneOfEnum(['at-node', 'critical-surge']), alertId: nullable(str()), until: instant(), as: oneOfEnum(['direct', 'further', 'anyone']) }),
-          description: "Present when this state's part was cut to its emergency terms (docs/emergencies.md)",
+export const DISCLOSURE_SCHEMA = obj(
+  {
+    principal: str(),
+    release: nullable(release),
+    method: obj({ name: str({ enum: ['cell-key'] }), maxNoise: int(), exact: arr(str()), protected: arr(obj({ provider: str(), k: int() })) }),
+    agreements: arr(
+      obj(
+        {
+          provider: str(),
+          agreement: str(),
+          minCellSize: int(),
+          minTimeGranularity: str(),
+          dataFrom: nullable(date()),
+          dataUntil: nullable(date()),
+          categories: { description: 'The categories the grant covers, as granted' },
+          emergency: {
+            ...obj({
+              id: uuid(),
+              activatedAt: instant(),
+              by: oneOfEnum(['at-node', 'critical-surge']),
+              alertId: nullable(str()),
+              until: instant(),
+              as: oneOfEnum(['direct', 'further', 'anyone']),
+            }),
+            description: "Present when this state's part was cut to its emergency terms (docs/emergencies.md)",
+          },
         },
-      },
-      ['categories', 'emergency'],
+        ['categories', 'emergency'],
+      ),
     ),
-  ),
-  emergency: {
-    ...obj({
-      id: uuid(),
-      status: oneOfEnum(['in-force', 'ended', 'expired']),
-      routes: arr(str()),
-      borderCrossingPoints: arr(str()),
-      declaredAt: instant(),
-      endsAt: instant(),
-      underEmergencyTerms: arr(str()),
-    }),
-    description: 'Present for a question asked under an emergency (?emergency=): its scope, whether it is still in force, and the states cut to their emergency terms',
+    emergency: {
+      ...obj({
+        id: uuid(),
+        status: oneOfEnum(['in-force', 'ended', 'expired']),
+        routes: arr(str()),
+        borderCrossingPoints: arr(str()),
+        declaredAt: instant(),
+        endsAt: instant(),
+        underEmergencyTerms: arr(str()),
+      }),
+      description:
+        'Present for a question asked under an emergency (?emergency=): its scope, whether it is still in force, and the states cut to their emergency terms',
+    },
+    leftOut: arr(obj({ provider: str(), agreement: str(), reason: str() })),
+    coarsened: arr(str()),
+    notes: arr(str()),
   },
-  leftOut: arr(obj({ provider: str(), agreement: str(), reason: str() })),
-  coarsened: arr(str()),
-  notes: arr(str()),
-}, ['emergency']);
+  ['emergency'],
+);
 
 const answerFrame = { granularity: oneOfEnum(GRANULARITIES), from: date(), to: date(), release: nullable(release), disclosure: DISCLOSURE_SCHEMA };
 
@@ -51,7 +62,10 @@ export const FLOWS_SCHEMA: Schema = {
   ...obj({
     query: anyObject('The question as understood: from, to, granularity, groupBy and the filters given'),
     ...answerFrame,
-    rows: arr({ ...obj({ period: str(), count: int({ minimum: 1 }) }), description: 'A published cell: its period, a member per groupBy dimension, and its count (never 0)' }),
+    rows: arr({
+      ...obj({ period: str(), count: int({ minimum: 1 }) }),
+      description: 'A published cell: its period, a member per groupBy dimension, and its count (never 0)',
+    }),
     totals: obj({ count: int(), byPeriod: arr(obj({ period: str(), count: int() })) }),
   }),
 };
@@ -102,14 +116,18 @@ const alert = obj(
 
 export const ALERTS_SCHEMA = obj({ principal: str(), figures: str(), method: anyObject('The detector and its thresholds'), alerts: arr(alert) });
 
-const agreementView = obj(
-  { agreementId: str(), provider: str(), recipient: str(), status: str(), terms: anyObject(), history: arr(anyObject()) },
-  ['terms', 'history', 'recipient'],
-);
+const agreementView = obj({ agreementId: str(), provider: str(), recipient: str(), status: str(), terms: anyObject(), history: arr(anyObject()) }, [
+  'terms',
+  'history',
+  'recipient',
+]);
 export const AGREEMENTS_SCHEMA = obj({ agreements: arr(agreementView) });
 
 export const AUDIT_SCHEMA = obj({
-  entries: arr({ ...obj({ id: int(), at: instant(), principal: str(), endpoint: str() }, ['id']), description: 'An entry as the caller may see it (docs/privacy.md)' }),
+  entries: arr({
+    ...obj({ id: int(), at: instant(), principal: str(), endpoint: str() }, ['id']),
+    description: 'An entry as the caller may see it (docs/privacy.md)',
+  }),
   next: nullable(int()),
 });
 
@@ -130,12 +148,20 @@ export const NODES_SCHEMA = obj(
 export const QUARANTINE_SCHEMA = obj({ items: arr(obj({ id: int(), reason: str() })), next: nullable(int()), open: int(), replayed: int() });
 
 const releaseRow = obj({ id: int(), cutAt: instant(), dataUntil: date(), cutBy: str(), reason: nullable(str()), flowCells: int(), referrals: int() });
-export const SCHEDULE_SCHEMA = obj({ frequency: oneOfEnum(['daily', 'weekly', 'monthly', 'off']), atUtc: str({ pattern: '^\\d{2}:\\d{2}$' }), setBy: str(), setAt: instant() });
+export const SCHEDULE_SCHEMA = obj({
+  frequency: oneOfEnum(['daily', 'weekly', 'monthly', 'off']),
+  atUtc: str({ pattern: '^\\d{2}:\\d{2}$' }),
+  setBy: str(),
+  setAt: instant(),
+});
 export const RELEASES_SCHEMA = obj({ releases: arr(releaseRow), schedule: SCHEDULE_SCHEMA });
 export const RELEASE_SCHEMA = obj({ id: int(), cutAt: instant(), dataUntil: date() });
 
 export const HEALTH_SCHEMA = obj({ status: oneOfEnum(['ok', 'degraded']), service: str(), database: oneOfEnum(['up', 'down']), consumer: anyObject() });
-export const READY_SCHEMA = obj({ ready: bool(), database: oneOfEnum(['up', 'down']), broker: oneOfEnum(['up', 'down']), brokerError: str(), consumer: str() }, ['brokerError']);
+export const READY_SCHEMA = obj(
+  { ready: bool(), database: oneOfEnum(['up', 'down']), broker: oneOfEnum(['up', 'down']), brokerError: str(), consumer: str() },
+  ['brokerError'],
+);
 
 /** CSV as the exports write it: `#` comment lines on what applied, then a header and the rows. */
 export const CSV_SCHEMA = str({ description: 'CSV (RFC 4180, CRLF); leading `#` lines say which release and what applied' });
@@ -157,7 +183,11 @@ const FEED_ITEM_SCHEMA = obj({
   recipient: str(),
   occurredAt: instant(),
   data: anyObject('What the REST answer for the same principal says (docs/integrators.md, "The feed")'),
-  signature: obj({ alg: str({ enum: ['Ed25519'] }), keyId: str(), value: str({ description: 'base64url Ed25519 over the RFC 8785 JSON of the item without its signature' }) }),
+  signature: obj({
+    alg: str({ enum: ['Ed25519'] }),
+    keyId: str(),
+    value: str({ description: 'base64url Ed25519 over the RFC 8785 JSON of the item without its signature' }),
+  }),
 });
 export const FEED_PAGE_SCHEMA = obj({
   items: arr(obj({ cursor: str(), item: FEED_ITEM_SCHEMA })),
@@ -165,7 +195,14 @@ export const FEED_PAGE_SCHEMA = obj({
 });
 export const FEED_STREAM_SCHEMA = str({ description: 'Server-Sent Events: `id: <cursor>`, `event: <kind>`, `data: <item JSON>`; `:` heartbeat lines' });
 export const SIGNING_KEYS_SCHEMA = obj({
-  keys: arr(obj({ keyId: str(), alg: str({ enum: ['Ed25519'] }), publicKeyPem: str(), jwk: obj({ kty: str({ enum: ['OKP'] }), crv: str({ enum: ['Ed25519'] }), x: str() }) })),
+  keys: arr(
+    obj({
+      keyId: str(),
+      alg: str({ enum: ['Ed25519'] }),
+      publicKeyPem: str(),
+      jwk: obj({ kty: str({ enum: ['OKP'] }), crv: str({ enum: ['Ed25519'] }), x: str() }),
+    }),
+  ),
 });
 export const SDMX_STRUCTURE_SCHEMA = anyObject('SDMX-JSON 2.0 structure message with the code lists');
 
@@ -187,7 +224,14 @@ export const WEBHOOKS_SCHEMA = obj({ webhooks: arr(WEBHOOK_SCHEMA) });
 
 const place = obj({ name: str(), capacityPerDay: int({ minimum: 0 }) });
 const scenarioFigures = { planningFigure: nullable(int({ minimum: 0 })), capacityPerDay: nullable(int({ minimum: 0 })), places: arr(place) };
-const scenarioVersion = obj({ version: int({ minimum: 1 }), type: oneOfEnum(['ScenarioSet', 'ScenarioWithdrawn']), recordedBy: str(), recordedAt: instant(), reason: str(), ...scenarioFigures });
+const scenarioVersion = obj({
+  version: int({ minimum: 1 }),
+  type: oneOfEnum(['ScenarioSet', 'ScenarioWithdrawn']),
+  recordedBy: str(),
+  recordedAt: instant(),
+  reason: str(),
+  ...scenarioFigures,
+});
 export const SCENARIO_SCHEMA = obj({
   target: str({ description: 'A route (AF>IR>TR) or a border crossing point code' }),
   targetKind: oneOfEnum(['route', 'borderCrossingPoint']),
@@ -202,7 +246,16 @@ export const SCENARIO_SCHEMA = obj({
 });
 export const SCENARIOS_SCHEMA = obj({ scenarios: arr(SCENARIO_SCHEMA) });
 
-const forecastWeek = obj({ step: int({ minimum: 1 }), week: str({ description: 'ISO week, e.g. 2026-W49' }), start: date(), point: int(), lower80: int(), upper80: int(), lower95: int(), upper95: int() });
+const forecastWeek = obj({
+  step: int({ minimum: 1 }),
+  week: str({ description: 'ISO week, e.g. 2026-W49' }),
+  start: date(),
+  point: int(),
+  lower80: int(),
+  upper80: int(),
+  lower95: int(),
+  upper95: int(),
+});
 const forecastAlert = obj({
   route: str(),
   figure: oneOfEnum(['planningFigure', 'capacity']),
@@ -241,7 +294,9 @@ export const FORECASTS_SCHEMA = obj({
             weeks: arr(forecastWeek),
           }),
         ),
-        scenario: nullable(obj({ target: str(), version: int(), planningFigure: nullable(int()), capacityPerDay: nullable(int()), capacityPerWeek: nullable(int()) })),
+        scenario: nullable(
+          obj({ target: str(), version: int(), planningFigure: nullable(int()), capacityPerDay: nullable(int()), capacityPerWeek: nullable(int()) }),
+        ),
         exceedance: nullable(anyObject('exceedance.ts: per week, each limit judged by the point forecast and by the interval top')),
         alerts: arr(forecastAlert),
         note: nullable(str()),
@@ -279,14 +334,25 @@ export const EMERGENCY_SCHEMA = obj({
   endReason: nullable(str()),
   statesConcerned: arr(str()),
   terms: { ...arr(termsStatus), description: "The secretariat: every concerned state's emergency terms and their status; a state: its own; others: none" },
-  appliesToYou: { ...arr(obj({ provider: str(), agreementId: uuid(), as: oneOfEnum(['direct', 'further', 'anyone']), activatedAt: instant(), until: instant() })), description: "The states whose emergency terms apply to the caller now" },
+  appliesToYou: {
+    ...arr(obj({ provider: str(), agreementId: uuid(), as: oneOfEnum(['direct', 'further', 'anyone']), activatedAt: instant(), until: instant() })),
+    description: 'The states whose emergency terms apply to the caller now',
+  },
 });
 export const EMERGENCIES_SCHEMA = obj({ emergencies: arr(EMERGENCY_SCHEMA) });
 export const EMERGENCY_SHARED_SCHEMA = obj({
   emergencyId: uuid(),
   entries: arr({
-    ...obj({ id: int(), at: instant(), principal: str(), endpoint: str(), purpose: nullable(str()), agreements: arr(anyObject('An agreement applied under the emergency terms: provider, agreement, k, granularity, emergency')) }),
-    description: 'A query or feed item answered with a part under the emergency terms, reduced to when, who, which endpoint, why and which terms (no parameters, no counts)',
+    ...obj({
+      id: int(),
+      at: instant(),
+      principal: str(),
+      endpoint: str(),
+      purpose: nullable(str()),
+      agreements: arr(anyObject('An agreement applied under the emergency terms: provider, agreement, k, granularity, emergency')),
+    }),
+    description:
+      'A query or feed item answered with a part under the emergency terms, reduced to when, who, which endpoint, why and which terms (no parameters, no counts)',
   }),
   next: nullable(int()),
 });

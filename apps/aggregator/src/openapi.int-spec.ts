@@ -20,22 +20,40 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
   const doc = new OpenApiResponses(AGGREGATOR_OPENAPI_FILE);
   const key: Record<'secretariat' | 'state' | 'org' | 'admin', Record<string, string>> = {} as never;
   let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value as never))) });
+  const msg = (value: unknown): IncomingMessage => ({
+    topic: 't',
+    partition: 0,
+    offset: String(offset++),
+    key: null,
+    value: Buffer.from(JSON.stringify(signed(value as never))),
+  });
 
   /** Calls the service and checks the answer against the document; returns status and body. */
   async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, headers: Record<string, string> = {}, body?: unknown, raw?: string) {
     const payload = raw ?? (body === undefined ? undefined : JSON.stringify(body));
-    const res = await app.inject({ method, url: path, headers: { ...(payload !== undefined && !headers['content-type'] ? { 'content-type': 'application/json' } : {}), ...headers }, payload });
-    return { status: res.statusCode, body: doc.check(method, path, res.statusCode, res.headers['content-type'] as string | undefined, res.body) as ReturnType<typeof JSON.parse> };
+    const res = await app.inject({
+      method,
+      url: path,
+      headers: { ...(payload !== undefined && !headers['content-type'] ? { 'content-type': 'application/json' } : {}), ...headers },
+      payload,
+    });
+    return {
+      status: res.statusCode,
+      body: doc.check(method, path, res.statusCode, res.headers['content-type'] as string | undefined, res.body) as ReturnType<typeof JSON.parse>,
+    };
   }
 
   beforeAll(async () => {
     aggregator = await startInProcessAggregator('agg_openapi');
     ({ app, pool } = aggregator);
     url = aggregator.url;
-    await regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest([msg(agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 }))]);
+    await regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest([
+      msg(agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 })),
+    ]);
     const route = { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR' } as const;
-    await regionalIngests(pool, 'g', testSigningKeys().registry()).movements.ingest(Array.from({ length: 6 }, () => msg(movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: route }))));
+    await regionalIngests(pool, 'g', testSigningKeys().registry()).movements.ingest(
+      Array.from({ length: 6 }, () => msg(movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: route }))),
+    );
     await cutRelease(pool, { dataUntil: '2026-03-31', by: 'test', reason: null });
     key.secretariat = bearer(await issueKey(url, 'aggregator', 'secretariat', 'reader'));
     key.state = bearer(await issueKey(url, 'aggregator', 'state:IR', 'reader'));
@@ -64,7 +82,10 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
   it('flows and referral summaries, in JSON and CSV', async () => {
     expect((await call('GET', FLOWS, key.secretariat)).body.totals.count).toBe(6);
     expect((await call('GET', FLOWS, { ...key.secretariat, accept: 'text/csv' })).body).toMatch(/^\uFEFF# caravanserai flows/);
-    expect((await call('GET', FLOWS.replace('to=2026-03-31', 'to=2026-02-01'), key.secretariat)).body).toMatchObject({ status: 400, code: 'VALIDATION.FAILED' });
+    expect((await call('GET', FLOWS.replace('to=2026-03-31', 'to=2026-02-01'), key.secretariat)).body).toMatchObject({
+      status: 400,
+      code: 'VALIDATION.FAILED',
+    });
     expect((await call('GET', '/v1/referrals/summary?from=2026-03-01&to=2026-03-31', key.state)).status).toBe(200);
     expect((await call('GET', '/v1/referrals/summary?from=2026-03-01&to=2026-03-31', { ...key.state, accept: 'text/csv' })).status).toBe(200);
     expect((await call('GET', '/v1/referrals/summary?from=2026-03-01&to=2026-03-31&groupBy=nothing', key.state)).status).toBe(400);
@@ -91,7 +112,11 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
     expect((await call('POST', '/v1/releases', { ...key.admin, 'content-type': 'text/plain' }, undefined, 'x')).status).toBe(415);
     expect((await call('POST', '/v1/releases', key.admin, undefined, '{"dataUntil":')).status).toBe(400);
     const ru = await call('POST', '/v1/releases', { ...key.admin, 'accept-language': 'ru' }, { dataUntil: 'soon' });
-    expect(ru.body).toMatchObject({ status: 422, title: 'Данные не прошли проверку', errors: [{ field: 'dataUntil', message: 'dataUntil должно быть датой ГГГГ-ММ-ДД' }, expect.anything()] });
+    expect(ru.body).toMatchObject({
+      status: 422,
+      title: 'Данные не прошли проверку',
+      errors: [{ field: 'dataUntil', message: 'dataUntil должно быть датой ГГГГ-ММ-ДД' }, expect.anything()],
+    });
     expect((await call('PUT', '/v1/releases/schedule', key.secretariat, { frequency: 'weekly', atUtc: '02:00' })).body).toMatchObject({ frequency: 'weekly' });
     expect((await call('PUT', '/v1/releases/schedule', key.secretariat, { frequency: 'hourly', atUtc: '2am' })).status).toBe(422);
     expect((await call('PUT', '/v1/releases/schedule', key.state, { frequency: 'weekly', atUtc: '02:00' })).status).toBe(403);
@@ -99,10 +124,13 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
 
   it('serves the feed, the signing keys, the SDMX code lists and the other formats as documented', async () => {
     // The feed writer runs every second: the secretariat's grant is its first item.
-    const page = await waitFor(async () => {
-      const r = await call('GET', '/v1/feed', key.secretariat);
-      return r.body.items?.length > 0 ? r : null;
-    }, { timeoutMs: 20_000, what: "the secretariat's first feed item" });
+    const page = await waitFor(
+      async () => {
+        const r = await call('GET', '/v1/feed', key.secretariat);
+        return r.body.items?.length > 0 ? r : null;
+      },
+      { timeoutMs: 20_000, what: "the secretariat's first feed item" },
+    );
     expect(page.body.items[0].item.kind).toBe('agreement.granted');
     expect((await call('GET', '/v1/feed?after=nonsense', key.secretariat)).body).toMatchObject({ status: 400, code: 'VALIDATION.FAILED' });
     expect((await call('GET', '/v1/feed?limit=0', key.secretariat)).status).toBe(400);
@@ -131,9 +159,16 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
   });
 
   it('contingency scenarios and the forecast, as documented', async () => {
-    const set = await call('POST', '/v1/scenarios', key.secretariat, { target: 'AF>IR>TR', planningFigure: 3, places: [{ name: 'Mashhad', capacityPerDay: 1 }], reason: 'openapi test' });
+    const set = await call('POST', '/v1/scenarios', key.secretariat, {
+      target: 'AF>IR>TR',
+      planningFigure: 3,
+      places: [{ name: 'Mashhad', capacityPerDay: 1 }],
+      reason: 'openapi test',
+    });
     expect(set.body).toMatchObject({ status: 'active', version: 1, capacityPerDay: 1 });
-    expect((await call('POST', '/v1/scenarios', key.secretariat, { target: 'AF>IR>TR', planningFigure: 4, reason: 'stale', expectedVersion: 0 })).body).toMatchObject({ status: 409, code: 'SECRETARIAT.CONFLICT' });
+    expect(
+      (await call('POST', '/v1/scenarios', key.secretariat, { target: 'AF>IR>TR', planningFigure: 4, reason: 'stale', expectedVersion: 0 })).body,
+    ).toMatchObject({ status: 409, code: 'SECRETARIAT.CONFLICT' });
     expect((await call('POST', '/v1/scenarios', key.state, { target: 'AF>IR>TR', planningFigure: 4, reason: 'not mine' })).status).toBe(403);
     expect((await call('GET', '/v1/scenarios', key.org)).body.scenarios).toHaveLength(1);
     expect((await call('GET', '/v1/scenarios', key.admin)).status).toBe(403);
@@ -141,8 +176,14 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
     expect(forecast.body.series[0]).toMatchObject({ route: 'AF>IR>TR', scenario: { planningFigure: 3 } });
     expect(forecast.body.series[0].forecast.weeks).toHaveLength(4);
     expect((await call('GET', '/v1/forecasts?level=50', key.secretariat)).body).toMatchObject({ status: 400, code: 'VALIDATION.FAILED' });
-    expect((await call('POST', '/v1/scenarios/withdrawals', key.secretariat, { target: 'AF>IR>TR', reason: 'done' })).body).toMatchObject({ status: 'withdrawn', version: 2 });
-    expect((await call('POST', '/v1/scenarios/withdrawals', key.secretariat, { target: 'AF>IR>TR', reason: 'again' })).body).toMatchObject({ status: 404, code: 'SCENARIO.NOT_FOUND' });
+    expect((await call('POST', '/v1/scenarios/withdrawals', key.secretariat, { target: 'AF>IR>TR', reason: 'done' })).body).toMatchObject({
+      status: 'withdrawn',
+      version: 2,
+    });
+    expect((await call('POST', '/v1/scenarios/withdrawals', key.secretariat, { target: 'AF>IR>TR', reason: 'again' })).body).toMatchObject({
+      status: 404,
+      code: 'SCENARIO.NOT_FOUND',
+    });
   });
 
   it('emergencies: declare, read, ask under one, list what was shared, end; not the secretariat, unknown, out of scope, over', async () => {
@@ -157,7 +198,10 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
     expect((await call('GET', `/v1/emergencies/${id}`, key.state)).status).toBe(200);
     expect((await call('GET', `/v1/emergencies/${unknown}`, key.state)).body).toMatchObject({ status: 404, code: 'EMERGENCY.NOT_FOUND' });
     expect((await call('GET', `${FLOWS}&emergency=${id}`, key.secretariat)).body.disclosure.emergency).toMatchObject({ id, status: 'in-force' });
-    expect((await call('GET', `${FLOWS}&emergency=${id}&routes=AF>IR>AZ`, key.secretariat)).body).toMatchObject({ status: 400, code: 'EMERGENCY.OUT_OF_SCOPE' });
+    expect((await call('GET', `${FLOWS}&emergency=${id}&routes=AF>IR>AZ`, key.secretariat)).body).toMatchObject({
+      status: 400,
+      code: 'EMERGENCY.OUT_OF_SCOPE',
+    });
     expect((await call('GET', `/v1/emergencies/${id}/shared`, key.state)).status).toBe(200);
     expect((await call('GET', `/v1/emergencies/${id}/shared`, key.org)).body).toMatchObject({ status: 403, code: 'EMERGENCY.FORBIDDEN' });
     expect((await call('POST', `/v1/emergencies/${id}/end`, key.secretariat, { reason: 'over' })).status).toBe(201);

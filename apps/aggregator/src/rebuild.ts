@@ -9,7 +9,9 @@ async function main() {
   const pool = await openAggregatorDatabase(process.env.DATABASE_URL, 2);
   try {
     const done = await rebuildFlows(pool, (p) =>
-      logger.log(`${p.events.toLocaleString('en')} events replayed in ${p.seconds.toFixed(1)} s (${Math.round(p.events / Math.max(p.seconds, 0.001)).toLocaleString('en')}/s)`),
+      logger.log(
+        `${p.events.toLocaleString('en')} events replayed in ${p.seconds.toFixed(1)} s (${Math.round(p.events / Math.max(p.seconds, 0.001)).toLocaleString('en')}/s)`,
+      ),
     );
     logger.log(`flows rebuilt from ${done.events} movement events in ${done.seconds.toFixed(3)} s`);
     const referrals = await rebuildReferrals(pool);

@@ -3,7 +3,11 @@ import { anyObject, arr, bool, date, instant, int, nullable, obj, oneOfEnum, str
 /** The node's answers as OpenAPI schemas (the shapes of the results its handlers return). */
 
 const batchResult = (id: string) =>
-  obj({ accepted: int({ minimum: 0 }), duplicates: int({ minimum: 0 }), results: arr(obj({ recordId: str(), [id]: uuid(), status: oneOfEnum(['accepted', 'duplicate']) })) });
+  obj({
+    accepted: int({ minimum: 0 }),
+    duplicates: int({ minimum: 0 }),
+    results: arr(obj({ recordId: str(), [id]: uuid(), status: oneOfEnum(['accepted', 'duplicate']) })),
+  });
 
 export const MOVEMENT_BATCH_RESULT = batchResult('eventId');
 export const REFERRAL_BATCH_RESULT = batchResult('referralId');
@@ -38,16 +42,40 @@ export const AGREEMENT_VIEW = obj({
   history,
 });
 export const AGREEMENTS = obj({ agreements: arr(AGREEMENT_VIEW) });
-export const EMERGENCY_ACTIVATION = obj({ agreementId: uuid(), eventId: uuid(), status: oneOfEnum(['active', 'revoked']), version: int(), emergencyId: uuid() });
-export const AGREEMENT_DECISION = obj({ agreementId: uuid(), eventId: uuid(), status: oneOfEnum(['active', 'revoked']), version: int(), changes: anyObject() }, ['changes']);
+export const EMERGENCY_ACTIVATION = obj({
+  agreementId: uuid(),
+  eventId: uuid(),
+  status: oneOfEnum(['active', 'revoked']),
+  version: int(),
+  emergencyId: uuid(),
+});
+export const AGREEMENT_DECISION = obj(
+  { agreementId: uuid(), eventId: uuid(), status: oneOfEnum(['active', 'revoked']), version: int(), changes: anyObject() },
+  ['changes'],
+);
 
 const outbox = obj({ backlog: nullable(int()), published: int(), lastPublishedAt: nullable(instant()), lastError: nullable(str()) });
 export const HEALTH = obj({ status: oneOfEnum(['ok', 'degraded']), service: str(), state: str(), database: oneOfEnum(['up', 'down']), outbox });
 export const READY = obj(
-  { ready: bool(), accepting: bool(), database: oneOfEnum(['up', 'down']), broker: oneOfEnum(['up', 'down']), brokerError: str(), outboxBacklog: nullable(int()), publishing: oneOfEnum(['ok', 'retrying']) },
+  {
+    ready: bool(),
+    accepting: bool(),
+    database: oneOfEnum(['up', 'down']),
+    broker: oneOfEnum(['up', 'down']),
+    brokerError: str(),
+    outboxBacklog: nullable(int()),
+    publishing: oneOfEnum(['ok', 'retrying']),
+  },
   ['brokerError'],
 );
 
 const byKind = obj({ movements: int(), referrals: int(), agreements: int() });
 export const REPUBLICATION_STATUS = obj({ state: str(), events: int(), byKind, counted: int(), outboxBacklog: int() });
-export const REPUBLICATION_QUEUED = obj({ state: str(), queued: int(), byTopic: { type: 'object', additionalProperties: int() }, events: int(), lockedMs: int(), outboxBacklog: int() });
+export const REPUBLICATION_QUEUED = obj({
+  state: str(),
+  queued: int(),
+  byTopic: { type: 'object', additionalProperties: int() },
+  events: int(),
+  lockedMs: int(),
+  outboxBacklog: int(),
+});

@@ -20,8 +20,16 @@ describe('the national node answers as its OpenAPI document says (PostgreSQL, Ka
 
   async function call(method: 'GET' | 'POST' | 'PATCH', path: string, headers: Record<string, string> = {}, body?: unknown) {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const res = await app.inject({ method, url: path, headers: { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, payload });
-    return { status: res.statusCode, body: doc.check(method, path, res.statusCode, res.headers['content-type'] as string | undefined, res.body) as ReturnType<typeof JSON.parse> };
+    const res = await app.inject({
+      method,
+      url: path,
+      headers: { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      payload,
+    });
+    return {
+      status: res.statusCode,
+      body: doc.check(method, path, res.statusCode, res.headers['content-type'] as string | undefined, res.body) as ReturnType<typeof JSON.parse>,
+    };
   }
 
   const movement = (i: number, over: Record<string, unknown> = {}) => ({
@@ -93,7 +101,10 @@ describe('the national node answers as its OpenAPI document says (PostgreSQL, Ka
     expect((await call('POST', '/v1/movements', ingest, { records: [movement(2, { category: 'tourist' })] })).status).toBe(422);
     const eventId = recorded.body.results[0].eventId;
     expect((await call('POST', `/v1/movements/${eventId}/retraction`, ingest, { reason: 'wrong_record' })).status).toBe(201);
-    expect((await call('POST', `/v1/movements/${eventId}/retraction`, ingest, { reason: 'wrong_record' })).body).toMatchObject({ status: 409, code: 'MOVEMENT.ALREADY_RETRACTED' });
+    expect((await call('POST', `/v1/movements/${eventId}/retraction`, ingest, { reason: 'wrong_record' })).body).toMatchObject({
+      status: 409,
+      code: 'MOVEMENT.ALREADY_RETRACTED',
+    });
     expect((await call('POST', `/v1/movements/${unknownId}/retraction`, ingest, { reason: 'wrong_record' })).status).toBe(404);
     expect((await call('POST', '/v1/movements/not-a-uuid/retraction', ingest, { reason: 'wrong_record' })).status).toBe(400);
   });
@@ -127,11 +138,25 @@ describe('the national node answers as its OpenAPI document says (PostgreSQL, Ka
     expect((await call('PATCH', `/v1/agreements/${unknownId}`, admin, { minCellSize: 10 })).status).toBe(404);
     const emergencyId = '019eb1c0-2a3b-7c4d-8e5f-6a7b8c9d0e1f';
     const activation = { emergencyId, reason: 'declared emergency on our route' };
-    expect((await call('POST', `/v1/agreements/${id}/emergency-activations`, admin, activation)).body).toMatchObject({ status: 422, code: 'AGREEMENT.NO_EMERGENCY_TERMS' });
-    const emergency = { minTimeGranularity: 'week', minGeoGranularity: 'country', embargoDays: 0, dimensions: [], recipients: ['org:UNHCR'], maxDays: 30, activation: 'at-node' };
+    expect((await call('POST', `/v1/agreements/${id}/emergency-activations`, admin, activation)).body).toMatchObject({
+      status: 422,
+      code: 'AGREEMENT.NO_EMERGENCY_TERMS',
+    });
+    const emergency = {
+      minTimeGranularity: 'week',
+      minGeoGranularity: 'country',
+      embargoDays: 0,
+      dimensions: [],
+      recipients: ['org:UNHCR'],
+      maxDays: 30,
+      activation: 'at-node',
+    };
     expect((await call('PATCH', `/v1/agreements/${id}`, admin, { emergency })).status).toBe(200);
     expect((await call('POST', `/v1/agreements/${id}/emergency-activations`, admin, activation)).status).toBe(201);
-    expect((await call('POST', `/v1/agreements/${id}/emergency-activations`, admin, activation)).body).toMatchObject({ status: 409, code: 'AGREEMENT.ALREADY_ACTIVATED' });
+    expect((await call('POST', `/v1/agreements/${id}/emergency-activations`, admin, activation)).body).toMatchObject({
+      status: 409,
+      code: 'AGREEMENT.ALREADY_ACTIVATED',
+    });
     expect((await call('POST', `/v1/agreements/${unknownId}/emergency-activations`, admin, activation)).status).toBe(404);
     expect((await call('POST', `/v1/agreements/${id}/revocation`, admin, { reason: 'the arrangement ended' })).status).toBe(201);
     expect((await call('POST', `/v1/agreements/${id}/revocation`, { ...admin, 'accept-language': 'ru' }, { reason: 'again' })).body).toMatchObject({

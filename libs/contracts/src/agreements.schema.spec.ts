@@ -65,14 +65,29 @@ describe('checkAgreementTerms', () => {
     ['a timestamp for a date', { validFrom: '2026-02-01T00:00:00Z' }, 'validFrom', /calendar date/],
     ['a non-leap 29 February', { validUntil: '2027-02-29' }, 'validUntil', /calendar date/],
     ['month 13', { validUntil: '2026-13-01' }, 'validUntil', /calendar date/],
-    ['both include and exclude', { scope: { eventKinds: ['movements'], categories: { include: ['refugee'], exclude: ['stateless'] } } }, 'scope.categories', /not both/],
+    [
+      'both include and exclude',
+      { scope: { eventKinds: ['movements'], categories: { include: ['refugee'], exclude: ['stateless'] } } },
+      'scope.categories',
+      /not both/,
+    ],
     ['neither include nor exclude', { scope: { eventKinds: ['movements'], categories: {} } }, 'scope.categories', /include or exclude/],
     ['categories null', { scope: { eventKinds: ['movements'], categories: null } }, 'scope.categories', /include/],
     ['an empty include list', { scope: { eventKinds: ['movements'], categories: { include: [] } } }, 'scope.categories.include', /at least one/],
     ['an empty exclude list', { scope: { eventKinds: ['movements'], categories: { exclude: [] } } }, 'scope.categories.exclude', /at least one/],
     ['an unknown category', { scope: { eventKinds: ['movements'], categories: { include: ['tourist'] } } }, 'scope.categories.include', /"tourist"/],
-    ['a repeated category', { scope: { eventKinds: ['movements'], categories: { exclude: ['refugee', 'refugee'] } } }, 'scope.categories.exclude', /repeats "refugee"/],
-    ['every category excluded', { scope: { eventKinds: ['movements'], categories: { exclude: [...CATEGORIES] } } }, 'scope.categories.exclude', /share nothing/],
+    [
+      'a repeated category',
+      { scope: { eventKinds: ['movements'], categories: { exclude: ['refugee', 'refugee'] } } },
+      'scope.categories.exclude',
+      /repeats "refugee"/,
+    ],
+    [
+      'every category excluded',
+      { scope: { eventKinds: ['movements'], categories: { exclude: [...CATEGORIES] } } },
+      'scope.categories.exclude',
+      /share nothing/,
+    ],
     ['no event kinds', { scope: { eventKinds: [] } }, 'scope.eventKinds', /at least one/],
     ['an unknown event kind', { scope: { eventKinds: ['tweets'] } }, 'scope.eventKinds', /"tweets"/],
     ['a repeated event kind', { scope: { eventKinds: ['movements', 'movements'] } }, 'scope.eventKinds', /repeats/],
@@ -80,7 +95,12 @@ describe('checkAgreementTerms', () => {
     ['an unknown dimension', { dimensions: ['route', 'fullName'] }, 'dimensions', /"fullName"/],
     ['a repeated dimension', { dimensions: ['route', 'route'] }, 'dimensions', /repeats "route"/],
     ['dimensions not a list', { dimensions: 'route' }, 'dimensions', /list/],
-    ['crossing points with country granularity', { dimensions: ['borderCrossingPoint'], minGeoGranularity: 'country' }, 'dimensions', /borderCrossingPoint.*country/],
+    [
+      'crossing points with country granularity',
+      { dimensions: ['borderCrossingPoint'], minGeoGranularity: 'country' },
+      'dimensions',
+      /borderCrossingPoint.*country/,
+    ],
     ['an unknown time granularity', { minTimeGranularity: 'hour' }, 'minTimeGranularity', /day, week, month, year/],
     ['an unknown geo granularity', { minGeoGranularity: 'province' }, 'minGeoGranularity', /border_crossing_point, country/],
     ['a malformed recipient', { recipient: 'state:tr' }, 'recipient', /secretariat, state:XX/],
@@ -152,7 +172,12 @@ describe('checkAgreementChanges', () => {
     ['no change', {}, 'changes', /at least one/],
     ['k = 0', { minCellSize: 0 }, 'minCellSize', /at least 1/],
     ['a null k', { minCellSize: null }, 'minCellSize', /whole number/],
-    ['both include and exclude', { scope: { eventKinds: ['movements'], categories: { include: ['refugee'], exclude: ['other'] } } }, 'scope.categories', /not both/],
+    [
+      'both include and exclude',
+      { scope: { eventKinds: ['movements'], categories: { include: ['refugee'], exclude: ['other'] } } },
+      'scope.categories',
+      /not both/,
+    ],
     ['validUntil before validFrom, both given', { validFrom: '2026-06-01', validUntil: '2026-01-01' }, 'validUntil', /before validFrom/],
     ['crossing points with country, both given', { dimensions: ['borderCrossingPoint'], minGeoGranularity: 'country' }, 'dimensions', /country/],
     ['a date that does not exist', { validUntil: '2026-04-31' }, 'validUntil', /calendar date/],
@@ -220,19 +245,39 @@ describe('parseAgreementEvent', () => {
     ['a version 2 grant without the emergency term', { ...granted, schemaVersion: 2 }, /schemaVersion 2 carries the emergency term/],
     ['a version 1 grant with the emergency term', withData(granted, { emergency: null }), /emergency should not exist/],
     ['a provider outside the nine', { ...granted, provider: 'FR' }, /provider/],
-    ['a grant on another stream', { ...granted, streamId: 'agreement-01963c4e-0000-7000-8000-0000000000b2' }, /streamId agreement-.*b2 should be agreement-.*a1/],
+    [
+      'a grant on another stream',
+      { ...granted, streamId: 'agreement-01963c4e-0000-7000-8000-0000000000b2' },
+      /streamId agreement-.*b2 should be agreement-.*a1/,
+    ],
     ['a revocation on a movement stream', { ...revoked, streamId: `movement-${agreementId}` }, /should be agreement-/],
     ['a grant past version 1', { ...granted, streamVersion: 2 }, /a grant is version 1/],
     ['an amendment at version 1', { ...amended, streamVersion: 1 }, /a grant is version 1 of its stream, and only a grant/],
     ['a grant with k = 0', withData(granted, { minCellSize: 0 }), /data\.minCellSize: .*at least 1/],
-    ['a grant with include and exclude', withData(granted, { scope: { eventKinds: ['movements'], categories: { include: ['refugee'], exclude: ['other'] } } }), /data\.scope\.categories: .*not both/],
+    [
+      'a grant with include and exclude',
+      withData(granted, { scope: { eventKinds: ['movements'], categories: { include: ['refugee'], exclude: ['other'] } } }),
+      /data\.scope\.categories: .*not both/,
+    ],
     ['a grant with crossing points at country level', withData(granted, { dimensions: ['borderCrossingPoint'] }), /data\.dimensions: .*borderCrossingPoint/],
     ['a grant ending before it starts', withData(granted, { validUntil: '2025-12-31' }), /data\.validUntil: .*before validFrom/],
-    ['a grant whose data period ends before it starts', withData(granted, { dataFrom: '2026-01-01', dataUntil: '2025-12-31' }), /data\.dataUntil: dataUntil 2025-12-31 is before dataFrom 2026-01-01/],
+    [
+      'a grant whose data period ends before it starts',
+      withData(granted, { dataFrom: '2026-01-01', dataUntil: '2025-12-31' }),
+      /data\.dataUntil: dataUntil 2025-12-31 is before dataFrom 2026-01-01/,
+    ],
     ['a grant with a dataFrom that does not exist', withData(granted, { dataFrom: '2026-02-30' }), /data\.dataFrom: dataFrom must be a calendar date/],
     ['a grant with dataUntil as a number', withData(granted, { dataUntil: 20261231 }), /dataUntil/],
-    ['an amendment whose data period ends before it starts', withData(amended, { changes: { dataFrom: '2027-01-01', dataUntil: '2026-12-31' } }), /data\.changes\.dataUntil: .*before dataFrom/],
-    ['an amendment with a dataUntil that does not exist', withData(amended, { changes: { dataUntil: '2026-06-31' } }), /data\.changes\.dataUntil: .*calendar date/],
+    [
+      'an amendment whose data period ends before it starts',
+      withData(amended, { changes: { dataFrom: '2027-01-01', dataUntil: '2026-12-31' } }),
+      /data\.changes\.dataUntil: .*before dataFrom/,
+    ],
+    [
+      'an amendment with a dataUntil that does not exist',
+      withData(amended, { changes: { dataUntil: '2026-06-31' } }),
+      /data\.changes\.dataUntil: .*calendar date/,
+    ],
     ['a grant without purpose', { ...granted, data: { ...granted.data, purpose: undefined } }, /data\.purpose/],
     ['a grant with an extra term', withData(granted, { personalData: true }), /personalData should not exist/],
     ['a grant with an extra scope member', withData(granted, { scope: { eventKinds: ['movements'], regions: [] } }), /regions should not exist/],
@@ -279,6 +324,9 @@ describe('docs/agreements.md', () => {
   it('shows a published event that parses', () => {
     const line = doc.split('\n').find((l) => l.startsWith('{"eventId"'));
     expect(line).toBeDefined();
-    expect(parseAgreementEvent(line!)).toMatchObject({ ok: true, event: { type: 'AgreementGranted', data: { minCellSize: 5, dataFrom: '2026-01-01', dataUntil: '2026-12-31' } } });
+    expect(parseAgreementEvent(line!)).toMatchObject({
+      ok: true,
+      event: { type: 'AgreementGranted', data: { minCellSize: 5, dataFrom: '2026-01-01', dataUntil: '2026-12-31' } },
+    });
   });
 });

@@ -108,19 +108,27 @@ function checkEmergency(value: unknown): TermProblem[] {
   const at = (name: string) => `${field}.${name}`;
   if (value.minTimeGranularity !== undefined) problems.push(...checkOneOf(at('minTimeGranularity'), value.minTimeGranularity, TIME_GRANULARITIES));
   if (value.minGeoGranularity !== undefined) problems.push(...checkOneOf(at('minGeoGranularity'), value.minGeoGranularity, GEO_GRANULARITIES));
-  if (value.embargoDays !== undefined) problems.push(...checkInteger(at('embargoDays'), value.embargoDays, 0, MAX_EMBARGO_DAYS, 'days before a day may be shown during an emergency'));
+  if (value.embargoDays !== undefined)
+    problems.push(...checkInteger(at('embargoDays'), value.embargoDays, 0, MAX_EMBARGO_DAYS, 'days before a day may be shown during an emergency'));
   if (value.dimensions !== undefined) problems.push(...checkCodes(at('dimensions'), value.dimensions, SHAREABLE_DIMENSIONS, false));
-  if (value.maxDays !== undefined) problems.push(...checkInteger(at('maxDays'), value.maxDays, 1, MAX_EMERGENCY_DAYS, 'the longest the terms stay in effect from their activation'));
+  if (value.maxDays !== undefined)
+    problems.push(...checkInteger(at('maxDays'), value.maxDays, 1, MAX_EMERGENCY_DAYS, 'the longest the terms stay in effect from their activation'));
   if (value.activation !== undefined) problems.push(...checkOneOf(at('activation'), value.activation, EMERGENCY_ACTIVATIONS));
   if (value.recipients !== undefined) {
-    if (!Array.isArray(value.recipients)) problems.push({ field: at('recipients'), message: `${at('recipients')} must be a list of further recipients (secretariat, state:XX, org:NAME)` });
+    if (!Array.isArray(value.recipients))
+      problems.push({ field: at('recipients'), message: `${at('recipients')} must be a list of further recipients (secretariat, state:XX, org:NAME)` });
     else {
       for (const r of value.recipients) {
         if (r === '*') problems.push({ field: at('recipients'), message: `${at('recipients')} cannot hold *: emergency terms name each further recipient` });
-        else if (checkRecipient(r).length > 0) problems.push({ field: at('recipients'), message: `${at('recipients')}: ${JSON.stringify(r)} is not secretariat, state:XX (ISO 3166-1 alpha-2) or org:NAME` });
+        else if (checkRecipient(r).length > 0)
+          problems.push({
+            field: at('recipients'),
+            message: `${at('recipients')}: ${JSON.stringify(r)} is not secretariat, state:XX (ISO 3166-1 alpha-2) or org:NAME`,
+          });
       }
       const repeated = value.recipients.filter((v, i) => (value.recipients as unknown[]).indexOf(v) !== i);
-      if (repeated.length > 0) problems.push({ field: at('recipients'), message: `${at('recipients')} repeats ${[...new Set(repeated)].map((v) => JSON.stringify(v)).join(', ')}` });
+      if (repeated.length > 0)
+        problems.push({ field: at('recipients'), message: `${at('recipients')} repeats ${[...new Set(repeated)].map((v) => JSON.stringify(v)).join(', ')}` });
     }
   }
   return problems;
@@ -136,14 +144,11 @@ const TERM_CHECKS: { [K in keyof AgreementTerms]-?: (value: unknown) => TermProb
   dimensions: (value) => checkCodes('dimensions', value, SHAREABLE_DIMENSIONS, false),
   minTimeGranularity: (value) => checkOneOf('minTimeGranularity', value, TIME_GRANULARITIES),
   minGeoGranularity: (value) => checkOneOf('minGeoGranularity', value, GEO_GRANULARITIES),
-  minCellSize: (value) =>
-    checkInteger('minCellSize', value, 1, Number.MAX_SAFE_INTEGER, 'k: the fewest records of this provider a published cell may hold'),
+  minCellSize: (value) => checkInteger('minCellSize', value, 1, Number.MAX_SAFE_INTEGER, 'k: the fewest records of this provider a published cell may hold'),
   embargoDays: (value) => checkInteger('embargoDays', value, 0, MAX_EMBARGO_DAYS, 'days before a day may be shown'),
   validFrom: (value) => (isCalendarDate(value) ? [] : [{ field: 'validFrom', message: 'validFrom must be a calendar date YYYY-MM-DD' }]),
   validUntil: (value) =>
-    value === null || isCalendarDate(value)
-      ? []
-      : [{ field: 'validUntil', message: 'validUntil must be a calendar date YYYY-MM-DD, or null (until revoked)' }],
+    value === null || isCalendarDate(value) ? [] : [{ field: 'validUntil', message: 'validUntil must be a calendar date YYYY-MM-DD, or null (until revoked)' }],
   dataFrom: (value) =>
     value === null || isCalendarDate(value)
       ? []
@@ -190,16 +195,28 @@ function checkCoherence(terms: Partial<Record<keyof AgreementTerms, unknown>>): 
     const isTime = (v: unknown): v is EmergencyTerms['minTimeGranularity'] => typeof v === 'string' && (TIME_GRANULARITIES as readonly string[]).includes(v);
     const isGeo = (v: unknown): v is EmergencyTerms['minGeoGranularity'] => typeof v === 'string' && (GEO_GRANULARITIES as readonly string[]).includes(v);
     if (isTime(e.minTimeGranularity) && isTime(minTimeGranularity) && !finest(TIME_GRANULARITIES, e.minTimeGranularity, minTimeGranularity)) {
-      problems.push({ field: 'emergency.minTimeGranularity', message: `emergency.minTimeGranularity ${e.minTimeGranularity} is coarser than the grant's ${minTimeGranularity}: emergency terms may only be finer` });
+      problems.push({
+        field: 'emergency.minTimeGranularity',
+        message: `emergency.minTimeGranularity ${e.minTimeGranularity} is coarser than the grant's ${minTimeGranularity}: emergency terms may only be finer`,
+      });
     }
     if (isGeo(e.minGeoGranularity) && isGeo(minGeoGranularity) && !finest(GEO_GRANULARITIES, e.minGeoGranularity, minGeoGranularity)) {
-      problems.push({ field: 'emergency.minGeoGranularity', message: `emergency.minGeoGranularity ${e.minGeoGranularity} is coarser than the grant's ${minGeoGranularity}: emergency terms may only be finer` });
+      problems.push({
+        field: 'emergency.minGeoGranularity',
+        message: `emergency.minGeoGranularity ${e.minGeoGranularity} is coarser than the grant's ${minGeoGranularity}: emergency terms may only be finer`,
+      });
     }
     if (typeof e.embargoDays === 'number' && typeof embargoDays === 'number' && e.embargoDays > embargoDays) {
-      problems.push({ field: 'emergency.embargoDays', message: `emergency.embargoDays ${e.embargoDays} is longer than the grant's ${embargoDays}: emergency terms may only shorten the embargo` });
+      problems.push({
+        field: 'emergency.embargoDays',
+        message: `emergency.embargoDays ${e.embargoDays} is longer than the grant's ${embargoDays}: emergency terms may only shorten the embargo`,
+      });
     }
     if (Array.isArray(e.dimensions) && e.dimensions.includes('borderCrossingPoint') && e.minGeoGranularity === 'country') {
-      problems.push({ field: 'emergency.dimensions', message: 'emergency.dimensions include borderCrossingPoint, but emergency.minGeoGranularity country allows nothing finer than a country' });
+      problems.push({
+        field: 'emergency.dimensions',
+        message: 'emergency.dimensions include borderCrossingPoint, but emergency.minGeoGranularity country allows nothing finer than a country',
+      });
     }
     if (typeof recipient === 'string' && Array.isArray(e.recipients) && e.recipients.includes(recipient)) {
       problems.push({ field: 'emergency.recipients', message: `emergency.recipients repeats the agreement's own recipient ${recipient}` });
@@ -217,11 +234,7 @@ export function checkAgreementTerms(terms: AgreementTerms): TermProblem[] {
   if (!isObject(terms)) return [{ field: '', message: 'the terms must be a JSON object' }];
   return [
     ...TERM_NAMES.flatMap((name) =>
-      terms[name] === undefined
-        ? OPTIONAL_TERMS.includes(name)
-          ? []
-          : [{ field: name, message: `${name} is required` }]
-        : TERM_CHECKS[name](terms[name]),
+      terms[name] === undefined ? (OPTIONAL_TERMS.includes(name) ? [] : [{ field: name, message: `${name} is required` }]) : TERM_CHECKS[name](terms[name]),
     ),
     ...checkCoherence(terms),
   ];
@@ -356,8 +369,7 @@ export const AGREEMENT_SCHEMAS: Record<string, Record<number, new () => Envelope
   [EMERGENCY_TERMS_ACTIVATED]: { 1: EmergencyTermsActivatedEnvelopeDto },
 };
 
-const joinProblems = (problems: TermProblem[], prefix: string) =>
-  problems.map((p) => `${p.field ? `${prefix}.${p.field}` : prefix}: ${p.message}`).join('; ');
+const joinProblems = (problems: TermProblem[], prefix: string) => problems.map((p) => `${p.field ? `${prefix}.${p.field}` : prefix}: ${p.message}`).join('; ');
 
 /** Parses and validates one message of `agreements.v1`. Never throws: what is not a valid
  * agreement event comes back with the reason, for the quarantine. */
@@ -381,7 +393,13 @@ export function parseAgreementEvent(raw: Buffer | string | null): ParseResult<Ag
     return {
       ok: false,
       reason: `schemaVersion ${schemaVersion} of ${type} is newer than this aggregator knows`,
-      awaits: { type: type as string, schemaVersion: schemaVersion as number, eventId: json.eventId as string, provider: json.provider as string, streamId: json.streamId as string },
+      awaits: {
+        type: type as string,
+        schemaVersion: schemaVersion as number,
+        eventId: json.eventId as string,
+        provider: json.provider as string,
+        streamId: json.streamId as string,
+      },
     };
   }
   if (!schema) return { ok: false, reason: `unsupported schemaVersion ${JSON.stringify(schemaVersion)} for ${type}` };
@@ -397,7 +415,8 @@ export function parseAgreementEvent(raw: Buffer | string | null): ParseResult<Ag
   // so that a node's version says whether an aggregator must know emergency terms to read it.
   if (schemaVersion === 2 && (type === AGREEMENT_GRANTED || type === AGREEMENT_AMENDED)) {
     const carries = (type === AGREEMENT_GRANTED ? event.data : (event.data as { changes: object }).changes) as { emergency?: unknown };
-    if (carries.emergency === undefined) return { ok: false, reason: `invalid ${type}: schemaVersion 2 carries the emergency term; without it the event is version 1` };
+    if (carries.emergency === undefined)
+      return { ok: false, reason: `invalid ${type}: schemaVersion 2 carries the emergency term; without it the event is version 1` };
   }
   // A grant opens its stream; amendments, revocations and activations can only follow it.
   if ((event.type === AGREEMENT_GRANTED) !== (event.streamVersion === 1)) {

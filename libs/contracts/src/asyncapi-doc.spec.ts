@@ -129,7 +129,15 @@ const keepEmergency = (e: Json): Json => {
   return changes.emergency !== undefined ? { emergency: changes.emergency } : {};
 };
 const otherId = '019cacdf-29d9-72a8-b639-5ece65992f99';
-const EMERGENCY_TERMS: EmergencyTerms = { minTimeGranularity: 'day', minGeoGranularity: 'border_crossing_point', embargoDays: 0, dimensions: ['borderCrossingPoint', 'sex'], recipients: ['org:UNHCR', 'state:TR'], maxDays: 30, activation: 'on-critical-surge' };
+const EMERGENCY_TERMS: EmergencyTerms = {
+  minTimeGranularity: 'day',
+  minGeoGranularity: 'border_crossing_point',
+  embargoDays: 0,
+  dimensions: ['borderCrossingPoint', 'sex'],
+  recipients: ['org:UNHCR', 'state:TR'],
+  maxDays: 30,
+  activation: 'on-critical-surge',
+};
 
 const alertFigures = {
   scope: 'route' as const,
@@ -155,7 +163,10 @@ const CODE: Record<keyof typeof TOPICS, Topic> = {
       const recorded = movementRecorded();
       return [
         recorded,
-        movementRecorded({ provider: 'AF', data: { borderCrossingPoint: 'AF-TORKHAM', departedFrom: null, intendedDestination: null, specificNeeds: ['child_at_risk', 'disability'] } }),
+        movementRecorded({
+          provider: 'AF',
+          data: { borderCrossingPoint: 'AF-TORKHAM', departedFrom: null, intendedDestination: null, specificNeeds: ['child_at_risk', 'disability'] },
+        }),
         movementRetracted(recorded),
       ].map(signed);
     },
@@ -211,7 +222,15 @@ const CODE: Record<keyof typeof TOPICS, Topic> = {
         validFrom: '2026-01-01',
         validUntil: '2026-12-31',
       });
-      const emergencyGrant = agreementGranted('PK', { recipient: 'secretariat', dimensions: ['route'], minTimeGranularity: 'month', minGeoGranularity: 'country', minCellSize: 5, embargoDays: 30, emergency: EMERGENCY_TERMS });
+      const emergencyGrant = agreementGranted('PK', {
+        recipient: 'secretariat',
+        dimensions: ['route'],
+        minTimeGranularity: 'month',
+        minGeoGranularity: 'country',
+        minCellSize: 5,
+        embargoDays: 30,
+        emergency: EMERGENCY_TERMS,
+      });
       // a grant for 2026 data only, as the node now publishes it
       const period = agreementGranted('AF', { validFrom: '2026-01-01', dataFrom: '2026-01-01', dataUntil: '2026-12-31' });
       return [
@@ -234,7 +253,10 @@ const CODE: Record<keyof typeof TOPICS, Topic> = {
       if (e.type === 'AgreementGranted') {
         const scope = (e.data as { scope: Json }).scope;
         return [
-          ...['state:XX', 'state:QQ', 'state:tr', 'org:A', 'org:UN HCR', 'org:unhcr', '*', 'state:AF', 'everyone'].map((r): [string, Json] => [`recipient ${r}`, withData(e, { recipient: r })]),
+          ...['state:XX', 'state:QQ', 'state:tr', 'org:A', 'org:UN HCR', 'org:unhcr', '*', 'state:AF', 'everyone'].map((r): [string, Json] => [
+            `recipient ${r}`,
+            withData(e, { recipient: r }),
+          ]),
           ['categories both included and excluded', withData(e, { scope: { ...scope, categories: { include: ['refugee'], exclude: ['other'] } } })],
           ['categories neither', withData(e, { scope: { ...scope, categories: {} } })],
           ['categories include nothing', withData(e, { scope: { ...scope, categories: { include: [] } } })],
@@ -242,7 +264,10 @@ const CODE: Record<keyof typeof TOPICS, Topic> = {
           ['categories exclude all but one', withData(e, { scope: { ...scope, categories: { exclude: CATEGORIES.slice(1) } } })],
           ['no event kind', withData(e, { scope: { eventKinds: [] } })],
           ['borderCrossingPoint at country granularity', withData(e, { dimensions: ['borderCrossingPoint'], minGeoGranularity: 'country' })],
-          ['borderCrossingPoint at crossing-point granularity', withData(e, { dimensions: ['borderCrossingPoint'], minGeoGranularity: 'border_crossing_point' })],
+          [
+            'borderCrossingPoint at crossing-point granularity',
+            withData(e, { dimensions: ['borderCrossingPoint'], minGeoGranularity: 'border_crossing_point' }),
+          ],
           ['purpose only spaces', withData(e, { purpose: '   ' })],
           ['purpose of 500 characters', withData(e, { purpose: 'x'.repeat(500) })],
           ['purpose of 501 characters', withData(e, { purpose: 'x'.repeat(501) })],
@@ -267,8 +292,14 @@ const CODE: Record<keyof typeof TOPICS, Topic> = {
           ['changing dataFrom to 31 April', withData(e, { changes: { dataFrom: '2026-04-31' } })],
           ['lifting dataUntil', withData(e, { changes: { dataUntil: null } })],
           ['changing dataUntil to an empty string', withData(e, { changes: { dataUntil: '' } })],
-          ['changing to borderCrossingPoint at country granularity', withData(e, { changes: { dimensions: ['borderCrossingPoint'], minGeoGranularity: 'country' } })],
-          ['changing the categories to exclude every one', withData(e, { changes: { scope: { eventKinds: ['movements'], categories: { exclude: [...CATEGORIES] } } } })],
+          [
+            'changing to borderCrossingPoint at country granularity',
+            withData(e, { changes: { dimensions: ['borderCrossingPoint'], minGeoGranularity: 'country' } }),
+          ],
+          [
+            'changing the categories to exclude every one',
+            withData(e, { changes: { scope: { eventKinds: ['movements'], categories: { exclude: [...CATEGORIES] } } } }),
+          ],
           ['at streamVersion 1', { ...e, streamVersion: 1 }],
         ];
       }
@@ -287,7 +318,12 @@ const CODE: Record<keyof typeof TOPICS, Topic> = {
           ]
         : []),
       ...(e.type === 'AgreementAmended'
-        ? [['changing dataUntil before dataFrom, both given', withData(e, { changes: { ...keepEmergency(e), dataFrom: '2026-06-01', dataUntil: '2026-05-31' } })] as [string, Json]]
+        ? [
+            [
+              'changing dataUntil before dataFrom, both given',
+              withData(e, { changes: { ...keepEmergency(e), dataFrom: '2026-06-01', dataUntil: '2026-05-31' } }),
+            ] as [string, Json],
+          ]
         : []),
       // Emergency terms are checked against the grant's own: never coarser, never a longer embargo, not its own recipient again.
       ...(e.type === 'AgreementGranted' && (e.data as Json).emergency
@@ -316,7 +352,15 @@ const CODE: Record<keyof typeof TOPICS, Topic> = {
         provider: 'TR',
         streamVersion: 2,
         recordedAt: new Date(),
-        data: { alertId, ...alertFigures, scope: 'borderCrossingPoint', route: null, borderCrossingPoint: 'TR-KAPIKOY', severity: 'high', previousSeverity: 'elevated' },
+        data: {
+          alertId,
+          ...alertFigures,
+          scope: 'borderCrossingPoint',
+          route: null,
+          borderCrossingPoint: 'TR-KAPIKOY',
+          severity: 'high',
+          previousSeverity: 'elevated',
+        },
       }),
       surgeEnvelope<SurgeSubsided>(SURGE_SUBSIDED, {
         eventId: '019dc5f1-6a0e-7c11-9d0b-2f3a4b5c6d80',
@@ -433,8 +477,13 @@ describe('docs/asyncapi.yaml', () => {
     }
     // Every channel is written by someone and, except alerts (read by the secretariat's systems,
     // outside this repository), read by the aggregator.
-    const actions = (channel: string) => Object.values(doc.operations).filter((op) => op.channel.$ref === `#/channels/${channel}`).map((op) => op.action).sort();
-    for (const channel of Object.keys(TOPICS)) expect({ channel, actions: actions(channel) }).toEqual({ channel, actions: channel === 'alerts' ? ['send'] : ['receive', 'send'] });
+    const actions = (channel: string) =>
+      Object.values(doc.operations)
+        .filter((op) => op.channel.$ref === `#/channels/${channel}`)
+        .map((op) => op.action)
+        .sort();
+    for (const channel of Object.keys(TOPICS))
+      expect({ channel, actions: actions(channel) }).toEqual({ channel, actions: channel === 'alerts' ? ['send'] : ['receive', 'send'] });
     // The recipients' feed topics are written by the aggregator and read by the recipients' systems.
     expect(actions('feed')).toEqual(['send']);
   });
@@ -476,7 +525,9 @@ describe('docs/asyncapi.yaml', () => {
         checked += 1;
         if (!byCode.ok) refused += 1;
         if (byCode.ok !== bySchema) {
-          disagreements.push(`${(valid as Json).type} ${what}: aggregator ${byCode.ok ? 'accepts' : `refuses (${byCode.why})`}, schema ${bySchema ? `accepts (as ${accepting.join(', ')})` : `refuses (${errors})`}`);
+          disagreements.push(
+            `${(valid as Json).type} ${what}: aggregator ${byCode.ok ? 'accepts' : `refuses (${byCode.why})`}, schema ${bySchema ? `accepts (as ${accepting.join(', ')})` : `refuses (${errors})`}`,
+          );
         }
       }
     }
@@ -504,8 +555,10 @@ describe('docs/asyncapi.yaml', () => {
     // No parser exists for alerts.v1 in this repository (the aggregator only writes it): the
     // schema is held to the TypeScript types of alerts.ts instead, through the valid events above.
     for (const valid of CODE.alerts.events()) {
-      const variants = variantsOf(valid as Json, false).filter(
-        (v) => /^(without (eventId|type|data|data\.alertId|data\.window|data\.severity)|(type|data\.scope|data\.severity|data\.method|provider) not-a-code|.*with an unknown member|an unknown member|schemaVersion 2)$/.test(v.what),
+      const variants = variantsOf(valid as Json, false).filter((v) =>
+        /^(without (eventId|type|data|data\.alertId|data\.window|data\.severity)|(type|data\.scope|data\.severity|data\.method|provider) not-a-code|.*with an unknown member|an unknown member|schemaVersion 2)$/.test(
+          v.what,
+        ),
       );
       expect(variants.length).toBeGreaterThan(10);
       for (const { what, event } of variants) expect({ what, accepting: schemaVerdict('alerts', event).accepting }).toEqual({ what, accepting: [] });

@@ -13,7 +13,9 @@ import { MOVEMENT_SCHEMAS, parseMovementEvent } from './envelope.schema';
  * both. (asyncapi-doc.spec.ts holds the rest of the document to the code.)
  */
 type Json = Record<string, unknown>;
-const doc = load(readFileSync(join(__dirname, '../../../docs/asyncapi.yaml'), 'utf8')) as { components: { messages: Record<string, { payload: Json }>; schemas: Record<string, Json> } };
+const doc = load(readFileSync(join(__dirname, '../../../docs/asyncapi.yaml'), 'utf8')) as {
+  components: { messages: Record<string, { payload: Json }>; schemas: Record<string, Json> };
+};
 const ajv = new Ajv({ strict: true, strictTypes: false, strictRequired: false, allErrors: true });
 addFormats(ajv);
 ajv.addKeyword({ keyword: 'components' });
@@ -32,8 +34,11 @@ describe('docs/asyncapi.yaml: every live version of the movement events', () => 
 
   it('version 2 events as a node signs them validate, and the schema and the aggregator refuse the same broken ones', async () => {
     const recorded = movementRecorded({ provider: 'IR' });
-    const events = await testSigningKeys().signer('IR').signBatch([recorded, movementRetracted(recorded), movementRecorded({ provider: 'IR' })].map((e) => ({ ...e, schemaVersion: 2 as const })));
-    for (const e of events) expect({ type: e.type, schema: schemaAccepts(e.type, e), aggregator: aggregatorAccepts(e) }).toEqual({ type: e.type, schema: true, aggregator: true });
+    const events = await testSigningKeys()
+      .signer('IR')
+      .signBatch([recorded, movementRetracted(recorded), movementRecorded({ provider: 'IR' })].map((e) => ({ ...e, schemaVersion: 2 as const })));
+    for (const e of events)
+      expect({ type: e.type, schema: schemaAccepts(e.type, e), aggregator: aggregatorAccepts(e) }).toEqual({ type: e.type, schema: true, aggregator: true });
     const [e] = events;
     const broken: [string, object][] = [
       ['with a per-event signature too', { ...e, signature: 'A'.repeat(86) }],

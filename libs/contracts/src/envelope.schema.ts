@@ -19,14 +19,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
-import {
-  EventEnvelope,
-  MOVEMENT_RECORDED,
-  MOVEMENT_RETRACTED,
-  MovementEvent,
-  movementStreamId,
-  RETRACTION_REASONS,
-} from './events';
+import { EventEnvelope, MOVEMENT_RECORDED, MOVEMENT_RETRACTED, MovementEvent, movementStreamId, RETRACTION_REASONS } from './events';
 import { AGE_BANDS, CATEGORIES, DIRECTIONS, findBorderCrossingPoint, PROVIDER_STATES, SEXES, SPECIFIC_NEEDS } from './reference';
 import { movementEnvelopeIsValid } from './envelope.fast-check';
 import { IsBorderCrossingPoint, IsCountryCode } from './validators';
@@ -120,7 +113,9 @@ export interface Awaits {
 /** The schemas without the versions above `max` (AGGREGATOR_MAX_SCHEMA_VERSION): an aggregator
  * limited so treats a newer version as one it does not know yet. */
 export function limitVersions(schemas: Schemas, max: number): Schemas {
-  return Object.fromEntries(Object.entries(schemas).map(([type, versions]) => [type, Object.fromEntries(Object.entries(versions).filter(([v]) => Number(v) <= max))]));
+  return Object.fromEntries(
+    Object.entries(schemas).map(([type, versions]) => [type, Object.fromEntries(Object.entries(versions).filter(([v]) => Number(v) <= max))]),
+  );
 }
 
 /** The highest version of each type in a table. */
@@ -139,7 +134,11 @@ export type Schemas = Record<string, Record<number, new () => EnvelopeDto>>;
 /** JSON, a known type and version, and the shape its schema class describes; the checks every
  * topic shares. `certainlyValid`, when given, is the compiled valid case of those classes: what it
  * accepts skips class-validator. */
-export function parseWith(raw: Buffer | string | null, schemas: Schemas, certainlyValid?: (json: Record<string, unknown>) => boolean): ParseResult<EventEnvelope> {
+export function parseWith(
+  raw: Buffer | string | null,
+  schemas: Schemas,
+  certainlyValid?: (json: Record<string, unknown>) => boolean,
+): ParseResult<EventEnvelope> {
   if (raw === null) return { ok: false, reason: 'empty message (null value)' };
   let json: unknown;
   try {
@@ -159,7 +158,17 @@ export function parseWith(raw: Buffer | string | null, schemas: Schemas, certain
     const j = json as Record<string, unknown>;
     const envelopeProblem = awaitableEnvelope(j);
     if (envelopeProblem) return { ok: false, reason: `invalid ${type}: ${envelopeProblem}` };
-    return { ok: false, reason: `schemaVersion ${schemaVersion} of ${type} is newer than this aggregator knows`, awaits: { type: type as string, schemaVersion: schemaVersion as number, eventId: j.eventId as string, provider: j.provider as string, streamId: j.streamId as string } };
+    return {
+      ok: false,
+      reason: `schemaVersion ${schemaVersion} of ${type} is newer than this aggregator knows`,
+      awaits: {
+        type: type as string,
+        schemaVersion: schemaVersion as number,
+        eventId: j.eventId as string,
+        provider: j.provider as string,
+        streamId: j.streamId as string,
+      },
+    };
   }
   if (!schema) return { ok: false, reason: `unsupported schemaVersion ${JSON.stringify(schemaVersion)} for ${type}` };
   const instance = plainToInstance(schema, json);

@@ -49,9 +49,7 @@ export interface SecretHash {
 
 function scryptAsync(secret: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(secret, salt, HASH_BYTES, { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r }, (e, key) =>
-      e ? reject(e) : resolve(key),
-    ),
+    scrypt(secret, salt, HASH_BYTES, { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r }, (e, key) => (e ? reject(e) : resolve(key))),
   );
 }
 

@@ -34,7 +34,15 @@ const toInfo = (r: QueryResultRow): KeyInfo => ({
   revokedAt: r.revoked_at,
 });
 
-export async function insertKey(db: Queryable, keyId: string, principal: string, role: string, hash: SecretHash, expiresAt: Date | null, label: string | null): Promise<KeyInfo> {
+export async function insertKey(
+  db: Queryable,
+  keyId: string,
+  principal: string,
+  role: string,
+  hash: SecretHash,
+  expiresAt: Date | null,
+  label: string | null,
+): Promise<KeyInfo> {
   const { rows } = await db.query(
     `INSERT INTO api_keys (key_id, principal, role, secret_hash, salt, scrypt_n, scrypt_r, scrypt_p, expires_at, label)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${INFO_COLUMNS}`,

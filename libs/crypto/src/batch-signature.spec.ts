@@ -23,7 +23,17 @@ const registry = (afStatus: 'active' | 'revoked' | 'retired' = 'active') =>
 let n = 0;
 const envelope = (provider = 'AF', recordedAt = '2026-11-02T10:00:00.000Z') => {
   const id = `0193a1b2-0000-7000-8000-${String(++n).padStart(12, '0')}`;
-  return { eventId: id, type: 'MovementRecorded', schemaVersion: 2, provider, streamId: `movement-${id}`, streamVersion: 1, occurredOn: '2026-11-02', recordedAt, data: { direction: 'entry' } };
+  return {
+    eventId: id,
+    type: 'MovementRecorded',
+    schemaVersion: 2,
+    provider,
+    streamId: `movement-${id}`,
+    streamVersion: 1,
+    occurredOn: '2026-11-02',
+    recordedAt,
+    data: { direction: 'entry' },
+  };
 };
 const codes = (verdicts: Verdict[]) => verdicts.map((v) => (v.ok ? 'ok' : v.code));
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
@@ -62,9 +72,20 @@ describe('batch signatures (signature version 2)', () => {
 
   it.each([
     ['a tampered field', (e: Published[]) => ({ ...e[2], data: { direction: 'exit' } }), /^SIGNATURE.INVALID: inclusion proof/],
-    ['a tampered proof (a hash of the path)', (e: Published[]) => ({ ...e[2], proof: { index: 2, path: [e[2].proof.path[0].replace(/^./, (c: string) => (c === 'A' ? 'B' : 'A')), ...e[2].proof.path.slice(1)] } }), /^SIGNATURE.INVALID: inclusion proof/],
+    [
+      'a tampered proof (a hash of the path)',
+      (e: Published[]) => ({
+        ...e[2],
+        proof: { index: 2, path: [e[2].proof.path[0].replace(/^./, (c: string) => (c === 'A' ? 'B' : 'A')), ...e[2].proof.path.slice(1)] },
+      }),
+      /^SIGNATURE.INVALID: inclusion proof/,
+    ],
     ['a tampered proof (another index)', (e: Published[]) => ({ ...e[2], proof: { ...e[2].proof, index: 3 } }), /^SIGNATURE.INVALID: inclusion proof/],
-    ['a tampered root (with a proof made for it)', (e: Published[]) => ({ ...e[0], batch: { ...e[0].batch, root: e[1].batch.root.replace(/^./, (c: string) => (c === 'A' ? 'B' : 'A')) } }), /^SIGNATURE.INVALID/],
+    [
+      'a tampered root (with a proof made for it)',
+      (e: Published[]) => ({ ...e[0], batch: { ...e[0].batch, root: e[1].batch.root.replace(/^./, (c: string) => (c === 'A' ? 'B' : 'A')) } }),
+      /^SIGNATURE.INVALID/,
+    ],
     ['a tampered tree size', (e: Published[]) => ({ ...e[0], batch: { ...e[0].batch, size: 6 } }), /^SIGNATURE.INVALID: batch root signature/],
     ['a relabelled key', (e: Published[]) => ({ ...e[0], keyId: 'kz-1', provider: 'KZ' }), /^SIGNATURE.INVALID/],
     ['no proof', (e: Published[]) => ({ ...e[0], proof: undefined }), /^SIGNATURE.MISSING: event carries no proof/],
@@ -79,7 +100,11 @@ describe('batch signatures (signature version 2)', () => {
     const borrowedProof = { ...one[1], proof: two[1].proof };
     const moved = { ...one[1], batch: two[1].batch, proof: two[1].proof };
     const movedWithOwnProof = { ...one[1], batch: two[1].batch };
-    expect(codes(await registry().verifyAll([borrowedProof, moved, movedWithOwnProof]))).toEqual(['SIGNATURE.INVALID', 'SIGNATURE.INVALID', 'SIGNATURE.INVALID']);
+    expect(codes(await registry().verifyAll([borrowedProof, moved, movedWithOwnProof]))).toEqual([
+      'SIGNATURE.INVALID',
+      'SIGNATURE.INVALID',
+      'SIGNATURE.INVALID',
+    ]);
   });
 
   it('keeps the key rules of version 1: another state, revoked, retired, unknown', async () => {

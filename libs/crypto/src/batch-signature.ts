@@ -70,7 +70,12 @@ export function proofHolds(envelope: object): boolean {
   const { batch, proof } = envelope as { batch?: BatchRoot; proof?: InclusionProof };
   if (!batch || !proof || !Array.isArray(proof.path) || !HASH_TEXT.test(String(batch.root))) return false;
   if (!proof.path.every((h) => typeof h === 'string' && HASH_TEXT.test(h))) return false;
-  const root = rootFromPath(leafHash(batchLeaf(envelope)), proof.index, batch.size, proof.path.map((h) => Buffer.from(h, 'base64url')));
+  const root = rootFromPath(
+    leafHash(batchLeaf(envelope)),
+    proof.index,
+    batch.size,
+    proof.path.map((h) => Buffer.from(h, 'base64url')),
+  );
   return root !== null && root.toString('base64url') === batch.root;
 }
 

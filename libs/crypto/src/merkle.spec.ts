@@ -17,9 +17,19 @@ const ROOTS = [
 
 describe('Merkle hash tree (RFC 6962)', () => {
   it('separates leaves from nodes', () => {
-    expect(leafHash(Buffer.alloc(0)).toString('hex')).toBe(createHash('sha256').update(Buffer.from([0])).digest('hex'));
+    expect(leafHash(Buffer.alloc(0)).toString('hex')).toBe(
+      createHash('sha256')
+        .update(Buffer.from([0]))
+        .digest('hex'),
+    );
     const a = leafHash(LEAVES[1]);
-    expect(nodeHash(a, a).equals(createHash('sha256').update(Buffer.concat([Buffer.from([1]), a, a])).digest())).toBe(true);
+    expect(
+      nodeHash(a, a).equals(
+        createHash('sha256')
+          .update(Buffer.concat([Buffer.from([1]), a, a]))
+          .digest(),
+      ),
+    ).toBe(true);
     expect(treeHash([]).toString('hex')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
 

@@ -16,10 +16,12 @@ export function addTrustedKey(file: TrustFile, entry: TrustedKeyEntry): TrustFil
  * later ones do not. A revoked key cannot be retired (that would trust it again).
  */
 export function retireTrustedKey(file: TrustFile, keyId: string, at: Date): TrustFile {
-  return checked(change(file, keyId, (k) => {
-    if (k.status === 'revoked') throw new Error(`key ${keyId} is revoked; it cannot be retired`);
-    return { ...k, status: 'retired', retiredAt: at.toISOString() };
-  }));
+  return checked(
+    change(file, keyId, (k) => {
+      if (k.status === 'revoked') throw new Error(`key ${keyId} is revoked; it cannot be retired`);
+      return { ...k, status: 'retired', retiredAt: at.toISOString() };
+    }),
+  );
 }
 
 /** The file with `keyId` revoked: nothing it signed verifies any more. Final. */

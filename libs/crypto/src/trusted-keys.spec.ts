@@ -4,7 +4,11 @@ import { parsePublicKey, parseTrustedKeys, TrustedKeyEntry, TrustedKeyRegistry }
 
 const pair = () => {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { signer: (keyId: string) => new EnvelopeSigner(privateKey, keyId), pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), raw: publicKey.export({ format: 'jwk' }).x! };
+  return {
+    signer: (keyId: string) => new EnvelopeSigner(privateKey, keyId),
+    pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    raw: publicKey.export({ format: 'jwk' }).x!,
+  };
 };
 
 const envelope = (over: Record<string, unknown> = {}) => ({
@@ -133,8 +137,16 @@ describe('TrustedKeyRegistry', () => {
     const verdicts = await registry.verifyAll(batch);
     expect(verdicts).toEqual(batch.map((e) => registry.verify(e)));
     expect(verdicts.map((v) => (v.ok ? `ok ${v.keyId}` : v.code))).toEqual([
-      'ok af-new', 'SIGNATURE.MISSING', 'SIGNATURE.INVALID', 'SIGNATURE.INVALID', 'KEY.UNKNOWN', 'KEY.REVOKED',
-      'KEY.STATE_MISMATCH', 'ok af-old', 'KEY.RETIRED', 'ok kz-1',
+      'ok af-new',
+      'SIGNATURE.MISSING',
+      'SIGNATURE.INVALID',
+      'SIGNATURE.INVALID',
+      'KEY.UNKNOWN',
+      'KEY.REVOKED',
+      'KEY.STATE_MISMATCH',
+      'ok af-old',
+      'KEY.RETIRED',
+      'ok kz-1',
     ]);
     await expect(registry.verifyAll([])).resolves.toEqual([]);
   });

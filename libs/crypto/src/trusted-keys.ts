@@ -76,7 +76,8 @@ export function parseTrustedKeys(json: unknown): TrustedKey[] {
     if (!key) problems.push(`${at}.publicKey: not an Ed25519 public key (SPKI PEM or 32 bytes in base64)`);
     const retiredAt = typeof raw.retiredAt === 'string' && ISO_INSTANT.test(raw.retiredAt) ? Date.parse(raw.retiredAt) : NaN;
     if (raw.status === 'retired' && Number.isNaN(retiredAt)) problems.push(`${at}.retiredAt: an ISO 8601 instant, required for a retired key`);
-    if (raw.revokedAt !== undefined && !(typeof raw.revokedAt === 'string' && ISO_INSTANT.test(raw.revokedAt))) problems.push(`${at}.revokedAt: an ISO 8601 instant`);
+    if (raw.revokedAt !== undefined && !(typeof raw.revokedAt === 'string' && ISO_INSTANT.test(raw.revokedAt)))
+      problems.push(`${at}.revokedAt: an ISO 8601 instant`);
     if (problems.length > before) return;
     seen.add(raw.keyId!);
     keys.push({ keyId: raw.keyId!, state: raw.state!, key: key!, status: raw.status!, retiredAt: raw.status === 'retired' ? retiredAt : null });
@@ -139,7 +140,17 @@ export class TrustedKeyRegistry implements EnvelopeVerifier {
     // A version 2 envelope carries the signed root and its proof instead of a signature.
     const batched = batch !== undefined || proof !== undefined;
     const missing =
-      typeof keyId !== 'string' ? 'keyId' : batched ? (!isObject(batch) ? 'batch' : !isObject(proof) ? 'proof' : null) : typeof signature !== 'string' ? 'signature' : null;
+      typeof keyId !== 'string'
+        ? 'keyId'
+        : batched
+          ? !isObject(batch)
+            ? 'batch'
+            : !isObject(proof)
+              ? 'proof'
+              : null
+          : typeof signature !== 'string'
+            ? 'signature'
+            : null;
     if (missing) return { verdict: fail('SIGNATURE.MISSING', `event carries no ${missing}`) };
     const key = this.byId.get(keyId as string);
     if (!key) return { verdict: fail('KEY.UNKNOWN', `key ${JSON.stringify(keyId)} is not in the trusted keys`) };

@@ -1,4 +1,4 @@
 export * from './connection';
 export * from './migrations';
-export * from "./pg-pool.provider";
+export * from './pg-pool.provider';
 export * from './schema';

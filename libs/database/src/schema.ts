@@ -44,7 +44,8 @@ export async function assertMigrated(url: string, dir: string, howToMigrate: str
     await client.connect();
   } catch (e) {
     // 3D000 invalid_catalog_name: the database does not exist.
-    if ((e as { code?: string }).code === '3D000') throw new SchemaNotReadyError(`database ${name} does not exist; create and migrate it first: ${howToMigrate}`);
+    if ((e as { code?: string }).code === '3D000')
+      throw new SchemaNotReadyError(`database ${name} does not exist; create and migrate it first: ${howToMigrate}`);
     throw e;
   }
   try {

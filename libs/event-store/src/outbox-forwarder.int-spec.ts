@@ -129,7 +129,13 @@ describe('PgEventStore and OutboxForwarder (PostgreSQL + Kafka)', () => {
   });
 
   it('keeps the rows while the broker cannot be reached, and reports the error', async () => {
-    const unreachable = new Kafka({ clientId: 'test-unreachable', brokers: ['127.0.0.1:1'], connectionTimeout: 300, retry: { retries: 0 }, logLevel: logLevel.NOTHING });
+    const unreachable = new Kafka({
+      clientId: 'test-unreachable',
+      brokers: ['127.0.0.1:1'],
+      connectionTimeout: 300,
+      retry: { retries: 0 },
+      logLevel: logLevel.NOTHING,
+    });
     const store = new PgEventStore(pool, testSigningKeys().signer('IR'));
     const forwarder = new OutboxForwarder(pool, unreachable, { batchSize: 10, idleMs: 50 });
     await inTransaction(pool, (c) => store.append(c, [event(`test-${uniqueSuffix()}`, 1)], topic));

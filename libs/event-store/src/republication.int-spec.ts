@@ -68,8 +68,20 @@ describe('queueRepublication (PostgreSQL + Kafka)', () => {
     const store = new PgEventStore(pool, testSigningKeys().signer('IR'));
     const movements = Array.from({ length: 12 }, () => `movement-${uuidv7()}`);
     const agreement = `agreement-${uuidv7()}`;
-    await inTransaction(pool, (c) => store.append(c, movements.map((s) => event(s, 1)), topics.movements));
-    await inTransaction(pool, (c) => store.append(c, movements.slice(0, 6).map((s) => event(s, 2)), topics.movements));
+    await inTransaction(pool, (c) =>
+      store.append(
+        c,
+        movements.map((s) => event(s, 1)),
+        topics.movements,
+      ),
+    );
+    await inTransaction(pool, (c) =>
+      store.append(
+        c,
+        movements.slice(0, 6).map((s) => event(s, 2)),
+        topics.movements,
+      ),
+    );
     await inTransaction(pool, (c) => store.append(c, [event(agreement, 1)], topics.agreements));
     await inTransaction(pool, (c) => store.append(c, [event(agreement, 2)], topics.agreements));
     // A row of a stream no route takes (none in production) is counted but not queued.
@@ -83,10 +95,7 @@ describe('queueRepublication (PostgreSQL + Kafka)', () => {
       const first = received.splice(0);
 
       // Ingest goes on during the republication: this append waits for the copy's lock, then lands.
-      const [republished, appended] = await Promise.all([
-        queueRepublication(pool, routes),
-        store.appendAlone(event(movements[11], 2), topics.movements),
-      ]);
+      const [republished, appended] = await Promise.all([queueRepublication(pool, routes), store.appendAlone(event(movements[11], 2), topics.movements)]);
       expect(appended).toBe(true);
       expect(republished.queued === 20 || republished.queued === 21).toBe(true);
       expect(republished.events).toBe(republished.queued + 1);

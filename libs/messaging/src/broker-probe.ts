@@ -19,7 +19,11 @@ export class BrokerProbe {
   private last: BrokerProbeResult | null = null;
   private inFlight: Promise<BrokerProbeResult> | null = null;
 
-  constructor(brokers: string[], private readonly cacheMs = 2_000, security: KafkaSecurity = kafkaSecurityFromEnv()) {
+  constructor(
+    brokers: string[],
+    private readonly cacheMs = 2_000,
+    security: KafkaSecurity = kafkaSecurityFromEnv(),
+  ) {
     this.kafka = new Kafka({
       clientId: 'caravanserai-readiness',
       brokers,

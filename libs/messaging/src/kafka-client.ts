@@ -125,7 +125,9 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], replication
         /* fine */
       } else if (isAuthorizationError(e)) {
         // With ACLs the services may not create topics: the operator does (kafka-secure.sh setup).
-        throw new Error(`not allowed to create ${missing.map((t) => t.topic).join(', ')}: create them as the Kafka admin (docs/kafka-security.md)`, { cause: e });
+        throw new Error(`not allowed to create ${missing.map((t) => t.topic).join(', ')}: create them as the Kafka admin (docs/kafka-security.md)`, {
+          cause: e,
+        });
       } else {
         throw e;
       }
@@ -187,7 +189,9 @@ async function alterDifferingConfigs(admin: Admin, specs: TopicSpec[], replicati
     for (const spec of specs) {
       const resource = described.resources.find((r) => r.resourceName === spec.topic);
       if (!resource) continue;
-      const own = Object.fromEntries(resource.configEntries.filter((c) => c.configSource === ConfigSource.TOPIC_CONFIG).map((c) => [c.configName, c.configValue]));
+      const own = Object.fromEntries(
+        resource.configEntries.filter((c) => c.configSource === ConfigSource.TOPIC_CONFIG).map((c) => [c.configName, c.configValue]),
+      );
       const current = Object.fromEntries(resource.configEntries.map((c) => [c.configName, c.configValue]));
       const wanted = wantedConfig(spec, replicationFactor);
       const differing = Object.entries(wanted).filter(([name, value]) => current[name] !== value);
@@ -208,7 +212,9 @@ async function alterDifferingConfigs(admin: Admin, specs: TopicSpec[], replicati
     return changes.map((c) => c.topic);
   } catch (e) {
     if (!isAuthorizationError(e)) throw e;
-    logger.warn(`not allowed to read or change the settings of ${specs.map((s) => s.topic).join(', ')}: set their retention as the Kafka admin (docs/operations.md#topic-retention)`);
+    logger.warn(
+      `not allowed to read or change the settings of ${specs.map((s) => s.topic).join(', ')}: set their retention as the Kafka admin (docs/operations.md#topic-retention)`,
+    );
     return [];
   }
 }

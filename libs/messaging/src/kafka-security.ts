@@ -97,7 +97,9 @@ function oauthBearer(env: Env, cleartextAllowed: boolean): SASLOptions {
     return { mechanism: 'oauthbearer', oauthBearerProvider: tokenFromFile(file) };
   }
   if (!endpoint) {
-    throw new KafkaConfigError('KAFKA_SASL_MECHANISM=oauthbearer: set KAFKA_SASL_OAUTHBEARER_TOKEN_FILE or KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL (with _CLIENT_ID and _CLIENT_SECRET_FILE)');
+    throw new KafkaConfigError(
+      'KAFKA_SASL_MECHANISM=oauthbearer: set KAFKA_SASL_OAUTHBEARER_TOKEN_FILE or KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL (with _CLIENT_ID and _CLIENT_SECRET_FILE)',
+    );
   }
   let url: URL;
   try {
@@ -106,7 +108,9 @@ function oauthBearer(env: Env, cleartextAllowed: boolean): SASLOptions {
     throw new KafkaConfigError(`KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL is not a URL (got "${endpoint}")`);
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && cleartextAllowed)) {
-    throw new KafkaConfigError('KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL must be an https:// URL (http:// only with KAFKA_ALLOW_CLEARTEXT_SASL=true on a dev machine)');
+    throw new KafkaConfigError(
+      'KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL must be an https:// URL (http:// only with KAFKA_ALLOW_CLEARTEXT_SASL=true on a dev machine)',
+    );
   }
   const clientId = env.KAFKA_SASL_OAUTHBEARER_CLIENT_ID?.trim();
   if (!clientId) throw new KafkaConfigError('KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL is set: KAFKA_SASL_OAUTHBEARER_CLIENT_ID is required');
@@ -131,7 +135,9 @@ function sasl(env: Env, tls: boolean): SASLOptions | undefined {
   // PLAIN sends the password itself and OAUTHBEARER a bearer token: over plain TCP anyone on the
   // path could reuse them. SCRAM proves the password without sending it (still: TLS in production).
   if ((mechanism === 'plain' || mechanism === 'oauthbearer') && !tls && !cleartextAllowed) {
-    throw new KafkaConfigError(`KAFKA_SASL_MECHANISM=${mechanism} sends its credential in clear without TLS: set KAFKA_SSL=true (or KAFKA_ALLOW_CLEARTEXT_SASL=true on a dev machine)`);
+    throw new KafkaConfigError(
+      `KAFKA_SASL_MECHANISM=${mechanism} sends its credential in clear without TLS: set KAFKA_SSL=true (or KAFKA_ALLOW_CLEARTEXT_SASL=true on a dev machine)`,
+    );
   }
   if (mechanism === 'oauthbearer') return oauthBearer(env, cleartextAllowed);
   const oauthStray = set(env, OAUTH_SETTINGS);
@@ -159,14 +165,17 @@ function ssl(env: Env): KafkaSecurity['ssl'] {
     return undefined;
   }
   const { KAFKA_SSL_CA_FILE: caFile, KAFKA_SSL_CERT_FILE: certFile, KAFKA_SSL_KEY_FILE: keyFile } = env;
-  if (certFile && !keyFile) throw new KafkaConfigError('KAFKA_SSL_CERT_FILE is set: KAFKA_SSL_KEY_FILE is required (mutual TLS needs the certificate and its key)');
-  if (keyFile && !certFile) throw new KafkaConfigError('KAFKA_SSL_KEY_FILE is set: KAFKA_SSL_CERT_FILE is required (mutual TLS needs the certificate and its key)');
+  if (certFile && !keyFile)
+    throw new KafkaConfigError('KAFKA_SSL_CERT_FILE is set: KAFKA_SSL_KEY_FILE is required (mutual TLS needs the certificate and its key)');
+  if (keyFile && !certFile)
+    throw new KafkaConfigError('KAFKA_SSL_KEY_FILE is set: KAFKA_SSL_CERT_FILE is required (mutual TLS needs the certificate and its key)');
   const options: Exclude<KafkaSecurity['ssl'], true | undefined> = {};
   if (caFile) options.ca = [certificate('KAFKA_SSL_CA_FILE', caFile)];
   if (certFile && keyFile) {
     const cert = certificate('KAFKA_SSL_CERT_FILE', certFile);
     const key = readText('KAFKA_SSL_KEY_FILE', keyFile);
-    if (/ENCRYPTED/.test(key)) throw new KafkaConfigError(`KAFKA_SSL_KEY_FILE: ${keyFile} is encrypted; give the key unencrypted in a file only the service can read`);
+    if (/ENCRYPTED/.test(key))
+      throw new KafkaConfigError(`KAFKA_SSL_KEY_FILE: ${keyFile} is encrypted; give the key unencrypted in a file only the service can read`);
     let privateKey;
     try {
       privateKey = createPrivateKey(key);

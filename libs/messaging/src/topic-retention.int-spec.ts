@@ -38,7 +38,14 @@ describe('ensureTopics with retention (Kafka)', () => {
     await admin.alterConfigs({
       validateOnly: false,
       resources: [
-        { type: ConfigResourceTypes.TOPIC, name: topics.agreements, configEntries: [{ name: 'retention.ms', value: '86400000' }, { name: 'max.message.bytes', value: '2000000' }] },
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topics.agreements,
+          configEntries: [
+            { name: 'retention.ms', value: '86400000' },
+            { name: 'max.message.bytes', value: '2000000' },
+          ],
+        },
       ],
     });
     expect(await configOf(topics.agreements)).toMatchObject({ 'retention.ms': '86400000' });

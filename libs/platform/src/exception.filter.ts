@@ -32,7 +32,9 @@ const HTTP_CODES: Record<number, string> = {
 };
 
 /** Every code the filter itself gives (besides the errors' own): problem-catalogue.spec.ts checks each has its entry. */
-export const FILTER_CODES = [...new Set([...Object.values(FASTIFY_CODES).map((c) => c.code), ...Object.values(HTTP_CODES), 'REQUEST.MALFORMED_JSON', 'INTERNAL'])];
+export const FILTER_CODES = [
+  ...new Set([...Object.values(FASTIFY_CODES).map((c) => c.code), ...Object.values(HTTP_CODES), 'REQUEST.MALFORMED_JSON', 'INTERNAL']),
+];
 
 /**
  * One filter per app maps every error to an RFC 9457 problem (`application/problem+json`): `type`
@@ -63,19 +65,29 @@ export class AppExceptionFilter implements ExceptionFilter {
 
   private describe(exception: unknown, requestId?: string): ProblemSource {
     if (exception instanceof ValidationFailed) {
-      return { status: STATUS[exception.kind], code: exception.code, detail: exception.message, errors: exception.errors, nothingStored: exception.kind === 'unprocessable' };
+      return {
+        status: STATUS[exception.kind],
+        code: exception.code,
+        detail: exception.message,
+        errors: exception.errors,
+        nothingStored: exception.kind === 'unprocessable',
+      };
     }
     if (exception instanceof DomainError) {
       const { errors, ...extensions } = exception.details ?? {};
-      return { status: STATUS[exception.kind], code: exception.code, detail: exception.message, extensions, ...(Array.isArray(errors) ? { errors: errors as FieldError[] } : {}) };
+      return {
+        status: STATUS[exception.kind],
+        code: exception.code,
+        detail: exception.message,
+        extensions,
+        ...(Array.isArray(errors) ? { errors: errors as FieldError[] } : {}),
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
       const message =
-        typeof response === 'object' && response !== null && 'message' in response
-          ? (response as { message: unknown }).message
-          : exception.message;
+        typeof response === 'object' && response !== null && 'message' in response ? (response as { message: unknown }).message : exception.message;
       return {
         status,
         code: HTTP_CODES[status] ?? `HTTP.${status}`,
@@ -101,7 +113,13 @@ export class AppExceptionFilter implements ExceptionFilter {
       requestId,
       error: exception instanceof Error ? exception.name : typeof exception,
       ...(typeof code === 'string' ? { code } : {}),
-      frames: exception instanceof Error ? (exception.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).map((l) => l.trim()) : [],
+      frames:
+        exception instanceof Error
+          ? (exception.stack ?? '')
+              .split('\n')
+              .filter((l) => /^\s+at /.test(l))
+              .map((l) => l.trim())
+          : [],
     });
     return { status: 500, code: 'INTERNAL', detail: 'internal error' };
   }
@@ -109,6 +127,9 @@ export class AppExceptionFilter implements ExceptionFilter {
 
 /** A Vary header that also names Accept-Language, keeping what is there. */
 function varyWithLanguage(current: unknown): string {
-  const names = String(current ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  const names = String(current ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   return names.some((n) => n.toLowerCase() === 'accept-language') ? names.join(', ') : [...names, 'Accept-Language'].join(', ');
 }

@@ -75,6 +75,7 @@ export async function registerHardening(app: NestFastifyApplication, limits: Rat
     timeWindow: limits.windowMs,
     keyGenerator: rateLimitKey,
     allowList: exempt,
-    errorResponseBuilder: (_request, context) => new RateLimited(`too many requests: at most ${context.max} per ${limits.windowMs / 1000} s; retry in ${Math.ceil(context.ttl / 1000)} s`),
+    errorResponseBuilder: (_request, context) =>
+      new RateLimited(`too many requests: at most ${context.max} per ${limits.windowMs / 1000} s; retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
 }

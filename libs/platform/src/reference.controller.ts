@@ -17,7 +17,10 @@ export class ReferenceController {
   @Get()
   @Conditional()
   @Header('cache-control', 'private, max-age=3600')
-  @ApiOperation({ operationId: 'getReference', summary: 'Code lists (countries with alpha-3, categories, needs, age bands, border crossing points…) and an English and a Russian label for every code' })
+  @ApiOperation({
+    operationId: 'getReference',
+    summary: 'Code lists (countries with alpha-3, categories, needs, age bands, border crossing points…) and an English and a Russian label for every code',
+  })
   @ApiResult(200, 'The code lists', REFERENCE_SCHEMA)
   get() {
     return catalogue;

@@ -65,7 +65,9 @@ describe('generateMovements', () => {
         recordId: r.recordId.startsWith(`SYN-${r.provider}-`) && r.recordId.length <= 128,
         raw: !('provider' in toRawMovement(r)),
       };
-      return Object.keys(checks).filter((k) => !checks[k]).map((k) => `${r.recordId}: ${k}`);
+      return Object.keys(checks)
+        .filter((k) => !checks[k])
+        .map((k) => `${r.recordId}: ${k}`);
     };
     expect(week.flatMap(problems)).toEqual([]);
     expect(new Set(week.map((r) => r.recordId)).size).toBe(week.length);
@@ -121,8 +123,7 @@ describe('generateMovements', () => {
     const routes = [routeById('TR:entry:IR>TR'), routeById('TR:entry:IR>DE')];
     const surges = [{ routeId: 'TR:entry:IR>TR', from: '2026-03-15', to: '2026-03-28', factor: 4 }];
     const records = all({ routes, surges, from: '2026-03-01', to: '2026-03-28', scale: 1, withPersonalData: false });
-    const count = (id: string, surged: boolean) =>
-      records.filter((r) => r.intendedDestination === id.slice(-2) && day(r) >= '2026-03-15' === surged).length;
+    const count = (id: string, surged: boolean) => records.filter((r) => r.intendedDestination === id.slice(-2) && day(r) >= '2026-03-15' === surged).length;
     expect(count('TR:entry:IR>TR', true) / count('TR:entry:IR>TR', false)).toBeGreaterThan(3.6);
     expect(count('TR:entry:IR>TR', true) / count('TR:entry:IR>TR', false)).toBeLessThan(4.4);
     expect(count('TR:entry:IR>DE', true) / count('TR:entry:IR>DE', false)).toBeGreaterThan(0.85);
@@ -131,7 +132,10 @@ describe('generateMovements', () => {
 
   it("closes a point: no records there, its share moves to the route's other points", () => {
     const routes = [routeById('AF:entry:IR>AF'), routeById('KZ:entry:KG>KZ')];
-    const closures = [{ crossingPoint: 'AF-ISLAMQALA', from: '2026-03-03', to: '2026-03-05' }, { crossingPoint: 'KZ-KORDAY', from: '2026-03-03', to: '2026-03-05' }];
+    const closures = [
+      { crossingPoint: 'AF-ISLAMQALA', from: '2026-03-03', to: '2026-03-05' },
+      { crossingPoint: 'KZ-KORDAY', from: '2026-03-03', to: '2026-03-05' },
+    ];
     const open = all({ routes, scale: 0.2 });
     const closed = all({ routes, scale: 0.2, closures });
     const inWindow = (r: SyntheticMovement) => day(r) >= '2026-03-03' && day(r) <= '2026-03-05';

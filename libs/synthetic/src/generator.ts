@@ -5,18 +5,40 @@ import { DEFAULT_ROUTES, RouteSpec } from './routes';
 
 /** The fields of the node's RawMovement (kept here: libraries must not import apps). */
 export interface RawMovementLike {
-  recordId: string; crossedAt: string; direction: string; borderCrossingPoint: string; citizenship: string;
-  departedFrom?: string | null; intendedDestination?: string | null; category: string; sex: string;
-  dateOfBirth?: string | null; specificNeeds?: string[];
+  recordId: string;
+  crossedAt: string;
+  direction: string;
+  borderCrossingPoint: string;
+  citizenship: string;
+  departedFrom?: string | null;
+  intendedDestination?: string | null;
+  category: string;
+  sex: string;
+  dateOfBirth?: string | null;
+  specificNeeds?: string[];
   // Personal data, which the node drops in memory.
-  fullName?: string; documentNumber?: string; documentType?: string; phone?: string; address?: string; notes?: string;
+  fullName?: string;
+  documentNumber?: string;
+  documentType?: string;
+  phone?: string;
+  address?: string;
+  notes?: string;
 }
 export type SyntheticMovement = RawMovementLike & { provider: string };
 
 /** Multiplies a route's volume by `factor` from `from` to `to` (inclusive, YYYY-MM-DD). */
-export interface Surge { routeId: string; from: string; to: string; factor: number }
+export interface Surge {
+  routeId: string;
+  from: string;
+  to: string;
+  factor: number;
+}
 /** No records at `crossingPoint` from `from` to `to`; its share goes to the route's other points. */
-export interface Closure { crossingPoint: string; from: string; to: string }
+export interface Closure {
+  crossingPoint: string;
+  from: string;
+  to: string;
+}
 
 export interface GeneratorOptions {
   seed: number;
@@ -61,15 +83,20 @@ function parseDay(day: string): number {
 
 function compile(spec: RouteSpec): CompiledRoute {
   const bad = spec.crossingPoints.filter((c) => findBorderCrossingPoint(c)?.state !== spec.provider);
-  if (bad.length || !spec.crossingPoints.length) throw new Error(`route ${spec.id}: crossing points not in ${spec.provider}: ${bad.join(', ') || 'none given'}`);
+  if (bad.length || !spec.crossingPoints.length)
+    throw new Error(`route ${spec.id}: crossing points not in ${spec.provider}: ${bad.join(', ') || 'none given'}`);
   const countries = [spec.departedFrom, spec.intendedDestination, ...Object.keys(spec.citizenshipMix)].filter((c): c is string => c !== null);
   if (countries.some((c) => !isCountryCode(c))) throw new Error(`route ${spec.id}: unknown country code`);
   const offsetMinutes = UTC_OFFSETS[spec.provider];
   if (offsetMinutes === undefined) throw new Error(`route ${spec.id}: no UTC offset for ${spec.provider}`);
   return {
-    spec, offsetMinutes,
+    spec,
+    offsetMinutes,
     offset: `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offsetMinutes) / 60))}:${pad(Math.abs(offsetMinutes) % 60)}`,
-    categories: weighted(spec.categoryMix), citizenships: weighted(spec.citizenshipMix), sexes: weighted(spec.sexMix), ages: weighted(spec.ageMix),
+    categories: weighted(spec.categoryMix),
+    citizenships: weighted(spec.citizenshipMix),
+    sexes: weighted(spec.sexMix),
+    ages: weighted(spec.ageMix),
   };
 }
 
@@ -83,7 +110,11 @@ function expectedCount(rng: Rng, r: CompiledRoute, day: string, dayMs: number, s
   return r.spec.dailyVolume * scale * weekday * season * surge * noise;
 }
 
-interface Pending { at: number; provider: string; record: SyntheticMovement }
+interface Pending {
+  at: number;
+  provider: string;
+  record: SyntheticMovement;
+}
 
 /** One route's records on one day, from an RNG of their own: the same (seed, route, day) always
  * gives the same records, whatever the date range or the other routes asked for. */
@@ -92,14 +123,17 @@ function routeDay(r: CompiledRoute, day: string, dayMs: number, opts: GeneratorO
   const n = Math.floor(expectedCount(rng, r, day, dayMs, opts.scale, opts.surges ?? []) + rng());
   const closed = new Set((opts.closures ?? []).filter((c) => c.from <= day && day <= c.to).map((c) => c.crossingPoint));
   const open: Record<string, number> = {};
-  r.spec.crossingPoints.forEach((c, i) => { if (!closed.has(c)) open[c] = r.spec.pointWeights?.[i] ?? 1; });
+  r.spec.crossingPoints.forEach((c, i) => {
+    if (!closed.has(c)) open[c] = r.spec.pointWeights?.[i] ?? 1;
+  });
   if (n <= 0 || !Object.values(open).some((w) => w > 0)) return;
   const points = weighted(open);
   const { spec } = r;
   for (let i = 0; i < n; i++) {
     // Most crossings while the post is busiest (06:00-19:59), some at any hour.
     const hour = rng() < 0.85 ? 6 + Math.floor(rng() * 14) : Math.floor(rng() * 24);
-    const minute = Math.floor(rng() * 60), second = Math.floor(rng() * 60);
+    const minute = Math.floor(rng() * 60),
+      second = Math.floor(rng() * 60);
     const borderCrossingPoint = pick(rng, points);
     const category = pick(rng, r.categories);
     const citizenship = category === 'stateless' ? 'XX' : pick(rng, r.citizenships);
@@ -108,9 +142,16 @@ function routeDay(r: CompiledRoute, day: string, dayMs: number, opts: GeneratorO
     const dateOfBirth = dateOfBirthFor(rng, band, day);
     const specificNeeds = needsFor(rng, category, sex, band, spec.needsRate);
     const record: SyntheticMovement = {
-      provider: spec.provider, recordId: '', crossedAt: `${day}T${pad(hour)}:${pad(minute)}:${pad(second)}${r.offset}`,
-      direction: spec.direction, borderCrossingPoint, citizenship, departedFrom: spec.departedFrom, intendedDestination: spec.intendedDestination,
-      category, sex,
+      provider: spec.provider,
+      recordId: '',
+      crossedAt: `${day}T${pad(hour)}:${pad(minute)}:${pad(second)}${r.offset}`,
+      direction: spec.direction,
+      borderCrossingPoint,
+      citizenship,
+      departedFrom: spec.departedFrom,
+      intendedDestination: spec.intendedDestination,
+      category,
+      sex,
     };
     if (dateOfBirth) record.dateOfBirth = dateOfBirth;
     if (specificNeeds.length) record.specificNeeds = specificNeeds;
@@ -127,7 +168,8 @@ function routeDay(r: CompiledRoute, day: string, dayMs: number, opts: GeneratorO
  * order of the crossings' instants. Strip `provider` before posting to that provider's node.
  */
 export function* generateMovements(opts: GeneratorOptions): Generator<SyntheticMovement> {
-  const first = parseDay(opts.from), last = parseDay(opts.to);
+  const first = parseDay(opts.from),
+    last = parseDay(opts.to);
   if (!(opts.scale >= 0)) throw new Error(`scale must be >= 0, got ${opts.scale}`);
   const routes = (opts.routes ?? DEFAULT_ROUTES).filter((r) => !opts.providers || opts.providers.includes(r.provider)).map(compile);
   const ids = new Set<string>();
@@ -162,7 +204,10 @@ export function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
   let batch: T[] = [];
   for (const item of items) {
     batch.push(item);
-    if (batch.length >= size) { yield batch; batch = []; }
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
   }
   if (batch.length) yield batch;
 }

@@ -1,7 +1,15 @@
 import type { RawMovementLike } from './generator';
 
-export interface MovementResult { recordId: string; eventId: string; status: 'accepted' | 'duplicate' }
-export interface MovementBatchAnswer { accepted: number; duplicates: number; results: MovementResult[] }
+export interface MovementResult {
+  recordId: string;
+  eventId: string;
+  status: 'accepted' | 'duplicate';
+}
+export interface MovementBatchAnswer {
+  accepted: number;
+  duplicates: number;
+  results: MovementResult[];
+}
 
 /** Posts one batch (at most 5,000 records, without `provider`) to a national node's
  * `POST /v1/movements` (with the state's ingest key in `headers`); throws with the status and body on anything but 200. */
@@ -33,7 +41,21 @@ export async function grantAgreement(nodeUrl: string, terms: Record<string, unkn
  * that check counts exactly. */
 export const OPEN_TERMS = {
   scope: { eventKinds: ['movements', 'referrals'] },
-  dimensions: ['route', 'provider', 'borderCrossingPoint', 'direction', 'departedFrom', 'intendedDestination', 'citizenship', 'category', 'sex', 'ageBand', 'specificNeeds', 'referredTo', 'status'],
+  dimensions: [
+    'route',
+    'provider',
+    'borderCrossingPoint',
+    'direction',
+    'departedFrom',
+    'intendedDestination',
+    'citizenship',
+    'category',
+    'sex',
+    'ageBand',
+    'specificNeeds',
+    'referredTo',
+    'status',
+  ],
   minTimeGranularity: 'day',
   minGeoGranularity: 'border_crossing_point',
   minCellSize: 1,

@@ -24,19 +24,45 @@ describe('deciderSpec', () => {
   });
 
   it('then: passes on the decided events, fails on others', () => {
-    given([incremented(1)]).when(inc(2)).then(incremented(2));
-    given([incremented(1)]).when(inc(2)).then([incremented(2)]);
-    given([incremented(1)]).when(inc(2)).thenMatches({ by: 2 });
-    expect(() => given([incremented(1)]).when(inc(2)).then(incremented(1))).toThrow();
-    expect(() => given([incremented(1)]).when(inc(2)).thenMatches({ by: 1 })).toThrow();
+    given([incremented(1)])
+      .when(inc(2))
+      .then(incremented(2));
+    given([incremented(1)])
+      .when(inc(2))
+      .then([incremented(2)]);
+    given([incremented(1)])
+      .when(inc(2))
+      .thenMatches({ by: 2 });
+    expect(() =>
+      given([incremented(1)])
+        .when(inc(2))
+        .then(incremented(1)),
+    ).toThrow();
+    expect(() =>
+      given([incremented(1)])
+        .when(inc(2))
+        .thenMatches({ by: 1 }),
+    ).toThrow();
   });
 
   it('thenThrows: returns the error when refused, checks its type and content, and fails when the command is decided', () => {
-    const error = given([incremented(3)]).when(inc(1)).thenThrows({ code: 'TOO_MUCH', message: '3 + 1 is over 3' }, TooMuch);
+    const error = given([incremented(3)])
+      .when(inc(1))
+      .thenThrows({ code: 'TOO_MUCH', message: '3 + 1 is over 3' }, TooMuch);
     expect(error).toBeInstanceOf(TooMuch);
-    expect(() => given([incremented(3)]).when(inc(1)).thenThrows({ code: 'OTHER' })).toThrow();
-    expect(() => given([incremented(3)]).when(inc(1)).thenThrows(undefined, RangeError)).toThrow();
+    expect(() =>
+      given([incremented(3)])
+        .when(inc(1))
+        .thenThrows({ code: 'OTHER' }),
+    ).toThrow();
+    expect(() =>
+      given([incremented(3)])
+        .when(inc(1))
+        .thenThrows(undefined, RangeError),
+    ).toThrow();
     expect(() => given([]).when(inc(1)).thenThrows()).toThrow(/expected the command to be refused/);
-    given([incremented(3)]).when(inc(1)).thenThrows((e) => expect((e as Error).message).toMatch(/over 3/));
+    given([incremented(3)])
+      .when(inc(1))
+      .thenThrows((e) => expect((e as Error).message).toMatch(/over 3/));
   });
 });

@@ -67,7 +67,9 @@ export class OpenApiResponses {
     }
     const media = responses[String(status)].content?.[type];
     if (!media?.schema) {
-      this.failures.push(`${where}: content type ${type || '(none)'} is not documented for ${status} (documented: ${Object.keys(responses[String(status)].content ?? {}).join(', ')})`);
+      this.failures.push(
+        `${where}: content type ${type || '(none)'} is not documented for ${status} (documented: ${Object.keys(responses[String(status)].content ?? {}).join(', ')})`,
+      );
       return text;
     }
     const body = type.endsWith('json') ? JSON.parse(text) : text;

@@ -158,7 +158,12 @@ export function parsePrometheusText(text: string): Map<string, PromFamily> {
 }
 
 function checkHistogram(family: PromFamily): void {
-  const key = (labels: Record<string, string>) => JSON.stringify(Object.entries(labels).filter(([k]) => k !== 'le').sort());
+  const key = (labels: Record<string, string>) =>
+    JSON.stringify(
+      Object.entries(labels)
+        .filter(([k]) => k !== 'le')
+        .sort(),
+    );
   const groups = new Map<string, { buckets: { le: number; count: number }[]; count?: number; sum?: number }>();
   const group = (labels: Record<string, string>) => groups.get(key(labels)) ?? groups.set(key(labels), { buckets: [] }).get(key(labels))!;
   for (const s of family.samples) {

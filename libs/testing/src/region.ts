@@ -97,7 +97,12 @@ export class RunningRegion {
 
   /** The settings every process of the region shares. */
   env(): Record<string, string> {
-    return { KAFKA_BROKERS: this.options.brokers ?? TEST_KAFKA_BROKERS.join(','), TOPIC_PREFIX: this.prefix, ...testSigningKeys().aggregatorEnv(), ...this.options.env };
+    return {
+      KAFKA_BROKERS: this.options.brokers ?? TEST_KAFKA_BROKERS.join(','),
+      TOPIC_PREFIX: this.prefix,
+      ...testSigningKeys().aggregatorEnv(),
+      ...this.options.env,
+    };
   }
 
   topic(kind: keyof typeof TOPICS): string {
@@ -183,8 +188,15 @@ export class RunningRegion {
   }
 
   /** Cuts a release at `at` (default: the main aggregator) with its admin key; anything but 201 fails. */
-  async release<T = { id: number; cutAt: string; dataUntil: string }>(body: { dataUntil?: string; reason?: string } = {}, at: AggregatorInstance = this.main): Promise<T> {
-    const res = await fetch(`${at.service.url}/v1/releases`, { method: 'POST', headers: { 'content-type': 'application/json', ...at.as('admin') }, body: JSON.stringify(body) });
+  async release<T = { id: number; cutAt: string; dataUntil: string }>(
+    body: { dataUntil?: string; reason?: string } = {},
+    at: AggregatorInstance = this.main,
+  ): Promise<T> {
+    const res = await fetch(`${at.service.url}/v1/releases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...at.as('admin') },
+      body: JSON.stringify(body),
+    });
     if (res.status !== 201) throw new Error(`POST /v1/releases: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   }
@@ -202,7 +214,10 @@ export class RunningRegion {
     const producer = await this.producer();
     const keys = testSigningKeys();
     for (let i = 0; i < events.length; i += 500) {
-      await producer.send({ topic: this.topic(kind), messages: events.slice(i, i + 500).map((e) => ({ key: e.provider, value: JSON.stringify(keys.sign(e)) })) });
+      await producer.send({
+        topic: this.topic(kind),
+        messages: events.slice(i, i + 500).map((e) => ({ key: e.provider, value: JSON.stringify(keys.sign(e)) })),
+      });
     }
   }
 
@@ -246,7 +261,9 @@ export class RunningRegion {
     await Promise.all(
       this.states.map(async (state) => {
         await this.startNode(state);
-        const grants = Array.isArray(this.options.grants) ? this.options.grants : ((this.options.grants as Record<string, readonly object[]> | undefined)?.[state] ?? []);
+        const grants = Array.isArray(this.options.grants)
+          ? this.options.grants
+          : ((this.options.grants as Record<string, readonly object[]> | undefined)?.[state] ?? []);
         const ids: string[] = [];
         for (const terms of grants) ids.push(await this.grant(state, terms));
         this.agreements.set(state, ids);

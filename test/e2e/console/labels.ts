@@ -3,7 +3,11 @@ import type { Page } from 'playwright-core';
 
 /** The word the catalogue gives a code, as the console should show it. */
 export const word = (list: ListName, code: string, language: Language): string => LABELS[list][code]?.[language] ?? code;
-export const routeWords = (route: string, language: Language): string => route.split('>').map((c) => word('countries', c, language)).join(' → ');
+export const routeWords = (route: string, language: Language): string =>
+  route
+    .split('>')
+    .map((c) => word('countries', c, language))
+    .join(' → ');
 
 type Option = { series: { id: string; name: string }[]; xAxis?: { data: string[] }[] };
 /** Page-side expressions are strings: the e2e project compiles without the DOM's types. */
@@ -17,7 +21,10 @@ const optionOf = (page: Page, id: string): Promise<Option> =>
  * name each code by its label, and no category code shows on the page.
  */
 export async function checkLabels(page: Page, language: Language, pathways: string[]): Promise<void> {
-  const flows = await read<[string, string][]>(page, `[...document.querySelectorAll('#flows tbody tr')].map((tr) => [tr.dataset.category, tr.cells[0].textContent])`);
+  const flows = await read<[string, string][]>(
+    page,
+    `[...document.querySelectorAll('#flows tbody tr')].map((tr) => [tr.dataset.category, tr.cells[0].textContent])`,
+  );
   expect(flows.length).toBeGreaterThanOrEqual(3);
   expect(flows.map(([, text]) => text)).toEqual(flows.map(([code]) => word('categories', code, language)));
 
@@ -25,7 +32,10 @@ export async function checkLabels(page: Page, language: Language, pathways: stri
   expect(timeline.series.length).toBeGreaterThanOrEqual(3);
   expect(timeline.series.map((s) => s.name)).toEqual(timeline.series.map((s) => word('categories', s.id, language)));
 
-  const options = await read<[string, string, string][]>(page, `[...document.querySelectorAll('#filters option[data-list]')].map((o) => [o.dataset.list, o.value, o.textContent])`);
+  const options = await read<[string, string, string][]>(
+    page,
+    `[...document.querySelectorAll('#filters option[data-list]')].map((o) => [o.dataset.list, o.value, o.textContent])`,
+  );
   expect(options.filter(([list]) => list === 'categories').map(([, code]) => code)).toEqual([...CATEGORIES]);
   for (const [list, code, text] of options) expect([code, text]).toEqual([code, word(list as ListName, code, language)]);
 

@@ -16,9 +16,15 @@ describe('fault 7: one of two aggregator instances killed', () => {
     const load = new SteadyLoad(region, 100);
     load.start();
     const batchesOf = async (url: string) =>
-      Object.values(((await (await fetch(`${url}/v1/health`)).json()) as { consumer: Record<string, { batches: number }> }).consumer).reduce((s, c) => s + c.batches, 0);
+      Object.values(((await (await fetch(`${url}/v1/health`)).json()) as { consumer: Record<string, { batches: number }> }).consumer).reduce(
+        (s, c) => s + c.batches,
+        0,
+      );
     // Both instances take batches: the partitions are shared.
-    await waitFor(async () => (await batchesOf(region.aggregator.url)) > 0 && (await batchesOf(second.service.url)) > 0, { timeoutMs: 90_000, what: 'both instances consuming' });
+    await waitFor(async () => (await batchesOf(region.aggregator.url)) > 0 && (await batchesOf(second.service.url)) > 0, {
+      timeoutMs: 90_000,
+      what: 'both instances consuming',
+    });
 
     const killedAt = Date.now();
     const ackedAtKill = load.count;
@@ -32,6 +38,12 @@ describe('fault 7: one of two aggregator instances killed', () => {
     const recoveryMs = Date.now() - killedAt;
     const stats = await load.stop();
     const report = await checkExactlyAcknowledged(region, load.acknowledged);
-    summary('7 (one of two aggregators SIGKILL)', stats, recoveryMs, report, `recovery = kill to everything acknowledged until 300 records after it projected by the survivor alone`);
+    summary(
+      '7 (one of two aggregators SIGKILL)',
+      stats,
+      recoveryMs,
+      report,
+      `recovery = kill to everything acknowledged until 300 records after it projected by the survivor alone`,
+    );
   });
 });

@@ -5,7 +5,8 @@ import { checkExactlyAcknowledged, startFaultRegion, SteadyLoad, summary, waitPr
 
 const ROOT = resolve(__dirname, '../../..');
 const PORT = process.env.PG_FAULTS_PORT ?? '5433';
-const pg = (...args: string[]) => execFileSync('bash', [resolve(ROOT, 'deploy/postgres/pg-faults.sh'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+const pg = (...args: string[]) =>
+  execFileSync('bash', [resolve(ROOT, 'deploy/postgres/pg-faults.sh'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
 
 /** Fault 4: PostgreSQL crashes and restarts (`pg_ctl stop -m immediate`) under the aggregator
  * and the nodes — a PostgreSQL of the test's own on port 5433, never the shared one. */
@@ -37,7 +38,10 @@ describe('fault 4: PostgreSQL restarted under the services', () => {
       pg('stop', 'immediate');
       // Readiness says so while it is down.
       await waitFor(async () => (await fetch(`${region.aggregator.url}/v1/health/ready`)).status === 503, { timeoutMs: 20_000, what: 'aggregator not ready' });
-      await waitFor(async () => (await fetch(`${[...region.nodes.values()][0].url}/v1/health/ready`)).status === 503, { timeoutMs: 20_000, what: 'node not ready' });
+      await waitFor(async () => (await fetch(`${[...region.nodes.values()][0].url}/v1/health/ready`)).status === 503, {
+        timeoutMs: 20_000,
+        what: 'node not ready',
+      });
       pg('start');
       backAt = Date.now();
       downMs += backAt - t0;
@@ -48,6 +52,12 @@ describe('fault 4: PostgreSQL restarted under the services', () => {
     await load.more(300);
     const stats = await load.stop();
     const report = await checkExactlyAcknowledged(region, load.acknowledged);
-    summary('4 (PostgreSQL crash x2)', stats, recoveryMs, report, `PostgreSQL down ${(downMs / 1000).toFixed(1)} s in all; POSTs refused meanwhile were re-posted (idempotent by recordId)`);
+    summary(
+      '4 (PostgreSQL crash x2)',
+      stats,
+      recoveryMs,
+      report,
+      `PostgreSQL down ${(downMs / 1000).toFixed(1)} s in all; POSTs refused meanwhile were re-posted (idempotent by recordId)`,
+    );
   });
 });

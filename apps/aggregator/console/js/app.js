@@ -77,12 +77,17 @@ async function load() {
       flows('borderCrossingPoint'),
       flows('category'),
       getJson('/v1/alerts', credential),
-      getJson(`/v1/referrals/summary?from=${f.from}&to=${f.to}&granularity=${f.granularity}&groupBy=referredTo${f.provider ? `&providers=${f.provider}` : ''}`, credential),
+      getJson(
+        `/v1/referrals/summary?from=${f.from}&to=${f.to}&granularity=${f.granularity}&groupBy=referredTo${f.provider ? `&providers=${f.provider}` : ''}`,
+        credential,
+      ),
       optional(getJson('/v1/nodes', credential)),
     ]);
     // Planning figures: the routes with a scenario, and their forecast as this caller may see it.
     const scenarios = (await getJson('/v1/scenarios', credential)).scenarios.filter((s) => s.targetKind === 'route');
-    const forecast = scenarios.length ? await getJson(`/v1/forecasts?routes=${encodeURIComponent(scenarios.map((s) => s.target).join(','))}`, credential) : null;
+    const forecast = scenarios.length
+      ? await getJson(`/v1/forecasts?routes=${encodeURIComponent(scenarios.map((s) => s.target).join(','))}`, credential)
+      : null;
     data = { f, byRoute, byPoint, byCategory, alerts, referrals, nodes, forecast };
     render();
   } catch (e) {
@@ -137,7 +142,9 @@ function renderRelease(answer) {
   const notes = r
     ? [
         t('noteRelease', r.id, r.cutAt.slice(0, 16).replace('T', ' '), r.dataUntil),
-        ...(method.protected.length ? [t('noteProtected', method.protected.map((p) => `${country(p.provider)} (k = ${p.k})`).join(', '), method.maxNoise)] : []),
+        ...(method.protected.length
+          ? [t('noteProtected', method.protected.map((p) => `${country(p.provider)} (k = ${p.k})`).join(', '), method.maxNoise)]
+          : []),
         ...(method.exact.length ? [t('noteExact', method.exact.map(country).join(', '))] : []),
         ...(d.coarsened.length ? [t('noteCoarsened', d.coarsened.map(reasonLabel).join('; '))] : []),
         ...(leftOut ? [t('leftOutNote', leftOut)] : []),
@@ -150,7 +157,10 @@ function renderRelease(answer) {
       return li;
     }),
   );
-  $('disclosure').textContent = t('disclosure', d.agreements.map((a) => `${country(a.provider)} (${a.agreement}, k = ${a.minCellSize})`).join(', ') || t('none'));
+  $('disclosure').textContent = t(
+    'disclosure',
+    d.agreements.map((a) => `${country(a.provider)} (${a.agreement}, k = ${a.minCellSize})`).join(', ') || t('none'),
+  );
 }
 
 function signOut(message) {

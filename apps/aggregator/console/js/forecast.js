@@ -16,7 +16,9 @@ const cell = (text, extra = {}) => ({ text, ...extra });
 function alertText(s) {
   if (!s.alerts.length) return s.forecast ? cell(t('fcNoAlert')) : cell('');
   return cell(
-    s.alerts.map((a) => t(a.expected ? 'fcExpected' : 'fcMay', label('scenarioFigures', a.figure), fmt(a.limit), a.expected ? a.expectedWeek : a.week)).join('; '),
+    s.alerts
+      .map((a) => t(a.expected ? 'fcExpected' : 'fcMay', label('scenarioFigures', a.figure), fmt(a.limit), a.expected ? a.expectedWeek : a.week))
+      .join('; '),
     { cls: 'sev-high' },
   );
 }
@@ -28,7 +30,12 @@ export function renderForecast(table, chartEl, note, answer) {
   const rows = series.map((s) => [
     routeLabel(s.route),
     country(s.route.split('>')[1]),
-    s.history.length ? s.history.slice(-4).map((p) => fmt(p.count)).join(' · ') : cell(s.note ?? '', { cls: 'suppressed' }),
+    s.history.length
+      ? s.history
+          .slice(-4)
+          .map((p) => fmt(p.count))
+          .join(' · ')
+      : cell(s.note ?? '', { cls: 'suppressed' }),
     s.forecast ? s.forecast.weeks.map((w) => `${fmt(w.point)} (${fmt(w.lower80)}–${fmt(w.upper80)})`).join(' · ') : '',
     s.forecast ? label('forecastModels', s.forecast.model) : '',
     cell(s.scenario?.planningFigure === null || !s.scenario ? '–' : fmt(s.scenario.planningFigure), { num: true }),
@@ -39,8 +46,21 @@ export function renderForecast(table, chartEl, note, answer) {
   for (const [i, tr] of [...table.tBodies[0].rows].entries()) tr.dataset.route = series[i].route;
   const csv = [];
   for (const s of series) {
-    for (const p of s.history) csv.push([s.route, p.week, 'published', p.count, '', '', '', '', s.scenario?.planningFigure ?? '', s.scenario?.capacityPerWeek ?? '']);
-    for (const w of s.forecast?.weeks ?? []) csv.push([s.route, w.week, 'forecast', w.point, w.lower80, w.upper80, w.lower95, w.upper95, s.scenario?.planningFigure ?? '', s.scenario?.capacityPerWeek ?? '']);
+    for (const p of s.history)
+      csv.push([s.route, p.week, 'published', p.count, '', '', '', '', s.scenario?.planningFigure ?? '', s.scenario?.capacityPerWeek ?? '']);
+    for (const w of s.forecast?.weeks ?? [])
+      csv.push([
+        s.route,
+        w.week,
+        'forecast',
+        w.point,
+        w.lower80,
+        w.upper80,
+        w.lower95,
+        w.upper95,
+        s.scenario?.planningFigure ?? '',
+        s.scenario?.capacityPerWeek ?? '',
+      ]);
   }
   setTable('forecast', ['route', 'week', 'kind', 'movements', 'lower80', 'upper80', 'lower95', 'upper95', 'planning_figure', 'capacity_per_week'], csv);
   renderChart(chartEl, series.find((s) => s.forecast && s.alerts.length) ?? series.find((s) => s.forecast));
@@ -57,10 +77,36 @@ function renderChart(el, s) {
   const last = recent.length ? recent[n - 1].count : null;
   // The ranges as stacked areas: the lower bound invisible, the width of the range filled.
   const band = (lo, hi, name, opacity) => [
-    { id: `${name}-base`, type: 'line', stack: name, data: pad(s.forecast.weeks.map((w) => w[lo]), n), lineStyle: { opacity: 0 }, symbol: 'none', tooltip: { show: false } },
-    { id: name, name: t(name), type: 'line', stack: name, data: pad(s.forecast.weeks.map((w) => w[hi] - w[lo]), n), lineStyle: { opacity: 0 }, symbol: 'none', areaStyle: { opacity } },
+    {
+      id: `${name}-base`,
+      type: 'line',
+      stack: name,
+      data: pad(
+        s.forecast.weeks.map((w) => w[lo]),
+        n,
+      ),
+      lineStyle: { opacity: 0 },
+      symbol: 'none',
+      tooltip: { show: false },
+    },
+    {
+      id: name,
+      name: t(name),
+      type: 'line',
+      stack: name,
+      data: pad(
+        s.forecast.weeks.map((w) => w[hi] - w[lo]),
+        n,
+      ),
+      lineStyle: { opacity: 0 },
+      symbol: 'none',
+      areaStyle: { opacity },
+    },
   ];
-  const limit = (value, name) => (value === null || value === undefined ? [] : [{ id: name, name: t(name), type: 'line', data: weeks.map(() => value), symbol: 'none', lineStyle: { type: 'dashed' } }]);
+  const limit = (value, name) =>
+    value === null || value === undefined
+      ? []
+      : [{ id: name, name: t(name), type: 'line', data: weeks.map(() => value), symbol: 'none', lineStyle: { type: 'dashed' } }];
   chart.setOption(
     {
       animation: false,
@@ -74,7 +120,13 @@ function renderChart(el, s) {
         ...band('lower95', 'upper95', 'fcRange95', 0.12),
         ...band('lower80', 'upper80', 'fcRange80', 0.25),
         { id: 'published', name: t('fcPublished'), type: 'line', data: [...recent.map((p) => p.count), ...Array(s.forecast.weeks.length).fill(null)] },
-        { id: 'forecast', name: t('fcForecast'), type: 'line', lineStyle: { type: 'dotted' }, data: [...Array(Math.max(n - 1, 0)).fill(null), ...(n ? [last] : []), ...s.forecast.weeks.map((w) => w.point)] },
+        {
+          id: 'forecast',
+          name: t('fcForecast'),
+          type: 'line',
+          lineStyle: { type: 'dotted' },
+          data: [...Array(Math.max(n - 1, 0)).fill(null), ...(n ? [last] : []), ...s.forecast.weeks.map((w) => w.point)],
+        },
         ...limit(s.scenario?.planningFigure, 'fcPlanning'),
         ...limit(s.scenario?.capacityPerWeek, 'fcCapacity'),
       ],

@@ -15,7 +15,11 @@ export function pathways(answer) {
     out.set(r.referredTo, e);
   }
   return [...out.values()]
-    .map((e) => ({ ...e, toAcceptance: e.rows.length === 1 ? e.rows[0].toAcceptance.medianHours : null, toClosure: e.rows.length === 1 ? e.rows[0].toClosure.medianHours : null }))
+    .map((e) => ({
+      ...e,
+      toAcceptance: e.rows.length === 1 ? e.rows[0].toAcceptance.medianHours : null,
+      toClosure: e.rows.length === 1 ? e.rows[0].toClosure.medianHours : null,
+    }))
     .sort((a, b) => b.referrals - a.referrals || a.referredTo.localeCompare(b.referredTo));
 }
 

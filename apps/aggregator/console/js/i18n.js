@@ -33,7 +33,8 @@ const STRINGS = {
     fcMay: '{0} {1} may be exceeded from {2}',
     fcNoScenarios: 'No planning figure has been recorded for a route.',
     fcNothing: 'The routes with planning figures show you no weekly figures (see how these figures were made).',
-    fcNote: 'From the weekly figures you may see (the last two years of the release), a week with no published figure counted as 0. The ranges hold about {0}% of weeks when the route behaves as before; a new surge or closure is not in its past.',
+    fcNote:
+      'From the weekly figures you may see (the last two years of the release), a week with no published figure counted as 0. The ranges hold about {0}% of weeks when the route behaves as before; a new surge or closure is not in its past.',
     fcPublished: 'published',
     fcForecast: 'forecast',
     fcRange80: '80% range',
@@ -45,7 +46,8 @@ const STRINGS = {
     funnel: 'Referrals by pathway: made → accepted → closed',
     nodes: 'Node health',
     csv: 'CSV',
-    credit: 'Outline: Natural Earth (public domain). Crossing points: shared/data (Wikipedia contributors, CC BY-SA 4.0; some © OpenStreetMap contributors, ODbL).',
+    credit:
+      'Outline: Natural Earth (public domain). Crossing points: shared/data (Wikipedia contributors, CC BY-SA 4.0; some © OpenStreetMap contributors, ODbL).',
     severity: 'Severity',
     where: 'Where',
     state: 'State',
@@ -86,12 +88,14 @@ const STRINGS = {
     coarserExclude: 'Leave out states that share only coarser figures',
     releaseShown: 'Release {0} (cut {1}): data up to {2}',
     noRelease: 'No release has been cut yet: there are no figures to show.',
-    adjusted: 'Figures of protected states are adjusted slightly; a small figure, a zero or a missing row may have been adjusted; totals are adjusted on their own.',
+    adjusted:
+      'Figures of protected states are adjusted slightly; a small figure, a zero or a missing row may have been adjusted; totals are adjusted on their own.',
     allExact: 'Every figure shown is exact: the data of your own state, or shared with k = 1.',
     leftOutNote: 'Left out: {0}.',
     notesTitle: 'How these figures were made',
     noteRelease: 'Figures of release {0} (cut {1}), holding data up to {2}; only whole periods that had ended are shown.',
-    noteProtected: 'The parts of {0} are protected: each such part is changed by up to {1}, a part smaller than its k is shown as 0 or as k, and a figure that comes to 0 is not listed. The same figure always gets the same adjustment; totals are adjusted on their own, so rows need not add up to them.',
+    noteProtected:
+      'The parts of {0} are protected: each such part is changed by up to {1}, a part smaller than its k is shown as 0 or as k, and a figure that comes to 0 is not listed. The same figure always gets the same adjustment; totals are adjusted on their own, so rows need not add up to them.',
     noteExact: 'The parts of {0} are exact.',
     noteCoarsened: 'Changed to fit the agreements: {0}.',
     lastReceived: 'Last event received (hour)',
@@ -134,7 +138,8 @@ const STRINGS = {
     fcMay: '{0} {1}: возможно превышение с {2}',
     fcNoScenarios: 'Плановые показатели для маршрутов не заданы.',
     fcNothing: 'По маршрутам с плановыми показателями вам не доступны недельные данные (см. как получены эти цифры).',
-    fcNote: 'По доступным вам недельным данным (последние два года выпуска); неделя без опубликованных данных считается за 0. Диапазоны содержат около {0}% недель, если маршрут ведёт себя как прежде; новый всплеск или закрытие в его прошлом не видны.',
+    fcNote:
+      'По доступным вам недельным данным (последние два года выпуска); неделя без опубликованных данных считается за 0. Диапазоны содержат около {0}% недель, если маршрут ведёт себя как прежде; новый всплеск или закрытие в его прошлом не видны.',
     fcPublished: 'опубликовано',
     fcForecast: 'прогноз',
     fcRange80: 'диапазон 80%',
@@ -146,7 +151,8 @@ const STRINGS = {
     funnel: 'Направления по путям: направлено → принято → закрыто',
     nodes: 'Состояние узлов',
     csv: 'CSV',
-    credit: 'Контуры: Natural Earth (общественное достояние). Пункты пропуска: shared/data (участники Википедии, CC BY-SA 4.0; часть © участники OpenStreetMap, ODbL).',
+    credit:
+      'Контуры: Natural Earth (общественное достояние). Пункты пропуска: shared/data (участники Википедии, CC BY-SA 4.0; часть © участники OpenStreetMap, ODbL).',
     severity: 'Уровень',
     where: 'Где',
     state: 'Государство',
@@ -192,7 +198,8 @@ const STRINGS = {
     leftOutNote: 'Не включены: {0}.',
     notesTitle: 'Как получены эти числа',
     noteRelease: 'Числа выпуска {0} (подготовлен {1}) с данными по {2}; показаны только завершившиеся периоды целиком.',
-    noteProtected: 'Доли {0} защищены: каждая такая доля изменена не более чем на {1}, доля меньше своего k показана как 0 или как k, а число, равное 0, не выводится. Одно и то же число всегда изменяется одинаково; итоги изменены отдельно, поэтому строки не обязаны давать их в сумме.',
+    noteProtected:
+      'Доли {0} защищены: каждая такая доля изменена не более чем на {1}, доля меньше своего k показана как 0 или как k, а число, равное 0, не выводится. Одно и то же число всегда изменяется одинаково; итоги изменены отдельно, поэтому строки не обязаны давать их в сумме.',
     noteExact: 'Доли {0} точные.',
     noteCoarsened: 'Изменено в соответствии с соглашениями: {0}.',
     lastReceived: 'Последнее событие получено (час)',

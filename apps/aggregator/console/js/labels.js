@@ -25,7 +25,12 @@ const granularity = (g) => label('timeGranularities', g).toLowerCase();
 
 /** How the values of each disclosure reason read in words (see disclosureReasons in the catalogue). */
 const ARGS = {
-  dimensions_not_allowed: ([dims]) => [dims.split(', ').map((d) => label('dimensions', d)).join(', ')],
+  dimensions_not_allowed: ([dims]) => [
+    dims
+      .split(', ')
+      .map((d) => label('dimensions', d))
+      .join(', '),
+  ],
   granularity_too_fine: ([allowed, asked]) => [granularity(allowed), granularity(asked)],
   granularity_raised: ([was, now, agreement, provider]) => [granularity(was), granularity(now), agreement, country(provider)],
   period_widened: ([g, from, to]) => [granularity(g), from, to],
@@ -36,7 +41,10 @@ const ARGS = {
  * other language's template filled. A text no template matches is shown as it came. */
 export function reasonLabel(text) {
   for (const [code, l] of Object.entries(catalogue.disclosureReasons ?? {})) {
-    const pattern = l.en.split(/\{\d\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(.+?)');
+    const pattern = l.en
+      .split(/\{\d\}/)
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('(.+?)');
     const match = new RegExp(`^${pattern}$`).exec(text);
     if (!match) continue;
     const args = (ARGS[code] ?? ((a) => a))(match.slice(1));

@@ -4,9 +4,23 @@ import { label, routeLabel } from './labels.js';
 
 // Where a route line passes through each country: a point well inside it (degrees lon, lat).
 const ANCHORS = {
-  AF: [66.0, 33.9], IR: [54.0, 32.5], PK: [69.5, 30.0], TR: [35.0, 39.0], TM: [59.0, 39.0], KZ: [67.0, 48.0],
-  KG: [74.5, 41.4], TJ: [71.0, 38.7], UZ: [64.0, 41.5], CN: [84.0, 40.5], AZ: [47.7, 40.3], GE: [43.5, 42.2],
-  AM: [44.9, 40.2], IQ: [43.7, 33.2], RU: [60.0, 53.5], IN: [76.0, 29.0], SY: [38.5, 35.0],
+  AF: [66.0, 33.9],
+  IR: [54.0, 32.5],
+  PK: [69.5, 30.0],
+  TR: [35.0, 39.0],
+  TM: [59.0, 39.0],
+  KZ: [67.0, 48.0],
+  KG: [74.5, 41.4],
+  TJ: [71.0, 38.7],
+  UZ: [64.0, 41.5],
+  CN: [84.0, 40.5],
+  AZ: [47.7, 40.3],
+  GE: [43.5, 42.2],
+  AM: [44.9, 40.2],
+  IQ: [43.7, 33.2],
+  RU: [60.0, 53.5],
+  IN: [76.0, 29.0],
+  SY: [38.5, 35.0],
 };
 
 let registered = false;
@@ -27,7 +41,10 @@ export function renderMap(el, { routes, points, pointsAllowed, crossingPoints })
   const max = Math.max(1, ...routes.map((r) => r.count));
   const lines = routes
     .map((r) => {
-      const coords = r.route.split('>').map((c) => ANCHORS[c]).filter(Boolean);
+      const coords = r.route
+        .split('>')
+        .map((c) => ANCHORS[c])
+        .filter(Boolean);
       return { name: r.route, value: r.count, coords, lineStyle: { width: 1 + 11 * Math.sqrt(Math.max(0, r.count) / max), opacity: 0.75 } };
     })
     .filter((l) => l.coords.length >= 2);
@@ -73,9 +90,13 @@ export function renderMap(el, { routes, points, pointsAllowed, crossingPoints })
     },
     { replaceMerge: ['series'] },
   );
-  setTable('map', ['kind', 'code', 'movements'], [
-    ...routes.map((r) => ['route', r.route, r.count]),
-    ...(pointsAllowed ? [...points.entries()].map(([code, count]) => ['border_crossing_point', code, count]) : []),
-  ]);
+  setTable(
+    'map',
+    ['kind', 'code', 'movements'],
+    [
+      ...routes.map((r) => ['route', r.route, r.count]),
+      ...(pointsAllowed ? [...points.entries()].map(([code, count]) => ['border_crossing_point', code, count]) : []),
+    ],
+  );
   return chart;
 }

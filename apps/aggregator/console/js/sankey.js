@@ -22,7 +22,9 @@ export function renderSankey(el, routes) {
     {
       // Drawn at once: a page read back or captured right after loading shows the final chart.
       animation: false,
-      tooltip: { formatter: (p) => (p.dataType === 'edge' ? `${label(p.data.source)} → ${label(p.data.target)}: ${fmt(p.value)}` : `${label(p.name)}: ${fmt(p.value)}`) },
+      tooltip: {
+        formatter: (p) => (p.dataType === 'edge' ? `${label(p.data.source)} → ${label(p.data.target)}: ${fmt(p.value)}` : `${label(p.name)}: ${fmt(p.value)}`),
+      },
       series: [
         {
           id: 'routes',
@@ -39,6 +41,10 @@ export function renderSankey(el, routes) {
     },
     { replaceMerge: ['series'] },
   );
-  setTable('sankey', ['source', 'target', 'movements'], [...links.values()].map((l) => [l.source, l.target, l.value]));
+  setTable(
+    'sankey',
+    ['source', 'target', 'movements'],
+    [...links.values()].map((l) => [l.source, l.target, l.value]),
+  );
   return chart;
 }

@@ -54,8 +54,34 @@ export function renderAlerts(table, empty, alerts) {
   empty.classList.toggle('hidden', sorted.length > 0);
   setTable(
     'alerts',
-    ['alert_id', 'severity', 'provider', 'scope', 'route', 'border_crossing_point', 'category', 'recent', 'expected_weekly', 'ratio', 'window_from', 'window_to'],
-    sorted.map((a) => [a.alertId, a.severity, a.provider, a.scope, a.route, a.borderCrossingPoint, a.category, a.recent, a.expectedWeekly, a.ratio, a.window.from, a.window.to]),
+    [
+      'alert_id',
+      'severity',
+      'provider',
+      'scope',
+      'route',
+      'border_crossing_point',
+      'category',
+      'recent',
+      'expected_weekly',
+      'ratio',
+      'window_from',
+      'window_to',
+    ],
+    sorted.map((a) => [
+      a.alertId,
+      a.severity,
+      a.provider,
+      a.scope,
+      a.route,
+      a.borderCrossingPoint,
+      a.category,
+      a.recent,
+      a.expectedWeekly,
+      a.ratio,
+      a.window.from,
+      a.window.to,
+    ]),
   );
 }
 
@@ -74,23 +100,55 @@ export function renderNodes(table, note, nodes) {
   const columns = [
     { head: t('state'), csv: 'provider', cell: (p) => country(p.provider), raw: (p) => p.provider },
     has('eventsReceived') && { head: t('events'), csv: 'events', cell: (p) => ({ text: fmt(p.eventsReceived), num: true }), raw: (p) => p.eventsReceived },
-    has('lastEventRecordedAt') && { head: t('lastEvent'), csv: 'last_event_recorded_at', cell: (p) => p.lastEventRecordedAt, raw: (p) => p.lastEventRecordedAt },
-    !has('lastEventRecordedAt') && has('lastEventReceivedAt') && { head: t('lastReceived'), csv: 'last_event_received_at', cell: (p) => p.lastEventReceivedAt, raw: (p) => p.lastEventReceivedAt },
-    has('lastEventDelayMs') && { head: t('delay'), csv: 'delay_ms', cell: (p) => ({ text: p.lastEventDelayMs === undefined ? '' : `${(p.lastEventDelayMs / 1000).toFixed(1)} s`, num: true }), raw: (p) => p.lastEventDelayMs },
-    has('healthy') && { head: t('health'), csv: 'healthy', cell: (p) => (p.healthy === undefined ? '' : { text: label('nodeHealthStatuses', p.healthy ? 'healthy' : 'unhealthy'), cls: p.healthy ? '' : 'sev-high' }), raw: (p) => p.healthy },
+    has('lastEventRecordedAt') && {
+      head: t('lastEvent'),
+      csv: 'last_event_recorded_at',
+      cell: (p) => p.lastEventRecordedAt,
+      raw: (p) => p.lastEventRecordedAt,
+    },
+    !has('lastEventRecordedAt') &&
+      has('lastEventReceivedAt') && {
+        head: t('lastReceived'),
+        csv: 'last_event_received_at',
+        cell: (p) => p.lastEventReceivedAt,
+        raw: (p) => p.lastEventReceivedAt,
+      },
+    has('lastEventDelayMs') && {
+      head: t('delay'),
+      csv: 'delay_ms',
+      cell: (p) => ({ text: p.lastEventDelayMs === undefined ? '' : `${(p.lastEventDelayMs / 1000).toFixed(1)} s`, num: true }),
+      raw: (p) => p.lastEventDelayMs,
+    },
+    has('healthy') && {
+      head: t('health'),
+      csv: 'healthy',
+      cell: (p) =>
+        p.healthy === undefined ? '' : { text: label('nodeHealthStatuses', p.healthy ? 'healthy' : 'unhealthy'), cls: p.healthy ? '' : 'sev-high' },
+      raw: (p) => p.healthy,
+    },
   ].filter(Boolean);
-  fill(table, columns.map((c) => c.head), ps.map((p) => columns.map((c) => c.cell(p))));
+  fill(
+    table,
+    columns.map((c) => c.head),
+    ps.map((p) => columns.map((c) => c.cell(p))),
+  );
   const lag = nodes.lag?.total;
   note.textContent = t('lag', lag === null || lag === undefined ? '–' : fmt(lag));
-  setTable('nodes', columns.map((c) => c.csv), ps.map((p) => columns.map((c) => c.raw(p))));
+  setTable(
+    'nodes',
+    columns.map((c) => c.csv),
+    ps.map((p) => columns.map((c) => c.raw(p))),
+  );
 }
 
 /** Movements per category over the period shown (the sum of its published rows, as the map sums
  * routes), categories by their labels. The timeline's CSV holds the same figures by period. */
 export function renderFlows(table, series) {
-  const totals = series.categories
-    .map((c) => ({ c, n: series.values.get(c).reduce((a, b) => a + b, 0) }))
-    .sort((a, b) => b.n - a.n || a.c.localeCompare(b.c));
-  fill(table, [t('category'), t('movementsHead')], totals.map(({ c, n }) => [label('categories', c), { text: fmt(n), num: true }]));
+  const totals = series.categories.map((c) => ({ c, n: series.values.get(c).reduce((a, b) => a + b, 0) })).sort((a, b) => b.n - a.n || a.c.localeCompare(b.c));
+  fill(
+    table,
+    [t('category'), t('movementsHead')],
+    totals.map(({ c, n }) => [label('categories', c), { text: fmt(n), num: true }]),
+  );
   for (const [i, tr] of [...table.tBodies[0].rows].entries()) tr.dataset.category = totals[i].c;
 }

@@ -19,14 +19,29 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
   let pool: Pool;
   const key: Record<'secretariat' | 'state' | 'org' | 'admin', string> = {} as never;
   let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value as never))) });
+  const msg = (value: unknown): IncomingMessage => ({
+    topic: 't',
+    partition: 0,
+    offset: String(offset++),
+    key: null,
+    value: Buffer.from(JSON.stringify(signed(value as never))),
+  });
 
   const get = (path: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: path, headers });
   const FLOWS = '/v1/flows?from=2026-03-01&to=2026-03-31&granularity=month&groupBy=route';
   const ROUTES = [FLOWS, '/v1/referrals/summary?from=2026-03-01&to=2026-03-31', '/v1/agreements', '/v1/nodes', '/v1/quarantine', '/metrics', '/v1/reference'];
   const expect401 = (res: { statusCode: number; body: string }) => {
     expect(res.statusCode).toBe(401);
-    expect(JSON.parse(res.body)).toEqual({ type: 'urn:caravanserai:problem:AUTH.UNAUTHENTICATED', title: 'Not authenticated', status: 401, detail: 'missing or invalid credentials: send Authorization: Bearer <api key>', instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'AUTH.UNAUTHENTICATED', message: 'missing or invalid credentials: send Authorization: Bearer <api key>', requestId: expect.any(String) });
+    expect(JSON.parse(res.body)).toEqual({
+      type: 'urn:caravanserai:problem:AUTH.UNAUTHENTICATED',
+      title: 'Not authenticated',
+      status: 401,
+      detail: 'missing or invalid credentials: send Authorization: Bearer <api key>',
+      instance: expect.stringMatching(/^urn:caravanserai:request:/),
+      code: 'AUTH.UNAUTHENTICATED',
+      message: 'missing or invalid credentials: send Authorization: Bearer <api key>',
+      requestId: expect.any(String),
+    });
   };
   const statuses = async (headers: Record<string, string>) => Promise.all(ROUTES.map(async (r) => (await get(r, headers)).statusCode));
 
@@ -35,9 +50,13 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
     ({ app, pool } = aggregator);
     url = aggregator.url;
     // Iran shares its movements with the secretariat only; six of them in March.
-    await regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest([msg(agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 }))]);
+    await regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest([
+      msg(agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 })),
+    ]);
     const route = { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR' } as const;
-    await regionalIngests(pool, 'g', testSigningKeys().registry()).movements.ingest(Array.from({ length: 6 }, () => msg(movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: route }))));
+    await regionalIngests(pool, 'g', testSigningKeys().registry()).movements.ingest(
+      Array.from({ length: 6 }, () => msg(movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: route }))),
+    );
     await cutRelease(pool, { dataUntil: '2026-03-31', by: 'test', reason: null });
     key.secretariat = await issueKey(url, 'aggregator', 'secretariat', 'reader');
     key.state = await issueKey(url, 'aggregator', 'state:KZ', 'reader');
@@ -50,7 +69,12 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
   });
 
   it('no credentials, a malformed or unknown key, or only the old principal header: 401 everywhere, no data in the answer', async () => {
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer x' }, { authorization: `Bearer cvs_0123456789abcdef_${'Q'.repeat(43)}` }, { 'x-caravanserai-principal': 'secretariat' }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer x' },
+      { authorization: `Bearer cvs_0123456789abcdef_${'Q'.repeat(43)}` },
+      { 'x-caravanserai-principal': 'secretariat' },
+    ];
     for (const headers of attempts) for (const route of ROUTES) expect401(await get(route, headers));
     expect((await get('/v1/health')).statusCode).toBe(200);
   });
@@ -81,7 +105,16 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
 
   it('a forbidden call says nothing of the data behind it', async () => {
     const res = await get('/v1/quarantine', bearer(key.org));
-    expect(res.json()).toEqual({ type: 'urn:caravanserai:problem:AUTH.FORBIDDEN', title: 'Not allowed', status: 403, detail: 'org:UNHCR (role reader) may not call this endpoint', instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'AUTH.FORBIDDEN', message: 'org:UNHCR (role reader) may not call this endpoint', requestId: expect.any(String) });
+    expect(res.json()).toEqual({
+      type: 'urn:caravanserai:problem:AUTH.FORBIDDEN',
+      title: 'Not allowed',
+      status: 403,
+      detail: 'org:UNHCR (role reader) may not call this endpoint',
+      instance: expect.stringMatching(/^urn:caravanserai:request:/),
+      code: 'AUTH.FORBIDDEN',
+      message: 'org:UNHCR (role reader) may not call this endpoint',
+      requestId: expect.any(String),
+    });
     const flows = await get(FLOWS, bearer(key.admin));
     expect(flows.statusCode).toBe(403);
     expect(flows.body).not.toContain('IR');
@@ -99,7 +132,7 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
     expect401(await get(FLOWS, bearer(shortLived)));
   });
 
-  it('concurrent requests, whose key lookups go in one query, each get their own key\'s answer', async () => {
+  it("concurrent requests, whose key lookups go in one query, each get their own key's answer", async () => {
     const revoked = await issueKey(url, 'aggregator', 'secretariat', 'reader');
     await revokeKey(pool, revoked.split('_')[1]);
     const callers = [key.secretariat, revoked, key.state, 'cvs_0123456789abcdef_' + 'A'.repeat(43), key.org, key.secretariat, key.admin];

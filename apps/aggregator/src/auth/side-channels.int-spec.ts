@@ -20,7 +20,13 @@ describe('side channels at the aggregator (PostgreSQL)', () => {
   type Who = 'secretariat' | 'state:IR' | 'state:KZ' | 'org:UNHCR' | 'admin';
   const key = {} as Record<Who, Record<string, string>>;
   let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value as never))) });
+  const msg = (value: unknown): IncomingMessage => ({
+    topic: 't',
+    partition: 0,
+    offset: String(offset++),
+    key: null,
+    value: Buffer.from(JSON.stringify(signed(value as never))),
+  });
   const get = (path: string, who: Who) => app.inject({ method: 'GET', url: path, headers: key[who] });
   const FLOWS = '/v1/flows?from=2026-03-01&to=2026-03-31&granularity=month&groupBy=route';
   const grants = {
@@ -36,9 +42,17 @@ describe('side channels at the aggregator (PostgreSQL)', () => {
     url = aggregator.url;
     await regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest(Object.values(grants).map(msg));
     // Each provider's own crossing point, entered from the state it faces.
-    const crossings = { IR: ['IR-DOGHAROUN', 'AF'], AF: ['AF-ISLAMQALA', 'IR'], PK: ['PK-TORKHAM', 'AF'], TM: ['TM-IMAMNAZAR', 'AF'], KZ: ['KZ-KORDAY', 'KG'] } as const;
+    const crossings = {
+      IR: ['IR-DOGHAROUN', 'AF'],
+      AF: ['AF-ISLAMQALA', 'IR'],
+      PK: ['PK-TORKHAM', 'AF'],
+      TM: ['TM-IMAMNAZAR', 'AF'],
+      KZ: ['KZ-KORDAY', 'KG'],
+    } as const;
     const movements = Object.entries(crossings).flatMap(([provider, [borderCrossingPoint, departedFrom]]) =>
-      Array.from({ length: 3 }, () => msg(movementRecorded({ provider, occurredOn: '2026-03-05', data: { borderCrossingPoint, departedFrom, intendedDestination: 'TR' } }))),
+      Array.from({ length: 3 }, () =>
+        msg(movementRecorded({ provider, occurredOn: '2026-03-05', data: { borderCrossingPoint, departedFrom, intendedDestination: 'TR' } })),
+      ),
     );
     const unreadable: IncomingMessage = { topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from('not json') };
     await regionalIngests(pool, 'g', testSigningKeys().registry()).movements.ingest([...movements, unreadable]);

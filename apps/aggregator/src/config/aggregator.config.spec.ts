@@ -57,7 +57,10 @@ describe('AggregatorConfig feed delivery', () => {
       FEED_KAFKA_RELAY: true,
       FEED_KAFKA_RETENTION_MS: 30 * 86_400_000,
     });
-    expect(check({ WEBHOOK_ALLOW_HTTP_LOCALHOST: 'true', FEED_KAFKA_RELAY: 'off' })).toMatchObject({ WEBHOOK_ALLOW_HTTP_LOCALHOST: true, FEED_KAFKA_RELAY: false });
+    expect(check({ WEBHOOK_ALLOW_HTTP_LOCALHOST: 'true', FEED_KAFKA_RELAY: 'off' })).toMatchObject({
+      WEBHOOK_ALLOW_HTTP_LOCALHOST: true,
+      FEED_KAFKA_RELAY: false,
+    });
   });
 
   it('refuses a malformed setting, naming it', () => {

@@ -5,8 +5,16 @@ import { DAY_MS } from '@caravanserai/messaging';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 /** true/false (also 1/0, yes/no, on/off); unset gives the default. */
-const asBoolean = (defaultValue: boolean) => ({ obj, key }: { obj: Record<string, unknown>; key: string }) =>
-  obj[key] === undefined ? defaultValue : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase()) ? true : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase()) ? false : obj[key];
+const asBoolean =
+  (defaultValue: boolean) =>
+  ({ obj, key }: { obj: Record<string, unknown>; key: string }) =>
+    obj[key] === undefined
+      ? defaultValue
+      : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase())
+        ? true
+        : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase())
+          ? false
+          : obj[key];
 /** The newest version of every movement event type the code reads. */
 const NEWEST_MOVEMENT_VERSION = Math.min(...Object.values(MOVEMENT_SCHEMAS).map(newestVersion));
 
@@ -19,7 +27,15 @@ export class AggregatorConfig {
   @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//) DATABASE_URL?: string;
   /** false: the service neither creates its database nor migrates it at boot; it checks that the
    * schema is at the latest migration (made by `npm run migrate`) and stops naming what is missing. */
-  @Transform(({ obj, key }) => (obj[key] === undefined ? true : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase()) ? true : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase()) ? false : obj[key]))
+  @Transform(({ obj, key }) =>
+    obj[key] === undefined
+      ? true
+      : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase())
+        ? true
+        : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase())
+          ? false
+          : obj[key],
+  )
   @IsBoolean()
   DATABASE_AUTO_MIGRATE: boolean = true;
 
@@ -55,7 +71,15 @@ export class AggregatorConfig {
   @IsInt() @Min(1) RATE_LIMIT_MAX: number = 3000;
   @IsInt() @Min(100) @Max(3_600_000) RATE_LIMIT_WINDOW_MS: number = 60_000;
   /** Whether the consumer runs in this process (off for an API-only instance). */
-  @Transform(({ obj, key }) => (obj[key] === undefined ? true : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase()) ? true : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase()) ? false : obj[key]))
+  @Transform(({ obj, key }) =>
+    obj[key] === undefined
+      ? true
+      : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase())
+        ? true
+        : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase())
+          ? false
+          : obj[key],
+  )
   @IsBoolean()
   CONSUME: boolean = true;
 
@@ -125,4 +149,8 @@ export const alertsTopic = (c: AggregatorConfig) => topicName(TOPICS.alerts, c.T
 /** Every topic the aggregator consumes. */
 export const regionalTopics = (c: AggregatorConfig) => [movementsTopic(c), agreementsTopic(c), referralsTopic(c)];
 /** The retention of the regional topics as this aggregator sets it (docs/operations.md#topic-retention). */
-export const retentionOf = (c: AggregatorConfig) => ({ movementsMs: c.MOVEMENTS_RETENTION_MS, referralsMs: c.REFERRALS_RETENTION_MS, alertsMs: c.ALERTS_RETENTION_MS });
+export const retentionOf = (c: AggregatorConfig) => ({
+  movementsMs: c.MOVEMENTS_RETENTION_MS,
+  referralsMs: c.REFERRALS_RETENTION_MS,
+  alertsMs: c.ALERTS_RETENTION_MS,
+});

@@ -46,7 +46,14 @@ describe('labels of the aggregator’s codes', () => {
     ...over,
   });
   const plan = (dimensionsUsed: string[], grants: Grant[], coarser?: 'exclude') =>
-    planFlows({ from: '2026-03-10', to: '2026-03-12', granularity: 'day', dimensionsUsed, coarser }, { id: 'secretariat' }, grants, ['IR'], 'movements', '2026-06-15');
+    planFlows(
+      { from: '2026-03-10', to: '2026-03-12', granularity: 'day', dimensionsUsed, coarser },
+      { id: 'secretariat' },
+      grants,
+      ['IR'],
+      'movements',
+      '2026-06-15',
+    );
 
   it('reads every reason the disclosure block gives as one of the disclosureReasons templates, values and all', () => {
     const texts = [
@@ -65,6 +72,8 @@ describe('labels of the aggregator’s codes', () => {
     ]);
     // Filled back in, the English template gives the very text.
     for (const [i, r] of read.entries()) expect(labelOf('disclosureReasons', r!.code, 'en', ...r!.args)).toBe(texts[i]);
-    expect(labelOf('disclosureReasons', 'granularity_too_fine', 'ru', 'месяц', 'день')).toBe('соглашение разрешает шаг не мельче, чем «месяц», а запрошен «день»');
+    expect(labelOf('disclosureReasons', 'granularity_too_fine', 'ru', 'месяц', 'день')).toBe(
+      'соглашение разрешает шаг не мельче, чем «месяц», а запрошен «день»',
+    );
   });
 });

@@ -35,5 +35,8 @@ export async function serveConsole(app: NestFastifyApplication): Promise<void> {
     allowedPath: (path: string) => path === '/echarts.min.js',
     setHeaders,
   });
-  app.getHttpAdapter().getInstance().get('/console', (_req, reply) => reply.redirect('/console/', 301));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/console', (_req, reply) => reply.redirect('/console/', 301));
 }

@@ -13,14 +13,22 @@ describe('contingency scenarios (PostgreSQL)', () => {
   let app: NestFastifyApplication;
   let pool: Pool;
   const keys = new Map<string, Record<string, string>>();
-  const post = (path: string, who: string, body: unknown) => app.inject({ method: 'POST', url: path, headers: { ...keys.get(who), 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+  const post = (path: string, who: string, body: unknown) =>
+    app.inject({ method: 'POST', url: path, headers: { ...keys.get(who), 'content-type': 'application/json' }, payload: JSON.stringify(body) });
   const get = (path: string, who: string) => app.inject({ method: 'GET', url: path, headers: keys.get(who) });
-  const stored = async () => (await pool.query(`SELECT stream_id, stream_version, type, recorded_by, data->>'reason' AS reason FROM secretariat_events ORDER BY seq`)).rows;
+  const stored = async () =>
+    (await pool.query(`SELECT stream_id, stream_version, type, recorded_by, data->>'reason' AS reason FROM secretariat_events ORDER BY seq`)).rows;
 
   beforeAll(async () => {
     aggregator = await startInProcessAggregator('scenarios', { env: { CONSUME: 'false' } });
     ({ app, pool } = aggregator);
-    for (const [who, role] of [['secretariat', 'reader'], ['state:IR', 'reader'], ['org:UNHCR', 'reader'], ['admin', 'admin']]) keys.set(who, bearer(await issueKey(aggregator.url, 'aggregator', who, role)));
+    for (const [who, role] of [
+      ['secretariat', 'reader'],
+      ['state:IR', 'reader'],
+      ['org:UNHCR', 'reader'],
+      ['admin', 'admin'],
+    ])
+      keys.set(who, bearer(await issueKey(aggregator.url, 'aggregator', who, role)));
   }, 60_000);
 
   afterAll(async () => {
@@ -28,13 +36,41 @@ describe('contingency scenarios (PostgreSQL)', () => {
   });
 
   it('lets the secretariat set a scenario, versioned with who and why; nobody else', async () => {
-    const first = await post('/v1/scenarios', 'secretariat', { target: 'AF>IR>TR', planningFigure: 400, places: [{ name: 'Mashhad', capacityPerDay: 30 }, { name: 'Zahedan', capacityPerDay: 20 }], reason: 'winter plan' });
+    const first = await post('/v1/scenarios', 'secretariat', {
+      target: 'AF>IR>TR',
+      planningFigure: 400,
+      places: [
+        { name: 'Mashhad', capacityPerDay: 30 },
+        { name: 'Zahedan', capacityPerDay: 20 },
+      ],
+      reason: 'winter plan',
+    });
     expect(first.statusCode).toBe(201);
-    expect(first.json()).toMatchObject({ target: 'AF>IR>TR', targetKind: 'route', status: 'active', version: 1, planningFigure: 400, capacityPerDay: 50, capacityPerWeek: 350, recordedBy: 'secretariat' });
-    const second = await post('/v1/scenarios', 'secretariat', { target: 'AF>IR>TR', planningFigure: 600, capacityPerDay: 80, reason: 'revised after the surge', expectedVersion: 1 });
+    expect(first.json()).toMatchObject({
+      target: 'AF>IR>TR',
+      targetKind: 'route',
+      status: 'active',
+      version: 1,
+      planningFigure: 400,
+      capacityPerDay: 50,
+      capacityPerWeek: 350,
+      recordedBy: 'secretariat',
+    });
+    const second = await post('/v1/scenarios', 'secretariat', {
+      target: 'AF>IR>TR',
+      planningFigure: 600,
+      capacityPerDay: 80,
+      reason: 'revised after the surge',
+      expectedVersion: 1,
+    });
     expect(second.statusCode).toBe(201);
-    expect(second.json().history.map((h: { version: number; reason: string }) => [h.version, h.reason])).toEqual([[1, 'winter plan'], [2, 'revised after the surge']]);
-    expect((await post('/v1/scenarios', 'secretariat', { target: 'IR-DOGHAROUN', capacityPerDay: 120, reason: 'crossing point reception' })).json()).toMatchObject({ targetKind: 'borderCrossingPoint', planningFigure: null, version: 1 });
+    expect(second.json().history.map((h: { version: number; reason: string }) => [h.version, h.reason])).toEqual([
+      [1, 'winter plan'],
+      [2, 'revised after the surge'],
+    ]);
+    expect(
+      (await post('/v1/scenarios', 'secretariat', { target: 'IR-DOGHAROUN', capacityPerDay: 120, reason: 'crossing point reception' })).json(),
+    ).toMatchObject({ targetKind: 'borderCrossingPoint', planningFigure: null, version: 1 });
     for (const who of ['state:IR', 'org:UNHCR', 'admin']) {
       const refused = await post('/v1/scenarios', who, { target: 'AF>IR>TR', planningFigure: 1, reason: 'mine' });
       expect([who, refused.statusCode, refused.json().code]).toEqual([who, 403, 'AUTH.FORBIDDEN']);
@@ -58,15 +94,26 @@ describe('contingency scenarios (PostgreSQL)', () => {
     ];
     for (const [body, status, field] of bad) {
       const res = await post('/v1/scenarios', 'secretariat', body);
-      expect([status, res.json().code, res.json().errors.map((e: { field: string }) => e.field)]).toEqual([status, 'VALIDATION.FAILED', expect.arrayContaining([field])]);
+      expect([status, res.json().code, res.json().errors.map((e: { field: string }) => e.field)]).toEqual([
+        status,
+        'VALIDATION.FAILED',
+        expect.arrayContaining([field]),
+      ]);
     }
     const stale = await post('/v1/scenarios', 'secretariat', { target: 'AF>IR>TR', planningFigure: 700, reason: 'stale', expectedVersion: 1 });
     expect([stale.statusCode, stale.json().code]).toEqual([409, 'SECRETARIAT.CONFLICT']);
     // Four officers change it at once from the same version: exactly one wins.
-    const racing = await Promise.all([1, 2, 3, 4].map((n) => post('/v1/scenarios', 'secretariat', { target: 'AF>IR>TR', planningFigure: 700 + n, reason: `race ${n}`, expectedVersion: 2 })));
+    const racing = await Promise.all(
+      [1, 2, 3, 4].map((n) => post('/v1/scenarios', 'secretariat', { target: 'AF>IR>TR', planningFigure: 700 + n, reason: `race ${n}`, expectedVersion: 2 })),
+    );
     expect(racing.map((r) => r.statusCode).sort()).toEqual([201, 409, 409, 409]);
     expect((await stored()).length).toBe(before.length + 1);
-    const ru = await app.inject({ method: 'POST', url: '/v1/scenarios', headers: { ...keys.get('secretariat'), 'content-type': 'application/json', 'accept-language': 'ru' }, payload: JSON.stringify({ target: 'AF>IR>TR', planningFigure: 1, reason: 'x', expectedVersion: 0 }) });
+    const ru = await app.inject({
+      method: 'POST',
+      url: '/v1/scenarios',
+      headers: { ...keys.get('secretariat'), 'content-type': 'application/json', 'accept-language': 'ru' },
+      payload: JSON.stringify({ target: 'AF>IR>TR', planningFigure: 1, reason: 'x', expectedVersion: 0 }),
+    });
     expect(ru.json().detail).toMatch(/^scenario-AF>IR>TR изменено тем временем \(версия 3 уже есть\)/);
     expect((await stored()).length).toBe(before.length + 1);
   });
@@ -75,7 +122,10 @@ describe('contingency scenarios (PostgreSQL)', () => {
     const withdrawn = await post('/v1/scenarios/withdrawals', 'secretariat', { target: 'IR-DOGHAROUN', reason: 'crossing closed' });
     expect(withdrawn.statusCode).toBe(201);
     expect(withdrawn.json()).toMatchObject({ status: 'withdrawn', version: 2, planningFigure: null, capacityPerDay: null, reason: 'crossing closed' });
-    expect((await post('/v1/scenarios/withdrawals', 'secretariat', { target: 'IR-DOGHAROUN', reason: 'again' })).json()).toMatchObject({ status: 404, code: 'SCENARIO.NOT_FOUND' });
+    expect((await post('/v1/scenarios/withdrawals', 'secretariat', { target: 'IR-DOGHAROUN', reason: 'again' })).json()).toMatchObject({
+      status: 404,
+      code: 'SCENARIO.NOT_FOUND',
+    });
     expect((await post('/v1/scenarios/withdrawals', 'state:IR', { target: 'AF>IR>TR', reason: 'mine' })).statusCode).toBe(403);
     for (const who of ['secretariat', 'state:IR', 'org:UNHCR']) {
       const active = await get('/v1/scenarios', who);

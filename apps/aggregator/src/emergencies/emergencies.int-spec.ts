@@ -1,5 +1,14 @@
 import { AgreementGranted, EmergencyTerms } from '@caravanserai/contracts';
-import { agreementGranted, agreementRevoked, bearer, emergencyTermsActivated, issueKey, movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
+import {
+  agreementGranted,
+  agreementRevoked,
+  bearer,
+  emergencyTermsActivated,
+  issueKey,
+  movementRecorded,
+  signed,
+  testSigningKeys,
+} from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { DEFAULT_THRESHOLDS } from '../alerts/domain/surge-detector';
@@ -38,9 +47,21 @@ describe('emergencies (PostgreSQL)', () => {
   const last = addDays(first, 13);
   const keys = new Map<string, Record<string, string>>();
   let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value as never))) });
+  const msg = (value: unknown): IncomingMessage => ({
+    topic: 't',
+    partition: 0,
+    offset: String(offset++),
+    key: null,
+    value: Buffer.from(JSON.stringify(signed(value as never))),
+  });
   const ingestAgreements = (events: unknown[]) => regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest(events.map(msg));
-  const call = (method: 'GET' | 'POST', path: string, who: string, body?: object) => app.inject({ method, url: path, headers: { ...keys.get(who), ...(body ? { 'content-type': 'application/json' } : {}) }, payload: body ? JSON.stringify(body) : undefined });
+  const call = (method: 'GET' | 'POST', path: string, who: string, body?: object) =>
+    app.inject({
+      method,
+      url: path,
+      headers: { ...keys.get(who), ...(body ? { 'content-type': 'application/json' } : {}) },
+      payload: body ? JSON.stringify(body) : undefined,
+    });
   const ok = async <T>(path: string, who: string): Promise<T> => {
     const res = await call('GET', path, who);
     if (res.statusCode !== 200) throw new Error(`GET ${path} as ${who}: ${res.statusCode} ${res.body}`);
@@ -49,16 +70,66 @@ describe('emergencies (PostgreSQL)', () => {
   const flows = (who: string, q: Record<string, string>) => ok<FlowAnswer>(`/v1/flows?${new URLSearchParams({ from: first, to: last, ...q })}`, who);
   const feed = async (who: string): Promise<StoredFeedItem[]> => (await ok<{ items: StoredFeedItem[] }>('/v1/feed?limit=500', who)).items;
 
-  const irTerms: EmergencyTerms = { minTimeGranularity: 'day', minGeoGranularity: 'border_crossing_point', embargoDays: 0, dimensions: ['borderCrossingPoint', 'sex'], recipients: ['org:UNHCR'], maxDays: 10, activation: 'at-node' };
-  const trTerms: EmergencyTerms = { minTimeGranularity: 'week', minGeoGranularity: 'country', embargoDays: 0, dimensions: [], recipients: ['org:IOM'], maxDays: 30, activation: 'on-critical-surge' };
+  const irTerms: EmergencyTerms = {
+    minTimeGranularity: 'day',
+    minGeoGranularity: 'border_crossing_point',
+    embargoDays: 0,
+    dimensions: ['borderCrossingPoint', 'sex'],
+    recipients: ['org:UNHCR'],
+    maxDays: 10,
+    activation: 'at-node',
+  };
+  const trTerms: EmergencyTerms = {
+    minTimeGranularity: 'week',
+    minGeoGranularity: 'country',
+    embargoDays: 0,
+    dimensions: [],
+    recipients: ['org:IOM'],
+    maxDays: 30,
+    activation: 'on-critical-surge',
+  };
   const notVoT = { eventKinds: ['movements' as const], categories: { exclude: ['victim_of_trafficking'] } };
-  const irSec = agreementGranted('IR', { recipient: 'secretariat', scope: notVoT, dimensions: ['route', 'provider', 'category'], minTimeGranularity: 'month', minGeoGranularity: 'country', minCellSize: 5, emergency: irTerms });
+  const irSec = agreementGranted('IR', {
+    recipient: 'secretariat',
+    scope: notVoT,
+    dimensions: ['route', 'provider', 'category'],
+    minTimeGranularity: 'month',
+    minGeoGranularity: 'country',
+    minCellSize: 5,
+    emergency: irTerms,
+  });
   // UNHCR's own grant from Iran has a higher k: the emergency must not lower it.
-  const irUnhcr = agreementGranted('IR', { recipient: 'org:UNHCR', dimensions: ['route', 'provider'], minTimeGranularity: 'month', minGeoGranularity: 'country', minCellSize: 8 });
+  const irUnhcr = agreementGranted('IR', {
+    recipient: 'org:UNHCR',
+    dimensions: ['route', 'provider'],
+    minTimeGranularity: 'month',
+    minGeoGranularity: 'country',
+    minCellSize: 8,
+  });
   // What Iran's emergency terms amount to, granted outright: the yardstick of the campaign.
-  const irTwin = agreementGranted('IR', { recipient: 'org:TWIN', scope: notVoT, dimensions: ['route', 'provider', 'category', 'borderCrossingPoint', 'sex'], minTimeGranularity: 'day', minGeoGranularity: 'border_crossing_point', minCellSize: 5 });
-  const pkSec = agreementGranted('PK', { recipient: 'secretariat', dimensions: ['route', 'category'], minTimeGranularity: 'month', minGeoGranularity: 'country', minCellSize: 3 });
-  const trSec = agreementGranted('TR', { recipient: 'secretariat', dimensions: ['route', 'provider'], minTimeGranularity: 'month', minGeoGranularity: 'country', minCellSize: 5, emergency: trTerms });
+  const irTwin = agreementGranted('IR', {
+    recipient: 'org:TWIN',
+    scope: notVoT,
+    dimensions: ['route', 'provider', 'category', 'borderCrossingPoint', 'sex'],
+    minTimeGranularity: 'day',
+    minGeoGranularity: 'border_crossing_point',
+    minCellSize: 5,
+  });
+  const pkSec = agreementGranted('PK', {
+    recipient: 'secretariat',
+    dimensions: ['route', 'category'],
+    minTimeGranularity: 'month',
+    minGeoGranularity: 'country',
+    minCellSize: 3,
+  });
+  const trSec = agreementGranted('TR', {
+    recipient: 'secretariat',
+    dimensions: ['route', 'provider'],
+    minTimeGranularity: 'month',
+    minGeoGranularity: 'country',
+    minCellSize: 5,
+    emergency: trTerms,
+  });
   const grants: AgreementGranted[] = [irSec, irUnhcr, irTwin, pkSec, trSec];
 
   const day = (d: number) => addDays(first, d);
@@ -66,15 +137,43 @@ describe('emergencies (PostgreSQL)', () => {
   const ir = [
     ...Array.from({ length: 14 }, (_, d) =>
       Array.from({ length: d === 6 ? 12 : 1 + (d % 2) }, (_, i) =>
-        movementRecorded({ provider: 'IR', occurredOn: day(d), data: { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR', category: d === 3 && i === 0 ? 'victim_of_trafficking' : 'refugee', sex: i % 2 ? 'male' : 'female' } }),
+        movementRecorded({
+          provider: 'IR',
+          occurredOn: day(d),
+          data: {
+            borderCrossingPoint: 'IR-DOGHAROUN',
+            departedFrom: 'AF',
+            intendedDestination: 'TR',
+            category: d === 3 && i === 0 ? 'victim_of_trafficking' : 'refugee',
+            sex: i % 2 ? 'male' : 'female',
+          },
+        }),
       ),
     ).flat(),
-    ...Array.from({ length: 9 }, () => movementRecorded({ provider: 'IR', occurredOn: day(4), data: { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'AZ', category: 'refugee' } })),
+    ...Array.from({ length: 9 }, () =>
+      movementRecorded({
+        provider: 'IR',
+        occurredOn: day(4),
+        data: { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'AZ', category: 'refugee' },
+      }),
+    ),
   ];
-  const pk = Array.from({ length: 6 }, (_, d) => movementRecorded({ provider: 'PK', occurredOn: day(d), data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'AF', intendedDestination: 'IR', category: 'refugee' } }));
+  const pk = Array.from({ length: 6 }, (_, d) =>
+    movementRecorded({
+      provider: 'PK',
+      occurredOn: day(d),
+      data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'AF', intendedDestination: 'IR', category: 'refugee' },
+    }),
+  );
   // Türkiye on IR>TR>GR: four usual weeks of 8 a day, then a week of 40 a day, up to two days before now: a critical surge.
   const tr = Array.from({ length: 35 }, (_, d) =>
-    Array.from({ length: d < 28 ? 8 : 40 }, () => movementRecorded({ provider: 'TR', occurredOn: addDays(today, d - 36), data: { borderCrossingPoint: 'TR-KAPIKOY', departedFrom: 'IR', intendedDestination: 'GR', category: 'asylum_seeker' } })),
+    Array.from({ length: d < 28 ? 8 : 40 }, () =>
+      movementRecorded({
+        provider: 'TR',
+        occurredOn: addDays(today, d - 36),
+        data: { borderCrossingPoint: 'TR-KAPIKOY', departedFrom: 'IR', intendedDestination: 'GR', category: 'asylum_seeker' },
+      }),
+    ),
   ).flat();
 
   let emergencyId = '';
@@ -82,7 +181,8 @@ describe('emergencies (PostgreSQL)', () => {
   beforeAll(async () => {
     aggregator = await startInProcessAggregator('emergencies', { env: { CONSUME: 'false' }, override: (b) => b.overrideProvider(CLOCK).useValue(clock) });
     ({ app, pool } = aggregator);
-    for (const who of ['secretariat', 'org:UNHCR', 'org:IOM', 'org:TWIN', 'state:IR', 'state:PK', 'state:TR']) keys.set(who, bearer(await issueKey(aggregator.url, 'aggregator', who, 'reader')));
+    for (const who of ['secretariat', 'org:UNHCR', 'org:IOM', 'org:TWIN', 'state:IR', 'state:PK', 'state:TR'])
+      keys.set(who, bearer(await issueKey(aggregator.url, 'aggregator', who, 'reader')));
     await ingestAgreements(grants);
     await regionalIngests(pool, 'g', testSigningKeys().registry()).movements.ingest([...ir, ...pk, ...tr].map(msg));
     await cutRelease(pool, { dataUntil: addDays(today, -2), by: 'test', reason: null });
@@ -96,7 +196,12 @@ describe('emergencies (PostgreSQL)', () => {
     const body = { routes: ['AF>IR>TR'], days: 5, reason: 'test' };
     expect((await call('POST', '/v1/emergencies', 'org:UNHCR', body)).json()).toMatchObject({ code: 'EMERGENCY.FORBIDDEN' });
     expect((await call('POST', '/v1/emergencies', 'state:IR', body)).statusCode).toBe(403);
-    const bad = await call('POST', '/v1/emergencies', 'secretariat', { routes: ['AF>GR>TR', 'AF-IR-TR'], borderCrossingPoints: ['IR-NOWHERE'], days: 91, reason: ' ' });
+    const bad = await call('POST', '/v1/emergencies', 'secretariat', {
+      routes: ['AF>GR>TR', 'AF-IR-TR'],
+      borderCrossingPoints: ['IR-NOWHERE'],
+      days: 91,
+      reason: ' ',
+    });
     expect(bad.statusCode).toBe(422);
     expect((bad.json().errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['borderCrossingPoints', 'days', 'reason', 'routes', 'routes']);
     expect((await call('POST', '/v1/emergencies', 'secretariat', { days: 5, reason: 'nothing in it' })).statusCode).toBe(422);
@@ -114,12 +219,19 @@ describe('emergencies (PostgreSQL)', () => {
   });
 
   it('declares the emergency: everyone sees it, each state its own terms, the secretariat all; nothing applies before an activation', async () => {
-    const res = await call('POST', '/v1/emergencies', 'secretariat', { routes: ['AF>IR>TR', 'AF>PK>IR', 'IR>TR>GR'], days: 30, reason: 'Mass arrivals after the earthquake' });
+    const res = await call('POST', '/v1/emergencies', 'secretariat', {
+      routes: ['AF>IR>TR', 'AF>PK>IR', 'IR>TR>GR'],
+      days: 30,
+      reason: 'Mass arrivals after the earthquake',
+    });
     expect(res.statusCode).toBe(201);
     emergencyId = (res.json() as EmergencyView).emergencyId;
     const asSecretariat = await ok<EmergencyView>(`/v1/emergencies/${emergencyId}`, 'secretariat');
     expect(asSecretariat).toMatchObject({ status: 'in-force', statesConcerned: ['IR', 'PK', 'TR'], appliesToYou: [] });
-    expect(asSecretariat.terms.map((t) => [t.provider, t.status])).toEqual([['IR', 'not-activated'], ['TR', 'not-activated']]);
+    expect(asSecretariat.terms.map((t) => [t.provider, t.status])).toEqual([
+      ['IR', 'not-activated'],
+      ['TR', 'not-activated'],
+    ]);
     expect((await ok<EmergencyView>(`/v1/emergencies/${emergencyId}`, 'state:IR')).terms.map((t) => t.provider)).toEqual(['IR']);
     expect((await ok<EmergencyView>(`/v1/emergencies/${emergencyId}`, 'state:PK')).terms).toEqual([]);
     expect((await ok<EmergencyView>(`/v1/emergencies/${emergencyId}`, 'org:UNHCR')).terms).toEqual([]);
@@ -136,7 +248,14 @@ describe('emergencies (PostgreSQL)', () => {
     const q = { granularity: 'day', groupBy: 'route,borderCrossingPoint,sex,category', providers: 'IR' };
     const under = await flows('secretariat', { ...q, emergency: emergencyId });
     expect(under.granularity).toBe('day');
-    expect(under.disclosure.agreements).toEqual([expect.objectContaining({ provider: 'IR', agreement: irSec.data.agreementId, minCellSize: 5, emergency: expect.objectContaining({ id: emergencyId, by: 'at-node', as: 'direct' }) })]);
+    expect(under.disclosure.agreements).toEqual([
+      expect.objectContaining({
+        provider: 'IR',
+        agreement: irSec.data.agreementId,
+        minCellSize: 5,
+        emergency: expect.objectContaining({ id: emergencyId, by: 'at-node', as: 'direct' }),
+      }),
+    ]);
     expect(under.disclosure.emergency?.underEmergencyTerms).toEqual(['IR']);
     // The yardstick: Iran's terms as an ordinary grant, asked for the scope's route.
     const twin = await flows('org:TWIN', { ...q, routes: 'AF>IR>TR' });
@@ -151,7 +270,9 @@ describe('emergencies (PostgreSQL)', () => {
   it('a further recipient gets the cut at its own higher k; one the terms do not name gets nothing; filters outside the scope are refused', async () => {
     const unhcr = await flows('org:UNHCR', { emergency: emergencyId, granularity: 'day', groupBy: 'route', providers: 'IR' });
     expect(unhcr.granularity).toBe('day');
-    expect(unhcr.disclosure.agreements).toEqual([expect.objectContaining({ provider: 'IR', minCellSize: 8, emergency: expect.objectContaining({ as: 'further' }) })]);
+    expect(unhcr.disclosure.agreements).toEqual([
+      expect.objectContaining({ provider: 'IR', minCellSize: 8, emergency: expect.objectContaining({ as: 'further' }) }),
+    ]);
     expect(unhcr.rows.every((r) => r.route === 'AF>IR>TR' && r.count >= 8)).toBe(true);
     expect((await flows('org:IOM', { emergency: emergencyId, granularity: 'day', groupBy: 'route' })).rows).toEqual([]);
     expect((await flows('org:IOM', { emergency: emergencyId, granularity: 'day', groupBy: 'route' })).disclosure.agreements).toEqual([]);
@@ -165,7 +286,9 @@ describe('emergencies (PostgreSQL)', () => {
 
   it('a critical surge on Türkiye’s route activates its terms on their own; IOM, its further recipient, then gets weekly figures', async () => {
     await runSurgeDetection(pool, DEFAULT_THRESHOLDS, clock());
-    expect((await pool.query(`SELECT count(*)::int AS n FROM alerts WHERE provider = 'TR' AND severity = 'critical' AND route = 'IR>TR>GR'`)).rows[0].n).toBeGreaterThan(0);
+    expect(
+      (await pool.query(`SELECT count(*)::int AS n FROM alerts WHERE provider = 'TR' AND severity = 'critical' AND route = 'IR>TR>GR'`)).rows[0].n,
+    ).toBeGreaterThan(0);
     const activation = app.get(SurgeActivation);
     expect(await activation.run()).toBe(1);
     expect(await activation.run()).toBe(0);
@@ -173,7 +296,9 @@ describe('emergencies (PostgreSQL)', () => {
     expect(tr).toMatchObject({ provider: 'TR', status: 'in-effect', activatedBy: 'critical-surge' });
     expect(tr.alertId).toEqual(expect.any(String));
     const iom = await flows('org:IOM', { emergency: emergencyId, granularity: 'week', groupBy: 'route', from: addDays(today, -40), to: addDays(today, -3) });
-    expect(iom.disclosure.agreements).toEqual([expect.objectContaining({ provider: 'TR', minCellSize: 5, emergency: expect.objectContaining({ by: 'critical-surge', as: 'further' }) })]);
+    expect(iom.disclosure.agreements).toEqual([
+      expect.objectContaining({ provider: 'TR', minCellSize: 5, emergency: expect.objectContaining({ by: 'critical-surge', as: 'further' }) }),
+    ]);
     expect(iom.rows.length).toBeGreaterThan(0);
     expect((await ok<EmergencyView>(`/v1/emergencies/${emergencyId}`, 'org:IOM')).appliesToYou.map((a) => a.provider)).toEqual(['TR']);
   });

@@ -25,7 +25,13 @@ describe('recipients’ feeds (PostgreSQL)', () => {
   let now = new Date();
   const keys = new Map<string, Record<string, string>>();
   let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value as never))) });
+  const msg = (value: unknown): IncomingMessage => ({
+    topic: 't',
+    partition: 0,
+    offset: String(offset++),
+    key: null,
+    value: Buffer.from(JSON.stringify(signed(value as never))),
+  });
   const ingestAgreements = (events: unknown[]) => regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest(events.map(msg));
   const get = (path: string, who?: string) => app.inject({ method: 'GET', url: path, headers: who ? keys.get(who) : {} });
   const feed = async (who: string, query = ''): Promise<{ items: StoredFeedItem[]; next: string | null }> => {
@@ -35,13 +41,30 @@ describe('recipients’ feeds (PostgreSQL)', () => {
   };
   const kinds = (items: StoredFeedItem[]) => items.map((s) => `${s.item.kind} ${s.item.id.split('/').slice(0, 1)}`);
   const toUrl = (path: string, q: Record<string, unknown>) =>
-    `${path}?${new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)).map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(',') : String(v)]))}`;
+    `${path}?${new URLSearchParams(
+      Object.entries(q)
+        .filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))
+        .map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(',') : String(v)]),
+    )}`;
 
   // Iran shares routes and categories with UNHCR weekly (k = 5, until the day after tomorrow);
   // Pakistan categories with Türkiye monthly, exactly. Nobody grants the secretariat anything.
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  const irGrant = agreementGranted('IR', { recipient: 'org:UNHCR', dimensions: ['route', 'provider', 'category'], minTimeGranularity: 'week', minGeoGranularity: 'country', minCellSize: 5, validUntil: tomorrow });
-  const pkGrant = agreementGranted('PK', { recipient: 'state:TR', dimensions: ['provider', 'category'], minTimeGranularity: 'month', minGeoGranularity: 'country', minCellSize: 1 });
+  const irGrant = agreementGranted('IR', {
+    recipient: 'org:UNHCR',
+    dimensions: ['route', 'provider', 'category'],
+    minTimeGranularity: 'week',
+    minGeoGranularity: 'country',
+    minCellSize: 5,
+    validUntil: tomorrow,
+  });
+  const pkGrant = agreementGranted('PK', {
+    recipient: 'state:TR',
+    dimensions: ['provider', 'category'],
+    minTimeGranularity: 'month',
+    minGeoGranularity: 'country',
+    minCellSize: 1,
+  });
 
   beforeAll(async () => {
     aggregator = await startInProcessAggregator('feeds', { env: { CONSUME: 'false' }, override: (b) => b.overrideProvider(CLOCK).useValue(() => now) });
@@ -51,8 +74,20 @@ describe('recipients’ feeds (PostgreSQL)', () => {
     for (const who of ['secretariat', 'org:UNHCR', 'state:TR', 'state:IR', 'state:PK']) keys.set(who, bearer(await issueKey(url, 'aggregator', who, 'reader')));
     await ingestAgreements([irGrant, pkGrant]);
     const movements = [
-      ...Array.from({ length: 14 }, (_, i) => movementRecorded({ provider: 'IR', occurredOn: `2026-11-${String(2 + i).padStart(2, '0')}`, data: { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR', category: 'refugee' } })),
-      ...Array.from({ length: 9 }, () => movementRecorded({ provider: 'PK', occurredOn: '2026-11-10', data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'PK', intendedDestination: 'AF', category: 'returnee', direction: 'exit' } })),
+      ...Array.from({ length: 14 }, (_, i) =>
+        movementRecorded({
+          provider: 'IR',
+          occurredOn: `2026-11-${String(2 + i).padStart(2, '0')}`,
+          data: { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR', category: 'refugee' },
+        }),
+      ),
+      ...Array.from({ length: 9 }, () =>
+        movementRecorded({
+          provider: 'PK',
+          occurredOn: '2026-11-10',
+          data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'PK', intendedDestination: 'AF', category: 'returnee', direction: 'exit' },
+        }),
+      ),
     ];
     await regionalIngests(pool, 'g', testSigningKeys().registry()).movements.ingest(movements.map(msg));
     await cutRelease(pool, { dataUntil: '2026-11-30', by: 'test', reason: null });
@@ -72,7 +107,10 @@ describe('recipients’ feeds (PostgreSQL)', () => {
     expect(kinds((await feed('state:IR')).items)).toEqual(['agreement.granted agreement']);
     expect((await feed('secretariat')).items).toEqual([]);
 
-    for (const [who, items, provider] of [['org:UNHCR', unhcr, 'IR'], ['state:TR', tr, 'PK']] as const) {
+    for (const [who, items, provider] of [
+      ['org:UNHCR', unhcr, 'IR'],
+      ['state:TR', tr, 'PK'],
+    ] as const) {
       const item = items[1].item;
       expect(item).toMatchObject({ id: `release/1/flows/${provider}`, recipient: who, data: { provider, release: { id: 1, dataUntil: '2026-11-30' } } });
       const data = item.data as { agreementId: string; query: Record<string, unknown>; answer: { rows: unknown[] } };

@@ -23,10 +23,20 @@ describe('the served forecast and its alert (PostgreSQL)', () => {
   let writer: FeedWriter;
   const keys = new Map<string, Record<string, string>>();
   let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value as never))) });
+  const msg = (value: unknown): IncomingMessage => ({
+    topic: 't',
+    partition: 0,
+    offset: String(offset++),
+    key: null,
+    value: Buffer.from(JSON.stringify(signed(value as never))),
+  });
   const get = (path: string, who: string) => app.inject({ method: 'GET', url: path, headers: keys.get(who) });
   const toUrl = (path: string, q: Record<string, unknown>) =>
-    `${path}?${new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(',') : String(v)]))}`;
+    `${path}?${new URLSearchParams(
+      Object.entries(q)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(',') : String(v)]),
+    )}`;
   const FORECAST = `/v1/forecasts?routes=${encodeURIComponent('AF>IR>TR,AF>PK>IR')}`;
   const exceedances = async (who: string) => {
     const res = await get('/v1/feed', who);
@@ -34,8 +44,20 @@ describe('the served forecast and its alert (PostgreSQL)', () => {
   };
 
   // Iran shares routes weekly with UNHCR (k = 5); Pakistan routes with Türkiye monthly only.
-  const irGrant = agreementGranted('IR', { recipient: 'org:UNHCR', dimensions: ['route', 'category'], minTimeGranularity: 'week', minGeoGranularity: 'country', minCellSize: 5 });
-  const pkGrant = agreementGranted('PK', { recipient: 'state:TR', dimensions: ['route'], minTimeGranularity: 'month', minGeoGranularity: 'country', minCellSize: 1 });
+  const irGrant = agreementGranted('IR', {
+    recipient: 'org:UNHCR',
+    dimensions: ['route', 'category'],
+    minTimeGranularity: 'week',
+    minGeoGranularity: 'country',
+    minCellSize: 5,
+  });
+  const pkGrant = agreementGranted('PK', {
+    recipient: 'state:TR',
+    dimensions: ['route'],
+    minTimeGranularity: 'month',
+    minGeoGranularity: 'country',
+    minCellSize: 1,
+  });
   // 24 weeks from Monday 2026-06-01 to Sunday 2026-11-15: a steady flow, then a surge on AF>IR>TR.
   const WEEKS = 24;
   const irWeek = (i: number) => (i < 20 ? 20 + (i % 3) * 2 : 60 + 20 * (i - 20));
@@ -45,12 +67,33 @@ describe('the served forecast and its alert (PostgreSQL)', () => {
     aggregator = await startInProcessAggregator('forecast', { env: { CONSUME: 'false' } });
     ({ app, pool } = aggregator);
     writer = app.get(FeedWriter);
-    for (const [who, role] of [['secretariat', 'reader'], ['org:UNHCR', 'reader'], ['state:TR', 'reader'], ['state:IR', 'reader']]) keys.set(who, bearer(await issueKey(aggregator.url, 'aggregator', who, role)));
+    for (const [who, role] of [
+      ['secretariat', 'reader'],
+      ['org:UNHCR', 'reader'],
+      ['state:TR', 'reader'],
+      ['state:IR', 'reader'],
+    ])
+      keys.set(who, bearer(await issueKey(aggregator.url, 'aggregator', who, role)));
     await regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest([irGrant, pkGrant].map(msg));
     const movements = [];
     for (let w = 0; w < WEEKS; w++) {
-      for (let n = 0; n < irWeek(w); n++) movements.push(movementRecorded({ provider: 'IR', occurredOn: day(w, n % 3), data: { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR', category: n % 4 ? 'refugee' : 'irregular_migrant' } }));
-      if (w >= WEEKS - 10) for (let n = 0; n < 10; n++) movements.push(movementRecorded({ provider: 'PK', occurredOn: day(w, 1), data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'AF', intendedDestination: 'IR' } }));
+      for (let n = 0; n < irWeek(w); n++)
+        movements.push(
+          movementRecorded({
+            provider: 'IR',
+            occurredOn: day(w, n % 3),
+            data: { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR', category: n % 4 ? 'refugee' : 'irregular_migrant' },
+          }),
+        );
+      if (w >= WEEKS - 10)
+        for (let n = 0; n < 10; n++)
+          movements.push(
+            movementRecorded({
+              provider: 'PK',
+              occurredOn: day(w, 1),
+              data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'AF', intendedDestination: 'IR' },
+            }),
+          );
     }
     const ingest = regionalIngests(pool, 'g', testSigningKeys().registry()).movements;
     for (let i = 0; i < movements.length; i += 250) await ingest.ingest(movements.slice(i, i + 250).map(msg));
@@ -68,13 +111,15 @@ describe('the served forecast and its alert (PostgreSQL)', () => {
     await aggregator?.close();
   });
 
-  it("gives each principal the forecaster applied to its own weekly GET /v1/flows answer, and nothing else", async () => {
-    const scenarios = (await get('/v1/scenarios', 'org:UNHCR')).json().scenarios.map((s: { target: string; version: number; planningFigure: number; capacityPerDay: number }) => ({
-      target: s.target,
-      version: s.version,
-      planningFigure: s.planningFigure,
-      capacityPerDay: s.capacityPerDay,
-    }));
+  it('gives each principal the forecaster applied to its own weekly GET /v1/flows answer, and nothing else', async () => {
+    const scenarios = (await get('/v1/scenarios', 'org:UNHCR'))
+      .json()
+      .scenarios.map((s: { target: string; version: number; planningFigure: number; capacityPerDay: number }) => ({
+        target: s.target,
+        version: s.version,
+        planningFigure: s.planningFigure,
+        capacityPerDay: s.capacityPerDay,
+      }));
     for (const who of ['org:UNHCR', 'state:TR', 'state:IR', 'secretariat']) {
       const res = await get(FORECAST, who);
       expect([who, res.statusCode]).toEqual([who, 200]);
@@ -86,7 +131,14 @@ describe('the served forecast and its alert (PostgreSQL)', () => {
       expect(answer.disclosure).toEqual(flows.json().disclosure);
     }
     const unhcr = (await get(FORECAST, 'org:UNHCR')).json() as ForecastAnswer;
-    expect(unhcr.flowsQuery).toEqual({ from: '2024-11-18', to: '2026-11-15', granularity: 'week', groupBy: ['route'], routes: ['AF>IR>TR', 'AF>PK>IR'], coarser: 'exclude' });
+    expect(unhcr.flowsQuery).toEqual({
+      from: '2024-11-18',
+      to: '2026-11-15',
+      granularity: 'week',
+      groupBy: ['route'],
+      routes: ['AF>IR>TR', 'AF>PK>IR'],
+      coarser: 'exclude',
+    });
     const [ir, pk] = unhcr.series;
     expect(ir).toMatchObject({ route: 'AF>IR>TR', note: null, scenario: { version: 1, planningFigure: 70, capacityPerWeek: 84 } });
     expect(ir.history).toHaveLength(WEEKS);
@@ -121,7 +173,13 @@ describe('the served forecast and its alert (PostgreSQL)', () => {
     const unhcr = await exceedances('org:UNHCR');
     expect(unhcr.map((s) => s.item.id)).toEqual(['forecast/1/AF>IR>TR/1']);
     const rest = (await get(FORECAST, 'org:UNHCR')).json() as ForecastAnswer;
-    expect(unhcr[0].item.data).toMatchObject({ route: 'AF>IR>TR', release: { id: 1 }, alerts: rest.series[0].alerts, forecast: rest.series[0].forecast, disclosure: rest.disclosure });
+    expect(unhcr[0].item.data).toMatchObject({
+      route: 'AF>IR>TR',
+      release: { id: 1 },
+      alerts: rest.series[0].alerts,
+      forecast: rest.series[0].forecast,
+      disclosure: rest.disclosure,
+    });
     expect((await exceedances('state:IR')).map((s) => s.item.id)).toEqual(['forecast/1/AF>IR>TR/1']);
     expect(await exceedances('state:TR')).toEqual([]);
     expect(await exceedances('secretariat')).toEqual([]);

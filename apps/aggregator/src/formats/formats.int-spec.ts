@@ -12,7 +12,9 @@ import { InProcessAggregator, startInProcessAggregator } from '../testing/in-pro
  * rather than a new npm dependency. */
 const readCsv = (text: string, delimiter = ','): Record<string, string>[] =>
   JSON.parse(
-    execFileSync('python3', ['-c', `import csv, json, sys; print(json.dumps(list(csv.DictReader(sys.stdin, delimiter=${JSON.stringify(delimiter)}))))`], { input: text }).toString(),
+    execFileSync('python3', ['-c', `import csv, json, sys; print(json.dumps(list(csv.DictReader(sys.stdin, delimiter=${JSON.stringify(delimiter)}))))`], {
+      input: text,
+    }).toString(),
   );
 
 /**
@@ -27,8 +29,15 @@ describe('exchange formats and conditional requests (PostgreSQL)', () => {
   let pool: Pool;
   const key: Record<string, Record<string, string>> = {};
   let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value as never))) });
-  const get = (path: string, who: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: path, headers: { ...key[who], ...headers } });
+  const msg = (value: unknown): IncomingMessage => ({
+    topic: 't',
+    partition: 0,
+    offset: String(offset++),
+    key: null,
+    value: Buffer.from(JSON.stringify(signed(value as never))),
+  });
+  const get = (path: string, who: string, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'GET', url: path, headers: { ...key[who], ...headers } });
   const SUMMARY = '/v1/referrals/summary?from=2026-03-01&to=2026-03-31&granularity=month&groupBy=referredTo';
   const FLOWS = '/v1/flows?from=2026-03-01&to=2026-03-31&granularity=month&groupBy=route';
   const auditRows = async () => Number((await pool.query('SELECT count(*) AS n FROM audit_log')).rows[0].n);
@@ -50,7 +59,15 @@ describe('exchange formats and conditional requests (PostgreSQL)', () => {
       ...Array.from({ length: 3 }, () => referralLifecycle(['made', 'accepted'], { provider: 'PK', hoursBetween: [10], data: { referredTo: 'medical' } })),
     ];
     await regionalIngests(pool, 'g', trusted).referrals.ingest(lifecycles.flat().map(msg));
-    const movements = Array.from({ length: 9 }, () => msg(movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR' } })));
+    const movements = Array.from({ length: 9 }, () =>
+      msg(
+        movementRecorded({
+          provider: 'IR',
+          occurredOn: '2026-03-05',
+          data: { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR' },
+        }),
+      ),
+    );
     await regionalIngests(pool, 'g', trusted).movements.ingest(movements);
     await cutRelease(pool, { dataUntil: '2026-03-31', by: 'test', reason: null });
     for (const who of ['secretariat', 'state:IR']) key[who] = bearer(await issueKey(url, 'aggregator', who, 'reader'));
@@ -77,7 +94,12 @@ describe('exchange formats and conditional requests (PostgreSQL)', () => {
       for (const [measure, value] of durations) {
         const cell = rows.find((r) => r.REFERRED_TO === row.referredTo && r.MEASURE === measure)!;
         const v = value(row);
-        expect([row.referredTo, measure, cell.CONF_STATUS, cell.OBS_VALUE]).toEqual([row.referredTo, measure, v === null ? 'C' : 'F', v === null ? '' : String(v)]);
+        expect([row.referredTo, measure, cell.CONF_STATUS, cell.OBS_VALUE]).toEqual([
+          row.referredTo,
+          measure,
+          v === null ? 'C' : 'F',
+          v === null ? '' : String(v),
+        ]);
         seen.add(cell.CONF_STATUS);
       }
     }
@@ -96,14 +118,24 @@ describe('exchange formats and conditional requests (PostgreSQL)', () => {
     expect(referredTo.values.map((v: { name: string }) => v.name)).toContain('Медицинская помощь');
 
     const hxl = await get(`${SUMMARY}&format=hxl`, 'secretariat');
-    const [, tags, ...data] = hxl.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const [, tags, ...data] = hxl.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(tags.startsWith('"#date"')).toBe(true);
     expect(data).toHaveLength(json.rows.length);
 
     const csv = await get(`${SUMMARY}&format=csv&delimiter=semicolon`, 'secretariat');
     expect(csv.body.startsWith('\uFEFF#')).toBe(true);
     expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="referrals_2026-03-01_2026-03-31\.csv"$/);
-    const table = readCsv(csv.body.replace(/^\uFEFF/, '').split('\r\n').filter((l) => !l.startsWith('#')).join('\r\n'), ';');
+    const table = readCsv(
+      csv.body
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\r\n'),
+      ';',
+    );
     expect(table.map((r) => r.referredTo)).toEqual(json.rows.map((r) => r.referredTo));
   });
 

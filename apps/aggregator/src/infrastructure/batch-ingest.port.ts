@@ -43,4 +43,3 @@ export interface ReplayableIngest {
     options: { recordOffsets?: boolean; notEarlier?: NotEarlier },
   ): Promise<IngestResult & { rejections: { reason: string }[] }>;
 }
-

@@ -40,7 +40,9 @@ describe('cell-key secret (PostgreSQL)', () => {
   });
 
   it('refuses another secret once the log holds keys, and one that is too short', async () => {
-    await expect(applyCellKeySecret(pool, file('other', Buffer.alloc(32, 1)))).rejects.toThrow(/differs from the secret this database's record keys were made with/);
+    await expect(applyCellKeySecret(pool, file('other', Buffer.alloc(32, 1)))).rejects.toThrow(
+      /differs from the secret this database's record keys were made with/,
+    );
     await expect(applyCellKeySecret(pool, file('short', Buffer.alloc(16, 1)))).rejects.toThrow(/16 bytes; the cell-key secret needs at least 32/);
   });
 });

@@ -21,7 +21,7 @@ export async function applyCellKeySecret(pool: Pool, file: string): Promise<'unc
   if (rows[0].events) {
     throw new Error(
       `CELL_KEY_SECRET_FILE=${file} differs from the secret this database's record keys were made with; ` +
-        'start with the database\'s own secret (unset it) or, to change the region\'s secret, rebuild the aggregator from an empty database (docs/operations.md)',
+        "start with the database's own secret (unset it) or, to change the region's secret, rebuild the aggregator from an empty database (docs/operations.md)",
     );
   }
   await pool.query('UPDATE cell_key_secret SET secret = $1, set_at = now()', [secret]);

@@ -67,6 +67,8 @@ describe('aggregator database without DDL rights (PostgreSQL)', () => {
 
   it('with automatic migration off, names the database that does not exist', async () => {
     const missing = `${TEST_PG_BASE}/test_agg_missing_${uniqueSuffix()}`;
-    await expect(openAggregatorDatabase(role.urlOf(missing), 1, undefined, false)).rejects.toThrow(/^database test_agg_missing_\w+ does not exist; create and migrate it first: npm run migrate -- --service aggregator$/);
+    await expect(openAggregatorDatabase(role.urlOf(missing), 1, undefined, false)).rejects.toThrow(
+      /^database test_agg_missing_\w+ does not exist; create and migrate it first: npm run migrate -- --service aggregator$/,
+    );
   });
 });

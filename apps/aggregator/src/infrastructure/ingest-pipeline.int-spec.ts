@@ -31,14 +31,23 @@ describe('IngestPipeline (PostgreSQL)', () => {
     async check(client: PoolClient, events: MovementEvent[]): Promise<Checked<null>> {
       const { rows } = await client.query<{ probe_key: string }>('SELECT probe_key FROM pipeline_probe WHERE probe_key = ANY($1::text[])', [events.map(keyOf)]);
       const projected = new Set(rows.map((r) => r.probe_key));
-      return { refusals: events.map((e) => (this.refuse.has(e.eventId) ? 'refused by the probe' : projected.has(keyOf(e)) ? `${keyOf(e)} already projected` : null)), plan: null };
+      return {
+        refusals: events.map((e) => (this.refuse.has(e.eventId) ? 'refused by the probe' : projected.has(keyOf(e)) ? `${keyOf(e)} already projected` : null)),
+        plan: null,
+      };
     }
     async project(client: PoolClient, taken: Taken<MovementEvent>[]): Promise<void> {
       for (const { event } of taken) await client.query('INSERT INTO pipeline_probe (probe_key, event_id) VALUES ($1, $2)', [keyOf(event), event.eventId]);
     }
   }
 
-  const message = (value: unknown): IncomingMessage => ({ topic: 'probe.v1', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value))) });
+  const message = (value: unknown): IncomingMessage => ({
+    topic: 'probe.v1',
+    partition: 0,
+    offset: String(offset++),
+    key: null,
+    value: Buffer.from(JSON.stringify(signed(value))),
+  });
   const keyOf = (e: MovementEvent) => `${e.provider}:${e.occurredOn}`;
   /** Two movements of `provider` on `day`: the same probe key. */
   const twoOnOneKey = (provider: string, day: string, borderCrossingPoint = 'IR-DOGHAROUN') =>
@@ -60,7 +69,12 @@ describe('IngestPipeline (PostgreSQL)', () => {
 
   it('decides a one-at-a-time topic on what the event before it left; a batch topic checks the batch together', async () => {
     const [first, second] = twoOnOneKey('IR', '2026-01-01');
-    expect(await pipeline(new ProbeTopic(true, false)).ingest([message(first), message(second)])).toEqual({ received: 2, applied: 1, duplicates: 0, quarantined: 1 });
+    expect(await pipeline(new ProbeTopic(true, false)).ingest([message(first), message(second)])).toEqual({
+      received: 2,
+      applied: 1,
+      duplicates: 0,
+      quarantined: 1,
+    });
     const { rows } = await pool.query('SELECT reason FROM quarantine WHERE topic = $1 ORDER BY id', ['probe.v1']);
     expect(rows.map((r) => r.reason)).toEqual([`${keyOf(first)} already projected`]);
     expect(await probed(keyOf(first))).toBe(1);
@@ -86,7 +100,9 @@ describe('IngestPipeline (PostgreSQL)', () => {
     const events = twoOnOneKey('TR', '2026-01-03', 'TR-GURBULAK');
     expect(await pipeline(new ProbeTopic(false, true)).ingest(events.map(message))).toMatchObject({ applied: 2, quarantined: 0 });
     expect(await probed(keyOf(events[0]))).toBe(0);
-    const { rows: logged } = await pool.query('SELECT count(*)::int AS n FROM regional_events WHERE event_id = ANY($1::uuid[])', [events.map((e) => e.eventId)]);
+    const { rows: logged } = await pool.query('SELECT count(*)::int AS n FROM regional_events WHERE event_id = ANY($1::uuid[])', [
+      events.map((e) => e.eventId),
+    ]);
     expect(logged[0].n).toBe(2);
 
     const pooling = new PoolingRelease();

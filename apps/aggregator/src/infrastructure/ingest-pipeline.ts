@@ -110,10 +110,20 @@ export class IngestPipeline<E extends EventEnvelope, P = unknown> implements Bat
 
   /** What must wait for an upgrade is held back; the rest is taken in. The offsets cover the whole
    * batch, the messages held back included. */
-  private async applyOrHold(client: PoolClient, messages: IncomingMessage[], checked: ParseResult<E>[], recordOffsets: boolean, notEarlier: NotEarlier): Promise<Outcome> {
+  private async applyOrHold(
+    client: PoolClient,
+    messages: IncomingMessage[],
+    checked: ParseResult<E>[],
+    recordOffsets: boolean,
+    notEarlier: NotEarlier,
+  ): Promise<Outcome> {
     const held = await holdBack(client, messages, checked, notEarlier);
     const rest = held.size === 0 ? messages.map((m, i) => ({ m, c: checked[i] })) : messages.flatMap((m, i) => (held.has(i) ? [] : [{ m, c: checked[i] }]));
-    const result = await this.takeIn(client, rest.map((r) => r.m), rest.map((r) => r.c));
+    const result = await this.takeIn(
+      client,
+      rest.map((r) => r.m),
+      rest.map((r) => r.c),
+    );
     if (recordOffsets) await storeOffsets(client, this.consumerGroup, messages);
     return held.size === 0 ? result : { ...result, received: messages.length, waiting: held.size };
   }
@@ -148,7 +158,10 @@ export class IngestPipeline<E extends EventEnvelope, P = unknown> implements Bat
   private async takeInGroup(client: PoolClient, group: Accepted<E>[]): Promise<{ fresh: E[]; duplicates: number; rejected: Rejected[] }> {
     const seen = new Set<string>();
     const accepted = group.filter(({ event }) => !seen.has(event.eventId) && seen.add(event.eventId));
-    const { refusals, plan } = await this.topic.check(client, accepted.map((a) => a.event));
+    const { refusals, plan } = await this.topic.check(
+      client,
+      accepted.map((a) => a.event),
+    );
     const valid = accepted.filter((_, i) => refusals[i] === null);
     const refused = accepted.flatMap((a, i) => (refusals[i] === null ? [] : [{ ...a, reason: refusals[i]! }]));
 
@@ -157,7 +170,10 @@ export class IngestPipeline<E extends EventEnvelope, P = unknown> implements Bat
     const notInserted = valid.filter((a) => !recordKeys.has(a.event.eventId));
     // Not taken: the same event again (a duplicate, whatever the rules now say of it), or another
     // event claiming a stream position that is taken, a conflict the operator must see.
-    const known = await existingEventIds(client, [...refused, ...notInserted].map((a) => a.event.eventId));
+    const known = await existingEventIds(
+      client,
+      [...refused, ...notInserted].map((a) => a.event.eventId),
+    );
     const rejected: Rejected[] = [
       ...refused.filter((a) => !known.has(a.event.eventId)).map(({ message, reason }) => ({ message, reason })),
       ...notInserted.filter((a) => !known.has(a.event.eventId)).map(({ message, event }) => ({ message, reason: TAKEN_POSITION(event) })),
@@ -166,7 +182,9 @@ export class IngestPipeline<E extends EventEnvelope, P = unknown> implements Bat
     // Provider data of a state that has not pooled yet stays in the log, not projected; its first
     // grant projects it (pooling-release.ts). The share lock orders this against that grant.
     const pooled = this.topic.providerData ? await lockPooledProviders(client, [...new Set(fresh.map((a) => a.event.provider))]) : null;
-    const taken = fresh.filter((a) => pooled === null || pooled.has(a.event.provider)).map(({ event }) => ({ event, recordKey: recordKeys.get(event.eventId)! }));
+    const taken = fresh
+      .filter((a) => pooled === null || pooled.has(a.event.provider))
+      .map(({ event }) => ({ event, recordKey: recordKeys.get(event.eventId)! }));
     await this.topic.project(client, taken, plan, recordKeys);
     return { fresh: fresh.map((a) => a.event), duplicates: known.size, rejected };
   }

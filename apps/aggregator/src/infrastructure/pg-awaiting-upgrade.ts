@@ -15,7 +15,12 @@ import type { IncomingMessage, NotEarlier, ReplayableIngest } from './batch-inge
 export const BEHIND_A_WAITING_EVENT = 'behind an event of its stream that waits for an upgrade';
 
 /** Which messages of the batch must wait (indexes), written to `awaiting_upgrade` in batch order. */
-export async function holdBack(client: PoolClient, messages: IncomingMessage[], checked: ParseResult<EventEnvelope>[], notEarlier: NotEarlier = null): Promise<Set<number>> {
+export async function holdBack(
+  client: PoolClient,
+  messages: IncomingMessage[],
+  checked: ParseResult<EventEnvelope>[],
+  notEarlier: NotEarlier = null,
+): Promise<Set<number>> {
   const held = new Set<number>();
   const newer = checked.some((c) => !c.ok && c.awaits);
   const streams = [...new Set(checked.flatMap((c) => (c.ok ? [c.event.streamId] : [])))];
@@ -76,7 +81,7 @@ export async function replayAwaiting(pool: Pool, topic: string, ingest: Replayab
   const last = bounds[0].last === null ? 0 : Number(bounds[0].last);
   let replayed = 0;
   let stillWaiting = 0;
-  for (let after = 0; after < last; ) {
+  for (let after = 0; after < last;) {
     const done = await inTransaction(pool, async (client) => {
       const { rows } = await client.query<{ id: string; kafka_partition: number; kafka_offset: string; message_key: string | null; payload: Buffer }>(
         `DELETE FROM awaiting_upgrade WHERE id IN (
@@ -86,7 +91,13 @@ export async function replayAwaiting(pool: Pool, topic: string, ingest: Replayab
       );
       if (rows.length === 0) return null;
       rows.sort((a, b) => Number(a.id) - Number(b.id));
-      const messages: IncomingMessage[] = rows.map((r) => ({ topic, partition: r.kafka_partition, offset: r.kafka_offset, key: r.message_key, value: r.payload }));
+      const messages: IncomingMessage[] = rows.map((r) => ({
+        topic,
+        partition: r.kafka_partition,
+        offset: r.kafka_offset,
+        key: r.message_key,
+        value: r.payload,
+      }));
       // Rows after this chunk (up to `last`) came later; rows waiting again (after `last`) came earlier.
       const result = await ingest.ingestWithin(client, messages, { recordOffsets: false, notEarlier: { from: Number(rows[0].id), to: last } });
       return { upTo: Number(rows[rows.length - 1].id), waiting: result.waiting ?? 0, n: rows.length };
@@ -100,7 +111,10 @@ export async function replayAwaiting(pool: Pool, topic: string, ingest: Replayab
 }
 
 /** What waits, per provider, type and version: for GET /v1/nodes. */
-export async function awaitingCounts(pool: Pool, provider: string | null): Promise<{ provider: string; type: string; schemaVersion: number; events: number }[]> {
+export async function awaitingCounts(
+  pool: Pool,
+  provider: string | null,
+): Promise<{ provider: string; type: string; schemaVersion: number; events: number }[]> {
   const { rows } = await pool.query<{ provider: string; type: string; schema_version: number; events: string }>(
     `SELECT provider, type, schema_version, count(*) AS events FROM awaiting_upgrade
       WHERE $1::text IS NULL OR provider = $1 GROUP BY provider, type, schema_version ORDER BY provider, type, schema_version`,

@@ -1,7 +1,17 @@
 import { EventEnvelope, TOPICS, topicName } from '@caravanserai/contracts';
 import { locateMigrations, migrate } from '@caravanserai/database';
 import { createKafka, ensureTopics } from '@caravanserai/messaging';
-import { agreementGranted, dropTestDatabase, freshTestDatabase, movementRecorded, movementRetracted, TEST_KAFKA_BROKERS, testSigningKeys, uniqueSuffix, waitFor } from '@caravanserai/testing';
+import {
+  agreementGranted,
+  dropTestDatabase,
+  freshTestDatabase,
+  movementRecorded,
+  movementRetracted,
+  TEST_KAFKA_BROKERS,
+  testSigningKeys,
+  uniqueSuffix,
+  waitFor,
+} from '@caravanserai/testing';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import { regionalIngests } from './regional-ingests';
@@ -32,11 +42,17 @@ describe('batch-signed events (Kafka + PostgreSQL)', () => {
   const caughtUp = async () => {
     for (const topic of Object.values(topics)) {
       const ends = await admin.fetchTopicOffsets(topic);
-      await waitFor(async () => {
-        const { rows } = await pool.query('SELECT kafka_partition, next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2', [group, topic]);
-        const at = new Map(rows.map((r) => [r.kafka_partition, BigInt(r.next_offset)]));
-        return ends.every((e) => BigInt(e.high) === 0n || (at.get(e.partition) ?? 0n) >= BigInt(e.high));
-      }, { what: `the consumer past the end of ${topic}` });
+      await waitFor(
+        async () => {
+          const { rows } = await pool.query('SELECT kafka_partition, next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2', [
+            group,
+            topic,
+          ]);
+          const at = new Map(rows.map((r) => [r.kafka_partition, BigInt(r.next_offset)]));
+          return ends.every((e) => BigInt(e.high) === 0n || (at.get(e.partition) ?? 0n) >= BigInt(e.high));
+        },
+        { what: `the consumer past the end of ${topic}` },
+      );
     }
   };
   const reasonsOf = async (events: { eventId: string }[]) => {
@@ -44,8 +60,10 @@ describe('batch-signed events (Kafka + PostgreSQL)', () => {
     return events.map((e) => rows.find((r) => r.payload.includes(e.eventId))?.reason ?? 'not quarantined');
   };
   const logged = async (ids: string[]) => (await pool.query('SELECT 1 FROM regional_events WHERE event_id = ANY($1::uuid[])', [ids])).rowCount;
-  const projected = async (provider: string) => Number((await pool.query('SELECT coalesce(sum(count), 0) AS n FROM flow_counts WHERE provider = $1', [provider])).rows[0].n);
-  const af = (n: number) => Array.from({ length: n }, () => ({ ...movementRecorded({ provider: 'AF', data: { borderCrossingPoint: 'AF-TORKHAM' } }), schemaVersion: 2 as const }));
+  const projected = async (provider: string) =>
+    Number((await pool.query('SELECT coalesce(sum(count), 0) AS n FROM flow_counts WHERE provider = $1', [provider])).rows[0].n);
+  const af = (n: number) =>
+    Array.from({ length: n }, () => ({ ...movementRecorded({ provider: 'AF', data: { borderCrossingPoint: 'AF-TORKHAM' } }), schemaVersion: 2 as const }));
   const flip = (hash: string) => (hash[0] === 'A' ? 'B' : 'A') + hash.slice(1);
 
   beforeAll(async () => {
@@ -97,7 +115,9 @@ describe('batch-signed events (Kafka + PostgreSQL)', () => {
 
   it('quarantines a tampered proof, a tampered root, a proof from another batch, an event moved between batches, a root signed by another state, and tampered data', async () => {
     const [one, two] = [await keys.signer('AF').signBatch(af(6)), await keys.signer('AF').signBatch(af(6))];
-    const [kz] = await keys.signer('AF').signBatch([{ ...movementRecorded({ provider: 'KZ', data: { borderCrossingPoint: 'KZ-KORDAY' } }), schemaVersion: 2 as const }]);
+    const [kz] = await keys
+      .signer('AF')
+      .signBatch([{ ...movementRecorded({ provider: 'KZ', data: { borderCrossingPoint: 'KZ-KORDAY' } }), schemaVersion: 2 as const }]);
     const attacks = [
       { ...one[1], proof: { ...one[1].proof, path: [flip(one[1].proof.path[0]), ...one[1].proof.path.slice(1)] } },
       { ...one[2], batch: { ...one[2].batch, root: flip(one[2].batch.root) } },

@@ -3,7 +3,15 @@ import type { EnvelopeVerifier } from '@caravanserai/crypto';
 import { BeforeApplicationShutdown, Global, Inject, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { AGGREGATOR_CONFIG, AggregatorConfig, agreementsTopic, movementSchemas, movementsTopic, referralsTopic, retentionOf } from '../config/aggregator.config';
+import {
+  AGGREGATOR_CONFIG,
+  AggregatorConfig,
+  agreementsTopic,
+  movementSchemas,
+  movementsTopic,
+  referralsTopic,
+  retentionOf,
+} from '../config/aggregator.config';
 import type { BatchIngest, ReplayableIngest } from '../infrastructure/batch-ingest.port';
 import { replayAwaiting } from '../infrastructure/pg-awaiting-upgrade';
 import { KAFKA, PG_POOL, TRUSTED_KEYS } from '../infrastructure/tokens';
@@ -40,7 +48,12 @@ const REGIONAL_INGESTS = Symbol('REGIONAL_INGESTS');
             [agreementsTopic(c), ingests.agreements],
             [referralsTopic(c), ingests.referrals],
           ]),
-          { groupId: c.CONSUMER_GROUP, fromBeginning: true, sessionTimeout: c.CONSUMER_SESSION_TIMEOUT_MS, partitionsConcurrently: c.CONSUMER_PARTITIONS_CONCURRENTLY },
+          {
+            groupId: c.CONSUMER_GROUP,
+            fromBeginning: true,
+            sessionTimeout: c.CONSUMER_SESSION_TIMEOUT_MS,
+            partitionsConcurrently: c.CONSUMER_PARTITIONS_CONCURRENTLY,
+          },
         ),
     },
   ],
@@ -61,11 +74,27 @@ export class IngestModule implements OnApplicationBootstrap, BeforeApplicationSh
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, [
-        { topic: movementsTopic(this.config), numPartitions: this.config.MOVEMENTS_PARTITIONS, config: topicRetention('movements', retentionOf(this.config)) },
-        { topic: agreementsTopic(this.config), numPartitions: this.config.AGREEMENTS_PARTITIONS, config: topicRetention('agreements', retentionOf(this.config)) },
-        { topic: referralsTopic(this.config), numPartitions: this.config.REFERRALS_PARTITIONS, config: topicRetention('referrals', retentionOf(this.config)) },
-      ], this.config.TOPIC_REPLICATION_FACTOR);
+      await ensureTopics(
+        admin,
+        [
+          {
+            topic: movementsTopic(this.config),
+            numPartitions: this.config.MOVEMENTS_PARTITIONS,
+            config: topicRetention('movements', retentionOf(this.config)),
+          },
+          {
+            topic: agreementsTopic(this.config),
+            numPartitions: this.config.AGREEMENTS_PARTITIONS,
+            config: topicRetention('agreements', retentionOf(this.config)),
+          },
+          {
+            topic: referralsTopic(this.config),
+            numPartitions: this.config.REFERRALS_PARTITIONS,
+            config: topicRetention('referrals', retentionOf(this.config)),
+          },
+        ],
+        this.config.TOPIC_REPLICATION_FACTOR,
+      );
     } finally {
       await admin.disconnect();
     }

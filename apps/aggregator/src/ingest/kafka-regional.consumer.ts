@@ -8,7 +8,16 @@ export interface ConsumerStats extends IngestResult {
   lastError: string | null;
 }
 
-const emptyStats = (): ConsumerStats => ({ received: 0, applied: 0, duplicates: 0, quarantined: 0, waiting: 0, batches: 0, lastBatchAt: null, lastError: null });
+const emptyStats = (): ConsumerStats => ({
+  received: 0,
+  applied: 0,
+  duplicates: 0,
+  quarantined: 0,
+  waiting: 0,
+  batches: 0,
+  lastBatchAt: null,
+  lastError: null,
+});
 
 /**
  * Consumes the regional topics as one consumer group. Each batch (one partition's messages) goes

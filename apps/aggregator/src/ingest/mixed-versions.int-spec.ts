@@ -56,7 +56,8 @@ describe('a region of mixed event versions (Kafka + PostgreSQL)', () => {
     nodes.push(node);
     return node;
   };
-  const append = (store: PgEventStore, pool: Pool, events: EventEnvelope[], topic = topics.movements) => inTransaction(pool, (c) => store.append(c, events, topic));
+  const append = (store: PgEventStore, pool: Pool, events: EventEnvelope[], topic = topics.movements) =>
+    inTransaction(pool, (c) => store.append(c, events, topic));
 
   const startAggregator = async (maxVersion?: number) => {
     const schemas = maxVersion === undefined ? MOVEMENT_SCHEMAS : limitVersions(MOVEMENT_SCHEMAS, maxVersion);
@@ -87,7 +88,10 @@ describe('a region of mixed event versions (Kafka + PostgreSQL)', () => {
       const ends = await admin.fetchTopicOffsets(topic);
       await waitFor(
         async () => {
-          const { rows } = await pool.query('SELECT kafka_partition, next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2', [group, topic]);
+          const { rows } = await pool.query('SELECT kafka_partition, next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2', [
+            group,
+            topic,
+          ]);
           const at = new Map(rows.map((r) => [r.kafka_partition, BigInt(r.next_offset)]));
           return ends.every((e) => BigInt(e.high) === 0n || (at.get(e.partition) ?? 0n) >= BigInt(e.high));
         },
@@ -175,7 +179,10 @@ describe('a region of mixed event versions (Kafka + PostgreSQL)', () => {
     // Delivered again (a node republishing from its store, Kafka redelivering): counted once.
     const extra = movement('AF', 0);
     await append(af.v2, af.pool, [extra]);
-    const { rows: again } = await af.pool.query(`INSERT INTO outbox (global_position, topic, message_key) SELECT global_position, $1, stream_id FROM events WHERE type = 'MovementRecorded' RETURNING 1`, [topics.movements]);
+    const { rows: again } = await af.pool.query(
+      `INSERT INTO outbox (global_position, topic, message_key) SELECT global_position, $1, stream_id FROM events WHERE type = 'MovementRecorded' RETURNING 1`,
+      [topics.movements],
+    );
     expect(again.length).toBe(37 + 7 + 1);
     await caughtUp();
     expect(await counts()).toEqual(expected([...recorded, extra], retracted));

@@ -30,7 +30,11 @@ import { KafkaRegionalConsumer } from './kafka-regional.consumer';
 describe('signed events (Kafka + PostgreSQL)', () => {
   const prefix = `test-sign-${uniqueSuffix()}.`;
   const group = `${prefix}group`;
-  const topics = { movements: topicName(TOPICS.movements, prefix), agreements: topicName(TOPICS.agreements, prefix), referrals: topicName(TOPICS.referrals, prefix) };
+  const topics = {
+    movements: topicName(TOPICS.movements, prefix),
+    agreements: topicName(TOPICS.agreements, prefix),
+    referrals: topicName(TOPICS.referrals, prefix),
+  };
   const dir = mkdtempSync(join(tmpdir(), 'signed-events-'));
   const trustPath = join(dir, 'trusted-node-keys.json');
   const RETIRED_AT = '2026-06-01T00:00:00.000Z';
@@ -99,7 +103,8 @@ describe('signed events (Kafka + PostgreSQL)', () => {
     (await pool.query('SELECT event_id FROM regional_events WHERE event_id = ANY($1::uuid[])', [events.map((e) => e.eventId)])).rowCount;
   const projected = async (provider: string) =>
     Number((await pool.query('SELECT coalesce(sum(count), 0) AS n FROM flow_counts WHERE provider = $1', [provider])).rows[0].n);
-  const pooled = async (provider: string) => (await pool.query('SELECT pooled_at IS NOT NULL AS p FROM provider_pool WHERE provider = $1', [provider])).rows[0].p;
+  const pooled = async (provider: string) =>
+    (await pool.query('SELECT pooled_at IS NOT NULL AS p FROM provider_pool WHERE provider = $1', [provider])).rows[0].p;
 
   beforeAll(async () => {
     writeTrust(entries());
@@ -173,7 +178,14 @@ describe('signed events (Kafka + PostgreSQL)', () => {
     await publish(topics.movements, attacks);
     await caughtUp();
 
-    expect(await reasonsOf(attacks)).toEqual(['SIGNATURE.INVALID', 'SIGNATURE.MISSING', 'KEY.UNKNOWN', 'SIGNATURE.INVALID', 'KEY.REVOKED', 'KEY.STATE_MISMATCH']);
+    expect(await reasonsOf(attacks)).toEqual([
+      'SIGNATURE.INVALID',
+      'SIGNATURE.MISSING',
+      'KEY.UNKNOWN',
+      'SIGNATURE.INVALID',
+      'KEY.REVOKED',
+      'KEY.STATE_MISMATCH',
+    ]);
     expect(await logged(attacks)).toBe(0);
     expect({ AF: await projected('AF'), PK: await projected('PK') }).toEqual(before);
     expect(await projected('KZ')).toBe(0);
@@ -238,7 +250,8 @@ describe('signed events (Kafka + PostgreSQL)', () => {
   it('quarantine replay verifies too: a tampered event stays quarantined, fixed or not; a message of a key trusted since is taken in', async () => {
     const regional = regionalIngests(pool, group, trust);
     const ingests = { [TOPICS.movements]: regional.movements, [TOPICS.agreements]: regional.agreements, [TOPICS.referrals]: regional.referrals };
-    const idOf = async (e: { eventId: string }) => Number((await pool.query(`SELECT id FROM quarantine WHERE payload LIKE '%' || $1 || '%'`, [e.eventId])).rows[0].id);
+    const idOf = async (e: { eventId: string }) =>
+      Number((await pool.query(`SELECT id FROM quarantine WHERE payload LIKE '%' || $1 || '%'`, [e.eventId])).rows[0].id);
     const signedGood = af.signer.sign(movementRecorded({ provider: 'AF', data: { borderCrossingPoint: 'AF-TORKHAM' } }));
     const tampered = { ...signedGood, data: { ...signedGood.data, sex: 'female' as const } };
     const newcomer = stranger.signer.sign(movementRecorded({ provider: 'KZ', data: { borderCrossingPoint: 'KZ-KORDAY' } }));
@@ -251,8 +264,13 @@ describe('signed events (Kafka + PostgreSQL)', () => {
     expect(await replayQuarantined(pool, ingests, tamperedId)).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/^SIGNATURE\.INVALID/) });
     // An operator's "fix" (the signature dropped, or the field put back unsigned) is no way round it.
     const { signature: _s, keyId: _k, ...stripped } = tampered;
-    expect(await replayQuarantined(pool, ingests, tamperedId, JSON.stringify(stripped))).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/^SIGNATURE\.MISSING/) });
-    expect(await replayQuarantined(pool, ingests, tamperedId, JSON.stringify({ ...tampered, data: { ...tampered.data, sex: 'female' } }))).toMatchObject({ status: 'rejected' });
+    expect(await replayQuarantined(pool, ingests, tamperedId, JSON.stringify(stripped))).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/^SIGNATURE\.MISSING/),
+    });
+    expect(await replayQuarantined(pool, ingests, tamperedId, JSON.stringify({ ...tampered, data: { ...tampered.data, sex: 'female' } }))).toMatchObject({
+      status: 'rejected',
+    });
     expect(await logged([tampered])).toBe(0);
     expect(await projected('AF')).toBe(before);
 

@@ -25,7 +25,13 @@ export async function consumerLag(pool: Pool, kafka: Kafka, group: string, topic
       for (const o of await admin.fetchTopicOffsets(topic)) {
         const high = BigInt(o.high);
         const next = projected.get(`${topic}:${o.partition}`) ?? BigInt(o.low);
-        partitions.push({ topic, partition: o.partition, highWatermark: Number(high), projectedUpTo: Number(next), lag: Number(high > next ? high - next : 0n) });
+        partitions.push({
+          topic,
+          partition: o.partition,
+          highWatermark: Number(high),
+          projectedUpTo: Number(next),
+          lag: Number(high > next ? high - next : 0n),
+        });
       }
     }
     return { topics, total: partitions.reduce((s, p) => s + p.lag, 0), partitions, brokerReachable: true };

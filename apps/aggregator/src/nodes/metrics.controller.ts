@@ -34,8 +34,12 @@ export class MetricsController {
       quarantineOpen: metrics.gauge('caravanserai_quarantine_open', 'Quarantined messages not replayed'),
       quarantineReplayed: metrics.gauge('caravanserai_quarantine_replayed', 'Quarantined messages replayed'),
       projected: metrics.gauge('caravanserai_provider_events_projected', 'Events of each provider in the regional projections', ['provider']),
-      lastRecorded: metrics.gauge('caravanserai_provider_last_event_recorded_timestamp_seconds', "When the provider's latest event was recorded at its node", ['provider']),
-      lastReceived: metrics.gauge('caravanserai_provider_last_event_received_timestamp_seconds', "When the provider's latest event was projected here", ['provider']),
+      lastRecorded: metrics.gauge('caravanserai_provider_last_event_recorded_timestamp_seconds', "When the provider's latest event was recorded at its node", [
+        'provider',
+      ]),
+      lastReceived: metrics.gauge('caravanserai_provider_last_event_received_timestamp_seconds', "When the provider's latest event was projected here", [
+        'provider',
+      ]),
     };
     this.counters = {
       messages: metrics.counter('caravanserai_consumer_messages_total', 'Messages consumed by this process, by outcome', ['topic', 'outcome']),
@@ -52,7 +56,10 @@ export class MetricsController {
   })
   @ApiResult(200, 'Prometheus metrics', null, { 'text/plain': METRICS_SCHEMA })
   async scrape(): Promise<string> {
-    const database = await this.pool.query('SELECT 1').then(() => 1, () => 0);
+    const database = await this.pool.query('SELECT 1').then(
+      () => 1,
+      () => 0,
+    );
     const broker = (await this.broker.check()).reachable ? 1 : 0;
     const [lag, quarantine, providers] = database
       ? await Promise.all([
@@ -65,12 +72,24 @@ export class MetricsController {
     const { gauges: g, counters: c, metrics: m } = this;
     m.set(g.databaseUp, [{ value: database }]);
     m.set(g.brokerUp, [{ value: broker }]);
-    m.set(g.lag, (lag?.partitions ?? []).map((p) => ({ labels: { topic: p.topic, partition: p.partition }, value: p.lag })));
+    m.set(
+      g.lag,
+      (lag?.partitions ?? []).map((p) => ({ labels: { topic: p.topic, partition: p.partition }, value: p.lag })),
+    );
     m.set(g.quarantineOpen, [{ value: quarantine?.open ?? null }]);
     m.set(g.quarantineReplayed, [{ value: quarantine?.replayed ?? null }]);
-    m.set(g.projected, providers.map((r) => ({ labels: { provider: r.provider }, value: Number(r.events) })));
-    m.set(g.lastRecorded, providers.map((r) => ({ labels: { provider: r.provider }, value: seconds(r.last_recorded_at) })));
-    m.set(g.lastReceived, providers.map((r) => ({ labels: { provider: r.provider }, value: seconds(r.last_received_at) })));
+    m.set(
+      g.projected,
+      providers.map((r) => ({ labels: { provider: r.provider }, value: Number(r.events) })),
+    );
+    m.set(
+      g.lastRecorded,
+      providers.map((r) => ({ labels: { provider: r.provider }, value: seconds(r.last_recorded_at) })),
+    );
+    m.set(
+      g.lastReceived,
+      providers.map((r) => ({ labels: { provider: r.provider }, value: seconds(r.last_received_at) })),
+    );
     m.set(
       c.messages,
       stats.flatMap(([topic, s]) => [
@@ -79,7 +98,10 @@ export class MetricsController {
         { labels: { topic, outcome: 'quarantined' }, value: s.quarantined },
       ]),
     );
-    m.set(c.batches, stats.map(([topic, s]) => ({ labels: { topic }, value: s.batches })));
+    m.set(
+      c.batches,
+      stats.map(([topic, s]) => ({ labels: { topic }, value: s.batches })),
+    );
     return m.render();
   }
 }

@@ -32,10 +32,11 @@ export class NodesController {
   @Get()
   @ApiOperation({
     operationId: 'getNodes',
-    summary: "Node health: each provider's last event, how far the projections are behind the regional topics (consumer lag), and, for the admin, the quarantine size",
+    summary:
+      "Node health: each provider's last event, how far the projections are behind the regional topics (consumer lag), and, for the admin, the quarantine size",
     description:
-      "What each caller sees follows the agreements, since whether and how much a state sends is itself information about its data. " +
-      'The admin (the aggregator\'s operator) sees every provider in full (events received, last event id, exact times, delay), the consumer lag per topic and partition, and the quarantine counts. ' +
+      'What each caller sees follows the agreements, since whether and how much a state sends is itself information about its data. ' +
+      "The admin (the aggregator's operator) sees every provider in full (events received, last event id, exact times, delay), the consumer lag per topic and partition, and the quarantine counts. " +
       'A state (reader key) sees its own provider in full and the lag summed per topic. ' +
       'The secretariat sees, of each provider with an agreement in force today naming it (or anyone), only coarse health that carries no volume: `provider`, `pooled`, `lastEventReceivedAt` (truncated to the hour) and `healthy` (that hour within the last 24); providers that granted it nothing are not listed; the lag summed per topic. ' +
       'The admin and a state (for its own provider) also see `awaitingUpgrade`: the events of a version newer than this aggregator reads, held until it is upgraded, counted per provider, type and schemaVersion; the secretariat does not (it is volume). ' +
@@ -65,7 +66,13 @@ export class NodesController {
     const now = new Date();
     const providers = kind === 'secretariat' ? statuses.map((s) => coarseStatus(s, now)) : statuses.map(fullStatus);
     const lag = await consumerLag(this.pool, this.kafka, this.config.CONSUMER_GROUP, regionalTopics(this.config));
-    await this.audit.listed(request, principal.id, {}, providers.length, providers.map((p) => p.provider));
+    await this.audit.listed(
+      request,
+      principal.id,
+      {},
+      providers.length,
+      providers.map((p) => p.provider),
+    );
     if (kind === 'admin') return { providers, lag, quarantine: await quarantineCounts(this.pool), awaitingUpgrade: await awaitingCounts(this.pool, null) };
     if (kind === 'state') return { providers, lag: lagPerTopic(lag), awaitingUpgrade: await awaitingCounts(this.pool, own) };
     return { providers, lag: lagPerTopic(lag) };

@@ -10,7 +10,8 @@ type Service = keyof typeof APP_OF;
  * service's default name (caravanserai_aggregator, caravanserai_node_<state>), as the service does. */
 function target(values: { service?: string; 'database-url'?: string; state?: string }): { url: string; service: Service } {
   const service = values.service;
-  if (service !== 'node' && service !== 'aggregator') throw new SchemaNotReadyError(`say which service: --service node|aggregator${service ? ` (got "${service}")` : ''}`);
+  if (service !== 'node' && service !== 'aggregator')
+    throw new SchemaNotReadyError(`say which service: --service node|aggregator${service ? ` (got "${service}")` : ''}`);
   const explicit = values['database-url'] ?? process.env.DATABASE_URL;
   if (explicit) {
     if (!/^postgres(ql)?:\/\//.test(explicit)) throw new SchemaNotReadyError('--database-url must start with postgres:// or postgresql://');
@@ -19,7 +20,8 @@ function target(values: { service?: string; 'database-url'?: string; state?: str
   let name = 'caravanserai_aggregator';
   if (service === 'node') {
     const state = (values.state ?? process.env.NODE_STATE ?? '').toUpperCase();
-    if (!(PROVIDER_STATES as readonly string[]).includes(state)) throw new SchemaNotReadyError('a node\'s database: --database-url URL, or --state XX (or NODE_STATE) for caravanserai_node_xx');
+    if (!(PROVIDER_STATES as readonly string[]).includes(state))
+      throw new SchemaNotReadyError("a node's database: --database-url URL, or --state XX (or NODE_STATE) for caravanserai_node_xx");
     name = `caravanserai_node_${state.toLowerCase()}`;
   }
   return { url: resolveDatabaseUrl({ ...process.env, DATABASE_URL: undefined }, name), service };
@@ -49,7 +51,10 @@ export const dbCommand: CliCommand = {
       const how = `npm run migrate -- --service ${service}`;
       switch (action) {
         case 'migrate': {
-          const roles = (values['grant-to'] ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+          const roles = (values['grant-to'] ?? '')
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean);
           const applied = await migrateServiceDatabase(url, dir, roles);
           console.log(applied.length > 0 ? `applied ${applied.length} migrations: ${applied.join(', ')}` : 'already at the latest migration');
           if (roles.length > 0) console.log(`granted ${roles.join(', ')} the rights to run the ${service} (no DDL)`);

@@ -71,13 +71,28 @@ describe('npm run cli -- keys (built CLI, PostgreSQL)', () => {
     expect(await auth.authenticate(`Bearer ${key}`)).toBeNull();
     expect(cli(['list', '--service', 'node', '--database-url', url]).stdout).toMatch(new RegExp(`${keyId}\tadmin\tadmin\trevoked\t`));
     expect(cli(['revoke', '--service', 'node', '--database-url', url, '--id', keyId])).toMatchObject({ code: 0, stdout: `key ${keyId} was already revoked\n` });
-    expect(cli(['revoke', '--service', 'node', '--database-url', url, '--id', '0000000000000000'])).toMatchObject({ code: 1, stderr: 'no key 0000000000000000 in this database\n' });
+    expect(cli(['revoke', '--service', 'node', '--database-url', url, '--id', '0000000000000000'])).toMatchObject({
+      code: 1,
+      stderr: 'no key 0000000000000000 in this database\n',
+    });
   });
 
   it('makes keys that expire', async () => {
     const aggregatorDb = await freshTestDatabase('cli_keys_agg');
     databases.push(aggregatorDb);
-    const created = cli(['create', '--service', 'aggregator', '--database-url', aggregatorDb, '--principal', 'org:UNHCR', '--role', 'reader', '--expires-in', '2s']);
+    const created = cli([
+      'create',
+      '--service',
+      'aggregator',
+      '--database-url',
+      aggregatorDb,
+      '--principal',
+      'org:UNHCR',
+      '--role',
+      'reader',
+      '--expires-in',
+      '2s',
+    ]);
     expect(created.code).toBe(0);
     const key = created.stdout.trim();
     const aggregatorPool = new Pool({ connectionString: aggregatorDb, max: 1 });
@@ -95,7 +110,10 @@ describe('npm run cli -- keys (built CLI, PostgreSQL)', () => {
     [['create', '--service', 'node', '--principal', 'secretariat', '--role', 'ingest'], 'keys: the ingest role belongs to state:XX'],
     [['create', '--service', 'node', '--principal', 'state:KZ', '--role', 'reader'], 'keys: role on a node must be one of ingest, admin (got "reader")'],
     [['create', '--service', 'aggregator', '--principal', 'org:a b', '--role', 'reader'], 'keys: the reader role belongs to secretariat, state:XX or org:NAME'],
-    [['create', '--service', 'node', '--principal', 'state:KZ', '--role', 'ingest', '--expires-in', '90 days'], 'keys: --expires-in must be a number and a unit'],
+    [
+      ['create', '--service', 'node', '--principal', 'state:KZ', '--role', 'ingest', '--expires-in', '90 days'],
+      'keys: --expires-in must be a number and a unit',
+    ],
     [['create', '--service', 'registry', '--principal', 'admin', '--role', 'admin'], 'keys: --service must be one of node, aggregator (got "registry")'],
     [['create', '--principal', 'admin', '--role', 'admin'], 'keys: say which service the database belongs to: --service node|aggregator'],
     [['create', '--service', 'node', '--role', 'admin'], 'keys: --principal and --role are required'],

@@ -1,4 +1,15 @@
-import { createKey, grantProblem, KeyInfo, KeyRequestError, listKeys, openKeyDatabase, parseDuration, revokeKey, Service, SERVICES } from '@caravanserai/credentials';
+import {
+  createKey,
+  grantProblem,
+  KeyInfo,
+  KeyRequestError,
+  listKeys,
+  openKeyDatabase,
+  parseDuration,
+  revokeKey,
+  Service,
+  SERVICES,
+} from '@caravanserai/credentials';
 import type { CliCommand } from './command';
 
 /** `--name value` pairs; a flag given twice or without a value is an error. */
@@ -27,7 +38,10 @@ function target(opts: Record<string, string>): { databaseUrl: string; service: S
 const iso = (d: Date | null) => (d ? d.toISOString() : '-');
 const status = (k: KeyInfo, now = Date.now()) => (k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt.getTime() <= now ? 'expired' : 'active');
 
-async function withDatabase<T>(opts: Record<string, string>, work: (db: Awaited<ReturnType<typeof openKeyDatabase>>, service: Service) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  opts: Record<string, string>,
+  work: (db: Awaited<ReturnType<typeof openKeyDatabase>>, service: Service) => Promise<T>,
+): Promise<T> {
   const { databaseUrl, service } = target(opts);
   const db = await openKeyDatabase(databaseUrl, service);
   try {
@@ -49,7 +63,9 @@ async function create(args: string[]): Promise<number> {
     if (ms === null) throw new KeyRequestError(`--expires-in must be a number and a unit s, m, h or d, e.g. 90d (got "${opts['expires-in']}")`);
     expiresAt = new Date(Date.now() + ms);
   }
-  const made = await withDatabase(opts, (db, service) => createKey(db, service, { principal: opts.principal, role: opts.role, expiresAt, label: opts.label ?? null }));
+  const made = await withDatabase(opts, (db, service) =>
+    createKey(db, service, { principal: opts.principal, role: opts.role, expiresAt, label: opts.label ?? null }),
+  );
   // The key goes to stdout alone, so that scripts can capture it; the rest to stderr.
   console.error(`key ${made.keyId} for ${made.principal} (role ${made.role}), expires ${iso(made.expiresAt)}; shown once, store it now:`);
   console.log(made.key);

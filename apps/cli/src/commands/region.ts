@@ -96,7 +96,9 @@ async function rebuild(args: string[]): Promise<number> {
     }
     const line = statuses.map((s) => `${s.state} ${received.get(s.state) ?? 0}/${s.counted} (outbox ${s.outboxBacklog})`).join(', ');
     if (Date.now() - started > timeoutMs) {
-      throw new RegionError(`not converged after ${seconds(started)} s: ${line}; lag ${lag ?? 'unknown'}; quarantine ${JSON.stringify(agg.quarantine ?? null)}`);
+      throw new RegionError(
+        `not converged after ${seconds(started)} s: ${line}; lag ${lag ?? 'unknown'}; quarantine ${JSON.stringify(agg.quarantine ?? null)}`,
+      );
     }
     if (Date.now() - lastReport > 10_000) {
       console.log(`${seconds(started)} s: ${line}; lag ${lag ?? 'unknown'}`);
@@ -106,7 +108,10 @@ async function rebuild(args: string[]): Promise<number> {
   }
 
   if (opts['release-until']) {
-    const release = await call<{ releaseId?: unknown; id?: unknown }>(aggregator, 'POST', '/v1/releases', { dataUntil: opts['release-until'], reason: 'region rebuilt from the nodes' });
+    const release = await call<{ releaseId?: unknown; id?: unknown }>(aggregator, 'POST', '/v1/releases', {
+      dataUntil: opts['release-until'],
+      reason: 'region rebuilt from the nodes',
+    });
     console.log(`release cut: ${JSON.stringify(release)}`);
   }
   return 0;
@@ -114,7 +119,9 @@ async function rebuild(args: string[]): Promise<number> {
 
 export const regionCommand: CliCommand = {
   name: 'region',
-  usage: ['region rebuild --nodes URL=ADMIN_KEY[,URL=ADMIN_KEY…] --aggregator URL=ADMIN_KEY [--release-until YYYY-MM-DD] [--timeout-s 3600] [--no-republish true]   (a key may be @FILE)'],
+  usage: [
+    'region rebuild --nodes URL=ADMIN_KEY[,URL=ADMIN_KEY…] --aggregator URL=ADMIN_KEY [--release-until YYYY-MM-DD] [--timeout-s 3600] [--no-republish true]   (a key may be @FILE)',
+  ],
   async run(action, args) {
     try {
       if (action === 'rebuild') return await rebuild(args);

@@ -1,11 +1,4 @@
-import {
-  addTrustedKey,
-  generateSigningKeyPair,
-  retireTrustedKey,
-  revokeTrustedKey,
-  TrustedKeyEntry,
-  TrustFile,
-} from '@caravanserai/crypto';
+import { addTrustedKey, generateSigningKeyPair, retireTrustedKey, revokeTrustedKey, TrustedKeyEntry, TrustFile } from '@caravanserai/crypto';
 import { PROVIDER_STATES } from '@caravanserai/contracts';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

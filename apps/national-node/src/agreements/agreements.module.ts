@@ -10,6 +10,15 @@ import { PgAgreementStreams } from './infrastructure/pg-agreement-streams';
 
 @Module({
   controllers: [AgreementsController],
-  providers: [PgAgreementStreams, AgreementPipeline, GrantAgreementHandler, AmendAgreementHandler, RevokeAgreementHandler, ActivateEmergencyTermsHandler, ListAgreementsHandler, GetAgreementHandler],
+  providers: [
+    PgAgreementStreams,
+    AgreementPipeline,
+    GrantAgreementHandler,
+    AmendAgreementHandler,
+    RevokeAgreementHandler,
+    ActivateEmergencyTermsHandler,
+    ListAgreementsHandler,
+    GetAgreementHandler,
+  ],
 })
 export class AgreementsModule {}

@@ -83,7 +83,16 @@ describe('authentication and authorisation at a node (PostgreSQL)', () => {
 
   const expect401 = (res: { statusCode: number; json(): unknown; headers: Record<string, unknown> }) => {
     expect(res.statusCode).toBe(401);
-    expect(res.json()).toEqual({ type: 'urn:caravanserai:problem:AUTH.UNAUTHENTICATED', title: 'Not authenticated', status: 401, detail: 'missing or invalid credentials: send Authorization: Bearer <api key>', instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'AUTH.UNAUTHENTICATED', message: 'missing or invalid credentials: send Authorization: Bearer <api key>', requestId: expect.any(String) });
+    expect(res.json()).toEqual({
+      type: 'urn:caravanserai:problem:AUTH.UNAUTHENTICATED',
+      title: 'Not authenticated',
+      status: 401,
+      detail: 'missing or invalid credentials: send Authorization: Bearer <api key>',
+      instance: expect.stringMatching(/^urn:caravanserai:request:/),
+      code: 'AUTH.UNAUTHENTICATED',
+      message: 'missing or invalid credentials: send Authorization: Bearer <api key>',
+      requestId: expect.any(String),
+    });
     expect(res.headers['www-authenticate']).toBe('Bearer realm="caravanserai"');
   };
 
@@ -168,7 +177,16 @@ describe('authentication and authorisation at a node (PostgreSQL)', () => {
     for (const [method, path, body] of attempts) {
       const res = await call(method, path, bearer(key.ingest), body);
       expect(res.statusCode).toBe(403);
-      expect(res.json()).toEqual({ type: 'urn:caravanserai:problem:AUTH.FORBIDDEN', title: 'Not allowed', status: 403, detail: 'state:IR (role ingest) may not call this endpoint', instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'AUTH.FORBIDDEN', message: 'state:IR (role ingest) may not call this endpoint', requestId: expect.any(String) });
+      expect(res.json()).toEqual({
+        type: 'urn:caravanserai:problem:AUTH.FORBIDDEN',
+        title: 'Not allowed',
+        status: 403,
+        detail: 'state:IR (role ingest) may not call this endpoint',
+        instance: expect.stringMatching(/^urn:caravanserai:request:/),
+        code: 'AUTH.FORBIDDEN',
+        message: 'state:IR (role ingest) may not call this endpoint',
+        requestId: expect.any(String),
+      });
     }
     expect(await stored()).toEqual(before);
     const view = (await call('GET', `/v1/agreements/${agreementId}`, bearer(key.admin))).json();
@@ -186,7 +204,11 @@ describe('authentication and authorisation at a node (PostgreSQL)', () => {
 
   it('neither 401 nor 403 says whether the resource exists', async () => {
     const missing = '01963c4e-0000-7000-8000-0000000000ff';
-    for (const [headers, status] of [[{}, 401], [bearer(key.admin), 403], [bearer(key.otherState), 403]] as const) {
+    for (const [headers, status] of [
+      [{}, 401],
+      [bearer(key.admin), 403],
+      [bearer(key.otherState), 403],
+    ] as const) {
       const existing = await call('GET', `/v1/referrals/${referralId}`, headers);
       const unknown = await call('GET', `/v1/referrals/${missing}`, headers);
       expect(existing.statusCode).toBe(status);
@@ -207,15 +229,22 @@ describe('authentication and authorisation at a node (PostgreSQL)', () => {
     expect(res.statusCode).toBe(200);
     // Parsed strictly: today's gauges, the process metrics and the HTTP histogram by route template.
     const families = parsePrometheusText(res.body);
-    expect(families.get('caravanserai_outbox_backlog')?.samples[0]).toEqual({ name: 'caravanserai_outbox_backlog', labels: { state: 'IR' }, value: expect.any(Number) });
+    expect(families.get('caravanserai_outbox_backlog')?.samples[0]).toEqual({
+      name: 'caravanserai_outbox_backlog',
+      labels: { state: 'IR' },
+      value: expect.any(Number),
+    });
     expect(families.get('process_resident_memory_bytes')?.samples[0].value).toBeGreaterThan(0);
     expect(families.get('nodejs_eventloop_lag_seconds')).toBeDefined();
-    const routes = families.get('http_request_duration_seconds')!.samples.filter((s) => s.name.endsWith('_count')).map((s) => s.labels);
+    const routes = families
+      .get('http_request_duration_seconds')!
+      .samples.filter((s) => s.name.endsWith('_count'))
+      .map((s) => s.labels);
     expect(routes).toContainEqual({ method: 'GET', route: '/v1/referrals/:id', status_code: '404' });
     expect(routes.every((r) => !r.route.includes('?') && !/[0-9a-f]{8}-[0-9a-f]{4}/.test(r.route))).toBe(true);
   });
 
-  it('gives every answer a request id: the caller\'s plain token, or a new one; error bodies carry it', async () => {
+  it("gives every answer a request id: the caller's plain token, or a new one; error bodies carry it", async () => {
     const mine = await app.inject({ method: 'GET', url: '/v1/agreements', headers: { ...bearer(key.ingest), 'x-request-id': 'ops-ticket-42' } });
     expect(mine.headers['x-request-id']).toBe('ops-ticket-42');
     const refused = await app.inject({ method: 'GET', url: '/metrics', headers: { ...bearer(key.ingest), 'x-request-id': 'not a token' } });

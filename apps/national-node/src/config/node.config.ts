@@ -21,7 +21,15 @@ export class NodeConfig {
   @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//) DATABASE_URL?: string;
   /** false: the service neither creates its database nor migrates it at boot; it checks that the
    * schema is at the latest migration (made by `npm run migrate`) and stops naming what is missing. */
-  @Transform(({ obj, key }) => (obj[key] === undefined ? true : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase()) ? true : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase()) ? false : obj[key]))
+  @Transform(({ obj, key }) =>
+    obj[key] === undefined
+      ? true
+      : ['true', '1', 'yes', 'on'].includes(String(obj[key]).toLowerCase())
+        ? true
+        : ['false', '0', 'no', 'off'].includes(String(obj[key]).toLowerCase())
+          ? false
+          : obj[key],
+  )
   @IsBoolean()
   DATABASE_AUTO_MIGRATE: boolean = true;
 

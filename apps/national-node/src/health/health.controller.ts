@@ -47,7 +47,10 @@ export class HealthController {
    * liveness (`GET /v1/health`), not readiness, so that the outbox can do its job.
    */
   @Get('ready')
-  @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness: 503 when the database or the Kafka cluster is unreachable; says whether records are still accepted (into the outbox)' })
+  @ApiOperation({
+    operationId: 'getReadiness',
+    summary: 'Readiness: 503 when the database or the Kafka cluster is unreachable; says whether records are still accepted (into the outbox)',
+  })
   @ApiResult(200, 'Ready', READY)
   @ApiResult(503, 'Not ready: says which dependency is down', READY)
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {

@@ -33,7 +33,11 @@ export class MetricsController {
 
   @Get()
   @Header('content-type', PROMETHEUS_CONTENT_TYPE)
-  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics: outbox backlog, events published, last publish, dependencies up; process (heap, RSS, event-loop lag, GC) and HTTP request durations per route' })
+  @ApiOperation({
+    operationId: 'getMetrics',
+    summary:
+      'Prometheus metrics: outbox backlog, events published, last publish, dependencies up; process (heap, RSS, event-loop lag, GC) and HTTP request durations per route',
+  })
   @ApiResult(200, 'Prometheus metrics', null, { 'text/plain': METRICS_SCHEMA })
   async scrape(): Promise<string> {
     const backlog = await this.forwarder.backlog().catch(() => null);

@@ -14,7 +14,8 @@ describe('node database without DDL rights (PostgreSQL)', () => {
   const url = `${TEST_PG_BASE}/test_node_noddl_${uniqueSuffix()}`;
   let role: RestrictedRole;
   let pool: Pool | undefined;
-  const config = (autoMigrate: boolean) => ({ NODE_STATE: 'AF', DATABASE_URL: role.urlOf(url), PG_POOL_SIZE: 2, DATABASE_AUTO_MIGRATE: autoMigrate }) as NodeConfig;
+  const config = (autoMigrate: boolean) =>
+    ({ NODE_STATE: 'AF', DATABASE_URL: role.urlOf(url), PG_POOL_SIZE: 2, DATABASE_AUTO_MIGRATE: autoMigrate }) as NodeConfig;
 
   beforeAll(async () => {
     role = await RestrictedRole.create('node_svc');
@@ -32,7 +33,17 @@ describe('node database without DDL rights (PostgreSQL)', () => {
     await createKey(pool, 'node', { principal: 'state:AF', role: 'ingest' });
     // An event appended with its outbox row, as the service does (identity columns, record ids).
     const store = new PgEventStore(pool, testSigningKeys().signer('AF'));
-    const event = { eventId: uuidv7(), type: 'TestHappened', schemaVersion: 1, provider: 'AF', streamId: `s-${uniqueSuffix()}`, streamVersion: 1, occurredOn: '2026-03-02', recordedAt: new Date().toISOString(), data: {} };
+    const event = {
+      eventId: uuidv7(),
+      type: 'TestHappened',
+      schemaVersion: 1,
+      provider: 'AF',
+      streamId: `s-${uniqueSuffix()}`,
+      streamVersion: 1,
+      occurredOn: '2026-03-02',
+      recordedAt: new Date().toISOString(),
+      data: {},
+    };
     await inTransaction(pool, (c) => store.append(c, [event], 'movements.v1'));
     expect((await pool.query('SELECT count(*)::int AS n FROM outbox')).rows[0].n).toBe(1);
     await pool.query('DELETE FROM outbox');
@@ -45,6 +56,8 @@ describe('node database without DDL rights (PostgreSQL)', () => {
     await c.connect();
     await c.query('DELETE FROM pgmigrations WHERE name = $1', [latest]);
     await c.end();
-    await expect(openNodeDatabase(config(false))).rejects.toThrow(`is not at the latest migration: ${latest} not applied; run npm run migrate -- --service node`);
+    await expect(openNodeDatabase(config(false))).rejects.toThrow(
+      `is not at the latest migration: ${latest} not applied; run npm run migrate -- --service node`,
+    );
   });
 });

@@ -61,7 +61,11 @@ export async function openNodeDatabase(config: NodeConfig): Promise<Pool> {
       provide: PgEventStore,
       inject: [PG_POOL, NODE_CONFIG],
       useFactory: (pool: Pool, c: NodeConfig) =>
-        new PgEventStore(pool, EnvelopeSigner.fromFile(c.NODE_SIGNING_KEY_FILE, c.NODE_SIGNING_KEY_ID), new Set(c.NODE_SIGNATURE_VERSION === 2 ? [movementsTopic(c)] : [])),
+        new PgEventStore(
+          pool,
+          EnvelopeSigner.fromFile(c.NODE_SIGNING_KEY_FILE, c.NODE_SIGNING_KEY_ID),
+          new Set(c.NODE_SIGNATURE_VERSION === 2 ? [movementsTopic(c)] : []),
+        ),
     },
     {
       provide: OutboxForwarder,
@@ -74,11 +78,15 @@ export async function openNodeDatabase(config: NodeConfig): Promise<Pool> {
             const admin = kafka.admin();
             await admin.connect();
             try {
-              await ensureTopics(admin, [
-                { topic: movementsTopic(c), numPartitions: c.MOVEMENTS_PARTITIONS, config: topicRetention('movements', retention(c)) },
-                { topic: agreementsTopic(c), numPartitions: c.AGREEMENTS_PARTITIONS, config: topicRetention('agreements', retention(c)) },
-                { topic: referralsTopic(c), numPartitions: c.REFERRALS_PARTITIONS, config: topicRetention('referrals', retention(c)) },
-              ], c.TOPIC_REPLICATION_FACTOR);
+              await ensureTopics(
+                admin,
+                [
+                  { topic: movementsTopic(c), numPartitions: c.MOVEMENTS_PARTITIONS, config: topicRetention('movements', retention(c)) },
+                  { topic: agreementsTopic(c), numPartitions: c.AGREEMENTS_PARTITIONS, config: topicRetention('agreements', retention(c)) },
+                  { topic: referralsTopic(c), numPartitions: c.REFERRALS_PARTITIONS, config: topicRetention('referrals', retention(c)) },
+                ],
+                c.TOPIC_REPLICATION_FACTOR,
+              );
             } finally {
               await admin.disconnect();
             }

@@ -51,7 +51,8 @@ export class RepublicationController {
   @ApiOperation({
     operationId: 'getRepublicationStatus',
     summary: 'How many events this node holds, by kind, and how many wait in its outbox: what a rebuilt aggregator must reach',
-    description: "`counted` is what the aggregator's `eventsReceived` for this state must equal (movement and referral events; agreement decisions are counted by the registry, not there).",
+    description:
+      "`counted` is what the aggregator's `eventsReceived` for this state must equal (movement and referral events; agreement decisions are counted by the registry, not there).",
   })
   @ApiResult(200, 'What the node holds and what waits in its outbox', REPUBLICATION_STATUS)
   async status() {

@@ -61,6 +61,8 @@ describe('labels: a word in English and in Russian for every code', () => {
     expect(labelOf('borderCrossingPoints', 'KZ-DOSTYK', 'en')).toBe('Dostyk (Druzhba)');
     expect(labelOf('categories', 'not_a_code', 'en')).toBe('not_a_code');
     expect(labelOf('categories', 'constructor', 'ru')).toBe('constructor');
-    expect(labelOf('disclosureReasons', 'granularity_too_fine', 'en', 'month', 'week')).toBe('the agreement allows month figures at the finest, coarser than the week asked');
+    expect(labelOf('disclosureReasons', 'granularity_too_fine', 'en', 'month', 'week')).toBe(
+      'the agreement allows month figures at the finest, coarser than the week asked',
+    );
   });
 });

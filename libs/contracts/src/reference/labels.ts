@@ -239,8 +239,14 @@ const scenarioFigures = {
  * the values the block gives (labelled in turn where they are codes). */
 const disclosureReasons = {
   dimensions_not_allowed: l('the agreement does not allow {0}', 'соглашение не разрешает: {0}'),
-  country_level_only: l('the agreement allows country level only, not border crossing points', 'соглашение разрешает только данные по странам, не по пунктам пропуска'),
-  granularity_too_fine: l('the agreement allows {0} figures at the finest, coarser than the {1} asked', 'соглашение разрешает шаг не мельче, чем «{0}», а запрошен «{1}»'),
+  country_level_only: l(
+    'the agreement allows country level only, not border crossing points',
+    'соглашение разрешает только данные по странам, не по пунктам пропуска',
+  ),
+  granularity_too_fine: l(
+    'the agreement allows {0} figures at the finest, coarser than the {1} asked',
+    'соглашение разрешает шаг не мельче, чем «{0}», а запрошен «{1}»',
+  ),
   granularity_raised: l('time granularity raised from {0} to {1} by {2} ({3})', 'шаг по времени увеличен с «{0}» до «{1}» по соглашению {2} ({3})'),
   period_widened: l('period widened to whole {0}s: {1} … {2}', 'период расширен до целых периодов («{0}»): {1} … {2}'),
 };

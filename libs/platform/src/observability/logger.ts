@@ -135,7 +135,9 @@ function json(entry: LogEntry): string {
 /** `12:00:00.123 INFO  [http] request  method=GET route=/v1/flows status=200 …`, stack below. */
 function pretty(entry: LogEntry): string {
   const { time, level, context, message, stack, ...fields } = entry;
-  const values = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? (/\s/.test(v) ? JSON.stringify(v) : v) : inspect(v, { breakLength: Infinity, colors: false })}`);
+  const values = Object.entries(fields).map(
+    ([k, v]) => `${k}=${typeof v === 'string' ? (/\s/.test(v) ? JSON.stringify(v) : v) : inspect(v, { breakLength: Infinity, colors: false })}`,
+  );
   const line = `${time.slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${context ? `[${context}] ` : ''}${message}${values.length ? `  ${values.join(' ')}` : ''}`;
   return typeof stack === 'string' ? `${line}\n${stack}` : line;
 }

@@ -7,7 +7,15 @@ describe('StructuredLogger', () => {
   const at = new Date('2026-03-01T12:00:00.123Z');
   const capture = (format: 'json' | 'pretty', levels = logLevels('log')) => {
     const lines: string[] = [];
-    return { lines, logger: new StructuredLogger(format, levels, (l) => lines.push(l), () => at) };
+    return {
+      lines,
+      logger: new StructuredLogger(
+        format,
+        levels,
+        (l) => lines.push(l),
+        () => at,
+      ),
+    };
   };
 
   it('writes one JSON object per event: time, level, context, message, then the fields', () => {
@@ -74,7 +82,10 @@ describe('AppMetrics', () => {
     b.gauge('caravanserai_database_up', 'Whether PostgreSQL answers'); // no clash across apps
     a.observeRequest('GET', '/v1/referrals/:id', 200, 0.02);
     a.set(up, [{ value: 1 }]);
-    a.set(lag, [{ labels: { topic: 't', partition: 0 }, value: 3 }, { labels: { topic: 't', partition: 1 }, value: null }]);
+    a.set(lag, [
+      { labels: { topic: 't', partition: 0 }, value: 3 },
+      { labels: { topic: 't', partition: 1 }, value: null },
+    ]);
     a.set(total, [{ labels: { topic: 't' }, value: 7 }]);
     a.set(total, [{ labels: { topic: 't' }, value: 9 }]); // read again at the next scrape
     const families = parsePrometheusText(await a.render());
@@ -83,7 +94,9 @@ describe('AppMetrics', () => {
     expect(families.get('nodejs_heap_size_used_bytes')).toBeDefined();
     expect(families.get('nodejs_gc_duration_seconds')?.type).toBe('histogram');
     expect(families.get('caravanserai_database_up')?.samples).toEqual([{ name: 'caravanserai_database_up', labels: {}, value: 1 }]);
-    expect(families.get('caravanserai_consumer_lag')?.samples).toEqual([{ name: 'caravanserai_consumer_lag', labels: { topic: 't', partition: '0' }, value: 3 }]);
+    expect(families.get('caravanserai_consumer_lag')?.samples).toEqual([
+      { name: 'caravanserai_consumer_lag', labels: { topic: 't', partition: '0' }, value: 3 },
+    ]);
     expect(families.get('caravanserai_consumer_batches_total')?.samples.map((s) => s.value)).toEqual([9]);
     const http = families.get('http_request_duration_seconds')!;
     expect(http.type).toBe('histogram');

@@ -16,7 +16,8 @@ export function missingInOpenApi(document: OpenAPIObject, sources: Map<string, s
       if (!op) continue;
       const where = `${method.toUpperCase()} ${path} (${sources.get(`${method} ${path}`) ?? 'unknown handler'})`;
       const id = String(op.operationId ?? '');
-      if (!/^[a-z][A-Za-z0-9]*$/.test(id)) out.push(`${where}: no readable operationId (now "${id}"): set operationId in its @ApiOperation, e.g. listFeedItems`);
+      if (!/^[a-z][A-Za-z0-9]*$/.test(id))
+        out.push(`${where}: no readable operationId (now "${id}"): set operationId in its @ApiOperation, e.g. listFeedItems`);
       else if (ids.has(id)) out.push(`${where}: operationId ${id} is also used by ${ids.get(id)}`);
       ids.set(id, where);
       const responses = (op.responses ?? {}) as Record<string, { content?: Record<string, { schema?: unknown }> }>;
@@ -25,7 +26,10 @@ export function missingInOpenApi(document: OpenAPIObject, sources: Map<string, s
       for (const [status, response] of success) {
         if (status === '204') continue;
         const content = Object.entries(response.content ?? {});
-        if (content.length === 0) out.push(`${where}: response ${status} has no content: add its schema (@ApiResponse({ status: ${status}, content: { 'application/json': { schema } } }))`);
+        if (content.length === 0)
+          out.push(
+            `${where}: response ${status} has no content: add its schema (@ApiResponse({ status: ${status}, content: { 'application/json': { schema } } }))`,
+          );
         for (const [type, media] of content) if (!media.schema) out.push(`${where}: response ${status} ${type} has no schema`);
       }
       const errors = Object.entries(responses).filter(([status]) => /^[45]\d\d$/.test(status));
@@ -38,7 +42,8 @@ export function missingInOpenApi(document: OpenAPIObject, sources: Map<string, s
         if (!response.content?.['application/problem+json']) out.push(`${where}: error response ${status} is not application/problem+json`);
       }
       const roles = op[ROLES_EXTENSION] as unknown[] | undefined;
-      if (!isPublic && !(Array.isArray(roles) && roles.length > 0)) out.push(`${where}: neither a role (@Allow(...)) nor public (@Public()): add one to the controller or the method`);
+      if (!isPublic && !(Array.isArray(roles) && roles.length > 0))
+        out.push(`${where}: neither a role (@Allow(...)) nor public (@Public()): add one to the controller or the method`);
       if (!isPublic && !(Array.isArray(security) && security.length > 0)) out.push(`${where}: no security requirement (bearer)`);
     }
   }

@@ -37,8 +37,12 @@ function routes(app: INestApplication): Map<string, RouteFacts> {
         const fn = controller.prototype[handler];
         if (handler === 'constructor' || typeof fn !== 'function' || Reflect.getMetadata(PATH_METADATA, fn) === undefined) continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, fn) as RequestMethod].toLowerCase();
-        const path = `/${[base, String(Reflect.getMetadata(PATH_METADATA, fn))].join('/')}`.replace(/\/+/g, '/').replace(/\/$/, '').replace(/:(\w+)/g, '{$1}');
-        const at = <T>(key: string): T | undefined => (Reflect.getMetadata(key, fn) as T | undefined) ?? (Reflect.getMetadata(key, controller) as T | undefined);
+        const path = `/${[base, String(Reflect.getMetadata(PATH_METADATA, fn))].join('/')}`
+          .replace(/\/+/g, '/')
+          .replace(/\/$/, '')
+          .replace(/:(\w+)/g, '{$1}');
+        const at = <T>(key: string): T | undefined =>
+          (Reflect.getMetadata(key, fn) as T | undefined) ?? (Reflect.getMetadata(key, controller) as T | undefined);
         out.set(`${method} ${path || '/'}`, {
           controller: controller.name,
           handler,
@@ -55,7 +59,12 @@ function routes(app: INestApplication): Map<string, RouteFacts> {
   return out;
 }
 
-type Operation = Record<string, unknown> & { responses: Record<string, Record<string, unknown>>; description?: string; parameters?: unknown[]; requestBody?: unknown };
+type Operation = Record<string, unknown> & {
+  responses: Record<string, Record<string, unknown>>;
+  description?: string;
+  parameters?: unknown[];
+  requestBody?: unknown;
+};
 
 /** The error answers an operation gives by its kind; ApiProblems adds its own. */
 function errorResponses(op: Operation, facts: RouteFacts | undefined, path: string): Record<string, string[]> {

@@ -12,7 +12,12 @@ export const PROBLEM_DETAILS_SCHEMA = {
     title: { type: 'string', example: 'Validation failed' },
     status: { type: 'integer', minimum: 400, maximum: 599, example: 422 },
     detail: { type: 'string' },
-    instance: { type: 'string', format: 'uri', description: 'urn:caravanserai:request:<requestId>', example: 'urn:caravanserai:request:0b6f2a0e-5c1e-4d7e-9a57-3f1f8f0d2b11' },
+    instance: {
+      type: 'string',
+      format: 'uri',
+      description: 'urn:caravanserai:request:<requestId>',
+      example: 'urn:caravanserai:request:0b6f2a0e-5c1e-4d7e-9a57-3f1f8f0d2b11',
+    },
     code: { type: 'string', description: 'Stable error code (docs/openapi/README.md lists them)', example: 'VALIDATION.FAILED' },
     message: { type: 'string', description: 'The same text as detail' },
     errors: {

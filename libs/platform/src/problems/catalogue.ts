@@ -51,7 +51,10 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
     ru: {
       patterns: [
         [/^Validation failed \(uuid(?: v\d)? is expected\)$/, 'ошибка проверки: ожидается UUID'],
-        [/^Body is not valid JSON but content-type is set to 'application\/json'$/, 'тело запроса не является корректным JSON, хотя Content-Type — application/json'],
+        [
+          /^Body is not valid JSON but content-type is set to 'application\/json'$/,
+          'тело запроса не является корректным JSON, хотя Content-Type — application/json',
+        ],
       ],
       fallback: 'запрос составлен неверно',
     },
@@ -107,7 +110,10 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
   'SDMX.CODELIST_NOT_FOUND': {
     status: 404,
     title: { en: 'No such code list', ru: 'Такого справочника нет' },
-    ru: { patterns: [[/^no code list "(.*)": see GET \/v1\/sdmx\/codelists$/, 'справочника «$1» нет: см. GET /v1/sdmx/codelists']], fallback: 'такого справочника нет: см. GET /v1/sdmx/codelists' },
+    ru: {
+      patterns: [[/^no code list "(.*)": see GET \/v1\/sdmx\/codelists$/, 'справочника «$1» нет: см. GET /v1/sdmx/codelists']],
+      fallback: 'такого справочника нет: см. GET /v1/sdmx/codelists',
+    },
   },
   'WEBHOOKS.NOT_FOUND': {
     status: 404,
@@ -117,7 +123,12 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
   'WEBHOOKS.TOO_MANY': {
     status: 409,
     title: { en: 'Too many webhook subscriptions', ru: 'Слишком много подписок' },
-    ru: { patterns: [[/^at most (\d+) webhook subscriptions per recipient: delete one first$/, 'не более $1 подписок на веб-хуки у одного получателя: сначала удалите одну']], fallback: 'слишком много подписок на веб-хуки: сначала удалите одну' },
+    ru: {
+      patterns: [
+        [/^at most (\d+) webhook subscriptions per recipient: delete one first$/, 'не более $1 подписок на веб-хуки у одного получателя: сначала удалите одну'],
+      ],
+      fallback: 'слишком много подписок на веб-хуки: сначала удалите одну',
+    },
   },
   'RELEASES.FORBIDDEN': {
     status: 403,
@@ -128,14 +139,22 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
     status: 409,
     title: { en: 'Release would take data back', ru: 'Выпуск не может забрать данные назад' },
     ru: {
-      patterns: [[rx("dataUntil <id> is before the latest release's <id>: a release never takes data back"), 'dataUntil $1 раньше, чем у последнего выпуска ($2): выпуск никогда не забирает данные назад']],
+      patterns: [
+        [
+          rx("dataUntil <id> is before the latest release's <id>: a release never takes data back"),
+          'dataUntil $1 раньше, чем у последнего выпуска ($2): выпуск никогда не забирает данные назад',
+        ],
+      ],
       fallback: 'выпуск никогда не забирает данные назад',
     },
   },
   'MOVEMENT.NOT_FOUND': {
     status: 404,
     title: { en: 'Movement not found', ru: 'Передвижение не найдено' },
-    ru: { patterns: [[rx('no movement with eventId <id> was recorded by this node'), 'передвижение с eventId $1 на этом узле не записывалось']], fallback: 'передвижение не найдено' },
+    ru: {
+      patterns: [[rx('no movement with eventId <id> was recorded by this node'), 'передвижение с eventId $1 на этом узле не записывалось']],
+      fallback: 'передвижение не найдено',
+    },
   },
   'MOVEMENT.ALREADY_RETRACTED': {
     status: 409,
@@ -145,7 +164,12 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
   'MOVEMENT.CONCURRENT_CHANGE': {
     status: 409,
     title: { en: 'Changed concurrently', ru: 'Изменено одновременно' },
-    ru: { patterns: [[rx('movement <id> was changed concurrently; read it again'), 'передвижение $1 было изменено одновременно другим запросом; прочтите его заново']], fallback: 'передвижение было изменено одновременно другим запросом' },
+    ru: {
+      patterns: [
+        [rx('movement <id> was changed concurrently; read it again'), 'передвижение $1 было изменено одновременно другим запросом; прочтите его заново'],
+      ],
+      fallback: 'передвижение было изменено одновременно другим запросом',
+    },
   },
   'REFERRAL.NOT_FOUND': {
     status: 404,
@@ -166,7 +190,12 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
   'REFERRAL.TIME_BEFORE_PREVIOUS': {
     status: 422,
     title: { en: 'Dated before the previous step', ru: 'Дата раньше предыдущего шага' },
-    ru: { patterns: [[/^the command is dated (\S+), before the referral's latest event \((\S+)\)$/, 'команда датирована $1 — раньше последнего события направления ($2)']], fallback: 'команда датирована раньше последнего события направления' },
+    ru: {
+      patterns: [
+        [/^the command is dated (\S+), before the referral's latest event \((\S+)\)$/, 'команда датирована $1 — раньше последнего события направления ($2)'],
+      ],
+      fallback: 'команда датирована раньше последнего события направления',
+    },
   },
   'REFERRAL.TIME_IN_FUTURE': {
     status: 422,
@@ -176,13 +205,26 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
   'REFERRAL.CONCURRENT_CHANGE': {
     status: 409,
     title: { en: 'Changed concurrently', ru: 'Изменено одновременно' },
-    ru: { patterns: [[rx('referral <id> kept changing while this command was applied; read it again'), 'направление $1 менялось, пока применялась команда; прочтите его заново']], fallback: 'направление менялось одновременно; прочтите его заново' },
+    ru: {
+      patterns: [
+        [
+          rx('referral <id> kept changing while this command was applied; read it again'),
+          'направление $1 менялось, пока применялась команда; прочтите его заново',
+        ],
+      ],
+      fallback: 'направление менялось одновременно; прочтите его заново',
+    },
   },
   'SECRETARIAT.CONFLICT': {
     status: 409,
     title: { en: 'Changed concurrently', ru: 'Изменено одновременно' },
     ru: {
-      patterns: [[rx('<id> was changed meanwhile \\(version (\\d+) exists\\): read it again and retry'), '$1 изменено тем временем (версия $2 уже есть): прочтите заново и повторите']],
+      patterns: [
+        [
+          rx('<id> was changed meanwhile \\(version (\\d+) exists\\): read it again and retry'),
+          '$1 изменено тем временем (версия $2 уже есть): прочтите заново и повторите',
+        ],
+      ],
       fallback: 'изменено одновременно; прочтите заново и повторите',
     },
   },
@@ -205,7 +247,12 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
     status: 409,
     title: { en: 'Agreement revoked', ru: 'Соглашение отозвано' },
     ru: {
-      patterns: [[rx('agreement <id> was revoked on <id>; (\\w+) is refused: grant a new agreement instead'), 'соглашение $1 отозвано $2; $3 отклонено: предоставьте новое соглашение']],
+      patterns: [
+        [
+          rx('agreement <id> was revoked on <id>; (\\w+) is refused: grant a new agreement instead'),
+          'соглашение $1 отозвано $2; $3 отклонено: предоставьте новое соглашение',
+        ],
+      ],
       fallback: 'соглашение отозвано: предоставьте новое соглашение',
     },
   },
@@ -213,7 +260,12 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
     status: 422,
     title: { en: 'No emergency terms', ru: 'Нет условий на случай чрезвычайной ситуации' },
     ru: {
-      patterns: [[rx('agreement <id> has no emergency terms to activate: amend it with an emergency term first'), 'в соглашении $1 нет условий на случай чрезвычайной ситуации: сначала дополните его ими']],
+      patterns: [
+        [
+          rx('agreement <id> has no emergency terms to activate: amend it with an emergency term first'),
+          'в соглашении $1 нет условий на случай чрезвычайной ситуации: сначала дополните его ими',
+        ],
+      ],
       fallback: 'в соглашении нет условий на случай чрезвычайной ситуации',
     },
   },
@@ -221,7 +273,12 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
     status: 409,
     title: { en: 'Emergency terms already activated', ru: 'Условия на случай ЧС уже введены' },
     ru: {
-      patterns: [[rx('the emergency terms of agreement <id> are already activated for emergency <id>'), 'условия соглашения $1 на случай ЧС уже введены для чрезвычайной ситуации $2']],
+      patterns: [
+        [
+          rx('the emergency terms of agreement <id> are already activated for emergency <id>'),
+          'условия соглашения $1 на случай ЧС уже введены для чрезвычайной ситуации $2',
+        ],
+      ],
       fallback: 'условия на случай ЧС уже введены для этой чрезвычайной ситуации',
     },
   },
@@ -257,7 +314,12 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
     status: 403,
     title: { en: 'Not this node’s state', ru: 'Не государство этого узла' },
     ru: {
-      patterns: [[rx('a node grants only for its own state: this node speaks for <id>, not <id>'), 'узел предоставляет соглашения только от своего государства: этот узел представляет $1, а не $2']],
+      patterns: [
+        [
+          rx('a node grants only for its own state: this node speaks for <id>, not <id>'),
+          'узел предоставляет соглашения только от своего государства: этот узел представляет $1, а не $2',
+        ],
+      ],
       fallback: 'узел предоставляет соглашения только от своего государства',
     },
   },
@@ -265,7 +327,12 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
     status: 422,
     title: { en: 'Amendment changes nothing', ru: 'Изменение ничего не меняет' },
     ru: {
-      patterns: [[rx('the amendment changes nothing: every term given already has that value in agreement <id>'), 'изменение ничего не меняет: каждое указанное условие уже имеет это значение в соглашении $1']],
+      patterns: [
+        [
+          rx('the amendment changes nothing: every term given already has that value in agreement <id>'),
+          'изменение ничего не меняет: каждое указанное условие уже имеет это значение в соглашении $1',
+        ],
+      ],
       fallback: 'изменение ничего не меняет',
     },
   },
@@ -273,7 +340,12 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemEntry> = {
     status: 409,
     title: { en: 'Changed concurrently', ru: 'Изменено одновременно' },
     ru: {
-      patterns: [[rx('agreement <id> was changed by another request at the same time; read it again and retry'), 'соглашение $1 одновременно изменено другим запросом; прочтите его заново и повторите']],
+      patterns: [
+        [
+          rx('agreement <id> was changed by another request at the same time; read it again and retry'),
+          'соглашение $1 одновременно изменено другим запросом; прочтите его заново и повторите',
+        ],
+      ],
       fallback: 'соглашение одновременно изменено другим запросом',
     },
   },

@@ -50,9 +50,18 @@ export const FIELD_MESSAGES: Record<string, [RegExp, string][]> = {
     [/^(\S+) must be a real date$/, '$1 должно быть существующей датой'],
     [/^must be an ISO 8601 date or timestamp$/, 'должно быть датой или моментом времени ISO 8601'],
   ],
-  isCountryCode: [[/^(\S+) must be an ISO 3166-1 alpha-2 code, XX \(stateless\) or ZZ \(unknown\)$/, '$1 должно быть кодом ISO 3166-1 alpha-2, XX (лицо без гражданства) или ZZ (неизвестно)']],
-  isBorderCrossingPoint: [[/^(\S+) must be a border crossing point code from GET \/v1\/reference$/, '$1 должно быть кодом пункта пересечения границы из GET /v1/reference']],
-  isEmpty: [[/^(\S+): version 2 is signed by batch \(batch, proof\), not one by one$/, '$1: версия 2 подписывается пакетом (batch, proof), а не по одному событию']],
+  isCountryCode: [
+    [
+      /^(\S+) must be an ISO 3166-1 alpha-2 code, XX \(stateless\) or ZZ \(unknown\)$/,
+      '$1 должно быть кодом ISO 3166-1 alpha-2, XX (лицо без гражданства) или ZZ (неизвестно)',
+    ],
+  ],
+  isBorderCrossingPoint: [
+    [/^(\S+) must be a border crossing point code from GET \/v1\/reference$/, '$1 должно быть кодом пункта пересечения границы из GET /v1/reference'],
+  ],
+  isEmpty: [
+    [/^(\S+): version 2 is signed by batch \(batch, proof\), not one by one$/, '$1: версия 2 подписывается пакетом (batch, proof), а не по одному событию'],
+  ],
   matches: [
     [/^each value in (\S+) must match (.*) regular expression$/, 'каждое значение $1 должно соответствовать выражению $2'],
     [/^(\S+) must match (.*) regular expression$/, '$1 должно соответствовать выражению $2'],
@@ -105,21 +114,39 @@ export const FIELD_MESSAGES: Record<string, [RegExp, string][]> = {
     [/^(\S+) must say what the data is for, in 1 to (\d+) characters$/, '$1 должно говорить, для чего данные, от 1 до $2 символов'],
     [/^(\S+) must say why, in 1 to (\d+) characters$/, '$1 должно объяснять причину, от 1 до $2 символов'],
     [/^(\S+) must give include or exclude, not both$/, '$1 должно содержать include или exclude, но не оба'],
-    [/^(\S+) must give include or exclude; leave it out to cover every category$/, '$1 должно содержать include или exclude; чтобы охватить все категории, не указывайте его'],
-    [/^(\S+) must be \{include: \[\.\.\.\]\} or \{exclude: \[\.\.\.\]\}; leave it out to cover every category$/, '$1 должно быть {include: [...]} или {exclude: [...]}; чтобы охватить все категории, не указывайте его'],
+    [
+      /^(\S+) must give include or exclude; leave it out to cover every category$/,
+      '$1 должно содержать include или exclude; чтобы охватить все категории, не указывайте его',
+    ],
+    [
+      /^(\S+) must be \{include: \[\.\.\.\]\} or \{exclude: \[\.\.\.\]\}; leave it out to cover every category$/,
+      '$1 должно быть {include: [...]} или {exclude: [...]}; чтобы охватить все категории, не указывайте его',
+    ],
     [/^(\S+) leaves out every category: the agreement would share nothing$/, '$1 исключает все категории: соглашение ничего не передавало бы'],
     [/^recipient (\S+): (\S+) is not an ISO 3166-1 alpha-2 country code$/, 'получатель $1: $2 — не код страны ISO 3166-1 alpha-2'],
     [/^scope must be an object with eventKinds and, optionally, categories$/, 'scope должно быть объектом с eventKinds и, при необходимости, categories'],
-    [/^dimensions include borderCrossingPoint, but minGeoGranularity country allows nothing finer than a country$/, 'dimensions включает borderCrossingPoint, но minGeoGranularity country не допускает ничего мельче страны'],
+    [
+      /^dimensions include borderCrossingPoint, but minGeoGranularity country allows nothing finer than a country$/,
+      'dimensions включает borderCrossingPoint, но minGeoGranularity country не допускает ничего мельче страны',
+    ],
     [/^the terms must be a JSON object$/, 'условия должны быть объектом JSON'],
     [/^changes must be a JSON object$/, 'changes должно быть объектом JSON'],
-    [/^the recipient of an agreement cannot change.*: revoke it and grant a new one$/, 'получателя соглашения изменить нельзя: отзовите его и предоставьте новое'],
+    [
+      /^the recipient of an agreement cannot change.*: revoke it and grant a new one$/,
+      'получателя соглашения изменить нельзя: отзовите его и предоставьте новое',
+    ],
     [/^an amendment must change at least one of: (.*)$/, 'изменение должно менять хотя бы одно из: $1'],
   ],
   scenario: [
-    [/^(\S+) must be a route such as (\S+) \(of a reporting state\) or a border crossing point code from GET \/v1\/reference$/, '$1 должно быть маршрутом вида $2 (через государство, передающее данные) или кодом пункта пересечения границы из GET /v1/reference'],
+    [
+      /^(\S+) must be a route such as (\S+) \(of a reporting state\) or a border crossing point code from GET \/v1\/reference$/,
+      '$1 должно быть маршрутом вида $2 (через государство, передающее данные) или кодом пункта пересечения границы из GET /v1/reference',
+    ],
     [/^(\S+) must name the place in 1 to (\d+) printable characters$/, '$1 должно называть место печатным текстом от 1 до $2 символов'],
-    [/^(\S+) (\d+) is not the sum of the places' capacities \((\d+)\): give one or make them agree$/, '$1 $2 не равно сумме вместимости мест ($3): укажите одно или согласуйте их'],
+    [
+      /^(\S+) (\d+) is not the sum of the places' capacities \((\d+)\): give one or make them agree$/,
+      '$1 $2 не равно сумме вместимости мест ($3): укажите одно или согласуйте их',
+    ],
     [/^(\S+) is required unless a capacity \(capacityPerDay or places\) is given$/, '$1 обязательно, если не указана вместимость (capacityPerDay или places)'],
     [/^(\S+) must be a whole number from 0 \(never set\) up$/, '$1 должно быть целым числом от 0 (ещё не задан) и больше'],
   ],

@@ -41,12 +41,17 @@ describe('problem catalogue', () => {
   const raised = raisedCodes();
 
   it('finds the codes the services raise (the scan works)', () => {
-    for (const code of ['AUTH.UNAUTHENTICATED', 'AGREEMENT.REVOKED', 'REFERRAL.ILLEGAL_TRANSITION', 'RELEASE.BACKWARDS', 'REQUEST.RATE_LIMITED']) expect(raised.has(code)).toBe(true);
+    for (const code of ['AUTH.UNAUTHENTICATED', 'AGREEMENT.REVOKED', 'REFERRAL.ILLEGAL_TRANSITION', 'RELEASE.BACKWARDS', 'REQUEST.RATE_LIMITED'])
+      expect(raised.has(code)).toBe(true);
     expect(raised.size).toBeGreaterThan(20);
   });
 
   it('has English and Russian for every code raised in apps/ and libs/, and for the filter’s own', () => {
-    const codes = new Map([...raised, ...FILTER_CODES.map((c): [string, string] => [c, 'libs/platform/src/exception.filter.ts']), ['VALIDATION.FAILED', 'libs/contracts/src/errors.ts']]);
+    const codes = new Map([
+      ...raised,
+      ...FILTER_CODES.map((c): [string, string] => [c, 'libs/platform/src/exception.filter.ts']),
+      ['VALIDATION.FAILED', 'libs/contracts/src/errors.ts'],
+    ]);
     const missing = [...codes]
       .filter(([code]) => {
         const e = PROBLEM_CATALOGUE[code];
@@ -72,7 +77,12 @@ describe('problem catalogue', () => {
     ];
     for (const [code, en] of samples) {
       const ru = detailRu(code, 400, en);
-      expect({ code, en, matched: ru !== PROBLEM_CATALOGUE[code].ru.fallback, cyrillic: /[а-я]/i.test(ru) }).toEqual({ code, en, matched: true, cyrillic: true });
+      expect({ code, en, matched: ru !== PROBLEM_CATALOGUE[code].ru.fallback, cyrillic: /[а-я]/i.test(ru) }).toEqual({
+        code,
+        en,
+        matched: true,
+        cyrillic: true,
+      });
     }
     expect(titleOf('HTTP.405', 405, 'ru')).toBe('Метод не поддерживается');
   });
@@ -81,14 +91,17 @@ describe('problem catalogue', () => {
     for (const file of files.filter((f) => /(\.dto|\.controller|\.schema|query-params)\.ts$/.test(f))) await import(file);
     type Class = abstract new (...args: never[]) => unknown;
     const storage = getMetadataStorage() as unknown as {
-      validationMetadatas: Map<Class, { type: string; name?: string; target: Class; propertyName: string; message?: unknown; constraints?: unknown[]; constraintCls?: Class }[]>;
+      validationMetadatas: Map<
+        Class,
+        { type: string; name?: string; target: Class; propertyName: string; message?: unknown; constraints?: unknown[]; constraintCls?: Class }[]
+      >;
     };
     const untranslated: string[] = [];
     let checked = 0;
     for (const [target, metadatas] of storage.validationMetadatas) {
       if (/Config$/.test(target.name)) continue; // settings read at boot, not request input
       for (const m of metadatas) {
-        if (m.type === 'conditionalValidation' || m.type === 'customValidation' && !m.constraintCls) continue;
+        if (m.type === 'conditionalValidation' || (m.type === 'customValidation' && !m.constraintCls)) continue;
         const args: ValidationArguments = { property: m.propertyName, value: undefined, constraints: m.constraints ?? [], targetName: target.name, object: {} };
         let message: string;
         if (typeof m.message === 'function') message = (m.message as (a: ValidationArguments) => string)(args);
@@ -107,7 +120,10 @@ describe('problem catalogue', () => {
         if (!message) continue;
         checked += 1;
         const name = m.constraintCls ? (getMetadataStorage().getTargetValidatorConstraints(m.constraintCls)[0]?.name ?? m.type) : m.type;
-        if (!fieldMessageRu(message)) untranslated.push(`${target.name}.${m.propertyName} [${name}]: "${message}" — add a pattern under '${name}' in libs/platform/src/problems/field-messages.ts`);
+        if (!fieldMessageRu(message))
+          untranslated.push(
+            `${target.name}.${m.propertyName} [${name}]: "${message}" — add a pattern under '${name}' in libs/platform/src/problems/field-messages.ts`,
+          );
       }
     }
     expect(checked).toBeGreaterThan(50);

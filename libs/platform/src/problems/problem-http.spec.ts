@@ -23,7 +23,11 @@ class ThrowingController {
     throw new DomainError('AUTH.FORBIDDEN', 'org:UNHCR (role reader) may not call this endpoint', 'forbidden');
   }
   @Get('409') conflict() {
-    throw new DomainError('REFERRAL.ILLEGAL_TRANSITION', 'referral r1 is declined: AcceptReferral is not allowed (it is final)', 'conflict', { referralStatus: 'declined', allowedCommands: [], status: 'shadowed' });
+    throw new DomainError('REFERRAL.ILLEGAL_TRANSITION', 'referral r1 is declined: AcceptReferral is not allowed (it is final)', 'conflict', {
+      referralStatus: 'declined',
+      allowedCommands: [],
+      status: 'shadowed',
+    });
   }
   @Get('400') bad() {
     throw new ValidationFailed([{ field: 'to', message: 'to must not be before from' }], 'bad_request');
@@ -87,9 +91,19 @@ describe('errors as RFC 9457 problems', () => {
     expect(body).toMatchObject({ code: 'VALIDATION.FAILED', status: 422, title: 'Validation failed' });
     expect((body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['extra', 'kind', 'size']);
     // Nest's Fastify adapter answers a body that is not JSON as a plain 400.
-    expect(problemOf(await call('POST', '/t/body', { ...json, 'accept-language': 'ru' }, '{"kind":'))).toMatchObject({ status: 400, code: 'REQUEST.BAD', detail: 'тело запроса не является корректным JSON, хотя Content-Type — application/json' });
-    expect(problemOf(await call('POST', '/t/body', json, JSON.stringify({ kind: 'a'.repeat(2000) })))).toMatchObject({ status: 413, code: 'REQUEST.BODY_TOO_LARGE' });
-    expect(problemOf(await call('POST', '/t/body', { 'content-type': 'text/plain' }, 'x'))).toMatchObject({ status: 415, code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE' });
+    expect(problemOf(await call('POST', '/t/body', { ...json, 'accept-language': 'ru' }, '{"kind":'))).toMatchObject({
+      status: 400,
+      code: 'REQUEST.BAD',
+      detail: 'тело запроса не является корректным JSON, хотя Content-Type — application/json',
+    });
+    expect(problemOf(await call('POST', '/t/body', json, JSON.stringify({ kind: 'a'.repeat(2000) })))).toMatchObject({
+      status: 413,
+      code: 'REQUEST.BODY_TOO_LARGE',
+    });
+    expect(problemOf(await call('POST', '/t/body', { 'content-type': 'text/plain' }, 'x'))).toMatchObject({
+      status: 415,
+      code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+    });
   });
 
   it('answers in Russian when asked: title, detail, message and the field errors', async () => {
@@ -105,7 +119,10 @@ describe('errors as RFC 9457 problems', () => {
         { field: 'size', message: 'size должно быть не больше 10' },
       ]),
     );
-    expect(problemOf(await call('GET', '/t/403', ru))).toMatchObject({ title: 'Доступ запрещён', detail: 'org:UNHCR (роль reader) не может вызывать эту операцию' });
+    expect(problemOf(await call('GET', '/t/403', ru))).toMatchObject({
+      title: 'Доступ запрещён',
+      detail: 'org:UNHCR (роль reader) не может вызывать эту операцию',
+    });
     expect(problemOf(await call('GET', '/nothing', ru))).toMatchObject({ title: 'Не найдено', detail: 'операции GET /nothing нет' });
     expect(problemOf(await call('GET', '/t/500', ru))).toMatchObject({ title: 'Внутренняя ошибка', detail: 'внутренняя ошибка' });
   });
@@ -115,7 +132,12 @@ describe('errors as RFC 9457 problems', () => {
     let res = await call('GET', '/t/401', ru);
     for (let i = 0; i < 60 && res.statusCode !== 429; i++) res = await call('GET', '/t/401', ru);
     expect(res.statusCode).toBe(429);
-    expect(problemOf(res)).toMatchObject({ type: 'urn:caravanserai:problem:REQUEST.RATE_LIMITED', title: 'Слишком много запросов', status: 429, detail: expect.stringMatching(/^слишком много запросов: не более 40 за 60 с; повторите через \d+ с$/) });
+    expect(problemOf(res)).toMatchObject({
+      type: 'urn:caravanserai:problem:REQUEST.RATE_LIMITED',
+      title: 'Слишком много запросов',
+      status: 429,
+      detail: expect.stringMatching(/^слишком много запросов: не более 40 за 60 с; повторите через \d+ с$/),
+    });
   });
 });
 

@@ -72,7 +72,8 @@ export function toProblem(source: ProblemSource, lang: ProblemLanguage, requestI
   const { status, code } = source;
   const errors = source.errors && lang === 'ru' ? localiseErrors(source.errors) : source.errors;
   let detail = source.detail;
-  if (lang === 'ru') detail = code === 'VALIDATION.FAILED' && errors ? validationSummaryRu(errors, source.nothingStored ?? false) : detailRu(code, status, source.detail);
+  if (lang === 'ru')
+    detail = code === 'VALIDATION.FAILED' && errors ? validationSummaryRu(errors, source.nothingStored ?? false) : detailRu(code, status, source.detail);
   const extensions = Object.fromEntries(Object.entries(source.extensions ?? {}).filter(([k]) => !RESERVED.has(k)));
   return {
     ...extensions,

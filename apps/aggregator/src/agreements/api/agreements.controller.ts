@@ -28,8 +28,15 @@ export class AgreementsController {
   async list(@Query() _query: PurposeQueryDto, @Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
     const providers = principal.id.startsWith('state:') ? [principal.id.slice(6)] : [];
-    const agreements = principal.id === 'secretariat' ? await this.registry.list('all') : await this.registry.list({ providers, recipients: [principal.id, '*'] });
-    await this.audit.listed(request, principal.id, {}, agreements.length, agreements.map((a) => a.provider));
+    const agreements =
+      principal.id === 'secretariat' ? await this.registry.list('all') : await this.registry.list({ providers, recipients: [principal.id, '*'] });
+    await this.audit.listed(
+      request,
+      principal.id,
+      {},
+      agreements.length,
+      agreements.map((a) => a.provider),
+    );
     return { agreements };
   }
 }

@@ -89,7 +89,11 @@ const AGREEMENT_EVENTS: { [T in AgreementEvent['type']]: Decide<Extract<Agreemen
     if (!current!.terms.emergency) return { refused: `${event.type} of agreement ${event.data.agreementId}, which has no emergency terms` };
     return {
       write: async (c) => {
-        await c.query('UPDATE agreements SET version = $2, updated_at = $3 WHERE agreement_id = $1', [event.data.agreementId, event.streamVersion, event.recordedAt]);
+        await c.query('UPDATE agreements SET version = $2, updated_at = $3 WHERE agreement_id = $1', [
+          event.data.agreementId,
+          event.streamVersion,
+          event.recordedAt,
+        ]);
         // In effect from when the aggregator takes it in (a node's clock says nothing here), for
         // the emergency named, if it is in force and covers this state (disclosure/domain/emergency.ts).
         await c.query(

@@ -95,7 +95,13 @@ describe('agreement data period: agreements.v1 to the registry (Kafka + PostgreS
     await caughtUp();
     expect(await reasonOf(grant)).toBe('not quarantined');
     expect(await storedTerms(id)).toMatchObject({ dataFrom: '2026-01-01', dataUntil: '2026-12-31' });
-    expect(await grantOf(id)).toMatchObject({ provider: 'AF', recipient: 'secretariat', validFrom: '2026-01-01', dataFrom: '2026-01-01', dataUntil: '2026-12-31' });
+    expect(await grantOf(id)).toMatchObject({
+      provider: 'AF',
+      recipient: 'secretariat',
+      validFrom: '2026-01-01',
+      dataFrom: '2026-01-01',
+      dataUntil: '2026-12-31',
+    });
 
     // the first half of 2026 only; then no first day (every day up to 30 June 2026)
     await publish([agreementAmended(grant, { dataUntil: '2026-06-30' }, 2), agreementAmended(grant, { dataFrom: null, minCellSize: 3 }, 3)]);

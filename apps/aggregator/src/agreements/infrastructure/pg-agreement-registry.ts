@@ -66,7 +66,10 @@ export class PgAgreementRegistry implements AgreementPartiesSource {
     const first = rows[0];
     const read = Object.freeze({
       grants: Object.freeze(rows.filter((r) => r.agreement_id !== null).map((r) => Object.freeze(toGrant(r)))),
-      release: first?.release_id == null ? null : Object.freeze({ id: Number(first.release_id), cutAt: new Date(first.cut_at).toISOString(), dataUntil: first.data_until }),
+      release:
+        first?.release_id == null
+          ? null
+          : Object.freeze({ id: Number(first.release_id), cutAt: new Date(first.cut_at).toISOString(), dataUntil: first.data_until }),
     });
     return callers.map(() => read);
   });

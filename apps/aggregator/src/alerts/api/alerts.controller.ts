@@ -85,7 +85,15 @@ export class AlertsController {
     return {
       principal: principal.id,
       figures: FIGURES_NOTE,
-      method: { name: 'weekly-robust-v1', recentDays: 7, baselineDays: 28, minVolume: this.config.ALERTS_MIN_VOLUME, levels: t.levels, clearRatio: t.clearRatio, clearScore: t.clearScore },
+      method: {
+        name: 'weekly-robust-v1',
+        recentDays: 7,
+        baselineDays: 28,
+        minVolume: this.config.ALERTS_MIN_VOLUME,
+        levels: t.levels,
+        clearRatio: t.clearRatio,
+        clearScore: t.clearScore,
+      },
       alerts,
     };
   }

@@ -42,7 +42,11 @@ export class SurgeWatch implements OnApplicationBootstrap, OnApplicationShutdown
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, [{ topic: alertsTopic(this.config), numPartitions: this.config.ALERTS_PARTITIONS, config: topicRetention('alerts', retentionOf(this.config)) }], this.config.TOPIC_REPLICATION_FACTOR);
+      await ensureTopics(
+        admin,
+        [{ topic: alertsTopic(this.config), numPartitions: this.config.ALERTS_PARTITIONS, config: topicRetention('alerts', retentionOf(this.config)) }],
+        this.config.TOPIC_REPLICATION_FACTOR,
+      );
     } finally {
       await admin.disconnect();
     }

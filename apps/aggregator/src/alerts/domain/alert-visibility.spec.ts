@@ -50,7 +50,15 @@ const terms: AgreementTerms = {
   validUntil: null,
   purpose: 'test',
 } as AgreementTerms;
-const grant = (over: Partial<Grant> = {}): Grant => ({ ...terms, agreementId: 'g1', provider: 'IR', status: 'active', version: 1, grantedAt: '2026-01-01T00:00:00Z', ...over });
+const grant = (over: Partial<Grant> = {}): Grant => ({
+  ...terms,
+  agreementId: 'g1',
+  provider: 'IR',
+  status: 'active',
+  version: 1,
+  grantedAt: '2026-01-01T00:00:00Z',
+  ...over,
+});
 const see = (a: StoredAlert, grants: Grant[], who = 'secretariat') => visibleAlert(a, grants, { id: who }, today);
 
 describe('alert visibility under agreements', () => {
@@ -102,7 +110,7 @@ describe('alert visibility under agreements', () => {
 describe('alert figures cannot be differenced into days', () => {
   const secret = Buffer.alloc(32, 13);
   /** A seeded generator, so the trials are the same at every run. */
-  const rng = (seed: number) => () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const rng = (seed: number) => () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const KEY_RANGE = 2 ** 32;
   const keySum = (keys: number[]) => keys.reduce((a, b) => (a + b) % KEY_RANGE, 0);
 
@@ -160,6 +168,11 @@ describe('alert figures cannot be differenced into days', () => {
     expect(seen.expectedWeekly).toBe(usualWeek(weeks));
     expect(seen.ratio).toBeCloseTo(recent / Math.max(usualWeek(weeks), 1), 2);
     // A k = 1 grant has chosen exact figures.
-    expect(see(today, [grant({ minCellSize: 1 })])).toMatchObject({ recent: today.recent, expectedWeekly: today.expectedWeekly, ratio: today.ratio, score: today.score });
+    expect(see(today, [grant({ minCellSize: 1 })])).toMatchObject({
+      recent: today.recent,
+      expectedWeekly: today.expectedWeekly,
+      ratio: today.ratio,
+      score: today.score,
+    });
   });
 });

@@ -21,7 +21,15 @@ describe('surge detector (the recent week against the usual baseline week)', () 
     expect(assess(series([week(10), week(10), week(10), week(10)], week(16))).severity).toBe('elevated'); // 112 vs 70
     expect(assess(series([week(10), week(10), week(10), week(10)], week(22))).severity).toBe('high'); // 154 vs 70
     expect(assess(series([week(10), week(10), week(10), week(10)], week(40))).severity).toBe('critical'); // 280 vs 70
-    const small = series([[2, 0, 0, 0, 0, 0, 0], [0, 0, 2, 0, 0, 0, 0], [0, 2, 0, 0, 0, 0, 0], [0, 0, 0, 0, 2, 0, 0]], [1, 1, 1, 1, 1, 1, 0]);
+    const small = series(
+      [
+        [2, 0, 0, 0, 0, 0, 0],
+        [0, 0, 2, 0, 0, 0, 0],
+        [0, 2, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 2, 0, 0],
+      ],
+      [1, 1, 1, 1, 1, 1, 0],
+    );
     expect(assess(small)).toMatchObject({ recent: 6, expectedWeekly: 2, severity: null });
     expect(assessByMean(small)).toBeNull();
     expect(assess(series([week(0), week(0), week(0), week(0)], week(5))).severity).toBe('critical'); // 0 → 35: above the minimum

@@ -22,7 +22,16 @@ export async function referenceDay(client: PoolClient, today: string): Promise<s
 /** Every series with movements in the 35 days up to `asOf`, assessed, with the cell keys of its
  * windows (each day's key sum mod 2^32, added up per week); one scan of flow_counts. */
 export async function assessSeries(client: PoolClient, from: string, asOf: string, thresholds: SurgeThresholds): Promise<Assessed[]> {
-  const { rows } = await client.query<{ provider: string; route: string | null; bcp: string | null; category: string | null; scope: string; idx: number; n: string; key: string }>(
+  const { rows } = await client.query<{
+    provider: string;
+    route: string | null;
+    bcp: string | null;
+    category: string | null;
+    scope: string;
+    idx: number;
+    n: string;
+    key: string;
+  }>(
     `SELECT provider, route, border_crossing_point AS bcp, category,
             CASE grouping(route, border_crossing_point, category)
                  WHEN 3 THEN 'route' WHEN 5 THEN 'borderCrossingPoint' ELSE 'routeCategory' END AS scope,

@@ -33,10 +33,11 @@ describe('surge detection runs (PostgreSQL and Kafka)', () => {
       const day = addDays(asOf, d - 34);
       const keys = Array.from({ length: d < 28 ? base : recent }, (_, i) => recordKey(secret, `${day}-${i}`));
       planted.push(keys);
-      await pool.query(
-        `INSERT INTO flow_counts VALUES ($1, 'IR', 'IR-DOGHAROUN', 'entry', 'AF', 'TR', 'AF', 'asylum_seeker', 'female', '18-59', $2, $3)`,
-        [day, keys.length, keySum(keys)],
-      );
+      await pool.query(`INSERT INTO flow_counts VALUES ($1, 'IR', 'IR-DOGHAROUN', 'entry', 'AF', 'TR', 'AF', 'asylum_seeker', 'female', '18-59', $2, $3)`, [
+        day,
+        keys.length,
+        keySum(keys),
+      ]);
     }
   }
   /** Each alert's stored keys are the sums of its windows' record keys (and the weeks' counts). */
@@ -69,7 +70,15 @@ describe('surge detection runs (PostgreSQL and Kafka)', () => {
     const raised = await listAlerts(pool, { status: 'active' });
     expect(raised.map((a) => a.scope).sort()).toEqual(['borderCrossingPoint', 'route', 'routeCategory']);
     for (const a of raised) {
-      expect(a).toMatchObject({ provider: 'IR', severity: 'high', recent: 140, expectedWeekly: 56, ratio: 2.5, window: { from: '2026-10-25', to: asOf }, baseline: { from: '2026-09-27', to: '2026-10-24' } });
+      expect(a).toMatchObject({
+        provider: 'IR',
+        severity: 'high',
+        recent: 140,
+        expectedWeekly: 56,
+        ratio: 2.5,
+        window: { from: '2026-10-25', to: asOf },
+        baseline: { from: '2026-09-27', to: '2026-10-24' },
+      });
     }
     expect((await outbox()).map((e) => [e.type, e.streamVersion, e.data.severity])).toEqual(Array(3).fill(['SurgeDetected', 1, 'high']));
     await expectKeysOfPlanted(3);
@@ -85,7 +94,9 @@ describe('surge detection runs (PostgreSQL and Kafka)', () => {
     expect(escalated.every((a) => a.severity === 'critical')).toBe(true);
     await expectKeysOfPlanted(3);
     const changes = (await outbox()).slice(3);
-    expect(changes.map((e) => [e.type, e.streamVersion, e.data.severity, e.data.previousSeverity])).toEqual(Array(3).fill(['SurgeDetected', 2, 'critical', 'high']));
+    expect(changes.map((e) => [e.type, e.streamVersion, e.data.severity, e.data.previousSeverity])).toEqual(
+      Array(3).fill(['SurgeDetected', 2, 'critical', 'high']),
+    );
 
     await plant(8, 8); // back to usual
     expect(await runSurgeDetection(pool, DEFAULT_THRESHOLDS, now)).toMatchObject({ detected: 0, subsided: 3 });

@@ -131,7 +131,14 @@ function data(s: SeriesId, alertId: string, a: Assessment, w: Windows): SurgeFig
   };
 }
 
-async function enqueue(client: PoolClient, s: SeriesId, type: AlertEvent['type'], version: number, payload: SurgeDetectedData | SurgeSubsidedData, now: Date): Promise<void> {
+async function enqueue(
+  client: PoolClient,
+  s: SeriesId,
+  type: AlertEvent['type'],
+  version: number,
+  payload: SurgeDetectedData | SurgeSubsidedData,
+  now: Date,
+): Promise<void> {
   const envelope = surgeEnvelope(type, { eventId: uuidv7(), provider: s.provider, streamVersion: version, recordedAt: now, data: payload });
   await client.query('INSERT INTO alert_outbox (message_key, envelope) VALUES ($1, $2)', [envelope.streamId, JSON.stringify(envelope)]);
 }

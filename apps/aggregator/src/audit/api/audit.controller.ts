@@ -28,8 +28,8 @@ export class AuditController {
     summary: 'The audit trail: queries answered, newest first, with who asked, why, the agreements applied and what came back',
     description:
       'A reader (the secretariat, a state, an organisation) sees only its own queries, each with only the terms of agreements it is party to (as the providing state or the recipient, `*` included). ' +
-      'A state may ask `about=mine` for the others\' queries that concerned its data, each reduced to `at`, `principal`, `endpoint`, `purpose` and its own agreement\'s terms and exclusions: no parameters, no counts, no other provider. ' +
-      'The aggregator\'s admin sees every entry as stored. Reading the trail is itself recorded. Page on with `before=<next>`.',
+      "A state may ask `about=mine` for the others' queries that concerned its data, each reduced to `at`, `principal`, `endpoint`, `purpose` and its own agreement's terms and exclusions: no parameters, no counts, no other provider. " +
+      "The aggregator's admin sees every entry as stored. Reading the trail is itself recorded. Page on with `before=<next>`.",
   })
   @ApiResult(200, 'Audit entries, newest first; next pages on', AUDIT_SCHEMA)
   @ApiProblems({ 403: ['AUDIT.FORBIDDEN'] })
@@ -43,8 +43,15 @@ export class AuditController {
     const scope = scopeOf(principal.role === 'admin', viewer, dto);
     const { purpose: _purpose, about: _about, ...filter } = dto;
     const stored = await this.log.list({ ...filter, scope });
-    const entries = scope.kind === 'all' ? stored : scope.kind === 'about' ? stored.map((e) => aboutEntryView(e, scope.state)) : await this.ownView(stored, viewer);
-    await this.trail.listed(request, principal.id, { ...filter, ...(dto.about ? { about: dto.about } : {}) }, entries.length, scope.kind === 'about' ? [scope.state] : []);
+    const entries =
+      scope.kind === 'all' ? stored : scope.kind === 'about' ? stored.map((e) => aboutEntryView(e, scope.state)) : await this.ownView(stored, viewer);
+    await this.trail.listed(
+      request,
+      principal.id,
+      { ...filter, ...(dto.about ? { about: dto.about } : {}) },
+      entries.length,
+      scope.kind === 'about' ? [scope.state] : [],
+    );
     return { entries, next: stored.length === dto.limit ? stored[stored.length - 1].id : null };
   }
 

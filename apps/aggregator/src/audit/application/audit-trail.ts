@@ -29,7 +29,12 @@ export class AuditTrail {
    * answer, recorded the same way before the item is stored, with the endpoint `FEED <kind>` and
    * the purpose `feed`, so that a state's list of who saw its data includes the feeds.
    */
-  async fed(principal: string, kind: string, query: object, what: { answer: { rows: unknown[]; disclosure: DisclosureReport } } | { items: number; providers: Iterable<string> }): Promise<void> {
+  async fed(
+    principal: string,
+    kind: string,
+    query: object,
+    what: { answer: { rows: unknown[]; disclosure: DisclosureReport } } | { items: number; providers: Iterable<string> },
+  ): Promise<void> {
     const call: AuditCall = { principal, endpoint: `FEED ${kind}`, query, purpose: 'feed' };
     await this.log.append('answer' in what ? answerEntry(call, what.answer) : listingEntry(call, what.items, what.providers));
   }

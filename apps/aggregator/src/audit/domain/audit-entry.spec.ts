@@ -24,7 +24,12 @@ describe('audit entries', () => {
   });
 
   it('counts a listing by its items', () => {
-    expect(listingEntry({ ...call, query: {} }, 4, ['TR', 'AF', 'TR'])).toMatchObject({ cellsReturned: 4, cellsSuppressed: 0, providers: ['AF', 'TR'], agreements: [] });
+    expect(listingEntry({ ...call, query: {} }, 4, ['TR', 'AF', 'TR'])).toMatchObject({
+      cellsReturned: 4,
+      cellsSuppressed: 0,
+      providers: ['AF', 'TR'],
+      agreements: [],
+    });
   });
 });
 

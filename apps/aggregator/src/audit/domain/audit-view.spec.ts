@@ -6,7 +6,14 @@ describe('what a reader may see of the audit trail', () => {
     ['g-af-any', { provider: 'AF', recipient: '*' }],
     ['g-pk-unhcr', { provider: 'PK', recipient: 'org:UNHCR' }],
   ]);
-  const term = (provider: string, agreement: string) => ({ provider, agreement, minCellSize: 5, minTimeGranularity: 'month', embargoUntil: null, categories: null });
+  const term = (provider: string, agreement: string) => ({
+    provider,
+    agreement,
+    minCellSize: 5,
+    minTimeGranularity: 'month',
+    embargoUntil: null,
+    categories: null,
+  });
   const entry = {
     id: 7,
     at: '2026-06-15T10:17:42.123Z',
@@ -17,7 +24,10 @@ describe('what a reader may see of the audit trail', () => {
     agreements: [term('IR', 'g-ir-sec'), term('AF', 'g-af-any'), term('PK', 'g-pk-unhcr'), term('TM', 'g-unknown')],
     providers: ['AF', 'IR', 'PK', 'TM'],
     cellsReturned: 12,
-    excluded: [{ provider: 'PK', agreement: 'g-pk-unhcr', reason: 'the agreement does not allow route' }, { provider: 'IR', agreement: 'g-ir-sec', reason: 'x' }],
+    excluded: [
+      { provider: 'PK', agreement: 'g-pk-unhcr', reason: 'the agreement does not allow route' },
+      { provider: 'IR', agreement: 'g-ir-sec', reason: 'x' },
+    ],
   };
 
   it('counts as party the providing state, the named recipient and anyone for `*`; own data only for the state itself', () => {
@@ -33,14 +43,14 @@ describe('what a reader may see of the audit trail', () => {
     expect(partyTo(secretariat, { provider: 'TM', agreement: 'g-unknown' }, registry)).toBe(false);
   });
 
-  it('keeps in a caller\'s own entry only the agreements and exclusions it is party to, the rest as stored', () => {
+  it("keeps in a caller's own entry only the agreements and exclusions it is party to, the rest as stored", () => {
     const view = ownEntryView(entry, { principal: 'secretariat', state: null }, registry);
     expect(view.agreements.map((a) => a.agreement)).toEqual(['g-ir-sec', 'g-af-any']);
     expect(view.excluded.map((x) => x.agreement)).toEqual(['g-ir-sec']);
     expect(view).toMatchObject({ id: 7, query: entry.query, cellsReturned: 12 });
   });
 
-  it('reduces another caller\'s entry to when, who, where, why and the state\'s own agreement', () => {
+  it("reduces another caller's entry to when, who, where, why and the state's own agreement", () => {
     expect(aboutEntryView(entry, 'PK')).toEqual({
       id: 7,
       at: '2026-06-15T10:17:42.123Z',

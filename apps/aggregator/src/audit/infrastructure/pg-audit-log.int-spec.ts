@@ -27,11 +27,14 @@ describe('PgAuditLog (PostgreSQL)', () => {
     if (url) await dropTestDatabase(url);
   });
 
-  it('shows the admin everything, newest first, a caller its own queries, and a state the others\' queries about its data', async () => {
+  it("shows the admin everything, newest first, a caller its own queries, and a state the others' queries about its data", async () => {
     expect((await log.list({ scope: { kind: 'all' }, limit: 10 })).map((e) => e.principal)).toEqual(['state:AF', 'state:IR', 'org:UNHCR', 'secretariat']);
     expect((await log.list({ scope: { kind: 'own', principal: 'secretariat' }, limit: 10 })).map((e) => e.principal)).toEqual(['secretariat']);
     expect((await log.list({ scope: { kind: 'own', principal: 'state:PK' }, limit: 10 })).map((e) => e.principal)).toEqual([]);
-    expect((await log.list({ scope: { kind: 'about', state: 'PK', principal: 'state:PK' }, limit: 10 })).map((e) => e.principal)).toEqual(['org:UNHCR', 'secretariat']);
+    expect((await log.list({ scope: { kind: 'about', state: 'PK', principal: 'state:PK' }, limit: 10 })).map((e) => e.principal)).toEqual([
+      'org:UNHCR',
+      'secretariat',
+    ]);
     // Iran's own query is in its own scope, not among the others' about its data.
     expect((await log.list({ scope: { kind: 'about', state: 'IR', principal: 'state:IR' }, limit: 10 })).map((e) => e.principal)).toEqual(['secretariat']);
     expect((await log.list({ scope: { kind: 'own', principal: 'state:IR' }, limit: 10 })).map((e) => e.principal)).toEqual(['state:IR']);
@@ -68,7 +71,11 @@ describe('PgAuditLog (PostgreSQL)', () => {
     );
     expect(outcomes.map((o) => o.status)).toEqual(Array.from({ length: 20 }, (_, i) => (i === 7 ? 'rejected' : 'fulfilled')));
     const { rows } = await pool.query(`SELECT principal FROM audit_log WHERE principal LIKE 'burst:%' ORDER BY principal`);
-    expect(rows.map((r) => r.principal).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `burst:${i}`).filter((p) => p !== 'burst:7').sort());
+    expect(rows.map((r) => r.principal).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `burst:${i}`)
+        .filter((p) => p !== 'burst:7')
+        .sort(),
+    );
   });
 
   it.each([

@@ -31,7 +31,8 @@ export class ScenariosController {
   @ApiOperation({
     operationId: 'setScenario',
     summary: 'Set the contingency scenario of a route or crossing point: planning figure, reception capacity, why (the secretariat)',
-    description: 'Recorded as a new version, signed, in the secretariat log. `expectedVersion` makes it conditional: 409 when another version was recorded meanwhile.',
+    description:
+      'Recorded as a new version, signed, in the secretariat log. `expectedVersion` makes it conditional: 409 when another version was recorded meanwhile.',
   })
   @ApiResult(201, 'The scenario now in force, with its history', SCENARIO_SCHEMA)
   @ApiProblems({ 409: ['SECRETARIAT.CONFLICT'] })
@@ -39,7 +40,15 @@ export class ScenariosController {
     const principal = this.principals.require(request);
     return this.commands.execute(
       new ChangeScenario(
-        { type: 'SetScenario', target: dto.target, planningFigure: dto.planningFigure, capacityPerDay: dto.capacityPerDay, places: dto.places?.map((p) => ({ ...p })), reason: dto.reason, expectedVersion: dto.expectedVersion },
+        {
+          type: 'SetScenario',
+          target: dto.target,
+          planningFigure: dto.planningFigure,
+          capacityPerDay: dto.capacityPerDay,
+          places: dto.places?.map((p) => ({ ...p })),
+          reason: dto.reason,
+          expectedVersion: dto.expectedVersion,
+        },
         principal.id,
       ),
     );
@@ -48,12 +57,18 @@ export class ScenariosController {
   @Post('withdrawals')
   @HttpCode(201)
   @Allow('reader:secretariat')
-  @ApiOperation({ operationId: 'withdrawScenario', summary: 'Withdraw the scenario of a route or crossing point, saying why (the secretariat)', description: 'Its history stays listed.' })
+  @ApiOperation({
+    operationId: 'withdrawScenario',
+    summary: 'Withdraw the scenario of a route or crossing point, saying why (the secretariat)',
+    description: 'Its history stays listed.',
+  })
   @ApiResult(201, 'The scenario, withdrawn, with its history', SCENARIO_SCHEMA)
   @ApiProblems({ 404: ['SCENARIO.NOT_FOUND'], 409: ['SECRETARIAT.CONFLICT'] })
   async withdraw(@Body() dto: WithdrawScenarioDto, @Req() request: FastifyRequest): Promise<ScenarioView> {
     const principal = this.principals.require(request);
-    return this.commands.execute(new ChangeScenario({ type: 'WithdrawScenario', target: dto.target, reason: dto.reason, expectedVersion: dto.expectedVersion }, principal.id));
+    return this.commands.execute(
+      new ChangeScenario({ type: 'WithdrawScenario', target: dto.target, reason: dto.reason, expectedVersion: dto.expectedVersion }, principal.id),
+    );
   }
 
   @Get()

@@ -71,9 +71,14 @@ export const scenarioStream = (target: string): string => `scenario-${target}`;
 export const ScenarioError = {
   notFound: (target: string) => new DomainError('SCENARIO.NOT_FOUND', `no scenario in force for ${target}`, 'not_found', { target }),
   conflict: (target: string, version: number) =>
-    new DomainError('SECRETARIAT.CONFLICT', `${scenarioStream(target)} was changed meanwhile (version ${version} exists): read it again and retry`, 'conflict', {
-      streamId: scenarioStream(target),
-    }),
+    new DomainError(
+      'SECRETARIAT.CONFLICT',
+      `${scenarioStream(target)} was changed meanwhile (version ${version} exists): read it again and retry`,
+      'conflict',
+      {
+        streamId: scenarioStream(target),
+      },
+    ),
 };
 
 /** What a target names: a route of a reporting state (`departedFrom>provider>intendedDestination`)
@@ -99,7 +104,11 @@ function checkReason(reason: string, errors: FieldError[]): void {
 
 function checkTarget(target: string, errors: FieldError[]): TargetKind | null {
   const kind = typeof target === 'string' ? targetKind(target) : null;
-  if (!kind) errors.push({ field: 'target', message: 'target must be a route such as AF>IR>TR (of a reporting state) or a border crossing point code from GET /v1/reference' });
+  if (!kind)
+    errors.push({
+      field: 'target',
+      message: 'target must be a route such as AF>IR>TR (of a reporting state) or a border crossing point code from GET /v1/reference',
+    });
   return kind;
 }
 
@@ -108,21 +117,28 @@ function figuresOf(cmd: SetScenario, errors: FieldError[]): ScenarioFigures {
   const planningFigure = cmd.planningFigure ?? null;
   let capacityPerDay = cmd.capacityPerDay ?? null;
   const places = cmd.places ?? [];
-  if (planningFigure !== null && !wholeFigure(planningFigure)) errors.push({ field: 'planningFigure', message: `planningFigure must be a whole number from 0 to ${MAX_FIGURE}` });
-  if (capacityPerDay !== null && !wholeFigure(capacityPerDay)) errors.push({ field: 'capacityPerDay', message: `capacityPerDay must be a whole number from 0 to ${MAX_FIGURE}` });
+  if (planningFigure !== null && !wholeFigure(planningFigure))
+    errors.push({ field: 'planningFigure', message: `planningFigure must be a whole number from 0 to ${MAX_FIGURE}` });
+  if (capacityPerDay !== null && !wholeFigure(capacityPerDay))
+    errors.push({ field: 'capacityPerDay', message: `capacityPerDay must be a whole number from 0 to ${MAX_FIGURE}` });
   if (places.length > MAX_PLACES) errors.push({ field: 'places', message: `places must contain no more than ${MAX_PLACES} elements` });
   const names = new Set<string>();
   places.forEach((p, i) => {
     const name = typeof p.name === 'string' ? p.name.trim() : '';
-    if (!name || name.length > MAX_PLACE_NAME || !PRINTABLE.test(name)) errors.push({ field: `places.${i}.name`, message: `places.${i}.name must name the place in 1 to ${MAX_PLACE_NAME} printable characters` });
+    if (!name || name.length > MAX_PLACE_NAME || !PRINTABLE.test(name))
+      errors.push({ field: `places.${i}.name`, message: `places.${i}.name must name the place in 1 to ${MAX_PLACE_NAME} printable characters` });
     else if (names.has(name)) errors.push({ field: `places.${i}.name`, message: `places.${i}.name repeats ${name}` });
     names.add(name);
-    if (!wholeFigure(p.capacityPerDay)) errors.push({ field: `places.${i}.capacityPerDay`, message: `places.${i}.capacityPerDay must be a whole number from 0 to ${MAX_FIGURE}` });
+    if (!wholeFigure(p.capacityPerDay))
+      errors.push({ field: `places.${i}.capacityPerDay`, message: `places.${i}.capacityPerDay must be a whole number from 0 to ${MAX_FIGURE}` });
   });
   if (places.length > 0 && errors.length === 0) {
     const sum = places.reduce((s, p) => s + p.capacityPerDay, 0);
     if (capacityPerDay !== null && capacityPerDay !== sum) {
-      errors.push({ field: 'capacityPerDay', message: `capacityPerDay ${capacityPerDay} is not the sum of the places' capacities (${sum}): give one or make them agree` });
+      errors.push({
+        field: 'capacityPerDay',
+        message: `capacityPerDay ${capacityPerDay} is not the sum of the places' capacities (${sum}): give one or make them agree`,
+      });
     }
     capacityPerDay = sum;
   }
@@ -200,7 +216,9 @@ export interface ScenarioView {
 }
 
 /** The listing of one stream's events (in version order), newest figures first in `history`'s last. */
-export function scenarioView(events: readonly { streamVersion: number; type: string; data: unknown; recordedBy: string; recordedAt: string }[]): ScenarioView | null {
+export function scenarioView(
+  events: readonly { streamVersion: number; type: string; data: unknown; recordedBy: string; recordedAt: string }[],
+): ScenarioView | null {
   if (events.length === 0) return null;
   const history: ScenarioVersion[] = events.map((e) => {
     const d = e.data as Partial<ScenarioSetData> & { reason: string };

@@ -77,15 +77,22 @@ function emergencyNotes(e: PlanEmergency | undefined): string[] {
   if (!e) return [];
   const scope = [...e.routes, ...e.borderCrossingPoints].join(', ');
   if (e.status !== 'in-force') {
-    return [`Emergency ${e.id} (${scope}) is over since ${e.endsAt} (${e.status}): this is the ordinary answer, limited to its scope; no emergency terms apply.`];
+    return [
+      `Emergency ${e.id} (${scope}) is over since ${e.endsAt} (${e.status}): this is the ordinary answer, limited to its scope; no emergency terms apply.`,
+    ];
   }
-  const under = e.underEmergencyTerms.length > 0 ? `the parts of ${e.underEmergencyTerms.join(', ')} are cut to their emergency terms (the same k, finer time or place, a shorter embargo)` : 'no state’s emergency terms are in effect for you';
+  const under =
+    e.underEmergencyTerms.length > 0
+      ? `the parts of ${e.underEmergencyTerms.join(', ')} are cut to their emergency terms (the same k, finer time or place, a shorter embargo)`
+      : 'no state’s emergency terms are in effect for you';
   return [`Asked under emergency ${e.id}, in force until ${e.endsAt}: limited to its scope (${scope}); ${under}; other states’ parts are cut as always.`];
 }
 
 function notes(release: ReleaseRef | null, method: MethodReport): string[] {
   if (release === null) return ['No release has been cut yet: there are no figures to show.'];
-  const out = [`Figures of release ${release.id} (cut ${release.cutAt}), holding data up to ${release.dataUntil}; only whole periods that had ended are shown.`];
+  const out = [
+    `Figures of release ${release.id} (cut ${release.cutAt}), holding data up to ${release.dataUntil}; only whole periods that had ended are shown.`,
+  ];
   if (method.protected.length > 0) {
     out.push(
       `The parts of ${method.protected.map((p) => `${p.provider} (k = ${p.k})`).join(', ')} are protected: each such part is changed by up to ${method.maxNoise}, ` +

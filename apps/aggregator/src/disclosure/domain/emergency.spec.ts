@@ -5,7 +5,15 @@ import { applicableCut, Grant, planFlows } from './policy';
 
 /** The resolution of emergency terms (issue 17): given the declared emergency and its activations,
  * when a recipient asks, then the cut is the grant's with the terms over it — or the ordinary one. */
-const terms: EmergencyTerms = { minTimeGranularity: 'day', minGeoGranularity: 'border_crossing_point', embargoDays: 0, dimensions: ['borderCrossingPoint', 'sex'], recipients: ['org:UNHCR'], maxDays: 10, activation: 'at-node' };
+const terms: EmergencyTerms = {
+  minTimeGranularity: 'day',
+  minGeoGranularity: 'border_crossing_point',
+  embargoDays: 0,
+  dimensions: ['borderCrossingPoint', 'sex'],
+  recipients: ['org:UNHCR'],
+  maxDays: 10,
+  activation: 'at-node',
+};
 const grant = (over: Partial<Grant> = {}): Grant => ({
   agreementId: 'g-ir',
   provider: 'IR',
@@ -27,10 +35,26 @@ const grant = (over: Partial<Grant> = {}): Grant => ({
   emergency: terms,
   ...over,
 });
-const emergency: EmergencyFacts = { id: 'e-1', routes: ['AF>IR>TR'], borderCrossingPoints: [], declaredAt: '2026-06-01T12:00:00.000Z', days: 20, endedAt: null };
-const activation = (over: Partial<EmergencyActivation> = {}): EmergencyActivation => ({ agreementId: 'g-ir', provider: 'IR', emergencyId: 'e-1', activatedAt: '2026-06-02T08:00:00.000Z', by: 'at-node', alertId: null, ...over });
+const emergency: EmergencyFacts = {
+  id: 'e-1',
+  routes: ['AF>IR>TR'],
+  borderCrossingPoints: [],
+  declaredAt: '2026-06-01T12:00:00.000Z',
+  days: 20,
+  endedAt: null,
+};
+const activation = (over: Partial<EmergencyActivation> = {}): EmergencyActivation => ({
+  agreementId: 'g-ir',
+  provider: 'IR',
+  emergencyId: 'e-1',
+  activatedAt: '2026-06-02T08:00:00.000Z',
+  by: 'at-node',
+  alertId: null,
+  ...over,
+});
 const at = (now: string, over: Partial<EmergencyContext> = {}): EmergencyContext => ({ emergency, activations: [activation()], now, ...over });
-const cut = (principal: string, ctx: EmergencyContext, grants: Grant[] = [grant()]) => applicableCut('IR', grants, { id: principal }, 'movements', ctx.now.slice(0, 10), ctx);
+const cut = (principal: string, ctx: EmergencyContext, grants: Grant[] = [grant()]) =>
+  applicableCut('IR', grants, { id: principal }, 'movements', ctx.now.slice(0, 10), ctx);
 
 describe('emergency terms: when they are in effect', () => {
   it('the emergency is in force from its declaration until declared over or its days run out, whichever first', () => {
@@ -59,13 +83,19 @@ describe('emergency terms: when they are in effect', () => {
     expect(termsInEffect(grant(), at(now, { activations: [activation({ agreementId: 'g-other' })] }))).toBeNull();
     expect(termsInEffect(grant(), at(now, { activations: [activation({ activatedAt: '2026-05-31T00:00:00.000Z' })] }))).toBeNull();
     const auto = activation({ activatedAt: '2026-06-01T13:00:00.000Z', by: 'critical-surge', alertId: 'a-1' });
-    expect(termsInEffect(grant(), at(now, { activations: [activation(), auto] }))).toMatchObject({ by: 'critical-surge', alertId: 'a-1', until: '2026-06-11T13:00:00.000Z' });
+    expect(termsInEffect(grant(), at(now, { activations: [activation(), auto] }))).toMatchObject({
+      by: 'critical-surge',
+      alertId: 'a-1',
+      until: '2026-06-11T13:00:00.000Z',
+    });
   });
 
   it('only for a state whose data the scope covers', () => {
     expect(statesConcerned({ routes: ['AF>IR>TR', 'AF>PK>ZZ'], borderCrossingPoints: ['TR-KAPIKOY'] })).toEqual(['IR', 'PK', 'TR']);
     expect(termsInEffect(grant(), at('2026-06-03T00:00:00.000Z', { emergency: { ...emergency, routes: ['AF>PK>IR'] } }))).toBeNull();
-    expect(termsInEffect(grant(), at('2026-06-03T00:00:00.000Z', { emergency: { ...emergency, routes: [], borderCrossingPoints: ['IR-DOGHAROUN'] } }))).not.toBeNull();
+    expect(
+      termsInEffect(grant(), at('2026-06-03T00:00:00.000Z', { emergency: { ...emergency, routes: [], borderCrossingPoints: ['IR-DOGHAROUN'] } })),
+    ).not.toBeNull();
   });
 });
 
@@ -103,7 +133,12 @@ describe('emergency terms: the cut', () => {
 
   it('is the ordinary cut before the activation, after the end, after maxDays and out of scope', () => {
     const ordinary = applicableCut('IR', [grant()], { id: 'secretariat' }, 'movements', '2026-06-03');
-    for (const ctx of [at('2026-06-02T07:00:00.000Z'), at(now, { emergency: { ...emergency, endedAt: '2026-06-02T09:00:00.000Z' } }), at('2026-06-12T09:00:00.000Z'), at(now, { emergency: { ...emergency, routes: ['AF>PK>IR'] } })]) {
+    for (const ctx of [
+      at('2026-06-02T07:00:00.000Z'),
+      at(now, { emergency: { ...emergency, endedAt: '2026-06-02T09:00:00.000Z' } }),
+      at('2026-06-12T09:00:00.000Z'),
+      at(now, { emergency: { ...emergency, routes: ['AF>PK>IR'] } }),
+    ]) {
       const c = cut('secretariat', ctx);
       expect(c?.emergency).toBeUndefined();
       expect({ ...c, lastDay: null }).toEqual({ ...ordinary, lastDay: null });
@@ -126,8 +161,14 @@ describe('emergency terms: the cut', () => {
         const when = new Date(Date.parse('2026-06-02T08:00:00.000Z') + offsetHours * 3_600_000).toISOString();
         const c = cut('org:UNHCR', at(when), grants);
         // Not under the terms (not yet, or no longer): exactly the cut without the emergency.
-        if (c === null || !c.emergency) return JSON.stringify(c) === JSON.stringify(applicableCut('IR', grants, { id: 'org:UNHCR' }, 'movements', when.slice(0, 10)));
-        return c.minCellSize >= k && c.minCellSize >= (ownK ?? 0) && JSON.stringify(c.categories) === JSON.stringify(g.scope.categories) && c.firstDay === '2026-02-01';
+        if (c === null || !c.emergency)
+          return JSON.stringify(c) === JSON.stringify(applicableCut('IR', grants, { id: 'org:UNHCR' }, 'movements', when.slice(0, 10)));
+        return (
+          c.minCellSize >= k &&
+          c.minCellSize >= (ownK ?? 0) &&
+          JSON.stringify(c.categories) === JSON.stringify(g.scope.categories) &&
+          c.firstDay === '2026-02-01'
+        );
       }),
     );
   });
@@ -139,11 +180,29 @@ describe('planFlows under an emergency', () => {
     const tr = grant({ agreementId: 'g-tr', provider: 'TR', emergency: null });
     const e = { ...emergency, routes: ['AF>IR>TR', 'AF>PK>IR'] };
     const q = { from: '2026-05-01', to: '2026-05-31', granularity: 'day' as const, dimensionsUsed: ['route'], coarser: 'exclude' as const };
-    const plan = planFlows(q, { id: 'secretariat' }, [grant(), pk, tr], ['IR', 'PK', 'TR'], 'movements', '2026-06-03', null, at('2026-06-03T00:00:00.000Z', { emergency: e }));
+    const plan = planFlows(
+      q,
+      { id: 'secretariat' },
+      [grant(), pk, tr],
+      ['IR', 'PK', 'TR'],
+      'movements',
+      '2026-06-03',
+      null,
+      at('2026-06-03T00:00:00.000Z', { emergency: e }),
+    );
     expect(plan.cuts.map((c) => c.provider)).toEqual(['IR']);
     expect(plan.leftOut.map((l) => l.provider)).toEqual(['PK']); // monthly grant, daily question
     expect(plan.emergency).toMatchObject({ id: 'e-1', status: 'in-force', underEmergencyTerms: ['IR'] });
-    const after = planFlows(q, { id: 'secretariat' }, [grant(), pk], ['IR', 'PK'], 'movements', '2026-06-22', null, at('2026-06-22T00:00:00.000Z', { emergency: e }));
+    const after = planFlows(
+      q,
+      { id: 'secretariat' },
+      [grant(), pk],
+      ['IR', 'PK'],
+      'movements',
+      '2026-06-22',
+      null,
+      at('2026-06-22T00:00:00.000Z', { emergency: e }),
+    );
     expect(after.emergency).toMatchObject({ status: 'expired', underEmergencyTerms: [] });
     expect(after.cuts).toEqual([]);
   });

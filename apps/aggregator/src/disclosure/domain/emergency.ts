@@ -104,12 +104,26 @@ export function termsInEffect(grant: GrantWithTerms, { emergency, activations, n
   const end = emergencyEnd(emergency);
   const first = activations
     .filter((a) => a.agreementId === grant.agreementId && a.emergencyId === emergency.id && a.provider === grant.provider)
-    .filter((a) => Date.parse(a.activatedAt) >= Date.parse(emergency.declaredAt) && Date.parse(a.activatedAt) < Date.parse(end) && Date.parse(a.activatedAt) <= Date.parse(now))
+    .filter(
+      (a) =>
+        Date.parse(a.activatedAt) >= Date.parse(emergency.declaredAt) &&
+        Date.parse(a.activatedAt) < Date.parse(end) &&
+        Date.parse(a.activatedAt) <= Date.parse(now),
+    )
     .sort((a, b) => Date.parse(a.activatedAt) - Date.parse(b.activatedAt))[0];
   if (!first) return null;
   const until = earlier(plusDays(first.activatedAt, terms.maxDays), end);
   if (Date.parse(now) >= Date.parse(until)) return null;
-  return { emergencyId: emergency.id, agreementId: grant.agreementId, provider: grant.provider, terms, activatedAt: first.activatedAt, by: first.by, alertId: first.alertId, until };
+  return {
+    emergencyId: emergency.id,
+    agreementId: grant.agreementId,
+    provider: grant.provider,
+    terms,
+    activatedAt: first.activatedAt,
+    by: first.by,
+    alertId: first.alertId,
+    until,
+  };
 }
 
 /** Who gets a grant's emergency cut: its own recipient (everyone, for `*`) and the further recipients its terms name. */
@@ -131,11 +145,15 @@ export function outsideScope(
   const pointStates = new Set(e.borderCrossingPoints.map(stateOfCrossingPoint));
   const where = `emergency ${e.id} covers ${[...e.routes, ...e.borderCrossingPoints].join(', ')}`;
   return [
-    ...(filters.routes ?? []).filter((r) => !e.routes.includes(r) && !pointStates.has(r.split('>')[1])).map((r) => ({ field: 'routes', message: `route ${r} is outside the emergency: ${where}` })),
+    ...(filters.routes ?? [])
+      .filter((r) => !e.routes.includes(r) && !pointStates.has(r.split('>')[1]))
+      .map((r) => ({ field: 'routes', message: `route ${r} is outside the emergency: ${where}` })),
     ...(filters.borderCrossingPoints ?? [])
       .filter((b) => !e.borderCrossingPoints.includes(b) && !routeStates.has(stateOfCrossingPoint(b)))
       .map((b) => ({ field: 'borderCrossingPoints', message: `crossing point ${b} is outside the emergency: ${where}` })),
-    ...(filters.providers ?? []).filter((p) => !states.includes(p)).map((p) => ({ field: 'providers', message: `${p} reports no data in the emergency's scope: ${where}` })),
+    ...(filters.providers ?? [])
+      .filter((p) => !states.includes(p))
+      .map((p) => ({ field: 'providers', message: `${p} reports no data in the emergency's scope: ${where}` })),
   ];
 }
 

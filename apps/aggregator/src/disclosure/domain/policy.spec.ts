@@ -64,20 +64,31 @@ describe('planFlows', () => {
   it('raises the granularity to what the grant requires and widens the period to whole periods', () => {
     const plan = planFlows(query, secretariat, [grant()], providers, 'movements', today);
     expect(plan).toMatchObject({ granularity: 'month', from: '2026-03-01', to: '2026-03-31' });
-    expect(plan.coarsened).toEqual([
-      'time granularity raised from day to month by g-1 (IR)',
-      'period widened to whole months: 2026-03-01 … 2026-03-31',
-    ]);
+    expect(plan.coarsened).toEqual(['time granularity raised from day to month by g-1 (IR)', 'period widened to whole months: 2026-03-01 … 2026-03-31']);
   });
 
   it('leaves out a provider whose grant forbids a dimension used, and says why; never mentions one without a grant', () => {
-    const plan = planFlows({ ...query, dimensionsUsed: ['route', 'sex'] }, secretariat, [grant(), grant({ agreementId: 'g-2', provider: 'TR', dimensions: ['route', 'sex'] })], providers, 'movements', today);
+    const plan = planFlows(
+      { ...query, dimensionsUsed: ['route', 'sex'] },
+      secretariat,
+      [grant(), grant({ agreementId: 'g-2', provider: 'TR', dimensions: ['route', 'sex'] })],
+      providers,
+      'movements',
+      today,
+    );
     expect(plan.cuts.map((c) => c.provider)).toEqual(['TR']);
     expect(plan.leftOut).toEqual([{ provider: 'IR', agreement: 'g-1', reason: 'the agreement does not allow sex' }]);
   });
 
   it('leaves out border crossing points when the grant allows country level only', () => {
-    const plan = planFlows({ ...query, dimensionsUsed: ['borderCrossingPoint'] }, secretariat, [grant({ dimensions: ['borderCrossingPoint'] })], providers, 'movements', today);
+    const plan = planFlows(
+      { ...query, dimensionsUsed: ['borderCrossingPoint'] },
+      secretariat,
+      [grant({ dimensions: ['borderCrossingPoint'] })],
+      providers,
+      'movements',
+      today,
+    );
     expect(plan.cuts).toEqual([]);
     expect(plan.leftOut[0].reason).toMatch(/country level only/);
   });
@@ -93,7 +104,15 @@ describe('planFlows', () => {
     fc.assert(
       fc.property(fc.array(arbGrant, { maxLength: 8 }), fc.constantFrom('secretariat', 'state:KZ', 'org:UNHCR', 'org:IOM'), (specs, who) => {
         const grants = specs.map((s, i) =>
-          grant({ agreementId: `g${i}`, provider: s.provider, recipient: s.recipient, status: s.status, validUntil: s.validUntil, scope: { eventKinds: [...s.kinds] }, version: i }),
+          grant({
+            agreementId: `g${i}`,
+            provider: s.provider,
+            recipient: s.recipient,
+            status: s.status,
+            validUntil: s.validUntil,
+            scope: { eventKinds: [...s.kinds] },
+            version: i,
+          }),
         );
         const plan = planFlows({ ...query, dimensionsUsed: [] }, { id: who }, grants, providers, 'movements', today);
         for (const cut of [...plan.cuts, ...plan.leftOut]) {
@@ -133,7 +152,15 @@ describe('periodBounds', () => {
     expect(plan.cuts[0]).toMatchObject({ firstDay: null, lastDay: '2026-05-31', exact: false });
     const embargoed = planFlows(q, secretariat, [grant({ embargoDays: 60 })], ['IR'], 'movements', today, release);
     expect(embargoed.cuts[0].lastDay).toBe('2026-03-31');
-    const period = planFlows(q, secretariat, [grant({ dataFrom: '2026-02-10', dataUntil: '2026-04-30' } as Partial<Grant>)], ['IR'], 'movements', today, release);
+    const period = planFlows(
+      q,
+      secretariat,
+      [grant({ dataFrom: '2026-02-10', dataUntil: '2026-04-30' } as Partial<Grant>)],
+      ['IR'],
+      'movements',
+      today,
+      release,
+    );
     // A data period that starts mid-month opens from the next whole month.
     expect(period.cuts[0]).toMatchObject({ firstDay: '2026-03-01', lastDay: '2026-04-30' });
     const weekly = planFlows({ ...q, granularity: 'week' }, secretariat, [grant({ minTimeGranularity: 'week' })], ['IR'], 'movements', today, release);
@@ -149,7 +176,9 @@ describe('periodBounds', () => {
     const kept = planFlows({ ...q, coarser: 'exclude' }, secretariat, grants, ['AF', 'IR'], 'movements', today);
     expect(kept.granularity).toBe('week');
     expect(kept.cuts.map((c) => c.provider)).toEqual(['IR']);
-    expect(kept.leftOut).toEqual([{ provider: 'AF', agreement: 'g-2', reason: 'the agreement allows year figures at the finest, coarser than the week asked' }]);
+    expect(kept.leftOut).toEqual([
+      { provider: 'AF', agreement: 'g-2', reason: 'the agreement allows year figures at the finest, coarser than the week asked' },
+    ]);
   });
 
   it('marks own data and k = 1 grants exact, others protected', () => {

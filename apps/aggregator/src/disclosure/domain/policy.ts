@@ -1,6 +1,15 @@
 import type { AgreementTerms, EventKind, TimeGranularity } from '@caravanserai/contracts';
 import { TIME_GRANULARITIES } from '@caravanserai/contracts';
-import { emergencyEnd, emergencyRecipientOf, EmergencyContext, EmergencyStatus, emergencyStatus, statesConcerned, termsInEffect, TermsInEffect } from './emergency';
+import {
+  emergencyEnd,
+  emergencyRecipientOf,
+  EmergencyContext,
+  EmergencyStatus,
+  emergencyStatus,
+  statesConcerned,
+  termsInEffect,
+  TermsInEffect,
+} from './emergency';
 
 /** Who is asking: `secretariat`, `state:XX` or `org:NAME`. */
 export interface Principal {
@@ -154,15 +163,13 @@ function emergencyCut(
   };
 }
 
-const earliest = (...days: (string | null)[]): string | null =>
-  days.reduce<string | null>((a, b) => (a === null ? b : b === null ? a : a < b ? a : b), null);
+const earliest = (...days: (string | null)[]): string | null => days.reduce<string | null>((a, b) => (a === null ? b : b === null ? a : a < b ? a : b), null);
 
 export function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
-export const coarser = (a: TimeGranularity, b: TimeGranularity): TimeGranularity =>
-  TIME_GRANULARITIES.indexOf(a) >= TIME_GRANULARITIES.indexOf(b) ? a : b;
+export const coarser = (a: TimeGranularity, b: TimeGranularity): TimeGranularity => (TIME_GRANULARITIES.indexOf(a) >= TIME_GRANULARITIES.indexOf(b) ? a : b);
 
 /** First and last day of the period of `granularity` that contains `day` (ISO weeks). */
 export function periodBounds(day: string, granularity: TimeGranularity): { first: string; last: string } {
@@ -273,7 +280,11 @@ export function planFlows(
       continue;
     }
     if (query.coarser === 'exclude' && coarser(query.granularity, cut.minTimeGranularity) !== query.granularity) {
-      leftOut.push({ provider, agreement: cut.basis, reason: `the agreement allows ${cut.minTimeGranularity} figures at the finest, coarser than the ${query.granularity} asked` });
+      leftOut.push({
+        provider,
+        agreement: cut.basis,
+        reason: `the agreement allows ${cut.minTimeGranularity} figures at the finest, coarser than the ${query.granularity} asked`,
+      });
       continue;
     }
     cuts.push(cut);

@@ -67,7 +67,8 @@ export class EmergenciesController {
   @ApiOperation({
     operationId: 'listEmergencies',
     summary: 'Emergencies declared, newest first, each as the caller may see it',
-    description: "Everyone sees what was declared; the secretariat every concerned state's terms and their status, a state its own; every caller which states' terms apply to it now.",
+    description:
+      "Everyone sees what was declared; the secretariat every concerned state's terms and their status, a state its own; every caller which states' terms apply to it now.",
   })
   @ApiResult(200, 'The emergencies', EMERGENCIES_SCHEMA)
   async list(@Query() _query: PurposeQueryDto, @Req() request: FastifyRequest) {
@@ -76,7 +77,13 @@ export class EmergenciesController {
     const all = (await this.emergencies.all()).reverse();
     const [grants, activations] = await Promise.all([this.registry.grants(), this.emergencies.activations(all.map((e) => e.id))]);
     const emergencies = all.map((e) => emergencyView(e, grants, activations, principal.id, now));
-    await this.audit.listed(request, principal.id, {}, emergencies.length, emergencies.flatMap((e) => e.terms.map((t) => t.provider)));
+    await this.audit.listed(
+      request,
+      principal.id,
+      {},
+      emergencies.length,
+      emergencies.flatMap((e) => e.terms.map((t) => t.provider)),
+    );
     return { emergencies };
   }
 
@@ -90,7 +97,13 @@ export class EmergenciesController {
     if (!e) throw EmergencyError.notFound(emergencyId);
     const [grants, activations] = await Promise.all([this.registry.grants(), this.emergencies.activations([emergencyId])]);
     const view = emergencyView(e, grants, activations, principal.id, this.clock().toISOString());
-    await this.audit.listed(request, principal.id, { emergencyId }, 1, view.terms.map((t) => t.provider));
+    await this.audit.listed(
+      request,
+      principal.id,
+      { emergencyId },
+      1,
+      view.terms.map((t) => t.provider),
+    );
     return view;
   }
 
@@ -108,7 +121,11 @@ export class EmergenciesController {
     const principal = this.principals.require(request);
     const state = principal.id.startsWith('state:') ? principal.id.slice(6) : null;
     if (principal.id !== 'secretariat' && !state) {
-      throw new DomainError('EMERGENCY.FORBIDDEN', `the list of what was shared under emergency terms is for the states and the secretariat, not ${principal.id}`, 'forbidden');
+      throw new DomainError(
+        'EMERGENCY.FORBIDDEN',
+        `the list of what was shared under emergency terms is for the states and the secretariat, not ${principal.id}`,
+        'forbidden',
+      );
     }
     if (!(await this.emergencies.get(emergencyId))) throw EmergencyError.notFound(emergencyId);
     const stored = await this.log.list({

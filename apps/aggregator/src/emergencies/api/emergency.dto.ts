@@ -8,14 +8,28 @@ import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
  * points, at least one of them, days, a reason) are checked by the decider, every problem at once. */
 export class DeclareEmergencyDto {
   @ApiPropertyOptional({ type: [String], example: ['AF>IR>TR'], description: 'Routes departedFrom>provider>intendedDestination the emergency covers' })
-  @IsOptional() @IsArray() @IsString({ each: true })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
   routes?: string[];
 
-  @ApiPropertyOptional({ type: [String], example: ['IR-DOGHAROUN'], description: 'Crossing points it covers (GET /v1/reference); at least one route or crossing point in all' })
-  @IsOptional() @IsArray() @IsString({ each: true })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['IR-DOGHAROUN'],
+    description: 'Crossing points it covers (GET /v1/reference); at least one route or crossing point in all',
+  })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
   borderCrossingPoints?: string[];
 
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_EMERGENCY_DAYS, example: 30, description: 'In force at most this many days from now, unless declared over before' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_EMERGENCY_DAYS,
+    example: 30,
+    description: 'In force at most this many days from now, unless declared over before',
+  })
   @IsInt({ message: 'days must be a whole number of days' })
   days: number;
 
@@ -27,17 +41,26 @@ export class DeclareEmergencyDto {
 
 export class EndEmergencyDto {
   @ApiProperty({ maxLength: MAX_REASON_LENGTH, example: 'Arrivals back to their usual level' })
-  @IsString() @MaxLength(MAX_REASON_LENGTH) @Matches(/\S/, { message: 'reason must say why the emergency is declared or ended' })
+  @IsString()
+  @MaxLength(MAX_REASON_LENGTH)
+  @Matches(/\S/, { message: 'reason must say why the emergency is declared or ended' })
   reason: string;
 }
 
 /** `GET /v1/emergencies/{id}/shared`: newest first, paged like the audit trail. */
 export class SharedQueryDto extends PurposeQueryDto {
   @ApiPropertyOptional({ description: 'Entries older than this id (the `next` of the previous page)' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   before?: number;
 
   @ApiPropertyOptional({ default: 100, maximum: 500 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   limit: number = 100;
 }

@@ -23,7 +23,9 @@ export function emergencyFlowQueryFor(grant: Grant, emergencyId: string, dataUnt
   const window = feedWindow(dataUntil, grant.dataFrom ?? null);
   if (!terms || !window) return null;
   const allowed = new Set<string>([...grant.dimensions, ...terms.dimensions]);
-  const groupBy = FLOW_DIMENSIONS.filter((d) => d !== 'provider' && allowed.has(d) && (d !== 'borderCrossingPoint' || terms.minGeoGranularity === 'border_crossing_point'));
+  const groupBy = FLOW_DIMENSIONS.filter(
+    (d) => d !== 'provider' && allowed.has(d) && (d !== 'borderCrossingPoint' || terms.minGeoGranularity === 'border_crossing_point'),
+  );
   return { ...window, granularity: terms.minTimeGranularity, groupBy, providers: [grant.provider], emergency: emergencyId };
 }
 
@@ -58,7 +60,13 @@ export class EmergencyFeed implements FeedSource {
       const status = emergencyStatus(e, now);
       added += await this.announce(w, e, 'declared', 'emergency.declared', e.declaredAt, audience, grants, activations, now);
       if (status !== 'in-force') added += await this.announce(w, e, status, 'emergency.ended', emergencyEnd(e), audience, grants, activations, now);
-      added += await this.activated(w, e, grants, everyone, activations.filter((a) => a.emergencyId === e.id));
+      added += await this.activated(
+        w,
+        e,
+        grants,
+        everyone,
+        activations.filter((a) => a.emergencyId === e.id),
+      );
       if (status === 'in-force') added += await this.releaseItems(w, e, grants, everyone, activations);
     }
     return added;
@@ -70,7 +78,17 @@ export class EmergencyFeed implements FeedSource {
     return [...new Set(['secretariat', ...concerned.map((s) => `state:${s}`), ...terms.flatMap((g) => termsRecipients(g, everyone))])];
   }
 
-  private async announce(w: FeedWriting, e: Emergency, what: string, kind: 'emergency.declared' | 'emergency.ended', at: string, audience: string[], grants: Grant[], activations: EmergencyActivation[], now: string): Promise<number> {
+  private async announce(
+    w: FeedWriting,
+    e: Emergency,
+    what: string,
+    kind: 'emergency.declared' | 'emergency.ended',
+    at: string,
+    audience: string[],
+    grants: Grant[],
+    activations: EmergencyActivation[],
+    now: string,
+  ): Promise<number> {
     const id = `emergency/${e.id}/${what}`;
     if ((await w.marked([id])).size > 0) return 0;
     const items: PendingFeedItem[] = [];
@@ -92,7 +110,7 @@ export class EmergencyFeed implements FeedSource {
       const grant = grants.find((g) => g.agreementId === a.agreementId);
       if (!grant) continue;
       const effect = termsInEffect(grant, { emergency: e, activations, now: a.activatedAt });
-      const alert = a.alertId ? (await this.alerts.list({ status: 'all' })).find((x) => x.alertId === a.alertId) ?? null : null;
+      const alert = a.alertId ? ((await this.alerts.list({ status: 'all' })).find((x) => x.alertId === a.alertId) ?? null) : null;
       const items: PendingFeedItem[] = [];
       for (const recipient of [...new Set([`state:${a.provider}`, ...termsRecipients(grant, everyone)])]) {
         const data = {
@@ -134,7 +152,16 @@ export class EmergencyFeed implements FeedSource {
         if (!answer.disclosure.emergency?.underEmergencyTerms.includes(g.provider)) continue;
         await w.fed(recipient, 'release.emergency-flows', query!, { answer });
         const data = { release, emergencyId: e.id, provider: g.provider, agreementId: g.agreementId, query, answer };
-        items.push(await w.item(`release/${release.id}/emergency-flows/${e.id}/${g.agreementId}`, 'release.emergency-flows', recipient, release.cutAt, data, g.agreementId));
+        items.push(
+          await w.item(
+            `release/${release.id}/emergency-flows/${e.id}/${g.agreementId}`,
+            'release.emergency-flows',
+            recipient,
+            release.cutAt,
+            data,
+            g.agreementId,
+          ),
+        );
       }
       added += await w.append(items, [marks[i]]);
     }

@@ -1,4 +1,12 @@
-import { emergencyEnd, emergencyRecipientOf, EmergencyActivation, emergencyStatus, EmergencyStatus, statesConcerned, termsInEffect } from '../../disclosure/domain/emergency';
+import {
+  emergencyEnd,
+  emergencyRecipientOf,
+  EmergencyActivation,
+  emergencyStatus,
+  EmergencyStatus,
+  statesConcerned,
+  termsInEffect,
+} from '../../disclosure/domain/emergency';
 import type { Grant } from '../../disclosure/domain/policy';
 import type { Emergency } from './emergency.decider';
 
@@ -49,7 +57,13 @@ export interface EmergencyView {
  * terms and their status for the secretariat, a state's own for that state; and to every caller,
  * which states' terms apply to it now (pure).
  */
-export function emergencyView(e: Emergency, grants: readonly Grant[], activations: readonly EmergencyActivation[], principal: string, now: string): EmergencyView {
+export function emergencyView(
+  e: Emergency,
+  grants: readonly Grant[],
+  activations: readonly EmergencyActivation[],
+  principal: string,
+  now: string,
+): EmergencyView {
   const concerned = statesConcerned(e);
   const ctx = { emergency: e, activations, now };
   const ownState = principal.startsWith('state:') ? principal.slice(6) : null;

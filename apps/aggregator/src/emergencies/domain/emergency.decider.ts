@@ -1,4 +1,12 @@
-import { DomainError, findBorderCrossingPoint, MAX_EMERGENCY_DAYS, MAX_REASON_LENGTH, PROVIDER_STATES, TermProblem, ValidationFailed } from '@caravanserai/contracts';
+import {
+  DomainError,
+  findBorderCrossingPoint,
+  MAX_EMERGENCY_DAYS,
+  MAX_REASON_LENGTH,
+  PROVIDER_STATES,
+  TermProblem,
+  ValidationFailed,
+} from '@caravanserai/contracts';
 import { emergencyEnd, EmergencyFacts, emergencyNotFound, emergencyStatus } from '../../disclosure/domain/emergency';
 import type { SecretariatEvent, UnsignedSecretariatEvent } from '../../secretariat/domain/secretariat-event';
 
@@ -64,7 +72,13 @@ export function evolve(state: Emergency | null, event: SecretariatEvent): Emerge
     case EMERGENCY_ENDED:
       return state && { ...state, endedAt: event.recordedAt, endReason: (event.data as unknown as EmergencyEndedData).reason, version: event.streamVersion };
     case EMERGENCY_TERMS_AUTO_ACTIVATED:
-      return state && { ...state, autoActivations: [...state.autoActivations, { ...(event.data as unknown as EmergencyTermsAutoActivatedData), activatedAt: event.recordedAt }], version: event.streamVersion };
+      return (
+        state && {
+          ...state,
+          autoActivations: [...state.autoActivations, { ...(event.data as unknown as EmergencyTermsAutoActivatedData), activatedAt: event.recordedAt }],
+          version: event.streamVersion,
+        }
+      );
     default:
       return state;
   }
@@ -105,7 +119,9 @@ export interface ActivateOnSurge {
 export type EmergencyCommand = DeclareEmergency | EndEmergency | ActivateOnSurge;
 
 const reasonProblems = (reason: string): TermProblem[] =>
-  reason.trim().length === 0 || reason.length > MAX_REASON_LENGTH ? [{ field: 'reason', message: `reason must say why, in 1 to ${MAX_REASON_LENGTH} characters` }] : [];
+  reason.trim().length === 0 || reason.length > MAX_REASON_LENGTH
+    ? [{ field: 'reason', message: `reason must say why, in 1 to ${MAX_REASON_LENGTH} characters` }]
+    : [];
 
 /** The event a command records (unsigned; the log signs it), nothing when there is nothing to record, or the reason it is refused. */
 export function decide(command: EmergencyCommand, state: Emergency | null, { principal, now }: { principal: string; now: Date }): UnsignedSecretariatEvent[] {
@@ -115,18 +131,31 @@ export function decide(command: EmergencyCommand, state: Emergency | null, { pri
       if (principal !== 'secretariat') throw EmergencyError.forbidden(principal);
       const problems: TermProblem[] = [];
       const { routes, borderCrossingPoints, days } = command;
-      if (routes.length + borderCrossingPoints.length === 0) problems.push({ field: 'routes', message: 'an emergency covers at least one route or crossing point' });
+      if (routes.length + borderCrossingPoints.length === 0)
+        problems.push({ field: 'routes', message: 'an emergency covers at least one route or crossing point' });
       for (const r of routes) {
         if (!ROUTE.test(r)) problems.push({ field: 'routes', message: `route ${r} must look like AF>IR>TR (departedFrom>provider>intendedDestination)` });
-        else if (!(PROVIDER_STATES as readonly string[]).includes(r.split('>')[1])) problems.push({ field: 'routes', message: `route ${r}: ${r.split('>')[1]} is not a reporting state (${PROVIDER_STATES.join(', ')})` });
+        else if (!(PROVIDER_STATES as readonly string[]).includes(r.split('>')[1]))
+          problems.push({ field: 'routes', message: `route ${r}: ${r.split('>')[1]} is not a reporting state (${PROVIDER_STATES.join(', ')})` });
       }
-      for (const b of borderCrossingPoints) if (!findBorderCrossingPoint(b)) problems.push({ field: 'borderCrossingPoints', message: `${b} is not a known crossing point (GET /v1/reference)` });
-      if (new Set(routes).size !== routes.length || new Set(borderCrossingPoints).size !== borderCrossingPoints.length) problems.push({ field: 'routes', message: 'routes and crossing points are each named once' });
-      if (!Number.isInteger(days) || days < 1 || days > MAX_EMERGENCY_DAYS) problems.push({ field: 'days', message: `days must be a whole number from 1 to ${MAX_EMERGENCY_DAYS}` });
+      for (const b of borderCrossingPoints)
+        if (!findBorderCrossingPoint(b)) problems.push({ field: 'borderCrossingPoints', message: `${b} is not a known crossing point (GET /v1/reference)` });
+      if (new Set(routes).size !== routes.length || new Set(borderCrossingPoints).size !== borderCrossingPoints.length)
+        problems.push({ field: 'routes', message: 'routes and crossing points are each named once' });
+      if (!Number.isInteger(days) || days < 1 || days > MAX_EMERGENCY_DAYS)
+        problems.push({ field: 'days', message: `days must be a whole number from 1 to ${MAX_EMERGENCY_DAYS}` });
       problems.push(...reasonProblems(command.reason));
       if (problems.length > 0) throw new ValidationFailed(problems);
-      const data: EmergencyDeclaredData = { emergencyId: command.emergencyId, routes: [...routes].sort(), borderCrossingPoints: [...borderCrossingPoints].sort(), days, reason: command.reason };
-      return [{ streamId: emergencyStreamId(command.emergencyId), streamVersion: 1, type: EMERGENCY_DECLARED, data: { ...data }, recordedBy: principal, recordedAt }];
+      const data: EmergencyDeclaredData = {
+        emergencyId: command.emergencyId,
+        routes: [...routes].sort(),
+        borderCrossingPoints: [...borderCrossingPoints].sort(),
+        days,
+        reason: command.reason,
+      };
+      return [
+        { streamId: emergencyStreamId(command.emergencyId), streamVersion: 1, type: EMERGENCY_DECLARED, data: { ...data }, recordedBy: principal, recordedAt },
+      ];
     }
     case 'EndEmergency': {
       if (principal !== 'secretariat') throw EmergencyError.forbidden(principal);
@@ -135,13 +164,37 @@ export function decide(command: EmergencyCommand, state: Emergency | null, { pri
       const problems = reasonProblems(command.reason);
       if (problems.length > 0) throw new ValidationFailed(problems);
       const data: EmergencyEndedData = { emergencyId: state.id, reason: command.reason };
-      return [{ streamId: emergencyStreamId(state.id), streamVersion: state.version + 1, type: EMERGENCY_ENDED, data: { ...data }, recordedBy: principal, recordedAt }];
+      return [
+        {
+          streamId: emergencyStreamId(state.id),
+          streamVersion: state.version + 1,
+          type: EMERGENCY_ENDED,
+          data: { ...data },
+          recordedBy: principal,
+          recordedAt,
+        },
+      ];
     }
     case 'ActivateOnSurge': {
       if (!state || emergencyStatus(state, recordedAt) !== 'in-force') return [];
       if (state.autoActivations.some((a) => a.agreementId === command.agreementId)) return [];
-      const data: EmergencyTermsAutoActivatedData = { provider: command.provider, agreementId: command.agreementId, emergencyId: state.id, by: 'critical-surge', alertId: command.alertId };
-      return [{ streamId: emergencyStreamId(state.id), streamVersion: state.version + 1, type: EMERGENCY_TERMS_AUTO_ACTIVATED, data: { ...data }, recordedBy: 'aggregator', recordedAt }];
+      const data: EmergencyTermsAutoActivatedData = {
+        provider: command.provider,
+        agreementId: command.agreementId,
+        emergencyId: state.id,
+        by: 'critical-surge',
+        alertId: command.alertId,
+      };
+      return [
+        {
+          streamId: emergencyStreamId(state.id),
+          streamVersion: state.version + 1,
+          type: EMERGENCY_TERMS_AUTO_ACTIVATED,
+          data: { ...data },
+          recordedBy: 'aggregator',
+          recordedAt,
+        },
+      ];
     }
     default: {
       const _exhaustive: never = command;

@@ -6,7 +6,14 @@ import type { EmergencyContexts } from '../../disclosure/domain/emergency-contex
 import { PG_POOL } from '../../infrastructure/tokens';
 import { SecretariatLog } from '../../secretariat/infrastructure/pg-secretariat-log';
 import type { SecretariatEvent, UnsignedSecretariatEvent } from '../../secretariat/domain/secretariat-event';
-import { Emergency, EMERGENCY_EVENT_TYPES, EMERGENCY_TERMS_AUTO_ACTIVATED, EmergencyTermsAutoActivatedData, emergencyStreamId, evolve } from '../domain/emergency.decider';
+import {
+  Emergency,
+  EMERGENCY_EVENT_TYPES,
+  EMERGENCY_TERMS_AUTO_ACTIVATED,
+  EmergencyTermsAutoActivatedData,
+  emergencyStreamId,
+  evolve,
+} from '../domain/emergency.decider';
 
 const fold = (events: SecretariatEvent[]) => events.reduce<Emergency | null>(evolve, null);
 

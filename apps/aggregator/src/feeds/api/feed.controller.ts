@@ -29,7 +29,8 @@ export class FeedController {
   @ApiOperation({
     operationId: 'getFeed',
     summary: "The caller's feed: what its agreements let it see, item by item, in order (docs/integrators.md)",
-    description: 'Resume with after=<the last cursor you processed> (or `next`); at least once, each item with a stable id, signed by the aggregator (GET /v1/signing-keys).',
+    description:
+      'Resume with after=<the last cursor you processed> (or `next`); at least once, each item with a stable id, signed by the aggregator (GET /v1/signing-keys).',
   })
   async page(@Query() dto: FeedPageQueryDto, @Req() request: FastifyRequest) {
     const recipient = this.principals.require(request).id;
@@ -47,7 +48,12 @@ export class FeedController {
     summary: "The caller's feed as Server-Sent Events: each item an event (id = cursor, event = kind, data = item), heartbeats in between",
     description: 'Resumes after the Last-Event-ID header (or after=<cursor>); new items arrive as they are written.',
   })
-  async stream(@Query() dto: FeedQueryDto, @Headers('last-event-id') lastEventId: string | undefined, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async stream(
+    @Query() dto: FeedQueryDto,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const recipient = this.principals.require(request).id;
     const field = lastEventId !== undefined ? 'Last-Event-ID' : 'after';
     const after = await this.resumePoint(recipient, lastEventId ?? dto.after, field);
@@ -58,7 +64,10 @@ export class FeedController {
   @Get('signing-keys')
   @Public()
   @ApiResult(200, "The aggregator's public signing keys", SIGNING_KEYS_SCHEMA)
-  @ApiOperation({ operationId: 'getSigningKeys', summary: "The aggregator's public keys that sign feed items and webhook deliveries (Ed25519, as PEM and JWK)" })
+  @ApiOperation({
+    operationId: 'getSigningKeys',
+    summary: "The aggregator's public keys that sign feed items and webhook deliveries (Ed25519, as PEM and JWK)",
+  })
   signingKeys() {
     return { keys: [publishedKey(this.signer)] };
   }
@@ -68,7 +77,10 @@ export class FeedController {
     if (cursor === undefined || cursor === '') return 0n;
     const seq = seqOfCursor(cursor);
     if (seq === null || seq === 0n || !(await cursorGiven(this.pool, recipient, seq))) {
-      throw new ValidationFailed([{ field, message: `${field} is not a cursor of your feed: resume with a cursor this service gave you, or without one from the start` }], 'bad_request');
+      throw new ValidationFailed(
+        [{ field, message: `${field} is not a cursor of your feed: resume with a cursor this service gave you, or without one from the start` }],
+        'bad_request',
+      );
     }
     return seq;
   }

@@ -73,7 +73,9 @@ describe('the per-recipient Kafka topics (PostgreSQL, Kafka)', () => {
     messages.map((m) => ({ key: m.key?.toString(), kind: m.headers?.[KIND_HEADER]?.toString(), item: JSON.parse(m.value!.toString()) as FeedItem }));
 
   /** docs/asyncapi.yaml's FeedItem, which the values on the topics must match. */
-  const asyncapi = load(readFileSync(join(__dirname, '../../../../../docs/asyncapi.yaml'), 'utf8')) as { components: { schemas: Record<string, { enum?: string[] }> } };
+  const asyncapi = load(readFileSync(join(__dirname, '../../../../../docs/asyncapi.yaml'), 'utf8')) as {
+    components: { schemas: Record<string, { enum?: string[] }> };
+  };
   const ajv = new Ajv({ strict: false });
   addFormats(ajv);
   ajv.addSchema({ $id: 'asyncapi', components: asyncapi.components });
@@ -120,11 +122,15 @@ describe('the per-recipient Kafka topics (PostgreSQL, Kafka)', () => {
     expect(onTr.map((m) => m.item)).toEqual(expected);
     expect(onTr.every((m) => m.kind === 'release.flows')).toBe(true);
     expect(asyncapi.components.schemas.FeedItemKind.enum).toEqual([...FEED_ITEM_KINDS]);
-    for (const m of onTr) expect({ id: m.key, valid: documented(m.item), errors: ajv.errorsText(documented.errors) }).toEqual({ id: m.key, valid: true, errors: 'No errors' });
+    for (const m of onTr)
+      expect({ id: m.key, valid: documented(m.item), errors: ajv.errorsText(documented.errors) }).toEqual({ id: m.key, valid: true, errors: 'No errors' });
     expect(onTr.map((m) => m.key)).not.toContain(withheld.id);
     const onUnhcr = asItems(await readTopic(first.topicOf('org:UNHCR'), unhcr.length));
     expect(onUnhcr.map((m) => m.item)).toEqual(unhcr);
     const { rows } = await pool.query(`SELECT recipient, relayed_count::int AS n FROM feed_kafka_progress ORDER BY recipient`);
-    expect(rows).toEqual([{ recipient: 'org:UNHCR', n: 2 }, { recipient: 'state:TR', n: 9 }]);
+    expect(rows).toEqual([
+      { recipient: 'org:UNHCR', n: 2 },
+      { recipient: 'state:TR', n: 9 },
+    ]);
   }, 60_000);
 });

@@ -41,7 +41,19 @@ describe('webhooks (PostgreSQL, local receivers)', () => {
   };
 
   beforeAll(async () => {
-    aggregator = await startInProcessAggregator('agg_webhooks', { env: { CONSUME: 'false', FEED_KAFKA_RELAY: 'false', WEBHOOK_ALLOW_HTTP_LOCALHOST: 'true', WEBHOOK_POLL_MS: '50', WEBHOOK_BACKOFF_BASE_MS: '20', WEBHOOK_BACKOFF_MAX_MS: '100', WEBHOOK_MAX_ATTEMPTS: String(MAX_ATTEMPTS), WEBHOOK_TIMEOUT_MS: '3000' }, poolSize: 4 });
+    aggregator = await startInProcessAggregator('agg_webhooks', {
+      env: {
+        CONSUME: 'false',
+        FEED_KAFKA_RELAY: 'false',
+        WEBHOOK_ALLOW_HTTP_LOCALHOST: 'true',
+        WEBHOOK_POLL_MS: '50',
+        WEBHOOK_BACKOFF_BASE_MS: '20',
+        WEBHOOK_BACKOFF_MAX_MS: '100',
+        WEBHOOK_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+        WEBHOOK_TIMEOUT_MS: '3000',
+      },
+      poolSize: 4,
+    });
     ({ app, pool } = aggregator);
     db = aggregator.url;
     signer = app.get(FeedSigner);
@@ -90,12 +102,20 @@ describe('webhooks (PostgreSQL, local receivers)', () => {
     const signature = String(good.headers['webhook-signature']);
     const flipped = `v1a,${Buffer.from(Buffer.from(signature.slice(4), 'base64').map((b, i) => (i === 0 ? b ^ 1 : b))).toString('base64')}`;
     expect(verifiesDelivery(signer.publicKeyPem, { ...good, headers: { ...good.headers, 'webhook-signature': flipped } })).toBe(false);
-    expect(verifiesDelivery(signer.publicKeyPem, { ...good, headers: { ...good.headers, 'webhook-timestamp': String(Number(good.headers['webhook-timestamp']) + 1) } })).toBe(false);
+    expect(
+      verifiesDelivery(signer.publicKeyPem, {
+        ...good,
+        headers: { ...good.headers, 'webhook-timestamp': String(Number(good.headers['webhook-timestamp']) + 1) },
+      }),
+    ).toBe(false);
 
-    const state = await waitFor(async () => {
-      const s = (await call('GET', `/v1/webhooks/${sub.id}`, 'unhcr')).body;
-      return s.delivered === 5 ? s : null;
-    }, { what: 'the subscription to show five delivered' });
+    const state = await waitFor(
+      async () => {
+        const s = (await call('GET', `/v1/webhooks/${sub.id}`, 'unhcr')).body;
+        return s.delivered === 5 ? s : null;
+      },
+      { what: 'the subscription to show five delivered' },
+    );
     expect(state).toMatchObject({ status: 'active', attempts: 0, lastError: null, parked: null, description: 'our ingest', url });
     const { rows } = await pool.query(`SELECT max(seq)::text AS seq FROM feed_items WHERE recipient = 'org:UNHCR'`);
     expect(state.cursor).toBe(rows[0].seq);
@@ -112,11 +132,21 @@ describe('webhooks (PostgreSQL, local receivers)', () => {
     r.status = () => 503;
     const sub = await subscribe('tr', url);
     const items = await appendItems(pool, signer, 'state:TR', 2);
-    const parked = await waitFor(async () => {
-      const s = (await call('GET', `/v1/webhooks/${sub.id}`, 'tr')).body;
-      return s.status === 'parked' ? s : null;
-    }, { what: 'the subscription parked', timeoutMs: 20_000, intervalMs: 20 });
-    expect(parked).toMatchObject({ attempts: MAX_ATTEMPTS, lastError: 'HTTP 503', cursor: sub.cursor, delivered: 0, nextAttemptAt: null, parked: { itemId: items[0].id } });
+    const parked = await waitFor(
+      async () => {
+        const s = (await call('GET', `/v1/webhooks/${sub.id}`, 'tr')).body;
+        return s.status === 'parked' ? s : null;
+      },
+      { what: 'the subscription parked', timeoutMs: 20_000, intervalMs: 20 },
+    );
+    expect(parked).toMatchObject({
+      attempts: MAX_ATTEMPTS,
+      lastError: 'HTTP 503',
+      cursor: sub.cursor,
+      delivered: 0,
+      nextAttemptAt: null,
+      parked: { itemId: items[0].id },
+    });
     expect(r.received.map((x) => x.headers['webhook-id'])).toEqual(Array(MAX_ATTEMPTS).fill(items[0].id));
     expect((await call('GET', '/v1/webhooks', 'tr')).body.webhooks).toEqual([parked]);
 
@@ -134,7 +164,7 @@ describe('webhooks (PostgreSQL, local receivers)', () => {
     expect(r.delivered()).toEqual([...items, ...items].map((i) => i.id));
   }, 30_000);
 
-  it('refuses bad URLs with a 400 (and a malformed body with the API\'s usual 422), storing nothing', async () => {
+  it("refuses bad URLs with a 400 (and a malformed body with the API's usual 422), storing nothing", async () => {
     const before = (await call('GET', '/v1/webhooks', 'kz')).body.webhooks;
     const refusals: [object, number][] = [
       [{ url: 'ftp://receiver.example/hook' }, 400],
@@ -159,9 +189,13 @@ describe('webhooks (PostgreSQL, local receivers)', () => {
     expect(rows[0].n).toBe(before.length);
   });
 
-  it("shows and changes a subscription only for its owner: anyone else gets 404, the admin 403", async () => {
+  it('shows and changes a subscription only for its owner: anyone else gets 404, the admin 403', async () => {
     const sub = await subscribe('iom', 'https://receiver.example/iom');
-    for (const [method, path] of [['GET', `/v1/webhooks/${sub.id}`], ['POST', `/v1/webhooks/${sub.id}/redeliver`], ['DELETE', `/v1/webhooks/${sub.id}`]] as const) {
+    for (const [method, path] of [
+      ['GET', `/v1/webhooks/${sub.id}`],
+      ['POST', `/v1/webhooks/${sub.id}/redeliver`],
+      ['DELETE', `/v1/webhooks/${sub.id}`],
+    ] as const) {
       expect({ method, status: (await call(method, path, 'kz', method === 'POST' ? {} : undefined)).status }).toEqual({ method, status: 404 });
       expect({ method, admin: (await call(method, path, 'admin', method === 'POST' ? {} : undefined)).status }).toEqual({ method, admin: 403 });
     }
@@ -192,7 +226,10 @@ describe('webhooks (PostgreSQL, local receivers)', () => {
     await pool.query(`UPDATE agreements SET status = 'revoked', revoked_at = now() WHERE agreement_id = $1`, [agreement]);
     const notice = await signedItem(signer, 'org:WFP', 'agreement.revoked', { agreementId: agreement });
     const later = await signedItem(signer, 'org:WFP', 'release.flows', { n: 1 });
-    await appendFeedItems(pool, [{ item: notice, agreementId: agreement }, { item: later, agreementId: null }]);
+    await appendFeedItems(pool, [
+      { item: notice, agreementId: agreement },
+      { item: later, agreementId: null },
+    ]);
     // Once an attempt at the notice arrives, the withheld item is behind the subscription (an
     // attempt already in flight at the moment of revocation comes before it, one at a time).
     await call('POST', `/v1/webhooks/${sub.id}/redeliver`, 'wfp', {}); // in case it parked meanwhile

@@ -32,10 +32,25 @@ describe('feed items', () => {
   });
 
   it('asks for one provider at the grant’s granularity, by every flow dimension it allows', () => {
-    expect(flowQueryFor(grant(), 'IR', '2026-03-31')).toEqual({ from: '2025-04-01', to: '2026-03-31', granularity: 'week', groupBy: ['route', 'category'], providers: ['IR'] });
+    expect(flowQueryFor(grant(), 'IR', '2026-03-31')).toEqual({
+      from: '2025-04-01',
+      to: '2026-03-31',
+      granularity: 'week',
+      groupBy: ['route', 'category'],
+      providers: ['IR'],
+    });
     // Crossing points only when the grant goes down to them.
-    expect(flowQueryFor(grant({ minGeoGranularity: 'border_crossing_point' }), 'IR', '2026-03-31')?.groupBy).toEqual(['route', 'borderCrossingPoint', 'category']);
-    expect(referralQueryFor(grant(), 'IR', '2026-03-31')).toMatchObject({ granularity: 'week', groupBy: ['category', 'referredTo', 'needs'], providers: ['IR'], stalledAfterHours: 72 });
+    expect(flowQueryFor(grant({ minGeoGranularity: 'border_crossing_point' }), 'IR', '2026-03-31')?.groupBy).toEqual([
+      'route',
+      'borderCrossingPoint',
+      'category',
+    ]);
+    expect(referralQueryFor(grant(), 'IR', '2026-03-31')).toMatchObject({
+      granularity: 'week',
+      groupBy: ['category', 'referredTo', 'needs'],
+      providers: ['IR'],
+      stalledAfterHours: 72,
+    });
   });
 
   it('names each change', () => {
@@ -47,7 +62,14 @@ describe('feed items', () => {
   });
 
   it('frames an item as one Server-Sent Event', () => {
-    const item = { id: 'x', kind: 'alert.raised' as const, recipient: 'secretariat', occurredAt: 't', data: { a: 'line\nbreak' }, signature: { alg: 'Ed25519' as const, keyId: 'k', value: 'v' } };
+    const item = {
+      id: 'x',
+      kind: 'alert.raised' as const,
+      recipient: 'secretariat',
+      occurredAt: 't',
+      data: { a: 'line\nbreak' },
+      signature: { alg: 'Ed25519' as const, keyId: 'k', value: 'v' },
+    };
     const frame = sseEvent({ cursor: '7', item });
     expect(frame).toBe(`id: 7\nevent: alert.raised\ndata: ${JSON.stringify(item)}\n\n`);
     expect(frame.split('\n')).toHaveLength(5);

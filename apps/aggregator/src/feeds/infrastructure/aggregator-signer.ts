@@ -39,10 +39,11 @@ export class AggregatorSigner extends FeedSigner {
     }
     const made = generateSigningKeyPair();
     // Two aggregators starting at once on an empty database keep the same (first) key.
-    await pool.query(
-      `INSERT INTO aggregator_signing_key (key_id, private_key_pem, public_key_pem) VALUES ($1, $2, $3) ON CONFLICT (only_row) DO NOTHING`,
-      [keyIdOf(made.publicKeyPem), made.privateKeyPem, made.publicKeyPem],
-    );
+    await pool.query(`INSERT INTO aggregator_signing_key (key_id, private_key_pem, public_key_pem) VALUES ($1, $2, $3) ON CONFLICT (only_row) DO NOTHING`, [
+      keyIdOf(made.publicKeyPem),
+      made.privateKeyPem,
+      made.publicKeyPem,
+    ]);
     const { rows } = await pool.query(`SELECT key_id, private_key_pem, public_key_pem FROM aggregator_signing_key`);
     return new AggregatorSigner(createPrivateKey(rows[0].private_key_pem), rows[0].key_id, rows[0].public_key_pem);
   }

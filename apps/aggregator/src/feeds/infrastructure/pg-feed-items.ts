@@ -10,7 +10,18 @@ export async function appendFeedItems(db: Pool | PoolClient, items: { item: Feed
      SELECT x.recipient, x.id, x.kind, x.agreement_id, x.occurred_at, x.item
        FROM jsonb_to_recordset($1::jsonb) AS x(recipient text, id text, kind text, agreement_id text, occurred_at timestamptz, item jsonb)
      ON CONFLICT (recipient, item_id) DO NOTHING`,
-    [JSON.stringify(items.map(({ item, agreementId }) => ({ recipient: item.recipient, id: item.id, kind: item.kind, agreement_id: agreementId, occurred_at: item.occurredAt, item })))],
+    [
+      JSON.stringify(
+        items.map(({ item, agreementId }) => ({
+          recipient: item.recipient,
+          id: item.id,
+          kind: item.kind,
+          agreement_id: agreementId,
+          occurred_at: item.occurredAt,
+          item,
+        })),
+      ),
+    ],
   );
   return result.rowCount ?? 0;
 }

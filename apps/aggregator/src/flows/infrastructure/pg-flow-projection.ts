@@ -1,4 +1,12 @@
-import { MOVEMENT_RECORDED, MOVEMENT_RETRACTED, MOVEMENT_SCHEMAS, MOVEMENT_UPCASTERS, MovementRecordedData, newestVersion, upcastData } from '@caravanserai/contracts';
+import {
+  MOVEMENT_RECORDED,
+  MOVEMENT_RETRACTED,
+  MOVEMENT_SCHEMAS,
+  MOVEMENT_UPCASTERS,
+  MovementRecordedData,
+  newestVersion,
+  upcastData,
+} from '@caravanserai/contracts';
 import type { PoolClient } from 'pg';
 import { KEY_RANGE } from '../../disclosure/domain/cell-key';
 import { FACT_FIELDS, FactField, FlowDeltas, FlowFact, factOf, UNKNOWN_COUNTRY } from '../domain/flow-deltas';

@@ -35,7 +35,14 @@ export class PgFlowReader {
    * Counts and key sums per provider: per cell (level 0), per period (level 1) and over the whole
    * answer (level 2), each provider within its cut, from the latest release.
    */
-  async parts(query: FlowQuery, from: string, to: string, granularity: Granularity, cuts: ProviderCut[], emergency?: FlowPlan['emergency']): Promise<FlowPartRow[]> {
+  async parts(
+    query: FlowQuery,
+    from: string,
+    to: string,
+    granularity: Granularity,
+    cuts: ProviderCut[],
+    emergency?: FlowPlan['emergency'],
+  ): Promise<FlowPartRow[]> {
     const params: unknown[] = [from, to];
     const p = (value: unknown) => {
       params.push(value);
@@ -66,7 +73,10 @@ export class PgFlowReader {
     }
     // The alias is the dimension's name, once sqlFragment has shown it to be one of the constants.
     const dims = query.groupBy.map((d) => `"${d}"`);
-    const inner = [`${sqlFragment(PERIOD_SQL, granularity, 'granularity')} AS period`, ...query.groupBy.map((d) => `${sqlFragment(DIMENSION_SQL, d, 'dimension')} AS "${d}"`)];
+    const inner = [
+      `${sqlFragment(PERIOD_SQL, granularity, 'granularity')} AS period`,
+      ...query.groupBy.map((d) => `${sqlFragment(DIMENSION_SQL, d, 'dimension')} AS "${d}"`),
+    ];
     // Each provider's part is grouped by part_provider, apart from a "provider" dimension asked for.
     const sets = [...(dims.length > 0 ? [`(period, ${dims.join(', ')}, part_provider)`] : []), '(period, part_provider)', '(part_provider)'];
     const level = dims.length > 0 ? `grouping(period) + grouping(${dims[0]})` : `grouping(period) + 1`;

@@ -27,7 +27,13 @@ describe('rebuildFlows / replayMovements (PostgreSQL)', () => {
   const sent: MovementEvent[] = [];
   const pooled = new Set<string>();
 
-  const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value))) });
+  const msg = (value: unknown): IncomingMessage => ({
+    topic: 't',
+    partition: 0,
+    offset: String(offset++),
+    key: null,
+    value: Buffer.from(JSON.stringify(signed(value))),
+  });
   const ingest = async (events: MovementEvent[]) => {
     sent.push(...events);
     expect(await movements.ingest(events.map(msg))).toMatchObject({ applied: events.length, quarantined: 0 });
@@ -80,7 +86,11 @@ describe('rebuildFlows / replayMovements (PostgreSQL)', () => {
   const m1 = movementRecorded({ occurredOn: '2026-03-01' });
   const noOrigin = movementRecorded({ occurredOn: '2026-03-01', data: { departedFrom: undefined, category: 'refugee' } });
   const nullDestination = movementRecorded({ occurredOn: '2026-03-02', data: { intendedDestination: null, sex: 'female', ageBand: '0-4' } });
-  const pk = movementRecorded({ provider: 'PK', occurredOn: '2026-03-02', data: { borderCrossingPoint: 'PK-TORKHAM', direction: 'exit', citizenship: 'PK', departedFrom: 'PK', intendedDestination: 'AF' } });
+  const pk = movementRecorded({
+    provider: 'PK',
+    occurredOn: '2026-03-02',
+    data: { borderCrossingPoint: 'PK-TORKHAM', direction: 'exit', citizenship: 'PK', departedFrom: 'PK', intendedDestination: 'AF' },
+  });
   const trKept = movementRecorded({ provider: 'TR', data: { borderCrossingPoint: 'TR-GURBULAK', departedFrom: undefined, intendedDestination: 'DE' } });
   const trWithdrawn = movementRecorded({ provider: 'TR', data: { borderCrossingPoint: 'TR-GURBULAK' } });
   const kz = movementRecorded({ provider: 'KZ', data: { borderCrossingPoint: 'KZ-KORDAY' } });

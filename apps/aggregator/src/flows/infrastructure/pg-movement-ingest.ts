@@ -56,7 +56,7 @@ export class MovementTopic implements IngestTopic<MovementEvent, Map<string, Kno
     return replayMovements(client, { provider });
   }
 
-/** The movements that the batch's retractions withdraw: from the batch itself or the log. */
+  /** The movements that the batch's retractions withdraw: from the batch itself or the log. */
   private async movementsRetracted(client: PoolClient, events: MovementEvent[]): Promise<Map<string, KnownMovement>> {
     const known = new Map<string, KnownMovement>();
     for (const event of events) {

@@ -66,8 +66,12 @@ export function line(xs: number[]): { intercept: number; slope: number } {
   if (n < 2) return { intercept: xs[0] ?? 0, slope: 0 };
   const tBar = (n - 1) / 2;
   const xBar = mean(xs);
-  let num = 0, den = 0;
-  xs.forEach((x, t) => { num += (t - tBar) * (x - xBar); den += (t - tBar) ** 2; });
+  let num = 0,
+    den = 0;
+  xs.forEach((x, t) => {
+    num += (t - tBar) * (x - xBar);
+    den += (t - tBar) ** 2;
+  });
   const slope = num / den;
   return { intercept: xBar - slope * tBar, slope };
 }
@@ -105,13 +109,18 @@ export function run(xs: number[], p: EtsParams, init: EtsState, skip: Skip, erro
   let { level, trend } = init;
   const season = [...init.season];
   const m = season.length;
-  let sse = 0, used = 0;
+  let sse = 0,
+    used = 0;
   // season[(t) % m] is week t's seasonal term: a ring, so nothing is shifted in the loop.
   for (let t = 0; t < xs.length; t++) {
     const s = m ? season[t % m] : 0;
     const fitted = level + p.phi * trend + s;
     const e = skip(t) ? 0 : xs[t] - fitted;
-    if (!skip(t)) { sse += e * e; used += 1; errors?.push(e); }
+    if (!skip(t)) {
+      sse += e * e;
+      used += 1;
+      errors?.push(e);
+    }
     const newLevel = level + p.phi * trend + p.alpha * e;
     trend = p.phi * trend + p.beta * e;
     level = newLevel;

@@ -59,7 +59,9 @@ describe('forecastWeekly', () => {
   });
 
   it('covers about 80% and 95% of simulated weeks (200 fixed seeds, local level on the log scale)', () => {
-    let in80 = 0, in95 = 0, n = 0;
+    let in80 = 0,
+      in95 = 0,
+      n = 0;
     for (let seed = 1; seed <= 200; seed++) {
       const rng = mulberry32(seed);
       let level = Math.log(500);

@@ -74,7 +74,9 @@ const back = (x: number): number => Math.max(0, Math.round(Math.expm1(x)));
 
 /** The p-quantile of sorted values, interpolating between neighbours (R's type 7). */
 export function quantile(sorted: number[], p: number): number {
-  const i = (sorted.length - 1) * p, lo = Math.floor(i), hi = Math.ceil(i);
+  const i = (sorted.length - 1) * p,
+    lo = Math.floor(i),
+    hi = Math.ceil(i);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (i - lo);
 }
 
@@ -84,7 +86,10 @@ function closures(xs: number[]): Set<number> {
   const out = new Set<number>();
   let level = xs[0];
   for (let t = 1; t < xs.length; t++) {
-    if (xs[t] === 0 && Math.expm1(level) >= CLOSURE_MIN) { out.add(t); continue; }
+    if (xs[t] === 0 && Math.expm1(level) >= CLOSURE_MIN) {
+      out.add(t);
+      continue;
+    }
     level += 0.5 * (xs[t] - level);
   }
   return out;

@@ -8,7 +8,15 @@ const disclosure = (agreements: { provider: string; dataFrom?: string | null; da
   principal: 'org:UNHCR',
   release: { id: 3, cutAt: '2026-12-01T00:00:00.000Z', dataUntil: '2026-11-30' },
   method: { name: 'cell-key', maxNoise: 3, exact: [], protected: agreements.map((a) => ({ provider: a.provider, k: 5 })) },
-  agreements: agreements.map((a) => ({ provider: a.provider, agreement: `agr-${a.provider}`, minCellSize: 5, minTimeGranularity: 'week', dataFrom: a.dataFrom ?? null, dataUntil: a.dataUntil ?? '2026-11-29', categories: 'all' })),
+  agreements: agreements.map((a) => ({
+    provider: a.provider,
+    agreement: `agr-${a.provider}`,
+    minCellSize: 5,
+    minTimeGranularity: 'week',
+    dataFrom: a.dataFrom ?? null,
+    dataUntil: a.dataUntil ?? '2026-11-29',
+    categories: 'all',
+  })),
   leftOut: [],
   coarsened: [],
   notes: [],
@@ -18,16 +26,41 @@ const QUERY = forecastFlowQuery('2026-11-30', { routes: ['AF>IR>TR', 'AF>PK>PK']
 const weeks = weekStarts(QUERY.from, QUERY.to);
 
 function answer(rows: FlowRow[], agreements: { provider: string; dataFrom?: string | null; dataUntil?: string | null }[] = [{ provider: 'IR' }]): FlowAnswer {
-  return { query: QUERY, granularity: 'week', from: QUERY.from, to: QUERY.to, release: { id: 3, cutAt: '2026-12-01T00:00:00.000Z', dataUntil: '2026-11-30' }, rows, totals: { count: 0, byPeriod: [] }, disclosure: disclosure(agreements) };
+  return {
+    query: QUERY,
+    granularity: 'week',
+    from: QUERY.from,
+    to: QUERY.to,
+    release: { id: 3, cutAt: '2026-12-01T00:00:00.000Z', dataUntil: '2026-11-30' },
+    rows,
+    totals: { count: 0, byPeriod: [] },
+    disclosure: disclosure(agreements),
+  };
 }
 const request = { routes: ['AF>IR>TR'], byCategory: false, level: 80 as const };
 
 describe('the served forecast, from one weekly flows answer', () => {
   it('asks GET /v1/flows for 104 whole ISO weeks up to the release, weekly, coarser states left out', () => {
-    expect(QUERY).toEqual({ from: '2024-12-02', to: '2026-11-29', granularity: 'week', groupBy: ['route'], routes: ['AF>IR>TR', 'AF>PK>PK'], coarser: 'exclude' });
+    expect(QUERY).toEqual({
+      from: '2024-12-02',
+      to: '2026-11-29',
+      granularity: 'week',
+      groupBy: ['route'],
+      routes: ['AF>IR>TR', 'AF>PK>PK'],
+      coarser: 'exclude',
+    });
     expect(weeks).toHaveLength(104);
-    expect([isoWeekLabel('2025-12-29'), isoWeekLabel('2026-01-05'), isoWeekLabel('2020-12-28'), isoWeekLabel('2026-11-23')]).toEqual(['2026-W01', '2026-W02', '2020-W53', '2026-W48']);
-    expect(forecastFlowQuery('2026-11-29', { byCategory: true, categories: ['refugee'] })).toMatchObject({ to: '2026-11-29', groupBy: ['route', 'category'], categories: ['refugee'] });
+    expect([isoWeekLabel('2025-12-29'), isoWeekLabel('2026-01-05'), isoWeekLabel('2020-12-28'), isoWeekLabel('2026-11-23')]).toEqual([
+      '2026-W01',
+      '2026-W02',
+      '2020-W53',
+      '2026-W48',
+    ]);
+    expect(forecastFlowQuery('2026-11-29', { byCategory: true, categories: ['refugee'] })).toMatchObject({
+      to: '2026-11-29',
+      groupBy: ['route', 'category'],
+      categories: ['refugee'],
+    });
   });
 
   it('reads the published rows and nothing else: a week without a row is 0, leading empty weeks are dropped', () => {
@@ -60,7 +93,9 @@ describe('the served forecast, from one weekly flows answer', () => {
 
   it('says why there is nothing for a route whose state the answer does not show, or that has no rows', () => {
     const a = forecastFromFlows(answer([], []), [{ target: 'AF>IR>TR', version: 1, planningFigure: 10, capacityPerDay: null }], request, QUERY);
-    expect(a.series).toEqual([expect.objectContaining({ route: 'AF>IR>TR', history: [], forecast: null, alerts: [], note: expect.stringMatching(/shows nothing/) })]);
+    expect(a.series).toEqual([
+      expect.objectContaining({ route: 'AF>IR>TR', history: [], forecast: null, alerts: [], note: expect.stringMatching(/shows nothing/) }),
+    ]);
     expect(forecastFromFlows(answer([]), [], request, QUERY).series[0].note).toMatch(/no movements/);
     expect(a.alerts).toEqual([]);
   });
@@ -79,8 +114,15 @@ describe('the served forecast, from one weekly flows answer', () => {
     expect(alerts[0]).toMatchObject({ route: 'AF>IR>TR', scenarioVersion: 2, level: 80, week: base.week, expectedWeek: base.week });
     expect(a.alerts).toEqual(alerts);
     // High figures: no alert; a category series is never compared with a route's figures.
-    expect(forecastFromFlows(answer(rows), [{ target: 'AF>IR>TR', version: 1, planningFigure: 10_000, capacityPerDay: 10_000 }], request, QUERY).alerts).toEqual([]);
-    const byCat = forecastFromFlows(answer(rows.map((r) => ({ ...r, category: 'refugee' }))), [{ target: 'AF>IR>TR', version: 1, planningFigure: 1, capacityPerDay: null }], { ...request, byCategory: true }, QUERY);
+    expect(
+      forecastFromFlows(answer(rows), [{ target: 'AF>IR>TR', version: 1, planningFigure: 10_000, capacityPerDay: 10_000 }], request, QUERY).alerts,
+    ).toEqual([]);
+    const byCat = forecastFromFlows(
+      answer(rows.map((r) => ({ ...r, category: 'refugee' }))),
+      [{ target: 'AF>IR>TR', version: 1, planningFigure: 1, capacityPerDay: null }],
+      { ...request, byCategory: true },
+      QUERY,
+    );
     expect(byCat.series).toHaveLength(1);
     expect(byCat.series[0]).toMatchObject({ category: 'refugee', scenario: null, alerts: [] });
   });
@@ -91,7 +133,9 @@ describe('the served forecast, from one weekly flows answer', () => {
     const limits = { target: 'X', version: 1, planningFigure: 1000, capacityPerDay: 1000 };
     expect(alertsOf('X', limits, exceedance(f, limits), served, 80)).toEqual([]);
     const low = { ...limits, planningFigure: 0 };
-    expect(alertsOf('X', low, exceedance(f, low), served, 80)).toEqual([expect.objectContaining({ figure: 'planningFigure', step: 1, week: 'W1', expected: true, expectedWeek: 'W1' })]);
+    expect(alertsOf('X', low, exceedance(f, low), served, 80)).toEqual([
+      expect.objectContaining({ figure: 'planningFigure', step: 1, week: 'W1', expected: true, expectedWeek: 'W1' }),
+    ]);
   });
 });
 

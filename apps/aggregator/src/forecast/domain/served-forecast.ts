@@ -155,15 +155,29 @@ export function forecastFromFlows(flows: FlowAnswer, scenarios: readonly Scenari
       const scenarioOf = compare ? active.get(route) : undefined;
       const scenario = scenarioOf ? { ...scenarioOf, capacityPerWeek: scenarioOf.capacityPerDay === null ? null : scenarioOf.capacityPerDay * 7 } : null;
       const base = { route, ...(category !== undefined ? { category } : {}), scenario };
-      if (!shown) return { ...base, history: [], forecast: null, exceedance: null, alerts: [], note: 'the answer shows nothing of this route’s state to you (see disclosure)' };
+      if (!shown)
+        return {
+          ...base,
+          history: [],
+          forecast: null,
+          exceedance: null,
+          alerts: [],
+          note: 'the answer shows nothing of this route’s state to you (see disclosure)',
+        };
       // Only the weeks the state's part is shown for: outside them a missing row is not a zero.
       const first = shown.dataFrom ?? flows.from;
       const last = shown.dataUntil ?? flows.to;
-      const inWindow = weeks.map((w, i) => ({ week: labels[i], start: w, count: counts.get(labels[i]) ?? 0 })).filter((p) => p.start >= first && addDays(p.start, 6) <= last);
+      const inWindow = weeks
+        .map((w, i) => ({ week: labels[i], start: w, count: counts.get(labels[i]) ?? 0 }))
+        .filter((p) => p.start >= first && addDays(p.start, 6) <= last);
       const from = inWindow.findIndex((p) => p.count > 0);
       const history = from < 0 ? [] : inWindow.slice(from);
-      if (history.length === 0) return { ...base, history, forecast: null, exceedance: null, alerts: [], note: 'no movements published on this route in the weeks read' };
-      const forecast = forecastWeekly(history.map((p) => p.count), { horizon: HORIZON });
+      if (history.length === 0)
+        return { ...base, history, forecast: null, exceedance: null, alerts: [], note: 'no movements published on this route in the weeks read' };
+      const forecast = forecastWeekly(
+        history.map((p) => p.count),
+        { horizon: HORIZON },
+      );
       const lastStart = history[history.length - 1].start;
       const served = forecast.weeks.map((w) => {
         const start = addDays(lastStart, 7 * w.step);

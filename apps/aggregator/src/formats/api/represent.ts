@@ -47,7 +47,13 @@ const EXTENSIONS: Record<Format, string> = { json: 'json', csv: 'csv', 'sdmx-csv
  * caller's `Accept-Language`) and its entity tag; the route's ConditionalInterceptor turns a
  * matching `If-None-Match` into 304.
  */
-export function represent(dataset: Dataset, answer: Answer, request: FastifyRequest, reply: FastifyReply, options: { format?: Format; delimiter?: Delimiter }): string {
+export function represent(
+  dataset: Dataset,
+  answer: Answer,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { format?: Format; delimiter?: Delimiter },
+): string {
   const format = negotiate(options.format, request.headers.accept);
   const delimiter = options.delimiter ?? 'comma';
   const language = negotiateLanguage(request.headers['accept-language']);

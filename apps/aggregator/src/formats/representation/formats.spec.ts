@@ -80,7 +80,10 @@ describe('SDMX-CSV 2.0', () => {
     ]);
   });
   it('writes a withheld value as no number, with Q and C, and takes ; as separator', () => {
-    const csv = toSdmxCsv(referralsTable(referrals([referralRow({ provider: 'IR', toAcceptance: { count: 5, medianHours: null, p90Hours: null } })], ['provider'])), ';');
+    const csv = toSdmxCsv(
+      referralsTable(referrals([referralRow({ provider: 'IR', toAcceptance: { count: 5, medianHours: null, p90Hours: null } })], ['provider'])),
+      ';',
+    );
     const line = csv.split('\r\n').find((l) => l.includes(';HOURS_TO_ACCEPTANCE_MEDIAN;'));
     expect(line).toBe('dataflow;CARAVANSERAI:DF_REFERRALS(1.0);I;M;IRN;HOURS_TO_ACCEPTANCE_MEDIAN;2026-03;;Q;C');
   });
@@ -97,7 +100,13 @@ describe('SDMX-JSON 2.0 data message', () => {
   answer.granularity = 'week';
   const message = toSdmxJson(flowsTable(answer), 'ru', '2026-04-01T00:00:00Z', 'FLOWS-3') as {
     meta: Record<string, unknown>;
-    data: { structures: { dimensions: { observation: { id: string; keyPosition: number; values: { id: string; name: string; start?: string }[] }[] }; attributes: { observation: { id: string; values: { id: string }[] }[] } }[]; dataSets: { observations: Record<string, unknown[]>; links: unknown[] }[] };
+    data: {
+      structures: {
+        dimensions: { observation: { id: string; keyPosition: number; values: { id: string; name: string; start?: string }[] }[] };
+        attributes: { observation: { id: string; values: { id: string }[] }[] };
+      }[];
+      dataSets: { observations: Record<string, unknown[]>; links: unknown[] }[];
+    };
   };
   it('has the parts the schema requires (meta id, prepared, sender; dimensions with key positions; data set links)', () => {
     expect(message.meta).toMatchObject({ id: 'FLOWS-3', prepared: '2026-04-01T00:00:00Z', sender: { id: 'CARAVANSERAI' }, contentLanguages: ['ru'] });
@@ -123,7 +132,14 @@ describe('HXL', () => {
     const hxl = toHxl(flowsTable(flows([{ period: '2026-03', provider: 'IR', count: 12 }], ['provider'])), 'en');
     const [header, tags, row] = hxl.replace(/^\uFEFF/, '').split('\r\n');
     expect(tags.split(',').map((t) => t.replace(/"/g, ''))).toEqual([
-      '#date', '#date+start', '#date+end', '#country+reported+code+v_iso2', '#country+reported+code+v_iso3', '#country+reported+name+i_en', '#affected+crossings', '#meta+disclosure',
+      '#date',
+      '#date+start',
+      '#date+end',
+      '#country+reported+code+v_iso2',
+      '#country+reported+code+v_iso3',
+      '#country+reported+name+i_en',
+      '#affected+crossings',
+      '#meta+disclosure',
     ]);
     expect(header.split(',')[0]).toBe('Period');
     const cells = row.split(',');
@@ -132,7 +148,11 @@ describe('HXL', () => {
     expect(cells[5]).toBe('Iran');
   });
   it('leaves a withheld figure empty and names it', () => {
-    const hxl = toHxl(referralsTable(referrals([referralRow({ provider: 'IR', toAcceptance: { count: 5, medianHours: null, p90Hours: null } })], ['provider'])), 'ru', ';');
+    const hxl = toHxl(
+      referralsTable(referrals([referralRow({ provider: 'IR', toAcceptance: { count: 5, medianHours: null, p90Hours: null } })], ['provider'])),
+      'ru',
+      ';',
+    );
     const row = hxl.split('\r\n')[2];
     expect(row).toContain(';1;;;0;;;0;');
     expect(row.endsWith('"adjusted; withheld: hours_to_acceptance_median hours_to_acceptance_p90 hours_to_closure_median hours_to_closure_p90"')).toBe(true);
@@ -176,7 +196,9 @@ describe('periods and code lists', () => {
     expect(periodBounds('2026-03-04')).toEqual({ start: '2026-03-04', end: '2026-03-04' });
   });
   it('serves every coded dimension’s list with English and Russian names, codes valid in SDMX', () => {
-    const message = codelistsMessage(CODELISTS, 'en', '2026-01-01T00:00:00Z') as { data: { codelists: { id: string; codes: { id: string; names: { en: string; ru: string } }[] }[] } };
+    const message = codelistsMessage(CODELISTS, 'en', '2026-01-01T00:00:00Z') as {
+      data: { codelists: { id: string; codes: { id: string; names: { en: string; ru: string } }[] }[] };
+    };
     for (const list of message.data.codelists) {
       for (const code of list.codes) {
         expect([list.id, code.id]).toEqual([list.id, expect.stringMatching(/^[A-Za-z0-9_@$-]+$/)]);

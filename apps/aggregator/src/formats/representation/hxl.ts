@@ -73,7 +73,11 @@ export function toHxl(table: StatTable, language: Language, delimiter: CsvDelimi
     } else {
       const dim = DIMENSIONS[d];
       columns.push({ header: `${dim.names[language]} (code)`, tag: `${CODED_TAG[d]}+code`, value: (r) => r.dims[d] });
-      columns.push({ header: dim.names[language], tag: `${CODED_TAG[d]}+name+i_${language}`, value: (r) => codeName(dim.codelist, dim.code(r.dims[d]), language) });
+      columns.push({
+        header: dim.names[language],
+        tag: `${CODED_TAG[d]}+name+i_${language}`,
+        value: (r) => codeName(dim.codelist, dim.code(r.dims[d]), language),
+      });
     }
   }
   const decimal = delimiter === ';' ? ',' : '.';

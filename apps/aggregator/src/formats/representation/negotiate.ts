@@ -1,4 +1,3 @@
-
 /** The representations of flows and referral summaries, by `?format=` name. */
 export const FORMATS = ['json', 'csv', 'sdmx-csv', 'sdmx-json', 'hxl'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -34,7 +33,11 @@ export function negotiate(format: Format | undefined, accept: string | undefined
     .split(',')
     .map((part, order) => {
       const [type, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-      const param = (name: string) => params.find((p) => p.startsWith(`${name}=`))?.slice(name.length + 1).replace(/"/g, '');
+      const param = (name: string) =>
+        params
+          .find((p) => p.startsWith(`${name}=`))
+          ?.slice(name.length + 1)
+          .replace(/"/g, '');
       const q = Number(param('q') ?? 1);
       const version = param('version');
       return { type, q: Number.isFinite(q) ? q : 0, version, order };
@@ -43,4 +46,3 @@ export function negotiate(format: Format | undefined, accept: string | undefined
     .sort((a, b) => b.q - a.q || a.order - b.order);
   return offers.length > 0 ? BY_MEDIA[offers[0].type] : 'json';
 }
-

@@ -15,7 +15,9 @@ function comments(kind: string, answer: { from: string; to: string; granularity:
   return [
     `# caravanserai ${kind} ${answer.from} … ${answer.to} by ${answer.granularity}, as seen by ${d.principal}`,
     `# release: ${release ? `${release.id}, cut ${release.cutAt}, data up to ${release.dataUntil}` : 'none yet'}`,
-    ...d.agreements.map((a) => `# ${a.provider}: ${a.agreement} (k = ${a.minCellSize}, finest ${a.minTimeGranularity}${a.dataUntil ? `, up to ${a.dataUntil}` : ''})`),
+    ...d.agreements.map(
+      (a) => `# ${a.provider}: ${a.agreement} (k = ${a.minCellSize}, finest ${a.minTimeGranularity}${a.dataUntil ? `, up to ${a.dataUntil}` : ''})`,
+    ),
     ...d.leftOut.map((l) => `# left out ${l.provider}: ${l.reason} (${l.agreement})`),
     ...d.coarsened.map((c) => `# coarsened: ${c}`),
     ...d.notes.map((n) => `# ${n}`),

@@ -1,7 +1,8 @@
 import type { Language } from '@caravanserai/contracts';
 import { AGENCY, Codelist } from './sdmx-structure';
 
-export const SDMX_JSON_STRUCTURE_SCHEMA = 'https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/structure-message/tools/schemas/2.0.0/sdmx-json-structure-schema.json';
+export const SDMX_JSON_STRUCTURE_SCHEMA =
+  'https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/structure-message/tools/schemas/2.0.0/sdmx-json-structure-schema.json';
 
 /**
  * An SDMX-JSON 2.0.0 structure message holding code lists, every name in English and Russian

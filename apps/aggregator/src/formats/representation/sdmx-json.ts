@@ -18,7 +18,12 @@ const named = (names: Names, language: Language) => ({ name: names[language], na
 export function toSdmxJson(table: StatTable, language: Language, prepared: string, id: string): object {
   const columns = [
     { id: 'FREQ', names: { en: 'Frequency', ru: 'Периодичность' }, list: 'CL_FREQ', value: () => FREQ[table.granularity] },
-    ...table.dimensions.map((d) => ({ id: DIMENSIONS[d].id, names: DIMENSIONS[d].names, list: DIMENSIONS[d].codelist, value: (o: StatTable['observations'][number]) => DIMENSIONS[d].code(o.dims[d]) })),
+    ...table.dimensions.map((d) => ({
+      id: DIMENSIONS[d].id,
+      names: DIMENSIONS[d].names,
+      list: DIMENSIONS[d].codelist,
+      value: (o: StatTable['observations'][number]) => DIMENSIONS[d].code(o.dims[d]),
+    })),
     { id: 'MEASURE', names: { en: 'Measure', ru: 'Показатель' }, list: 'CL_MEASURE', value: (o: StatTable['observations'][number]) => o.measure },
     { id: 'TIME_PERIOD', names: { en: 'Time period', ru: 'Период' }, list: null, value: (o: StatTable['observations'][number]) => o.period },
   ];
@@ -80,7 +85,10 @@ export function toSdmxJson(table: StatTable, language: Language, prepared: strin
           attributes: {
             dataSet: [],
             series: [],
-            observation: [attribute('OBS_STATUS', { en: 'Observation status', ru: 'Статус наблюдения' }), attribute('CONF_STATUS', { en: 'Confidentiality status', ru: 'Статус конфиденциальности' })],
+            observation: [
+              attribute('OBS_STATUS', { en: 'Observation status', ru: 'Статус наблюдения' }),
+              attribute('CONF_STATUS', { en: 'Confidentiality status', ru: 'Статус конфиденциальности' }),
+            ],
           },
           annotations: [
             { id: 'disclosure', type: 'NOTE', title: `Disclosure control, as seen by ${d.principal}`, text: d.notes.join(' ') },

@@ -55,13 +55,25 @@ const fromLabels = (list: keyof typeof LABELS, codes: readonly string[], id: (c:
   codes.map((c) => ({ id: id(c), names: { en: labelOf(list, c, 'en'), ru: labelOf(list, c, 'ru') } }));
 
 const own = (id: string, en: string, ru: string, codes: Code[]): Codelist => ({ id, agencyID: AGENCY, version: '1.0', names: { en, ru }, codes });
-const sdmx = (id: string, en: string, ru: string, codes: Code[]): Codelist => ({ id, agencyID: 'SDMX', version: '1.0', names: { en, ru }, isPartial: true, codes });
+const sdmx = (id: string, en: string, ru: string, codes: Code[]): Codelist => ({
+  id,
+  agencyID: 'SDMX',
+  version: '1.0',
+  names: { en, ru },
+  isPartial: true,
+  codes,
+});
 const c = (id: string, en: string, ru: string): Code => ({ id, names: { en, ru } });
 
 const MEASURE_NAMES: Record<string, Name> = {
   MOVEMENTS: { en: 'Movements across a border', ru: 'Пересечения границы' },
   REFERRALS: { en: 'Referrals made', ru: 'Направления' },
-  ...Object.fromEntries(REFERRAL_STATUSES.map((s) => [`STATUS_${s.toUpperCase()}`, { en: `Now ${labelOf('referralStatuses', s, 'en').toLowerCase()}`, ru: `Сейчас: ${labelOf('referralStatuses', s, 'ru').toLowerCase()}` }])),
+  ...Object.fromEntries(
+    REFERRAL_STATUSES.map((s) => [
+      `STATUS_${s.toUpperCase()}`,
+      { en: `Now ${labelOf('referralStatuses', s, 'en').toLowerCase()}`, ru: `Сейчас: ${labelOf('referralStatuses', s, 'ru').toLowerCase()}` },
+    ]),
+  ),
   ACCEPTED_EVER: { en: 'Ever accepted', ru: 'Когда-либо приняты' },
   DECLINED_EVER: { en: 'Ever declined', ru: 'Когда-либо отклонены' },
   ACCEPTANCE_RATE: { en: 'Acceptance rate (accepted / answered)', ru: 'Доля принятых (принятые / отвеченные)' },
@@ -74,30 +86,65 @@ const MEASURE_NAMES: Record<string, Name> = {
 };
 
 export const CODELISTS: Codelist[] = [
-  own('CL_COUNTRY', 'Countries (ISO 3166-1 alpha-3)', 'Страны (ISO 3166-1 alpha-3)',
-    COUNTRY_CODES.map((a2) => ({ id: alpha3Of(a2), alpha2: a2, names: { en: labelOf('countries', a2, 'en'), ru: labelOf('countries', a2, 'ru') } }))),
-  own('CL_BORDER_CROSSING_POINT', 'Border crossing points', 'Пункты пропуска', fromLabels('borderCrossingPoints', BORDER_CROSSING_POINTS.map((p) => p.code))),
+  own(
+    'CL_COUNTRY',
+    'Countries (ISO 3166-1 alpha-3)',
+    'Страны (ISO 3166-1 alpha-3)',
+    COUNTRY_CODES.map((a2) => ({ id: alpha3Of(a2), alpha2: a2, names: { en: labelOf('countries', a2, 'en'), ru: labelOf('countries', a2, 'ru') } })),
+  ),
+  own(
+    'CL_BORDER_CROSSING_POINT',
+    'Border crossing points',
+    'Пункты пропуска',
+    fromLabels(
+      'borderCrossingPoints',
+      BORDER_CROSSING_POINTS.map((p) => p.code),
+    ),
+  ),
   own('CL_DIRECTION', 'Direction of crossing', 'Направление пересечения', fromLabels('directions', DIRECTIONS)),
   own('CL_CATEGORY', 'Categories of persons', 'Категории лиц', fromLabels('categories', CATEGORIES)),
   own('CL_SEX', 'Sex', 'Пол', fromLabels('sexes', SEXES)),
-  own('CL_AGE_BAND', 'Age groups', 'Возрастные группы', fromLabels('ageBands', AGE_BANDS, (a) => AGE_CODES[a])),
+  own(
+    'CL_AGE_BAND',
+    'Age groups',
+    'Возрастные группы',
+    fromLabels('ageBands', AGE_BANDS, (a) => AGE_CODES[a]),
+  ),
   own('CL_REFERRAL_PATHWAY', 'Referral pathways', 'Куда направлено', fromLabels('referralPathways', REFERRAL_PATHWAYS)),
   own('CL_REFERRAL_STATUS', 'Referral statuses', 'Статусы направлений', fromLabels('referralStatuses', REFERRAL_STATUSES)),
   own('CL_SPECIFIC_NEED', 'Specific needs', 'Специфические нужды', [
     ...fromLabels('specificNeeds', SPECIFIC_NEEDS),
     c('none', 'No specific need', 'Без специфических нужд'),
   ]),
-  own('CL_MEASURE', 'Measures', 'Показатели', Object.entries(MEASURE_NAMES).map(([id, names]) => ({ id, names }))),
-  sdmx('CL_FREQ', 'Frequency', 'Периодичность', [c('A', 'Annual', 'Годовая'), c('M', 'Monthly', 'Месячная'), c('W', 'Weekly', 'Недельная'), c('D', 'Daily', 'Дневная')]),
+  own(
+    'CL_MEASURE',
+    'Measures',
+    'Показатели',
+    Object.entries(MEASURE_NAMES).map(([id, names]) => ({ id, names })),
+  ),
+  sdmx('CL_FREQ', 'Frequency', 'Периодичность', [
+    c('A', 'Annual', 'Годовая'),
+    c('M', 'Monthly', 'Месячная'),
+    c('W', 'Weekly', 'Недельная'),
+    c('D', 'Daily', 'Дневная'),
+  ]),
   sdmx('CL_OBS_STATUS', 'Observation status', 'Статус наблюдения', [
     c('A', 'Normal value (exact)', 'Обычное значение (точное)'),
-    c('E', 'Estimated value (published through the cell-key method: changed by up to 3 per protected state, a part below k as 0 or k)', 'Оценочное значение (опубликовано методом ключей ячеек: изменено не более чем на 3 на каждое защищённое государство, часть меньше k — как 0 или k)'),
+    c(
+      'E',
+      'Estimated value (published through the cell-key method: changed by up to 3 per protected state, a part below k as 0 or k)',
+      'Оценочное значение (опубликовано методом ключей ячеек: изменено не более чем на 3 на каждое защищённое государство, часть меньше k — как 0 или k)',
+    ),
     c('O', 'Missing value (nothing to compute)', 'Значение отсутствует (нечего вычислять)'),
     c('Q', 'Missing value; suppressed (withheld)', 'Значение отсутствует; скрыто'),
   ]),
   sdmx('CL_CONF_STATUS', 'Confidentiality status', 'Статус конфиденциальности', [
     c('F', 'Free (free for publication)', 'Свободное (может публиковаться)'),
-    c('C', 'Confidential statistical information (withheld: no number is published)', 'Конфиденциальная статистическая информация (скрыто: число не публикуется)'),
+    c(
+      'C',
+      'Confidential statistical information (withheld: no number is published)',
+      'Конфиденциальная статистическая информация (скрыто: число не публикуется)',
+    ),
   ]),
 ];
 const byId = new Map(CODELISTS.map((l) => [l.id, l]));

@@ -25,7 +25,8 @@ export class QuarantineController {
   @ApiOperation({
     operationId: 'listQuarantine',
     summary: 'Messages that could not be taken in, with the reason; paged by id. Replay one with `npm run quarantine:replay -- --id N`',
-    description: "For the aggregator's operator (admin key) only: quarantined payloads are record-level events of any state, outside every agreement. Every reader key, the secretariat's included, gets 403. The open and replayed counts (no payloads) are in GET /v1/nodes for the admin and in /metrics.",
+    description:
+      "For the aggregator's operator (admin key) only: quarantined payloads are record-level events of any state, outside every agreement. Every reader key, the secretariat's included, gets 403. The open and replayed counts (no payloads) are in GET /v1/nodes for the admin and in /metrics.",
   })
   @ApiResult(200, 'A page of quarantined messages and the counts', QUARANTINE_SCHEMA)
   async list(@Query() dto: QuarantineQueryDto, @Req() request: FastifyRequest) {

@@ -13,7 +13,13 @@ describe('replayQuarantined across topics (PostgreSQL)', () => {
   let url: string;
   let pool: Pool;
   let offset = 0;
-  const message = (topic: string, value: unknown): IncomingMessage => ({ topic, partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value))) });
+  const message = (topic: string, value: unknown): IncomingMessage => ({
+    topic,
+    partition: 0,
+    offset: String(offset++),
+    key: null,
+    value: Buffer.from(JSON.stringify(signed(value))),
+  });
   const quarantinedIds = async () => (await pool.query('SELECT id, topic FROM quarantine ORDER BY id')).rows;
 
   beforeAll(async () => {

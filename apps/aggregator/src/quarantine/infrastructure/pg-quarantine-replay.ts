@@ -33,7 +33,15 @@ export async function replayQuarantined(pool: Pool, ingests: ReplayIngests, id: 
     await client.query('SAVEPOINT replay');
     const result = await ingest.ingestWithin(
       client,
-      [{ topic: row.topic, partition: row.kafka_partition, offset: String(row.kafka_offset), key: row.message_key, value: payload === null ? null : Buffer.from(payload, 'utf8') }],
+      [
+        {
+          topic: row.topic,
+          partition: row.kafka_partition,
+          offset: String(row.kafka_offset),
+          key: row.message_key,
+          value: payload === null ? null : Buffer.from(payload, 'utf8'),
+        },
+      ],
       { recordOffsets: false },
     );
     if (result.rejections.length > 0) {
@@ -41,10 +49,11 @@ export async function replayQuarantined(pool: Pool, ingests: ReplayIngests, id: 
       return { status: 'rejected', id, reason: result.rejections[0].reason };
     }
     const status = result.applied === 1 ? 'applied' : 'duplicate';
-    await client.query(
-      'UPDATE quarantine SET replayed_at = now(), replay_outcome = $2, replayed_payload = $3 WHERE id = $1',
-      [id, status, fixedPayload ?? null],
-    );
+    await client.query('UPDATE quarantine SET replayed_at = now(), replay_outcome = $2, replayed_payload = $3 WHERE id = $1', [
+      id,
+      status,
+      fixedPayload ?? null,
+    ]);
     return { status, id };
   });
 }

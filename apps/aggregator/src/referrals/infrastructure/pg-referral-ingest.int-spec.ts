@@ -39,7 +39,9 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
   const ask = async (over: Partial<ReferralSummaryQuery> = {}, principal = 'secretariat') => {
     const release = await cutRelease(pool, { dataUntil: '2026-03-31', by: 'test', reason: null });
     await pool.query(`UPDATE releases SET cut_at = '2026-04-01T00:00:00Z' WHERE release_id = $1`, [release.id]);
-    return summary.execute(new QueryReferralSummary({ from: '2026-03-01', to: '2026-03-31', granularity: 'month', groupBy: [], stalledAfterHours: 72, ...over }, principal));
+    return summary.execute(
+      new QueryReferralSummary({ from: '2026-03-01', to: '2026-03-31', granularity: 'month', groupBy: [], stalledAfterHours: 72, ...over }, principal),
+    );
   };
 
   beforeAll(async () => {
@@ -51,7 +53,10 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
     // Every state lets the secretariat see its referrals in full (k = 1): these tests check figures;
     // agreements and the cell-key method on the summary are tested at the end and in
     // query-referral-summary.int-spec.ts.
-    const open = { scope: { eventKinds: ['referrals' as const] }, dimensions: ['provider', 'category', 'referredTo', 'status', 'specificNeeds'] as ShareableDimension[] };
+    const open = {
+      scope: { eventKinds: ['referrals' as const] },
+      dimensions: ['provider', 'category', 'referredTo', 'status', 'specificNeeds'] as ShareableDimension[],
+    };
     await agreements.ingest(PROVIDER_STATES.map((p) => message(agreementGranted(p, open))));
   });
   afterAll(async () => {
@@ -113,7 +118,11 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
       ...referralLifecycle(['made'], { referredAt: '2026-03-01T00:00:00Z' }),
       ...referralLifecycle(['made', 'acknowledged'], { referredAt: '2026-03-30T12:00:00Z' }),
       // medical, in PK: accepted after 1 hour, with two needs.
-      ...referralLifecycle(['made', 'accepted'], { provider: 'PK', hoursBetween: [1], data: { referredTo: 'medical', specificNeeds: ['disability', 'serious_medical_condition'] } }),
+      ...referralLifecycle(['made', 'accepted'], {
+        provider: 'PK',
+        hoursBetween: [1],
+        data: { referredTo: 'medical', specificNeeds: ['disability', 'serious_medical_condition'] },
+      }),
       // In April: outside the period.
       ...referralLifecycle(['made'], { referredAt: '2026-04-02T00:00:00Z' }),
     ];
@@ -148,7 +157,10 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
     expect(answer.totals).toMatchObject({ referrals: 7, accepted: 4, declined: 1, stalled: 1, toAcceptance: { count: 4, medianHours: 3 } });
 
     const byNeeds = await ask({ groupBy: ['needs'], providers: ['PK'] });
-    expect(byNeeds.rows.map((r) => [r.needs, r.referrals])).toEqual([['disability', 1], ['serious_medical_condition', 1]]);
+    expect(byNeeds.rows.map((r) => [r.needs, r.referrals])).toEqual([
+      ['disability', 1],
+      ['serious_medical_condition', 1],
+    ]);
     expect(byNeeds.totals.referrals).toBe(1);
     // With a shorter threshold, the referral acknowledged on 30 March is stalled too.
     expect((await ask({ stalledAfterHours: 24 })).totals.stalled).toBe(2);
@@ -165,7 +177,7 @@ describe('ReferralIngest and the referral summary (PostgreSQL)', () => {
     expect(await facts()).toEqual(live);
   });
 
-  it('shows a caller without an agreement nothing, and publishes a protected state\'s small rows only as 0 or k', async () => {
+  it("shows a caller without an agreement nothing, and publishes a protected state's small rows only as 0 or k", async () => {
     const nobody = await ask({ groupBy: ['referredTo'] }, 'org:NOBODY');
     expect(nobody.rows).toEqual([]);
     expect(nobody.totals.referrals).toBe(0);

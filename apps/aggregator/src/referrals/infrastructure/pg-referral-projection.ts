@@ -29,7 +29,9 @@ const COLUMNS: [keyof ReferralFact, string, string][] = [
 const UPSERT = `
   INSERT INTO referral_facts (${COLUMNS.map((c) => c[1]).join(', ')}, record_key)
   SELECT ${COLUMNS.map(([, col]) =>
-    col === 'specific_needs' ? `CASE WHEN t.specific_needs IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(t.specific_needs::jsonb)) END` : `t.${col}`,
+    col === 'specific_needs'
+      ? `CASE WHEN t.specific_needs IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(t.specific_needs::jsonb)) END`
+      : `t.${col}`,
   ).join(', ')}, record_key(t.stream_id)
     FROM unnest(${COLUMNS.map(([, , type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS t(${COLUMNS.map((c) => c[1]).join(', ')})
   ON CONFLICT (stream_id) DO UPDATE SET

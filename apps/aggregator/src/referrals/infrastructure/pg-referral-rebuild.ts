@@ -32,7 +32,16 @@ export async function replayReferrals(
     let events = 0;
     let rows = 0;
     for (;;) {
-      const { rows: batch } = await client.query<{ global_position: string; event_id: string; type: string; provider: string; stream_id: string; stream_version: number; occurred_on: string; data: unknown }>(
+      const { rows: batch } = await client.query<{
+        global_position: string;
+        event_id: string;
+        type: string;
+        provider: string;
+        stream_id: string;
+        stream_version: number;
+        occurred_on: string;
+        data: unknown;
+      }>(
         `SELECT global_position, event_id, type, provider, stream_id, stream_version, to_char(occurred_on, 'YYYY-MM-DD') AS occurred_on, data
            FROM regional_events e JOIN provider_pool p USING (provider)
           WHERE p.pooled_at IS NOT NULL AND global_position > $1 AND type = ANY($2::text[]) AND ($4::text IS NULL OR provider = $4)
@@ -41,7 +50,16 @@ export async function replayReferrals(
       );
       if (batch.length === 0) break;
       const replayed = batch.map(
-        (r) => ({ eventId: r.event_id, type: r.type, provider: r.provider, streamId: r.stream_id, streamVersion: r.stream_version, occurredOn: r.occurred_on, data: r.data }) as ReferralEvent,
+        (r) =>
+          ({
+            eventId: r.event_id,
+            type: r.type,
+            provider: r.provider,
+            streamId: r.stream_id,
+            streamVersion: r.stream_version,
+            occurredOn: r.occurred_on,
+            data: r.data,
+          }) as ReferralEvent,
       );
       rows += await upsertReferralFacts(client, factsOf(replayed));
       events += batch.length;

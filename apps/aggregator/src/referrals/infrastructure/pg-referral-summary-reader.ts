@@ -58,7 +58,6 @@ const PART_SQL = `
 
 export type PartRow = Record<string, unknown> & { part_provider: string; h_acceptance: number[] | null; h_closure: number[] | null };
 
-
 /** What one summary reads, in one snapshot: the release, the plan made for it, each provider's parts, and the caller's own referrals still waiting for their ReferralMade. */
 export interface ReferralSummaryRead {
   release: ReleaseRef | null;
@@ -112,7 +111,10 @@ export class PgReferralSummaryReader {
       ? `CROSS JOIN LATERAL unnest(CASE WHEN cardinality(f.specific_needs) = 0 THEN ARRAY['none'] ELSE f.specific_needs END) AS need`
       : '';
     // The alias is the dimension's name, once sqlFragment has shown it to be one of the constants.
-    const select = [`${sqlFragment(PERIOD_SQL, plan.granularity, 'granularity')} AS period`, ...dims.map((d) => `${sqlFragment(DIMENSION_SQL, d, 'dimension')} AS "${d}"`)];
+    const select = [
+      `${sqlFragment(PERIOD_SQL, plan.granularity, 'granularity')} AS period`,
+      ...dims.map((d) => `${sqlFragment(DIMENSION_SQL, d, 'dimension')} AS "${d}"`),
+    ];
     const groupBy = [...select.map((_, i) => String(i + 1)), 'part_provider'];
     const { rows } = await client.query(
       `SELECT ${select.join(', ')}, ${PART_SQL}

@@ -26,7 +26,11 @@ export class ReleasesController {
 
   @Get()
   @Allow('reader', 'admin')
-  @ApiOperation({ operationId: 'listReleases', summary: 'Releases, newest first, and the schedule: answers read the newest', description: 'Any reader or the admin.' })
+  @ApiOperation({
+    operationId: 'listReleases',
+    summary: 'Releases, newest first, and the schedule: answers read the newest',
+    description: 'Any reader or the admin.',
+  })
   @ApiResult(200, 'The latest 100 releases and the schedule', RELEASES_SCHEMA)
   async list(@Query() _query: PurposeQueryDto, @Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
@@ -60,7 +64,11 @@ export class ReleasesController {
 
   @Put('schedule')
   @Allow('reader:secretariat')
-  @ApiOperation({ operationId: 'setReleaseSchedule', summary: 'Set when releases are cut by themselves (the secretariat)', description: 'daily at atUtc, weekly on Mondays, monthly on the 1st, or off.' })
+  @ApiOperation({
+    operationId: 'setReleaseSchedule',
+    summary: 'Set when releases are cut by themselves (the secretariat)',
+    description: 'daily at atUtc, weekly on Mondays, monthly on the 1st, or off.',
+  })
   @ApiResult(200, 'The schedule now in force', SCHEDULE_SCHEMA)
   @ApiProblems({ 403: ['RELEASES.FORBIDDEN'] })
   async schedule(@Body() dto: ReleaseScheduleDto, @Req() request: FastifyRequest) {

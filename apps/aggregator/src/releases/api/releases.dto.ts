@@ -5,11 +5,14 @@ import { RELEASE_FREQUENCIES, ReleaseFrequency } from '../domain/release';
 
 export class CutReleaseDto {
   @ApiPropertyOptional({ description: 'Last day of data the release holds (default: yesterday, UTC; never today or later)', example: '2026-11-30' })
-  @IsOptional() @IsDay('dataUntil')
+  @IsOptional()
+  @IsDay('dataUntil')
   dataUntil?: string;
 
   @ApiPropertyOptional({ description: 'Why this release is cut, kept with it', maxLength: 500 })
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   reason?: string;
 }
 

@@ -14,8 +14,13 @@ export async function latestRelease(db: Pool | PoolClient): Promise<Release | nu
   return rows.length === 0 ? null : toRelease(rows[0]);
 }
 
-export async function listReleases(pool: Pool, limit: number): Promise<(Release & { cutBy: string; reason: string | null; flowCells: number; referrals: number })[]> {
-  const { rows } = await pool.query(`SELECT ${RELEASE_COLUMNS}, cut_by, reason, flow_cells, referrals FROM releases ORDER BY release_id DESC LIMIT $1`, [limit]);
+export async function listReleases(
+  pool: Pool,
+  limit: number,
+): Promise<(Release & { cutBy: string; reason: string | null; flowCells: number; referrals: number })[]> {
+  const { rows } = await pool.query(`SELECT ${RELEASE_COLUMNS}, cut_by, reason, flow_cells, referrals FROM releases ORDER BY release_id DESC LIMIT $1`, [
+    limit,
+  ]);
   return rows.map((r) => ({ ...toRelease(r), cutBy: r.cut_by, reason: r.reason, flowCells: Number(r.flow_cells), referrals: Number(r.referrals) }));
 }
 
@@ -30,14 +35,17 @@ export async function cutRelease(pool: Pool, cut: { dataUntil: string; by: strin
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('caravanserai.releases'))`);
     const latest = await latestRelease(client);
     if (latest && cut.dataUntil < latest.dataUntil) {
-      throw new DomainError('RELEASE.BACKWARDS', `dataUntil ${cut.dataUntil} is before the latest release's ${latest.dataUntil}: a release never takes data back`, 'conflict');
+      throw new DomainError(
+        'RELEASE.BACKWARDS',
+        `dataUntil ${cut.dataUntil} is before the latest release's ${latest.dataUntil}: a release never takes data back`,
+        'conflict',
+      );
     }
     await client.query('TRUNCATE released_flow_counts, released_referral_facts');
     const flows = await client.query(`INSERT INTO released_flow_counts SELECT * FROM flow_counts WHERE day <= $1::date AND count <> 0`, [cut.dataUntil]);
-    const referrals = await client.query(
-      `INSERT INTO released_referral_facts SELECT * FROM referral_facts WHERE made_on <= $1::date AND status IS NOT NULL`,
-      [cut.dataUntil],
-    );
+    const referrals = await client.query(`INSERT INTO released_referral_facts SELECT * FROM referral_facts WHERE made_on <= $1::date AND status IS NOT NULL`, [
+      cut.dataUntil,
+    ]);
     const { rows } = await client.query(
       `INSERT INTO releases (data_until, cut_by, reason, flow_cells, referrals) VALUES ($1, $2, $3, $4, $5) RETURNING ${RELEASE_COLUMNS}`,
       [cut.dataUntil, cut.by, cut.reason, flows.rowCount ?? 0, referrals.rowCount ?? 0],
@@ -52,7 +60,11 @@ export async function readSchedule(db: Pool | PoolClient): Promise<ReleaseSchedu
 }
 
 export async function writeSchedule(pool: Pool, schedule: { frequency: ReleaseFrequency; atUtc: string; setBy: string }): Promise<ReleaseSchedule> {
-  await pool.query(`UPDATE release_schedule SET frequency = $1, at_utc = $2, set_by = $3, set_at = now()`, [schedule.frequency, schedule.atUtc, schedule.setBy]);
+  await pool.query(`UPDATE release_schedule SET frequency = $1, at_utc = $2, set_by = $3, set_at = now()`, [
+    schedule.frequency,
+    schedule.atUtc,
+    schedule.setBy,
+  ]);
   return readSchedule(pool);
 }
 

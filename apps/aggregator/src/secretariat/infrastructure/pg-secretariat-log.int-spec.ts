@@ -52,7 +52,10 @@ describe('SecretariatLog (real PostgreSQL)', () => {
     const client = await appending;
     try {
       await client.query('BEGIN');
-      await expect(log.append([event(3), event(2, { other: true })], client)).rejects.toMatchObject({ code: 'SECRETARIAT.CONFLICT', kind: 'conflict' } as Partial<DomainError>);
+      await expect(log.append([event(3), event(2, { other: true })], client)).rejects.toMatchObject({
+        code: 'SECRETARIAT.CONFLICT',
+        kind: 'conflict',
+      } as Partial<DomainError>);
       await client.query('ROLLBACK');
     } finally {
       client.release();

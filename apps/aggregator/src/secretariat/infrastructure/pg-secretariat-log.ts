@@ -33,9 +33,14 @@ export class SecretariatLog {
         [unsigned.streamId, unsigned.streamVersion, unsigned.type, unsigned.data, unsigned.recordedBy, unsigned.recordedAt, this.signer.keyId, value],
       );
       if (rows.length === 0) {
-        throw new DomainError('SECRETARIAT.CONFLICT', `${unsigned.streamId} was changed meanwhile (version ${unsigned.streamVersion} exists): read it again and retry`, 'conflict', {
-          streamId: unsigned.streamId,
-        });
+        throw new DomainError(
+          'SECRETARIAT.CONFLICT',
+          `${unsigned.streamId} was changed meanwhile (version ${unsigned.streamVersion} exists): read it again and retry`,
+          'conflict',
+          {
+            streamId: unsigned.streamId,
+          },
+        );
       }
       out.push({ ...unsigned, seq: Number(rows[0].seq), signature: { alg: 'Ed25519', keyId: this.signer.keyId, value } });
     }

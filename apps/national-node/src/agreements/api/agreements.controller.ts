@@ -55,7 +55,10 @@ export class AgreementsController {
 
   @Post(':agreementId/revocation')
   @HttpCode(201)
-  @ApiOperation({ operationId: 'revokeAgreement', summary: 'Revoke an agreement (AgreementRevoked); final: a revoked agreement cannot be amended or revoked again (409)' })
+  @ApiOperation({
+    operationId: 'revokeAgreement',
+    summary: 'Revoke an agreement (AgreementRevoked); final: a revoked agreement cannot be amended or revoked again (409)',
+  })
   @ApiResult(201, 'The revocation recorded', AGREEMENT_DECISION)
   @ApiProblems({ 404: ['AGREEMENT.NOT_FOUND'], 409: ['AGREEMENT.REVOKED', 'AGREEMENT.CONCURRENT_CHANGE'] })
   revoke(@Param('agreementId', new ParseUUIDPipe()) agreementId: string, @Body() body: RevocationDto) {

@@ -119,7 +119,16 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
     it('a grant for another state: 403 AGREEMENT.FOREIGN_PROVIDER', async () => {
       const res = await post({ ...grant, provider: 'TR' });
       expect(res.statusCode).toBe(403);
-      expect(res.json()).toEqual({ type: 'urn:caravanserai:problem:AGREEMENT.FOREIGN_PROVIDER', title: 'Not this node’s state', status: 403, detail: expect.stringMatching(/a node grants only for its own state.*IR, not TR/), instance: expect.stringMatching(/^urn:caravanserai:request:/), code: 'AGREEMENT.FOREIGN_PROVIDER', message: expect.stringMatching(/a node grants only for its own state.*IR, not TR/), requestId: expect.any(String) });
+      expect(res.json()).toEqual({
+        type: 'urn:caravanserai:problem:AGREEMENT.FOREIGN_PROVIDER',
+        title: 'Not this node’s state',
+        status: 403,
+        detail: expect.stringMatching(/a node grants only for its own state.*IR, not TR/),
+        instance: expect.stringMatching(/^urn:caravanserai:request:/),
+        code: 'AGREEMENT.FOREIGN_PROVIDER',
+        message: expect.stringMatching(/a node grants only for its own state.*IR, not TR/),
+        requestId: expect.any(String),
+      });
     });
 
     it('an unknown agreement: 404 to amend, revoke or read; a malformed id: 400', async () => {
@@ -166,7 +175,13 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
 
     const afterRevoke = await patch(id, { minCellSize: 20 });
     expect(afterRevoke.statusCode).toBe(409);
-    expect(afterRevoke.json()).toMatchObject({ code: 'AGREEMENT.REVOKED', status: 409, agreementStatus: 'revoked', version: 3, reason: 'the arrangement ended' });
+    expect(afterRevoke.json()).toMatchObject({
+      code: 'AGREEMENT.REVOKED',
+      status: 409,
+      agreementStatus: 'revoked',
+      version: 3,
+      reason: 'the arrangement ended',
+    });
     const twice = await revoke(id, 'again');
     expect(twice.statusCode).toBe(409);
     expect(twice.json().code).toBe('AGREEMENT.REVOKED');
@@ -225,10 +240,13 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
     // The first decision aims at the position the grant holds, as a decision taken on a state read
     // before another request's append would: it loses the race, and is decided again.
     let decisions = 0;
-    const late = { ...agreementDecider, decide: (...args: Parameters<typeof agreementDecider.decide>) => {
-      const d = agreementDecider.decide(...args);
-      return decisions++ === 0 ? { ...d, streamVersion: d.streamVersion - 1 } : d;
-    } };
+    const late = {
+      ...agreementDecider,
+      decide: (...args: Parameters<typeof agreementDecider.decide>) => {
+        const d = agreementDecider.decide(...args);
+        return decisions++ === 0 ? { ...d, streamVersion: d.streamVersion - 1 } : d;
+      },
+    };
     const handled = await pipeline.handle(late, stream, { type: 'AmendAgreement', agreementId: id, changes: { minCellSize: 11 } });
     expect(decisions).toBe(2);
     expect(handled.decision.streamVersion).toBe(2);
@@ -240,11 +258,14 @@ describe('/v1/agreements (PostgreSQL + Kafka)', () => {
     const pipeline = app.get(CommandPipeline, { strict: false });
     const stream = { streamId: `agreement-${id}`, topic: `${prefix}agreements.v1`, conflict: () => AgreementError.concurrentChange(id) };
     let decisions = 0;
-    const alwaysLate = { ...agreementDecider, decide: (...args: Parameters<typeof agreementDecider.decide>) => {
-      decisions++;
-      const d = agreementDecider.decide(...args);
-      return { ...d, streamVersion: d.streamVersion - 1 };
-    } };
+    const alwaysLate = {
+      ...agreementDecider,
+      decide: (...args: Parameters<typeof agreementDecider.decide>) => {
+        decisions++;
+        const d = agreementDecider.decide(...args);
+        return { ...d, streamVersion: d.streamVersion - 1 };
+      },
+    };
     const before = await events();
     await expect(pipeline.handle(alwaysLate, stream, { type: 'AmendAgreement', agreementId: id, changes: { minCellSize: 11 } })).rejects.toMatchObject({
       code: 'AGREEMENT.CONCURRENT_CHANGE',

@@ -42,7 +42,11 @@ const grant: AgreementCommand = { type: 'GrantAgreement', agreementId, terms };
 const amend = (changes: Partial<AgreementTerms>): AgreementCommand => ({ type: 'AmendAgreement', agreementId, changes });
 const revoke: AgreementCommand = { type: 'RevokeAgreement', agreementId, reason: 'the arrangement ended' };
 
-const spec = deciderSpec({ decide: (command: AgreementCommand, state: AgreementState) => decide(command, state, context), evolve, initialState: initialAgreementState });
+const spec = deciderSpec({
+  decide: (command: AgreementCommand, state: AgreementState) => decide(command, state, context),
+  evolve,
+  initialState: initialAgreementState,
+});
 /** The events the commands record, in order: each decided on the state the ones before it leave. */
 const recorded = (...commands: AgreementCommand[]): EventEnvelope[] =>
   commands.reduce<EventEnvelope[]>((events, c) => [...events, envelope(spec(events).when(c).decided()[0])], []);
@@ -53,17 +57,21 @@ const refusal = (command: AgreementCommand, state = given()) => state.when(comma
 describe('agreement decider', () => {
   describe('grant', () => {
     it('given nothing, when granted, then AgreementGranted at version 1 on the UTC day of the decision', () => {
-      given().when(grant).then({
-        type: AGREEMENT_GRANTED,
-        // no data period given: recorded as unbounded, in so many words
-        data: { agreementId, ...terms, dataFrom: null, dataUntil: null },
-        streamVersion: 1,
-        occurredOn: '2026-03-02',
-      });
+      given()
+        .when(grant)
+        .then({
+          type: AGREEMENT_GRANTED,
+          // no data period given: recorded as unbounded, in so many words
+          data: { agreementId, ...terms, dataFrom: null, dataUntil: null },
+          streamVersion: 1,
+          occurredOn: '2026-03-02',
+        });
     });
 
-    it('given nothing, when granted naming the node\'s own state as provider, then granted', () => {
-      given().when({ ...grant, provider: 'IR' } as AgreementCommand).thenMatches({ type: AGREEMENT_GRANTED });
+    it("given nothing, when granted naming the node's own state as provider, then granted", () => {
+      given()
+        .when({ ...grant, provider: 'IR' } as AgreementCommand)
+        .thenMatches({ type: AGREEMENT_GRANTED });
     });
 
     it('given nothing, when granted for another state, then forbidden', () => {
@@ -77,7 +85,13 @@ describe('agreement decider', () => {
     it('given nothing, when granted with invalid and contradictory terms, then every problem by field', () => {
       const e = refusal({
         ...grant,
-        terms: { ...terms, minCellSize: 0, dimensions: ['borderCrossingPoint'], validUntil: '2025-12-31', scope: { eventKinds: ['movements'], categories: { include: ['refugee'], exclude: ['other'] } } },
+        terms: {
+          ...terms,
+          minCellSize: 0,
+          dimensions: ['borderCrossingPoint'],
+          validUntil: '2025-12-31',
+          scope: { eventKinds: ['movements'], categories: { include: ['refugee'], exclude: ['other'] } },
+        },
       });
       expect(e).toBeInstanceOf(ValidationFailed);
       expect((e as ValidationFailed).kind).toBe('unprocessable');
@@ -85,7 +99,9 @@ describe('agreement decider', () => {
     });
 
     it('given nothing, when granted for 2026 data only, then the data period is recorded as given', () => {
-      const [decision] = given().when({ ...grant, terms: { ...terms, dataFrom: '2026-01-01', dataUntil: '2026-12-31' } }).decided();
+      const [decision] = given()
+        .when({ ...grant, terms: { ...terms, dataFrom: '2026-01-01', dataUntil: '2026-12-31' } })
+        .decided();
       expect(decision.data).toEqual({ agreementId, ...terms, dataFrom: '2026-01-01', dataUntil: '2026-12-31' });
     });
 
@@ -106,12 +122,14 @@ describe('agreement decider', () => {
 
   describe('amend', () => {
     it('given a granted agreement, when amended, then AgreementAmended with the changes only, at the next version', () => {
-      given(grant).when(amend({ minCellSize: 10, embargoDays: 30, recipient: 'secretariat' })).then({
-        type: AGREEMENT_AMENDED,
-        data: { agreementId, changes: { minCellSize: 10 } },
-        streamVersion: 2,
-        occurredOn: '2026-03-02',
-      });
+      given(grant)
+        .when(amend({ minCellSize: 10, embargoDays: 30, recipient: 'secretariat' }))
+        .then({
+          type: AGREEMENT_AMENDED,
+          data: { agreementId, changes: { minCellSize: 10 } },
+          streamVersion: 2,
+          occurredOn: '2026-03-02',
+        });
     });
 
     it('given an amended agreement, when amended again, then the version follows and the terms are the amended ones', () => {
@@ -144,7 +162,9 @@ describe('agreement decider', () => {
       const e = refusal(amend({ dimensions: ['route', 'borderCrossingPoint'] }), given(grant));
       expect((e as ValidationFailed).errors.map((p) => p.field)).toEqual(['dimensions']);
       // ...and with the finer granularity in the same amendment, it holds together.
-      given(grant).when(amend({ dimensions: ['route', 'borderCrossingPoint'], minGeoGranularity: 'border_crossing_point' })).thenMatches({ type: AGREEMENT_AMENDED });
+      given(grant)
+        .when(amend({ dimensions: ['route', 'borderCrossingPoint'], minGeoGranularity: 'border_crossing_point' }))
+        .thenMatches({ type: AGREEMENT_AMENDED });
     });
 
     it('given a grant for 2026 data, when amended to end its data before it starts, then 422: the whole is checked', () => {
@@ -193,12 +213,14 @@ describe('agreement decider', () => {
 
   describe('revoke', () => {
     it('given a granted agreement, when revoked, then AgreementRevoked at the next version', () => {
-      given(grant, amend({ minCellSize: 7 })).when(revoke).then({
-        type: AGREEMENT_REVOKED,
-        data: { agreementId, reason: 'the arrangement ended' },
-        streamVersion: 3,
-        occurredOn: '2026-03-02',
-      });
+      given(grant, amend({ minCellSize: 7 }))
+        .when(revoke)
+        .then({
+          type: AGREEMENT_REVOKED,
+          data: { agreementId, reason: 'the arrangement ended' },
+          streamVersion: 3,
+          occurredOn: '2026-03-02',
+        });
     });
 
     it('given a revoked agreement, when revoked again, then a conflict', () => {

@@ -120,7 +120,11 @@ export class AgreementError {
     );
   }
   static alreadyActivated(agreementId: string, emergencyId: string) {
-    return new DomainError('AGREEMENT.ALREADY_ACTIVATED', `the emergency terms of agreement ${agreementId} are already activated for emergency ${emergencyId}`, 'conflict');
+    return new DomainError(
+      'AGREEMENT.ALREADY_ACTIVATED',
+      `the emergency terms of agreement ${agreementId} are already activated for emergency ${emergencyId}`,
+      'conflict',
+    );
   }
   static notInForce(agreementId: string, validFrom: string, validUntil: string | null) {
     return new DomainError(
@@ -176,7 +180,11 @@ export function evolve(state: AgreementState, event: EventEnvelope): AgreementSt
  * which a caller writes it is no change. */
 function canonical(value: unknown): string {
   const norm = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(norm).map((x) => JSON.stringify(x)).sort();
+    if (Array.isArray(v))
+      return v
+        .map(norm)
+        .map((x) => JSON.stringify(x))
+        .sort();
     if (typeof v === 'object' && v !== null) {
       const entries = Object.entries(v).filter(([, x]) => x !== undefined);
       return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, norm(x)]));

@@ -1,4 +1,14 @@
-import { AGREEMENT_AMENDED, AGREEMENT_GRANTED, agreementSchemaVersion, AgreementTerms, DomainError, EMERGENCY_TERMS_ACTIVATED, EmergencyTerms, EventEnvelope, ValidationFailed } from '@caravanserai/contracts';
+import {
+  AGREEMENT_AMENDED,
+  AGREEMENT_GRANTED,
+  agreementSchemaVersion,
+  AgreementTerms,
+  DomainError,
+  EMERGENCY_TERMS_ACTIVATED,
+  EmergencyTerms,
+  EventEnvelope,
+  ValidationFailed,
+} from '@caravanserai/contracts';
 import { AgreementCommand, AgreementDecision, decide, evolve, initialAgreementState } from './agreement.decider';
 
 /** Emergency terms on the agreement stream (issue 17): granted and amended like any term, checked
@@ -41,7 +51,12 @@ const envelope = (d: AgreementDecision): EventEnvelope => ({
 });
 const grant = (t: Partial<AgreementTerms> = {}): AgreementCommand => ({ type: 'GrantAgreement', agreementId, terms: { ...terms, ...t } });
 const amend = (changes: Partial<AgreementTerms>): AgreementCommand => ({ type: 'AmendAgreement', agreementId, changes });
-const activate = (id = emergencyId): AgreementCommand => ({ type: 'ActivateEmergencyTerms', agreementId, emergencyId: id, reason: 'declared emergency on AF>IR>TR' });
+const activate = (id = emergencyId): AgreementCommand => ({
+  type: 'ActivateEmergencyTerms',
+  agreementId,
+  emergencyId: id,
+  reason: 'declared emergency on AF>IR>TR',
+});
 const given = (...commands: AgreementCommand[]) => commands.reduce((state, c) => evolve(state, envelope(decide(c, state, context))), initialAgreementState);
 const refusal = (command: AgreementCommand, state = given()) => {
   try {
@@ -74,12 +89,21 @@ describe('emergency terms on an agreement', () => {
   it('amends emergency terms like any term: added, changed, removed with null; an amendment making them coarser than the grant is refused', () => {
     const withTerms = given(grant(), amend({ emergency }));
     expect(withTerms.status === 'active' && withTerms.terms.emergency).toEqual(emergency);
-    expect(decide(amend({ emergency: { ...emergency, maxDays: 10 } }), withTerms, context)).toMatchObject({ type: AGREEMENT_AMENDED, data: { changes: { emergency: { maxDays: 10 } } } });
+    expect(decide(amend({ emergency: { ...emergency, maxDays: 10 } }), withTerms, context)).toMatchObject({
+      type: AGREEMENT_AMENDED,
+      data: { changes: { emergency: { maxDays: 10 } } },
+    });
     const removed = given(grant({ emergency }), amend({ emergency: null }));
     expect(removed.status === 'active' && removed.terms.emergency).toBeNull();
     // The grant made finer than its emergency terms: the terms would be coarser, so refused.
-    expect(fields(refusal(amend({ embargoDays: 0, minTimeGranularity: 'day' }), given(grant({ emergency: { ...emergency, embargoDays: 7, minTimeGranularity: 'week' } })))))
-      .toEqual(['emergency.embargoDays', 'emergency.minTimeGranularity']);
+    expect(
+      fields(
+        refusal(
+          amend({ embargoDays: 0, minTimeGranularity: 'day' }),
+          given(grant({ emergency: { ...emergency, embargoDays: 7, minTimeGranularity: 'week' } })),
+        ),
+      ),
+    ).toEqual(['emergency.embargoDays', 'emergency.minTimeGranularity']);
   });
 
   it('given emergency terms, when activated for an emergency, then EmergencyTermsActivated at the next version; twice for the same one is a 409', () => {

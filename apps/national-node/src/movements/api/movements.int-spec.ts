@@ -52,7 +52,7 @@ describe('POST /v1/movements (PostgreSQL)', () => {
     expect(await events()).toBe(0);
   });
 
-  it("refuses a crossing point of another state, naming the record", async () => {
+  it('refuses a crossing point of another state, naming the record', async () => {
     const res = await post({ records: [record(1), record(2, { borderCrossingPoint: 'AF-ISLAMQALA' })] });
     expect(res.statusCode).toBe(422);
     expect(res.json().errors).toEqual([{ index: 1, field: 'borderCrossingPoint', message: expect.stringMatching(/AF-ISLAMQALA is in AF, not in IR/) }]);

@@ -5,8 +5,7 @@ import { validateSync } from 'class-validator';
 import fc from 'fast-check';
 import { MovementBatchDto, RawMovementDto } from './raw-movement.dto';
 
-const validate = (body: unknown) =>
-  toFieldErrors(validateSync(plainToInstance(MovementBatchDto, body), { whitelist: true, forbidNonWhitelisted: true }));
+const validate = (body: unknown) => toFieldErrors(validateSync(plainToInstance(MovementBatchDto, body), { whitelist: true, forbidNonWhitelisted: true }));
 
 const ok = {
   recordId: 'KZ-1',
@@ -27,9 +26,7 @@ describe('MovementBatchDto', () => {
     const errors = validate({
       records: [ok, { ...ok, crossedAt: '2026-04-02 06:00', specificNeeds: ['disability', 'flying'] }, { ...ok, departedFrom: 'Kyrgyzstan', ssn: '1' }],
     });
-    expect(errors.map((e) => `${e.index}:${e.field}`)).toEqual(
-      expect.arrayContaining(['1:crossedAt', '1:specificNeeds', '2:departedFrom', '2:ssn']),
-    );
+    expect(errors.map((e) => `${e.index}:${e.field}`)).toEqual(expect.arrayContaining(['1:crossedAt', '1:specificNeeds', '2:departedFrom', '2:ssn']));
     expect(errors.every((e) => e.message.length > 0)).toBe(true);
   });
 
@@ -64,32 +61,74 @@ describe('MovementBatchDto.acceptIfValid (the compiled valid case)', () => {
   // Values worth trying in any field: the wrong type, empty, too long, a near miss of each code list.
   const oddValue = fc.oneof(
     fc.constantFrom(null, undefined, 0, true, [], {}, '', ' ', 'x'.repeat(129), 'x'.repeat(4097), 'AF', 'XX', 'zz', 'IR-DOGHAROUN', 'ir-dogharoun'),
-    fc.constantFrom('2025-02-29T10:00:00+03:30', '2024-02-29T10:00:00+03:30', '2025-01-01T24:00:00Z', '2025-01-01T10:00Z', '2025-01-01T10:00:00.1234567891Z', '2025-01-01', '2025-13-01'),
+    fc.constantFrom(
+      '2025-02-29T10:00:00+03:30',
+      '2024-02-29T10:00:00+03:30',
+      '2025-01-01T24:00:00Z',
+      '2025-01-01T10:00Z',
+      '2025-01-01T10:00:00.1234567891Z',
+      '2025-01-01',
+      '2025-13-01',
+    ),
     fc.constantFrom(['disability'], ['disability', 'disability'], ['flying'], 'disability', 'entry', 'refugee', 'female', 'passport'),
     fc.string({ maxLength: 8 }),
   );
-  const fields = ['recordId', 'crossedAt', 'direction', 'borderCrossingPoint', 'citizenship', 'departedFrom',
-    'intendedDestination', 'category', 'sex', 'dateOfBirth', 'specificNeeds', 'fullName', 'documentNumber', 'documentType', 'phone', 'address', 'notes', 'ssn', '__proto__', 'constructor'];
+  const fields = [
+    'recordId',
+    'crossedAt',
+    'direction',
+    'borderCrossingPoint',
+    'citizenship',
+    'departedFrom',
+    'intendedDestination',
+    'category',
+    'sex',
+    'dateOfBirth',
+    'specificNeeds',
+    'fullName',
+    'documentNumber',
+    'documentType',
+    'phone',
+    'address',
+    'notes',
+    'ssn',
+    '__proto__',
+    'constructor',
+  ];
 
   it('never accepts a record that class-validator refuses (mutated records)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: generated.length - 1 }), fc.array(fc.tuple(fc.constantFrom(...fields), oddValue, fc.boolean()), { minLength: 1, maxLength: 3 }), (i, edits) => {
-        const record: Record<string, unknown> = JSON.parse(JSON.stringify(generated[i]));
-        for (const [field, value, remove] of edits) {
-          if (remove) delete record[field];
-          else Object.defineProperty(record, field, { value, enumerable: true, writable: true, configurable: true });
-        }
-        const body = { records: [record] };
-        const accepted = MovementBatchDto.acceptIfValid(body) !== null;
-        const errors = validate(body);
-        if (accepted) expect(errors).toEqual([]);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: generated.length - 1 }),
+        fc.array(fc.tuple(fc.constantFrom(...fields), oddValue, fc.boolean()), { minLength: 1, maxLength: 3 }),
+        (i, edits) => {
+          const record: Record<string, unknown> = JSON.parse(JSON.stringify(generated[i]));
+          for (const [field, value, remove] of edits) {
+            if (remove) delete record[field];
+            else Object.defineProperty(record, field, { value, enumerable: true, writable: true, configurable: true });
+          }
+          const body = { records: [record] };
+          const accepted = MovementBatchDto.acceptIfValid(body) !== null;
+          const errors = validate(body);
+          if (accepted) expect(errors).toEqual([]);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
 
   it('refuses the batch shapes class-validator refuses', () => {
-    for (const body of [null, [], 'x', {}, { records: [] }, { records: {} }, { records: [generated[0]], extra: 1 }, { records: Array(5001).fill(generated[0]) }, { records: [generated[0], 'x'] }]) {
+    for (const body of [
+      null,
+      [],
+      'x',
+      {},
+      { records: [] },
+      { records: {} },
+      { records: [generated[0]], extra: 1 },
+      { records: Array(5001).fill(generated[0]) },
+      { records: [generated[0], 'x'] },
+    ]) {
       expect(MovementBatchDto.acceptIfValid(body)).toBeNull();
     }
   });

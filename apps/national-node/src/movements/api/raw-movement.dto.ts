@@ -35,10 +35,13 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{
 
 export class RawMovementDto implements RawMovement {
   @ApiProperty({ description: "The national system's own id of the record; re-posting it is a no-op." })
-  @IsString() @Length(1, 128) recordId: string;
+  @IsString()
+  @Length(1, 128)
+  recordId: string;
 
   @ApiProperty({ example: '2026-03-02T08:15:00+04:30', description: 'Local time of the crossing, with its offset' })
-  @IsISO8601({ strict: true }) @Matches(TIMESTAMP, { message: 'crossedAt must be a timestamp with a time zone offset' })
+  @IsISO8601({ strict: true })
+  @Matches(TIMESTAMP, { message: 'crossedAt must be a timestamp with a time zone offset' })
   crossedAt: string;
 
   @ApiProperty({ enum: DIRECTIONS }) @IsIn(DIRECTIONS) direction: string;
@@ -50,11 +53,16 @@ export class RawMovementDto implements RawMovement {
   @ApiProperty({ enum: SEXES }) @IsIn(SEXES) sex: string;
 
   @ApiPropertyOptional({ example: '1994-05-17', description: 'Turned into an age band; never stored' })
-  @IsOptional() @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dateOfBirth must be YYYY-MM-DD' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dateOfBirth must be YYYY-MM-DD' })
   dateOfBirth?: string | null;
 
   @ApiPropertyOptional({ enum: SPECIFIC_NEEDS, isArray: true })
-  @IsOptional() @IsArray() @ArrayMaxSize(SPECIFIC_NEEDS.length) @IsIn(SPECIFIC_NEEDS, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(SPECIFIC_NEEDS.length)
+  @IsIn(SPECIFIC_NEEDS, { each: true })
   specificNeeds?: string[];
 
   // Personal data a national system may send along. Accepted so that systems need not strip it,
@@ -136,9 +144,11 @@ export class MovementBatchDto {
     return batch;
   }
 
-
   @ApiProperty({ type: [RawMovementDto], maxItems: MAX_BATCH })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BATCH)
-  @ValidateNested({ each: true }) @Type(() => RawMovementDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BATCH)
+  @ValidateNested({ each: true })
+  @Type(() => RawMovementDto)
   records: RawMovementDto[];
 }

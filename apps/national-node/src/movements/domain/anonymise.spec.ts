@@ -67,7 +67,17 @@ describe('anonymiseMovement', () => {
   it('carries no direct identifier, exact birth date or time of day', () => {
     const input = raw();
     const text = JSON.stringify(anonymiseMovement(input));
-    for (const value of [input.recordId, input.fullName, input.documentNumber, input.phone, input.address, input.notes, input.dateOfBirth, '01:15', 'passport']) {
+    for (const value of [
+      input.recordId,
+      input.fullName,
+      input.documentNumber,
+      input.phone,
+      input.address,
+      input.notes,
+      input.dateOfBirth,
+      '01:15',
+      'passport',
+    ]) {
       expect(text).not.toContain(value);
     }
   });
@@ -86,13 +96,8 @@ describe('checkMovement', () => {
     expect(checkMovement(raw(), 0, 'IR', now)).toEqual([]);
   });
 
-  it("refuses a crossing point of another state, a future crossing and a birth after the crossing, by index and field", () => {
-    const errors = checkMovement(
-      raw({ borderCrossingPoint: 'AF-ISLAMQALA', crossedAt: '2026-04-01T10:00:00Z', dateOfBirth: '2026-05-01' }),
-      7,
-      'IR',
-      now,
-    );
+  it('refuses a crossing point of another state, a future crossing and a birth after the crossing, by index and field', () => {
+    const errors = checkMovement(raw({ borderCrossingPoint: 'AF-ISLAMQALA', crossedAt: '2026-04-01T10:00:00Z', dateOfBirth: '2026-05-01' }), 7, 'IR', now);
     expect(errors.map((e) => [e.index, e.field])).toEqual([
       [7, 'borderCrossingPoint'],
       [7, 'crossedAt'],

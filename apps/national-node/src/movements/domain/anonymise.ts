@@ -1,14 +1,4 @@
-import {
-  AgeBand,
-  ageBandOn,
-  Category,
-  Direction,
-  FieldError,
-  findBorderCrossingPoint,
-  MovementRecordedData,
-  Sex,
-  SpecificNeed,
-} from '@caravanserai/contracts';
+import { AgeBand, ageBandOn, Category, Direction, FieldError, findBorderCrossingPoint, MovementRecordedData, Sex, SpecificNeed } from '@caravanserai/contracts';
 import type { RawMovement } from './raw-movement';
 
 /** The crossing date as written at the border post: the date part of the local timestamp. */

@@ -26,12 +26,14 @@ const retract = { type: 'RetractMovement' as const, movementEventId: id, reason:
 
 describe('movement decider', () => {
   it('given a recorded movement, when retracted, then MovementRetracted at the next version, on the crossing day', () => {
-    given([recorded]).when(retract).then({
-      type: MOVEMENT_RETRACTED,
-      data: { movementEventId: id, reason: 'wrong_record' },
-      streamVersion: 2,
-      occurredOn: '2026-03-02',
-    });
+    given([recorded])
+      .when(retract)
+      .then({
+        type: MOVEMENT_RETRACTED,
+        data: { movementEventId: id, reason: 'wrong_record' },
+        streamVersion: 2,
+        occurredOn: '2026-03-02',
+      });
   });
 
   it('given nothing, when retracted, then not found', () => {
@@ -39,6 +41,8 @@ describe('movement decider', () => {
   });
 
   it('given a retracted movement, when retracted again, then a conflict naming the retraction', () => {
-    given([recorded, retracted]).when(retract).thenThrows({ code: 'MOVEMENT.ALREADY_RETRACTED', kind: 'conflict', details: { retractionEventId: retracted.eventId } }, DomainError);
+    given([recorded, retracted])
+      .when(retract)
+      .thenThrows({ code: 'MOVEMENT.ALREADY_RETRACTED', kind: 'conflict', details: { retractionEventId: retracted.eventId } }, DomainError);
   });
 });

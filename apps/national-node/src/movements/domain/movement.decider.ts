@@ -1,12 +1,4 @@
-import {
-  Decider,
-  DomainError,
-  EventEnvelope,
-  MOVEMENT_RECORDED,
-  MOVEMENT_RETRACTED,
-  MovementRetractedData,
-  RetractionReason,
-} from '@caravanserai/contracts';
+import { Decider, DomainError, EventEnvelope, MOVEMENT_RECORDED, MOVEMENT_RETRACTED, MovementRetractedData, RetractionReason } from '@caravanserai/contracts';
 
 export type MovementState =
   | { status: 'none' }

@@ -10,7 +10,6 @@ import type { ReferralCommand } from '../domain/referral.decider';
 import { ClosureDto, DeclineDto, LifecycleDto, ReferralBatchDto } from './raw-referral.dto';
 import { REFERRAL_BATCH_RESULT, REFERRAL_CHANGE, REFERRAL_VIEW } from '../../api-schemas';
 
-
 @ApiTags('referrals')
 @Allow('ingest')
 @Controller('v1/referrals')
@@ -48,18 +47,32 @@ export class ReferralsController {
 
   @Post(':id/acknowledgement')
   @HttpCode(201)
-  @ApiOperation({ operationId: 'acknowledgeReferral', summary: 'The receiving authority has the referral (ReferralAcknowledged); 409 if the referral is past that' })
+  @ApiOperation({
+    operationId: 'acknowledgeReferral',
+    summary: 'The receiving authority has the referral (ReferralAcknowledged); 409 if the referral is past that',
+  })
   @ApiResult(201, 'The step recorded', REFERRAL_CHANGE)
-  @ApiProblems({ 404: ['REFERRAL.NOT_FOUND'], 409: ['REFERRAL.ILLEGAL_TRANSITION', 'REFERRAL.CONCURRENT_CHANGE'], 422: ['REFERRAL.TIME_BEFORE_PREVIOUS', 'REFERRAL.TIME_IN_FUTURE'] })
+  @ApiProblems({
+    404: ['REFERRAL.NOT_FOUND'],
+    409: ['REFERRAL.ILLEGAL_TRANSITION', 'REFERRAL.CONCURRENT_CHANGE'],
+    422: ['REFERRAL.TIME_BEFORE_PREVIOUS', 'REFERRAL.TIME_IN_FUTURE'],
+  })
   acknowledge(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: LifecycleDto) {
     return this.change({ type: 'AcknowledgeReferral', referralId: id.toLowerCase(), at: this.at(body) });
   }
 
   @Post(':id/acceptance')
   @HttpCode(201)
-  @ApiOperation({ operationId: 'acceptReferral', summary: 'The authority takes the case on (ReferralAccepted); 409 unless the referral is made or acknowledged' })
+  @ApiOperation({
+    operationId: 'acceptReferral',
+    summary: 'The authority takes the case on (ReferralAccepted); 409 unless the referral is made or acknowledged',
+  })
   @ApiResult(201, 'The step recorded', REFERRAL_CHANGE)
-  @ApiProblems({ 404: ['REFERRAL.NOT_FOUND'], 409: ['REFERRAL.ILLEGAL_TRANSITION', 'REFERRAL.CONCURRENT_CHANGE'], 422: ['REFERRAL.TIME_BEFORE_PREVIOUS', 'REFERRAL.TIME_IN_FUTURE'] })
+  @ApiProblems({
+    404: ['REFERRAL.NOT_FOUND'],
+    409: ['REFERRAL.ILLEGAL_TRANSITION', 'REFERRAL.CONCURRENT_CHANGE'],
+    422: ['REFERRAL.TIME_BEFORE_PREVIOUS', 'REFERRAL.TIME_IN_FUTURE'],
+  })
   accept(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: LifecycleDto) {
     return this.change({ type: 'AcceptReferral', referralId: id.toLowerCase(), at: this.at(body) });
   }
@@ -68,7 +81,11 @@ export class ReferralsController {
   @HttpCode(201)
   @ApiOperation({ operationId: 'declineReferral', summary: 'The authority declines, with a reason (ReferralDeclined, final); 409 unless made or acknowledged' })
   @ApiResult(201, 'The step recorded', REFERRAL_CHANGE)
-  @ApiProblems({ 404: ['REFERRAL.NOT_FOUND'], 409: ['REFERRAL.ILLEGAL_TRANSITION', 'REFERRAL.CONCURRENT_CHANGE'], 422: ['REFERRAL.TIME_BEFORE_PREVIOUS', 'REFERRAL.TIME_IN_FUTURE'] })
+  @ApiProblems({
+    404: ['REFERRAL.NOT_FOUND'],
+    409: ['REFERRAL.ILLEGAL_TRANSITION', 'REFERRAL.CONCURRENT_CHANGE'],
+    422: ['REFERRAL.TIME_BEFORE_PREVIOUS', 'REFERRAL.TIME_IN_FUTURE'],
+  })
   decline(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: DeclineDto) {
     return this.change({ type: 'DeclineReferral', referralId: id.toLowerCase(), at: this.at(body), reason: body.reason });
   }
@@ -77,7 +94,11 @@ export class ReferralsController {
   @HttpCode(201)
   @ApiOperation({ operationId: 'closeReferral', summary: 'The referral ends, with an outcome (ReferralClosed, final); 409 if declined or closed already' })
   @ApiResult(201, 'The step recorded', REFERRAL_CHANGE)
-  @ApiProblems({ 404: ['REFERRAL.NOT_FOUND'], 409: ['REFERRAL.ILLEGAL_TRANSITION', 'REFERRAL.CONCURRENT_CHANGE'], 422: ['REFERRAL.TIME_BEFORE_PREVIOUS', 'REFERRAL.TIME_IN_FUTURE'] })
+  @ApiProblems({
+    404: ['REFERRAL.NOT_FOUND'],
+    409: ['REFERRAL.ILLEGAL_TRANSITION', 'REFERRAL.CONCURRENT_CHANGE'],
+    422: ['REFERRAL.TIME_BEFORE_PREVIOUS', 'REFERRAL.TIME_IN_FUTURE'],
+  })
   close(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ClosureDto) {
     return this.change({ type: 'CloseReferral', referralId: id.toLowerCase(), at: this.at(body), outcome: body.outcome });
   }

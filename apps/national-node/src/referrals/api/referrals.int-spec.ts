@@ -52,7 +52,9 @@ describe('referrals at the node (PostgreSQL, HTTP)', () => {
 
   it('refuses a batch with any invalid record: 422 by index and field, nothing stored', async () => {
     // Shape and code lists first (the DTO), then what needs several fields or the node's data.
-    const shape = await send('POST', '/v1/referrals', { records: [record(1), record(2, { referredTo: 'police' }), record(3, { referredAt: '2026-03-02T08:15' })] });
+    const shape = await send('POST', '/v1/referrals', {
+      records: [record(1), record(2, { referredTo: 'police' }), record(3, { referredAt: '2026-03-02T08:15' })],
+    });
     expect(shape.status).toBe(422);
     expect(shape.body.errors.map((e: { index: number; field: string }) => `${e.index}:${e.field}`)).toEqual(['1:referredTo', '2:referredAt']);
     const consistency = await send('POST', '/v1/referrals', {
@@ -91,10 +93,22 @@ describe('referrals at the node (PostgreSQL, HTTP)', () => {
 
   it('links a referral to a movement recorded at this node', async () => {
     const movement = await send('POST', '/v1/movements', {
-      records: [{ recordId: `M-${suffix}`, crossedAt: '2026-03-02T08:00:00+03:30', direction: 'entry', borderCrossingPoint: 'IR-DOGHAROUN', citizenship: 'AF', category: 'refugee', sex: 'female' }],
+      records: [
+        {
+          recordId: `M-${suffix}`,
+          crossedAt: '2026-03-02T08:00:00+03:30',
+          direction: 'entry',
+          borderCrossingPoint: 'IR-DOGHAROUN',
+          citizenship: 'AF',
+          category: 'refugee',
+          sex: 'female',
+        },
+      ],
     });
     const movementEventId = movement.body.results[0].eventId;
-    const [id] = (await send('POST', '/v1/referrals', { records: [record(20, { movementEventId })] })).body.results.map((r: { referralId: string }) => r.referralId);
+    const [id] = (await send('POST', '/v1/referrals', { records: [record(20, { movementEventId })] })).body.results.map(
+      (r: { referralId: string }) => r.referralId,
+    );
     expect((await send('GET', `/v1/referrals/${id}`)).body.referral.movementEventId).toBe(movementEventId);
   });
 
@@ -128,13 +142,22 @@ describe('referrals at the node (PostgreSQL, HTTP)', () => {
 
     const [other] = await make(1, 41);
     expect((await send('POST', `/v1/referrals/${other}/closure`, { outcome: 'withdrawn' })).status).toBe(201);
-    expect((await send('POST', `/v1/referrals/${other}/closure`, { outcome: 'withdrawn' })).body).toMatchObject({ code: 'REFERRAL.ILLEGAL_TRANSITION', referralStatus: 'closed' });
+    expect((await send('POST', `/v1/referrals/${other}/closure`, { outcome: 'withdrawn' })).body).toMatchObject({
+      code: 'REFERRAL.ILLEGAL_TRANSITION',
+      referralStatus: 'closed',
+    });
 
     const [third] = await make(1, 42);
     expect((await send('POST', `/v1/referrals/${third}/decline`, { reason: 'because' })).status).toBe(422);
-    expect((await send('POST', `/v1/referrals/${third}/acceptance`, { at: '2026-03-01T00:00:00Z' })).body).toMatchObject({ code: 'REFERRAL.TIME_BEFORE_PREVIOUS' });
+    expect((await send('POST', `/v1/referrals/${third}/acceptance`, { at: '2026-03-01T00:00:00Z' })).body).toMatchObject({
+      code: 'REFERRAL.TIME_BEFORE_PREVIOUS',
+    });
     expect((await send('POST', `/v1/referrals/${third}/acceptance`, { at: 'yesterday' })).status).toBe(422);
-    expect((await send('GET', `/v1/referrals/${third}`)).body).toMatchObject({ status: 'made', version: 1, allowedCommands: ['AcknowledgeReferral', 'AcceptReferral', 'DeclineReferral', 'CloseReferral'] });
+    expect((await send('GET', `/v1/referrals/${third}`)).body).toMatchObject({
+      status: 'made',
+      version: 1,
+      allowedCommands: ['AcknowledgeReferral', 'AcceptReferral', 'DeclineReferral', 'CloseReferral'],
+    });
     expect((await send('POST', '/v1/referrals/01963c4e-0000-7000-8000-0000000000ff/acceptance', {})).status).toBe(404);
     expect((await send('GET', '/v1/referrals/not-a-uuid')).status).toBe(400);
   });
@@ -147,7 +170,12 @@ describe('referrals at the node (PostgreSQL, HTTP)', () => {
           send('POST', `/v1/referrals/${id}/acceptance`, {}),
           send('POST', `/v1/referrals/${id}/decline`, { reason: 'no_capacity' }),
         ]);
-        return { id, statuses: [accept.status, decline.status].sort(), winner: accept.status === 201 ? 'accepted' : 'declined', loser: accept.status === 201 ? decline.body : accept.body };
+        return {
+          id,
+          statuses: [accept.status, decline.status].sort(),
+          winner: accept.status === 201 ? 'accepted' : 'declined',
+          loser: accept.status === 201 ? decline.body : accept.body,
+        };
       }),
     );
     for (const o of outcomes) {

@@ -13,7 +13,6 @@ import {
 } from '@caravanserai/contracts';
 import type { RawReferral } from './raw-referral';
 
-
 /** Checks that need more than one field or the node's own state; shape and code lists are checked
  * before, by the DTO. Returns every problem; an empty list means the record may be stored. */
 export function checkReferral(raw: RawReferral, index: number, state: string, now: Date): FieldError[] {

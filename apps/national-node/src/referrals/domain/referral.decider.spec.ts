@@ -51,7 +51,11 @@ const HISTORY: Record<ReferralStatus, () => EventEnvelope[]> = {
   declined: () => [made(), declined()],
   closed: () => [made(), accepted(), closed()],
 };
-const given = deciderSpec({ decide: (command: ReferralCommand, state: ReferralState) => decide(command, state, now), evolve, initialState: initialReferralState });
+const given = deciderSpec({
+  decide: (command: ReferralCommand, state: ReferralState) => decide(command, state, now),
+  evolve,
+  initialState: initialReferralState,
+});
 /** The events that bring a referral to `status`, numbered from version 1. */
 const history = (status: ReferralStatus) => {
   version = 0;
@@ -94,7 +98,10 @@ describe('referral decider', () => {
   it.each(illegal)('given a %s referral, when %s, then 409 with the status and the allowed commands', (status, command) => {
     given(history(status))
       .when(COMMANDS[command])
-      .thenThrows({ code: 'REFERRAL.ILLEGAL_TRANSITION', kind: 'conflict', details: { referralStatus: status, allowedCommands: allowedCommands(status) } }, DomainError);
+      .thenThrows(
+        { code: 'REFERRAL.ILLEGAL_TRANSITION', kind: 'conflict', details: { referralStatus: status, allowedCommands: allowedCommands(status) } },
+        DomainError,
+      );
   });
 
   it('given nothing, when any command, then not found', () => {
@@ -105,10 +112,14 @@ describe('referral decider', () => {
 
   it('refuses a command dated before the latest event, and one in the future', () => {
     const acknowledgedReferral = given(history('acknowledged'));
-    acknowledgedReferral.when({ ...COMMANDS.AcceptReferral, at: '2026-03-02T08:30:00Z' }).thenThrows({ code: 'REFERRAL.TIME_BEFORE_PREVIOUS', kind: 'unprocessable' });
+    acknowledgedReferral
+      .when({ ...COMMANDS.AcceptReferral, at: '2026-03-02T08:30:00Z' })
+      .thenThrows({ code: 'REFERRAL.TIME_BEFORE_PREVIOUS', kind: 'unprocessable' });
     acknowledgedReferral.when({ ...COMMANDS.AcceptReferral, at: '2026-03-12T12:00:00Z' }).thenThrows({ code: 'REFERRAL.TIME_IN_FUTURE' });
     // The same hour as the latest event is fine: the times are cut to the hour.
-    acknowledgedReferral.when({ ...COMMANDS.AcceptReferral, at: '2026-03-02T09:59:00Z' }).then({ type: REFERRAL_ACCEPTED, data: { referralId: id, acceptedAt: '2026-03-02T09:00:00Z' }, streamVersion: 3 });
+    acknowledgedReferral
+      .when({ ...COMMANDS.AcceptReferral, at: '2026-03-02T09:59:00Z' })
+      .then({ type: REFERRAL_ACCEPTED, data: { referralId: id, acceptedAt: '2026-03-02T09:00:00Z' }, streamVersion: 3 });
   });
 
   it('folds a history into the state it describes', () => {

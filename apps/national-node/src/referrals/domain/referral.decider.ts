@@ -70,12 +70,9 @@ export class ReferralError {
     );
   }
   static beforePrevious(referralId: string, at: string, lastAt: string) {
-    return new DomainError(
-      'REFERRAL.TIME_BEFORE_PREVIOUS',
-      `the command is dated ${at}, before the referral's latest event (${lastAt})`,
-      'unprocessable',
-      { errors: [{ field: 'at', message: `at must not be before ${lastAt}` }] },
-    );
+    return new DomainError('REFERRAL.TIME_BEFORE_PREVIOUS', `the command is dated ${at}, before the referral's latest event (${lastAt})`, 'unprocessable', {
+      errors: [{ field: 'at', message: `at must not be before ${lastAt}` }],
+    });
   }
   static inFuture(at: string) {
     return new DomainError('REFERRAL.TIME_IN_FUTURE', `the command is dated ${at}, in the future`, 'unprocessable', {

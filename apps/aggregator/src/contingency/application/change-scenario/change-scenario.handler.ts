@@ -27,7 +27,14 @@ export class ChangeScenarioHandler implements ICommandHandler<ChangeScenario, Sc
     const decided = decideScenario(command, state);
     const recordedAt = this.clock().toISOString();
     const appended = await this.log.append(
-      decided.map((e, i) => ({ streamId, streamVersion: state.version + 1 + i, type: e.type, data: e.data as unknown as Record<string, unknown>, recordedBy, recordedAt })),
+      decided.map((e, i) => ({
+        streamId,
+        streamVersion: state.version + 1 + i,
+        type: e.type,
+        data: e.data as unknown as Record<string, unknown>,
+        recordedBy,
+        recordedAt,
+      })),
     );
     this.events.publish(new FeedNews());
     return scenarioView([...stored, ...appended])!;

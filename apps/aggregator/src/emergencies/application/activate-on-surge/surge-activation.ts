@@ -38,7 +38,9 @@ export class SurgeActivation implements IEventHandler<AlertsChanged | EmergencyN
   }
 
   handle(): void {
-    this.chain = this.chain.then(() => this.run()).catch((e) => this.logger.warn(`automatic activations not checked, will retry on the next alert change: ${(e as Error).message}`));
+    this.chain = this.chain
+      .then(() => this.run())
+      .catch((e) => this.logger.warn(`automatic activations not checked, will retry on the next alert change: ${(e as Error).message}`));
   }
 
   /** Records what is due now; returns how many activations it made. */
@@ -53,7 +55,11 @@ export class SurgeActivation implements IEventHandler<AlertsChanged | EmergencyN
     ]);
     let made = 0;
     for (const e of inForce) {
-      const critical = alerts.filter((a) => a.severity === 'critical' && ((a.route !== null && e.routes.includes(a.route)) || (a.borderCrossingPoint !== null && e.borderCrossingPoints.includes(a.borderCrossingPoint))));
+      const critical = alerts.filter(
+        (a) =>
+          a.severity === 'critical' &&
+          ((a.route !== null && e.routes.includes(a.route)) || (a.borderCrossingPoint !== null && e.borderCrossingPoints.includes(a.borderCrossingPoint))),
+      );
       for (const alert of critical) {
         const due = grants.filter(
           (g) =>
@@ -67,7 +73,14 @@ export class SurgeActivation implements IEventHandler<AlertsChanged | EmergencyN
         for (const g of due) {
           if (await this.activate(e, g.provider, g.agreementId, alert.alertId)) {
             made += 1;
-            activations.push({ agreementId: g.agreementId, emergencyId: e.id, provider: g.provider, by: 'critical-surge', alertId: alert.alertId, activatedAt: now });
+            activations.push({
+              agreementId: g.agreementId,
+              emergencyId: e.id,
+              provider: g.provider,
+              by: 'critical-surge',
+              alertId: alert.alertId,
+              activatedAt: now,
+            });
           }
         }
       }

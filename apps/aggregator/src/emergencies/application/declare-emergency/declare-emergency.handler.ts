@@ -22,7 +22,9 @@ export class DeclareEmergencyHandler implements ICommandHandler<DeclareEmergency
   async execute({ principal, routes, borderCrossingPoints, days, reason }: DeclareEmergencyCommand): Promise<EmergencyView> {
     const now = this.clock();
     const emergencyId = uuidv7();
-    const stored = await this.emergencies.record(decide({ type: 'DeclareEmergency', emergencyId, routes, borderCrossingPoints, days, reason }, null, { principal, now }));
+    const stored = await this.emergencies.record(
+      decide({ type: 'DeclareEmergency', emergencyId, routes, borderCrossingPoints, days, reason }, null, { principal, now }),
+    );
     // After the commit: automatic activations are checked at once, and the feeds tell whom it concerns.
     this.events.publish(new EmergencyNews(emergencyId));
     this.events.publish(new FeedNews());

@@ -8,7 +8,14 @@ import { Pool } from 'pg';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../../config/aggregator.config';
 import { PG_POOL } from '../../../infrastructure/tokens';
 import { webhookUrlProblem } from '../domain/webhook-url';
-import { createSubscription, deleteSubscription, findSubscription, listSubscriptions, redeliver, WebhookSubscription } from '../infrastructure/pg-webhook-subscriptions';
+import {
+  createSubscription,
+  deleteSubscription,
+  findSubscription,
+  listSubscriptions,
+  redeliver,
+  WebhookSubscription,
+} from '../infrastructure/pg-webhook-subscriptions';
 import { CreateWebhookDto, RedeliverWebhookDto } from './webhooks.dto';
 
 const notFound = () => new DomainError('WEBHOOKS.NOT_FOUND', 'no such webhook subscription', 'not_found');
@@ -48,7 +55,11 @@ export class WebhooksController {
       this.config.WEBHOOK_MAX_PER_RECIPIENT,
     );
     if (!created) {
-      throw new DomainError('WEBHOOKS.TOO_MANY', `at most ${this.config.WEBHOOK_MAX_PER_RECIPIENT} webhook subscriptions per recipient: delete one first`, 'conflict');
+      throw new DomainError(
+        'WEBHOOKS.TOO_MANY',
+        `at most ${this.config.WEBHOOK_MAX_PER_RECIPIENT} webhook subscriptions per recipient: delete one first`,
+        'conflict',
+      );
     }
     return created;
   }
@@ -63,7 +74,10 @@ export class WebhooksController {
   @Get(':id')
   @ApiResult(200, 'The subscription', WEBHOOK_SCHEMA)
   @ApiProblems({ 404: ['WEBHOOKS.NOT_FOUND'] })
-  @ApiOperation({ operationId: 'getWebhook', summary: 'One of your subscriptions: active or parked, the cursor delivered up to, attempts, last error, the parked item' })
+  @ApiOperation({
+    operationId: 'getWebhook',
+    summary: 'One of your subscriptions: active or parked, the cursor delivered up to, attempts, last error, the parked item',
+  })
   async get(@Param('id', uuid) id: string, @Req() request: FastifyRequest): Promise<WebhookSubscription> {
     return (await findSubscription(this.pool, this.principals.require(request).id, id)) ?? Promise.reject(notFound());
   }
@@ -90,6 +104,9 @@ export class WebhooksController {
     const outcome = await redeliver(this.pool, principal.id, id, dto?.after === undefined ? null : BigInt(dto.after));
     if (outcome.ok) return outcome.subscription;
     if (outcome.reason === 'not_found') throw notFound();
-    throw new ValidationFailed([{ field: 'after', message: `after must not be beyond the cursor delivered up to (${outcome.cursor}): skipping items is not a redelivery` }], 'bad_request');
+    throw new ValidationFailed(
+      [{ field: 'after', message: `after must not be beyond the cursor delivered up to (${outcome.cursor}): skipping items is not a redelivery` }],
+      'bad_request',
+    );
   }
 }

@@ -4,7 +4,10 @@ import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 const CURSOR = /^(0|[1-9][0-9]{0,18})$/;
 
 export class CreateWebhookDto {
-  @ApiProperty({ description: 'https URL that receives one POST per feed item (plain http only to a local receiver where the operator allows it)', example: 'https://receiver.example/caravanserai' })
+  @ApiProperty({
+    description: 'https URL that receives one POST per feed item (plain http only to a local receiver where the operator allows it)',
+    example: 'https://receiver.example/caravanserai',
+  })
   @IsString()
   url!: string;
 

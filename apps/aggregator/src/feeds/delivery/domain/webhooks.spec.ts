@@ -13,7 +13,8 @@ describe('Standard Webhooks headers', () => {
     const [version, value] = headers['webhook-signature'].split(',');
     expect(version).toBe('v1a');
     expect(value).toMatch(/^[A-Za-z0-9+/]+=*$/);
-    const check = (b: string, ts = headers['webhook-timestamp']) => verify(null, Buffer.from(`${headers['webhook-id']}.${ts}.${b}`), publicKey, Buffer.from(value, 'base64'));
+    const check = (b: string, ts = headers['webhook-timestamp']) =>
+      verify(null, Buffer.from(`${headers['webhook-id']}.${ts}.${b}`), publicKey, Buffer.from(value, 'base64'));
     expect(check(body)).toBe(true);
     expect(check(body.replace('1', '2'))).toBe(false);
     expect(check(body, '1764900001')).toBe(false);

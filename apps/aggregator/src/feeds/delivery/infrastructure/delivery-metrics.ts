@@ -18,7 +18,10 @@ export function registerDeliveryMetrics(metrics: AppMetrics, pool: Pool, dispatc
     registers,
     collect() {
       if (!dispatcher) return;
-      metrics.set(this, Object.entries(dispatcher.stats).map(([outcome, value]) => ({ labels: { outcome }, value })));
+      metrics.set(
+        this,
+        Object.entries(dispatcher.stats).map(([outcome, value]) => ({ labels: { outcome }, value })),
+      );
     },
   });
   new Gauge({
@@ -27,8 +30,13 @@ export function registerDeliveryMetrics(metrics: AppMetrics, pool: Pool, dispatc
     labelNames: ['status'],
     registers,
     async collect() {
-      const { rows } = await pool.query(`SELECT s.status, count(w.id)::int AS n FROM (VALUES ('active'), ('parked')) s(status) LEFT JOIN webhook_subscriptions w ON w.status = s.status GROUP BY s.status`);
-      metrics.set(this, rows.map((r) => ({ labels: { status: r.status }, value: r.n })));
+      const { rows } = await pool.query(
+        `SELECT s.status, count(w.id)::int AS n FROM (VALUES ('active'), ('parked')) s(status) LEFT JOIN webhook_subscriptions w ON w.status = s.status GROUP BY s.status`,
+      );
+      metrics.set(
+        this,
+        rows.map((r) => ({ labels: { status: r.status }, value: r.n })),
+      );
     },
   });
   new Gauge({
@@ -40,7 +48,10 @@ export function registerDeliveryMetrics(metrics: AppMetrics, pool: Pool, dispatc
       const { rows } = await pool.query(
         `SELECT w.status, count(f.seq)::int AS n FROM webhook_subscriptions w LEFT JOIN feed_items f ON f.recipient = w.recipient AND f.seq > w.delivered_seq GROUP BY w.status`,
       );
-      metrics.set(this, rows.map((r) => ({ labels: { status: r.status }, value: r.n })));
+      metrics.set(
+        this,
+        rows.map((r) => ({ labels: { status: r.status }, value: r.n })),
+      );
     },
   });
   if (!relay) return;
@@ -50,7 +61,10 @@ export function registerDeliveryMetrics(metrics: AppMetrics, pool: Pool, dispatc
     labelNames: ['recipient'],
     registers,
     collect() {
-      metrics.set(this, [...relay.stats].map(([recipient, value]) => ({ labels: { recipient }, value })));
+      metrics.set(
+        this,
+        [...relay.stats].map(([recipient, value]) => ({ labels: { recipient }, value })),
+      );
     },
   });
   new Gauge({
@@ -63,7 +77,10 @@ export function registerDeliveryMetrics(metrics: AppMetrics, pool: Pool, dispatc
         `SELECT p.recipient, (SELECT count(*) FROM feed_items f WHERE f.recipient = p.recipient AND f.seq > p.relayed_seq)::int AS n
            FROM feed_kafka_progress p`,
       );
-      metrics.set(this, rows.map((r) => ({ labels: { recipient: r.recipient }, value: r.n })));
+      metrics.set(
+        this,
+        rows.map((r) => ({ labels: { recipient: r.recipient }, value: r.n })),
+      );
     },
   });
 }

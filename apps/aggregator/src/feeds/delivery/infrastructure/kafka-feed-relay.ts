@@ -40,11 +40,20 @@ export class KafkaFeedRelay {
     private readonly kafka: Kafka,
     private readonly settings: FeedRelaySettings,
   ) {
-    this.worker = new PollingWorker(() => this.pass(), settings.pollMs, (e) => this.logger.error(`relay pass failed: ${(e as Error).message}`));
+    this.worker = new PollingWorker(
+      () => this.pass(),
+      settings.pollMs,
+      (e) => this.logger.error(`relay pass failed: ${(e as Error).message}`),
+    );
   }
 
   async start(): Promise<void> {
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.admin = this.kafka.admin();
     await Promise.all([this.producer.connect(), this.admin.connect()]);
     this.worker.start();

@@ -125,7 +125,10 @@ export async function redeliver(pool: Pool, recipient: string, id: string, after
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query(`SELECT delivered_seq::text AS cursor FROM webhook_subscriptions WHERE id = $1 AND recipient = $2 FOR UPDATE`, [id, recipient]);
+    const { rows } = await client.query(`SELECT delivered_seq::text AS cursor FROM webhook_subscriptions WHERE id = $1 AND recipient = $2 FOR UPDATE`, [
+      id,
+      recipient,
+    ]);
     if (!rows[0]) {
       await client.query('ROLLBACK');
       return { ok: false, reason: 'not_found' };

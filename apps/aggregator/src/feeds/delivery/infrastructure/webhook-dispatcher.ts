@@ -44,7 +44,11 @@ export class WebhookDispatcher {
     private readonly signer: FeedSigner,
     private readonly settings: WebhookSettings,
   ) {
-    this.worker = new PollingWorker(() => this.pass(), settings.pollMs, (e) => this.logger.error(`delivery pass failed: ${(e as Error).message}`));
+    this.worker = new PollingWorker(
+      () => this.pass(),
+      settings.pollMs,
+      (e) => this.logger.error(`delivery pass failed: ${(e as Error).message}`),
+    );
   }
 
   start(): void {

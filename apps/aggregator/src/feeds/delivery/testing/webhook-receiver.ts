@@ -58,14 +58,22 @@ export class WebhookReceiver {
 }
 
 /** Signs items as the feed's writers do (canonical JSON of the item without its signature). */
-export async function signedItem(signer: FeedSigner, recipient: string, kind: FeedItemKind = 'release.flows', data: Record<string, unknown> = {}): Promise<FeedItem> {
+export async function signedItem(
+  signer: FeedSigner,
+  recipient: string,
+  kind: FeedItemKind = 'release.flows',
+  data: Record<string, unknown> = {},
+): Promise<FeedItem> {
   return signFeedItem({ id: `test/${randomUUID()}`, kind, recipient, occurredAt: new Date().toISOString(), data }, signer);
 }
 
 export async function appendItems(pool: Pool, signer: FeedSigner, recipient: string, n: number, agreementId: string | null = null): Promise<FeedItem[]> {
   const items: FeedItem[] = [];
   for (let i = 0; i < n; i++) items.push(await signedItem(signer, recipient, 'release.flows', { n: i }));
-  await appendFeedItems(pool, items.map((item) => ({ item, agreementId })));
+  await appendFeedItems(
+    pool,
+    items.map((item) => ({ item, agreementId })),
+  );
   return items;
 }
 

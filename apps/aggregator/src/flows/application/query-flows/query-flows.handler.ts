@@ -15,8 +15,7 @@ import { PgFlowReader } from '../../infrastructure/pg-flow-reader';
 import { QueryFlows } from './query-flows.query';
 
 /** Everything an answer depends on besides the release: a plan's cuts hold sets. */
-const planKey = (plan: FlowPlan) =>
-  JSON.stringify(plan, (_, v: unknown) => (v instanceof Set ? [...v].sort() : v));
+const planKey = (plan: FlowPlan) => JSON.stringify(plan, (_, v: unknown) => (v instanceof Set ? [...v].sort() : v));
 
 /**
  * Answers a flow query as the caller may see it, from the latest release: each provider's
@@ -49,7 +48,14 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
     const today = now.toISOString().slice(0, 10);
     const [{ grants, release }, emergency] = await Promise.all([this.registry.grantsWithRelease(), query.emergency ? this.emergencyOf(query, now) : undefined]);
     const plan = planFlows(
-      { from: query.from, to: query.to, granularity: query.granularity, dimensionsUsed: dimensionsUsed(query), providers: query.providers, coarser: query.coarser },
+      {
+        from: query.from,
+        to: query.to,
+        granularity: query.granularity,
+        dimensionsUsed: dimensionsUsed(query),
+        providers: query.providers,
+        coarser: query.coarser,
+      },
       { id: principal },
       grants,
       PROVIDER_STATES,
@@ -80,7 +86,8 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
       const cut = cuts.get(provider);
       return cut ? { exact: cut.exact, k: cut.minCellSize } : { exact: false, k: Number.MAX_SAFE_INTEGER };
     };
-    const rows = release === null || plan.cuts.length === 0 ? [] : await this.reader.parts(query, plan.from, plan.to, plan.granularity, plan.cuts, plan.emergency);
+    const rows =
+      release === null || plan.cuts.length === 0 ? [] : await this.reader.parts(query, plan.from, plan.to, plan.granularity, plan.cuts, plan.emergency);
 
     const dims = query.groupBy;
     type Figure = { period: string | null; values: Record<string, string>; parts: Part[] };
@@ -105,12 +112,8 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
     }
     // With no group-by a period's cell is its total: one figure, one value.
     const cellFigures = dims.length === 0 ? [...periods.values()] : [...cells.values()];
-    const answerRows: FlowRow[] = cellFigures
-      .map((f) => ({ period: f.period!, ...f.values, count: publish(f.parts, rule) }))
-      .filter((row) => row.count !== 0);
-    const byPeriod = [...periods.values()]
-      .map((f) => ({ period: f.period!, count: publish(f.parts, rule) }))
-      .filter((p) => p.count !== 0);
+    const answerRows: FlowRow[] = cellFigures.map((f) => ({ period: f.period!, ...f.values, count: publish(f.parts, rule) })).filter((row) => row.count !== 0);
+    const byPeriod = [...periods.values()].map((f) => ({ period: f.period!, count: publish(f.parts, rule) })).filter((p) => p.count !== 0);
     return {
       query,
       granularity: plan.granularity,

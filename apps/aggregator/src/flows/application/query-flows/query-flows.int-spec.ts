@@ -1,5 +1,15 @@
 import { locateMigrations, migrate } from '@caravanserai/database';
-import { agreementAmended, agreementGranted, agreementRevoked, dropTestDatabase, freshTestDatabase, movementRecorded, movementRetracted, signed, testSigningKeys } from '@caravanserai/testing';
+import {
+  agreementAmended,
+  agreementGranted,
+  agreementRevoked,
+  dropTestDatabase,
+  freshTestDatabase,
+  movementRecorded,
+  movementRetracted,
+  signed,
+  testSigningKeys,
+} from '@caravanserai/testing';
 import { Pool } from 'pg';
 import { AggregatorConfig } from '../../../config/aggregator.config';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
@@ -26,23 +36,37 @@ describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
   let movements: MovementIngest;
   let agreements: AgreementIngest;
   let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value))) });
+  const msg = (value: unknown): IncomingMessage => ({
+    topic: 't',
+    partition: 0,
+    offset: String(offset++),
+    key: null,
+    value: Buffer.from(JSON.stringify(signed(value))),
+  });
   const ask = (principal: string, q: Partial<FlowQuery> = {}) =>
     handler.execute(new QueryFlows({ from: '2026-03-01', to: '2026-03-31', granularity: 'month', groupBy: ['route', 'category'], ...q }, principal));
-  const cells = (answer: Awaited<ReturnType<typeof ask>>) => Object.fromEntries(answer.rows.map((r) => [`${r.period} ${r.route ?? ''} ${r.category ?? ''}`.trim(), r.count]));
+  const cells = (answer: Awaited<ReturnType<typeof ask>>) =>
+    Object.fromEntries(answer.rows.map((r) => [`${r.period} ${r.route ?? ''} ${r.category ?? ''}`.trim(), r.count]));
   const release = (dataUntil = '2026-03-31') => cutRelease(pool, { dataUntil, by: 'test', reason: null });
   /** What the method publishes for these movements of one provider with this k, worked out here. */
   let secret: Buffer;
-  const published = (records: { eventId: string }[], k: number) => perturb(records.length, records.map((r) => recordKey(secret, r.eventId)).reduce(addKeys, 0), k);
+  const published = (records: { eventId: string }[], k: number) =>
+    perturb(records.length, records.map((r) => recordKey(secret, r.eventId)).reduce(addKeys, 0), k);
 
   // IR: 12 refugees and 3 asylum seekers on AF>IR>TR, 2 victims of trafficking. PK: 20 returnees.
   const irRoute = { borderCrossingPoint: 'IR-DOGHAROUN', departedFrom: 'AF', intendedDestination: 'TR' } as const;
   const seed = [
-    ...Array.from({ length: 12 }, (_, i) => movementRecorded({ provider: 'IR', occurredOn: `2026-03-${String(1 + (i % 20)).padStart(2, '0')}`, data: { ...irRoute, category: 'refugee' } })),
+    ...Array.from({ length: 12 }, (_, i) =>
+      movementRecorded({ provider: 'IR', occurredOn: `2026-03-${String(1 + (i % 20)).padStart(2, '0')}`, data: { ...irRoute, category: 'refugee' } }),
+    ),
     ...Array.from({ length: 3 }, () => movementRecorded({ provider: 'IR', occurredOn: '2026-03-05', data: { ...irRoute, category: 'asylum_seeker' } })),
     ...Array.from({ length: 2 }, () => movementRecorded({ provider: 'IR', occurredOn: '2026-03-06', data: { ...irRoute, category: 'victim_of_trafficking' } })),
     ...Array.from({ length: 20 }, () =>
-      movementRecorded({ provider: 'PK', occurredOn: '2026-03-10', data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'PK', intendedDestination: 'AF', category: 'returnee', direction: 'exit' } }),
+      movementRecorded({
+        provider: 'PK',
+        occurredOn: '2026-03-10',
+        data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'PK', intendedDestination: 'AF', category: 'returnee', direction: 'exit' },
+      }),
     ),
   ];
   const irGrant = agreementGranted('IR', {
@@ -104,7 +128,15 @@ describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
     // Totals are figures of their own: each provider's part perturbed with the key of all its records.
     const total = published([...ir('refugee'), ...ir('asylum_seeker')], 5) + published(pk, 3);
     expect(answer.totals).toEqual({ count: total, byPeriod: [{ period: '2026-03', count: total }] });
-    expect(answer.disclosure.method).toEqual({ name: 'cell-key', maxNoise: 3, exact: [], protected: [{ provider: 'IR', k: 5 }, { provider: 'PK', k: 3 }] });
+    expect(answer.disclosure.method).toEqual({
+      name: 'cell-key',
+      maxNoise: 3,
+      exact: [],
+      protected: [
+        { provider: 'IR', k: 5 },
+        { provider: 'PK', k: 3 },
+      ],
+    });
     expect(answer.disclosure.agreements.map((a) => [a.provider, a.agreement])).toEqual([
       ['IR', irGrant.data.agreementId],
       ['PK', pkGrant.data.agreementId],
@@ -149,7 +181,9 @@ describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
     const weekly = await ask('secretariat', { granularity: 'week', coarser: 'exclude' });
     expect(weekly.granularity).toBe('week');
     expect(weekly.disclosure.agreements.map((a) => a.provider)).toEqual(['PK']);
-    expect(weekly.disclosure.leftOut).toEqual([{ provider: 'IR', agreement: irGrant.data.agreementId, reason: 'the agreement allows month figures at the finest, coarser than the week asked' }]);
+    expect(weekly.disclosure.leftOut).toEqual([
+      { provider: 'IR', agreement: irGrant.data.agreementId, reason: 'the agreement allows month figures at the finest, coarser than the week asked' },
+    ]);
     expect(weekly.rows.map((r) => r.period)).toEqual(['2026-W11']);
   });
 
@@ -196,7 +230,11 @@ describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
     const first = await pkCount();
     expect(first).toBe(published(pk, 3));
     expect(await ask('org:UNHCR', q)).toEqual(await ask('org:UNHCR', q));
-    const extra = movementRecorded({ provider: 'PK', occurredOn: '2026-03-11', data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'PK', intendedDestination: 'AF', category: 'returnee', direction: 'exit' } });
+    const extra = movementRecorded({
+      provider: 'PK',
+      occurredOn: '2026-03-11',
+      data: { borderCrossingPoint: 'PK-TORKHAM', departedFrom: 'PK', intendedDestination: 'AF', category: 'returnee', direction: 'exit' },
+    });
     await movements.ingest([msg(extra)]);
     expect(await pkCount()).toBe(first);
     await release();

@@ -37,7 +37,10 @@ export class ForecastFeedSource implements FeedSource, OnModuleInit {
     const release = await this.releases.latest();
     if (!release) return 0;
     const scenarios = await this.queries.execute(new QueryScenarios('all'));
-    const stamp = createHash('sha256').update(JSON.stringify(scenarios.map((s) => [s.target, s.version]))).digest('hex').slice(0, 16);
+    const stamp = createHash('sha256')
+      .update(JSON.stringify(scenarios.map((s) => [s.target, s.version])))
+      .digest('hex')
+      .slice(0, 16);
     const mark = forecastMark(release.id, stamp);
     if ((await w.marked([mark])).size > 0) return 0;
     const routes = scenarios.filter((s) => s.status === 'active' && s.targetKind === 'route').map((s) => s.target);

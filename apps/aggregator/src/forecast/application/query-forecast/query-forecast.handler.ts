@@ -25,7 +25,10 @@ export class QueryForecastHandler implements IQueryHandler<QueryForecast, { answ
   async execute({ request, principal }: QueryForecast) {
     const release = await this.releases.latest();
     const flowsQuery = forecastFlowQuery(release?.dataUntil ?? lastClosedDay(this.clock()), request);
-    const [flows, scenarios] = await Promise.all([this.queries.execute(new QueryFlows(flowsQuery, principal)), this.queries.execute(new QueryScenarios('active'))]);
+    const [flows, scenarios] = await Promise.all([
+      this.queries.execute(new QueryFlows(flowsQuery, principal)),
+      this.queries.execute(new QueryScenarios('active')),
+    ]);
     const limits = scenarios.map((s) => ({ target: s.target, version: s.version, planningFigure: s.planningFigure, capacityPerDay: s.capacityPerDay }));
     return { answer: forecastFromFlows(flows, limits, request, flowsQuery), flows };
   }

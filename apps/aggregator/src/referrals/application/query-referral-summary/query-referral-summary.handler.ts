@@ -20,7 +20,11 @@ const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 1
  * shown as 0 or k, so k + 1 or more proves at least k referrals behind the median).
  */
 export function publishFigures(parts: PartRow[], rule: PartRule): ReferralFigures {
-  const pub = (name: string) => publish(parts.map((p) => part(p, name)), rule);
+  const pub = (name: string) =>
+    publish(
+      parts.map((p) => part(p, name)),
+      rule,
+    );
   const duration = (count: string, hoursOf: 'h_acceptance' | 'h_closure'): Duration => {
     const shown = parts.filter((p) => {
       const r = rule(p.part_provider);
@@ -101,9 +105,7 @@ export class QueryReferralSummaryHandler implements IQueryHandler<QueryReferralS
       group.parts.push(p);
       groups.set(key, group);
     }
-    const rows: ReferralSummaryRow[] = [...groups.values()]
-      .map((g) => ({ ...g.row, ...publishFigures(g.parts, rule) }))
-      .filter((r) => r.referrals !== 0);
+    const rows: ReferralSummaryRow[] = [...groups.values()].map((g) => ({ ...g.row, ...publishFigures(g.parts, rule) })).filter((r) => r.referrals !== 0);
     return {
       query,
       release,

@@ -28,23 +28,60 @@ describe('QueryReferralSummaryHandler under the cell-key method (PostgreSQL)', (
   let handler: QueryReferralSummaryHandler;
   let secret: Buffer;
   let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({ topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from(JSON.stringify(signed(value))) });
+  const msg = (value: unknown): IncomingMessage => ({
+    topic: 't',
+    partition: 0,
+    offset: String(offset++),
+    key: null,
+    value: Buffer.from(JSON.stringify(signed(value))),
+  });
   const ask = (principal: string, q: Partial<ReferralSummaryQuery> = {}): Promise<ReferralSummary> =>
-    handler.execute(new QueryReferralSummary({ from: '2026-03-01', to: '2026-03-31', granularity: 'month', groupBy: [], stalledAfterHours: 72, ...q }, principal));
+    handler.execute(
+      new QueryReferralSummary({ from: '2026-03-01', to: '2026-03-31', granularity: 'month', groupBy: [], stalledAfterHours: 72, ...q }, principal),
+    );
   const send = (events: ReferralEvent[][]) => ingest.ingest(events.flat().map(msg));
   /** What the method publishes for one protected part: its true count and its referrals' key sum. */
   const expected = (referrals: ReferralEvent[][], k: number) =>
-    perturb(referrals.length, referrals.reduce((s, r) => (s + recordKey(secret, r[0].streamId)) % KEY_RANGE, 0), k);
-  const figuresOf = (a: ReferralSummary) => [a.totals, ...a.rows].flatMap((r) => [r.referrals, ...Object.values(r.byStatus), r.accepted, r.declined, r.toAcceptance.count, r.toClosure.count, r.stalled]);
+    perturb(
+      referrals.length,
+      referrals.reduce((s, r) => (s + recordKey(secret, r[0].streamId)) % KEY_RANGE, 0),
+      k,
+    );
+  const figuresOf = (a: ReferralSummary) =>
+    [a.totals, ...a.rows].flatMap((r) => [
+      r.referrals,
+      ...Object.values(r.byStatus),
+      r.accepted,
+      r.declined,
+      r.toAcceptance.count,
+      r.toClosure.count,
+      r.stalled,
+    ]);
 
   // March. IR (k = 5 for the secretariat): 7 to child protection, accepted after 2 hours each, and
   // 2 to medical care, still waiting. PK (k = 1): 3 to medical care, accepted after 10 hours.
-  const irChild = Array.from({ length: 7 }, (_, i) => referralLifecycle(['made', 'accepted'], { referredAt: `2026-03-${String(2 + i).padStart(2, '0')}T08:00:00Z`, hoursBetween: [2], data: { referredTo: 'child_protection' } }));
+  const irChild = Array.from({ length: 7 }, (_, i) =>
+    referralLifecycle(['made', 'accepted'], {
+      referredAt: `2026-03-${String(2 + i).padStart(2, '0')}T08:00:00Z`,
+      hoursBetween: [2],
+      data: { referredTo: 'child_protection' },
+    }),
+  );
   const irMedical = Array.from({ length: 2 }, () => referralLifecycle(['made'], { data: { referredTo: 'medical', specificNeeds: ['disability'] } }));
-  const pkMedical = Array.from({ length: 3 }, () => referralLifecycle(['made', 'accepted'], { provider: 'PK', hoursBetween: [10], data: { referredTo: 'medical', specificNeeds: ['disability', 'serious_medical_condition'] } }));
+  const pkMedical = Array.from({ length: 3 }, () =>
+    referralLifecycle(['made', 'accepted'], {
+      provider: 'PK',
+      hoursBetween: [10],
+      data: { referredTo: 'medical', specificNeeds: ['disability', 'serious_medical_condition'] },
+    }),
+  );
   // April. TM (k = 3): 2 referrals, each with two needs.
   const tmTwoNeeds = Array.from({ length: 2 }, () =>
-    referralLifecycle(['made'], { provider: 'TM', referredAt: '2026-04-06T08:00:00Z', data: { referredTo: 'medical', specificNeeds: ['disability', 'serious_medical_condition'] } }),
+    referralLifecycle(['made'], {
+      provider: 'TM',
+      referredAt: '2026-04-06T08:00:00Z',
+      data: { referredTo: 'medical', specificNeeds: ['disability', 'serious_medical_condition'] },
+    }),
   );
 
   beforeAll(async () => {
@@ -83,8 +120,21 @@ describe('QueryReferralSummaryHandler under the cell-key method (PostgreSQL)', (
     expect(own.release).toEqual(release);
     expect(own.asOf).toBe(release.cutAt);
     expect(own.rows).toEqual([
-      expect.objectContaining({ period: '2026-03', referredTo: 'child_protection', referrals: 7, accepted: 7, toAcceptance: { count: 7, medianHours: 2, p90Hours: 2 }, stalled: 0 }),
-      expect.objectContaining({ period: '2026-03', referredTo: 'medical', referrals: 2, byStatus: { made: 2, acknowledged: 0, accepted: 0, declined: 0, closed: 0 }, stalled: 2 }),
+      expect.objectContaining({
+        period: '2026-03',
+        referredTo: 'child_protection',
+        referrals: 7,
+        accepted: 7,
+        toAcceptance: { count: 7, medianHours: 2, p90Hours: 2 },
+        stalled: 0,
+      }),
+      expect.objectContaining({
+        period: '2026-03',
+        referredTo: 'medical',
+        referrals: 2,
+        byStatus: { made: 2, acknowledged: 0, accepted: 0, declined: 0, closed: 0 },
+        stalled: 2,
+      }),
     ]);
     expect(own.totals).toMatchObject({ referrals: 9, accepted: 7, stalled: 2 });
     expect(own.disclosure.method).toMatchObject({ exact: ['IR'], protected: [] });
@@ -114,7 +164,10 @@ describe('QueryReferralSummaryHandler under the cell-key method (PostgreSQL)', (
     expect([0, 3]).toContain(tm.totals.referrals);
     for (const r of tm.rows) expect(r.referrals).toBe(3);
     const own = await ask('state:TM', april);
-    expect(own.rows.map((r) => [r.needs, r.referrals])).toEqual([['disability', 2], ['serious_medical_condition', 2]]);
+    expect(own.rows.map((r) => [r.needs, r.referrals])).toEqual([
+      ['disability', 2],
+      ['serious_medical_condition', 2],
+    ]);
     expect(own.totals.referrals).toBe(2);
   });
 
@@ -132,7 +185,9 @@ describe('QueryReferralSummaryHandler under the cell-key method (PostgreSQL)', (
   it('gives the same answer after new referrals until a release is cut', async () => {
     const before = await ask('state:IR', { groupBy: ['referredTo'] });
     const secretariatBefore = await ask('secretariat', { groupBy: ['referredTo'] });
-    const late = Array.from({ length: 4 }, () => referralLifecycle(['made', 'declined'], { referredAt: '2026-03-20T08:00:00Z', data: { referredTo: 'medical' } }));
+    const late = Array.from({ length: 4 }, () =>
+      referralLifecycle(['made', 'declined'], { referredAt: '2026-03-20T08:00:00Z', data: { referredTo: 'medical' } }),
+    );
     await send(late);
     expect(await ask('state:IR', { groupBy: ['referredTo'] })).toEqual(before);
     expect(await ask('secretariat', { groupBy: ['referredTo'] })).toEqual(secretariatBefore);

@@ -35,7 +35,17 @@ export class RecordMovementsHandler implements ICommandHandler<RecordMovements, 
         const eventId = this.ids.forRecord('movement', digest);
         return {
           answerId: eventId,
-          event: { eventId, type: MOVEMENT_RECORDED, schemaVersion: 1, provider: state, streamId: movementStreamId(eventId), streamVersion: 1, occurredOn, recordedAt, data },
+          event: {
+            eventId,
+            type: MOVEMENT_RECORDED,
+            schemaVersion: 1,
+            provider: state,
+            streamId: movementStreamId(eventId),
+            streamVersion: 1,
+            occurredOn,
+            recordedAt,
+            data,
+          },
         };
       },
       movementsTopic(this.config),

@@ -19,7 +19,11 @@ export class ChangeReferralHandler implements ICommandHandler<ChangeReferral, Re
   async execute({ command }: ChangeReferral): Promise<ReferralChangeResult> {
     const { state, decision, event } = await this.pipeline.handle(
       referralDecider,
-      { streamId: referralStreamId(command.referralId), topic: referralsTopic(this.config), conflict: () => ReferralError.concurrentChange(command.referralId) },
+      {
+        streamId: referralStreamId(command.referralId),
+        topic: referralsTopic(this.config),
+        conflict: () => ReferralError.concurrentChange(command.referralId),
+      },
       command,
     );
     const status = TRANSITIONS[state.status === 'none' ? 'made' : state.status][command.type]!;

@@ -4,7 +4,6 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { allowedCommands, evolve, initialReferralState, ReferralError } from '../../domain/referral.decider';
 import { GetReferral, ReferralView } from './get-referral.query';
 
-
 /** `GET /v1/referrals/{id}`: the state folded from the stream, and the stream itself. */
 @QueryHandler(GetReferral)
 export class GetReferralHandler implements IQueryHandler<GetReferral, ReferralView> {

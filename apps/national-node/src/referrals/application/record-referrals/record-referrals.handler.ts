@@ -9,7 +9,6 @@ import { anonymiseReferral, checkReferral } from '../../domain/anonymise-referra
 import { PgRecordedMovements } from '../../infrastructure/pg-recorded-movements';
 import { RecordReferrals, ReferralRecordResult } from './record-referrals.command';
 
-
 /** `POST /v1/referrals`: the batch is checked as a whole, anonymised in memory, and each new
  * record opens its own referral stream with `ReferralMade`, through the node's idempotent intake. */
 @CommandHandler(RecordReferrals)
