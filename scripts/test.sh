@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command (`npm test`): sets up what the tests need — npm packages, the Kafka
 # jars and broker, the three-broker cluster of the fault tests, PostgreSQL — builds, then runs
-# unit, integration, end-to-end and the CI fault tests (1, 3, 5, 6) in one jest run. Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
+# Prettier, ESLint and the module boundaries, then unit, integration, end-to-end and the CI fault
+# tests (1, 3, 5, 6) in one jest run. Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
 # The Kafka security test (test/e2e/kafka-security) starts and deletes a SASL/ACL broker of its
 # own through deploy/kafka/kafka-secure.sh, on KAFKA_SECURE_TEST_PORT (9098, controller 9099).
 set -euo pipefail
@@ -26,6 +27,8 @@ trap cleanup EXIT
 say "starting the three-broker cluster for the fault tests"
 bash deploy/kafka/kafka-cluster.sh start
 build
+say "checking format and lint (Prettier, ESLint)"
+npm run --silent lint
 say "checking module boundaries (dependency-cruiser)"
 npm run --silent lint:boundaries -- --output-type err
 
