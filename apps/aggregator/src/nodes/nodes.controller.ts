@@ -10,7 +10,7 @@ import { PurposeQueryDto } from '../audit/api/purpose-query.dto';
 import { AuditTrail } from '../audit/application/audit-trail';
 import { AGGREGATOR_CONFIG, AggregatorConfig, regionalTopics } from '../config/aggregator.config';
 import { awaitingCounts } from '../infrastructure/pg-awaiting-upgrade';
-import { KAFKA, PG_POOL } from '../infrastructure/tokens';
+import { Clock, CLOCK, KAFKA, PG_POOL } from '../infrastructure/tokens';
 import { quarantineCounts } from '../quarantine/infrastructure/pg-quarantine-list';
 import { consumerLag } from './consumer-lag';
 import { coarseStatus, fullStatus, lagPerTopic, ProviderStatus, providersGranting } from './node-health';
@@ -27,6 +27,7 @@ export class NodesController {
     private readonly principals: PrincipalResolver,
     private readonly audit: AuditTrail,
     private readonly registry: PgAgreementRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -48,7 +49,8 @@ export class NodesController {
     const principal = this.principals.require(request);
     const kind = principal.role === 'admin' ? 'admin' : principalKind(principal.id);
     const own = kind === 'state' ? principal.id.slice(6) : null;
-    const granting = kind === 'secretariat' ? [...providersGranting(await this.registry.grants(), principal.id, new Date().toISOString().slice(0, 10))] : null;
+    const granting =
+      kind === 'secretariat' ? [...providersGranting(await this.registry.grants(), principal.id, this.clock().toISOString().slice(0, 10))] : null;
     const { rows } = await this.pool.query(
       `SELECT s.provider, s.events, s.last_event_id, s.last_recorded_at, s.last_received_at, p.pooled_at
          FROM provider_status s JOIN provider_pool p USING (provider)
@@ -63,7 +65,7 @@ export class NodesController {
       lastReceivedAt: new Date(r.last_received_at),
       pooledAt: r.pooled_at,
     }));
-    const now = new Date();
+    const now = this.clock();
     const providers = kind === 'secretariat' ? statuses.map((s) => coarseStatus(s, now)) : statuses.map(fullStatus);
     const lag = await consumerLag(this.pool, this.kafka, this.config.CONSUMER_GROUP, regionalTopics(this.config));
     await this.audit.listed(

@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import { PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreement-registry';
 import { AuditTrail } from '../../audit/application/audit-trail';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../config/aggregator.config';
-import { PG_POOL } from '../../infrastructure/tokens';
+import { Clock, CLOCK, PG_POOL } from '../../infrastructure/tokens';
 import { AlertRecord, visibleAlert } from '../domain/alert-visibility';
 import { DEFAULT_THRESHOLDS } from '../domain/surge-detector';
 import { listAlerts } from '../infrastructure/pg-alert-list';
@@ -46,6 +46,7 @@ export class AlertsController {
     private readonly registry: PgAgreementRegistry,
     private readonly principals: PrincipalResolver,
     private readonly audit: AuditTrail,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -69,7 +70,7 @@ export class AlertsController {
   ) {
     const principal = this.principals.require(request);
     this.audit.purpose(request); // a bad purpose is refused before any work
-    const today = new Date().toISOString().slice(0, 10);
+    const today = this.clock().toISOString().slice(0, 10);
     const [all, grants] = await Promise.all([listAlerts(this.pool, { status: dto.status ?? 'active', since: dto.since }), this.registry.grants()]);
     const alerts = all.map((a) => visibleAlert(a, grants, principal, today)).filter((a): a is AlertRecord => a !== null);
     const { purpose: _purpose, ...query } = dto;

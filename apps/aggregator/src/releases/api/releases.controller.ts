@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { Pool } from 'pg';
 import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
 import { AuditTrail } from '../../audit/application/audit-trail';
-import { PG_POOL } from '../../infrastructure/tokens';
+import { Clock, CLOCK, PG_POOL } from '../../infrastructure/tokens';
 import { ReleaseCut } from '../application/release-cut.event';
 import { lastClosedDay } from '../domain/release';
 import { cutRelease, listReleases, readSchedule, writeSchedule } from '../infrastructure/pg-releases';
@@ -22,6 +22,7 @@ export class ReleasesController {
     private readonly principals: PrincipalResolver,
     private readonly audit: AuditTrail,
     private readonly events: EventBus,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -51,7 +52,7 @@ export class ReleasesController {
   @ApiProblems({ 409: ['RELEASE.BACKWARDS'] })
   async cut(@Body() dto: CutReleaseDto, @Req() request: FastifyRequest) {
     const principal = this.principals.require(request);
-    const latest = lastClosedDay(new Date());
+    const latest = lastClosedDay(this.clock());
     const dataUntil = dto.dataUntil ?? latest;
     if (dataUntil > latest) {
       throw new ValidationFailed([{ field: 'dataUntil', message: `dataUntil must be a day that has ended: ${latest} or earlier` }], 'bad_request');

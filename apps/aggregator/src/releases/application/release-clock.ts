@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
+import { Clock, CLOCK } from '../../infrastructure/tokens';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../config/aggregator.config';
 import { lastClosedDay, releaseDue } from '../domain/release';
 import { ReleaseCut } from './release-cut.event';
@@ -20,6 +21,7 @@ export class ReleaseClock implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly releases: PgReleases,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
     private readonly events: EventBus,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -34,7 +36,7 @@ export class ReleaseClock implements OnApplicationBootstrap, OnApplicationShutdo
     await this.running;
   }
 
-  async tick(now = new Date()): Promise<void> {
+  async tick(now = this.clock()): Promise<void> {
     try {
       const [schedule, latest] = await Promise.all([this.releases.schedule(), this.releases.latest()]);
       if (!releaseDue(schedule, latest?.cutAt ?? null, now)) return;

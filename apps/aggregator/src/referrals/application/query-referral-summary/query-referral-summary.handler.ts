@@ -1,4 +1,5 @@
 import { PROVIDER_STATES, REFERRAL_STATUSES, ReferralStatus } from '@caravanserai/contracts';
+import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Part, PartRule, perturb, publish } from '../../../disclosure/domain/cell-key';
 import { disclosureReport, DisclosureReport, ReleaseRef } from '../../../disclosure/domain/disclosure-report';
@@ -7,6 +8,7 @@ import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agree
 import { PartRow, PgReferralSummaryReader } from '../../infrastructure/pg-referral-summary-reader';
 import { Duration, GRANT_DIMENSION, ReferralDimension, ReferralFigures, ReferralSummary, ReferralSummaryRow } from '../../../answers/referral-summary';
 import { percentileCont } from '../../domain/percentile';
+import { Clock, CLOCK } from '../../../infrastructure/tokens';
 import { QueryReferralSummary } from './query-referral-summary.query';
 
 export type { PartRow };
@@ -55,6 +57,7 @@ export class QueryReferralSummaryHandler implements IQueryHandler<QueryReferralS
   constructor(
     private readonly reader: PgReferralSummaryReader,
     private readonly registry: PgAgreementRegistry,
+    @Inject(CLOCK) private readonly clock: Clock = () => new Date(),
   ) {}
 
   /**
@@ -77,7 +80,7 @@ export class QueryReferralSummaryHandler implements IQueryHandler<QueryReferralS
         grants,
         PROVIDER_STATES,
         'referrals',
-        new Date().toISOString().slice(0, 10),
+        this.clock().toISOString().slice(0, 10),
         release,
       ),
     );
