@@ -1,6 +1,7 @@
 import { setTable } from './csv.js';
 import { fmt, t } from './i18n.js';
 import { country, label, routeLabel } from './labels.js';
+import { fill } from './tables.js';
 
 /**
  * Planning figures against the flow (docs/contingency.md, docs/forecast.md): for each route with a
@@ -42,7 +43,7 @@ export function renderForecast(table, chartEl, note, answer) {
     cell(s.scenario?.capacityPerWeek === null || !s.scenario ? '–' : fmt(s.scenario.capacityPerWeek), { num: true }),
     alertText(s),
   ]);
-  fillTable(table, head, rows);
+  fill(table, head, rows);
   for (const [i, tr] of [...table.tBodies[0].rows].entries()) tr.dataset.route = series[i].route;
   const csv = [];
   for (const s of series) {
@@ -132,32 +133,5 @@ function renderChart(el, s) {
       ],
     },
     { replaceMerge: ['series'] },
-  );
-}
-
-function fillTable(table, headers, rows) {
-  const head = document.createElement('tr');
-  for (const h of headers) {
-    const th = document.createElement('th');
-    th.textContent = h;
-    head.appendChild(th);
-  }
-  table.tHead.replaceChildren(head);
-  table.tBodies[0].replaceChildren(
-    ...rows.map((cells) => {
-      const tr = document.createElement('tr');
-      for (const c of cells) {
-        const td = document.createElement('td');
-        if (c && typeof c === 'object') {
-          if (c.num) td.className = 'num';
-          const span = document.createElement('span');
-          span.textContent = c.text;
-          if (c.cls) span.className = c.cls;
-          td.appendChild(span);
-        } else td.textContent = c ?? '';
-        tr.appendChild(td);
-      }
-      return tr;
-    }),
   );
 }

@@ -2,7 +2,8 @@ import { setTable } from './csv.js';
 import { fmt, t } from './i18n.js';
 import { country, label, routeLabel } from './labels.js';
 
-function fill(table, headers, rows) {
+/** A table's header and rows; a cell is text, or {text, cls, num} for a styled (or numeric) one. */
+export function fill(table, headers, rows) {
   const head = document.createElement('tr');
   for (const h of headers) {
     const th = document.createElement('th');
