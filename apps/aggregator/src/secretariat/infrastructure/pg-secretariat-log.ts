@@ -1,4 +1,5 @@
 import { DomainError } from '@caravanserai/contracts';
+import { inTransaction } from '@caravanserai/database';
 import { signingInput } from '@caravanserai/crypto';
 import { Injectable, Inject } from '@nestjs/common';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
@@ -20,9 +21,13 @@ export class SecretariatLog {
     private readonly signer: FeedSigner,
   ) {}
 
-  /** Appends `events` (consecutive versions of one or more streams, each after `expected`
-   * versions) in the caller's transaction, or alone. Returns them as stored. */
-  async append(events: UnsignedSecretariatEvent[], db: Db = this.pool): Promise<SecretariatEvent[]> {
+  /** Appends `events` (consecutive versions of one or more streams) all or none: in the caller's
+   * transaction when given one, else in a transaction of its own. Returns them as stored. */
+  async append(events: UnsignedSecretariatEvent[], client?: PoolClient): Promise<SecretariatEvent[]> {
+    return client ? this.appendWithin(client, events) : inTransaction(this.pool, (c) => this.appendWithin(c, events));
+  }
+
+  private async appendWithin(db: PoolClient, events: UnsignedSecretariatEvent[]): Promise<SecretariatEvent[]> {
     const out: SecretariatEvent[] = [];
     for (const event of events) {
       const unsigned: UnsignedSecretariatEvent = JSON.parse(JSON.stringify(event));
