@@ -235,6 +235,18 @@ describe('parseAgreementEvent', () => {
     expect(parseAgreementEvent(JSON.stringify(event))).toEqual({ ok: true, event });
   });
 
+  it('leaves an event of a version newer than it knows to wait, not to the quarantine', () => {
+    expect(parse({ ...granted, schemaVersion: 9 })).toEqual({
+      ok: false,
+      reason: 'schemaVersion 9 of AgreementGranted is newer than this aggregator knows',
+      awaits: { type: 'AgreementGranted', schemaVersion: 9, eventId: granted.eventId, provider: 'IR', streamId: granted.streamId },
+    });
+    expect(parse({ ...granted, schemaVersion: 9, provider: 'FR' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^invalid AgreementGranted: provider/),
+    });
+  });
+
   const withData = (event: { data: object }, data: object) => ({ ...event, data: { ...event.data, ...data } });
   it.each<[string, unknown, RegExp]>([
     ['not JSON', '{oops', /^not JSON/],

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { Type, plainToInstance } from 'class-transformer';
-import { Allow, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, ValidateIf, ValidateNested, validateSync } from 'class-validator';
+import { Type } from 'class-transformer';
+import { Allow, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, ValidateIf, ValidateNested } from 'class-validator';
 import {
   AGREEMENT_AMENDED,
   AGREEMENT_GRANTED,
@@ -18,7 +18,7 @@ import {
   SHAREABLE_DIMENSIONS,
   TIME_GRANULARITIES,
 } from './agreements';
-import { awaitableEnvelope, EnvelopeDto, flattenErrors, newestVersion, ParseResult } from './envelope.schema';
+import { EnvelopeDto, ParseResult, parseWith } from './envelope.schema';
 import { CATEGORIES, ISO_COUNTRIES } from './reference';
 
 /** One problem with an agreement's terms: the field path (e.g. `scope.categories`) and why. */
@@ -374,39 +374,11 @@ const joinProblems = (problems: TermProblem[], prefix: string) => problems.map((
 /** Parses and validates one message of `agreements.v1`. Never throws: what is not a valid
  * agreement event comes back with the reason, for the quarantine. */
 export function parseAgreementEvent(raw: Buffer | string | null): ParseResult<AgreementEvent> {
-  if (raw === null) return { ok: false, reason: 'empty message (null value)' };
-  let json: unknown;
-  try {
-    json = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
-  } catch (e) {
-    return { ok: false, reason: `not JSON: ${(e as Error).message}` };
-  }
-  if (!isObject(json)) return { ok: false, reason: 'not a JSON object' };
-  const { type, schemaVersion } = json;
-  const versions = typeof type === 'string' && Object.prototype.hasOwnProperty.call(AGREEMENT_SCHEMAS, type) ? AGREEMENT_SCHEMAS[type] : undefined;
-  if (!versions) return { ok: false, reason: `unknown event type: ${JSON.stringify(type)}` };
-  const schema = typeof schemaVersion === 'number' ? versions[schemaVersion] : undefined;
-  // A version newer than this aggregator knows waits for an upgrade (docs/events.md, "Versioning").
-  if (!schema && Number.isSafeInteger(schemaVersion) && (schemaVersion as number) > newestVersion(versions)) {
-    const problem = awaitableEnvelope(json);
-    if (problem) return { ok: false, reason: `invalid ${type}: ${problem}` };
-    return {
-      ok: false,
-      reason: `schemaVersion ${schemaVersion} of ${type} is newer than this aggregator knows`,
-      awaits: {
-        type: type as string,
-        schemaVersion: schemaVersion as number,
-        eventId: json.eventId as string,
-        provider: json.provider as string,
-        streamId: json.streamId as string,
-      },
-    };
-  }
-  if (!schema) return { ok: false, reason: `unsupported schemaVersion ${JSON.stringify(schemaVersion)} for ${type}` };
-  const errors = validateSync(plainToInstance(schema, json), { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length > 0) return { ok: false, reason: `invalid ${type}: ${flattenErrors(errors).join('; ')}` };
-
-  const event = json as unknown as AgreementEvent;
+  // JSON, a known type and version (a newer one waits for an upgrade), the schema: as every topic.
+  const parsed = parseWith(raw, AGREEMENT_SCHEMAS);
+  if (!parsed.ok) return parsed;
+  const { type, schemaVersion } = parsed.event;
+  const event = parsed.event as AgreementEvent;
   const expectedStream = agreementStreamId(event.data.agreementId);
   if (event.streamId !== expectedStream) {
     return { ok: false, reason: `invalid ${type}: streamId ${event.streamId} should be ${expectedStream}` };

@@ -151,7 +151,8 @@ export function parseWith(
   }
   if (certainlyValid?.(json as Record<string, unknown>)) return { ok: true, event: json as EventEnvelope };
   const { type, schemaVersion } = json as { type?: unknown; schemaVersion?: unknown };
-  const versions = typeof type === 'string' ? schemas[type] : undefined;
+  // Own members only: a type named like an Object member (`constructor`) is unknown, not a crash.
+  const versions = typeof type === 'string' && Object.prototype.hasOwnProperty.call(schemas, type) ? schemas[type] : undefined;
   if (!versions) return { ok: false, reason: `unknown event type: ${JSON.stringify(type)}` };
   const schema = typeof schemaVersion === 'number' ? versions[schemaVersion] : undefined;
   if (!schema && Number.isSafeInteger(schemaVersion) && (schemaVersion as number) > newestVersion(versions)) {
