@@ -1,3 +1,4 @@
+import { SHAREABLE_DIMENSIONS } from '@caravanserai/contracts';
 import type { RawMovementLike } from './generator';
 
 export interface MovementResult {
@@ -41,21 +42,7 @@ export async function grantAgreement(nodeUrl: string, terms: Record<string, unkn
  * that check counts exactly. */
 export const OPEN_TERMS = {
   scope: { eventKinds: ['movements', 'referrals'] },
-  dimensions: [
-    'route',
-    'provider',
-    'borderCrossingPoint',
-    'direction',
-    'departedFrom',
-    'intendedDestination',
-    'citizenship',
-    'category',
-    'sex',
-    'ageBand',
-    'specificNeeds',
-    'referredTo',
-    'status',
-  ],
+  dimensions: [...SHAREABLE_DIMENSIONS],
   minTimeGranularity: 'day',
   minGeoGranularity: 'border_crossing_point',
   minCellSize: 1,
