@@ -104,13 +104,16 @@ export class EmergencyFeed implements FeedSource {
     if (activations.length === 0) return 0;
     const ids = activations.map((a) => `emergency/${e.id}/activated/${a.agreementId}`);
     const done = await w.marked(ids);
+    if (activations.every((_, i) => done.has(ids[i]))) return 0;
+    // The alerts that triggered automatic activations, read once for every item to write.
+    const alerts = activations.some((a, i) => a.alertId && !done.has(ids[i])) ? await this.alerts.list({ status: 'all' }) : [];
     let added = 0;
     for (const [i, a] of activations.entries()) {
       if (done.has(ids[i])) continue;
       const grant = grants.find((g) => g.agreementId === a.agreementId);
       if (!grant) continue;
       const effect = termsInEffect(grant, { emergency: e, activations, now: a.activatedAt });
-      const alert = a.alertId ? ((await this.alerts.list({ status: 'all' })).find((x) => x.alertId === a.alertId) ?? null) : null;
+      const alert = a.alertId ? (alerts.find((x) => x.alertId === a.alertId) ?? null) : null;
       const items: PendingFeedItem[] = [];
       for (const recipient of [...new Set([`state:${a.provider}`, ...termsRecipients(grant, everyone)])]) {
         const data = {
