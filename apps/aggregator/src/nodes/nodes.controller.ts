@@ -6,7 +6,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { PgAgreementRegistry } from '../agreements/infrastructure/pg-agreement-registry';
-import { PurposeQueryDto } from '../audit/api/purpose-query.dto';
+import { PurposeQueryDto } from '../infrastructure/purpose-query.dto';
 import { AuditTrail } from '../audit/application/audit-trail';
 import { AGGREGATOR_CONFIG, AggregatorConfig, regionalTopics } from '../config/aggregator.config';
 import { awaitingCounts } from '../infrastructure/pg-awaiting-upgrade';

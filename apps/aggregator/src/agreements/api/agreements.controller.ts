@@ -2,7 +2,7 @@ import { Allow, ApiResult, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
+import { PurposeQueryDto } from '../../infrastructure/purpose-query.dto';
 import { AuditTrail } from '../../audit/application/audit-trail';
 import { PgAgreementRegistry } from '../infrastructure/pg-agreement-registry';
 import { AGREEMENTS_SCHEMA } from '../../api-schemas';

@@ -8,7 +8,7 @@ import { KAFKA } from '../../infrastructure/tokens';
 import { DEFAULT_THRESHOLDS, SurgeThresholds } from '../domain/surge-detector';
 import { KafkaAlertPublisher } from '../infrastructure/kafka-alert-publisher';
 import { PgAlerts } from '../infrastructure/pg-alerts';
-import { AlertsChanged } from './alerts-changed.event';
+import { AlertsChanged } from '../../kernel/messages/alerts-changed.event';
 
 /**
  * Runs surge detection every ALERTS_INTERVAL_MS, and sooner when the consumer has applied new

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { DisclosureReport } from '../../disclosure/domain/disclosure-report';
 import { AuditCall, answerEntry, listingEntry } from '../domain/audit-entry';
-import { declaredPurpose, PURPOSE_HEADER } from '../domain/purpose';
+import { declaredPurpose, PURPOSE_HEADER } from '../../answers/purpose';
 import { AuditLog } from '../domain/audit-log.port';
 
 /**

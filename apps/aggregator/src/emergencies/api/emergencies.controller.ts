@@ -5,7 +5,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreement-registry';
-import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
+import { PurposeQueryDto } from '../../infrastructure/purpose-query.dto';
 import { AuditLog } from '../../audit/domain/audit-log.port';
 import { AuditTrail } from '../../audit/application/audit-trail';
 import { aboutEntryView } from '../../audit/domain/audit-view';

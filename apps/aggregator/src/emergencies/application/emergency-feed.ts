@@ -6,7 +6,7 @@ import { emergencyEnd, EmergencyActivation, emergencyStatus, statesConcerned, te
 import type { Grant } from '../../disclosure/domain/policy';
 import type { FeedSource, FeedWriting, PendingFeedItem } from '../../feeds/application/feed-sources';
 import { feedWindow } from '../../feeds/domain/feed-items';
-import { QueryFlows } from '../../flows/application/query-flows/query-flows.query';
+import { QueryFlows } from '../../kernel/messages/query-flows.query';
 import { FLOW_DIMENSIONS, FlowAnswer, FlowQuery } from '../../answers/flow-answer';
 import { PgReleases } from '../../releases/infrastructure/pg-releases';
 import type { Emergency } from '../domain/emergency.decider';

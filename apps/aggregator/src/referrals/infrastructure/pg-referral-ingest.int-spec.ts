@@ -9,7 +9,7 @@ import { PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreemen
 import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
 import { QueryReferralSummaryHandler } from '../application/query-referral-summary/query-referral-summary.handler';
 import { PgReferralSummaryReader } from './pg-referral-summary-reader';
-import { QueryReferralSummary } from '../application/query-referral-summary/query-referral-summary.query';
+import { QueryReferralSummary } from '../../kernel/messages/query-referral-summary.query';
 import { rebuildReferrals } from './pg-referral-rebuild';
 import { cutRelease } from '../../releases/infrastructure/pg-releases';
 import type { ReferralSummaryQuery } from '../../answers/referral-summary';

@@ -12,7 +12,7 @@ import { Clock, CLOCK } from '../../../infrastructure/tokens';
 import { AnswerCache } from '../../domain/answer-cache';
 import { dimensionsUsed, FlowAnswer, FlowRow } from '../../../answers/flow-answer';
 import { PgFlowReader } from '../../infrastructure/pg-flow-reader';
-import { QueryFlows } from './query-flows.query';
+import { QueryFlows } from '../../../kernel/messages/query-flows.query';
 
 /** Everything an answer depends on besides the release: a plan's cuts hold sets. */
 const planKey = (plan: FlowPlan) => JSON.stringify(plan, (_, v: unknown) => (v instanceof Set ? [...v].sort() : v));

@@ -23,7 +23,7 @@ import { addKeys, perturb, recordKey } from '../../../disclosure/domain/cell-key
 import { cutRelease } from '../../../releases/infrastructure/pg-releases';
 import { rebuildFlows } from '../../infrastructure/pg-flow-rebuild';
 import { QueryFlowsHandler } from './query-flows.handler';
-import { QueryFlows } from './query-flows.query';
+import { QueryFlows } from '../../../kernel/messages/query-flows.query';
 
 const trusted = testSigningKeys().registry();
 

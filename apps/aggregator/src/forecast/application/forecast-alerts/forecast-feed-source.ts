@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
-import { QueryScenarios } from '../../../contingency/application/query-scenarios/query-scenarios.query';
+import { QueryScenarios } from '../../../kernel/messages/query-scenarios.query';
 import { FeedSource, FeedSources, FeedWriting, PendingFeedItem } from '../../../feeds/application/feed-sources';
 import { PgReleases } from '../../../releases/infrastructure/pg-releases';
 import { QueryForecast } from '../query-forecast/query-forecast.query';

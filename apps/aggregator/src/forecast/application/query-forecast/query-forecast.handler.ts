@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
-import { QueryScenarios } from '../../../contingency/application/query-scenarios/query-scenarios.query';
-import { QueryFlows } from '../../../flows/application/query-flows/query-flows.query';
+import { QueryScenarios } from '../../../kernel/messages/query-scenarios.query';
+import { QueryFlows } from '../../../kernel/messages/query-flows.query';
 import { Clock, CLOCK } from '../../../infrastructure/tokens';
 import { lastClosedDay } from '../../../releases/domain/release';
 import { PgReleases } from '../../../releases/infrastructure/pg-releases';

@@ -9,7 +9,7 @@ import { PartRow, PgReferralSummaryReader } from '../../infrastructure/pg-referr
 import { Duration, GRANT_DIMENSION, ReferralDimension, ReferralFigures, ReferralSummary, ReferralSummaryRow } from '../../../answers/referral-summary';
 import { percentileCont } from '../../domain/percentile';
 import { Clock, CLOCK } from '../../../infrastructure/tokens';
-import { QueryReferralSummary } from './query-referral-summary.query';
+import { QueryReferralSummary } from '../../../kernel/messages/query-referral-summary.query';
 
 export type { PartRow };
 

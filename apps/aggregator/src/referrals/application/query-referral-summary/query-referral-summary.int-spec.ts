@@ -11,7 +11,7 @@ import type { ReferralSummary, ReferralSummaryQuery } from '../../../answers/ref
 import type { ReferralIngest } from '../../infrastructure/pg-referral-ingest';
 import { QueryReferralSummaryHandler } from './query-referral-summary.handler';
 import { PgReferralSummaryReader } from '../../infrastructure/pg-referral-summary-reader';
-import { QueryReferralSummary } from './query-referral-summary.query';
+import { QueryReferralSummary } from '../../../kernel/messages/query-referral-summary.query';
 
 const trusted = testSigningKeys().registry();
 const ALL: ShareableDimension[] = ['provider', 'category', 'referredTo', 'status', 'specificNeeds'];
