@@ -3,7 +3,7 @@ import { Controller, Get, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { PurposeQueryDto } from '../../infrastructure/purpose-query.dto';
-import { AuditTrail } from '../../audit/application/audit-trail';
+import { AuditTrail } from '../../kernel/ports/audit-trail';
 import { PgAgreementRegistry } from '../infrastructure/pg-agreement-registry';
 import { AGREEMENTS_SCHEMA } from '../../api-schemas';
 

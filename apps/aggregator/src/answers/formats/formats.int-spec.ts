@@ -2,7 +2,7 @@ import { agreementGranted, bearer, issueKey, movementRecorded, referralLifecycle
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { execFileSync } from 'node:child_process';
 import { Pool } from 'pg';
-import { regionalIngests } from '../../ingest/regional-ingests';
+import { regionalIngests } from '../../regional-ingests';
 import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
 import type { ReferralSummary } from '../referral-summary';
 import { cutRelease } from '../../releases/infrastructure/pg-releases';

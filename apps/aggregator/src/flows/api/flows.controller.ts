@@ -4,7 +4,7 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuditTrail } from '../../audit/application/audit-trail';
+import { AuditTrail } from '../../kernel/ports/audit-trail';
 import { represent } from '../../answers/formats/api/represent';
 import { MEDIA_TYPES } from '../../answers/formats/representation/negotiate';
 import { QueryFlows } from '../../kernel/messages/query-flows.query';

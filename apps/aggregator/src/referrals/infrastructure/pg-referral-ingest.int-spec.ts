@@ -4,7 +4,7 @@ import { agreementGranted, dropTestDatabase, signed, testSigningKeys, freshTestD
 import { Pool } from 'pg';
 import { PROVIDER_STATES, ShareableDimension } from '@caravanserai/contracts';
 import type { AgreementIngest } from '../../agreements/infrastructure/pg-agreement-ingest';
-import { regionalIngests } from '../../ingest/regional-ingests';
+import { regionalIngests } from '../../regional-ingests';
 import { PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreement-registry';
 import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
 import { QueryReferralSummaryHandler } from '../application/query-referral-summary/query-referral-summary.handler';

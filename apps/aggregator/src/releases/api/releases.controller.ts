@@ -6,7 +6,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Pool } from 'pg';
 import { PurposeQueryDto } from '../../infrastructure/purpose-query.dto';
-import { AuditTrail } from '../../audit/application/audit-trail';
+import { AuditTrail } from '../../kernel/ports/audit-trail';
 import { Clock, CLOCK, PG_POOL } from '../../infrastructure/tokens';
 import { ReleaseCut } from '../../kernel/messages/release-cut.event';
 import { lastClosedDay } from '../domain/release';

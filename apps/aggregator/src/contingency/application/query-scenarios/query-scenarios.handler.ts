@@ -1,5 +1,5 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { SecretariatLog } from '../../../secretariat/infrastructure/pg-secretariat-log';
+import { SecretariatLog } from '../../../kernel/ports/secretariat-log';
 import { SCENARIO_EVENT_TYPES, scenarioView, ScenarioView } from '../../domain/scenario';
 import { QueryScenarios } from '../../../kernel/messages/query-scenarios.query';
 

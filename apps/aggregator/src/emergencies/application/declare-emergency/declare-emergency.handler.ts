@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { v7 as uuidv7 } from 'uuid';
-import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
+import { AgreementRegistry } from '../../../kernel/ports/agreement-registry';
 import { FeedNews } from '../../../kernel/messages/feed-news.event';
 import { Clock, CLOCK } from '../../../infrastructure/tokens';
 import { decide, evolve } from '../../domain/emergency.decider';
@@ -14,7 +14,7 @@ import { DeclareEmergencyCommand } from './declare-emergency.command';
 export class DeclareEmergencyHandler implements ICommandHandler<DeclareEmergencyCommand, EmergencyView> {
   constructor(
     private readonly emergencies: PgEmergencies,
-    private readonly registry: PgAgreementRegistry,
+    private readonly registry: AgreementRegistry,
     private readonly events: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

@@ -14,7 +14,7 @@ import { Pool } from 'pg';
 import { AggregatorConfig } from '../../../config/aggregator.config';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import type { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
-import { regionalIngests } from '../../../ingest/regional-ingests';
+import { regionalIngests } from '../../../regional-ingests';
 import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
 import { FlowQuery } from '../../../answers/flow-answer';
 import { PgFlowReader } from '../../infrastructure/pg-flow-reader';

@@ -4,7 +4,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Part, PartRule, perturb, publish } from '../../../disclosure/domain/cell-key';
 import { disclosureReport, DisclosureReport, ReleaseRef } from '../../../disclosure/domain/disclosure-report';
 import { FlowPlan, planFlows } from '../../../disclosure/domain/policy';
-import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
+import { AgreementRegistry } from '../../../kernel/ports/agreement-registry';
 import { PartRow, PgReferralSummaryReader } from '../../infrastructure/pg-referral-summary-reader';
 import { Duration, GRANT_DIMENSION, ReferralDimension, ReferralFigures, ReferralSummary, ReferralSummaryRow } from '../../../answers/referral-summary';
 import { percentileCont } from '../../domain/percentile';
@@ -56,7 +56,7 @@ const part = (p: PartRow, name: string): Part => ({ provider: p.part_provider, c
 export class QueryReferralSummaryHandler implements IQueryHandler<QueryReferralSummary, ReferralSummary> {
   constructor(
     private readonly reader: PgReferralSummaryReader,
-    private readonly registry: PgAgreementRegistry,
+    private readonly registry: AgreementRegistry,
     @Inject(CLOCK) private readonly clock: Clock = () => new Date(),
   ) {}
 

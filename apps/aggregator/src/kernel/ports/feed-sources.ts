@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { AuditTrail } from '../../audit/application/audit-trail';
+import type { AuditTrail } from './audit-trail';
 import type { Grant } from '../../disclosure/domain/policy';
-import type { FeedItem, FeedItemKind } from '../domain/feed-item';
+import type { FeedItem, FeedItemKind } from '../../answers/feed-item';
 
 /** An item ready to append, and the agreement it was computed under (null: none, e.g. an
  * announcement), so that a revocation hides it on every channel. */
