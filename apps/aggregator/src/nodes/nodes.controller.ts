@@ -6,7 +6,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { AgreementRegistry } from '../kernel/ports/agreement-registry';
-import { PurposeQueryDto } from '../infrastructure/purpose-query.dto';
+import { PurposeQueryDto } from '../answers/purpose-query.dto';
 import { AuditTrail } from '../kernel/ports/audit-trail';
 import { AGGREGATOR_CONFIG, AggregatorConfig, regionalTopics } from '../config/aggregator.config';
 import { awaitingCounts } from '../infrastructure/pg-awaiting-upgrade';

@@ -5,7 +5,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AgreementRegistry } from '../../kernel/ports/agreement-registry';
-import { PurposeQueryDto } from '../../infrastructure/purpose-query.dto';
+import { PurposeQueryDto } from '../../answers/purpose-query.dto';
 import { AuditTrail } from '../../kernel/ports/audit-trail';
 import { Clock, CLOCK } from '../../infrastructure/tokens';
 import { DeclareEmergencyCommand } from '../application/declare-emergency/declare-emergency.command';

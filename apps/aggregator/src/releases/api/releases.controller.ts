@@ -5,7 +5,7 @@ import { EventBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Pool } from 'pg';
-import { PurposeQueryDto } from '../../infrastructure/purpose-query.dto';
+import { PurposeQueryDto } from '../../answers/purpose-query.dto';
 import { AuditTrail } from '../../kernel/ports/audit-trail';
 import { Clock, CLOCK, PG_POOL } from '../../infrastructure/tokens';
 import { ReleaseCut } from '../../kernel/messages/release-cut.event';
