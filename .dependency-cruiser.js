@@ -38,7 +38,7 @@ module.exports = {
     {
       name: 'contexts-import-only-the-kernel',
       comment:
-        "an aggregator context (a folder of src) imports its own folder, the shared kernel (infrastructure/, answers/, config/, kernel/: " +
+        'an aggregator context (a folder of src) imports its own folder, the shared kernel (infrastructure/, answers/, config/, kernel/: ' +
         'ports and messages) and disclosure/domain/ (the disclosure context that flows, referrals, alerts and the rest call, pure functions), ' +
         'and libs; what it needs of another context is a port in kernel/ports/ that the other provides. Root files are composition roots; specs may reach anywhere',
       severity: 'error',
@@ -54,7 +54,7 @@ module.exports = {
     },
     {
       name: 'production-does-not-import-test-helpers',
-      comment: 'libs/testing and the apps\' testing/ folders are for specs, e2e, fault tests and the bench only',
+      comment: "libs/testing and the apps' testing/ folders are for specs, e2e, fault tests and the bench only",
       severity: 'error',
       from: { path: '^(apps|libs)/', pathNot: ['\\.(int-|e2e-|faults-)?spec\\.ts$', '/testing/', '^libs/testing/'] },
       to: { path: ['^libs/testing/', '^apps/[^/]+/src/testing/'] },
