@@ -30,7 +30,7 @@ import { PgAgreementRegistry } from './infrastructure/pg-agreement-registry';
         new AgreementIngest(pool, c.CONSUMER_GROUP, keys, pooling),
     },
   ],
-  exports: [PgAgreementRegistry, AgreementRegistry, AgreementPartiesSource],
+  exports: [AgreementRegistry, AgreementPartiesSource],
 })
 export class AgreementsModule implements OnModuleInit {
   constructor(

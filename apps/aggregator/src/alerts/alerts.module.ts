@@ -6,5 +6,5 @@ import { PgAlerts } from './infrastructure/pg-alerts';
 
 /** Surge detection, the alert outbox published on alerts.v1, and GET /v1/alerts. */
 @Global()
-@Module({ controllers: [AlertsController], providers: [SurgeWatch, PgAlerts, { provide: Alerts, useExisting: PgAlerts }], exports: [PgAlerts, Alerts] })
+@Module({ controllers: [AlertsController], providers: [SurgeWatch, PgAlerts, { provide: Alerts, useExisting: PgAlerts }], exports: [Alerts] })
 export class AlertsModule {}

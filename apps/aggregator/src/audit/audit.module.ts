@@ -11,6 +11,6 @@ import { PgAuditLog } from './infrastructure/pg-audit-log';
 @Module({
   controllers: [AuditController],
   providers: [{ provide: AuditLog, useClass: PgAuditLog }, AuditLogTrail, { provide: AuditTrail, useExisting: AuditLogTrail }],
-  exports: [AuditTrail, AuditLog],
+  exports: [AuditTrail],
 })
 export class AuditModule {}

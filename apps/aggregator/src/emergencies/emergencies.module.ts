@@ -22,7 +22,7 @@ import { PgEmergencies } from './infrastructure/pg-emergencies';
     SurgeActivation,
     EmergencyFeed,
   ],
-  exports: [PgEmergencies, EmergencyContexts],
+  exports: [EmergencyContexts],
 })
 export class EmergenciesModule implements OnModuleInit {
   constructor(

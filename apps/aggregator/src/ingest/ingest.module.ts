@@ -35,7 +35,7 @@ import { KafkaRegionalConsumer } from './kafka-regional.consumer';
     },
     { provide: ConsumerStatus, useExisting: KafkaRegionalConsumer },
   ],
-  exports: [KafkaRegionalConsumer, ConsumerStatus],
+  exports: [ConsumerStatus],
 })
 export class IngestModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Aggregator');

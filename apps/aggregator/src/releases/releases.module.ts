@@ -4,11 +4,12 @@ import { ReleasesController } from './api/releases.controller';
 import { ReleaseClock } from './application/release-clock';
 import { PgReleases } from './infrastructure/pg-releases';
 
-/** Releases: cut on schedule or on demand; every answer reads the latest (PgReleases). */
+/** Releases: cut on schedule or on demand; the other contexts read the latest through the kernel's
+ * Releases port (PgReleases), global so they need not import this module. */
 @Global()
 @Module({
   controllers: [ReleasesController],
   providers: [ReleaseClock, PgReleases, { provide: Releases, useExisting: PgReleases }],
-  exports: [PgReleases, Releases],
+  exports: [Releases],
 })
 export class ReleasesModule {}

@@ -36,7 +36,8 @@ export interface FeedSource {
   write(w: FeedWriting): Promise<number>;
 }
 
-/** The sources the feed writer runs, registered by their modules at start (onModuleInit). */
+/** The sources the feed writer runs, registered by their modules at start (onModuleInit). The
+ * feeds context provides the one registry (FeedsModule, global) and runs what is registered. */
 @Injectable()
 export class FeedSources {
   private readonly sources: FeedSource[] = [];

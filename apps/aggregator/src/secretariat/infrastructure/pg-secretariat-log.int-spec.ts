@@ -3,8 +3,7 @@ import { signingInput } from '@caravanserai/crypto';
 import { createPublicKey, verify } from 'node:crypto';
 import { FeedSigner } from '../../answers/feed-item';
 import { InProcessAggregator, startInProcessAggregator } from '../../testing/in-process-aggregator';
-import type { SecretariatEvent, UnsignedSecretariatEvent } from '../../kernel/ports/secretariat-log';
-import { SecretariatLog } from '../../kernel/ports/secretariat-log';
+import { SecretariatLog, type SecretariatEvent, type UnsignedSecretariatEvent } from '../../kernel/ports/secretariat-log';
 
 const event = (streamVersion: number, data: Record<string, unknown> = { n: streamVersion }): UnsignedSecretariatEvent => ({
   streamId: 'scenario-test',
