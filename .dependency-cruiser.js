@@ -36,8 +36,25 @@ module.exports = {
       to: { path: '^apps/[^/]+/src/.*/application/' },
     },
     {
+      name: 'contexts-import-only-the-kernel',
+      comment:
+        'an aggregator context (a folder of src) imports its own folder, the shared kernel (infrastructure/, answers/, config/, kernel/: ' +
+        'ports and messages) and disclosure/domain/ (the disclosure context that flows, referrals, alerts and the rest call, pure functions), ' +
+        'and libs; what it needs of another context is a port in kernel/ports/ that the other provides. Root files are composition roots; specs may reach anywhere',
+      severity: 'error',
+      from: { path: '^apps/aggregator/src/([^/]+)/', pathNot: ['\\.(int-|e2e-)?spec\\.ts$', '/testing/'] },
+      to: { path: '^apps/aggregator/src/[^/]+/', pathNot: '^apps/aggregator/src/($1|infrastructure|answers|config|kernel|disclosure/domain)/' },
+    },
+    {
+      name: 'node-contexts-import-only-the-kernel',
+      comment: "a national node context imports its own folder and the node's kernel (infrastructure/, config/), and libs",
+      severity: 'error',
+      from: { path: '^apps/national-node/src/([^/]+)/', pathNot: ['\\.(int-|e2e-)?spec\\.ts$', '/testing/'] },
+      to: { path: '^apps/national-node/src/[^/]+/', pathNot: '^apps/national-node/src/($1|infrastructure|config)/' },
+    },
+    {
       name: 'production-does-not-import-test-helpers',
-      comment: 'libs/testing and the apps\' testing/ folders are for specs, e2e, fault tests and the bench only',
+      comment: "libs/testing and the apps' testing/ folders are for specs, e2e, fault tests and the bench only",
       severity: 'error',
       from: { path: '^(apps|libs)/', pathNot: ['\\.(int-|e2e-|faults-)?spec\\.ts$', '/testing/', '^libs/testing/'] },
       to: { path: ['^libs/testing/', '^apps/[^/]+/src/testing/'] },

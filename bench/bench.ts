@@ -16,7 +16,7 @@ import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { FACT_FIELDS, factOf } from '../apps/aggregator/src/flows/domain/flow-deltas';
 import { FLOW_DIMENSIONS } from '../apps/aggregator/src/answers/flow-answer';
-import { FLOW_COLUMNS } from '../apps/aggregator/src/flows/infrastructure/flow-columns';
+import { FLOW_COLUMNS } from '../apps/aggregator/src/infrastructure/flow-columns';
 import { lastClosedDay } from '../apps/aggregator/src/releases/domain/release';
 import { cutRelease } from '../apps/aggregator/src/releases/infrastructure/pg-releases';
 import { copyIn, copyOut, csv, loadavg, must, now, percentile, ROOT, run, Service, sleep, withClient } from './lib';

@@ -3,8 +3,8 @@ import { mulberry32 } from '@caravanserai/synthetic';
 import { KEY_RANGE, Part, PartRule, publish } from '../../apps/aggregator/src/disclosure/domain/cell-key';
 import type { DisclosureReport } from '../../apps/aggregator/src/disclosure/domain/disclosure-report';
 import type { FlowAnswer } from '../../apps/aggregator/src/answers/flow-answer';
-import { toSdmxCsv } from '../../apps/aggregator/src/formats/representation/sdmx-csv';
-import { flowsTable, referralsTable } from '../../apps/aggregator/src/formats/representation/table';
+import { toSdmxCsv } from '../../apps/aggregator/src/answers/formats/representation/sdmx-csv';
+import { flowsTable, referralsTable } from '../../apps/aggregator/src/answers/formats/representation/table';
 import { PartRow, publishFigures } from '../../apps/aggregator/src/referrals/application/query-referral-summary/query-referral-summary.handler';
 import type { ReferralSummary } from '../../apps/aggregator/src/answers/referral-summary';
 

@@ -1,5 +1,5 @@
 import { agreementGranted, movementRecorded, RunningRegion, startRegion, waitFor } from '@caravanserai/testing';
-import type { FeedItem, StoredFeedItem } from '../../apps/aggregator/src/feeds/domain/feed-item';
+import type { FeedItem, StoredFeedItem } from '../../apps/aggregator/src/answers/feed-item';
 import type { FlowAnswer } from '../../apps/aggregator/src/answers/flow-answer';
 import { ForecastAnswer, forecastFromFlows, ScenarioLimits } from '../../apps/aggregator/src/forecast/domain/served-forecast';
 

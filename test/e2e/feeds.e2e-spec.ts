@@ -1,6 +1,6 @@
 import { agreementAmended, agreementGranted, agreementRevoked, movementRecorded, RunningRegion, startRegion, waitFor } from '@caravanserai/testing';
 import { execFileSync } from 'node:child_process';
-import type { FeedItem, StoredFeedItem } from '../../apps/aggregator/src/feeds/domain/feed-item';
+import type { FeedItem, StoredFeedItem } from '../../apps/aggregator/src/answers/feed-item';
 import { verifyFeedItem } from '../../apps/aggregator/src/feeds/domain/feed-signature';
 import { sseReader } from './sse-reader';
 import { verifiesDelivery, WebhookReceiver } from '../../apps/aggregator/src/feeds/delivery/testing/webhook-receiver';

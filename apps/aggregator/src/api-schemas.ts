@@ -1,5 +1,5 @@
 import { anyObject, arr, bool, date, instant, int, nullable, num, obj, oneOfEnum, Schema, str, uuid } from '@caravanserai/platform';
-import { FEED_ITEM_KINDS } from './feeds/domain/feed-item';
+import { FEED_ITEM_KINDS } from './answers/feed-item';
 import { GRANULARITIES } from './answers/flow-answer';
 
 /** The aggregator's answers as OpenAPI schemas (the shapes of the domain types they serialise). */

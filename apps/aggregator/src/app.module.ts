@@ -15,7 +15,7 @@ import { FeedsModule } from './feeds/feeds.module';
 import { SecretariatModule } from './secretariat/secretariat.module';
 import { FlowsModule } from './flows/flows.module';
 import { ForecastModule } from './forecast/forecast.module';
-import { FormatsModule } from './formats/formats.module';
+import { FormatsModule } from './answers/formats/formats.module';
 import { HealthController } from './health/health.controller';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { IngestModule } from './ingest/ingest.module';

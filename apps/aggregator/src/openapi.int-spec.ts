@@ -1,7 +1,7 @@
 import { agreementGranted, bearer, issueKey, movementRecorded, OpenApiResponses, signed, testSigningKeys, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { regionalIngests } from './ingest/regional-ingests';
+import { regionalIngests } from './regional-ingests';
 import type { IncomingMessage } from './infrastructure/batch-ingest.port';
 import { AGGREGATOR_OPENAPI_FILE } from './openapi';
 import { cutRelease } from './releases/infrastructure/pg-releases';

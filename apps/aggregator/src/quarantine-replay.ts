@@ -5,7 +5,7 @@ import { TOPICS } from '@caravanserai/contracts';
 import { EnvelopeVerifier, loadTrustedKeys } from '@caravanserai/crypto';
 import type { Pool } from 'pg';
 import { openAggregatorDatabase } from './infrastructure/database';
-import { regionalIngests } from './ingest/regional-ingests';
+import { regionalIngests } from './regional-ingests';
 import { replayQuarantined } from './quarantine/infrastructure/pg-quarantine-replay';
 
 /**

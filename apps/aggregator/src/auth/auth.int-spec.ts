@@ -2,7 +2,7 @@ import { revokeKey } from '@caravanserai/credentials';
 import { agreementGranted, bearer, issueKey, movementRecorded, signed, testSigningKeys, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { regionalIngests } from '../ingest/regional-ingests';
+import { regionalIngests } from '../regional-ingests';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';

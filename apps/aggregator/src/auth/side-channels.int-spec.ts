@@ -1,7 +1,7 @@
 import { agreementGranted, bearer, issueKey, movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { regionalIngests } from '../ingest/regional-ingests';
+import { regionalIngests } from '../regional-ingests';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
 

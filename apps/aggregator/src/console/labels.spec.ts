@@ -2,7 +2,7 @@ import { LABELS, labelOf, readLabelled } from '@caravanserai/contracts';
 import { ALERT_SCOPES } from '../alerts/domain/alert-decisions';
 import { SEVERITIES } from '../alerts/domain/surge-detector';
 import { Grant, planFlows } from '../disclosure/domain/policy';
-import { FEED_ITEM_KINDS } from '../feeds/domain/feed-item';
+import { FEED_ITEM_KINDS } from '../answers/feed-item';
 import { FLOW_DIMENSIONS, GRANULARITIES } from '../answers/flow-answer';
 import { FORECAST_MODELS, SCENARIO_FIGURES } from '../forecast/domain/served-forecast';
 import { REFERRAL_DIMENSIONS } from '../answers/referral-summary';

@@ -1,8 +1,6 @@
 import { Global, Module, OnModuleInit } from '@nestjs/common';
 import { EmergencyContexts } from '../disclosure/domain/emergency-contexts.port';
-import { FeedSources } from '../feeds/application/feed-sources';
-import { FeedsModule } from '../feeds/feeds.module';
-import { SecretariatModule } from '../secretariat/secretariat.module';
+import { FeedSources } from '../kernel/ports/feed-sources';
 import { EmergenciesController } from './api/emergencies.controller';
 import { SurgeActivation } from './application/activate-on-surge/surge-activation';
 import { DeclareEmergencyHandler } from './application/declare-emergency/declare-emergency.handler';
@@ -14,7 +12,6 @@ import { PgEmergencies } from './infrastructure/pg-emergencies';
  * activations on a critical surge, their feed items; every answer asked under one reads them here. */
 @Global()
 @Module({
-  imports: [SecretariatModule, FeedsModule],
   controllers: [EmergenciesController],
   providers: [
     PgEmergencies,
@@ -25,7 +22,7 @@ import { PgEmergencies } from './infrastructure/pg-emergencies';
     SurgeActivation,
     EmergencyFeed,
   ],
-  exports: [PgEmergencies, EmergencyContexts],
+  exports: [EmergencyContexts],
 })
 export class EmergenciesModule implements OnModuleInit {
   constructor(

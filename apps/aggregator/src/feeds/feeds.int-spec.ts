@@ -1,12 +1,12 @@
 import { agreementGranted, agreementRevoked, bearer, issueKey, movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { regionalIngests } from '../ingest/regional-ingests';
+import { regionalIngests } from '../regional-ingests';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { FeedWriter } from './application/feed-writer';
 import { CLOCK } from '../infrastructure/tokens';
-import type { FeedItem, StoredFeedItem } from './domain/feed-item';
+import type { FeedItem, StoredFeedItem } from '../answers/feed-item';
 import { verifyFeedItem } from './domain/feed-signature';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
 

@@ -1,9 +1,9 @@
 import { agreementGranted, bearer, issueKey, movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { regionalIngests } from '../ingest/regional-ingests';
+import { regionalIngests } from '../regional-ingests';
 import { FeedWriter } from '../feeds/application/feed-writer';
-import type { StoredFeedItem } from '../feeds/domain/feed-item';
+import type { StoredFeedItem } from '../answers/feed-item';
 import type { FlowAnswer } from '../answers/flow-answer';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { cutRelease } from '../releases/infrastructure/pg-releases';

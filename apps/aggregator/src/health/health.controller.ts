@@ -4,7 +4,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Pool } from 'pg';
-import { KafkaRegionalConsumer } from '../ingest/kafka-regional.consumer';
+import { ConsumerStatus } from '../kernel/ports/consumer-status';
 import { PG_POOL } from '../infrastructure/tokens';
 import { HEALTH_SCHEMA, READY_SCHEMA } from '../api-schemas';
 
@@ -14,7 +14,7 @@ import { HEALTH_SCHEMA, READY_SCHEMA } from '../api-schemas';
 export class HealthController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    private readonly consumer: KafkaRegionalConsumer,
+    private readonly consumer: ConsumerStatus,
     private readonly broker: BrokerProbe,
   ) {}
 

@@ -5,12 +5,18 @@ import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/c
 import { Pool } from 'pg';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../config/aggregator.config';
 import { openAggregatorDatabase } from './database';
+import { PoolingRelease } from './pooling-release';
+import { RegionalTopics } from './regional-topics';
 import { CLOCK, KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
 
 @Global()
 @Module({
   providers: [
     { provide: CLOCK, useValue: () => new Date() },
+    // One release for every topic's ingest: the movement and referral ingests register their
+    // projections in it, the agreement ingest pools a provider through it.
+    { provide: PoolingRelease, useFactory: () => new PoolingRelease() },
+    { provide: RegionalTopics, useFactory: () => new RegionalTopics() },
     {
       provide: PG_POOL,
       inject: [AGGREGATOR_CONFIG],
@@ -39,12 +45,13 @@ import { CLOCK, KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
       },
     },
   ],
-  exports: [CLOCK, PG_POOL, KAFKA, BrokerProbe, TRUSTED_KEYS],
+  exports: [CLOCK, PG_POOL, KAFKA, BrokerProbe, TRUSTED_KEYS, PoolingRelease, RegionalTopics],
 })
 /**
  * The aggregator's shared kernel of infrastructure, global to every module: the clock, the
- * database pool, the Kafka client and its probe, and the trusted node keys. The ingest wiring that
- * uses them (the topics' ingests and the consumer) is the ingest module's (ingest/ingest.module.ts).
+ * database pool, the Kafka client and its probe, the trusted node keys, the pooling release and
+ * the registry of regional topics. Each context with a topic builds its ingest and registers it
+ * there; the ingest wiring that consumes them is the ingest module's (ingest/ingest.module.ts).
  */
 export class InfrastructureModule implements OnApplicationShutdown {
   constructor(

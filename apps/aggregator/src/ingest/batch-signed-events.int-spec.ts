@@ -14,7 +14,7 @@ import {
 } from '@caravanserai/testing';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { Pool } from 'pg';
-import { regionalIngests } from './regional-ingests';
+import { regionalIngests } from '../regional-ingests';
 import type { BatchIngest } from '../infrastructure/batch-ingest.port';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
 

@@ -1,63 +1,41 @@
-import { ensureTopics, topicRetention } from '@caravanserai/messaging';
-import type { EnvelopeVerifier } from '@caravanserai/crypto';
+import { ensureTopics } from '@caravanserai/messaging';
 import { BeforeApplicationShutdown, Global, Inject, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import {
-  AGGREGATOR_CONFIG,
-  AggregatorConfig,
-  agreementsTopic,
-  movementSchemas,
-  movementsTopic,
-  referralsTopic,
-  retentionOf,
-} from '../config/aggregator.config';
-import type { BatchIngest, ReplayableIngest } from '../infrastructure/batch-ingest.port';
+import { AGGREGATOR_CONFIG, AggregatorConfig } from '../config/aggregator.config';
+import type { ReplayableIngest } from '../infrastructure/batch-ingest.port';
 import { replayAwaiting } from '../infrastructure/pg-awaiting-upgrade';
-import { KAFKA, PG_POOL, TRUSTED_KEYS } from '../infrastructure/tokens';
+import { RegionalTopics } from '../infrastructure/regional-topics';
+import { KAFKA, PG_POOL } from '../infrastructure/tokens';
+import { ConsumerStatus } from '../kernel/ports/consumer-status';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
-import { regionalIngests, RegionalIngests } from './regional-ingests';
-
-/** The three topics' ingests, built together (they share the pooling release). */
-const REGIONAL_INGESTS = Symbol('REGIONAL_INGESTS');
 
 /**
- * The ingest wiring (docs/architecture.md, "Data flow"): each topic's ingest (the one pipeline with
- * the topic's own part, from its context) on one consumer group; at start, the topics made and what
- * waited for an upgrade taken in, then the consumer; at shutdown, the consumer stopped before the
- * pool ends. It imports the contexts' ingest parts; no context imports it.
+ * The ingest wiring (docs/architecture.md, "Data flow"): the regional topics the contexts
+ * registered (RegionalTopics: each with its ingest, the one pipeline with the topic's own part) on
+ * one consumer group; at start, the topics made and what waited for an upgrade taken in, then the
+ * consumer; at shutdown, the consumer stopped before the pool ends. It knows no context by name;
+ * the consumer's state is read by the others through the kernel's ConsumerStatus.
  */
 @Global()
 @Module({
   providers: [
     {
-      provide: REGIONAL_INGESTS,
-      inject: [PG_POOL, AGGREGATOR_CONFIG, TRUSTED_KEYS],
-      useFactory: (pool: Pool, c: AggregatorConfig, keys: EnvelopeVerifier): RegionalIngests =>
-        regionalIngests(pool, c.CONSUMER_GROUP, keys, { movementSchemas: movementSchemas(c) }),
-    },
-    {
-      // One consumer group for every regional topic; each topic has its own ingest.
+      // One consumer group for every regional topic; each topic has its own ingest, registered
+      // by its context before the consumer starts (onModuleInit comes before onApplicationBootstrap).
       provide: KafkaRegionalConsumer,
-      inject: [KAFKA, REGIONAL_INGESTS, AGGREGATOR_CONFIG],
-      useFactory: (kafka: Kafka, ingests: RegionalIngests, c: AggregatorConfig) =>
-        new KafkaRegionalConsumer(
-          kafka,
-          new Map<string, BatchIngest>([
-            [movementsTopic(c), ingests.movements],
-            [agreementsTopic(c), ingests.agreements],
-            [referralsTopic(c), ingests.referrals],
-          ]),
-          {
-            groupId: c.CONSUMER_GROUP,
-            fromBeginning: true,
-            sessionTimeout: c.CONSUMER_SESSION_TIMEOUT_MS,
-            partitionsConcurrently: c.CONSUMER_PARTITIONS_CONCURRENTLY,
-          },
-        ),
+      inject: [KAFKA, RegionalTopics, AGGREGATOR_CONFIG],
+      useFactory: (kafka: Kafka, topics: RegionalTopics, c: AggregatorConfig) =>
+        new KafkaRegionalConsumer(kafka, topics.ingests, {
+          groupId: c.CONSUMER_GROUP,
+          fromBeginning: true,
+          sessionTimeout: c.CONSUMER_SESSION_TIMEOUT_MS,
+          partitionsConcurrently: c.CONSUMER_PARTITIONS_CONCURRENTLY,
+        }),
     },
+    { provide: ConsumerStatus, useExisting: KafkaRegionalConsumer },
   ],
-  exports: [KafkaRegionalConsumer],
+  exports: [ConsumerStatus],
 })
 export class IngestModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Aggregator');
@@ -66,6 +44,7 @@ export class IngestModule implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
+    private readonly topics: RegionalTopics,
     private readonly consumer: KafkaRegionalConsumer,
   ) {}
 
@@ -74,27 +53,7 @@ export class IngestModule implements OnApplicationBootstrap, BeforeApplicationSh
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(
-        admin,
-        [
-          {
-            topic: movementsTopic(this.config),
-            numPartitions: this.config.MOVEMENTS_PARTITIONS,
-            config: topicRetention('movements', retentionOf(this.config)),
-          },
-          {
-            topic: agreementsTopic(this.config),
-            numPartitions: this.config.AGREEMENTS_PARTITIONS,
-            config: topicRetention('agreements', retentionOf(this.config)),
-          },
-          {
-            topic: referralsTopic(this.config),
-            numPartitions: this.config.REFERRALS_PARTITIONS,
-            config: topicRetention('referrals', retentionOf(this.config)),
-          },
-        ],
-        this.config.TOPIC_REPLICATION_FACTOR,
-      );
+      await ensureTopics(admin, [...this.topics.topics()], this.config.TOPIC_REPLICATION_FACTOR);
     } finally {
       await admin.disconnect();
     }

@@ -1,12 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Consumer, Kafka } from 'kafkajs';
-import type { BatchIngest, IngestResult } from '../infrastructure/batch-ingest.port';
+import type { BatchIngest } from '../infrastructure/batch-ingest.port';
+import type { ConsumerStats, ConsumerStatus } from '../kernel/ports/consumer-status';
 
-export interface ConsumerStats extends IngestResult {
-  batches: number;
-  lastBatchAt: Date | null;
-  lastError: string | null;
-}
+export type { ConsumerStats };
 
 const emptyStats = (): ConsumerStats => ({
   received: 0,
@@ -27,20 +24,24 @@ const emptyStats = (): ConsumerStats => ({
  * crash the group resumes at or before what PostgreSQL holds, and what it sees again is skipped by
  * event id.
  */
-export class KafkaRegionalConsumer {
+export class KafkaRegionalConsumer implements ConsumerStatus {
   private readonly logger = new Logger('RegionalConsumer');
   private consumer: Consumer | null = null;
   /** `crashed` only when kafkajs gave up (a crash it does not restart from). */
   state: 'stopped' | 'running' | 'crashed' = 'stopped';
-  /** Per topic. */
-  readonly stats: Record<string, ConsumerStats> = {};
+  private readonly statsByTopic: Record<string, ConsumerStats> = {};
 
   constructor(
     private readonly kafka: Kafka,
     readonly handlers: Map<string, BatchIngest>,
     private readonly options: { groupId: string; fromBeginning: boolean; sessionTimeout?: number; partitionsConcurrently?: number },
-  ) {
-    for (const topic of handlers.keys()) this.stats[topic] = emptyStats();
+  ) {}
+
+  /** Per topic: every topic in `handlers`, which its context may register after this is built
+   * (RegionalTopics), counted from zero. */
+  get stats(): Record<string, ConsumerStats> {
+    for (const topic of this.handlers.keys()) this.statsByTopic[topic] ??= emptyStats();
+    return this.statsByTopic;
   }
 
   get topics(): string[] {

@@ -15,7 +15,7 @@ import {
 } from '@caravanserai/testing';
 import { Admin, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { regionalIngests } from './regional-ingests';
+import { regionalIngests } from '../regional-ingests';
 import type { BatchIngest } from '../infrastructure/batch-ingest.port';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';
 import { awaitingCounts, replayAwaiting } from '../infrastructure/pg-awaiting-upgrade';

@@ -17,7 +17,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { regionalIngests } from './regional-ingests';
+import { regionalIngests } from '../regional-ingests';
 import { replayQuarantined } from '../quarantine/infrastructure/pg-quarantine-replay';
 import type { BatchIngest } from '../infrastructure/batch-ingest.port';
 import { KafkaRegionalConsumer } from './kafka-regional.consumer';

@@ -5,9 +5,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { AGGREGATOR_CONFIG, AggregatorConfig, regionalTopics } from '../config/aggregator.config';
-import { KafkaRegionalConsumer } from '../ingest/kafka-regional.consumer';
+import { ConsumerStatus } from '../kernel/ports/consumer-status';
 import { KAFKA, PG_POOL } from '../infrastructure/tokens';
-import { quarantineCounts } from '../quarantine/infrastructure/pg-quarantine-list';
+import { QuarantineList } from '../kernel/ports/quarantine-list';
 import { consumerLag } from './consumer-lag';
 
 const seconds = (d: Date | string | null | undefined) => (d ? new Date(d).getTime() / 1000 : null);
@@ -23,7 +23,8 @@ export class MetricsController {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
-    private readonly consumer: KafkaRegionalConsumer,
+    private readonly quarantine: QuarantineList,
+    private readonly consumer: ConsumerStatus,
     private readonly broker: BrokerProbe,
     private readonly metrics: AppMetrics,
   ) {
@@ -64,7 +65,7 @@ export class MetricsController {
     const [lag, quarantine, providers] = database
       ? await Promise.all([
           consumerLag(this.pool, this.kafka, this.config.CONSUMER_GROUP, regionalTopics(this.config)),
-          quarantineCounts(this.pool),
+          this.quarantine.counts(),
           this.pool.query('SELECT provider, events, last_recorded_at, last_received_at FROM provider_status ORDER BY provider').then((r) => r.rows),
         ])
       : [null, null, []];

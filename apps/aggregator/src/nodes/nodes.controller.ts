@@ -5,13 +5,13 @@ import type { FastifyRequest } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { PgAgreementRegistry } from '../agreements/infrastructure/pg-agreement-registry';
-import { PurposeQueryDto } from '../audit/api/purpose-query.dto';
-import { AuditTrail } from '../audit/application/audit-trail';
+import { AgreementRegistry } from '../kernel/ports/agreement-registry';
+import { PurposeQueryDto } from '../answers/purpose-query.dto';
+import { AuditTrail } from '../kernel/ports/audit-trail';
 import { AGGREGATOR_CONFIG, AggregatorConfig, regionalTopics } from '../config/aggregator.config';
 import { awaitingCounts } from '../infrastructure/pg-awaiting-upgrade';
 import { Clock, CLOCK, KAFKA, PG_POOL } from '../infrastructure/tokens';
-import { quarantineCounts } from '../quarantine/infrastructure/pg-quarantine-list';
+import { QuarantineList } from '../kernel/ports/quarantine-list';
 import { consumerLag } from './consumer-lag';
 import { coarseStatus, fullStatus, lagPerTopic, ProviderStatus, providersGranting } from './node-health';
 import { NODES_SCHEMA } from '../api-schemas';
@@ -24,9 +24,10 @@ export class NodesController {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
+    private readonly quarantine: QuarantineList,
     private readonly principals: PrincipalResolver,
     private readonly audit: AuditTrail,
-    private readonly registry: PgAgreementRegistry,
+    private readonly registry: AgreementRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -75,7 +76,7 @@ export class NodesController {
       providers.length,
       providers.map((p) => p.provider),
     );
-    if (kind === 'admin') return { providers, lag, quarantine: await quarantineCounts(this.pool), awaitingUpgrade: await awaitingCounts(this.pool, null) };
+    if (kind === 'admin') return { providers, lag, quarantine: await this.quarantine.counts(), awaitingUpgrade: await awaitingCounts(this.pool, null) };
     if (kind === 'state') return { providers, lag: lagPerTopic(lag), awaitingUpgrade: await awaitingCounts(this.pool, own) };
     return { providers, lag: lagPerTopic(lag) };
   }

@@ -2,8 +2,8 @@ import { Allow, ApiResult, PrincipalResolver } from '@caravanserai/platform';
 import { Controller, Get, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
-import { AuditTrail } from '../../audit/application/audit-trail';
+import { PurposeQueryDto } from '../../answers/purpose-query.dto';
+import { AuditTrail } from '../../kernel/ports/audit-trail';
 import { PgAgreementRegistry } from '../infrastructure/pg-agreement-registry';
 import { AGREEMENTS_SCHEMA } from '../../api-schemas';
 

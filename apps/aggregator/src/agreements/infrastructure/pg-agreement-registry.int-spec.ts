@@ -16,7 +16,7 @@ import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import type { BatchIngest } from '../../infrastructure/batch-ingest.port';
 import { KafkaRegionalConsumer } from '../../ingest/kafka-regional.consumer';
-import { regionalIngests } from '../../ingest/regional-ingests';
+import { regionalIngests } from '../../regional-ingests';
 import { PgAgreementRegistry } from './pg-agreement-registry';
 
 /**

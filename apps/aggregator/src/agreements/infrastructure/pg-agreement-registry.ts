@@ -2,18 +2,13 @@ import { withDataPeriod } from '@caravanserai/contracts';
 import { GroupedCalls } from '@caravanserai/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, QueryResultRow } from 'pg';
-import type { AgreementPartiesSource } from '../../audit/domain/agreement-parties.port';
-import type { AgreementParties } from '../../audit/domain/audit-view';
+import type { AgreementParties, AgreementPartiesSource } from '../../kernel/ports/agreement-parties';
+import type { AgreementRecord, AgreementRegistry } from '../../kernel/ports/agreement-registry';
 import { PG_POOL } from '../../infrastructure/tokens';
 import type { Grant } from '../../disclosure/domain/policy';
 import type { ReleaseRef as Release } from '../../disclosure/domain/disclosure-report';
 
-export interface AgreementRecord extends Grant {
-  updatedAt: string;
-  revokedAt: string | null;
-  revocationReason: string | null;
-  history: { eventId: string; type: string; version: number; recordedAt: string; data: unknown }[];
-}
+export type { AgreementRecord };
 
 const GRANT_COLUMNS = 'a.agreement_id, a.provider, a.recipient, a.terms, a.status, a.registry_position, a.granted_at';
 
@@ -32,7 +27,7 @@ const toGrant = (r: QueryResultRow): Grant => ({
 /** The agreement registry as the aggregator built it from agreements.v1. Read at every query,
  * so that a revocation or an expiry applies to the very next one. */
 @Injectable()
-export class PgAgreementRegistry implements AgreementPartiesSource {
+export class PgAgreementRegistry implements AgreementRegistry, AgreementPartiesSource {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   /** Who is party to each agreement, for the audit trail's own-entries view. */

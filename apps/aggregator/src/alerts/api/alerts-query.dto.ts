@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
+import { PurposeQueryDto } from '../../answers/purpose-query.dto';
 
 export class AlertsQueryDto extends PurposeQueryDto {
   @ApiPropertyOptional({ enum: ['active', 'all'], default: 'active', description: 'active alerts only, or also those that subsided' })

@@ -3,8 +3,8 @@ import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/commo
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'pg';
-import { PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreement-registry';
-import { AuditTrail } from '../../audit/application/audit-trail';
+import { AgreementRegistry } from '../../kernel/ports/agreement-registry';
+import { AuditTrail } from '../../kernel/ports/audit-trail';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../config/aggregator.config';
 import { Clock, CLOCK, PG_POOL } from '../../infrastructure/tokens';
 import { AlertRecord, visibleAlert } from '../domain/alert-visibility';
@@ -43,7 +43,7 @@ export class AlertsController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
-    private readonly registry: PgAgreementRegistry,
+    private readonly registry: AgreementRegistry,
     private readonly principals: PrincipalResolver,
     private readonly audit: AuditTrail,
     @Inject(CLOCK) private readonly clock: Clock,

@@ -3,12 +3,12 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { EventBus } from '@nestjs/cqrs';
 import { Kafka } from 'kafkajs';
 import { AGGREGATOR_CONFIG, AggregatorConfig, alertsTopic, movementsTopic, retentionOf } from '../../config/aggregator.config';
-import { KafkaRegionalConsumer } from '../../ingest/kafka-regional.consumer';
+import { ConsumerStatus } from '../../kernel/ports/consumer-status';
 import { KAFKA } from '../../infrastructure/tokens';
 import { DEFAULT_THRESHOLDS, SurgeThresholds } from '../domain/surge-detector';
 import { KafkaAlertPublisher } from '../infrastructure/kafka-alert-publisher';
 import { PgAlerts } from '../infrastructure/pg-alerts';
-import { AlertsChanged } from './alerts-changed.event';
+import { AlertsChanged } from '../../kernel/messages/alerts-changed.event';
 
 /**
  * Runs surge detection every ALERTS_INTERVAL_MS, and sooner when the consumer has applied new
@@ -30,7 +30,7 @@ export class SurgeWatch implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly alerts: PgAlerts,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(AGGREGATOR_CONFIG) private readonly config: AggregatorConfig,
-    private readonly consumer: KafkaRegionalConsumer,
+    private readonly consumer: ConsumerStatus,
     private readonly events: EventBus,
   ) {
     this.publisher = alerts.publisher(kafka, alertsTopic(config));

@@ -1,9 +1,8 @@
+import { ALERT_SCOPES, type AlertScope } from '../../answers/alert';
 import type { Assessment, Severity, WindowKeys } from './surge-detector';
 
-/** What a series counts: one route, one border crossing point, or one category on one route;
- * always one provider's data (a route names its provider). */
-export const ALERT_SCOPES = ['route', 'borderCrossingPoint', 'routeCategory'] as const;
-export type AlertScope = (typeof ALERT_SCOPES)[number];
+export { ALERT_SCOPES };
+export type { AlertScope };
 
 export interface SeriesId {
   provider: string;

@@ -1,44 +1,10 @@
 import { TIME_GRANULARITIES } from '@caravanserai/contracts';
 import { perturb } from '../../disclosure/domain/cell-key';
 import { applicableCut, Grant, Principal } from '../../disclosure/domain/policy';
-import type { AlertScope } from './alert-decisions';
-import { compareWeeks, round, Severity } from './surge-detector';
+import type { AlertProtection, AlertRecord, AlertScope, StoredAlert } from '../../answers/alert';
+import { compareWeeks, round } from './surge-detector';
 
-export interface AlertRecord {
-  alertId: string;
-  provider: string;
-  scope: AlertScope;
-  route: string | null;
-  borderCrossingPoint: string | null;
-  category: string | null;
-  severity: Severity;
-  status: 'active' | 'subsided';
-  /** The recent week (inclusive days) and the four weeks before it. */
-  window: { from: string; to: string };
-  baseline: { from: string; to: string };
-  /** Exact for the provider itself and a k = 1 grant; published with cell-key noise otherwise. */
-  recent: number;
-  expectedWeekly: number;
-  ratio: number;
-  score: number;
-  detectedAt: string;
-  updatedAt: string;
-  subsidedAt: string | null;
-}
-
-/** What the aggregator keeps beside an alert's exact figures to publish them (never served). */
-export interface AlertProtection {
-  /** The recent week's cell key: its records' keys summed mod 2^32. */
-  recentKey: number;
-  /** The four baseline week counts and their cell keys, oldest first. */
-  baselineWeeks: number[];
-  baselineKeys: number[];
-}
-
-/** An alert as stored: exact figures, and their keys (null for an alert stored before keys were). */
-export interface StoredAlert extends AlertRecord {
-  protection: AlertProtection | null;
-}
+export type { AlertProtection, AlertRecord, StoredAlert };
 
 /**
  * An alert's figures as a recipient whose k for the provider is `k` sees them: the recent week and

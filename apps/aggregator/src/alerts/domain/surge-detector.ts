@@ -1,3 +1,4 @@
+import { SEVERITIES, type Severity } from '../../answers/alert';
 import { addKeys } from '../../disclosure/domain/cell-key';
 
 /**
@@ -16,8 +17,8 @@ import { addKeys } from '../../disclosure/domain/cell-key';
  * comparison with the plain 7-days-against-28-days mean on planted series.
  */
 
-export const SEVERITIES = ['elevated', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES };
+export type { Severity };
 
 export const RECENT_DAYS = 7;
 export const BASELINE_DAYS = 28;

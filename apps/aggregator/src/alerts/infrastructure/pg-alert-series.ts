@@ -3,7 +3,7 @@ import type { ActiveAlert, Assessed, SeriesId } from '../domain/alert-decisions'
 import { seriesKey } from '../domain/alert-decisions';
 import { addKeys } from '../../disclosure/domain/cell-key';
 import { assess, SERIES_DAYS, SurgeThresholds, windowKeys } from '../domain/surge-detector';
-import { ROUTE_SQL as ROUTE } from '../../flows/infrastructure/flow-columns';
+import { ROUTE_SQL as ROUTE } from '../../infrastructure/flow-columns';
 
 /**
  * The reference day of a run: the latest day with projected movements, or today when that is

@@ -2,7 +2,7 @@ import { PROVIDER_STATES } from '@caravanserai/contracts';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
-import { PurposeQueryDto } from './purpose-query.dto';
+import { PurposeQueryDto } from '../../answers/purpose-query.dto';
 
 const INSTANT = { message: 'must be an ISO 8601 date or timestamp' };
 

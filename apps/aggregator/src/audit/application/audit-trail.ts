@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { DisclosureReport } from '../../disclosure/domain/disclosure-report';
+import { declaredPurpose, PURPOSE_HEADER } from '../../answers/purpose';
+import type { AuditedDisclosure, AuditTrail, SharedUnderTerms } from '../../kernel/ports/audit-trail';
 import { AuditCall, answerEntry, listingEntry } from '../domain/audit-entry';
-import { declaredPurpose, PURPOSE_HEADER } from '../domain/purpose';
 import { AuditLog } from '../domain/audit-log.port';
+import { aboutEntryView } from '../domain/audit-view';
 
 /**
  * Records every answered query, in the request path and before the answer leaves: when the
@@ -11,7 +13,7 @@ import { AuditLog } from '../domain/audit-log.port';
  * data goes unaudited. Endpoints call it once, after computing the answer and before returning it.
  */
 @Injectable()
-export class AuditTrail {
+export class AuditLogTrail implements AuditTrail {
   constructor(private readonly log: AuditLog) {}
 
   /** An answer under agreements, with its `disclosure` block. */
@@ -29,12 +31,7 @@ export class AuditTrail {
    * answer, recorded the same way before the item is stored, with the endpoint `FEED <kind>` and
    * the purpose `feed`, so that a state's list of who saw its data includes the feeds.
    */
-  async fed(
-    principal: string,
-    kind: string,
-    query: object,
-    what: { answer: { rows: unknown[]; disclosure: DisclosureReport } } | { items: number; providers: Iterable<string> },
-  ): Promise<void> {
+  async fed(principal: string, kind: string, query: object, what: AuditedDisclosure): Promise<void> {
     const call: AuditCall = { principal, endpoint: `FEED ${kind}`, query, purpose: 'feed' };
     await this.log.append('answer' in what ? answerEntry(call, what.answer) : listingEntry(call, what.items, what.providers));
   }
@@ -42,6 +39,30 @@ export class AuditTrail {
   /** The declared purpose, checked; call it before the work to refuse a bad one early. */
   purpose(request: FastifyRequest): string | null {
     return declaredPurpose(request.headers[PURPOSE_HEADER], (request.query as Record<string, unknown> | undefined)?.purpose);
+  }
+
+  /** The entries with a part cut to `emergencyId`'s terms, reduced as a state may see them (the
+   * secretariat: every state's terms), without those that had none of its own. */
+  async sharedUnderEmergency(
+    emergencyId: string,
+    { principal, state }: { principal: string; state: string | null },
+    page: { before?: number; limit: number },
+  ): Promise<{ entries: SharedUnderTerms[]; next: number | null }> {
+    const stored = await this.log.list({
+      scope: state ? { kind: 'about', state, principal } : { kind: 'all' },
+      emergency: emergencyId,
+      before: page.before,
+      limit: page.limit,
+    });
+    const underTerms = (a: { emergency?: { id: string } }) => a.emergency?.id === emergencyId;
+    const entries = stored
+      .map((e) => {
+        const reduced = state ? aboutEntryView(e, state) : aboutEntryView(e, '');
+        const agreements = (state ? reduced.agreements : e.agreements).filter(underTerms);
+        return { id: reduced.id, at: reduced.at, principal: reduced.principal, endpoint: reduced.endpoint, purpose: reduced.purpose, agreements };
+      })
+      .filter((e) => e.agreements.length > 0);
+    return { entries, next: stored.length === page.limit ? stored[stored.length - 1].id : null };
   }
 
   private call(request: FastifyRequest, principal: string, query: object): AuditCall {

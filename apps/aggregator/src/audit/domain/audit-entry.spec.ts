@@ -1,6 +1,6 @@
 import type { DisclosureReport } from '../../disclosure/domain/disclosure-report';
 import { answerEntry, listingEntry } from './audit-entry';
-import { declaredPurpose } from './purpose';
+import { declaredPurpose } from '../../answers/purpose';
 
 describe('audit entries', () => {
   const disclosure: DisclosureReport = {

@@ -1,3 +1,5 @@
+import type { AgreementParties } from '../../kernel/ports/agreement-parties';
+
 /**
  * What a reader of the audit trail may see of an entry (pure). The trail records every query with
  * the agreements applied and what came back; shown as stored, it would tell one state another's
@@ -16,11 +18,7 @@ export interface AuditViewer {
   state: string | null;
 }
 
-/** The two parties of an agreement, as the registry holds them. */
-export interface AgreementParties {
-  provider: string;
-  recipient: string;
-}
+export type { AgreementParties };
 
 interface AgreementRef {
   provider: string;

@@ -4,9 +4,9 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { SCENARIO_SCHEMA, SCENARIOS_SCHEMA } from '../../api-schemas';
-import { AuditTrail } from '../../audit/application/audit-trail';
+import { AuditTrail } from '../../kernel/ports/audit-trail';
 import { ChangeScenario } from '../application/change-scenario/change-scenario.command';
-import { QueryScenarios } from '../application/query-scenarios/query-scenarios.query';
+import { QueryScenarios } from '../../kernel/messages/query-scenarios.query';
 import type { ScenarioView } from '../domain/scenario';
 import { ScenariosQueryDto, SetScenarioDto, WithdrawScenarioDto } from './scenarios.dto';
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
+import { PurposeQueryDto } from '../../answers/purpose-query.dto';
 import { MAX_FIGURE, MAX_PLACE_NAME, MAX_PLACES, MAX_REASON } from '../domain/scenario';
 
 export class ReceptionPlaceDto {

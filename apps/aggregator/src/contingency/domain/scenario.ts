@@ -1,4 +1,7 @@
 import { COUNTRY_CODES, DomainError, findBorderCrossingPoint, FieldError, PROVIDER_STATES, ValidationFailed } from '@caravanserai/contracts';
+import type { ReceptionPlace, ScenarioVersion, ScenarioView, TargetKind } from '../../answers/scenario-view';
+
+export type { ReceptionPlace, ScenarioVersion, ScenarioView, TargetKind };
 
 /**
  * A contingency scenario (docs/contingency.md): what the secretariat plans for on one route
@@ -16,13 +19,6 @@ export const MAX_FIGURE = 10_000_000;
 export const MAX_PLACES = 50;
 export const MAX_REASON = 500;
 export const MAX_PLACE_NAME = 120;
-
-export type TargetKind = 'route' | 'borderCrossingPoint';
-
-export interface ReceptionPlace {
-  name: string;
-  capacityPerDay: number;
-}
 
 export interface ScenarioFigures {
   /** Expected arrivals per week under the scenario; null when only a capacity is recorded. */
@@ -184,35 +180,6 @@ export function evolveScenario(state: ScenarioState, event: ScenarioEvent): Scen
     case SCENARIO_WITHDRAWN:
       return { version: state.version + 1, current: null };
   }
-}
-
-/** One version of a scenario as listed: who recorded what, when and why. */
-export interface ScenarioVersion {
-  version: number;
-  type: typeof SCENARIO_SET | typeof SCENARIO_WITHDRAWN;
-  recordedBy: string;
-  recordedAt: string;
-  reason: string;
-  planningFigure: number | null;
-  capacityPerDay: number | null;
-  places: ReceptionPlace[];
-}
-
-/** A scenario as GET /v1/scenarios lists it: the figures in force (null once withdrawn) and every version. */
-export interface ScenarioView {
-  target: string;
-  targetKind: TargetKind;
-  status: 'active' | 'withdrawn';
-  version: number;
-  planningFigure: number | null;
-  capacityPerDay: number | null;
-  /** capacityPerDay × 7: what the forecast compares with a week's arrivals. */
-  capacityPerWeek: number | null;
-  places: ReceptionPlace[];
-  reason: string;
-  recordedBy: string;
-  recordedAt: string;
-  history: ScenarioVersion[];
 }
 
 /** The listing of one stream's events (in version order), newest figures first in `history`'s last. */

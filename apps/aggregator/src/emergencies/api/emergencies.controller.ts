@@ -4,11 +4,9 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Qu
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreement-registry';
-import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
-import { AuditLog } from '../../audit/domain/audit-log.port';
-import { AuditTrail } from '../../audit/application/audit-trail';
-import { aboutEntryView } from '../../audit/domain/audit-view';
+import { AgreementRegistry } from '../../kernel/ports/agreement-registry';
+import { PurposeQueryDto } from '../../answers/purpose-query.dto';
+import { AuditTrail } from '../../kernel/ports/audit-trail';
 import { Clock, CLOCK } from '../../infrastructure/tokens';
 import { DeclareEmergencyCommand } from '../application/declare-emergency/declare-emergency.command';
 import { EndEmergencyCommand } from '../application/end-emergency/end-emergency.command';
@@ -25,10 +23,9 @@ export class EmergenciesController {
   constructor(
     private readonly commands: CommandBus,
     private readonly emergencies: PgEmergencies,
-    private readonly registry: PgAgreementRegistry,
+    private readonly registry: AgreementRegistry,
     private readonly principals: PrincipalResolver,
     private readonly audit: AuditTrail,
-    private readonly log: AuditLog,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -128,21 +125,8 @@ export class EmergenciesController {
       );
     }
     if (!(await this.emergencies.get(emergencyId))) throw EmergencyError.notFound(emergencyId);
-    const stored = await this.log.list({
-      scope: state ? { kind: 'about', state, principal: principal.id } : { kind: 'all' },
-      emergency: emergencyId,
-      before: dto.before,
-      limit: dto.limit,
-    });
-    const underTerms = (a: { emergency?: { id: string } }) => a.emergency?.id === emergencyId;
-    const entries = stored
-      .map((e) => {
-        const reduced = state ? aboutEntryView(e, state) : aboutEntryView(e, '');
-        const agreements = (state ? reduced.agreements : e.agreements).filter(underTerms);
-        return { id: reduced.id, at: reduced.at, principal: reduced.principal, endpoint: reduced.endpoint, purpose: reduced.purpose, agreements };
-      })
-      .filter((e) => e.agreements.length > 0);
+    const { entries, next } = await this.audit.sharedUnderEmergency(emergencyId, { principal: principal.id, state }, { before: dto.before, limit: dto.limit });
     await this.audit.listed(request, principal.id, { emergencyId, ...(dto.before ? { before: dto.before } : {}) }, entries.length, state ? [state] : []);
-    return { emergencyId, entries, next: stored.length === dto.limit ? stored[stored.length - 1].id : null };
+    return { emergencyId, entries, next };
   }
 }

@@ -2,7 +2,7 @@ import { MAX_EMERGENCY_DAYS, MAX_REASON_LENGTH } from '@caravanserai/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
+import { PurposeQueryDto } from '../../answers/purpose-query.dto';
 
 /** `POST /v1/emergencies`: the shape here; the values (routes of reporting states, known crossing
  * points, at least one of them, days, a reason) are checked by the decider, every problem at once. */

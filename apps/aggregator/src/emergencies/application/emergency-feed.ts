@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { visibleAlert } from '../../alerts/domain/alert-visibility';
-import { PgAlerts } from '../../alerts/infrastructure/pg-alerts';
+import { Alerts } from '../../kernel/ports/alerts';
 import { emergencyEnd, EmergencyActivation, emergencyStatus, statesConcerned, termsInEffect } from '../../disclosure/domain/emergency';
 import type { Grant } from '../../disclosure/domain/policy';
-import type { FeedSource, FeedWriting, PendingFeedItem } from '../../feeds/application/feed-sources';
-import { feedWindow } from '../../feeds/domain/feed-items';
-import { QueryFlows } from '../../flows/application/query-flows/query-flows.query';
+import type { FeedSource, FeedWriting, PendingFeedItem } from '../../kernel/ports/feed-sources';
+import { feedWindow } from '../../answers/feed-item';
+import { QueryFlows } from '../../kernel/messages/query-flows.query';
 import { FLOW_DIMENSIONS, FlowAnswer, FlowQuery } from '../../answers/flow-answer';
-import { PgReleases } from '../../releases/infrastructure/pg-releases';
+import { Releases } from '../../kernel/ports/releases';
 import type { Emergency } from '../domain/emergency.decider';
 import { emergencyView } from '../domain/emergency-view';
 import { PgEmergencies } from '../infrastructure/pg-emergencies';
@@ -43,8 +42,8 @@ export class EmergencyFeed implements FeedSource {
   readonly name = 'emergencies';
 
   constructor(
-    private readonly releases: PgReleases,
-    private readonly alerts: PgAlerts,
+    private readonly releases: Releases,
+    private readonly alerts: Alerts,
     private readonly emergencies: PgEmergencies,
     private readonly queries: QueryBus,
   ) {}
@@ -124,7 +123,7 @@ export class EmergencyFeed implements FeedSource {
           by: a.by,
           until: effect?.until ?? null,
           alertId: a.alertId,
-          alert: alert && visibleAlert(alert, grants, { id: recipient }, w.today),
+          alert: alert && this.alerts.visible(alert, grants, { id: recipient }, w.today),
         };
         await w.fed(recipient, 'emergency.activated', { emergencyId: e.id, agreementId: a.agreementId }, { items: 1, providers: [a.provider] });
         items.push(await w.item(ids[i], 'emergency.activated', recipient, a.activatedAt, data, a.agreementId));

@@ -8,7 +8,7 @@ import {
   ValidationFailed,
 } from '@caravanserai/contracts';
 import { emergencyEnd, EmergencyFacts, emergencyNotFound, emergencyStatus } from '../../disclosure/domain/emergency';
-import type { SecretariatEvent, UnsignedSecretariatEvent } from '../../secretariat/domain/secretariat-event';
+import type { SecretariatEvent, UnsignedSecretariatEvent } from '../../kernel/ports/secretariat-log';
 
 /**
  * An emergency the secretariat declares at the aggregator (docs/emergencies.md): a stream

@@ -4,8 +4,7 @@ import type { Pool } from 'pg';
 import type { EmergencyActivation, EmergencyContext } from '../../disclosure/domain/emergency';
 import type { EmergencyContexts } from '../../disclosure/domain/emergency-contexts.port';
 import { PG_POOL } from '../../infrastructure/tokens';
-import { SecretariatLog } from '../../secretariat/infrastructure/pg-secretariat-log';
-import type { SecretariatEvent, UnsignedSecretariatEvent } from '../../secretariat/domain/secretariat-event';
+import { SecretariatLog, type SecretariatEvent, type UnsignedSecretariatEvent } from '../../kernel/ports/secretariat-log';
 import {
   Emergency,
   EMERGENCY_EVENT_TYPES,

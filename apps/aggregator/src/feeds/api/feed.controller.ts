@@ -6,7 +6,7 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'pg';
 import { PG_POOL } from '../../infrastructure/tokens';
-import { FeedSigner } from '../domain/feed-item';
+import { FeedSigner } from '../../answers/feed-item';
 import { publishedKey } from '../domain/feed-signature';
 import { cursorGiven } from '../infrastructure/pg-feed-writes';
 import { readFeedItems, seqOfCursor } from '../infrastructure/pg-feed-items';

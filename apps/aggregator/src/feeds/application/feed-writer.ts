@@ -1,20 +1,19 @@
 import { EventKind, PROVIDER_STATES } from '@caravanserai/contracts';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { AgreementRecord, PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreement-registry';
-import { visibleAlert } from '../../alerts/domain/alert-visibility';
-import { PgAlerts } from '../../alerts/infrastructure/pg-alerts';
-import { AuditTrail } from '../../audit/application/audit-trail';
+import { AgreementRecord, AgreementRegistry } from '../../kernel/ports/agreement-registry';
+import { Alerts } from '../../kernel/ports/alerts';
+import { AuditTrail } from '../../kernel/ports/audit-trail';
 import { applicableCut, Grant } from '../../disclosure/domain/policy';
-import { QueryFlows } from '../../flows/application/query-flows/query-flows.query';
+import { QueryFlows } from '../../kernel/messages/query-flows.query';
 import { Clock, CLOCK } from '../../infrastructure/tokens';
-import { QueryReferralSummary } from '../../referrals/application/query-referral-summary/query-referral-summary.query';
-import { PgReleases } from '../../releases/infrastructure/pg-releases';
-import { FeedItemKind, FeedSigner } from '../domain/feed-item';
+import { QueryReferralSummary } from '../../kernel/messages/query-referral-summary.query';
+import { Releases } from '../../kernel/ports/releases';
+import { FeedItemKind, FeedSigner } from '../../answers/feed-item';
 import { agreementItemId, agreementKind, alertItemId, alertKind, flowQueryFor, referralQueryFor, releaseItemId, releaseMark } from '../domain/feed-items';
 import { signFeedItem } from '../domain/feed-signature';
 import { PgFeedWrites } from '../infrastructure/pg-feed-writes';
-import { FeedSources, FeedWriting, PendingFeedItem } from './feed-sources';
+import { FeedSources, FeedWriting, PendingFeedItem } from '../../kernel/ports/feed-sources';
 
 /** How often the writers look for work nobody announced (an agreement from Kafka, an expiry, a
  * crash before the items of a release were written). */
@@ -42,9 +41,9 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
 
   constructor(
     private readonly feeds: PgFeedWrites,
-    private readonly releases: PgReleases,
-    private readonly alerts: PgAlerts,
-    private readonly registry: PgAgreementRegistry,
+    private readonly releases: Releases,
+    private readonly alerts: Alerts,
+    private readonly registry: AgreementRegistry,
     private readonly queries: QueryBus,
     private readonly audit: AuditTrail,
     private readonly signer: FeedSigner,
@@ -134,7 +133,7 @@ export class FeedWriter implements OnApplicationBootstrap, OnApplicationShutdown
       const at = alert.subsidedAt ?? (version <= 1 ? alert.detectedAt : alert.updatedAt);
       const items: Pending[] = [];
       for (const recipient of recipients) {
-        const shown = visibleAlert(alert, grants, { id: recipient }, today);
+        const shown = this.alerts.visible(alert, grants, { id: recipient }, today);
         if (!shown) continue;
         const cut = applicableCut(alert.provider, grants, { id: recipient }, 'movements', today)!;
         const agreementId = grants.some((g) => g.agreementId === cut.basis) ? cut.basis : null;

@@ -4,7 +4,7 @@ import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../config/aggregator.config';
 import { KAFKA, PG_POOL } from '../../infrastructure/tokens';
-import { FeedSigner } from '../domain/feed-item';
+import { FeedSigner } from '../../answers/feed-item';
 import { FeedsModule } from '../feeds.module';
 import { WebhooksController } from './api/webhooks.controller';
 import { registerDeliveryMetrics } from './infrastructure/delivery-metrics';

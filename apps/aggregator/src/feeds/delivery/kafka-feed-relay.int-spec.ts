@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { openAggregatorDatabase } from '../../infrastructure/database';
-import { FEED_ITEM_KINDS, FeedItem } from '../domain/feed-item';
+import { FEED_ITEM_KINDS, FeedItem } from '../../answers/feed-item';
 import { AggregatorSigner } from '../infrastructure/aggregator-signer';
 import { KafkaFeedRelay, KIND_HEADER } from './infrastructure/kafka-feed-relay';
 import { appendItems } from './testing/webhook-receiver';

@@ -3,7 +3,7 @@ import { issueKey, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { FeedItem, FeedSigner } from '../domain/feed-item';
+import { FeedItem, FeedSigner } from '../../answers/feed-item';
 import { verifyFeedItem } from '../domain/feed-signature';
 import { appendFeedItems } from '../infrastructure/pg-feed-items';
 import { WebhookDispatcher } from './infrastructure/webhook-dispatcher';

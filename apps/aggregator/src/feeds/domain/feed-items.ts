@@ -1,7 +1,9 @@
 import { FLOW_DIMENSIONS, FlowQuery } from '../../answers/flow-answer';
-import { addDays, Grant } from '../../disclosure/domain/policy';
+import type { Grant } from '../../disclosure/domain/policy';
 import { GRANT_DIMENSION, REFERRAL_DIMENSIONS, ReferralSummaryQuery } from '../../answers/referral-summary';
-import type { FeedItemKind, StoredFeedItem } from './feed-item';
+import { feedWindow, WINDOW_DAYS, type FeedItemKind, type StoredFeedItem } from '../../answers/feed-item';
+
+export { feedWindow, WINDOW_DAYS };
 
 /**
  * Item ids: the same event always gives the same id, so that a writer running again after a crash
@@ -29,22 +31,6 @@ const AGREEMENT_KINDS: Record<string, FeedItemKind> = {
 
 /** The item kind of an agreement event; null for a type the feed does not report. */
 export const agreementKind = (eventType: string): FeedItemKind | null => AGREEMENT_KINDS[eventType] ?? null;
-
-/** Days of the feed's window: a year of days ending on the release's last day. */
-export const WINDOW_DAYS = 365;
-
-/**
- * The days a release item covers: the 365 days ending on the release's `dataUntil`, starting no
- * earlier than the grant's `dataFrom`. It depends only on the release and the grant, never on the
- * data (a window starting at a state's first movement would tell when that was, even to a
- * recipient who may not see that movement). The answer then keeps whole periods only, as every
- * answer does. Null when the grant's data period starts after the release's last day.
- */
-export function feedWindow(dataUntil: string, dataFrom: string | null): { from: string; to: string } | null {
-  const yearBack = addDays(dataUntil, -(WINDOW_DAYS - 1));
-  const from = dataFrom !== null && dataFrom > yearBack ? dataFrom : yearBack;
-  return from > dataUntil ? null : { from, to: dataUntil };
-}
 
 /** The flow query of a release item: one provider, at the grant's finest time granularity,
  * grouped by every flow dimension the grant allows (the provider is the item's; crossing points

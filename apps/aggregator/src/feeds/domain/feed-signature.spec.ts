@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { FeedSigner, UnsignedFeedItem } from './feed-item';
+import { FeedSigner, UnsignedFeedItem } from '../../answers/feed-item';
 import { publishedKey, signedBytes, signFeedItem, verifyFeedItem } from './feed-signature';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');

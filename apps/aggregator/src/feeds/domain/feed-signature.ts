@@ -1,6 +1,6 @@
 import { signingInput } from '@caravanserai/crypto';
 import { createPublicKey, verify } from 'node:crypto';
-import { FeedItem, FeedSigner, UnsignedFeedItem } from './feed-item';
+import { FeedItem, FeedSigner, UnsignedFeedItem } from '../../answers/feed-item';
 
 /** The bytes an item's signature covers: RFC 8785 canonical JSON of the item without `signature`,
  * exactly as a node's envelope is signed (libs/crypto signingInput). */

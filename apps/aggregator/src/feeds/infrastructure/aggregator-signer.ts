@@ -1,7 +1,7 @@
 import { generateSigningKeyPair, publicKeyPemOf, readPrivateKey, signOffThread } from '@caravanserai/crypto';
 import { createHash, createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import type { Pool } from 'pg';
-import { FeedSigner } from '../domain/feed-item';
+import { FeedSigner } from '../../answers/feed-item';
 
 /** `aggregator-` and the first 16 hex digits of SHA-256 over the public key (SPKI DER): the same
  * key always has the same id, on every aggregator that holds it. */

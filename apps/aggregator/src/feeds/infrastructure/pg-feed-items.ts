@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { FeedItem, StoredFeedItem } from '../domain/feed-item';
+import type { FeedItem, StoredFeedItem } from '../../answers/feed-item';
 
 /** Stores items; an item already in the recipient's feed (same id) is left as it was, so that a
  * writer may run again after a crash without duplicating anything. Returns how many were new. */

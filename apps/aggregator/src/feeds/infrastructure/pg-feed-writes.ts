@@ -2,7 +2,7 @@ import { inTransaction } from '@caravanserai/database';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { PG_POOL } from '../../infrastructure/tokens';
-import type { FeedItem } from '../domain/feed-item';
+import type { FeedItem } from '../../answers/feed-item';
 import { appendFeedItems } from './pg-feed-items';
 
 /** The channel a commit of new items is announced on (LISTEN/NOTIFY), for the live streams. */

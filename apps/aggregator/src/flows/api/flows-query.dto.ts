@@ -1,7 +1,7 @@
 import { CATEGORIES, DIRECTIONS, PROVIDER_STATES } from '@caravanserai/contracts';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
-import { RepresentationQueryDto } from '../../formats/api/representation-query.dto';
+import { RepresentationQueryDto } from '../../answers/formats/api/representation-query.dto';
 import { CommaList, IsDay } from '../../infrastructure/query-params';
 import { FLOW_DIMENSIONS, FlowDimension, FlowQuery, GRANULARITIES, Granularity } from '../../answers/flow-answer';
 

@@ -4,10 +4,10 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuditTrail } from '../../audit/application/audit-trail';
-import { represent } from '../../formats/api/represent';
-import { MEDIA_TYPES } from '../../formats/representation/negotiate';
-import { QueryFlows } from '../application/query-flows/query-flows.query';
+import { AuditTrail } from '../../kernel/ports/audit-trail';
+import { represent } from '../../answers/formats/api/represent';
+import { MEDIA_TYPES } from '../../answers/formats/representation/negotiate';
+import { QueryFlows } from '../../kernel/messages/query-flows.query';
 import { FlowsQueryDto } from './flows-query.dto';
 import { FLOWS_SCHEMA, FORMAT_SCHEMAS } from '../../api-schemas';
 

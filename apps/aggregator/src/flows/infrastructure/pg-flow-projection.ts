@@ -10,7 +10,7 @@ import {
 import type { PoolClient } from 'pg';
 import { KEY_RANGE } from '../../disclosure/domain/cell-key';
 import { FACT_FIELDS, FactField, FlowDeltas, FlowFact, factOf, UNKNOWN_COUNTRY } from '../domain/flow-deltas';
-import { FLOW_COLUMN as COLUMN, FLOW_COLUMNS as columns } from './flow-columns';
+import { FLOW_COLUMN as COLUMN, FLOW_COLUMNS as columns } from '../../infrastructure/flow-columns';
 
 /** The day is a date, every movement dimension text. */
 const sqlType = (f: FactField) => (f === 'day' ? 'date' : 'text');

@@ -7,7 +7,7 @@ import { sqlFragment } from '../../infrastructure/sql-fragment';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { FlowQuery, Granularity, parseRoute } from '../../answers/flow-answer';
 import type { FlowDimension } from '../../answers/movement-dimensions';
-import { DIMENSION_SQL, FLOW_COLUMN } from './flow-columns';
+import { DIMENSION_SQL, FLOW_COLUMN } from '../../infrastructure/flow-columns';
 
 /** ISO weeks start on Monday, as date_trunc('week') does; a period is labelled by its start. */
 const PERIOD_SQL: Record<Granularity, string> = {

@@ -3,12 +3,13 @@ import { locateMigrations, migrate } from '@caravanserai/database';
 import { agreementGranted, dropTestDatabase, freshTestDatabase, movementRecorded, movementRetracted, signed, testSigningKeys } from '@caravanserai/testing';
 import { Pool } from 'pg';
 import type { AgreementIngest } from '../../agreements/infrastructure/pg-agreement-ingest';
-import { regionalIngests } from '../../ingest/regional-ingests';
+import { regionalIngests } from '../../regional-ingests';
 import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
 import { addKeys, negateKey, recordKey } from '../../disclosure/domain/cell-key';
 import { FACT_FIELDS, factOf } from '../domain/flow-deltas';
 import type { MovementIngest } from './pg-movement-ingest';
-import { RebuildProgress, rebuildFlows } from './pg-flow-rebuild';
+import type { RebuildProgress } from '../../infrastructure/rebuild-progress';
+import { rebuildFlows } from './pg-flow-rebuild';
 
 const trusted = testSigningKeys().registry();
 

@@ -1,13 +1,7 @@
 import { inTransaction } from '@caravanserai/database';
 import { Pool, PoolClient } from 'pg';
+import type { RebuildProgress } from '../../infrastructure/rebuild-progress';
 import { logPositions, projectMovementRange } from './pg-flow-projection';
-
-export interface RebuildProgress {
-  events: number;
-  /** Projection rows written, where the rebuild counts them. */
-  cells?: number;
-  seconds: number;
-}
 
 /** Global positions of the log per statement of the replay (see replayMovements). */
 export const REPLAY_CHUNK = 1_000_000;

@@ -1,7 +1,7 @@
 import { locateMigrations, migrate } from '@caravanserai/database';
 import { agreementGranted, dropTestDatabase, signed, testSigningKeys, freshTestDatabase, movementRecorded, movementRetracted } from '@caravanserai/testing';
 import type { AgreementIngest } from '../../agreements/infrastructure/pg-agreement-ingest';
-import { regionalIngests } from '../../ingest/regional-ingests';
+import { regionalIngests } from '../../regional-ingests';
 import { Pool } from 'pg';
 import { rebuildFlows } from './pg-flow-rebuild';
 import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';

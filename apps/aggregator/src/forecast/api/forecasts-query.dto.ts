@@ -2,7 +2,7 @@ import { CATEGORIES } from '@caravanserai/contracts';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
-import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
+import { PurposeQueryDto } from '../../answers/purpose-query.dto';
 import { CommaList } from '../../infrastructure/query-params';
 
 export class ForecastsQueryDto extends PurposeQueryDto {

@@ -4,7 +4,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { FORECASTS_SCHEMA } from '../../api-schemas';
-import { AuditTrail } from '../../audit/application/audit-trail';
+import { AuditTrail } from '../../kernel/ports/audit-trail';
 import { QueryForecast } from '../application/query-forecast/query-forecast.query';
 import type { ForecastAnswer } from '../domain/served-forecast';
 import { ForecastsQueryDto } from './forecasts-query.dto';

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
+import { PurposeQueryDto } from '../../answers/purpose-query.dto';
 import type { QuarantineStatus } from '../infrastructure/pg-quarantine-list';
 
 export class QuarantineQueryDto extends PurposeQueryDto {

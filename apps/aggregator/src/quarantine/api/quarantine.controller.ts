@@ -3,7 +3,7 @@ import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Pool } from 'pg';
-import { AuditTrail } from '../../audit/application/audit-trail';
+import { AuditTrail } from '../../kernel/ports/audit-trail';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { listQuarantine } from '../infrastructure/pg-quarantine-list';
 import { QuarantineQueryDto } from './quarantine-query.dto';

@@ -1,4 +1,7 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
+import { PG_POOL } from '../../infrastructure/tokens';
+import type { QuarantineCounts, QuarantineList } from '../../kernel/ports/quarantine-list';
 
 export type QuarantineStatus = 'open' | 'replayed' | 'all';
 
@@ -41,7 +44,7 @@ export async function listQuarantine(pool: Pool, { status, after, limit }: { sta
   return { items, next: rows.length > limit ? items[items.length - 1].id : null, ...counts };
 }
 
-export async function quarantineCounts(pool: Pool): Promise<{ open: number; replayed: number; byReason: { reason: string; open: number }[] }> {
+export async function quarantineCounts(pool: Pool): Promise<QuarantineCounts> {
   const { rows } = await pool.query<{ open: string; replayed: string }>(
     'SELECT count(*) FILTER (WHERE replayed_at IS NULL) AS open, count(*) FILTER (WHERE replayed_at IS NOT NULL) AS replayed FROM quarantine',
   );
@@ -54,4 +57,14 @@ export async function quarantineCounts(pool: Pool): Promise<{ open: number; repl
     replayed: Number(rows[0].replayed),
     byReason: reasons.map((r) => ({ reason: r.reason, open: Number(r.n) })),
   };
+}
+
+/** The counts over the aggregator's pool, for the other contexts (the kernel's QuarantineList). */
+@Injectable()
+export class PgQuarantineList implements QuarantineList {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  counts(): Promise<QuarantineCounts> {
+    return quarantineCounts(this.pool);
+  }
 }

@@ -2,7 +2,7 @@ import { TOPICS } from '@caravanserai/contracts';
 import { locateMigrations, migrate } from '@caravanserai/database';
 import { agreementAmended, agreementGranted, dropTestDatabase, signed, testSigningKeys, freshTestDatabase, referralLifecycle } from '@caravanserai/testing';
 import { Pool } from 'pg';
-import { regionalIngests } from '../../ingest/regional-ingests';
+import { regionalIngests } from '../../regional-ingests';
 import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
 import { replayQuarantined } from './pg-quarantine-replay';
 

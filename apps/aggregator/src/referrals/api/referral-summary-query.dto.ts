@@ -2,7 +2,7 @@ import { CATEGORIES, PROVIDER_STATES, REFERRAL_PATHWAYS } from '@caravanserai/co
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { RepresentationQueryDto } from '../../formats/api/representation-query.dto';
+import { RepresentationQueryDto } from '../../answers/formats/api/representation-query.dto';
 import { CommaList, IsDay } from '../../infrastructure/query-params';
 import { GRANULARITIES, Granularity } from '../../answers/flow-answer';
 import { REFERRAL_DIMENSIONS, ReferralDimension, ReferralSummaryQuery } from '../../answers/referral-summary';

@@ -4,10 +4,10 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuditTrail } from '../../audit/application/audit-trail';
-import { represent } from '../../formats/api/represent';
-import { MEDIA_TYPES } from '../../formats/representation/negotiate';
-import { QueryReferralSummary } from '../application/query-referral-summary/query-referral-summary.query';
+import { AuditTrail } from '../../kernel/ports/audit-trail';
+import { represent } from '../../answers/formats/api/represent';
+import { MEDIA_TYPES } from '../../answers/formats/representation/negotiate';
+import { QueryReferralSummary } from '../../kernel/messages/query-referral-summary.query';
 import { ReferralSummaryQueryDto } from './referral-summary-query.dto';
 import { FORMAT_SCHEMAS, REFERRAL_SUMMARY_SCHEMA } from '../../api-schemas';
 

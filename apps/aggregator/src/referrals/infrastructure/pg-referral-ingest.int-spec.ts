@@ -4,12 +4,12 @@ import { agreementGranted, dropTestDatabase, signed, testSigningKeys, freshTestD
 import { Pool } from 'pg';
 import { PROVIDER_STATES, ShareableDimension } from '@caravanserai/contracts';
 import type { AgreementIngest } from '../../agreements/infrastructure/pg-agreement-ingest';
-import { regionalIngests } from '../../ingest/regional-ingests';
+import { regionalIngests } from '../../regional-ingests';
 import { PgAgreementRegistry } from '../../agreements/infrastructure/pg-agreement-registry';
 import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
 import { QueryReferralSummaryHandler } from '../application/query-referral-summary/query-referral-summary.handler';
 import { PgReferralSummaryReader } from './pg-referral-summary-reader';
-import { QueryReferralSummary } from '../application/query-referral-summary/query-referral-summary.query';
+import { QueryReferralSummary } from '../../kernel/messages/query-referral-summary.query';
 import { rebuildReferrals } from './pg-referral-rebuild';
 import { cutRelease } from '../../releases/infrastructure/pg-releases';
 import type { ReferralSummaryQuery } from '../../answers/referral-summary';

@@ -3,7 +3,7 @@ import { inTransaction } from '@caravanserai/database';
 import { Pool, PoolClient } from 'pg';
 import { factsOf } from '../domain/referral-facts';
 import { upsertReferralFacts } from './pg-referral-projection';
-import type { RebuildProgress } from '../../flows/infrastructure/pg-flow-rebuild';
+import type { RebuildProgress } from '../../infrastructure/rebuild-progress';
 
 /**
  * Drops the referral projection and replays the referral events of the regional log into it,

@@ -7,7 +7,7 @@ import type { FlowPlan } from '../../disclosure/domain/policy';
 import type { Granularity } from '../../answers/flow-answer';
 import { sqlFragment } from '../../infrastructure/sql-fragment';
 import { PG_POOL } from '../../infrastructure/tokens';
-import { latestRelease } from '../../releases/infrastructure/pg-releases';
+import { latestRelease } from '../../infrastructure/pg-latest-release';
 import type { ReferralDimension, ReferralSummaryQuery } from '../../answers/referral-summary';
 
 /** SQL expression of each dimension; only these strings ever reach the SQL text. */

@@ -3,7 +3,7 @@ import { EventBus } from '@nestjs/cqrs';
 import { Clock, CLOCK } from '../../infrastructure/tokens';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../config/aggregator.config';
 import { lastClosedDay, releaseDue } from '../domain/release';
-import { ReleaseCut } from './release-cut.event';
+import { ReleaseCut } from '../../kernel/messages/release-cut.event';
 import { PgReleases } from '../infrastructure/pg-releases';
 
 /**

@@ -1,4 +1,5 @@
 import type { ReleaseRef } from '../../disclosure/domain/disclosure-report';
+import { lastClosedDay } from '../../kernel/ports/releases';
 
 /** A release: the projections as they stood when it was cut, holding data up to `dataUntil` (the
  * shape every answer names, from the disclosure kernel). */
@@ -15,10 +16,7 @@ export interface ReleaseSchedule {
   setAt: string;
 }
 
-/** The day before `now` (UTC): the latest day a release may hold, as a day is open until it ends. */
-export function lastClosedDay(now: Date): string {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1)).toISOString().slice(0, 10);
-}
+export { lastClosedDay };
 
 /**
  * Whether a scheduled release is due at `now`, given the last release's cut time: the latest

@@ -1,18 +1,11 @@
 import { DomainError } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { PG_POOL } from '../../infrastructure/tokens';
+import { latestRelease, RELEASE_COLUMNS, toRelease } from '../../infrastructure/pg-latest-release';
+import type { Releases } from '../../kernel/ports/releases';
 import type { Release, ReleaseFrequency, ReleaseSchedule } from '../domain/release';
-
-const RELEASE_COLUMNS = `release_id, cut_at, to_char(data_until, 'YYYY-MM-DD') AS data_until`;
-const toRelease = (r: QueryResultRow): Release => ({ id: Number(r.release_id), cutAt: new Date(r.cut_at).toISOString(), dataUntil: r.data_until });
-
-/** The release answers read now, or null before the first one. */
-export async function latestRelease(db: Pool | PoolClient): Promise<Release | null> {
-  const { rows } = await db.query(`SELECT ${RELEASE_COLUMNS} FROM releases ORDER BY release_id DESC LIMIT 1`);
-  return rows.length === 0 ? null : toRelease(rows[0]);
-}
 
 export async function listReleases(
   pool: Pool,
@@ -70,7 +63,7 @@ export async function writeSchedule(pool: Pool, schedule: { frequency: ReleaseFr
 
 /** The releases as the application reads and cuts them, over the aggregator's pool. */
 @Injectable()
-export class PgReleases {
+export class PgReleases implements Releases {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   /** The release answers read now, or null before the first one. */

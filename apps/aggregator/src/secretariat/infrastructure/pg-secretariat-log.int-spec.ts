@@ -1,10 +1,9 @@
 import { DomainError } from '@caravanserai/contracts';
 import { signingInput } from '@caravanserai/crypto';
 import { createPublicKey, verify } from 'node:crypto';
-import { FeedSigner } from '../../feeds/domain/feed-item';
+import { FeedSigner } from '../../answers/feed-item';
 import { InProcessAggregator, startInProcessAggregator } from '../../testing/in-process-aggregator';
-import type { SecretariatEvent, UnsignedSecretariatEvent } from '../domain/secretariat-event';
-import { SecretariatLog } from './pg-secretariat-log';
+import { SecretariatLog, type SecretariatEvent, type UnsignedSecretariatEvent } from '../../kernel/ports/secretariat-log';
 
 const event = (streamVersion: number, data: Record<string, unknown> = { n: streamVersion }): UnsignedSecretariatEvent => ({
   streamId: 'scenario-test',

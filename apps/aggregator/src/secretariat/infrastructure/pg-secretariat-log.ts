@@ -3,9 +3,9 @@ import { inTransaction } from '@caravanserai/database';
 import { signingInput } from '@caravanserai/crypto';
 import { Injectable, Inject } from '@nestjs/common';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import { FeedSigner } from '../../feeds/domain/feed-item';
+import { FeedSigner } from '../../answers/feed-item';
 import { PG_POOL } from '../../infrastructure/tokens';
-import type { SecretariatEvent, UnsignedSecretariatEvent } from '../domain/secretariat-event';
+import type { SecretariatEvent, SecretariatLog, UnsignedSecretariatEvent } from '../../kernel/ports/secretariat-log';
 
 type Db = Pool | PoolClient;
 
@@ -15,7 +15,7 @@ type Db = Pool | PoolClient;
  * (`SECRETARIAT.CONFLICT`), with nothing written, for the caller to decide again on the new state.
  */
 @Injectable()
-export class SecretariatLog {
+export class PgSecretariatLog implements SecretariatLog {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly signer: FeedSigner,

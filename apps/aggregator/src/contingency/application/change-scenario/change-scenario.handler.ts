@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { FeedNews } from '../../../feeds/application/feed-sources';
+import { FeedNews } from '../../../kernel/messages/feed-news.event';
 import { Clock, CLOCK } from '../../../infrastructure/tokens';
-import { SecretariatLog } from '../../../secretariat/infrastructure/pg-secretariat-log';
+import { SecretariatLog } from '../../../kernel/ports/secretariat-log';
 import { decideScenario, evolveScenario, initialScenario, ScenarioEvent, scenarioStream, scenarioView, ScenarioView } from '../../domain/scenario';
 import { ChangeScenario } from './change-scenario.command';
 

@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { SecretariatLog } from '../../../secretariat/infrastructure/pg-secretariat-log';
+import { SecretariatLog } from '../../../kernel/ports/secretariat-log';
 import { SCENARIO_EVENT_TYPES, scenarioView, ScenarioView } from '../../domain/scenario';
-import { QueryScenarios } from './query-scenarios.query';
+import { QueryScenarios } from '../../../kernel/messages/query-scenarios.query';
 
 /** The scenarios from the secretariat log, one per stream, ordered by target. Few (one per route
  * or crossing point planned for), so read whole each time rather than projected. */

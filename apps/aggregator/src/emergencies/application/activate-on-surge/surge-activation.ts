@@ -1,12 +1,12 @@
 import { DomainError } from '@caravanserai/contracts';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventBus, EventsHandler, IEventHandler } from '@nestjs/cqrs';
-import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
-import { AlertsChanged } from '../../../alerts/application/alerts-changed.event';
-import { PgAlerts } from '../../../alerts/infrastructure/pg-alerts';
+import { AgreementRegistry } from '../../../kernel/ports/agreement-registry';
+import { AlertsChanged } from '../../../kernel/messages/alerts-changed.event';
+import { Alerts } from '../../../kernel/ports/alerts';
 import { emergencyStatus, statesConcerned } from '../../../disclosure/domain/emergency';
 import { isValidOn } from '../../../disclosure/domain/policy';
-import { FeedNews } from '../../../feeds/application/feed-sources';
+import { FeedNews } from '../../../kernel/messages/feed-news.event';
 import { Clock, CLOCK } from '../../../infrastructure/tokens';
 import { decide, Emergency } from '../../domain/emergency.decider';
 import { PgEmergencies } from '../../infrastructure/pg-emergencies';
@@ -26,9 +26,9 @@ export class SurgeActivation implements IEventHandler<AlertsChanged | EmergencyN
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly alerts: PgAlerts,
+    private readonly alerts: Alerts,
     private readonly emergencies: PgEmergencies,
-    private readonly registry: PgAgreementRegistry,
+    private readonly registry: AgreementRegistry,
     private readonly events: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { v7 as uuidv7 } from 'uuid';
-import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
-import { FeedNews } from '../../../feeds/application/feed-sources';
+import { AgreementRegistry } from '../../../kernel/ports/agreement-registry';
+import { FeedNews } from '../../../kernel/messages/feed-news.event';
 import { Clock, CLOCK } from '../../../infrastructure/tokens';
 import { decide, evolve } from '../../domain/emergency.decider';
 import { emergencyView, EmergencyView } from '../../domain/emergency-view';
@@ -14,7 +14,7 @@ import { DeclareEmergencyCommand } from './declare-emergency.command';
 export class DeclareEmergencyHandler implements ICommandHandler<DeclareEmergencyCommand, EmergencyView> {
   constructor(
     private readonly emergencies: PgEmergencies,
-    private readonly registry: PgAgreementRegistry,
+    private readonly registry: AgreementRegistry,
     private readonly events: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

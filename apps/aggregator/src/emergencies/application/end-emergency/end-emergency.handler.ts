@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
-import { FeedNews } from '../../../feeds/application/feed-sources';
+import { AgreementRegistry } from '../../../kernel/ports/agreement-registry';
+import { FeedNews } from '../../../kernel/messages/feed-news.event';
 import { Clock, CLOCK } from '../../../infrastructure/tokens';
 import { decide, EmergencyError, evolve } from '../../domain/emergency.decider';
 import { emergencyView, EmergencyView } from '../../domain/emergency-view';
@@ -13,7 +13,7 @@ import { EndEmergencyCommand } from './end-emergency.command';
 export class EndEmergencyHandler implements ICommandHandler<EndEmergencyCommand, EmergencyView> {
   constructor(
     private readonly emergencies: PgEmergencies,
-    private readonly registry: PgAgreementRegistry,
+    private readonly registry: AgreementRegistry,
     private readonly events: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
-import { FeedItem, FeedSigner } from '../../domain/feed-item';
+import { FeedItem, FeedSigner } from '../../../answers/feed-item';
 import { readFeedItems } from '../../infrastructure/pg-feed-items';
 import { backoffMs, signedContent, webhookHeaders } from '../domain/standard-webhook';
 import { PollingWorker } from './polling-worker';

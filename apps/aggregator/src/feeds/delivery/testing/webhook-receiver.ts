@@ -2,7 +2,7 @@ import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPublicKey, randomUUID, verify } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { FeedItem, FeedItemKind, FeedSigner } from '../../domain/feed-item';
+import type { FeedItem, FeedItemKind, FeedSigner } from '../../../answers/feed-item';
 import { signFeedItem } from '../../domain/feed-signature';
 import { appendFeedItems } from '../../infrastructure/pg-feed-items';
 

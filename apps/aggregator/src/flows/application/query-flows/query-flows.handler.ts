@@ -6,13 +6,13 @@ import { disclosureReport, ReleaseRef } from '../../../disclosure/domain/disclos
 import { EmergencyContexts } from '../../../disclosure/domain/emergency-contexts.port';
 import { EmergencyContext, emergencyNotFound, outsideScope } from '../../../disclosure/domain/emergency';
 import { FlowPlan, planFlows } from '../../../disclosure/domain/policy';
-import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
+import { AgreementRegistry } from '../../../kernel/ports/agreement-registry';
 import { AGGREGATOR_CONFIG, AggregatorConfig } from '../../../config/aggregator.config';
 import { Clock, CLOCK } from '../../../infrastructure/tokens';
 import { AnswerCache } from '../../domain/answer-cache';
 import { dimensionsUsed, FlowAnswer, FlowRow } from '../../../answers/flow-answer';
 import { PgFlowReader } from '../../infrastructure/pg-flow-reader';
-import { QueryFlows } from './query-flows.query';
+import { QueryFlows } from '../../../kernel/messages/query-flows.query';
 
 /** Everything an answer depends on besides the release: a plan's cuts hold sets. */
 const planKey = (plan: FlowPlan) => JSON.stringify(plan, (_, v: unknown) => (v instanceof Set ? [...v].sort() : v));
@@ -35,7 +35,7 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
 
   constructor(
     private readonly reader: PgFlowReader,
-    private readonly registry: PgAgreementRegistry,
+    private readonly registry: AgreementRegistry,
     @Inject(AGGREGATOR_CONFIG) config: AggregatorConfig,
     private readonly emergencies: EmergencyContexts,
     @Inject(CLOCK) private readonly clock: Clock,

@@ -14,7 +14,7 @@ import { Pool } from 'pg';
 import { AggregatorConfig } from '../../../config/aggregator.config';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import type { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
-import { regionalIngests } from '../../../ingest/regional-ingests';
+import { regionalIngests } from '../../../regional-ingests';
 import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
 import { FlowQuery } from '../../../answers/flow-answer';
 import { PgFlowReader } from '../../infrastructure/pg-flow-reader';
@@ -23,7 +23,7 @@ import { addKeys, perturb, recordKey } from '../../../disclosure/domain/cell-key
 import { cutRelease } from '../../../releases/infrastructure/pg-releases';
 import { rebuildFlows } from '../../infrastructure/pg-flow-rebuild';
 import { QueryFlowsHandler } from './query-flows.handler';
-import { QueryFlows } from './query-flows.query';
+import { QueryFlows } from '../../../kernel/messages/query-flows.query';
 
 const trusted = testSigningKeys().registry();
 

@@ -1,9 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
-import { QueryScenarios } from '../../../contingency/application/query-scenarios/query-scenarios.query';
-import { FeedSource, FeedSources, FeedWriting, PendingFeedItem } from '../../../feeds/application/feed-sources';
-import { PgReleases } from '../../../releases/infrastructure/pg-releases';
+import { QueryScenarios } from '../../../kernel/messages/query-scenarios.query';
+import { FeedSource, FeedSources, FeedWriting, PendingFeedItem } from '../../../kernel/ports/feed-sources';
+import { Releases } from '../../../kernel/ports/releases';
 import { QueryForecast } from '../query-forecast/query-forecast.query';
 
 /** What this source marks done: the latest release under the scenarios as they stand (a new or
@@ -24,7 +24,7 @@ export class ForecastFeedSource implements FeedSource, OnModuleInit {
   readonly name = 'forecast';
 
   constructor(
-    private readonly releases: PgReleases,
+    private readonly releases: Releases,
     private readonly queries: QueryBus,
     private readonly sources: FeedSources,
   ) {}

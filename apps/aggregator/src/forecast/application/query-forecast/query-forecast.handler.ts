@@ -1,10 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
-import { QueryScenarios } from '../../../contingency/application/query-scenarios/query-scenarios.query';
-import { QueryFlows } from '../../../flows/application/query-flows/query-flows.query';
+import { QueryScenarios } from '../../../kernel/messages/query-scenarios.query';
+import { QueryFlows } from '../../../kernel/messages/query-flows.query';
 import { Clock, CLOCK } from '../../../infrastructure/tokens';
-import { lastClosedDay } from '../../../releases/domain/release';
-import { PgReleases } from '../../../releases/infrastructure/pg-releases';
+import { lastClosedDay, Releases } from '../../../kernel/ports/releases';
 import { forecastFlowQuery, forecastFromFlows, ForecastAnswer } from '../../domain/served-forecast';
 import { QueryForecast } from './query-forecast.query';
 
@@ -17,7 +16,7 @@ import { QueryForecast } from './query-forecast.query';
 @QueryHandler(QueryForecast)
 export class QueryForecastHandler implements IQueryHandler<QueryForecast, { answer: ForecastAnswer; flows: { rows: unknown[] } }> {
   constructor(
-    private readonly releases: PgReleases,
+    private readonly releases: Releases,
     private readonly queries: QueryBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

@@ -4,12 +4,12 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Part, PartRule, perturb, publish } from '../../../disclosure/domain/cell-key';
 import { disclosureReport, DisclosureReport, ReleaseRef } from '../../../disclosure/domain/disclosure-report';
 import { FlowPlan, planFlows } from '../../../disclosure/domain/policy';
-import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
+import { AgreementRegistry } from '../../../kernel/ports/agreement-registry';
 import { PartRow, PgReferralSummaryReader } from '../../infrastructure/pg-referral-summary-reader';
 import { Duration, GRANT_DIMENSION, ReferralDimension, ReferralFigures, ReferralSummary, ReferralSummaryRow } from '../../../answers/referral-summary';
 import { percentileCont } from '../../domain/percentile';
 import { Clock, CLOCK } from '../../../infrastructure/tokens';
-import { QueryReferralSummary } from './query-referral-summary.query';
+import { QueryReferralSummary } from '../../../kernel/messages/query-referral-summary.query';
 
 export type { PartRow };
 
@@ -56,7 +56,7 @@ const part = (p: PartRow, name: string): Part => ({ provider: p.part_provider, c
 export class QueryReferralSummaryHandler implements IQueryHandler<QueryReferralSummary, ReferralSummary> {
   constructor(
     private readonly reader: PgReferralSummaryReader,
-    private readonly registry: PgAgreementRegistry,
+    private readonly registry: AgreementRegistry,
     @Inject(CLOCK) private readonly clock: Clock = () => new Date(),
   ) {}
 

@@ -2,7 +2,7 @@ import { ReferralEvent, ShareableDimension } from '@caravanserai/contracts';
 import { locateMigrations, migrate } from '@caravanserai/database';
 import { agreementGranted, dropTestDatabase, freshTestDatabase, referralLifecycle, signed, testSigningKeys } from '@caravanserai/testing';
 import { Pool } from 'pg';
-import { regionalIngests } from '../../../ingest/regional-ingests';
+import { regionalIngests } from '../../../regional-ingests';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import { KEY_RANGE, perturb, recordKey } from '../../../disclosure/domain/cell-key';
 import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
@@ -11,7 +11,7 @@ import type { ReferralSummary, ReferralSummaryQuery } from '../../../answers/ref
 import type { ReferralIngest } from '../../infrastructure/pg-referral-ingest';
 import { QueryReferralSummaryHandler } from './query-referral-summary.handler';
 import { PgReferralSummaryReader } from '../../infrastructure/pg-referral-summary-reader';
-import { QueryReferralSummary } from './query-referral-summary.query';
+import { QueryReferralSummary } from '../../../kernel/messages/query-referral-summary.query';
 
 const trusted = testSigningKeys().registry();
 const ALL: ShareableDimension[] = ['provider', 'category', 'referredTo', 'status', 'specificNeeds'];

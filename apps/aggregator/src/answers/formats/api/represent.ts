@@ -1,7 +1,7 @@
 import { CSV_DELIMITERS, etagOf, negotiateLanguage } from '@caravanserai/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { FlowAnswer } from '../../answers/flow-answer';
-import type { ReferralSummary } from '../../answers/referral-summary';
+import type { FlowAnswer } from '../../flow-answer';
+import type { ReferralSummary } from '../../referral-summary';
 import { toHxl } from '../representation/hxl';
 import { Delimiter, Format, MEDIA_TYPES, negotiate } from '../representation/negotiate';
 import { flowsCsv, referralsCsv } from '../representation/plain-csv';

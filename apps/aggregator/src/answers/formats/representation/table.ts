@@ -1,8 +1,8 @@
 import { REFERRAL_STATUSES } from '@caravanserai/contracts';
-import type { DisclosureReport, ReleaseRef } from '../../disclosure/domain/disclosure-report';
-import type { FlowAnswer, Granularity } from '../../answers/flow-answer';
-import { parseRoute } from '../../answers/flow-answer';
-import type { ReferralSummary, ReferralSummaryRow } from '../../answers/referral-summary';
+import type { DisclosureReport, ReleaseRef } from '../../../disclosure/domain/disclosure-report';
+import type { FlowAnswer, Granularity } from '../../flow-answer';
+import { parseRoute } from '../../flow-answer';
+import type { ReferralSummary, ReferralSummaryRow } from '../../referral-summary';
 
 /**
  * One neutral shape for both answers, which every exchange format writes: observations in long

@@ -1,4 +1,4 @@
-import { FACT_FIELDS, FactField, FlowDimension, MOVEMENT_DIMENSIONS } from '../../answers/movement-dimensions';
+import { FACT_FIELDS, FactField, FlowDimension, MOVEMENT_DIMENSIONS } from '../answers/movement-dimensions';
 
 /** The column of each field of the flow projection (flow_counts, released_flow_counts): the one
  * place that says it; every statement over these tables derives its columns from here. */

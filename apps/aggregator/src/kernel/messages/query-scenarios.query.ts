@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { ScenarioView } from '../../domain/scenario';
+import type { ScenarioView } from '../../answers/scenario-view';
 
 /** Every scenario ever recorded (status `active` or `withdrawn`), with its versions, by target. */
 export class QueryScenarios extends Query<ScenarioView[]> {

@@ -1,7 +1,7 @@
 import type { Language } from '@caravanserai/contracts';
 import { alpha3Of, labelOf } from '@caravanserai/contracts';
 import { csvCell, CsvDelimiter } from '@caravanserai/platform';
-import { parseRoute } from '../../answers/flow-answer';
+import { parseRoute } from '../../flow-answer';
 import { codeName, DIMENSIONS } from './sdmx-structure';
 import { Observation, periodBounds, StatTable } from './table';
 

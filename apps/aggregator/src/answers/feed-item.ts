@@ -1,3 +1,5 @@
+import { addDays } from '../disclosure/domain/policy';
+
 /**
  * One item of a recipient's feed (docs/integrators.md): what the recipient's agreements let it
  * see, as it happened. The same item, with the same `id`, is what the cursor feed, Server-Sent
@@ -55,4 +57,20 @@ export abstract class FeedSigner {
   abstract readonly publicKeyPem: string;
   /** Ed25519 over `bytes`; base64url without padding. */
   abstract sign(bytes: Buffer): Promise<string>;
+}
+
+/** Days of the feed's window: a year of days ending on the release's last day. */
+export const WINDOW_DAYS = 365;
+
+/**
+ * The days a release item covers: the 365 days ending on the release's `dataUntil`, starting no
+ * earlier than the grant's `dataFrom`. It depends only on the release and the grant, never on the
+ * data (a window starting at a state's first movement would tell when that was, even to a
+ * recipient who may not see that movement). The answer then keeps whole periods only, as every
+ * answer does. Null when the grant's data period starts after the release's last day.
+ */
+export function feedWindow(dataUntil: string, dataFrom: string | null): { from: string; to: string } | null {
+  const yearBack = addDays(dataUntil, -(WINDOW_DAYS - 1));
+  const from = dataFrom !== null && dataFrom > yearBack ? dataFrom : yearBack;
+  return from > dataUntil ? null : { from, to: dataUntil };
 }

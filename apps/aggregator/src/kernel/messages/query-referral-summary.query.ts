@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { ReferralSummary, ReferralSummaryQuery } from '../../../answers/referral-summary';
+import type { ReferralSummary, ReferralSummaryQuery } from '../../answers/referral-summary';
 
 export class QueryReferralSummary extends Query<ReferralSummary> {
   constructor(

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { FlowAnswer, FlowQuery } from '../../../answers/flow-answer';
+import type { FlowAnswer, FlowQuery } from '../../answers/flow-answer';
 
 export class QueryFlows extends Query<FlowAnswer> {
   constructor(

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { PurposeQueryDto } from '../../audit/api/purpose-query.dto';
+import { PurposeQueryDto } from '../../purpose-query.dto';
 import { Delimiter, DELIMITERS, Format, FORMATS } from '../representation/negotiate';
 
 /** `format` and `delimiter`, accepted by every answer that has exchange formats (flows, referral summaries). */

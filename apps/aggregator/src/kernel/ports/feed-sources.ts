@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { AuditTrail } from '../../audit/application/audit-trail';
+import type { AuditTrail } from './audit-trail';
 import type { Grant } from '../../disclosure/domain/policy';
-import type { FeedItem, FeedItemKind } from '../domain/feed-item';
+import type { FeedItem, FeedItemKind } from '../../answers/feed-item';
 
 /** An item ready to append, and the agreement it was computed under (null: none, e.g. an
  * announcement), so that a revocation hides it on every channel. */
@@ -36,7 +36,8 @@ export interface FeedSource {
   write(w: FeedWriting): Promise<number>;
 }
 
-/** The sources the feed writer runs, registered by their modules at start (onModuleInit). */
+/** The sources the feed writer runs, registered by their modules at start (onModuleInit). The
+ * feeds context provides the one registry (FeedsModule, global) and runs what is registered. */
 @Injectable()
 export class FeedSources {
   private readonly sources: FeedSource[] = [];
@@ -50,7 +51,3 @@ export class FeedSources {
     return this.sources;
   }
 }
-
-/** Published on the EventBus after a commit that gives some source new items (a declaration, an
- * activation, new forecast figures): the writer runs now rather than at the next second. */
-export class FeedNews {}

@@ -13,7 +13,7 @@ import {
   SEXES,
   SPECIFIC_NEEDS,
 } from '@caravanserai/contracts';
-import type { Granularity } from '../../answers/flow-answer';
+import type { Granularity } from '../../flow-answer';
 import { Dataset, FLOW_MEASURES, REFERRAL_MEASURES } from './table';
 
 /**

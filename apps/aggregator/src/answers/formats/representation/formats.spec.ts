@@ -1,6 +1,6 @@
-import type { DisclosureReport } from '../../disclosure/domain/disclosure-report';
-import type { FlowAnswer } from '../../answers/flow-answer';
-import type { ReferralSummary, ReferralSummaryRow } from '../../answers/referral-summary';
+import type { DisclosureReport } from '../../../disclosure/domain/disclosure-report';
+import type { FlowAnswer } from '../../flow-answer';
+import type { ReferralSummary, ReferralSummaryRow } from '../../referral-summary';
 import { toHxl } from './hxl';
 import { negotiate } from './negotiate';
 import { flowsCsv, referralsCsv } from './plain-csv';

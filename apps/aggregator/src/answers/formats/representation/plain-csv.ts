@@ -1,7 +1,7 @@
 import { csvCell, CsvDelimiter } from '@caravanserai/platform';
-import type { DisclosureReport, ReleaseRef } from '../../disclosure/domain/disclosure-report';
-import type { FlowAnswer } from '../../answers/flow-answer';
-import type { ReferralSummary } from '../../answers/referral-summary';
+import type { DisclosureReport, ReleaseRef } from '../../../disclosure/domain/disclosure-report';
+import type { FlowAnswer } from '../../flow-answer';
+import type { ReferralSummary } from '../../referral-summary';
 import { REFERRAL_MEASURES } from './table';
 
 /**

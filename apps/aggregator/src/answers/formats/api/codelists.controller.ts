@@ -1,6 +1,6 @@
 import { DomainError } from '@caravanserai/contracts';
 import { Allow, ApiProblems, ApiResult, Conditional, negotiateLanguage } from '@caravanserai/platform';
-import { SDMX_STRUCTURE_SCHEMA } from '../../api-schemas';
+import { SDMX_STRUCTURE_SCHEMA } from '../../../api-schemas';
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';

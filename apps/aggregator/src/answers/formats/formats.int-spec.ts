@@ -2,11 +2,11 @@ import { agreementGranted, bearer, issueKey, movementRecorded, referralLifecycle
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { execFileSync } from 'node:child_process';
 import { Pool } from 'pg';
-import { regionalIngests } from '../ingest/regional-ingests';
-import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
-import type { ReferralSummary } from '../answers/referral-summary';
-import { cutRelease } from '../releases/infrastructure/pg-releases';
-import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
+import { regionalIngests } from '../../regional-ingests';
+import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
+import type { ReferralSummary } from '../referral-summary';
+import { cutRelease } from '../../releases/infrastructure/pg-releases';
+import { InProcessAggregator, startInProcessAggregator } from '../../testing/in-process-aggregator';
 
 /** A standard CSV reader: Python's csv module (python3 is on every machine the project runs on),
  * rather than a new npm dependency. */

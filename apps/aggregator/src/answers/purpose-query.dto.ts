@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { PURPOSE_HEADER, PURPOSE_MAX_LENGTH, PURPOSE_PATTERN } from '../domain/purpose';
+import { PURPOSE_HEADER, PURPOSE_MAX_LENGTH, PURPOSE_PATTERN } from './purpose';
 
 /** The `purpose` query parameter every audited endpoint accepts (or the header of the same name). */
 export class PurposeQueryDto {

@@ -1,3 +1,5 @@
+import type { PoolClient } from 'pg';
+
 /**
  * An event the aggregator itself records (docs/emergencies.md): the secretariat's contingency
  * scenarios and emergency declarations, and the activations of emergency terms the aggregator
@@ -24,3 +26,18 @@ export type SecretariatEvent<T extends string = string, D = Record<string, unkno
   seq: number;
   signature: SecretariatEventSignature;
 };
+
+/**
+ * The aggregator's own signed event log, as the contexts that record in it use it (contingency
+ * scenarios, emergencies). An append names the version it expects each stream at; a stream that
+ * moved meanwhile makes it a 409 (`SECRETARIAT.CONFLICT`) with nothing written. Provided by the
+ * secretariat context (PgSecretariatLog, SecretariatModule).
+ */
+export abstract class SecretariatLog {
+  /** Appends `events` all or none, in the caller's transaction `client` when given one; returns them as stored. */
+  abstract append(events: UnsignedSecretariatEvent[], client?: PoolClient): Promise<SecretariatEvent[]>;
+  /** One stream, in version order. */
+  abstract stream(streamId: string): Promise<SecretariatEvent[]>;
+  /** Every event of these types, in log order (`seq`), optionally after a position. */
+  abstract ofTypes(types: readonly string[], after?: number): Promise<SecretariatEvent[]>;
+}
