@@ -12,14 +12,19 @@ const KEY_BUT_DAY = FLOW_COLUMNS.filter((c) => c !== FLOW_COLUMN.day);
  * rollup row adds up to exactly what its days do). Returns the rows written per rollup.
  */
 export async function rollUpReleasedFlows(client: PoolClient): Promise<Record<Rollup, number>> {
+  // The sums hash in memory (about 90 MB for the week rows of 773,149 day cells) instead of sorting
+  // on disk with PostgreSQL's 4 MB, as the rebuild does; for this transaction only.
+  await client.query(`SET LOCAL work_mem = '64MB'`);
   const written = { week: 0, month: 0 };
   for (const rollup of ['week', 'month'] as const) {
     await client.query(`TRUNCATE released_flow_counts_${rollup}`);
+    // In the order of the (provider, day) index, so that one provider's rows lie on few pages.
     const { rowCount } = await client.query(
       `INSERT INTO released_flow_counts_${rollup} (${FLOW_COLUMNS.join(', ')}, count, key_sum)
        SELECT date_trunc('${rollup}', ${FLOW_COLUMN.day})::date, ${KEY_BUT_DAY.join(', ')}, sum(count), sum(key_sum)
          FROM released_flow_counts
-        GROUP BY ${FLOW_COLUMNS.map((_, i) => i + 1).join(', ')}`,
+        GROUP BY ${FLOW_COLUMNS.map((_, i) => i + 1).join(', ')}
+        ORDER BY 2, 1`,
     );
     written[rollup] = rowCount ?? 0;
   }
