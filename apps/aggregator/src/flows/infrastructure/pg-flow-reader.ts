@@ -8,6 +8,7 @@ import { PG_POOL } from '../../infrastructure/tokens';
 import { FlowQuery, Granularity, parseRoute } from '../../answers/flow-answer';
 import type { FlowDimension } from '../../answers/movement-dimensions';
 import { DIMENSION_SQL, FLOW_COLUMN } from '../../infrastructure/flow-columns';
+import { Rollup, rollupFor, splitRange } from '../domain/rollup-split';
 
 /** ISO weeks start on Monday, as date_trunc('week') does; a period is labelled by its start. */
 const PERIOD_SQL: Record<Granularity, string> = {
@@ -18,6 +19,12 @@ const PERIOD_SQL: Record<Granularity, string> = {
 };
 
 const C = FLOW_COLUMN;
+/** The tables a read may name: only these strings reach the SQL text. */
+const TABLES: Record<FlowSource['table'], string> = {
+  released_flow_counts: 'released_flow_counts',
+  released_flow_counts_week: 'released_flow_counts_week',
+  released_flow_counts_month: 'released_flow_counts_month',
+};
 const CUT_COLUMNS = { provider: C.provider, day: C.day, category: C.category };
 /** The route's three columns, to match (departed_from, provider, intended_destination) triples. */
 const ROUTE_COLUMNS = `(${C.departedFrom}, ${C.provider}, ${C.intendedDestination})`;
@@ -26,10 +33,49 @@ const ROUTE_COLUMNS = `(${C.departedFrom}, ${C.provider}, ${C.intendedDestinatio
  * period (level 1) or of the whole answer (level 2); `count` and `key` as PostgreSQL's bigint text. */
 export type FlowPartRow = { period: string; part_provider: string; level: number; count: string; key: string } & Partial<Record<FlowDimension, string>>;
 
-/** The flows answer's read of the latest release (released_flow_counts). */
+/** Where a read of released flow cells comes from: a table of the released snapshot, and the cuts
+ * (with their days narrowed to what this table is to give) of the providers read from it. */
+export interface FlowSource {
+  table: 'released_flow_counts' | 'released_flow_counts_week' | 'released_flow_counts_month';
+  cuts: ProviderCut[];
+}
+
+const ROLLUP_TABLE: Record<Rollup, FlowSource['table']> = { week: 'released_flow_counts_week', month: 'released_flow_counts_month' };
+
+/**
+ * The tables a question is answered from, each provider within its cut: for weeks, months and years
+ * the whole weeks or months inside both the question's days and the provider's from the rollup
+ * (one row per period and cell instead of up to 31), the days left at either edge from the day cells.
+ * Rollup rows sum exactly the released day cells (cut in the same transaction), so the sums are the
+ * same as a read of the day cells alone; days stay as they are.
+ */
+export function flowSources(from: string, to: string, granularity: Granularity, cuts: ProviderCut[]): FlowSource[] {
+  const rollup = rollupFor(granularity);
+  if (rollup === null) return [{ table: 'released_flow_counts', cuts }];
+  const whole: ProviderCut[] = [];
+  const edges: ProviderCut[] = [];
+  for (const cut of cuts) {
+    const first = cut.firstDay !== null && cut.firstDay > from ? cut.firstDay : from;
+    const last = cut.lastDay !== null && cut.lastDay < to ? cut.lastDay : to;
+    const split = splitRange(first, last, rollup);
+    if (split.whole) whole.push({ ...cut, firstDay: split.whole.first, lastDay: split.whole.last });
+    for (const e of split.edges) edges.push({ ...cut, firstDay: e.first, lastDay: e.last });
+  }
+  return [
+    { table: ROLLUP_TABLE[rollup], cuts: whole },
+    { table: 'released_flow_counts', cuts: edges },
+  ];
+}
+
+/** The flows answer's read of the latest release (released_flow_counts and its rollups). */
 @Injectable()
 export class PgFlowReader {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /** The tables to read; a test reads the day cells alone through a subclass, to compare. */
+  protected sources(from: string, to: string, granularity: Granularity, cuts: ProviderCut[]): FlowSource[] {
+    return flowSources(from, to, granularity, cuts);
+  }
 
   /**
    * Counts and key sums per provider: per cell (level 0), per period (level 1) and over the whole
@@ -48,8 +94,8 @@ export class PgFlowReader {
       params.push(value);
       return `$${params.length}`;
     };
+    // The conditions every source shares (their values bound once); each adds its own cuts.
     const where = [`${C.day} BETWEEN $1::date AND $2::date`];
-    where.push(cutsCondition(cuts, params, CUT_COLUMNS));
     const filter = (column: string, values: string[] | undefined) => {
       if (values?.length) where.push(`${column} = ANY(${p(values)}::text[])`);
     };
@@ -77,14 +123,18 @@ export class PgFlowReader {
       `${sqlFragment(PERIOD_SQL, granularity, 'granularity')} AS period`,
       ...query.groupBy.map((d) => `${sqlFragment(DIMENSION_SQL, d, 'dimension')} AS "${d}"`),
     ];
+    // A rollup row's day is its period's first day, so the period and the dimensions read the same off every table.
+    const reads = this.sources(from, to, granularity, cuts).map(
+      (s) => `SELECT ${inner.join(', ')}, ${C.provider} AS part_provider, count, key_sum
+                FROM ${sqlFragment(TABLES, s.table, 'table')}
+               WHERE ${[...where, cutsCondition(s.cuts, params, CUT_COLUMNS)].join(' AND ')}`,
+    );
     // Each provider's part is grouped by part_provider, apart from a "provider" dimension asked for.
     const sets = [...(dims.length > 0 ? [`(period, ${dims.join(', ')}, part_provider)`] : []), '(period, part_provider)', '(part_provider)'];
     const level = dims.length > 0 ? `grouping(period) + grouping(${dims[0]})` : `grouping(period) + 1`;
     const sql = `SELECT period, ${[...dims, ''].join(', ')} part_provider, ${level} AS level,
                         sum(count)::bigint AS count, (sum(key_sum) % ${KEY_RANGE})::bigint AS key
-                   FROM (SELECT ${inner.join(', ')}, ${C.provider} AS part_provider, count, key_sum
-                           FROM released_flow_counts
-                          WHERE ${where.join(' AND ')}) f
+                   FROM (${reads.join(' UNION ALL ')}) f
                   GROUP BY GROUPING SETS (${sets.join(', ')})
                  HAVING sum(count) <> 0`;
     return (await this.pool.query<FlowPartRow>(sql, params)).rows;

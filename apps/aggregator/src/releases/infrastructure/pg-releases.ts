@@ -2,6 +2,7 @@ import { DomainError } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
+import { rollUpReleasedFlows } from '../../infrastructure/released-rollups';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { latestRelease, RELEASE_COLUMNS, toRelease } from '../../infrastructure/pg-latest-release';
 import type { Releases } from '../../kernel/ports/releases';
@@ -18,10 +19,11 @@ export async function listReleases(
 }
 
 /**
- * Cuts a release: the flow cells and referral facts of days up to `dataUntil` become what every
- * answer reads, in one transaction (an answer sees the old release or the new one, never a mix).
- * Late records and retractions of earlier days arrive in the projections at once but reach
- * answers only with the next release. One cut at a time (an advisory lock), across instances.
+ * Cuts a release: the flow cells (with their week and month rollups) and referral facts of days up
+ * to `dataUntil` become what every answer reads, in one transaction (an answer sees the old release
+ * or the new one, never a mix). Late records and retractions of earlier days arrive in the
+ * projections at once but reach answers only with the next release. One cut at a time (an
+ * advisory lock), across instances.
  */
 export async function cutRelease(pool: Pool, cut: { dataUntil: string; by: string; reason: string | null }): Promise<Release> {
   return inTransaction(pool, async (client) => {
@@ -36,6 +38,11 @@ export async function cutRelease(pool: Pool, cut: { dataUntil: string; by: strin
     }
     await client.query('TRUNCATE released_flow_counts, released_referral_facts');
     const flows = await client.query(`INSERT INTO released_flow_counts SELECT * FROM flow_counts WHERE day <= $1::date AND count <> 0`, [cut.dataUntil]);
+    // Its week and month sums, which answers by week, month and year read for whole periods.
+    await rollUpReleasedFlows(client);
+    // Statistics now rather than when autovacuum comes by: without them the planner takes the new
+    // rows for a handful and sorts the first answers' groups on disk instead of hashing them.
+    await client.query('ANALYZE released_flow_counts, released_flow_counts_week, released_flow_counts_month');
     const referrals = await client.query(`INSERT INTO released_referral_facts SELECT * FROM referral_facts WHERE made_on <= $1::date AND status IS NOT NULL`, [
       cut.dataUntil,
     ]);
