@@ -13,14 +13,14 @@ import { createWriteStream, existsSync, mkdirSync, renameSync, copyFileSync, rmS
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { FACT_FIELDS, factOf } from '../apps/aggregator/src/flows/domain/flow-deltas';
 import { FLOW_DIMENSIONS } from '../apps/aggregator/src/answers/flow-answer';
 import { FLOW_COLUMNS } from '../apps/aggregator/src/flows/infrastructure/flow-columns';
 import { lastClosedDay } from '../apps/aggregator/src/releases/domain/release';
 import { cutRelease } from '../apps/aggregator/src/releases/infrastructure/pg-releases';
-import { copyIn, copyOut, csv, loadavg, must, now, percentile, ROOT, run, Service, sleep, withClient } from './lib';
+import { backendCpu, copyIn, copyOut, csv, loadavg, must, now, percentile, ROOT, run, Service, sleep, withClient } from './lib';
 import { summariseProfile } from './profile-summary';
 
 // ---------- options ----------
@@ -529,12 +529,18 @@ async function main() {
     await stage('project', async (s) => {
       const aggUrl = await resetDatabase(DB.agg, 'aggregator');
       await poolEveryProvider(aggUrl);
-      const probe = () => count(aggUrl, 'SELECT coalesce(sum(events), 0) AS n FROM provider_status');
+      // One connection for the polling: a new one every 25 ms would cost PostgreSQL a backend start each.
+      const probeClient = new Client({ connectionString: aggUrl });
+      await probeClient.connect();
+      const probePid = Number((await probeClient.query('SELECT pg_backend_pid() AS p')).rows[0].p);
+      const probe = async () => Number((await probeClient.query('SELECT coalesce(sum(events), 0) AS n FROM provider_status')).rows[0].n);
       const profile = opts.profile ? join(workDir, 'aggregator-project.cpuprofile') : undefined;
       aggregator = await startAggregator('aggregator', DB.agg, {}, ports.agg, profile);
       const cpu0 = aggregator.stats().cpuSeconds;
-      const r = await drain(probe, 0, storedAfterIngest, 600);
+      const pgCpu = await backendCpu(adminUrl, DB.agg, [probePid]);
+      const r = await drain(probe, 0, storedAfterIngest, 600).finally(() => probeClient.end());
       const st = aggregator.stats();
+      const pg = await pgCpu.stop();
       if (profile) await writeProfile(aggregator, profile);
       s.figure = r.perSecond;
       s.unit = 'events/s';
@@ -545,6 +551,10 @@ async function main() {
         seconds: round(r.seconds, 2),
         aggregatorCpuShare: round((st.cpuSeconds - cpu0) / r.seconds, 2),
         aggregatorCpuMicrosPerEvent: round(((st.cpuSeconds - cpu0) * 1e6) / storedAfterIngest, 1),
+        // The aggregator's PostgreSQL backends over the same interval (a floor: see backendCpu).
+        postgresCpuSeconds: round(pg.seconds, 1),
+        postgresCpuMicrosPerEvent: round((pg.seconds * 1e6) / storedAfterIngest, 1),
+        postgresBackends: pg.backends,
         cells: await count(aggUrl, 'SELECT count(*) AS n FROM flow_counts'),
       };
       if (profile && existsSync(profile)) s.details.profile = summariseProfile(profile, 20);
@@ -911,12 +921,17 @@ function markdown(r: { runId: string; mode: string; options: typeof opts; machin
     );
   const p = r.stages.find((s) => s.name === 'project' && s.ok);
   const pd = p?.details as
-    | { ofCopyIntoRegionalEventsAlone: number; aggregatorCpuMicrosPerEvent: number; consumerPerformance: { recordsPerSecond: number; ratio: number } }
+    | {
+        ofCopyIntoRegionalEventsAlone: number;
+        aggregatorCpuMicrosPerEvent: number;
+        postgresCpuMicrosPerEvent: number;
+        consumerPerformance: { recordsPerSecond: number; ratio: number };
+      }
     | undefined;
   if (p?.ratio !== undefined && pd)
     lines.push(
       '',
-      `Projection: ${fmt(p.figure)} events/s = ${round(p.ratio * 100, 1)}% of PostgreSQL's COPY of the same rows into the same tables (target ≥ 50%: ${p.ratio >= 0.5 ? 'met' : 'not met'}); ${round(pd.ofCopyIntoRegionalEventsAlone * 100, 1)}% of the COPY into regional_events alone; aggregator ${fmt(pd.aggregatorCpuMicrosPerEvent)} µs of CPU per event. Kafka's ConsumerPerformance fetched ${fmt(pd.consumerPerformance.recordsPerSecond)} records/s (${round(pd.consumerPerformance.ratio * 100, 1)}%, for information).`,
+      `Projection: ${fmt(p.figure)} events/s = ${round(p.ratio * 100, 1)}% of PostgreSQL's COPY of the same rows into the same tables (target ≥ 50%: ${p.ratio >= 0.5 ? 'met' : 'not met'}); ${round(pd.ofCopyIntoRegionalEventsAlone * 100, 1)}% of the COPY into regional_events alone; aggregator ${fmt(pd.aggregatorCpuMicrosPerEvent)} µs of CPU per event, its PostgreSQL backends ${fmt(pd.postgresCpuMicrosPerEvent)} µs. Kafka's ConsumerPerformance fetched ${fmt(pd.consumerPerformance.recordsPerSecond)} records/s (${round(pd.consumerPerformance.ratio * 100, 1)}%, for information).`,
     );
   const q = r.stages.find((s) => s.name === 'query' && s.ok)?.details as
     | { p50: number; p99: number; events: number; cells: number; clients: number; perSecond: number; answerCache: boolean; firstAskMs: { max: number } }
