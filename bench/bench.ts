@@ -931,7 +931,7 @@ function markdown(r: { runId: string; mode: string; options: typeof opts; machin
   if (p?.ratio !== undefined && pd)
     lines.push(
       '',
-      `Projection: ${fmt(p.figure)} events/s = ${round(p.ratio * 100, 1)}% of PostgreSQL's COPY of the same rows into the same tables (target ≥ 50%: ${p.ratio >= 0.5 ? 'met' : 'not met'}); ${round(pd.ofCopyIntoRegionalEventsAlone * 100, 1)}% of the COPY into regional_events alone; aggregator ${fmt(pd.aggregatorCpuMicrosPerEvent)} µs of CPU per event, its PostgreSQL backends ${fmt(pd.postgresCpuMicrosPerEvent)} µs. Kafka's ConsumerPerformance fetched ${fmt(pd.consumerPerformance.recordsPerSecond)} records/s (${round(pd.consumerPerformance.ratio * 100, 1)}%, for information).`,
+      `Projection: ${fmt(p.figure)} events/s = ${round(p.ratio * 100, 1)}% of PostgreSQL's COPY of the same rows into the same tables (target ≥ 50%: ${r.mode === 'smoke' ? 'not judged at smoke volume, where starting psql is most of the COPY' : p.ratio >= 0.5 ? 'met' : 'not met'}); ${round(pd.ofCopyIntoRegionalEventsAlone * 100, 1)}% of the COPY into regional_events alone; aggregator ${fmt(pd.aggregatorCpuMicrosPerEvent)} µs of CPU per event, its PostgreSQL backends ${fmt(pd.postgresCpuMicrosPerEvent)} µs. Kafka's ConsumerPerformance fetched ${fmt(pd.consumerPerformance.recordsPerSecond)} records/s (${round(pd.consumerPerformance.ratio * 100, 1)}%, for information).`,
     );
   const q = r.stages.find((s) => s.name === 'query' && s.ok)?.details as
     | { p50: number; p99: number; events: number; cells: number; clients: number; perSecond: number; answerCache: boolean; firstAskMs: { max: number } }
