@@ -7,19 +7,20 @@ import { ageBandOn, MovementRecordedData, movementStreamId, PROVIDER_STATES, TOP
 import { issueKey } from '@caravanserai/credentials';
 import { generateSigningKeyPair } from '@caravanserai/crypto';
 import { locateMigrations, migrate, resolveDatabaseUrl } from '@caravanserai/database';
+import { rowToEnvelope } from '@caravanserai/event-store';
 import { batches, generateMovements, RawMovementLike, toRawMovement } from '@caravanserai/synthetic';
 import { createWriteStream, existsSync, mkdirSync, renameSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { FACT_FIELDS, factOf } from '../apps/aggregator/src/flows/domain/flow-deltas';
 import { FLOW_DIMENSIONS } from '../apps/aggregator/src/answers/flow-answer';
 import { FLOW_COLUMNS } from '../apps/aggregator/src/infrastructure/flow-columns';
 import { lastClosedDay } from '../apps/aggregator/src/releases/domain/release';
 import { cutRelease } from '../apps/aggregator/src/releases/infrastructure/pg-releases';
-import { copyIn, copyOut, csv, loadavg, must, now, percentile, ROOT, run, Service, sleep, withClient } from './lib';
+import { backendCpu, copyIn, copyOut, csv, loadavg, must, now, percentile, ROOT, run, Service, sleep, withClient } from './lib';
 import { summariseProfile } from './profile-summary';
 
 // ---------- options ----------
@@ -52,6 +53,9 @@ const opts = {
   /** Ask with the aggregator's answer cache off (FLOWS_CACHE_ROWS=0): every request computed. */
   queryNoCache: flag('no-query-cache'),
   rebuild: num('rebuild', smoke ? 5_000 : 1_000_000),
+  /** The node's NODE_SIGNATURE_VERSION (docs/signing.md): 2, one signature per append over a Merkle
+   * root, the contract as it is meant to run once every aggregator reads version 2; 1, one per event. */
+  signatureVersion: num('signature-version', 2),
   profile: flag('profile'),
   keep: flag('keep'),
   state: 'IR',
@@ -62,6 +66,7 @@ const only = argv
   ?.split('=')[1]
   ?.split(',');
 const wants = (stage: string) => !only || only.includes(stage);
+if (opts.signatureVersion !== 1 && opts.signatureVersion !== 2) throw new Error('--signature-version is 1 or 2');
 
 const runId = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
 const tag = runId.replace('-', '_').toLowerCase();
@@ -230,6 +235,62 @@ async function count(url: string, sql: string): Promise<number> {
   return withClient(url, async (c) => Number((await c.query(sql)).rows[0].n));
 }
 
+/** The columns of the node's events that its append writes, version 2's `proof` included. */
+const EVENT_COLUMNS = [
+  'event_id',
+  'type',
+  'schema_version',
+  'provider',
+  'stream_id',
+  'stream_version',
+  'occurred_on',
+  'recorded_at',
+  'data',
+  'key_id',
+  'signature',
+  'proof',
+];
+
+/** The columns of the aggregator's regional_events that its ingest writes (insertEvents). */
+const REGIONAL_EVENT_COLUMNS = [...EVENT_COLUMNS, 'topic', 'kafka_partition', 'kafka_offset'];
+
+/**
+ * The baseline of a stage that writes rows: PostgreSQL's own COPY (psql `\copy`) of the very rows
+ * the stage wrote, read out of `fromUrl` table by table and copied into the same tables of a fresh
+ * copy of the schema (`DB.copy`, dropped after). Seconds of each COPY in, by table; the copy out is
+ * not timed. Columns the database fills itself (identities, defaults, the log's record-key trigger)
+ * are left to it, as the stage's own inserts leave them.
+ */
+async function copyBaseline(fromUrl: string, migrations: string, tables: { table: string; columns: string[]; orderBy?: string }[]) {
+  const copyUrl = await resetDatabase(DB.copy, migrations);
+  const seconds: Record<string, number> = {};
+  try {
+    for (const { table, columns, orderBy } of tables) {
+      const file = join(workDir, `${table}.csv`);
+      await copyOut(fromUrl, `SELECT ${columns.join(', ')} FROM ${table}${orderBy ? ` ORDER BY ${orderBy}` : ''}`, file);
+      seconds[table] = round((await copyIn(copyUrl, table, columns, file)).seconds, 3);
+      rmSync(file, { force: true });
+    }
+  } finally {
+    await dropDatabase(DB.copy);
+  }
+  return seconds;
+}
+
+/** The average size of a published message: the node's rows as its outbox forwarder reads and
+ * encodes them (rowToEnvelope, JSON), so version 2's `batch` and `proof` are counted. */
+async function publishedBytes(nodeUrl: string): Promise<number> {
+  return withClient(nodeUrl, async (c) => {
+    const { rows } = await c.query(
+      `SELECT event_id, type, schema_version, provider, stream_id, stream_version, to_char(occurred_on, 'YYYY-MM-DD') AS occurred_on, recorded_at, data,
+              key_id, signature, proof
+         FROM events ORDER BY global_position LIMIT 2000`,
+    );
+    const bytes = rows.map((r) => Buffer.byteLength(JSON.stringify(rowToEnvelope(r))));
+    return Math.round(bytes.reduce((a, b) => a + b, 0) / Math.max(1, bytes.length));
+  });
+}
+
 /** The node's signing key and the aggregator's trust file, made for this run (docs/signing.md). */
 const signing = (() => {
   const keyId = `${opts.state.toLowerCase()}-bench`;
@@ -243,7 +304,7 @@ const signing = (() => {
 // The benchmark measures throughput, not the per-caller limit (docs/operations.md), so it lifts it.
 const common = { KAFKA_BROKERS: BROKERS.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', MOVEMENTS_PARTITIONS: '6', RATE_LIMIT_MAX: '100000000' };
 function nodeEnv(extra: Record<string, string> = {}) {
-  return { ...common, ...signing.node, NODE_STATE: opts.state, DATABASE_URL: dbUrl(DB.node), ...extra };
+  return { ...common, ...signing.node, NODE_STATE: opts.state, NODE_SIGNATURE_VERSION: String(opts.signatureVersion), DATABASE_URL: dbUrl(DB.node), ...extra };
 }
 /** The Authorization header of an API key issued in a service's database, as the key CLI does. */
 const bearerOf = async (url: string, service: 'node' | 'aggregator', principal: string, role: string) => ({
@@ -392,41 +453,19 @@ async function main() {
         await node.stop();
       }
       // Baseline: COPY of the very rows the node stored (events, outbox, record_ids) into a fresh copy of its schema.
-      const copyUrl = await resetDatabase(DB.copy, 'national-node');
-      const ev = join(workDir, 'events.csv');
-      const ob = join(workDir, 'outbox.csv');
-      const ri = join(workDir, 'record_ids.csv');
-      await copyOut(
-        nodeUrl,
-        'SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, key_id, signature FROM events ORDER BY global_position',
-        ev,
-      );
-      await copyOut(nodeUrl, 'SELECT global_position, topic, message_key FROM outbox ORDER BY id', ob);
-      await copyOut(nodeUrl, 'SELECT kind, id_digest, event_id FROM record_ids', ri);
-      const a = await copyIn(
-        copyUrl,
-        'events',
-        ['event_id', 'type', 'schema_version', 'provider', 'stream_id', 'stream_version', 'occurred_on', 'recorded_at', 'data', 'key_id', 'signature'],
-        ev,
-      );
-      const b = await copyIn(copyUrl, 'outbox', ['global_position', 'topic', 'message_key'], ob);
-      const c = await copyIn(copyUrl, 'record_ids', ['kind', 'id_digest', 'event_id'], ri);
+      const copied = await copyBaseline(nodeUrl, 'national-node', [
+        { table: 'events', columns: EVENT_COLUMNS, orderBy: 'global_position' },
+        { table: 'outbox', columns: ['global_position', 'topic', 'message_key'], orderBy: 'id' },
+        { table: 'record_ids', columns: ['kind', 'id_digest', 'event_id'] },
+      ]);
       s.baseline = {
         what: 'PostgreSQL COPY of the same rows (events + outbox + record_ids)',
-        figure: storedAfterIngest / (a.seconds + b.seconds + c.seconds),
+        figure: storedAfterIngest / (copied.events + copied.outbox + copied.record_ids),
         unit: 'records/s',
       };
-      envelopeBytes = await withClient(nodeUrl, async (cl) => {
-        const { rows } = await cl.query(
-          `SELECT avg(length(json_build_object('eventId', event_id, 'type', type, 'schemaVersion', schema_version, 'provider', provider, 'streamId', stream_id,
-                  'streamVersion', stream_version, 'occurredOn', occurred_on, 'recordedAt', recorded_at, 'data', data,
-                  'keyId', key_id, 'signature', signature)::text)) AS n FROM (SELECT * FROM events LIMIT 2000) e`,
-        );
-        return Math.round(Number(rows[0].n));
-      });
+      envelopeBytes = await publishedBytes(nodeUrl);
       s.details!.envelopeBytes = envelopeBytes;
-      await dropDatabase(DB.copy);
-      for (const f of [ev, ob, ri]) rmSync(f, { force: true });
+      s.details!.copySeconds = copied;
     });
 
     // 2. forwarding: the outbox filled above, onto Kafka.
@@ -490,12 +529,18 @@ async function main() {
     await stage('project', async (s) => {
       const aggUrl = await resetDatabase(DB.agg, 'aggregator');
       await poolEveryProvider(aggUrl);
-      const probe = () => count(aggUrl, 'SELECT coalesce(sum(events), 0) AS n FROM provider_status');
+      // One connection for the polling: a new one every 25 ms would cost PostgreSQL a backend start each.
+      const probeClient = new Client({ connectionString: aggUrl });
+      await probeClient.connect();
+      const probePid = Number((await probeClient.query('SELECT pg_backend_pid() AS p')).rows[0].p);
+      const probe = async () => Number((await probeClient.query('SELECT coalesce(sum(events), 0) AS n FROM provider_status')).rows[0].n);
       const profile = opts.profile ? join(workDir, 'aggregator-project.cpuprofile') : undefined;
       aggregator = await startAggregator('aggregator', DB.agg, {}, ports.agg, profile);
       const cpu0 = aggregator.stats().cpuSeconds;
-      const r = await drain(probe, 0, storedAfterIngest, 600);
+      const pgCpu = await backendCpu(adminUrl, DB.agg, [probePid]);
+      const r = await drain(probe, 0, storedAfterIngest, 600).finally(() => probeClient.end());
       const st = aggregator.stats();
+      const pg = await pgCpu.stop();
       if (profile) await writeProfile(aggregator, profile);
       s.figure = r.perSecond;
       s.unit = 'events/s';
@@ -505,9 +550,30 @@ async function main() {
         events: storedAfterIngest,
         seconds: round(r.seconds, 2),
         aggregatorCpuShare: round((st.cpuSeconds - cpu0) / r.seconds, 2),
+        aggregatorCpuMicrosPerEvent: round(((st.cpuSeconds - cpu0) * 1e6) / storedAfterIngest, 1),
+        // The aggregator's PostgreSQL backends over the same interval (a floor: see backendCpu).
+        postgresCpuSeconds: round(pg.seconds, 1),
+        postgresCpuMicrosPerEvent: round((pg.seconds * 1e6) / storedAfterIngest, 1),
+        postgresBackends: pg.backends,
         cells: await count(aggUrl, 'SELECT count(*) AS n FROM flow_counts'),
       };
       if (profile && existsSync(profile)) s.details.profile = summariseProfile(profile, 20);
+      // Baseline: PostgreSQL's COPY of the rows the stage wrote into a fresh copy of the aggregator's
+      // schema: every event into regional_events (same columns as the ingest's insert; the record-key
+      // trigger and the three unique indexes apply to COPY as well) and the final cells into
+      // flow_counts. provider_status and consumer_offsets (a row per provider / partition) are left out.
+      const copied = await copyBaseline(aggUrl, 'aggregator', [
+        { table: 'regional_events', columns: REGIONAL_EVENT_COLUMNS, orderBy: 'global_position' },
+        { table: 'flow_counts', columns: [...FLOW_COLUMNS, 'count', 'key_sum'] },
+      ]);
+      s.baseline = {
+        what: 'PostgreSQL COPY of the same rows (regional_events + flow_counts)',
+        figure: storedAfterIngest / (copied.regional_events + copied.flow_counts),
+        unit: 'events/s',
+      };
+      s.details.copySeconds = copied;
+      s.details.ofCopyIntoRegionalEventsAlone = round(r.perSecond / (storedAfterIngest / copied.regional_events), 3);
+      // Kafka's own consumer on the same topic: informative (it only fetches), not the ratio.
       const c = await kafka(
         ['perf-consumer', '--topic', movementsTopic, '--messages', String(storedAfterIngest), '--group', groups.perf, '--timeout', '60000'],
         'ConsumerPerformance',
@@ -521,10 +587,10 @@ async function main() {
       // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
       const fetchRate = Number(line[9]);
       if (!Number.isFinite(fetchRate)) throw new Error(`cannot read ConsumerPerformance output: ${c.stdout.slice(-500)}`);
-      s.baseline = {
+      s.details.consumerPerformance = {
         what: 'Kafka ConsumerPerformance (fetch rate, after the group join)',
-        figure: fetchRate,
-        unit: 'records/s',
+        recordsPerSecond: fetchRate,
+        ratio: round(r.perSecond / fetchRate, 3),
         peakRssMiB: c.peakRssMiB && round(c.peakRssMiB),
       };
     });
@@ -848,12 +914,14 @@ async function cleanup() {
   if (!opts.keep) for (const d of Object.values(DB)) await dropDatabase(d).catch(() => undefined);
 }
 
-function markdown(r: { runId: string; mode: string; machine: Record<string, unknown>; startedAt: string; stages: Stage[] }): string {
+function markdown(r: { runId: string; mode: string; options: typeof opts; machine: Record<string, unknown>; startedAt: string; stages: Stage[] }): string {
   const fmt = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x >= 100 ? Math.round(x).toLocaleString('en') : String(round(x, 1)));
   const lines = [
     `# Benchmark ${r.runId} (${r.mode})`,
     '',
     `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memGiB} GiB, Node ${r.machine.node}; shared with other work (load average at each stage's start → end below).`,
+    '',
+    `Nodes publish signature version ${r.options.signatureVersion} (${r.options.signatureVersion === 2 ? 'one Ed25519 signature per append over a Merkle root' : 'one Ed25519 signature per event'}; \`--signature-version\`).`,
     '',
     '| stage | figure | baseline | ratio | peak RSS (MiB) | load 1-min start → end |',
     '|---|---|---|---|---|---|',
@@ -875,6 +943,20 @@ function markdown(r: { runId: string; mode: string; machine: Record<string, unkn
     lines.push(
       '',
       `End to end at a fixed offered load of ${fmt(e2e.fixedRate.offered)} records/s (achieved ${fmt(e2e.fixedRate.achieved)}): acknowledgement → queryable p50 ${fmt(e2e.fixedRate.latencyMs.p50)} ms, p99 ${fmt(e2e.fixedRate.latencyMs.p99)} ms.`,
+    );
+  const p = r.stages.find((s) => s.name === 'project' && s.ok);
+  const pd = p?.details as
+    | {
+        ofCopyIntoRegionalEventsAlone: number;
+        aggregatorCpuMicrosPerEvent: number;
+        postgresCpuMicrosPerEvent: number;
+        consumerPerformance: { recordsPerSecond: number; ratio: number };
+      }
+    | undefined;
+  if (p?.ratio !== undefined && pd)
+    lines.push(
+      '',
+      `Projection: ${fmt(p.figure)} events/s = ${round(p.ratio * 100, 1)}% of PostgreSQL's COPY of the same rows into the same tables (target ≥ 50%: ${r.mode === 'smoke' ? 'not judged at smoke volume, where starting psql is most of the COPY' : p.ratio >= 0.5 ? 'met' : 'not met'}); ${round(pd.ofCopyIntoRegionalEventsAlone * 100, 1)}% of the COPY into regional_events alone; aggregator ${fmt(pd.aggregatorCpuMicrosPerEvent)} µs of CPU per event, its PostgreSQL backends ${fmt(pd.postgresCpuMicrosPerEvent)} µs. Kafka's ConsumerPerformance fetched ${fmt(pd.consumerPerformance.recordsPerSecond)} records/s (${round(pd.consumerPerformance.ratio * 100, 1)}%, for information).`,
     );
   const q = r.stages.find((s) => s.name === 'query' && s.ok)?.details as
     | {

@@ -147,3 +147,52 @@ export const csv = (v: unknown): string => {
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
+
+/**
+ * CPU seconds of the PostgreSQL backends serving database `datname` (a service's pool), sampled
+ * from /proc every `everyMs` while the stage runs (PostgreSQL on this machine), leaving out the
+ * sampler's own connection and those in `exclude`. A backend that ends between two samples loses
+ * its last interval, so the figure is a floor.
+ */
+export async function backendCpu(url: string, datname: string, exclude: number[] = [], everyMs = 500) {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  const own = Number((await c.query('SELECT pg_backend_pid() AS p')).rows[0].p);
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  const sample = async () => {
+    const { rows } = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = $2', [datname, 'client backend']);
+    for (const { pid } of rows) {
+      if (pid === own || exclude.includes(pid)) continue;
+      let cpu: number;
+      try {
+        cpu = procStats(pid).cpuSeconds;
+      } catch {
+        continue; // ended since the query
+      }
+      if (!first.has(pid)) first.set(pid, cpu);
+      last.set(pid, cpu);
+    }
+  };
+  await sample();
+  // Backends seen at the start count from there; those that start later count from zero.
+  const atStart = new Set(first.keys());
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      await sleep(everyMs);
+      await sample();
+    }
+  })();
+  return {
+    async stop(): Promise<{ seconds: number; backends: number }> {
+      stopped = true;
+      await loop;
+      await sample();
+      await c.end();
+      let seconds = 0;
+      for (const [pid, cpu] of last) seconds += cpu - (atStart.has(pid) ? first.get(pid)! : 0);
+      return { seconds, backends: last.size };
+    },
+  };
+}

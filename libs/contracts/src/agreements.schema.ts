@@ -18,7 +18,7 @@ import {
   SHAREABLE_DIMENSIONS,
   TIME_GRANULARITIES,
 } from './agreements';
-import { EnvelopeDto, ParseResult, parseWith } from './envelope.schema';
+import { EnvelopeDto, MessageBody, ParseResult, parseWith } from './envelope.schema';
 import { CATEGORIES, ISO_COUNTRIES } from './reference';
 
 /** One problem with an agreement's terms: the field path (e.g. `scope.categories`) and why. */
@@ -373,7 +373,7 @@ const joinProblems = (problems: TermProblem[], prefix: string) => problems.map((
 
 /** Parses and validates one message of `agreements.v1`. Never throws: what is not a valid
  * agreement event comes back with the reason, for the quarantine. */
-export function parseAgreementEvent(raw: Buffer | string | null): ParseResult<AgreementEvent> {
+export function parseAgreementEvent(raw: MessageBody): ParseResult<AgreementEvent> {
   // JSON, a known type and version (a newer one waits for an upgrade), the schema: as every topic.
   const parsed = parseWith(raw, AGREEMENT_SCHEMAS);
   if (!parsed.ok) return parsed;

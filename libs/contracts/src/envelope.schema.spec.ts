@@ -1,4 +1,4 @@
-import { limitVersions, MOVEMENT_SCHEMAS, parseMovementEvent } from './envelope.schema';
+import { limitVersions, MOVEMENT_SCHEMAS, ParsedJson, parseMovementEvent } from './envelope.schema';
 
 const valid = {
   eventId: '01963c4e-0000-7000-8000-000000000001',
@@ -75,6 +75,14 @@ describe('parseMovementEvent', () => {
 
   it('refuses a null message', () => {
     expect(parseMovementEvent(null)).toEqual({ ok: false, reason: 'empty message (null value)' });
+  });
+
+  it('reads a body already parsed as it reads the bytes, and normalises that value in place', () => {
+    const { departedFrom: _d, ...data } = valid.data;
+    const body = JSON.parse(JSON.stringify({ ...valid, data })) as typeof valid;
+    expect(parseMovementEvent(new ParsedJson(body))).toEqual(parseMovementEvent(Buffer.from(JSON.stringify({ ...valid, data }))));
+    expect(body.data.departedFrom).toBeNull();
+    expect(parseMovementEvent(new ParsedJson([]))).toEqual({ ok: false, reason: 'not a JSON object' });
   });
 });
 

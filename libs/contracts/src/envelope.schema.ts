@@ -131,21 +131,29 @@ export function flattenErrors(errors: ValidationError[], prefix = ''): string[] 
 
 export type Schemas = Record<string, Record<number, new () => EnvelopeDto>>;
 
+/** A message body its reader has already parsed as JSON (the aggregator's ingest pipeline, which
+ * checks the signature over the same value first): the parsers take it rather than parse the bytes
+ * again. What they normalise they change in it. */
+export class ParsedJson {
+  constructor(readonly value: unknown) {}
+}
+
+/** A message as it arrived, or its body already parsed. */
+export type MessageBody = Buffer | string | ParsedJson | null;
+
 /** JSON, a known type and version, and the shape its schema class describes; the checks every
  * topic shares. `certainlyValid`, when given, is the compiled valid case of those classes: what it
  * accepts skips class-validator. */
-export function parseWith(
-  raw: Buffer | string | null,
-  schemas: Schemas,
-  certainlyValid?: (json: Record<string, unknown>) => boolean,
-): ParseResult<EventEnvelope> {
+export function parseWith(raw: MessageBody, schemas: Schemas, certainlyValid?: (json: Record<string, unknown>) => boolean): ParseResult<EventEnvelope> {
   if (raw === null) return { ok: false, reason: 'empty message (null value)' };
   let json: unknown;
-  try {
-    json = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
-  } catch (e) {
-    return { ok: false, reason: `not JSON: ${(e as Error).message}` };
-  }
+  if (raw instanceof ParsedJson) json = raw.value;
+  else
+    try {
+      json = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+    } catch (e) {
+      return { ok: false, reason: `not JSON: ${(e as Error).message}` };
+    }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, reason: 'not a JSON object' };
   }
@@ -190,7 +198,7 @@ export function awaitableEnvelope(json: Record<string, unknown>): string | null 
 /** Parses and validates one message of `movements.v1`, against `schemas` (all the versions this
  * code knows, or fewer: `limitVersions`). Never throws: what is not a valid event comes back with
  * the reason, for the quarantine, or as awaiting an upgrade. */
-export function parseMovementEvent(raw: Buffer | string | null, schemas: Schemas = MOVEMENT_SCHEMAS): ParseResult<MovementEvent> {
+export function parseMovementEvent(raw: MessageBody, schemas: Schemas = MOVEMENT_SCHEMAS): ParseResult<MovementEvent> {
   const max = Math.min(...Object.values(schemas).map(newestVersion));
   const parsed = parseWith(raw, schemas, (json) => (json.schemaVersion as number) <= max && movementEnvelopeIsValid(json));
   if (!parsed.ok) return parsed;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsUUID, Matches, ValidateIf, ValidateNested } from 'class-validator';
-import { EnvelopeDto, ParseResult, parseWith, Schemas } from './envelope.schema';
+import { EnvelopeDto, MessageBody, ParseResult, parseWith, Schemas } from './envelope.schema';
 import { AGE_BANDS, CATEGORIES, findBorderCrossingPoint, REFERRAL_PATHWAYS, SEXES, SPECIFIC_NEEDS } from './reference';
 import {
   CLOSURE_OUTCOMES,
@@ -71,7 +71,7 @@ export const REFERRAL_SCHEMAS: Schemas = {
 
 /** Parses and validates one message of `referrals.v1`. Never throws: what is not a valid event
  * comes back with the reason, for the quarantine. */
-export function parseReferralEvent(raw: Buffer | string | null): ParseResult<ReferralEvent> {
+export function parseReferralEvent(raw: MessageBody): ParseResult<ReferralEvent> {
   const parsed = parseWith(raw, REFERRAL_SCHEMAS);
   if (!parsed.ok) return parsed;
   const event = parsed.event as ReferralEvent;

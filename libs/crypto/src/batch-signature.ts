@@ -33,8 +33,12 @@ export interface BatchSigned {
 /** The leaf of an event: the RFC 8785 canonical JSON of the envelope without `batch`, `proof`
  * and `signature` (`keyId` included, as in version 1). */
 export function batchLeaf(envelope: object): Buffer {
+  return Buffer.from(batchLeafText(envelope), 'utf8');
+}
+/** The same leaf as text (hashed as its UTF-8 bytes, without a copy into a Buffer first). */
+function batchLeafText(envelope: object): string {
   const { batch: _b, proof: _p, signature: _s, ...rest } = envelope as Record<string, unknown>;
-  return Buffer.from(canonicalJson(rest), 'utf8');
+  return canonicalJson(rest);
 }
 
 /** What the node signs: the root bound to the key, the provider and the tree size. Its own
@@ -53,7 +57,7 @@ export async function signBatch<E extends { provider: string }>(envelopes: E[], 
     const { signature: _s, batch: _b, proof: _p, ...rest } = e as E & { signature?: unknown; batch?: unknown; proof?: unknown };
     return { ...rest, keyId } as unknown as E & { keyId: string };
   });
-  const { root, paths } = buildTree(unsigned.map((e) => leafHash(batchLeaf(e))));
+  const { root, paths } = buildTree(unsigned.map((e) => leafHash(batchLeafText(e))));
   const rootText = root.toString('base64url');
   const statement = rootStatement(keyId, provider, rootText, envelopes.length);
   const signature = await signOffThread(statement, key);
@@ -70,12 +74,8 @@ export function proofHolds(envelope: object): boolean {
   const { batch, proof } = envelope as { batch?: BatchRoot; proof?: InclusionProof };
   if (!batch || !proof || !Array.isArray(proof.path) || !HASH_TEXT.test(String(batch.root))) return false;
   if (!proof.path.every((h) => typeof h === 'string' && HASH_TEXT.test(h))) return false;
-  const root = rootFromPath(
-    leafHash(batchLeaf(envelope)),
-    proof.index,
-    batch.size,
-    proof.path.map((h) => Buffer.from(h, 'base64url')),
-  );
+  // The path's base64url text is decoded straight into each node's hash input (merkle.ts).
+  const root = rootFromPath(leafHash(batchLeafText(envelope)), proof.index, batch.size, proof.path);
   return root !== null && root.toString('base64url') === batch.root;
 }
 

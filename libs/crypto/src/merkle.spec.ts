@@ -50,6 +50,33 @@ describe('Merkle hash tree (RFC 6962)', () => {
     }
   });
 
+  it('hashes a leaf given as text as its UTF-8 bytes, and an audit path given as base64url text as the hashes it encodes', () => {
+    for (const text of ['', 'leaf', '{"a":"é€😀"}', '\u0000x']) expect(leafHash(text).equals(leafHash(Buffer.from(text, 'utf8')))).toBe(true);
+    for (let n = 1; n <= 70; n++) {
+      const leaves = Array.from({ length: n }, (_, i) => leafHash(`leaf ${i}`));
+      const { root, paths } = buildTree(leaves);
+      for (let i = 0; i < n; i++)
+        expect(
+          rootFromPath(
+            leaves[i],
+            i,
+            n,
+            paths[i].map((h) => h.toString('base64url')),
+          )?.equals(root),
+        ).toBe(true);
+    }
+    // Not a hash: hashed as the bytes it is, never as a hash it is not.
+    const direct = (...parts: Buffer[]) =>
+      createHash('sha256')
+        .update(Buffer.concat([Buffer.from([1]), ...parts]))
+        .digest();
+    const h = leafHash('a hash');
+    const odd = Buffer.from('short');
+    expect(nodeHash(odd, h).equals(direct(odd, h))).toBe(true);
+    expect(nodeHash(h, 'not base64url!').equals(direct(h, Buffer.from('not base64url!', 'base64url')))).toBe(true);
+    expect(nodeHash(h.toString('base64url'), h).equals(direct(h, h))).toBe(true);
+  });
+
   it('refuses an index out of range, a path too long or too short', () => {
     const leaves = LEAVES.map(leafHash);
     const { root, paths } = buildTree(leaves);

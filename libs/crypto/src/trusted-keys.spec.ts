@@ -151,6 +151,14 @@ describe('TrustedKeyRegistry', () => {
     await expect(registry.verifyAll([])).resolves.toEqual([]);
   });
 
+  it('verifyAll refuses a message too deeply nested to canonicalise on its own, and the rest of the batch is verified', async () => {
+    const good = af.signer('af-new').sign(envelope());
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const verdicts = await registry.verifyAll([{ ...good, data: deep }, good]);
+    expect(verdicts.map((v) => (v.ok ? 'ok' : v.reason.slice(0, 44)))).toEqual(['SIGNATURE.INVALID: cannot be canonicalised: ', 'ok']);
+  });
+
   it('signAll, off the event loop, signs as sign does, in the batch order', async () => {
     const envelopes = Array.from({ length: 50 }, (_, i) => envelope({ streamVersion: i + 1 }));
     const signer = af.signer('af-new');

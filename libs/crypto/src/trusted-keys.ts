@@ -114,24 +114,30 @@ export class TrustedKeyRegistry implements EnvelopeVerifier {
   }
 
   /** Version 2 (batch) signatures: each distinct signed root of the call is verified once, and
-   * each event's inclusion proof on its own (SHA-256 only). */
+   * each event's inclusion proof on its own (SHA-256 only). A message that cannot even be
+   * canonicalised (JSON nested deeper than the stack) is refused on its own, never the batch: the
+   * ingest pipeline verifies bodies before their schema is checked. */
   verifyAll(envelopes: object[]): Promise<Verdict[]> {
     const roots = new Map<string, Promise<boolean>>();
-    return Promise.all(
-      envelopes.map(async (envelope) => {
-        const checked = this.check(envelope);
-        if ('verdict' in checked) return checked.verdict;
-        if (checked.batch) {
-          if (!proofHolds(envelope)) return this.conclude(checked.key, envelope, false, PROOF_BROKEN);
-          const { provider } = envelope as { provider: string };
-          const id = rootIdentity(checked.key.keyId, provider, checked.batch);
-          let holds = roots.get(id);
-          if (!holds) roots.set(id, (holds = rootSignatureHolds(checked.key.keyId, provider, checked.batch, checked.key.key)));
-          return this.conclude(checked.key, envelope, await holds, ROOT_BROKEN);
-        }
-        return this.conclude(checked.key, envelope, await verifyEnvelopeSignatureOffThread(envelope, checked.signature, checked.key.key));
-      }),
-    );
+    const tooDeep = (e: unknown) => {
+      if (e instanceof RangeError) return fail('SIGNATURE.INVALID', `cannot be canonicalised: ${e.message}`);
+      throw e;
+    };
+    return Promise.all(envelopes.map((envelope) => this.verifyOne(envelope, roots).catch(tooDeep)));
+  }
+
+  private async verifyOne(envelope: object, roots: Map<string, Promise<boolean>>): Promise<Verdict> {
+    const checked = this.check(envelope);
+    if ('verdict' in checked) return checked.verdict;
+    if (checked.batch) {
+      if (!proofHolds(envelope)) return this.conclude(checked.key, envelope, false, PROOF_BROKEN);
+      const { provider } = envelope as { provider: string };
+      const id = rootIdentity(checked.key.keyId, provider, checked.batch);
+      let holds = roots.get(id);
+      if (!holds) roots.set(id, (holds = rootSignatureHolds(checked.key.keyId, provider, checked.batch, checked.key.key)));
+      return this.conclude(checked.key, envelope, await holds, ROOT_BROKEN);
+    }
+    return this.conclude(checked.key, envelope, await verifyEnvelopeSignatureOffThread(envelope, checked.signature, checked.key.key));
   }
 
   /** What can be decided before the signature is checked: the key and whether it may sign this. */

@@ -1,4 +1,4 @@
-import type { EventEnvelope, ParseResult } from '@caravanserai/contracts';
+import { EventEnvelope, MessageBody, ParsedJson, ParseResult } from '@caravanserai/contracts';
 import type { EnvelopeVerifier } from '@caravanserai/crypto';
 import { inTransaction } from '@caravanserai/database';
 import type { Pool, PoolClient } from 'pg';
@@ -39,8 +39,9 @@ export interface IngestTopic<E extends EventEnvelope, P = unknown> {
    * one check, one insert, one projection (one multi-row upsert).
    */
   readonly oneAtATime: boolean;
-  /** JSON and schema (no database). */
-  parse(raw: Buffer | null): ParseResult<E>;
+  /** JSON and schema (no database): the message's bytes, or its body already parsed (which the
+   * topic may normalise in place). */
+  parse(raw: MessageBody): ParseResult<E>;
   /** The topic's rules (a retraction's movement, a referral's owner, agreement rules), in the
    * batch's transaction, before the events go into the log. */
   check(client: PoolClient, events: E[]): Promise<Checked<P>>;
@@ -50,6 +51,16 @@ export interface IngestTopic<E extends EventEnvelope, P = unknown> {
 }
 
 type Outcome = IngestResult & { rejections: Rejected[] };
+
+/** A message's body parsed as JSON, or undefined when it is none (the topic's parse then says why). */
+function jsonBody(value: Buffer | null): unknown {
+  if (value === null) return undefined;
+  try {
+    return JSON.parse(value.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
 
 const TAKEN_POSITION = (e: EventEnvelope) => `stream position ${e.streamId}@${e.streamVersion} is taken by another event`;
 
@@ -93,17 +104,20 @@ export class IngestPipeline<E extends EventEnvelope, P = unknown> implements Bat
     return this.applyOrHold(client, messages, await this.checked(messages), recordOffsets, notEarlier);
   }
 
-  /** The topic's own checks first, then the signature over each message as it arrived, before
-   * the parsed event is normalised: nothing unverified goes further. The signatures of the batch
-   * are checked together, off the event loop; verdicts in batch order. */
+  /** The topic's own checks, then the signature over each message as it arrived: nothing
+   * unverified goes further, and a message that fails both is refused for the topic's reason. Each
+   * body is parsed once: the signatures of the batch are checked first, together and off the event
+   * loop, over the bodies as parsed, and only then do the topic's checks read (and normalise) the
+   * same values. Verdicts in batch order. */
   private async checked(messages: IncomingMessage[]): Promise<ParseResult<E>[]> {
-    const parsed = messages.map((m) => this.topic.parse(m.value));
+    const bodies = messages.map((m) => jsonBody(m.value));
     const toVerify: number[] = [];
-    parsed.forEach((p, i) => p.ok && toVerify.push(i));
-    const verdicts = await this.verifier.verifyAll(toVerify.map((i) => JSON.parse(messages[i].value!.toString('utf8')) as object));
+    bodies.forEach((b, i) => typeof b === 'object' && b !== null && !Array.isArray(b) && toVerify.push(i));
+    const verdicts = await this.verifier.verifyAll(toVerify.map((i) => bodies[i] as object));
+    const parsed = messages.map((m, i) => this.topic.parse(bodies[i] === undefined ? m.value : new ParsedJson(bodies[i])));
     toVerify.forEach((i, n) => {
       const verdict = verdicts[n];
-      if (!verdict.ok) parsed[i] = { ok: false, reason: verdict.reason };
+      if (parsed[i].ok && !verdict.ok) parsed[i] = { ok: false, reason: verdict.reason };
     });
     return parsed;
   }

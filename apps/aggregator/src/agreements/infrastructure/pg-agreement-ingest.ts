@@ -9,6 +9,7 @@ import {
   checkAgreementTerms,
   EmergencyTermsActivated,
   EMERGENCY_TERMS_ACTIVATED,
+  MessageBody,
   parseAgreementEvent,
   ParseResult,
 } from '@caravanserai/contracts';
@@ -134,7 +135,7 @@ export class AgreementTopic implements IngestTopic<AgreementEvent, Map<string, D
 
   constructor(private readonly pooling: PoolingRelease) {}
 
-  parse(raw: Buffer | null): ParseResult<AgreementEvent> {
+  parse(raw: MessageBody): ParseResult<AgreementEvent> {
     return parseAgreementEvent(raw);
   }
 

@@ -4,6 +4,7 @@ import {
   MOVEMENT_RETRACTED,
   MOVEMENT_SCHEMAS,
   MOVEMENT_UPCASTERS,
+  MessageBody,
   MovementEvent,
   MovementRecordedData,
   newestVersion,
@@ -35,7 +36,7 @@ export class MovementTopic implements IngestTopic<MovementEvent, Map<string, Kno
    * fewer than the code knows); a newer one waits for an upgrade. */
   constructor(private readonly schemas: Schemas = MOVEMENT_SCHEMAS) {}
 
-  parse(raw: Buffer | null): ParseResult<MovementEvent> {
+  parse(raw: MessageBody): ParseResult<MovementEvent> {
     return parseMovementEvent(raw, this.schemas);
   }
 

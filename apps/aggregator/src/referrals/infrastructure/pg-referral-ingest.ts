@@ -1,5 +1,5 @@
 import type { EnvelopeVerifier } from '@caravanserai/crypto';
-import { parseReferralEvent, ParseResult, ReferralEvent } from '@caravanserai/contracts';
+import { MessageBody, parseReferralEvent, ParseResult, ReferralEvent } from '@caravanserai/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { Checked, IngestPipeline, IngestTopic, Taken } from '../../infrastructure/ingest-pipeline';
 import { PoolingRelease } from '../../infrastructure/pooling-release';
@@ -16,7 +16,7 @@ export class ReferralTopic implements IngestTopic<ReferralEvent, void> {
   readonly providerData = true;
   readonly oneAtATime = false;
 
-  parse(raw: Buffer | null): ParseResult<ReferralEvent> {
+  parse(raw: MessageBody): ParseResult<ReferralEvent> {
     return parseReferralEvent(raw);
   }
 
