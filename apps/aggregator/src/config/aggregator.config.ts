@@ -130,6 +130,10 @@ export class AggregatorConfig {
   @IsInt() @Min(1) @Max(10_000) FEED_KAFKA_BATCH: number = 500;
   /** How long a recipient's topic keeps an item (the cursor feed keeps every one). */
   @IsInt() @Min(60_000) FEED_KAFKA_RETENTION_MS: number = 30 * DAY_MS;
+  /** The largest item a recipient's topic takes (its max.message.bytes; the broker's own default is
+   * 1 MiB, a year's answer at a fine level can be several): at most 90 MiB, under the broker's
+   * 100 MiB request limit. A larger item holds its recipient's topic back, logged, until raised. */
+  @IsInt() @Min(1_048_576) @Max(94_371_840) FEED_KAFKA_MAX_MESSAGE_BYTES: number = 64 * 1_048_576;
   /** The newest movement event version this aggregator reads, at most the newest the code knows
    * (unset: that one). Newer events wait in awaiting_upgrade until an aggregator that reads them
    * starts (docs/events.md, "Versioning"): for holding a region at the version every aggregator

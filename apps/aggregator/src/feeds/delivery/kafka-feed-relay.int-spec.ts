@@ -13,7 +13,8 @@ import { openAggregatorDatabase } from '../../infrastructure/database';
 import { FEED_ITEM_KINDS, FeedItem } from '../../answers/feed-item';
 import { AggregatorSigner } from '../infrastructure/aggregator-signer';
 import { KafkaFeedRelay, KIND_HEADER } from './infrastructure/kafka-feed-relay';
-import { appendItems } from './testing/webhook-receiver';
+import { appendItems, signedItem } from './testing/webhook-receiver';
+import { appendFeedItems } from '../infrastructure/pg-feed-items';
 
 /**
  * Each recipient's items on its own topic, on the real PostgreSQL and Kafka: in order, keyed by
@@ -27,7 +28,16 @@ describe('the per-recipient Kafka topics (PostgreSQL, Kafka)', () => {
   let kafka: Kafka;
   let signer: AggregatorSigner;
   const consumers: Consumer[] = [];
-  const settings = { topicPrefix: prefix, replicationFactor: 1, retentionMs: 86_400_000, pollMs: 50, batch: 3 };
+  const settings = {
+    topicPrefix: prefix,
+    replicationFactor: 1,
+    retentionMs: 86_400_000,
+    pollMs: 50,
+    batch: 3,
+    maxMessageBytes: 3 * 1_048_576,
+    backoffBaseMs: 2_000,
+    backoffMaxMs: 60_000,
+  };
 
   beforeAll(async () => {
     db = await freshTestDatabase('agg_feed_relay');
@@ -132,5 +142,33 @@ describe('the per-recipient Kafka topics (PostgreSQL, Kafka)', () => {
       { recipient: 'org:UNHCR', n: 2 },
       { recipient: 'state:TR', n: 9 },
     ]);
+  }, 60_000);
+
+  it("takes an item larger than the broker's default message size, and holds back one larger than its topic takes, for its recipient only and with backoff", async () => {
+    // 2 MiB: over the broker's default 1 MiB, under the topic's 3 MiB; then 4 MiB, over it.
+    const large = await signedItem(signer, 'state:IR', 'release.flows', { text: 'x'.repeat(2 * 1_048_576) });
+    const tooLarge = await signedItem(signer, 'state:PK', 'release.flows', { text: 'x'.repeat(4 * 1_048_576) });
+    await appendFeedItems(pool, [{ item: large, agreementId: null }]);
+    await appendFeedItems(pool, [{ item: tooLarge, agreementId: null }]);
+    const after = await appendItems(pool, signer, 'state:PK', 1);
+    const others = await appendItems(pool, signer, 'org:IOM', 2);
+    const relay = new KafkaFeedRelay(pool, kafka, settings);
+    await relay.start();
+    try {
+      await waitFor(async () => (await relayedUpTo('state:IR')) && (await relayedUpTo('org:IOM')), { what: 'IR and IOM relayed', intervalMs: 50 });
+      // Polled every 50 ms: without the backoff, PK's batch would be read and refused about 30 times here.
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(relay.held.get('state:PK')).toMatchObject({ reason: expect.stringContaining(`item ${tooLarge.id} takes`) });
+      expect(relay.held.get('state:PK')!.failures).toBeLessThanOrEqual(5);
+      expect(relay.held.has('state:IR')).toBe(false);
+    } finally {
+      await relay.stop();
+    }
+    expect(await relayedUpTo('state:PK')).toBe(false);
+    expect(await messagesOn(relay.topicOf('state:PK'))).toBe(0);
+    expect(after).toHaveLength(1); // waits behind the item too large, in order
+    const onIr = asItems(await readTopic(relay.topicOf('state:IR'), 1));
+    expect(onIr.map((m) => m.item)).toEqual([large]);
+    expect(asItems(await readTopic(relay.topicOf('org:IOM'), 2)).map((m) => m.item)).toEqual(others);
   }, 60_000);
 });

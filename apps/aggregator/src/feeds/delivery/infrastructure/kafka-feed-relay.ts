@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { readFeedItems } from '../../infrastructure/pg-feed-items';
+import { backoffMs } from '../domain/standard-webhook';
 import { PollingWorker } from './polling-worker';
 
 export interface FeedRelaySettings {
@@ -12,7 +13,17 @@ export interface FeedRelaySettings {
   retentionMs: number;
   pollMs: number;
   batch: number;
+  /** The largest item a recipient's topic takes (its max.message.bytes). */
+  maxMessageBytes: number;
+  /** How long a recipient whose batch failed waits before the next try: full jitter, doubling up to the maximum. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
 }
+
+/** Items sent together up to this many bytes; a larger item goes alone, up to maxMessageBytes. */
+const SEND_BYTES = 1024 * 1024;
+/** What Kafka adds to a record batch of one record, besides its key, value and headers (bounded loosely). */
+const BATCH_OVERHEAD_BYTES = 1024;
 
 /** The Kafka header that names an item's kind, so a consumer can filter without parsing. */
 export const KIND_HEADER = 'caravanserai-kind';
@@ -29,6 +40,8 @@ export const KIND_HEADER = 'caravanserai-kind';
 export class KafkaFeedRelay {
   /** Items written by this process, per recipient (for /metrics). */
   readonly stats = new Map<string, number>();
+  /** Recipients whose last batch failed: how many times in a row, and not tried again before `retryAt`. */
+  readonly held = new Map<string, { failures: number; retryAt: number; reason: string }>();
   private readonly logger = new Logger('FeedKafkaRelay');
   private readonly worker: PollingWorker;
   private readonly ensured = new Set<string>();
@@ -83,11 +96,18 @@ export class KafkaFeedRelay {
     let busy = false;
     for (const { recipient } of rows) {
       if (this.worker.stopping.aborted) break;
+      const held = this.held.get(recipient);
+      if (held && held.retryAt > Date.now()) continue;
       try {
         if (await this.relay(recipient)) busy = true;
+        this.held.delete(recipient);
       } catch (e) {
-        // One recipient's trouble (its topic refused, say) holds back only that recipient.
-        this.logger.error(`${this.topicOf(recipient)}: ${(e as Error).message}`);
+        // One recipient's trouble (its topic refused, an item too large) holds back only that
+        // recipient, and only until its next try: each try reads and encodes the batch again.
+        const failures = (held?.failures ?? 0) + 1;
+        const reason = (e as Error).message;
+        this.held.set(recipient, { failures, retryAt: Date.now() + backoffMs(failures, this.settings.backoffBaseMs, this.settings.backoffMaxMs), reason });
+        this.logger.error(`${this.topicOf(recipient)}: ${reason} (try ${failures})`);
       }
     }
     return busy;
@@ -111,11 +131,8 @@ export class KafkaFeedRelay {
       if (items.length > 0) {
         const topic = this.topicOf(recipient);
         await this.ensureTopic(topic);
-        await this.producer!.send({
-          topic,
-          acks: -1,
-          messages: items.map(({ item }) => ({ key: item.id, value: JSON.stringify(item), headers: { [KIND_HEADER]: item.kind } })),
-        });
+        for (const messages of this.sends(items.map(({ item }) => ({ key: item.id, value: JSON.stringify(item), headers: { [KIND_HEADER]: item.kind } }))))
+          await this.producer!.send({ topic, acks: -1, messages });
       }
       const last = items.length > 0 ? BigInt(items[items.length - 1].cursor) : 0n;
       const upTo = items.length < this.settings.batch && BigInt(newest[0].seq) > last ? BigInt(newest[0].seq) : last;
@@ -134,13 +151,47 @@ export class KafkaFeedRelay {
     }
   }
 
+  /**
+   * The batch's messages as produce requests of up to SEND_BYTES each, in order (a larger item
+   * alone). An item the topic cannot take is refused here, before anything of the batch is sent,
+   * naming it: the recipient waits at it (GET /v1/feed still serves it) until the operator raises
+   * FEED_KAFKA_MAX_MESSAGE_BYTES.
+   */
+  private *sends<M extends { key: string; value: string }>(messages: M[]): Generator<M[]> {
+    const size = (m: M) => Buffer.byteLength(m.value) + Buffer.byteLength(m.key) + 64;
+    const tooLarge = messages.find((m) => size(m) + BATCH_OVERHEAD_BYTES > this.settings.maxMessageBytes);
+    if (tooLarge) {
+      throw new Error(`item ${tooLarge.key} takes ${size(tooLarge)} bytes, more than FEED_KAFKA_MAX_MESSAGE_BYTES (${this.settings.maxMessageBytes}) allows`);
+    }
+    let chunk: M[] = [];
+    let bytes = 0;
+    for (const m of messages) {
+      if (chunk.length > 0 && bytes + size(m) > SEND_BYTES) {
+        yield chunk;
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(m);
+      bytes += size(m);
+    }
+    if (chunk.length > 0) yield chunk;
+  }
+
   /** One partition keeps the recipient's order; created here on first use (under ACLs the
-   * aggregator may create topics under the feed prefix only, docs/kafka-security.md). */
+   * aggregator may create topics under the feed prefix only, docs/kafka-security.md), with room for
+   * an item larger than the broker's default message size (a year's answer at a fine level is
+   * several megabytes); an existing topic's settings are brought to these. */
   private async ensureTopic(topic: string): Promise<void> {
     if (this.ensured.has(topic)) return;
     await ensureTopics(
       this.admin!,
-      [{ topic, numPartitions: 1, config: { 'cleanup.policy': 'delete', 'retention.ms': String(this.settings.retentionMs) } }],
+      [
+        {
+          topic,
+          numPartitions: 1,
+          config: { 'cleanup.policy': 'delete', 'retention.ms': String(this.settings.retentionMs), 'max.message.bytes': String(this.settings.maxMessageBytes) },
+        },
+      ],
       this.settings.replicationFactor,
     );
     this.ensured.add(topic);
