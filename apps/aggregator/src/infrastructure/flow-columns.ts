@@ -18,11 +18,14 @@ export const FLOW_COLUMN: Readonly<Record<FactField, string>> = {
 /** The projection's key columns, in FACT_FIELDS order. */
 export const FLOW_COLUMNS: readonly string[] = FACT_FIELDS.map((f) => FLOW_COLUMN[f]);
 
-/** A cell's route, `departedFrom>provider>intendedDestination`, over the projection's columns. */
-export const ROUTE_SQL = `${FLOW_COLUMN.departedFrom} || '>' || ${FLOW_COLUMN.provider} || '>' || ${FLOW_COLUMN.intendedDestination}`;
+/** A route's three columns, in the order of its text `departedFrom>provider>intendedDestination`. */
+const ROUTE_COLUMNS = [FLOW_COLUMN.departedFrom, FLOW_COLUMN.provider, FLOW_COLUMN.intendedDestination] as const;
 
-/** The SQL expression of each flow dimension; only these strings ever reach the SQL text. */
-export const DIMENSION_SQL: Readonly<Record<FlowDimension, string>> = {
-  route: ROUTE_SQL,
-  ...(Object.fromEntries(MOVEMENT_DIMENSIONS.map((d) => [d, FLOW_COLUMN[d]])) as Record<(typeof MOVEMENT_DIMENSIONS)[number], string>),
+/** A cell's route, `departedFrom>provider>intendedDestination`, over the projection's columns. */
+export const ROUTE_SQL = ROUTE_COLUMNS.join(` || '>' || `);
+
+/** The columns of each flow dimension (a route is three; its value is their text joined by '>'); only these strings ever reach the SQL text. */
+export const DIMENSION_COLUMNS: Readonly<Record<FlowDimension, readonly string[]>> = {
+  route: ROUTE_COLUMNS,
+  ...(Object.fromEntries(MOVEMENT_DIMENSIONS.map((d) => [d, [FLOW_COLUMN[d]]])) as Record<(typeof MOVEMENT_DIMENSIONS)[number], string[]>),
 };

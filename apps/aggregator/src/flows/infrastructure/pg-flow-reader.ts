@@ -7,15 +7,22 @@ import { sqlFragment } from '../../infrastructure/sql-fragment';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { FlowQuery, Granularity, parseRoute } from '../../answers/flow-answer';
 import type { FlowDimension } from '../../answers/movement-dimensions';
-import { DIMENSION_SQL, FLOW_COLUMN } from '../../infrastructure/flow-columns';
+import { DIMENSION_COLUMNS, FLOW_COLUMN } from '../../infrastructure/flow-columns';
 import { Rollup, rollupFor, splitRange } from '../domain/rollup-split';
 
-/** ISO weeks start on Monday, as date_trunc('week') does; a period is labelled by its start. */
-const PERIOD_SQL: Record<Granularity, string> = {
-  day: `to_char(${FLOW_COLUMN.day}, 'YYYY-MM-DD')`,
-  week: `to_char(date_trunc('week', ${FLOW_COLUMN.day}), 'IYYY-"W"IW')`,
-  month: `to_char(${FLOW_COLUMN.day}, 'YYYY-MM')`,
-  year: `to_char(${FLOW_COLUMN.day}, 'YYYY')`,
+/** A period's first day, which the cells are grouped by (a rollup row's day already is one). */
+const PERIOD_START_SQL: Record<Granularity, string> = {
+  day: FLOW_COLUMN.day,
+  week: `date_trunc('week', ${FLOW_COLUMN.day})::date`,
+  month: `date_trunc('month', ${FLOW_COLUMN.day})::date`,
+  year: `date_trunc('year', ${FLOW_COLUMN.day})::date`,
+};
+/** The period's label, from its first day; ISO weeks start on Monday, as date_trunc('week') does. */
+const PERIOD_LABEL: Record<Granularity, string> = {
+  day: `to_char(p_start, 'YYYY-MM-DD')`,
+  week: `to_char(p_start, 'IYYY-"W"IW')`,
+  month: `to_char(p_start, 'YYYY-MM')`,
+  year: `to_char(p_start, 'YYYY')`,
 };
 
 const C = FLOW_COLUMN;
@@ -28,7 +35,6 @@ const TABLES: Record<FlowSource['table'], string> = {
 const CUT_COLUMNS = { provider: C.provider, day: C.day, category: C.category };
 /** The route's three columns, to match (departed_from, provider, intended_destination) triples. */
 const ROUTE_COLUMNS = `(${C.departedFrom}, ${C.provider}, ${C.intendedDestination})`;
-
 /** One provider's part of a figure: of a cell (level 0, with a member per groupBy dimension), of a
  * period (level 1) or of the whole answer (level 2); `count` and `key` as PostgreSQL's bigint text. */
 export type FlowPartRow = { period: string; part_provider: string; level: number; count: string; key: string } & Partial<Record<FlowDimension, string>>;
@@ -117,12 +123,16 @@ export class PgFlowReader {
         `${ROUTE_COLUMNS} IN (SELECT * FROM unnest(${p(triples.map((t) => t[0]))}::text[], ${p(triples.map((t) => t[1]))}::text[], ${p(triples.map((t) => t[2]))}::text[]))`,
       );
     }
-    // The alias is the dimension's name, once sqlFragment has shown it to be one of the constants.
-    const dims = query.groupBy.map((d) => `"${d}"`);
-    const inner = [
-      `${sqlFragment(PERIOD_SQL, granularity, 'granularity')} AS period`,
-      ...query.groupBy.map((d) => `${sqlFragment(DIMENSION_SQL, d, 'dimension')} AS "${d}"`),
-    ];
+    // The cells are grouped by their raw columns (a route by its three) and labelled once grouped:
+    // the same groups (no code holds a '>'), at a third of the cost of grouping by built text. Each
+    // column is aliased g<i>_<j> (dimension i, column j) and each value by the dimension's name, once
+    // sqlFragment has shown it to be one: only constants reach the SQL text.
+    const grouped = query.groupBy.map((d, i) => {
+      const aliases = sqlFragment(DIMENSION_COLUMNS, d, 'dimension').map((_, j) => `g${i}_${j}`);
+      const columns = DIMENSION_COLUMNS[d];
+      return { name: d, aliases, inner: columns.map((c, j) => `${c} AS ${aliases[j]}`), value: aliases.join(` || '>' || `) };
+    });
+    const inner = [`${sqlFragment(PERIOD_START_SQL, granularity, 'granularity')} AS p_start`, ...grouped.flatMap((g) => g.inner)];
     // A rollup row's day is its period's first day, so the period and the dimensions read the same off every table.
     const reads = this.sources(from, to, granularity, cuts).map(
       (s) => `SELECT ${inner.join(', ')}, ${C.provider} AS part_provider, count, key_sum
@@ -130,9 +140,11 @@ export class PgFlowReader {
                WHERE ${[...where, cutsCondition(s.cuts, params, CUT_COLUMNS)].join(' AND ')}`,
     );
     // Each provider's part is grouped by part_provider, apart from a "provider" dimension asked for.
-    const sets = [...(dims.length > 0 ? [`(period, ${dims.join(', ')}, part_provider)`] : []), '(period, part_provider)', '(part_provider)'];
-    const level = dims.length > 0 ? `grouping(period) + grouping(${dims[0]})` : `grouping(period) + 1`;
-    const sql = `SELECT period, ${[...dims, ''].join(', ')} part_provider, ${level} AS level,
+    const columns = grouped.flatMap((g) => g.aliases);
+    const sets = [...(columns.length > 0 ? [`(p_start, ${columns.join(', ')}, part_provider)`] : []), '(p_start, part_provider)', '(part_provider)'];
+    const level = columns.length > 0 ? `grouping(p_start) + grouping(${columns[0]})` : `grouping(p_start) + 1`;
+    const values = grouped.map((g) => `${g.value} AS "${g.name}"`);
+    const sql = `SELECT ${sqlFragment(PERIOD_LABEL, granularity, 'granularity')} AS period, ${[...values, ''].join(', ')} part_provider, ${level} AS level,
                         sum(count)::bigint AS count, (sum(key_sum) % ${KEY_RANGE})::bigint AS key
                    FROM (${reads.join(' UNION ALL ')}) f
                   GROUP BY GROUPING SETS (${sets.join(', ')})
