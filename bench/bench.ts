@@ -19,7 +19,23 @@ import { FLOW_DIMENSIONS } from '../apps/aggregator/src/answers/flow-answer';
 import { FLOW_COLUMNS } from '../apps/aggregator/src/flows/infrastructure/flow-columns';
 import { lastClosedDay } from '../apps/aggregator/src/releases/domain/release';
 import { cutRelease } from '../apps/aggregator/src/releases/infrastructure/pg-releases';
-import { copyIn, copyOut, csv, loadavg, must, now, percentile, ROOT, run, Service, sleep, withClient } from './lib';
+import {
+  copyIn,
+  copyOut,
+  cpuBetween,
+  cpuByProcess,
+  csv,
+  loadavg,
+  machineBusySeconds,
+  must,
+  now,
+  percentile,
+  ROOT,
+  run,
+  Service,
+  sleep,
+  withClient,
+} from './lib';
 import { summariseProfile } from './profile-summary';
 
 // ---------- options ----------
@@ -678,7 +694,16 @@ async function main() {
               `GET /v1/flows?${q}: ${answer.rows.length} rows from release ${answer.release?.id ?? 'none'}, expected rows from release ${release.id}`,
             );
         }
-        const end = now() + opts.querySeconds * 1000;
+        // Transactions the database committed meanwhile (each statement outside a transaction is one):
+        // the round trips the aggregator made, whatever made them.
+        const commits = () => count(url, `SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`);
+        const commits0 = await commits();
+        // Where the CPU goes while the clients ask: the aggregator, the 32 clients (this process,
+        // on the same two cores) and the PostgreSQL backends of the query database; the rest of
+        // the machine's busy time is everything else (other users of the shared machine included).
+        const cpu0 = { aggregator: api.stats().cpuSeconds, clients: process.cpuUsage(), postgres: cpuByProcess(`${DB.query} `), machine: machineBusySeconds() };
+        const t0Loop = now();
+        const end = t0Loop + opts.querySeconds * 1000;
         let n = 0;
         await Promise.all(
           Array.from({ length: opts.queryClients }, async () => {
@@ -695,6 +720,17 @@ async function main() {
           }),
         );
         const st = api.stats();
+        const loopSeconds = (now() - t0Loop) / 1000;
+        const clientsCpu = process.cpuUsage(cpu0.clients);
+        const cpuSeconds = {
+          aggregator: st.cpuSeconds - cpu0.aggregator,
+          clients: (clientsCpu.user + clientsCpu.system) / 1e6,
+          postgres: cpuBetween(cpu0.postgres, cpuByProcess(`${DB.query} `)),
+          machine: machineBusySeconds() - cpu0.machine,
+        };
+        // Backends report their counts when idle for a moment (PostgreSQL 15: at most once a second).
+        await sleep(1100);
+        const transactions = (await commits()) - commits0 - 2;
         if (profile) await writeProfile(api, profile);
         s.figure = percentile(lat, 99);
         s.unit = 'ms p99';
@@ -709,6 +745,14 @@ async function main() {
           p50: round(percentile(lat, 50), 1),
           p99: round(percentile(lat, 99), 1),
           answerCache: !opts.queryNoCache,
+          transactionsPerRequest: round(transactions / lat.length, 2),
+          // Cores busy on average during the timed asks, and CPU µs per request, by whom.
+          cpu: Object.fromEntries(
+            Object.entries({ ...cpuSeconds, other: cpuSeconds.machine - cpuSeconds.aggregator - cpuSeconds.clients - cpuSeconds.postgres }).map(([k, v]) => [
+              k,
+              { cores: round(v / loopSeconds, 2), usPerRequest: round((v * 1e6) / lat.length) },
+            ]),
+          ),
           firstAskMs: {
             max: round(Math.max(...firstAskMs), 1),
             sum: round(
@@ -852,12 +896,28 @@ function markdown(r: { runId: string; mode: string; machine: Record<string, unkn
       `End to end at a fixed offered load of ${fmt(e2e.fixedRate.offered)} records/s (achieved ${fmt(e2e.fixedRate.achieved)}): acknowledgement → queryable p50 ${fmt(e2e.fixedRate.latencyMs.p50)} ms, p99 ${fmt(e2e.fixedRate.latencyMs.p99)} ms.`,
     );
   const q = r.stages.find((s) => s.name === 'query' && s.ok)?.details as
-    | { p50: number; p99: number; events: number; cells: number; clients: number; perSecond: number; answerCache: boolean; firstAskMs: { max: number } }
+    | {
+        p50: number;
+        p99: number;
+        events: number;
+        cells: number;
+        clients: number;
+        perSecond: number;
+        answerCache: boolean;
+        firstAskMs: { max: number };
+        transactionsPerRequest?: number;
+        cpu?: Record<string, { cores: number; usPerRequest: number }>;
+      }
     | undefined;
   if (q)
     lines.push(
       '',
-      `Query: ${q.clients} clients over ${fmt(q.events)} events (${fmt(q.cells)} cells), answer cache ${q.answerCache ? 'on' : 'off'}: p50 ${q.p50} ms, p99 ${q.p99} ms, ${fmt(q.perSecond)} requests/s; slowest first (uncached) answer alone ${fmt(q.firstAskMs.max)} ms.`,
+      `Query: ${q.clients} clients over ${fmt(q.events)} events (${fmt(q.cells)} cells), answer cache ${q.answerCache ? 'on' : 'off'}: p50 ${q.p50} ms, p99 ${q.p99} ms, ${fmt(q.perSecond)} requests/s; slowest first (uncached) answer alone ${fmt(q.firstAskMs.max)} ms.` +
+        (q.cpu
+          ? ` ${q.transactionsPerRequest} transactions per request. Cores busy while asked (CPU µs per request): ${Object.entries(q.cpu)
+              .map(([k, v]) => `${k} ${v.cores} (${fmt(v.usPerRequest)})`)
+              .join(', ')}.`
+          : ''),
     );
   const cpu = r.stages
     .filter((s) => s.cpuSeconds)
