@@ -10,6 +10,7 @@ import { locateMigrations, migrate, resolveDatabaseUrl } from '@caravanserai/dat
 import { batches, generateMovements, RawMovementLike, toRawMovement } from '@caravanserai/synthetic';
 import { createWriteStream, existsSync, mkdirSync, renameSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
+import http from 'node:http';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
@@ -67,6 +68,8 @@ const opts = {
   queryClients: num('query-clients', 32),
   /** Ask with the aggregator's answer cache off (FLOWS_CACHE_ROWS=0): every request computed. */
   queryNoCache: flag('no-query-cache'),
+  /** The query stage's clients ask through node:http (keep-alive) instead of fetch: a cheaper client on the same cores. */
+  queryClientHttp: flag('query-client-http'),
   rebuild: num('rebuild', smoke ? 5_000 : 1_000_000),
   profile: flag('profile'),
   keep: flag('keep'),
@@ -682,11 +685,15 @@ async function main() {
         const byShape: number[][] = shapes.map(() => []);
         // Warm-up: each shape once, alone; its time is the cost of a first (uncached) answer.
         const firstAskMs: number[] = [];
+        // Each answer's size: the bytes every repeated ask sends and the clients read.
+        const answerBytes: number[] = [];
         for (const q of shapes) {
           const t0 = now();
           const res = await fetch(`${api.url}/v1/flows?${q}`, asSecretariat);
-          const answer = (await res.json()) as { release: { id: number } | null; rows: unknown[] };
+          const body = await res.text();
           firstAskMs.push(now() - t0);
+          answerBytes.push(Buffer.byteLength(body));
+          const answer = JSON.parse(body) as { release: { id: number } | null; rows: unknown[] };
           if (res.status !== 200) throw new Error(`GET /v1/flows?${q}: ${res.status} ${JSON.stringify(answer)}`);
           // An empty answer (no release, or a release missing the data) would measure nothing.
           if (answer.release?.id !== release.id || answer.rows.length === 0)
@@ -702,6 +709,24 @@ async function main() {
         // on the same two cores) and the PostgreSQL backends of the query database; the rest of
         // the machine's busy time is everything else (other users of the shared machine included).
         const cpu0 = { aggregator: api.stats().cpuSeconds, clients: process.cpuUsage(), postgres: cpuByProcess(`${DB.query} `), machine: machineBusySeconds() };
+        // The status of one ask, its body read to the end.
+        const agent = new http.Agent({ keepAlive: true, maxSockets: opts.queryClients });
+        const ask = opts.queryClientHttp
+          ? (url: string) =>
+              new Promise<number>((done, failed) =>
+                http
+                  .get(url, { agent, headers: asSecretariat.headers }, (res) => {
+                    res.on('data', () => undefined);
+                    res.on('end', () => done(res.statusCode!));
+                    res.on('error', failed);
+                  })
+                  .on('error', failed),
+              )
+          : async (url: string) => {
+              const res = await fetch(url, asSecretariat);
+              await res.arrayBuffer();
+              return res.status;
+            };
         const t0Loop = now();
         const end = t0Loop + opts.querySeconds * 1000;
         let n = 0;
@@ -710,9 +735,8 @@ async function main() {
             while (now() < end) {
               const i = n++ % shapes.length;
               const t0 = now();
-              const res = await fetch(`${api.url}/v1/flows?${shapes[i]}`, asSecretariat);
-              await res.arrayBuffer();
-              if (res.status !== 200) throw new Error(`GET /v1/flows?${shapes[i]}: ${res.status}`);
+              const status = await ask(`${api.url}/v1/flows?${shapes[i]}`);
+              if (status !== 200) throw new Error(`GET /v1/flows?${shapes[i]}: ${status}`);
               const ms = now() - t0;
               lat.push(ms);
               byShape[i].push(ms);
@@ -720,6 +744,7 @@ async function main() {
           }),
         );
         const st = api.stats();
+        agent.destroy();
         const loopSeconds = (now() - t0Loop) / 1000;
         const clientsCpu = process.cpuUsage(cpu0.clients);
         const cpuSeconds = {
@@ -745,6 +770,7 @@ async function main() {
           p50: round(percentile(lat, 50), 1),
           p99: round(percentile(lat, 99), 1),
           answerCache: !opts.queryNoCache,
+          client: opts.queryClientHttp ? 'node:http' : 'fetch',
           transactionsPerRequest: round(transactions / lat.length, 2),
           // Cores busy on average during the timed asks, and CPU µs per request, by whom.
           cpu: Object.fromEntries(
@@ -763,6 +789,7 @@ async function main() {
           byShape: shapes.map((q, i) => ({
             query: q,
             firstAskMs: round(firstAskMs[i], 1),
+            bytes: answerBytes[i],
             p50: round(percentile(byShape[i], 50), 1),
             p99: round(percentile(byShape[i], 99), 1),
           })),
