@@ -46,7 +46,7 @@ const pureQueries = new WeakSet<object>();
  * clock, no state, no I/O): the pipe then checks each distinct set of parameters once and gives
  * later requests a copy of the outcome. A hot endpoint asked the same questions over and over
  * (GET /v1/flows) spent about 7% of its CPU re-running class-transformer and class-validator on
- * identical parameters (docs/benchmark.md). Refusals are not kept: they are rare and cheap enough.
+ * identical parameters (the benchmark's query stage, `--profile`). Refusals are not kept: rare, and cheap enough.
  */
 export const PureQuery = (): ClassDecorator => (target) => {
   pureQueries.add(target);
