@@ -11,6 +11,7 @@ import { rowToEnvelope } from '@caravanserai/event-store';
 import { batches, generateMovements, RawMovementLike, toRawMovement } from '@caravanserai/synthetic';
 import { createWriteStream, existsSync, mkdirSync, renameSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
+import http from 'node:http';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Pool } from 'pg';
@@ -20,7 +21,23 @@ import { FLOW_DIMENSIONS } from '../apps/aggregator/src/answers/flow-answer';
 import { FLOW_COLUMNS } from '../apps/aggregator/src/infrastructure/flow-columns';
 import { lastClosedDay } from '../apps/aggregator/src/releases/domain/release';
 import { cutRelease } from '../apps/aggregator/src/releases/infrastructure/pg-releases';
-import { backendCpu, copyIn, copyOut, csv, loadavg, must, now, percentile, ROOT, run, Service, sleep, withClient } from './lib';
+import {
+  copyIn,
+  copyOut,
+  cpuBetween,
+  cpuByProcess,
+  csv,
+  loadavg,
+  machineBusySeconds,
+  must,
+  now,
+  percentile,
+  ROOT,
+  run,
+  Service,
+  sleep,
+  withClient,
+} from './lib';
 import { summariseProfile } from './profile-summary';
 
 // ---------- options ----------
@@ -52,6 +69,8 @@ const opts = {
   queryClients: num('query-clients', 32),
   /** Ask with the aggregator's answer cache off (FLOWS_CACHE_ROWS=0): every request computed. */
   queryNoCache: flag('no-query-cache'),
+  /** The query stage's clients ask through node:http (keep-alive) instead of fetch: a cheaper client on the same cores. */
+  queryClientHttp: flag('query-client-http'),
   rebuild: num('rebuild', smoke ? 5_000 : 1_000_000),
   /** The node's NODE_SIGNATURE_VERSION (docs/signing.md): 2, one signature per append over a Merkle
    * root, the contract as it is meant to run once every aggregator reads version 2; 1, one per event. */
@@ -537,10 +556,17 @@ async function main() {
       const profile = opts.profile ? join(workDir, 'aggregator-project.cpuprofile') : undefined;
       aggregator = await startAggregator('aggregator', DB.agg, {}, ports.agg, profile);
       const cpu0 = aggregator.stats().cpuSeconds;
-      const pgCpu = await backendCpu(adminUrl, DB.agg, [probePid]);
+      // The aggregator's PostgreSQL backends (their process titles name the database), the probe's left out.
+      const pgBackends = () => {
+        const m = cpuByProcess(`${DB.agg} `);
+        m.delete(probePid);
+        return m;
+      };
+      const pg0 = pgBackends();
       const r = await drain(probe, 0, storedAfterIngest, 600).finally(() => probeClient.end());
       const st = aggregator.stats();
-      const pg = await pgCpu.stop();
+      const pg1 = pgBackends();
+      const pg = { seconds: cpuBetween(pg0, pg1), backends: pg1.size };
       if (profile) await writeProfile(aggregator, profile);
       s.figure = r.perSecond;
       s.unit = 'events/s';
@@ -551,7 +577,7 @@ async function main() {
         seconds: round(r.seconds, 2),
         aggregatorCpuShare: round((st.cpuSeconds - cpu0) / r.seconds, 2),
         aggregatorCpuMicrosPerEvent: round(((st.cpuSeconds - cpu0) * 1e6) / storedAfterIngest, 1),
-        // The aggregator's PostgreSQL backends over the same interval (a floor: see backendCpu).
+        // The aggregator's PostgreSQL backends over the same interval (a floor: a backend gone before the end is not counted).
         postgresCpuSeconds: round(pg.seconds, 1),
         postgresCpuMicrosPerEvent: round((pg.seconds * 1e6) / storedAfterIngest, 1),
         postgresBackends: pg.backends,
@@ -752,11 +778,15 @@ async function main() {
         const coldStartMs = now() - c0;
         // Warm-up: each shape once, alone; its time is the cost of a first (uncached) answer.
         const firstAskMs: number[] = [];
+        // Each answer's size: the bytes every repeated ask sends and the clients read.
+        const answerBytes: number[] = [];
         for (const q of shapes) {
           const t0 = now();
           const res = await fetch(`${api.url}/v1/flows?${q}`, asSecretariat);
-          const answer = (await res.json()) as { release: { id: number } | null; rows: unknown[] };
+          const body = await res.text();
           firstAskMs.push(now() - t0);
+          answerBytes.push(Buffer.byteLength(body));
+          const answer = JSON.parse(body) as { release: { id: number } | null; rows: unknown[] };
           if (res.status !== 200) throw new Error(`GET /v1/flows?${q}: ${res.status} ${JSON.stringify(answer)}`);
           // An empty answer (no release, or a release missing the data) would measure nothing.
           if (answer.release?.id !== release.id || answer.rows.length === 0)
@@ -764,16 +794,42 @@ async function main() {
               `GET /v1/flows?${q}: ${answer.rows.length} rows from release ${answer.release?.id ?? 'none'}, expected rows from release ${release.id}`,
             );
         }
-        const end = now() + opts.querySeconds * 1000;
+        // Transactions the database committed meanwhile (each statement outside a transaction is one):
+        // the round trips the aggregator made, whatever made them.
+        const commits = () => count(url, `SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`);
+        const commits0 = await commits();
+        // Where the CPU goes while the clients ask: the aggregator, the 32 clients (this process,
+        // on the same two cores) and the PostgreSQL backends of the query database; the rest of
+        // the machine's busy time is everything else (other users of the shared machine included).
+        const cpu0 = { aggregator: api.stats().cpuSeconds, clients: process.cpuUsage(), postgres: cpuByProcess(`${DB.query} `), machine: machineBusySeconds() };
+        // The status of one ask, its body read to the end.
+        const agent = new http.Agent({ keepAlive: true, maxSockets: opts.queryClients });
+        const ask = opts.queryClientHttp
+          ? (url: string) =>
+              new Promise<number>((done, failed) =>
+                http
+                  .get(url, { agent, headers: asSecretariat.headers }, (res) => {
+                    res.on('data', () => undefined);
+                    res.on('end', () => done(res.statusCode!));
+                    res.on('error', failed);
+                  })
+                  .on('error', failed),
+              )
+          : async (url: string) => {
+              const res = await fetch(url, asSecretariat);
+              await res.arrayBuffer();
+              return res.status;
+            };
+        const t0Loop = now();
+        const end = t0Loop + opts.querySeconds * 1000;
         let n = 0;
         await Promise.all(
           Array.from({ length: opts.queryClients }, async () => {
             while (now() < end) {
               const i = n++ % shapes.length;
               const t0 = now();
-              const res = await fetch(`${api.url}/v1/flows?${shapes[i]}`, asSecretariat);
-              await res.arrayBuffer();
-              if (res.status !== 200) throw new Error(`GET /v1/flows?${shapes[i]}: ${res.status}`);
+              const status = await ask(`${api.url}/v1/flows?${shapes[i]}`);
+              if (status !== 200) throw new Error(`GET /v1/flows?${shapes[i]}: ${status}`);
               const ms = now() - t0;
               lat.push(ms);
               byShape[i].push(ms);
@@ -781,6 +837,18 @@ async function main() {
           }),
         );
         const st = api.stats();
+        agent.destroy();
+        const loopSeconds = (now() - t0Loop) / 1000;
+        const clientsCpu = process.cpuUsage(cpu0.clients);
+        const cpuSeconds = {
+          aggregator: st.cpuSeconds - cpu0.aggregator,
+          clients: (clientsCpu.user + clientsCpu.system) / 1e6,
+          postgres: cpuBetween(cpu0.postgres, cpuByProcess(`${DB.query} `)),
+          machine: machineBusySeconds() - cpu0.machine,
+        };
+        // Backends report their counts when idle for a moment (PostgreSQL 15: at most once a second).
+        await sleep(1100);
+        const transactions = (await commits()) - commits0 - 2;
         if (profile) await writeProfile(api, profile);
         s.figure = percentile(lat, 99);
         s.unit = 'ms p99';
@@ -799,6 +867,15 @@ async function main() {
           p99: round(percentile(lat, 99), 1),
           answerCache: !opts.queryNoCache,
           coldStartMs: round(coldStartMs, 1),
+          client: opts.queryClientHttp ? 'node:http' : 'fetch',
+          transactionsPerRequest: round(transactions / lat.length, 2),
+          // Cores busy on average during the timed asks, and CPU µs per request, by whom.
+          cpu: Object.fromEntries(
+            Object.entries({ ...cpuSeconds, other: cpuSeconds.machine - cpuSeconds.aggregator - cpuSeconds.clients - cpuSeconds.postgres }).map(([k, v]) => [
+              k,
+              { cores: round(v / loopSeconds, 2), usPerRequest: round((v * 1e6) / lat.length) },
+            ]),
+          ),
           firstAskMs: {
             max: round(Math.max(...firstAskMs), 1),
             sum: round(
@@ -809,6 +886,7 @@ async function main() {
           byShape: shapes.map((q, i) => ({
             query: q,
             firstAskMs: round(firstAskMs[i], 1),
+            bytes: answerBytes[i],
             p50: round(percentile(byShape[i], 50), 1),
             p99: round(percentile(byShape[i], 99), 1),
           })),
@@ -969,12 +1047,19 @@ function markdown(r: { runId: string; mode: string; options: typeof opts; machin
         answerCache: boolean;
         firstAskMs: { max: number };
         releaseFeed?: { items: number; seconds: number };
+        transactionsPerRequest?: number;
+        cpu?: Record<string, { cores: number; usPerRequest: number }>;
       }
     | undefined;
   if (q)
     lines.push(
       '',
-      `Query: ${q.clients} clients over ${fmt(q.events)} events (${fmt(q.cells)} cells), answer cache ${q.answerCache ? 'on' : 'off'}: p50 ${q.p50} ms, p99 ${q.p99} ms, ${fmt(q.perSecond)} requests/s; slowest first (uncached) answer alone ${fmt(q.firstAskMs.max)} ms${q.releaseFeed ? `; before the questions, the release's ${fmt(q.releaseFeed.items)} feed items written in ${q.releaseFeed.seconds} s` : ''}.`,
+      `Query: ${q.clients} clients over ${fmt(q.events)} events (${fmt(q.cells)} cells), answer cache ${q.answerCache ? 'on' : 'off'}: p50 ${q.p50} ms, p99 ${q.p99} ms, ${fmt(q.perSecond)} requests/s; slowest first (uncached) answer alone ${fmt(q.firstAskMs.max)} ms${q.releaseFeed ? `; before the questions, the release's ${fmt(q.releaseFeed.items)} feed items written in ${q.releaseFeed.seconds} s` : ''}.` +
+        (q.cpu
+          ? ` ${q.transactionsPerRequest} transactions per request. Cores busy while asked (CPU µs per request): ${Object.entries(q.cpu)
+              .map(([k, v]) => `${k} ${v.cores} (${fmt(v.usPerRequest)})`)
+              .join(', ')}.`
+          : ''),
     );
   const cpu = r.stages
     .filter((s) => s.cpuSeconds)

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 
@@ -22,6 +22,36 @@ export function procStats(pid: number): { peakRssMiB: number; rssMiB: number; cp
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { peakRssMiB: kb('VmHWM') / 1024, rssMiB: kb('VmRSS') / 1024, cpuSeconds: (Number(f[11]) + Number(f[12])) / 100 };
+}
+
+/** CPU seconds the whole machine spent busy (every core; /proc/stat, all but idle and iowait). */
+export function machineBusySeconds(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = ticks;
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
+/** CPU seconds of each live process whose command line contains `marker` (e.g. the PostgreSQL
+ * backends of one database, named in their process title), by pid. */
+export function cpuByProcess(marker: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) continue;
+      out.set(Number(entry), procStats(Number(entry)).cpuSeconds);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out;
+}
+
+/** CPU seconds spent between two `cpuByProcess` readings (a process new in the second counts in full). */
+export function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, s] of after) sum += s - (before.get(pid) ?? 0);
+  return sum;
 }
 
 /** A built service running as its own process (as libs/testing's ServiceProcess, plus node flags
@@ -147,52 +177,3 @@ export const csv = (v: unknown): string => {
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
-
-/**
- * CPU seconds of the PostgreSQL backends serving database `datname` (a service's pool), sampled
- * from /proc every `everyMs` while the stage runs (PostgreSQL on this machine), leaving out the
- * sampler's own connection and those in `exclude`. A backend that ends between two samples loses
- * its last interval, so the figure is a floor.
- */
-export async function backendCpu(url: string, datname: string, exclude: number[] = [], everyMs = 500) {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  const own = Number((await c.query('SELECT pg_backend_pid() AS p')).rows[0].p);
-  const first = new Map<number, number>();
-  const last = new Map<number, number>();
-  const sample = async () => {
-    const { rows } = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = $2', [datname, 'client backend']);
-    for (const { pid } of rows) {
-      if (pid === own || exclude.includes(pid)) continue;
-      let cpu: number;
-      try {
-        cpu = procStats(pid).cpuSeconds;
-      } catch {
-        continue; // ended since the query
-      }
-      if (!first.has(pid)) first.set(pid, cpu);
-      last.set(pid, cpu);
-    }
-  };
-  await sample();
-  // Backends seen at the start count from there; those that start later count from zero.
-  const atStart = new Set(first.keys());
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      await sleep(everyMs);
-      await sample();
-    }
-  })();
-  return {
-    async stop(): Promise<{ seconds: number; backends: number }> {
-      stopped = true;
-      await loop;
-      await sample();
-      await c.end();
-      let seconds = 0;
-      for (const [pid, cpu] of last) seconds += cpu - (atStart.has(pid) ? first.get(pid)! : 0);
-      return { seconds, backends: last.size };
-    },
-  };
-}

@@ -44,11 +44,15 @@ export class PgAgreementRegistry implements AgreementRegistry, AgreementPartiesS
    * The grants and the latest release (see the releases table), read in one round trip: an answer
    * needs both before anything else, at every request. Concurrent requests share one read
    * (GroupedCalls: each from a read that started after it asked, so a revocation or a new release
-   * applies to the very next request); the grants are frozen, as they are shared.
+   * applies to the very next request); the grants are frozen, as they are shared. A read that finds
+   * exactly what the previous one found returns the previous object, so that what callers derive
+   * from it (QueryFlowsHandler's plans) can be kept by it until the registry or the release changes.
    */
   grantsWithRelease(): Promise<{ grants: readonly Grant[]; release: Release | null }> {
     return this.releaseReads.run(null);
   }
+
+  private lastRead: { rows: string; read: { grants: readonly Grant[]; release: Release | null } } | null = null;
 
   private readonly releaseReads = new GroupedCalls<null, { grants: readonly Grant[]; release: Release | null }>(async (callers) => {
     const { rows } = await this.pool.query(
@@ -58,6 +62,9 @@ export class PgAgreementRegistry implements AgreementRegistry, AgreementPartiesS
          LEFT JOIN agreements a ON true
         ORDER BY a.registry_position`,
     );
+    // Every column read, as text: equal text, equal grants and release.
+    const text = JSON.stringify(rows);
+    if (this.lastRead?.rows === text) return callers.map(() => this.lastRead!.read);
     const first = rows[0];
     const read = Object.freeze({
       grants: Object.freeze(rows.filter((r) => r.agreement_id !== null).map((r) => Object.freeze(toGrant(r)))),
@@ -66,6 +73,7 @@ export class PgAgreementRegistry implements AgreementRegistry, AgreementPartiesS
           ? null
           : Object.freeze({ id: Number(first.release_id), cutAt: new Date(first.cut_at).toISOString(), dataUntil: first.data_until }),
     });
+    this.lastRead = { rows: text, read };
     return callers.map(() => read);
   });
 

@@ -1,10 +1,13 @@
 import { CATEGORIES, DIRECTIONS, PROVIDER_STATES } from '@caravanserai/contracts';
+import { PureQuery } from '@caravanserai/platform';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { RepresentationQueryDto } from '../../answers/formats/api/representation-query.dto';
 import { CommaList, IsDay } from '../../infrastructure/query-params';
 import { FLOW_DIMENSIONS, FlowDimension, FlowQuery, GRANULARITIES, Granularity } from '../../answers/flow-answer';
 
+/** Its checks depend on the parameters alone: each distinct question is validated once (PureQuery). */
+@PureQuery()
 export class FlowsQueryDto extends RepresentationQueryDto {
   @ApiProperty({ example: '2026-01-01', description: 'First day, inclusive' })
   @IsDay('from')

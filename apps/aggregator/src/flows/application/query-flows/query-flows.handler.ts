@@ -14,6 +14,9 @@ import { dimensionsUsed, FlowAnswer, FlowRow } from '../../../answers/flow-answe
 import { PgFlowReader } from '../../infrastructure/pg-flow-reader';
 import { QueryFlows } from '../../../kernel/messages/query-flows.query';
 
+/** Distinct questions whose plans are kept per registry read; past this they start again. */
+const PLANS_PER_READ = 1_000;
+
 /** Everything an answer depends on besides the release: a plan's cuts hold sets. */
 const planKey = (plan: FlowPlan) => JSON.stringify(plan, (_, v: unknown) => (v instanceof Set ? [...v].sort() : v));
 
@@ -32,6 +35,11 @@ const planKey = (plan: FlowPlan) => JSON.stringify(plan, (_, v: unknown) => (v i
 @QueryHandler(QueryFlows)
 export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> {
   private readonly answers: AnswerCache<FlowAnswer>;
+  /** Per registry read (the same object while grants and release are unchanged, see
+   * PgAgreementRegistry.grantsWithRelease): day, caller and query → the plan and the answer's key.
+   * A repeated question skips planning and the key's serialisation; a changed registry or release
+   * is a new read, hence a new plan, at the very next request. */
+  private readonly plans = new WeakMap<object, Map<string, { plan: FlowPlan; key: string }>>();
 
   constructor(
     private readonly reader: PgFlowReader,
@@ -46,7 +54,31 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
   async execute({ query, principal }: QueryFlows): Promise<FlowAnswer> {
     const now = this.clock();
     const today = now.toISOString().slice(0, 10);
-    const [{ grants, release }, emergency] = await Promise.all([this.registry.grantsWithRelease(), query.emergency ? this.emergencyOf(query, now) : undefined]);
+    const [read, emergency] = await Promise.all([this.registry.grantsWithRelease(), query.emergency ? this.emergencyOf(query, now) : undefined]);
+    // An emergency's plan depends on the time and its activations: planned at every request.
+    const kept = emergency ? null : this.keptPlans(read);
+    const asked = kept ? JSON.stringify([today, principal, query]) : '';
+    const { plan, key } = kept?.get(asked) ?? this.plan(query, principal, read, today, emergency);
+    if (kept && !kept.has(asked)) {
+      if (kept.size >= PLANS_PER_READ) kept.clear();
+      kept.set(asked, { plan, key });
+    }
+    return this.answers.get(key, () => this.answer(query, principal, plan, read.release));
+  }
+
+  private keptPlans(read: object): Map<string, { plan: FlowPlan; key: string }> {
+    let kept = this.plans.get(read);
+    if (!kept) this.plans.set(read, (kept = new Map()));
+    return kept;
+  }
+
+  private plan(
+    query: QueryFlows['query'],
+    principal: string,
+    { grants, release }: Awaited<ReturnType<AgreementRegistry['grantsWithRelease']>>,
+    today: string,
+    emergency: EmergencyContext | undefined,
+  ): { plan: FlowPlan; key: string } {
     const plan = planFlows(
       {
         from: query.from,
@@ -65,8 +97,7 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
       emergency,
     );
     // The plan holds the emergency's status and each cut's terms: an end or an activation changes the key.
-    const key = JSON.stringify([principal, query, planKey(plan), release?.id ?? null]);
-    return this.answers.get(key, () => this.answer(query, principal, plan, release));
+    return { plan, key: JSON.stringify([principal, query, planKey(plan), release?.id ?? null]) };
   }
 
   /** The emergency asked under, with its activations now; 404 if none was declared, 400 for filters outside its scope. */
