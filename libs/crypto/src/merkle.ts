@@ -13,6 +13,8 @@ const LEAF = Buffer.from([0x00]);
 const NODE = Buffer.from([0x01]);
 
 export const leafHash = (leaf: Buffer): Buffer => createHash('sha256').update(LEAF).update(leaf).digest();
+/** leafHash of the UTF-8 bytes of `text`, without making them a Buffer first. */
+export const leafHashOfText = (text: string): Buffer => createHash('sha256').update(LEAF).update(text, 'utf8').digest();
 export const nodeHash = (left: Buffer, right: Buffer): Buffer => createHash('sha256').update(NODE).update(left).update(right).digest();
 
 /** The largest power of two strictly below n (n ≥ 2). */
