@@ -43,7 +43,14 @@ describe('canonicalJson (RFC 8785)', () => {
     };
     const same = (v: unknown) => expect(outcome(() => canonicalJson(v))).toEqual(outcome(() => referenceCanonicalJson(v)));
     fc.assert(fc.property(fc.jsonValue(), same), { numRuns: 2000 });
-    const anything = fc.anything({ withBoxedValues: true, withDate: true, withMap: true, withSparseArray: true, withNullPrototype: true, withObjectString: true });
+    const anything = fc.anything({
+      withBoxedValues: true,
+      withDate: true,
+      withMap: true,
+      withSparseArray: true,
+      withNullPrototype: true,
+      withObjectString: true,
+    });
     fc.assert(fc.property(anything, same), { numRuns: 2000 });
     // What the fast path leaves to the reference, each met at least once.
     const edgy: unknown[] = [
