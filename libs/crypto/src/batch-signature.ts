@@ -48,21 +48,40 @@ export function rootStatement(keyId: string, provider: string, root: string, siz
 }
 
 /** Signs a batch of envelopes of one provider: the envelopes with `keyId`, `batch` and `proof`,
- * in the batch's order. The Ed25519 operation runs once, on libuv's thread pool. */
+ * in the batch's order. The Ed25519 operation runs once, on libuv's thread pool. Each envelope is
+ * copied once (the copy then gets its proof), and each node of the tree is written in base64url
+ * once, its text shared by every path through it: this runs on the node's ingest path, where
+ * every copy and every string is garbage collected under a tight heap (docs/benchmark.md). */
 export async function signBatch<E extends { provider: string }>(envelopes: E[], key: KeyObject, keyId: string): Promise<(E & BatchSigned)[]> {
   if (envelopes.length === 0) return [];
   const provider = envelopes[0].provider;
   if (envelopes.some((e) => e.provider !== provider)) throw new Error('a signed batch holds the events of one provider');
-  const unsigned = envelopes.map((e) => {
-    const { signature: _s, batch: _b, proof: _p, ...rest } = e as E & { signature?: unknown; batch?: unknown; proof?: unknown };
-    return { ...rest, keyId } as unknown as E & { keyId: string };
-  });
-  const { root, paths } = buildTree(unsigned.map((e) => leafHash(batchLeafText(e))));
+  const unsigned = envelopes.map((e) => withoutSignature(e, keyId));
+  // The leaf is batchLeaf's text: the copy holds no batch, proof or signature.
+  const { root, paths } = buildTree(unsigned.map((e) => leafHash(canonicalJson(e))));
   const rootText = root.toString('base64url');
   const statement = rootStatement(keyId, provider, rootText, envelopes.length);
   const signature = await signOffThread(statement, key);
   const batch: BatchRoot = { root: rootText, size: envelopes.length, signature: signature.toString('base64url') };
-  return unsigned.map((e, index) => ({ ...e, batch, proof: { index, path: paths[index].map((h) => h.toString('base64url')) } }));
+  const texts = new Map<Buffer, string>();
+  const textOf = (h: Buffer) => {
+    let text = texts.get(h);
+    if (text === undefined) texts.set(h, (text = h.toString('base64url')));
+    return text;
+  };
+  return unsigned.map((e, index) => {
+    const signed = e as typeof e & BatchSigned;
+    signed.batch = batch;
+    signed.proof = { index, path: paths[index].map(textOf) };
+    return signed;
+  });
+}
+
+/** A copy of the envelope with `keyId` and without `signature`, `batch` and `proof`. */
+function withoutSignature<E extends object>(e: E, keyId: string): E & { keyId: string } {
+  if (!('signature' in e || 'batch' in e || 'proof' in e)) return { ...e, keyId };
+  const { signature: _s, batch: _b, proof: _p, ...rest } = e as E & { signature?: unknown; batch?: unknown; proof?: unknown };
+  return { ...rest, keyId } as unknown as E & { keyId: string };
 }
 
 const HASH_TEXT = /^[A-Za-z0-9_-]{43}$/;

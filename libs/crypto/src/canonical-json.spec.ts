@@ -1,4 +1,5 @@
-import { canonicalJson } from './canonical-json';
+import fc from 'fast-check';
+import { canonicalJson, referenceCanonicalJson } from './canonical-json';
 
 /** Vectors from RFC 8785 itself (sections 3.2.2 and 3.2.3), parsed from the RFC's JSON text. */
 describe('canonicalJson (RFC 8785)', () => {
@@ -30,5 +31,43 @@ describe('canonicalJson (RFC 8785)', () => {
   it('refuses what has no JSON form', () => {
     expect(() => canonicalJson(NaN)).toThrow(/NaN/);
     expect(() => canonicalJson(undefined)).toThrow(/no JSON form/);
+  });
+
+  it('gives the reference implementation’s text, or its error, for any value', () => {
+    const outcome = (f: () => string) => {
+      try {
+        return { text: f() };
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+    };
+    const same = (v: unknown) => expect(outcome(() => canonicalJson(v))).toEqual(outcome(() => referenceCanonicalJson(v)));
+    fc.assert(fc.property(fc.jsonValue(), same), { numRuns: 2000 });
+    const anything = fc.anything({
+      withBoxedValues: true,
+      withDate: true,
+      withMap: true,
+      withSparseArray: true,
+      withNullPrototype: true,
+      withObjectString: true,
+    });
+    fc.assert(fc.property(anything, same), { numRuns: 2000 });
+    // What the fast path leaves to the reference, each met at least once.
+    const edgy: unknown[] = [
+      { 10: 'a', 9: 'b', x: 1 },
+      JSON.parse('{"__proto__": 1, "a": 2}'),
+      [1, , 2], // eslint-disable-line no-sparse-arrays
+      { f: () => 1 },
+      [() => 1],
+      { n: Infinity },
+      { toJSON: () => undefined },
+      [{ toJSON: () => undefined }],
+      { d: new Date(0), nested: { toJSON: () => ({ b: 1, a: [2] }) } },
+      new Number(1),
+      { u: undefined, s: Symbol('s'), a: [undefined, Symbol('t')] },
+      '\ud800',
+      { big: 1n },
+    ];
+    for (const v of edgy) same(v);
   });
 });

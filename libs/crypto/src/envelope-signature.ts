@@ -40,10 +40,12 @@ export function signEnvelope<E extends object>(envelope: E, key: KeyObject, keyI
  * loop"). The canonical JSON is still built here.
  */
 export async function signEnvelopeOffThread<E extends object>(envelope: E, key: KeyObject, keyId: string): Promise<E & Signed> {
-  const unsigned = withKeyId(envelope, keyId);
-  const input = signingInput(unsigned);
-  const signature = await signOffThread(input, key);
-  return { ...unsigned, signature: signature.toString('base64url') };
+  // One copy per envelope (it runs for every event the node ingests): the copy has no signature, so
+  // its canonical JSON is the signing input, and it then takes the signature itself.
+  const unsigned = withKeyId(envelope, keyId) as E & Signed;
+  const signature = await signOffThread(Buffer.from(canonicalJson(unsigned), 'utf8'), key);
+  unsigned.signature = signature.toString('base64url');
+  return unsigned;
 }
 
 const SIGNATURE_TEXT = /^[A-Za-z0-9_-]{86}$/;

@@ -90,40 +90,56 @@ export class PgEventStore {
    * One multi-row insert; a taken stream position becomes a ConcurrencyError. */
   async append(client: PoolClient, events: EventEnvelope[], topic: string): Promise<void> {
     if (events.length === 0) return;
-    // One JSON document for the whole batch, read by jsonb_to_recordset: one native
-    // JSON.stringify here and one parse in PostgreSQL, instead of nine array literals escaped
-    // element by element by the driver (measured in docs/benchmark.md).
-    // Signed in the form the outbox will read back (a timestamptz comes back as toISOString); the
-    // batch's Ed25519 signatures are made together on libuv's thread pool, off the event loop.
-    const unsigned = events.map((e) => ({ ...e, recordedAt: new Date(e.recordedAt).toISOString() }));
-    const signed: EventEnvelope[] = this.batchSignedTopics.has(topic)
-      ? await this.signer.signBatch(unsigned.map((e) => ({ ...e, schemaVersion: 2 })))
-      : await this.signer.signAll(unsigned);
-    const rows = signed.map(envelopeToRow);
+    const { streamId, streamVersion } = events[0];
+    const document = await this.signedDocument(events, topic);
     try {
       await client.query(
         `WITH inserted AS (
            INSERT INTO events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, key_id, signature, proof)
-           SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, key_id, signature, proof
-             FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (event_id uuid, type text, schema_version int, provider text, stream_id text,
-                                                                stream_version int, occurred_on date, recorded_at timestamptz, data jsonb,
-                                                                key_id text, signature text, proof jsonb))
-                  WITH ORDINALITY AS t(event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data,
-                                       key_id, signature, proof, n)
+           SELECT "eventId", type, "schemaVersion", provider, "streamId", "streamVersion", "occurredOn", "recordedAt", data, "keyId", signature,
+                  CASE WHEN batch IS NOT NULL AND proof IS NOT NULL THEN jsonb_build_object('batch', batch, 'proof', proof) END
+             FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS ("eventId" uuid, type text, "schemaVersion" int, provider text, "streamId" text,
+                                                                "streamVersion" int, "occurredOn" date, "recordedAt" timestamptz, data jsonb,
+                                                                "keyId" text, signature text, batch jsonb, proof jsonb))
+                  WITH ORDINALITY AS t("eventId", type, "schemaVersion", provider, "streamId", "streamVersion", "occurredOn", "recordedAt", data,
+                                       "keyId", signature, batch, proof, n)
             ORDER BY n
            RETURNING global_position, stream_id
          )
          INSERT INTO outbox (global_position, topic, message_key)
          SELECT global_position, $2, stream_id FROM inserted ORDER BY global_position`,
-        [JSON.stringify(rows), topic],
+        [document, topic],
       );
     } catch (e) {
       if ((e as { code?: string }).code === UNIQUE_VIOLATION && (e as { constraint?: string }).constraint === 'events_stream_id_stream_version_key') {
-        const first = events[0];
-        throw new ConcurrencyError(first.streamId, first.streamVersion - 1);
+        throw new ConcurrencyError(streamId, streamVersion - 1);
       }
       throw e;
     }
+  }
+
+  /**
+   * The events signed, as one JSON document for the batch, read by jsonb_to_recordset: one native
+   * JSON.stringify here and one parse in PostgreSQL, instead of nine array literals escaped
+   * element by element by the driver (measured in docs/benchmark.md). The signed envelopes
+   * themselves are the document's rows (the insert names their members; `proof` is built from
+   * `batch` and `proof` there, as envelopeToRow would), so each event is copied once, to sign it,
+   * and nothing of the batch but the text outlives this call. Signed in the form the outbox will
+   * read back (a timestamptz comes back as toISOString); the Ed25519 work on libuv's thread pool.
+   */
+  private async signedDocument(events: EventEnvelope[], topic: string): Promise<string> {
+    let given = '';
+    let asRead = '';
+    const readBack = (recordedAt: string) => {
+      // A batch's events share one recordedAt: converted once.
+      if (recordedAt !== given) [given, asRead] = [recordedAt, new Date(recordedAt).toISOString()];
+      return asRead;
+    };
+    const unsigned = this.batchSignedTopics.has(topic)
+      ? events.map((e) => ({ ...e, recordedAt: readBack(e.recordedAt), schemaVersion: 2 }))
+      : events.map((e) => ({ ...e, recordedAt: readBack(e.recordedAt) }));
+    const signed: EventEnvelope[] = this.batchSignedTopics.has(topic) ? await this.signer.signBatch(unsigned) : await this.signer.signAll(unsigned);
+    return JSON.stringify(signed);
   }
 
   /**

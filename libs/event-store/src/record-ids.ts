@@ -16,16 +16,21 @@ export async function claimRecordIds(
   offers: Map<string, string>,
 ): Promise<{ fresh: Set<string>; known: Map<string, string> }> {
   const digests = [...offers.keys()];
-  const { rows: claimed } = await client.query<{ digest: string }>(
-    `INSERT INTO record_ids (kind, id_digest, event_id)
-     SELECT $1, decode(d, 'hex'), e FROM unnest($2::text[], $3::uuid[]) AS t(d, e)
-     ON CONFLICT DO NOTHING
-     RETURNING encode(id_digest, 'hex') AS digest`,
+  // Only the digests not claimed come back: none, for a batch of new records, rather than a row for
+  // every record of it.
+  const { rows: taken } = await client.query<{ digest: string }>(
+    `WITH offered AS (SELECT d, e FROM unnest($2::text[], $3::uuid[]) AS t(d, e)),
+          claimed AS (INSERT INTO record_ids (kind, id_digest, event_id)
+                      SELECT $1, decode(d, 'hex'), e FROM offered
+                      ON CONFLICT DO NOTHING
+                      RETURNING id_digest)
+     SELECT d AS digest FROM offered WHERE decode(d, 'hex') NOT IN (SELECT id_digest FROM claimed)`,
     [kind, digests, digests.map((d) => offers.get(d)!)],
   );
-  const fresh = new Set(claimed.map((r) => r.digest));
+  const stale = taken.map((r) => r.digest);
+  const notFresh = new Set(stale);
+  const fresh = new Set(digests.filter((d) => !notFresh.has(d)));
   const known = new Map<string, string>();
-  const stale = digests.filter((d) => !fresh.has(d));
   if (stale.length > 0) {
     const { rows } = await client.query<{ digest: string; event_id: string }>(
       `SELECT encode(id_digest, 'hex') AS digest, event_id FROM record_ids

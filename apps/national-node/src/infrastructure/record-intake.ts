@@ -41,28 +41,35 @@ export class RecordIntake {
     topic: string,
   ): Promise<IntakeResult[]> {
     const digests = records.map((r) => recordIdDigest(r.recordId));
-    const candidates = new Map<string, IntakeCandidate>();
+    // The answer ids are kept for the reply; the events only until they are appended, so that a
+    // batch's envelopes are not held (and promoted by the garbage collector) across its commit.
+    const answerIds = new Map<string, string>();
+    let events: EventEnvelope[] = [];
     records.forEach((record, i) => {
-      if (!candidates.has(digests[i])) candidates.set(digests[i], candidateOf(record, digests[i]));
+      if (answerIds.has(digests[i])) return;
+      const candidate = candidateOf(record, digests[i]);
+      answerIds.set(digests[i], candidate.answerId);
+      events.push(candidate.event);
     });
-
     const claim = await inTransaction(this.pool, async (client) => {
-      const keys = [...candidates.keys()];
-      const claimed = await claimRecordIds(client, kind, new Map(keys.map((k) => [k, candidates.get(k)!.answerId])));
-      await this.store.append(
-        client,
-        keys.filter((k) => claimed.fresh.has(k)).map((k) => candidates.get(k)!.event),
-        topic,
-      );
+      const claimed = await claimRecordIds(client, kind, answerIds);
+      // `answerIds` and `events` are in the same order: the first occurrence of each digest.
+      let j = 0;
+      const fresh: EventEnvelope[] = [];
+      for (const digest of answerIds.keys()) {
+        if (claimed.fresh.has(digest)) fresh.push(events[j]);
+        j++;
+      }
+      events = [];
+      await this.store.append(client, fresh, topic);
       return claimed;
     });
     this.forwarder.notify();
-
     const reported = new Set<string>();
     return digests.map((d) => {
       const firstTime = claim.fresh.has(d) && !reported.has(d);
       reported.add(d);
-      return { id: claim.fresh.has(d) ? candidates.get(d)!.answerId : claim.known.get(d)!, status: firstTime ? 'accepted' : 'duplicate' };
+      return { id: claim.fresh.has(d) ? answerIds.get(d)! : claim.known.get(d)!, status: firstTime ? 'accepted' : 'duplicate' };
     });
   }
 }

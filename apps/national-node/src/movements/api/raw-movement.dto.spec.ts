@@ -1,9 +1,9 @@
 import { AppValidationPipe, toFieldErrors } from '@caravanserai/platform';
 import { generateMovements, toRawMovement } from '@caravanserai/synthetic';
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { isISO8601, validateSync } from 'class-validator';
 import fc from 'fast-check';
-import { MovementBatchDto, RawMovementDto } from './raw-movement.dto';
+import { isCalendarDay, MovementBatchDto, RawMovementDto } from './raw-movement.dto';
 
 const validate = (body: unknown) => toFieldErrors(validateSync(plainToInstance(MovementBatchDto, body), { whitelist: true, forbidNonWhitelisted: true }));
 
@@ -69,7 +69,16 @@ describe('MovementBatchDto.acceptIfValid (the compiled valid case)', () => {
       '2025-01-01T10:00:00.1234567891Z',
       '2025-01-01',
       '2025-13-01',
+      '0099-12-31T10:00:00Z',
+      '0100-02-28T10:00:00Z',
+      '1900-02-29T10:00:00Z',
+      '2000-02-29T10:00:00Z',
+      '2000-02-29',
+      '1900-02-29',
+      '0050-06-01',
     ),
+    // Lengths counted in code points: surrogate pairs and variation selectors near the limits.
+    fc.constantFrom('😀'.repeat(64), '😀'.repeat(65), 'x'.repeat(128) + '\uFE0F', 'a\uFE0F'.repeat(70), '\uD800'.repeat(129), '😀'.repeat(2049)),
     fc.constantFrom(['disability'], ['disability', 'disability'], ['flying'], 'disability', 'entry', 'refugee', 'female', 'passport'),
     fc.string({ maxLength: 8 }),
   );
@@ -135,5 +144,17 @@ describe('MovementBatchDto.acceptIfValid (the compiled valid case)', () => {
 
   it('leaves errors to class-validator: the pipe still reports every field', async () => {
     await expect(viaPipe({ records: [{ ...generated[0], sex: 'x' }] })).rejects.toMatchObject({ errors: [{ index: 0, field: 'sex' }] });
+  });
+
+  it('takes a calendar day exactly when the strict ISO 8601 check does, for every YYYY-MM-DD of the years tried', () => {
+    const years = [...Array.from({ length: 130 }, (_, y) => y), 1582, 1600, 1700, 1900, 2000, 2024, 2025, 2100, 9999];
+    const differ: string[] = [];
+    for (const year of years)
+      for (let month = 0; month <= 13; month++)
+        for (let day = 0; day <= 32; day++) {
+          const s = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+          if (isISO8601(s) && isCalendarDay(s) !== isISO8601(s, { strict: true })) differ.push(s);
+        }
+    expect(differ).toEqual([]);
   });
 });

@@ -23,9 +23,7 @@ import {
   Length,
   length,
   Matches,
-  matches,
   MaxLength,
-  maxLength,
   ValidateNested,
 } from 'class-validator';
 import { MAX_BATCH } from '../../config/node.config';
@@ -90,11 +88,38 @@ const isSex = inSet(SEXES);
 const isNeed = inSet(SPECIFIC_NEEDS);
 const isDocumentType = inSet(DOCUMENT_TYPES);
 const country = (v: unknown) => typeof v === 'string' && isCountryCode(v);
-const STRICT = { strict: true };
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+// The same predicates without their garbage (these run for every field of every record ingested):
+// - `matches` is String.prototype.match, which makes an array; `test` says the same of a pattern
+//   without the g flag.
+// - `length`/`maxLength` count code points by matching surrogate pairs and variation selectors
+//   into arrays; a string with neither has as many code points as UTF-16 units.
+// - isISO8601's strict check (a valid calendar day) builds a Date and several strings from a
+//   string of the form YYYY-MM-DD…; `isCalendarDay` reads the digits instead (the pattern itself
+//   is still checked on the whole string). It refuses, as validator does, the years 0000–0099.
+const COUNTED_APART = /[\uD800-\uDFFF]|\uFE0E|\uFE0F/;
+const lengthIn = (v: unknown, min: number, max: number) =>
+  typeof v === 'string' && (COUNTED_APART.test(v) ? length(v, min, max) : v.length >= min && v.length <= max);
+const upTo = (max: number) => (v: unknown) => nil(v) || lengthIn(v, 0, max);
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const digits = (s: string, from: number, n: number) => {
+  let value = 0;
+  for (let i = from; i < from + n; i++) value = value * 10 + s.charCodeAt(i) - 48;
+  return value;
+};
+/** Of a string that begins YYYY-MM-DD (digits), whether validator's strict ISO 8601 check takes
+ * that day (raw-movement.dto.spec.ts compares the two on every such day). */
+export function isCalendarDay(s: string): boolean {
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  if (year < 100 || month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
+}
 const CHECKS: Record<keyof RawMovement, (v: unknown) => boolean> = {
-  recordId: (v) => length(v, 1, 128),
-  crossedAt: (v) => isISO8601(v, STRICT) && matches(v as string, TIMESTAMP),
+  recordId: (v) => lengthIn(v, 1, 128),
+  crossedAt: (v) => typeof v === 'string' && TIMESTAMP.test(v) && isISO8601(v) && isCalendarDay(v),
   direction: isDirection,
   borderCrossingPoint: (v) => typeof v === 'string' && findBorderCrossingPoint(v) !== undefined,
   citizenship: country,
@@ -102,14 +127,14 @@ const CHECKS: Record<keyof RawMovement, (v: unknown) => boolean> = {
   intendedDestination: (v) => nil(v) || country(v),
   category: isCategory,
   sex: isSex,
-  dateOfBirth: (v) => nil(v) || (isISO8601(v, STRICT) && matches(v as string, DATE_ONLY)),
+  dateOfBirth: (v) => nil(v) || (typeof v === 'string' && DATE_ONLY.test(v) && isISO8601(v) && isCalendarDay(v)),
   specificNeeds: (v) => nil(v) || (Array.isArray(v) && v.length <= SPECIFIC_NEEDS.length && v.every(isNeed)),
-  fullName: (v) => nil(v) || maxLength(v, 512),
-  documentNumber: (v) => nil(v) || maxLength(v, 128),
+  fullName: upTo(512),
+  documentNumber: upTo(128),
   documentType: (v) => nil(v) || isDocumentType(v),
-  phone: (v) => nil(v) || maxLength(v, 64),
-  address: (v) => nil(v) || maxLength(v, 1024),
-  notes: (v) => nil(v) || maxLength(v, 4096),
+  phone: upTo(64),
+  address: upTo(1024),
+  notes: upTo(4096),
 };
 const REQUIRED = ['recordId', 'crossedAt', 'direction', 'borderCrossingPoint', 'citizenship', 'category', 'sex'] as const;
 const has = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
@@ -135,12 +160,11 @@ export class MovementBatchDto {
     if (!Array.isArray(records) || records.length < 1 || records.length > MAX_BATCH) return null;
     for (const r of records) if (!recordIsValid(r)) return null;
     const batch = new MovementBatchDto();
-    batch.records = records.map((r: RawMovement) => {
-      const dto = Object.assign(new RawMovementDto(), r);
-      // class-transformer gives each instance its own copy of an array.
-      if (Array.isArray(r.specificNeeds)) dto.specificNeeds = [...r.specificNeeds];
-      return dto;
-    });
+    // The parsed records become the instances in place, rather than being copied into new ones
+    // (as class-transformer does): the body is the request's own, read by nothing else, and it
+    // stays alive until the answer anyway, so a copy would double what every batch holds.
+    for (const r of records) Object.setPrototypeOf(r, RawMovementDto.prototype);
+    batch.records = records as RawMovementDto[];
     return batch;
   }
 

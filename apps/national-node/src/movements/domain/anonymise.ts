@@ -41,7 +41,8 @@ export function anonymiseMovement(raw: RawMovement): { occurredOn: string; data:
       category: raw.category as Category,
       sex: raw.sex as Sex,
       ageBand: ageBandOn(raw.dateOfBirth, occurredOn) as AgeBand,
-      specificNeeds: [...new Set(raw.specificNeeds ?? [])].sort() as SpecificNeed[],
+      // Most records have none: no Set and no sort for them (this runs for every record ingested).
+      specificNeeds: (raw.specificNeeds?.length ? [...new Set(raw.specificNeeds)].sort() : []) as SpecificNeed[],
     },
   };
 }
