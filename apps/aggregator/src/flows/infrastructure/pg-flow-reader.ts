@@ -140,6 +140,8 @@ export class PgFlowReader {
                WHERE ${[...where, cutsCondition(s.cuts, params, CUT_COLUMNS)].join(' AND ')}`,
     );
     // Each provider's part is grouped by part_provider, apart from a "provider" dimension asked for.
+    // The rows come in the order of their groups, so that the same figures make the same answer (and
+    // ETag) whatever order the cells lie in: a hash aggregate's order is the table's, which a rebuild changes.
     const columns = grouped.flatMap((g) => g.aliases);
     const sets = [...(columns.length > 0 ? [`(p_start, ${columns.join(', ')}, part_provider)`] : []), '(p_start, part_provider)', '(part_provider)'];
     const level = columns.length > 0 ? `grouping(p_start) + grouping(${columns[0]})` : `grouping(p_start) + 1`;
@@ -148,7 +150,8 @@ export class PgFlowReader {
                         sum(count)::bigint AS count, (sum(key_sum) % ${KEY_RANGE})::bigint AS key
                    FROM (${reads.join(' UNION ALL ')}) f
                   GROUP BY GROUPING SETS (${sets.join(', ')})
-                 HAVING sum(count) <> 0`;
+                 HAVING sum(count) <> 0
+                  ORDER BY p_start, ${[...columns, ''].join(', ')} part_provider`;
     return (await this.pool.query<FlowPartRow>(sql, params)).rows;
   }
 }
