@@ -922,20 +922,9 @@ async function main() {
           })(),
         );
       }
-      const cols = [
-        'event_id',
-        'type',
-        'schema_version',
-        'provider',
-        'stream_id',
-        'stream_version',
-        'occurred_on',
-        'recorded_at',
-        'data',
-        'topic',
-        'kafka_partition',
-        'kafka_offset',
-      ];
+      // The generated events are unsigned: every column the ingest writes but the signature's.
+      const SIGNATURE_COLUMNS = ['key_id', 'signature', 'proof'];
+      const cols = REGIONAL_EVENT_COLUMNS.filter((c) => !SIGNATURE_COLUMNS.includes(c));
       const load = await copyIn(url, 'regional_events', cols, file);
       await poolEveryProvider(url);
       const events = await count(url, 'SELECT count(*) AS n FROM regional_events');
