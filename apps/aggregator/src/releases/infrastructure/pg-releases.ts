@@ -1,6 +1,6 @@
 import { DomainError } from '@caravanserai/contracts';
 import { inTransaction } from '@caravanserai/database';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { rollUpReleasedFlows } from '../../infrastructure/released-rollups';
 import { PG_POOL } from '../../infrastructure/tokens';
@@ -26,7 +26,7 @@ export async function listReleases(
  * advisory lock), across instances.
  */
 export async function cutRelease(pool: Pool, cut: { dataUntil: string; by: string; reason: string | null }): Promise<Release> {
-  return inTransaction(pool, async (client) => {
+  const release = await inTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('caravanserai.releases'))`);
     const latest = await latestRelease(client);
     if (latest && cut.dataUntil < latest.dataUntil) {
@@ -52,6 +52,29 @@ export async function cutRelease(pool: Pool, cut: { dataUntil: string; by: strin
     );
     return toRelease(rows[0]);
   });
+  await settleReleasedTables(pool);
+  return release;
+}
+
+/** The tables a cut rewrites, which answers read. */
+const RELEASED_TABLES = ['released_flow_counts', 'released_flow_counts_week', 'released_flow_counts_month', 'released_referral_facts'];
+
+/**
+ * VACUUMs the tables a cut has just rewritten, once it has committed (VACUUM runs outside a
+ * transaction). Until a row's page is visited after its transaction committed, the row carries no
+ * hint that it did: the first answers to read the new release would each look every row's
+ * transaction up and write every page they read back with its hints set (measured on the bench's
+ * 773,149 day cells: a first three-months-by-day read took 540 ms of PostgreSQL CPU on fresh pages
+ * against 110–150 ms once they were hinted). VACUUM sets the hints and the visibility map in one
+ * pass of its own, so that the first questions of a release cost what later ones do. The release is
+ * in force already when this runs: a failure here costs only speed, so it is logged, not thrown.
+ */
+async function settleReleasedTables(pool: Pool): Promise<void> {
+  try {
+    await pool.query(`VACUUM ${RELEASED_TABLES.join(', ')}`);
+  } catch (err) {
+    Logger.warn(`VACUUM after the release cut failed (first answers of this release will be slower): ${(err as Error).message}`, 'Releases');
+  }
 }
 
 export async function readSchedule(db: Pool | PoolClient): Promise<ReleaseSchedule> {
