@@ -83,6 +83,13 @@ export class PgFlowReader {
     return flowSources(from, to, granularity, cuts);
   }
 
+  /** The cells read, summed into the finest groups (`finest`: the period, the grouped columns and
+   * the part's provider), as a relation with `count` and `key_sum`; a test reads the cells themselves
+   * through a subclass, to compare. */
+  protected finestSums(reads: string, finest: string): string {
+    return `(SELECT ${finest}, sum(count) AS count, sum(key_sum) AS key_sum FROM (${reads}) f GROUP BY ${finest})`;
+  }
+
   /**
    * Counts and key sums per provider: per cell (level 0), per period (level 1) and over the whole
    * answer (level 2), each provider within its cut, from the latest release.
@@ -140,15 +147,21 @@ export class PgFlowReader {
                WHERE ${[...where, cutsCondition(s.cuts, params, CUT_COLUMNS)].join(' AND ')}`,
     );
     // Each provider's part is grouped by part_provider, apart from a "provider" dimension asked for.
+    // The cells are summed once into the finest groups, and the periods' and the answer's sums are
+    // taken from those (a few thousand rows) rather than from every cell again: hashing each of a
+    // quarter's 195,000 day cells into three grouping sets cost PostgreSQL 100-130 ms of CPU, into one
+    // 70-90. The sums and the filter are the same: a group is dropped only at its own level, and
+    // its key sum is reduced mod the range only there.
     // The rows come in the order of their groups, so that the same figures make the same answer (and
     // ETag) whatever order the cells lie in: a hash aggregate's order is the table's, which a rebuild changes.
     const columns = grouped.flatMap((g) => g.aliases);
-    const sets = [...(columns.length > 0 ? [`(p_start, ${columns.join(', ')}, part_provider)`] : []), '(p_start, part_provider)', '(part_provider)'];
+    const finest = ['p_start', ...columns, 'part_provider'].join(', ');
+    const sets = [...(columns.length > 0 ? [`(${finest})`] : []), '(p_start, part_provider)', '(part_provider)'];
     const level = columns.length > 0 ? `grouping(p_start) + grouping(${columns[0]})` : `grouping(p_start) + 1`;
     const values = grouped.map((g) => `${g.value} AS "${g.name}"`);
     const sql = `SELECT ${sqlFragment(PERIOD_LABEL, granularity, 'granularity')} AS period, ${[...values, ''].join(', ')} part_provider, ${level} AS level,
                         sum(count)::bigint AS count, (sum(key_sum) % ${KEY_RANGE})::bigint AS key
-                   FROM (${reads.join(' UNION ALL ')}) f
+                   FROM ${this.finestSums(reads.join(' UNION ALL '), finest)} c
                   GROUP BY GROUPING SETS (${sets.join(', ')})
                  HAVING sum(count) <> 0
                   ORDER BY p_start, ${[...columns, ''].join(', ')} part_provider`;
