@@ -54,7 +54,7 @@ describe('insertEvents (PostgreSQL)', () => {
       'unicode: دری پښتو 🙂 \u2028 \u00a0 \uffff',
       '',
     ];
-    const grants = odd.map((purpose) => agreementGranted('IR', { purpose, recipient: `${purpose}\t${purpose}` }));
+    const grants: EventEnvelope[] = odd.map((purpose) => agreementGranted('IR', { purpose, recipient: `${purpose}\t${purpose}` }));
     // Version 1 (a signature of its own, text of any kind) and version 2 (batch and proof, jsonb).
     grants[0] = { ...grants[0], keyId: 'ir\tkey\\1\n', signature: 'sig\r\n\\.' };
     grants[1] = {
