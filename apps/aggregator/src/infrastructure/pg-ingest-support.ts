@@ -1,6 +1,9 @@
 import type { EventEnvelope } from '@caravanserai/contracts';
 import { envelopeToRow } from '@caravanserai/event-store';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { IncomingMessage } from './batch-ingest.port';
 
 export interface Rejected {
@@ -52,29 +55,82 @@ export interface Accepted<E extends EventEnvelope = EventEnvelope> {
   message: IncomingMessage;
 }
 
+/** The columns of the regional log that an insert writes: the event's row (envelopeToRow) and the
+ * message it came in; each with its type in the batch's staging table. */
+const LOG_COLUMNS = {
+  event_id: 'uuid',
+  type: 'text',
+  schema_version: 'int',
+  provider: 'text',
+  stream_id: 'text',
+  stream_version: 'int',
+  occurred_on: 'date',
+  recorded_at: 'timestamptz',
+  data: 'jsonb',
+  topic: 'text',
+  kafka_partition: 'int',
+  kafka_offset: 'bigint',
+  key_id: 'text',
+  signature: 'text',
+  proof: 'jsonb',
+} as const;
+type LogRow = ReturnType<typeof envelopeToRow> & { topic: string; kafka_partition: number; kafka_offset: string };
+const COLUMNS = Object.keys(LOG_COLUMNS) as (keyof typeof LOG_COLUMNS)[];
+const COLUMN_LIST = COLUMNS.join(', ');
+
+/** The batch's staging table: this connection's own (temporary), made on its first batch, emptied
+ * before each. Kept rather than made per transaction (ON COMMIT DROP): no catalog rows written and
+ * deleted per batch. Emptied by TRUNCATE, not at commit (ON COMMIT DELETE ROWS): the same whether
+ * or not the caller runs a transaction. `n` is the event's place in the batch. */
+const STAGE = `CREATE TEMP TABLE IF NOT EXISTS regional_events_batch (n int, ${COLUMNS.map((c) => `${c} ${LOG_COLUMNS[c]}`).join(', ')});
+TRUNCATE regional_events_batch`;
+const INSERT_STAGED = `INSERT INTO regional_events (${COLUMN_LIST})
+  SELECT ${COLUMN_LIST} FROM regional_events_batch ORDER BY n
+  ON CONFLICT DO NOTHING
+  RETURNING event_id, record_key`;
+
+const COPY_SPECIAL = /[\\\n\r\t]/;
+const COPY_SPECIALS = /[\\\n\r\t]/g;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** A value as a field of COPY's text format: null as \N, a jsonb column's value as its JSON, and
+ * the four characters the format reads in a field (backslash, newline, carriage return, tab)
+ * escaped; nothing else has a meaning there. A NUL is sent as it is and refused by PostgreSQL (text
+ * cannot hold one), as a \u0000 in JSON is refused by jsonb, on this path as on the one before. */
+function copyField(value: unknown, json: boolean): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = json ? JSON.stringify(value) : String(value);
+  return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]) : text;
+}
+const COPIED = COLUMNS.map((c) => ({ column: c, json: LOG_COLUMNS[c] === 'jsonb' }));
+
+/** The batch in COPY's text format, a line per event (its place in the batch first): one string,
+ * each line and the whole joined once (no string grown piece by piece). */
+function copyText(valid: Accepted[]): string {
+  const lines = new Array<string>(valid.length + 1);
+  const fields = new Array<string>(COPIED.length + 1);
+  for (let n = 0; n < valid.length; n++) {
+    const { event, message } = valid[n];
+    const row: LogRow = Object.assign(envelopeToRow(event), { topic: message.topic, kafka_partition: message.partition, kafka_offset: message.offset });
+    fields[0] = String(n);
+    for (let i = 0; i < COPIED.length; i++) fields[i + 1] = copyField(row[COPIED[i].column], COPIED[i].json);
+    lines[n] = fields.join('\t');
+  }
+  lines[valid.length] = '';
+  return lines.join('\n');
+}
+
 /** Adds events to the regional log; returns the ids of those it did not hold yet, each with its
  * record key (set by the log's trigger: the cell-key method's secret keyed hash of the event id). An event id
- * already there, or a stream position taken by another event, is left out. The batch travels as
- * one JSON document read by jsonb_to_recordset (one native JSON.stringify, each event's data
- * embedded as it is), not as fourteen array literals escaped element by element by the driver. */
+ * already there, or a stream position taken by another event, is left out; the others go in in
+ * the batch's order. The batch is copied (COPY, text format) into the connection's staging table,
+ * then inserted from there in one statement: a quarter less of the database's CPU per event than
+ * one statement reading the batch as a JSON document (jsonb_to_recordset), and a third less of the
+ * aggregator's to write it (docs/benchmark.md). In the caller's transaction, if it has one. */
 export async function insertEvents(client: PoolClient, valid: Accepted[]): Promise<Map<string, number>> {
   if (valid.length === 0) return new Map();
-  const rows = valid.map(({ event, message: m }) => ({ ...envelopeToRow(event), topic: m.topic, kafka_partition: m.partition, kafka_offset: m.offset }));
-  const { rows: inserted } = await client.query<{ event_id: string; record_key: string }>(
-    `INSERT INTO regional_events (event_id, type, schema_version, provider, stream_id, stream_version, occurred_on,
-                                  recorded_at, data, topic, kafka_partition, kafka_offset, key_id, signature, proof)
-     SELECT event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, topic, kafka_partition,
-            kafka_offset, key_id, signature, proof
-       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (event_id uuid, type text, schema_version int, provider text, stream_id text,
-                                                          stream_version int, occurred_on date, recorded_at timestamptz, data jsonb, topic text,
-                                                          kafka_partition int, kafka_offset bigint, key_id text, signature text, proof jsonb))
-            WITH ORDINALITY AS t(event_id, type, schema_version, provider, stream_id, stream_version, occurred_on, recorded_at, data, topic,
-                                 kafka_partition, kafka_offset, key_id, signature, proof, n)
-      ORDER BY n
-     ON CONFLICT DO NOTHING
-     RETURNING event_id, record_key`,
-    [JSON.stringify(rows)],
-  );
+  await client.query(STAGE);
+  await pipeline(Readable.from([copyText(valid)]), client.query(copyFrom(`COPY regional_events_batch (n, ${COLUMN_LIST}) FROM STDIN`)));
+  const { rows: inserted } = await client.query<{ event_id: string; record_key: string }>(INSERT_STAGED);
   return new Map(inserted.map((r) => [r.event_id, Number(r.record_key)]));
 }
 
