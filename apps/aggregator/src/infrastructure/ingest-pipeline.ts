@@ -62,6 +62,19 @@ function jsonBody(value: Buffer | null): unknown {
   }
 }
 
+/** JSON's escape of U+0000, the one character a JSON text may carry that PostgreSQL cannot store
+ * (in text or jsonb); a raw NUL byte is not JSON at all. */
+const NUL_ESCAPE = '\\u0000';
+const HOLDS_NUL = 'BODY.NUL: a string of the message holds U+0000 (NUL), which the regional log cannot store';
+
+/** Whether a parsed JSON value holds a NUL in any string, member names included. */
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([k, v]) => k.includes('\0') || holdsNul(v));
+  return false;
+}
+
 const TAKEN_POSITION = (e: EventEnvelope) => `stream position ${e.streamId}@${e.streamVersion} is taken by another event`;
 
 /**
@@ -118,6 +131,12 @@ export class IngestPipeline<E extends EventEnvelope, P = unknown> implements Bat
     toVerify.forEach((i, n) => {
       const verdict = verdicts[n];
       if (parsed[i].ok && !verdict.ok) parsed[i] = { ok: false, reason: verdict.reason };
+    });
+    // A NUL would make the whole batch's insert fail, at every retry: the message goes to the
+    // quarantine instead (valid, signed or waiting for an upgrade alike). Only a body whose bytes
+    // hold the escape is looked through.
+    messages.forEach((m, i) => {
+      if (m.value?.includes(NUL_ESCAPE) && holdsNul(bodies[i])) parsed[i] = { ok: false, reason: HOLDS_NUL };
     });
     return parsed;
   }

@@ -191,6 +191,17 @@ describe('signed events (Kafka + PostgreSQL)', () => {
     expect(await projected('KZ')).toBe(0);
   });
 
+  it('quarantines a signed, valid agreement whose text holds a NUL, which the log cannot store, and takes in the rest of its batch', async () => {
+    // Without the check, the batch's insert failed at every retry and the topic stood still.
+    const withNul = af.signer.sign(agreementGranted('AF', { purpose: 'research \u0000 purposes' }));
+    const after = af.signer.sign(agreementGranted('AF', { purpose: 'research' }));
+    await publish(topics.agreements, [withNul, after]);
+    await caughtUp();
+    expect(await reasonsOf([withNul, after])).toEqual(['BODY.NUL', 'not quarantined']);
+    expect(await logged([withNul])).toBe(0);
+    expect(await logged([after])).toBe(1);
+  });
+
   it('quarantines a forged agreement for another state (AF key, unknown key, KZ key id over an AF signature): KZ stays unpooled', async () => {
     // KZ's own movement, held until KZ grants something.
     const held = kz.signer.sign(movementRecorded({ provider: 'KZ', data: { borderCrossingPoint: 'KZ-KORDAY' } }));
