@@ -34,6 +34,11 @@ const toInfo = (r: QueryResultRow): KeyInfo => ({
   revokedAt: r.revoked_at,
 });
 
+const toStored = (r: QueryResultRow): StoredKey => ({
+  ...toInfo(r),
+  hash: { hash: r.secret_hash, salt: r.salt, params: { N: r.scrypt_n, r: r.scrypt_r, p: r.scrypt_p } },
+});
+
 export async function insertKey(
   db: Queryable,
   keyId: string,
@@ -73,8 +78,27 @@ export async function findLiveKeys(db: Queryable, keyIds: string[]): Promise<Map
       WHERE key_id = ANY($1::text[]) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
     [keyIds],
   );
-  for (const r of rows) {
-    found.set(r.key_id, { ...toInfo(r), hash: { hash: r.secret_hash, salt: r.salt, params: { N: r.scrypt_n, r: r.scrypt_r, p: r.scrypt_p } } });
-  }
+  for (const r of rows) found.set(r.key_id, toStored(r));
   return found;
+}
+
+/**
+ * findLiveKeys, and the value of `alongside` (a scalar SQL expression, e.g. a subquery of a
+ * service's own change counter) read by the same statement, hence in the same snapshot: one round
+ * trip where a request would otherwise make two (see ApiKeyAuthenticator).
+ */
+export async function findLiveKeysWith(db: Queryable, keyIds: string[], alongside: string): Promise<{ keys: Map<string, StoredKey>; alongside: unknown }> {
+  const keys = new Map<string, StoredKey>();
+  const { rows } = await db.query(
+    `SELECT k.*, p.alongside
+       FROM (SELECT (${alongside}) AS alongside) p
+       LEFT JOIN (SELECT ${INFO_COLUMNS}, secret_hash, salt, scrypt_n, scrypt_r, scrypt_p FROM api_keys
+                   WHERE key_id = ANY($1::text[]) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())) k ON true`,
+    [keyIds],
+  );
+  for (const r of rows) {
+    if (r.key_id === null) continue;
+    keys.set(r.key_id, toStored(r));
+  }
+  return { keys, alongside: rows[0]?.alongside ?? null };
 }

@@ -1,5 +1,5 @@
 import { ValidationFailed } from '@caravanserai/contracts';
-import { Allow, ApiResult, Conditional, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, ApiResult, Conditional, PrincipalResolver, readWithKeyOf } from '@caravanserai/platform';
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -39,7 +39,8 @@ export class FlowsController {
     const principal = this.principals.require(request);
     const query = dto.toQuery();
     if (query.to < query.from) throw new ValidationFailed([{ field: 'to', message: 'to must not be before from' }], 'bad_request');
-    const answer = await this.queries.execute(new QueryFlows(query, principal.id));
+    // The registry's change count read with the caller's key: the grants are re-read only if it moved.
+    const answer = await this.queries.execute(new QueryFlows(query, principal.id, readWithKeyOf(request)));
     // Audited before the representation is chosen: a 304 discloses as much as a 200.
     await this.audit.answered(request, principal.id, query, answer);
     return represent('flows', answer, request, reply, dto);
