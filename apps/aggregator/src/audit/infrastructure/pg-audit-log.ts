@@ -7,6 +7,23 @@ import type { AuditEntry } from '../domain/audit-entry';
 
 const COLUMNS = `id, at, principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed, excluded`;
 
+/** JSON of the arrays entries share (answerEntry keeps an answer's agreements, providers and
+ * exclusions per answer): a repeated question's row is serialised from them without redoing it. */
+const sharedJson = new WeakMap<object, string>();
+const json = (value: object): string => {
+  let text = sharedJson.get(value);
+  if (text === undefined) sharedJson.set(value, (text = JSON.stringify(value)));
+  return text;
+};
+/** An entry's row as `jsonb_to_recordset` below reads it: JSON.stringify of the same object, the
+ * shared arrays' JSON reused (they are frozen: answerEntry). */
+const rowJson = (e: AuditEntry): string =>
+  `{"principal":${JSON.stringify(e.principal ?? null)},"endpoint":${JSON.stringify(e.endpoint ?? null)},"query":${JSON.stringify(e.query ?? null)},` +
+  `"purpose":${JSON.stringify(e.purpose ?? null)},"agreements":${Object.isFrozen(e.agreements) ? json(e.agreements) : JSON.stringify(e.agreements)},` +
+  `"providers":${Object.isFrozen(e.providers) ? json(e.providers) : JSON.stringify(e.providers)},"cells_returned":${JSON.stringify(e.cellsReturned ?? null)},` +
+  `"cells_suppressed":${JSON.stringify(e.cellsSuppressed ?? null)},"totals_suppressed":${JSON.stringify(e.totalsSuppressed ?? null)},` +
+  `"excluded":${Object.isFrozen(e.excluded) ? json(e.excluded) : JSON.stringify(e.excluded)}}`;
+
 /**
  * The trail in the aggregator's PostgreSQL (table `audit_log`, whose triggers refuse UPDATE,
  * DELETE and TRUNCATE). Every value travels as a bind parameter.
@@ -41,22 +58,7 @@ export class PgAuditLog extends AuditLog {
               WITH ORDINALITY AS t(principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed,
                                    excluded, n)
         ORDER BY n`,
-      [
-        JSON.stringify(
-          entries.map((e) => ({
-            principal: e.principal,
-            endpoint: e.endpoint,
-            query: e.query,
-            purpose: e.purpose,
-            agreements: e.agreements,
-            providers: e.providers,
-            cells_returned: e.cellsReturned,
-            cells_suppressed: e.cellsSuppressed,
-            totals_suppressed: e.totalsSuppressed,
-            excluded: e.excluded,
-          })),
-        ),
-      ],
+      [`[${entries.map(rowJson).join(',')}]`],
     );
   }
 
