@@ -12,6 +12,10 @@ import { GroupedCalls } from '../grouped-calls';
 
 const CACHE_LIMIT = 10_000;
 
+/** A live key by id (null if unknown, revoked or expired), with what was read alongside it, from a
+ * read that started after the call. */
+export type KeyLookup = (keyId: string) => Promise<{ stored: StoredKey | null; alongside: unknown }>;
+
 /**
  * Turns an `Authorization: Bearer <key>` header into a principal, or null for a missing,
  * malformed, unknown, expired, revoked or wrong key (the caller is told none of these apart).
@@ -23,19 +27,25 @@ const CACHE_LIMIT = 10_000;
  *
  * A service may have that query also read `alongside`, a scalar SQL expression (the aggregator's
  * registry change counter): `check` returns its value as of the same statement, a read every
- * request gets for no extra round trip, made after the request arrived.
+ * request gets for no extra round trip, made after the request arrived. Or it may make the lookup
+ * itself (`lookup`, e.g. in a statement shared with other work of its requests), under the same
+ * rule: each lookup from a statement that started after it was asked for.
  */
 export class ApiKeyAuthenticator {
   /** SHA-256 of a presented key → whether its secret matched. */
   private readonly checked = new Map<string, boolean>();
 
-  private readonly lookups: GroupedCalls<string, { stored: StoredKey | null; alongside: unknown }>;
+  private readonly lookup: KeyLookup;
 
-  constructor(db: Queryable, alongside = 'NULL') {
-    this.lookups = new GroupedCalls(async (keyIds) => {
-      const found = await findLiveKeysWith(db, [...new Set(keyIds)], alongside);
-      return keyIds.map((id) => ({ stored: found.keys.get(id) ?? null, alongside: found.alongside }));
-    });
+  constructor(db: Queryable, alongside = 'NULL', lookup?: KeyLookup) {
+    if (lookup) this.lookup = lookup;
+    else {
+      const lookups = new GroupedCalls<string, { stored: StoredKey | null; alongside: unknown }>(async (keyIds) => {
+        const found = await findLiveKeysWith(db, [...new Set(keyIds)], alongside);
+        return keyIds.map((id) => ({ stored: found.keys.get(id) ?? null, alongside: found.alongside }));
+      });
+      this.lookup = (keyId) => lookups.run(keyId);
+    }
   }
 
   async authenticate(authorization: string | string[] | undefined): Promise<Principal | null> {
@@ -48,7 +58,7 @@ export class ApiKeyAuthenticator {
     const token = bearerToken(authorization);
     const parsed = token ? parseKey(token) : null;
     if (!token || !parsed) return { principal: null };
-    const { stored, alongside } = await this.lookups.run(parsed.keyId);
+    const { stored, alongside } = await this.lookup(parsed.keyId);
     if (!stored) return { principal: null, alongside };
     const fingerprint = keyFingerprint(token);
     let good = this.checked.get(fingerprint);

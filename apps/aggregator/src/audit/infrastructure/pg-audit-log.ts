@@ -1,28 +1,13 @@
 import { GroupedCalls } from '@caravanserai/platform';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { RequestRoundTrips } from '../../auth/request-round-trips';
 import { Pool } from 'pg';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { AuditFilter, AuditLog, StoredAuditEntry } from '../domain/audit-log.port';
 import type { AuditEntry } from '../domain/audit-entry';
+import { auditInsertSql, auditRowJson, auditRowsJson } from './audit-rows';
 
 const COLUMNS = `id, at, principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed, excluded`;
-
-/** JSON of the arrays entries share (answerEntry keeps an answer's agreements, providers and
- * exclusions per answer): a repeated question's row is serialised from them without redoing it. */
-const sharedJson = new WeakMap<object, string>();
-const json = (value: object): string => {
-  let text = sharedJson.get(value);
-  if (text === undefined) sharedJson.set(value, (text = JSON.stringify(value)));
-  return text;
-};
-/** An entry's row as `jsonb_to_recordset` below reads it: JSON.stringify of the same object, the
- * shared arrays' JSON reused (they are frozen: answerEntry). */
-const rowJson = (e: AuditEntry): string =>
-  `{"principal":${JSON.stringify(e.principal ?? null)},"endpoint":${JSON.stringify(e.endpoint ?? null)},"query":${JSON.stringify(e.query ?? null)},` +
-  `"purpose":${JSON.stringify(e.purpose ?? null)},"agreements":${Object.isFrozen(e.agreements) ? json(e.agreements) : JSON.stringify(e.agreements)},` +
-  `"providers":${Object.isFrozen(e.providers) ? json(e.providers) : JSON.stringify(e.providers)},"cells_returned":${JSON.stringify(e.cellsReturned ?? null)},` +
-  `"cells_suppressed":${JSON.stringify(e.cellsSuppressed ?? null)},"totals_suppressed":${JSON.stringify(e.totalsSuppressed ?? null)},` +
-  `"excluded":${Object.isFrozen(e.excluded) ? json(e.excluded) : JSON.stringify(e.excluded)}}`;
 
 /**
  * The trail in the aggregator's PostgreSQL (table `audit_log`, whose triggers refuse UPDATE,
@@ -32,6 +17,9 @@ const rowJson = (e: AuditEntry): string =>
  * wait and then go together in the next one (one round trip and one commit for all of them, where
  * each request used to pay its own). Each `append` still resolves only once its own row is
  * committed, and fails if its row cannot be written: no record, no answer, as before.
+ *
+ * In the app the rows go with the requests' API-key lookups instead (RequestRoundTrips: one
+ * statement per round for both, under the same rules); alone (a pool only) the log groups its own.
  */
 @Injectable()
 export class PgAuditLog extends AuditLog {
@@ -40,26 +28,19 @@ export class PgAuditLog extends AuditLog {
     return entries.map(() => undefined);
   });
 
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Optional() private readonly trips?: RequestRoundTrips,
+  ) {
     super();
   }
 
   append(entry: AuditEntry): Promise<void> {
-    return this.writes.run(entry);
+    return this.trips ? this.trips.append(auditRowJson(entry)) : this.writes.run(entry);
   }
 
   private async insert(entries: AuditEntry[]): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO audit_log (principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed, excluded)
-       SELECT principal, endpoint, query, purpose, agreements, ARRAY(SELECT jsonb_array_elements_text(providers)), cells_returned, cells_suppressed,
-              totals_suppressed, excluded
-         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (principal text, endpoint text, query jsonb, purpose text, agreements jsonb, providers jsonb,
-                                                           cells_returned int, cells_suppressed int, totals_suppressed int, excluded jsonb))
-              WITH ORDINALITY AS t(principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed,
-                                   excluded, n)
-        ORDER BY n`,
-      [`[${entries.map(rowJson).join(',')}]`],
-    );
+    await this.pool.query(auditInsertSql('$1'), [auditRowsJson(entries.map(auditRowJson))]);
   }
 
   async list(f: AuditFilter): Promise<StoredAuditEntry[]> {
