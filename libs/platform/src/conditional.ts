@@ -26,11 +26,35 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
 export const VARY_BY = 'Authorization, Accept, Accept-Language';
 
 /**
- * Serialises the handler's result (a string as it is; anything else as JSON), sets `ETag`, `Vary`
+ * Serialises a handler's result (a string as it is; anything else as JSON), sets `ETag`, `Vary`
  * and `Cache-Control: private, no-cache` (keep it, but ask each time: the answer is the caller's
- * own), and answers 304 with no body when `If-None-Match` already names it. The handler has run in
- * full before this — so an audited answer is audited the same whether it ends in 200 or 304:
- * a 304 tells the caller that what it holds is still what it may see, a disclosure decision too.
+ * own), and answers 304 with no body when `If-None-Match` already names it: returns the body to
+ * send. Called once the handler has run in full — so an audited answer is audited the same whether
+ * it ends in 200 or 304: a 304 tells the caller that what it holds is still what it may see, a
+ * disclosure decision too.
+ */
+export function answerConditionally(request: FastifyRequest, reply: FastifyReply, result: unknown): unknown {
+  if (reply.statusCode !== 200) return result;
+  const body = typeof result === 'string' || Buffer.isBuffer(result) ? result : JSON.stringify(result);
+  if (typeof result !== 'string' && !Buffer.isBuffer(result) && !reply.hasHeader('content-type')) {
+    reply.header('content-type', 'application/json; charset=utf-8');
+  }
+  const etag = (reply.getHeader('etag') as string | undefined) ?? etagOf(body);
+  reply.header('etag', etag);
+  reply.header('vary', VARY_BY);
+  if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-cache');
+  if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) {
+    reply.status(304);
+    reply.removeHeader('content-disposition');
+    return '';
+  }
+  return body;
+}
+
+/**
+ * answerConditionally on a route's result, as an interceptor (`@Conditional()`). A route on the
+ * hot path may call answerConditionally itself instead: Nest's interceptor chain (an RxJS pipeline
+ * and an AsyncResource per call) costs more than the rest of a repeated answer's serving.
  */
 @Injectable()
 export class ConditionalInterceptor implements NestInterceptor {
@@ -38,25 +62,7 @@ export class ConditionalInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    return next.handle().pipe(
-      map((result: unknown) => {
-        if (reply.statusCode !== 200) return result;
-        const body = typeof result === 'string' || Buffer.isBuffer(result) ? result : JSON.stringify(result);
-        if (typeof result !== 'string' && !Buffer.isBuffer(result) && !reply.hasHeader('content-type')) {
-          reply.header('content-type', 'application/json; charset=utf-8');
-        }
-        const etag = (reply.getHeader('etag') as string | undefined) ?? etagOf(body);
-        reply.header('etag', etag);
-        reply.header('vary', VARY_BY);
-        if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-cache');
-        if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) {
-          reply.status(304);
-          reply.removeHeader('content-disposition');
-          return '';
-        }
-        return body;
-      }),
-    );
+    return next.handle().pipe(map((result: unknown) => answerConditionally(request, reply, result)));
   }
 }
 

@@ -16,6 +16,20 @@ export function attachedPrincipal(request: FastifyRequest): Principal | null {
   return principals.get(request) ?? null;
 }
 
+const readWithKey = new WeakMap<object, unknown>();
+
+/** Called by the AuthGuard: what the service's key lookup read alongside the key (authProviders'
+ * `alongside`), in the statement that checked this request's key, after the request arrived. */
+export function attachReadWithKey(request: FastifyRequest, value: unknown): void {
+  if (value !== undefined && value !== null) readWithKey.set(request, value);
+}
+
+/** The value attachReadWithKey kept for this request, or undefined (a public route, or a service
+ * that reads nothing alongside). */
+export function readWithKeyOf(request: FastifyRequest): unknown {
+  return readWithKey.get(request);
+}
+
 /** How a controller learns who is calling; the one place that knows where that comes from. */
 export abstract class PrincipalResolver {
   abstract resolve(request: FastifyRequest): Principal | null;

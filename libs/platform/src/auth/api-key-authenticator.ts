@@ -1,7 +1,20 @@
-import { bearerToken, findLiveKeys, keyFingerprint, parseKey, type Principal, type Queryable, type StoredKey, verifySecret } from '@caravanserai/credentials';
+import {
+  bearerToken,
+  findLiveKeysWith,
+  keyFingerprint,
+  parseKey,
+  type Principal,
+  type Queryable,
+  type StoredKey,
+  verifySecret,
+} from '@caravanserai/credentials';
 import { GroupedCalls } from '../grouped-calls';
 
 const CACHE_LIMIT = 10_000;
+
+/** A live key by id (null if unknown, revoked or expired), with what was read alongside it, from a
+ * read that started after the call. */
+export type KeyLookup = (keyId: string) => Promise<{ stored: StoredKey | null; alongside: unknown }>;
 
 /**
  * Turns an `Authorization: Bearer <key>` header into a principal, or null for a missing,
@@ -11,26 +24,42 @@ const CACHE_LIMIT = 10_000;
  * CLI) bites on the next request. Only the outcome of the scrypt check, slow on purpose, is
  * remembered: by the SHA-256 of the key, never the key itself. Lookups of concurrent requests are
  * grouped into one query (each from a query that started after its request arrived).
+ *
+ * A service may have that query also read `alongside`, a scalar SQL expression (the aggregator's
+ * registry change counter): `check` returns its value as of the same statement, a read every
+ * request gets for no extra round trip, made after the request arrived. Or it may make the lookup
+ * itself (`lookup`, e.g. in a statement shared with other work of its requests), under the same
+ * rule: each lookup from a statement that started after it was asked for.
  */
 export class ApiKeyAuthenticator {
   /** SHA-256 of a presented key → whether its secret matched. */
   private readonly checked = new Map<string, boolean>();
 
-  private readonly lookups: GroupedCalls<string, StoredKey | null>;
+  private readonly lookup: KeyLookup;
 
-  constructor(db: Queryable) {
-    this.lookups = new GroupedCalls(async (keyIds) => {
-      const found = await findLiveKeys(db, [...new Set(keyIds)]);
-      return keyIds.map((id) => found.get(id) ?? null);
-    });
+  constructor(db: Queryable, alongside = 'NULL', lookup?: KeyLookup) {
+    if (lookup) this.lookup = lookup;
+    else {
+      const lookups = new GroupedCalls<string, { stored: StoredKey | null; alongside: unknown }>(async (keyIds) => {
+        const found = await findLiveKeysWith(db, [...new Set(keyIds)], alongside);
+        return keyIds.map((id) => ({ stored: found.keys.get(id) ?? null, alongside: found.alongside }));
+      });
+      this.lookup = (keyId) => lookups.run(keyId);
+    }
   }
 
   async authenticate(authorization: string | string[] | undefined): Promise<Principal | null> {
+    return (await this.check(authorization)).principal;
+  }
+
+  /** The principal (or null, as `authenticate`), and `alongside` as read with the key (undefined
+   * when no key was looked up: none presented, or not one of ours). */
+  async check(authorization: string | string[] | undefined): Promise<{ principal: Principal | null; alongside?: unknown }> {
     const token = bearerToken(authorization);
     const parsed = token ? parseKey(token) : null;
-    if (!token || !parsed) return null;
-    const stored = await this.lookups.run(parsed.keyId);
-    if (!stored) return null;
+    if (!token || !parsed) return { principal: null };
+    const { stored, alongside } = await this.lookup(parsed.keyId);
+    if (!stored) return { principal: null, alongside };
     const fingerprint = keyFingerprint(token);
     let good = this.checked.get(fingerprint);
     if (good === undefined) {
@@ -40,6 +69,6 @@ export class ApiKeyAuthenticator {
       if (this.checked.size >= CACHE_LIMIT) this.checked.clear();
       this.checked.set(fingerprint, good);
     }
-    return good ? { id: stored.principal, role: stored.role } : null;
+    return { principal: good ? { id: stored.principal, role: stored.role } : null, alongside };
   }
 }

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ACCESS_RULES, AccessRule, PUBLIC_ROUTE } from './access.decorator';
 import { allows } from './access-rules';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
-import { attachPrincipal } from '../principal';
+import { attachPrincipal, attachReadWithKey } from '../principal';
 
 /** A service's own rule on top of the routes' (e.g. a node takes ingest keys of its own state only). */
 export interface AuthPolicy {
@@ -35,7 +35,7 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const principal = await this.authenticate(request);
+    const { principal, alongside } = await this.authenticate(request);
     if (!principal) {
       void context.switchToHttp().getResponse<FastifyReply>().header('www-authenticate', 'Bearer realm="caravanserai"');
       throw new DomainError('AUTH.UNAUTHENTICATED', UNAUTHENTICATED_MESSAGE, 'unauthorized');
@@ -46,12 +46,13 @@ export class AuthGuard implements CanActivate {
       throw new DomainError('AUTH.FORBIDDEN', `${principal.id} (role ${principal.role}) may not call this endpoint`, 'forbidden');
     }
     attachPrincipal(request, principal);
+    attachReadWithKey(request, alongside);
     return true;
   }
 
-  private async authenticate(request: FastifyRequest): Promise<Principal | null> {
+  private async authenticate(request: FastifyRequest): Promise<{ principal: Principal | null; alongside?: unknown }> {
     try {
-      return await this.authenticator.authenticate(request.headers.authorization);
+      return await this.authenticator.check(request.headers.authorization);
     } catch (e) {
       this.logger.warn(`cannot check credentials: ${(e as Error).message}`);
       throw new DomainError('AUTH.UNAVAILABLE', 'credentials cannot be checked now; try again', 'unavailable');

@@ -24,6 +24,12 @@ const toGrant = (r: QueryResultRow): Grant => ({
   grantedAt: new Date(r.granted_at).toISOString(),
 });
 
+/** The registry's change counter (migration registry-changes): any committed change to the
+ * agreements or the releases moves it. The API-key lookup of every request reads it alongside
+ * (AuthModule), so that grantsWithRelease can tell, with no round trip of its own, whether what it
+ * read last is still what is in force. */
+export const REGISTRY_CHANGES = '(SELECT n FROM registry_changes)';
+
 /** The agreement registry as the aggregator built it from agreements.v1. Read at every query,
  * so that a revocation or an expiry applies to the very next one. */
 @Injectable()
@@ -47,24 +53,35 @@ export class PgAgreementRegistry implements AgreementRegistry, AgreementPartiesS
    * applies to the very next request); the grants are frozen, as they are shared. A read that finds
    * exactly what the previous one found returns the previous object, so that what callers derive
    * from it (QueryFlowsHandler's plans) can be kept by it until the registry or the release changes.
+   *
+   * `seen`: the change counter (REGISTRY_CHANGES) as a read made after the caller's request arrived
+   * found it (the request's key lookup, readWithKeyOf). When the last read was made at that same
+   * count, nothing has changed since it (every change moves the counter, in the changing
+   * transaction), so it is returned as it is, with no round trip; otherwise the grants are read.
    */
-  grantsWithRelease(): Promise<{ grants: readonly Grant[]; release: Release | null }> {
+  grantsWithRelease(seen?: unknown): Promise<{ grants: readonly Grant[]; release: Release | null }> {
+    if (seen !== undefined && this.lastRead !== null && this.lastRead.changes === String(seen)) return Promise.resolve(this.lastRead.read);
     return this.releaseReads.run(null);
   }
 
-  private lastRead: { rows: string; read: { grants: readonly Grant[]; release: Release | null } } | null = null;
+  private lastRead: { rows: string; changes: string | null; read: { grants: readonly Grant[]; release: Release | null } } | null = null;
 
   private readonly releaseReads = new GroupedCalls<null, { grants: readonly Grant[]; release: Release | null }>(async (callers) => {
     const { rows } = await this.pool.query(
-      `SELECT r.release_id, r.cut_at, to_char(r.data_until, 'YYYY-MM-DD') AS data_until, ${GRANT_COLUMNS}
+      `SELECT ${REGISTRY_CHANGES} AS registry_changes, r.release_id, r.cut_at, to_char(r.data_until, 'YYYY-MM-DD') AS data_until, ${GRANT_COLUMNS}
          FROM (SELECT NULL) one
          LEFT JOIN (SELECT * FROM releases ORDER BY release_id DESC LIMIT 1) r ON true
          LEFT JOIN agreements a ON true
         ORDER BY a.registry_position`,
     );
+    // The counter, read in the same statement (one snapshot) as the rows it counts the changes of.
+    const changes = rows[0]?.registry_changes == null ? null : String(rows[0].registry_changes);
     // Every column read, as text: equal text, equal grants and release.
-    const text = JSON.stringify(rows);
-    if (this.lastRead?.rows === text) return callers.map(() => this.lastRead!.read);
+    const text = JSON.stringify(rows.map(({ registry_changes: _, ...r }) => r));
+    if (this.lastRead?.rows === text) {
+      this.lastRead.changes = changes;
+      return callers.map(() => this.lastRead!.read);
+    }
     const first = rows[0];
     const read = Object.freeze({
       grants: Object.freeze(rows.filter((r) => r.agreement_id !== null).map((r) => Object.freeze(toGrant(r)))),
@@ -73,7 +90,7 @@ export class PgAgreementRegistry implements AgreementRegistry, AgreementPartiesS
           ? null
           : Object.freeze({ id: Number(first.release_id), cutAt: new Date(first.cut_at).toISOString(), dataUntil: first.data_until }),
     });
-    this.lastRead = { rows: text, read };
+    this.lastRead = { rows: text, changes, read };
     return callers.map(() => read);
   });
 

@@ -41,30 +41,53 @@ const askedProviders = (query: object): string[] => {
   return Array.isArray(asked) ? asked.filter((p): p is string => typeof p === 'string') : [];
 };
 
+/** What an entry takes from an answer's disclosure block alone, kept per block: a kept answer (the
+ * flows' answer cache) comes back as the same object, so a repeated question's entry reuses it. The
+ * parts are frozen, as entries share them (PgAuditLog also keeps their JSON by these arrays). */
+const fromDisclosure = new WeakMap<DisclosureReport, Pick<AuditEntry, 'agreements' | 'providers' | 'excluded'>>();
+
+function disclosed(d: DisclosureReport): Pick<AuditEntry, 'agreements' | 'providers' | 'excluded'> {
+  let parts = fromDisclosure.get(d);
+  if (!parts) {
+    parts = {
+      agreements: Object.freeze(
+        d.agreements.map((a) =>
+          Object.freeze({
+            provider: a.provider,
+            agreement: a.agreement,
+            minCellSize: a.minCellSize,
+            minTimeGranularity: a.minTimeGranularity,
+            embargoUntil: a.dataUntil,
+            categories: a.categories,
+            ...(a.emergency ? { emergency: { id: a.emergency.id, by: a.emergency.by, as: a.emergency.as } } : {}),
+          }),
+        ),
+      ) as AuditEntry['agreements'],
+      providers: Object.freeze(sorted([...d.agreements.map((a) => a.provider), ...d.leftOut.map((l) => l.provider)])) as string[],
+      excluded: Object.freeze(d.leftOut.map((l) => Object.freeze({ ...l }))) as AuditEntry['excluded'],
+    };
+    fromDisclosure.set(d, parts);
+  }
+  return parts;
+}
+
 /**
  * The entry of an answer built under agreements, from its `disclosure` block. Nothing is
  * suppressed any more (figures are protected by the cell-key method instead), so every row counts
  * as returned. A state asked about by name counts as concerned even when nothing of it could be shown.
  */
 export function answerEntry(call: AuditCall, answer: { rows: unknown[]; disclosure: DisclosureReport }): AuditEntry {
-  const d = answer.disclosure;
+  const { agreements, providers, excluded } = disclosed(answer.disclosure);
+  const asked = askedProviders(call.query);
   return {
     ...call,
     query: { ...call.query },
-    agreements: d.agreements.map((a) => ({
-      provider: a.provider,
-      agreement: a.agreement,
-      minCellSize: a.minCellSize,
-      minTimeGranularity: a.minTimeGranularity,
-      embargoUntil: a.dataUntil,
-      categories: a.categories,
-      ...(a.emergency ? { emergency: { id: a.emergency.id, by: a.emergency.by, as: a.emergency.as } } : {}),
-    })),
-    providers: sorted([...d.agreements.map((a) => a.provider), ...d.leftOut.map((l) => l.provider), ...askedProviders(call.query)]),
+    agreements,
+    providers: asked.length === 0 ? providers : sorted([...providers, ...asked]),
     cellsReturned: answer.rows.length,
     cellsSuppressed: 0,
     totalsSuppressed: 0,
-    excluded: d.leftOut.map((l) => ({ ...l })),
+    excluded,
   };
 }
 

@@ -1,7 +1,8 @@
 import { locateMigrations, migrate } from '@caravanserai/database';
 import { dropTestDatabase, freshTestDatabase } from '@caravanserai/testing';
 import { Pool } from 'pg';
-import { listingEntry } from '../domain/audit-entry';
+import type { DisclosureReport } from '../../disclosure/domain/disclosure-report';
+import { answerEntry, listingEntry } from '../domain/audit-entry';
 import { PgAuditLog } from './pg-audit-log';
 
 /** The trail on the real PostgreSQL: appended, read per scope, and never changed. */
@@ -76,6 +77,54 @@ describe('PgAuditLog (PostgreSQL)', () => {
         .filter((p) => p !== 'burst:7')
         .sort(),
     );
+  });
+
+  it("stores an answer's entry as it is, when entries of one answer share its parts (a repeated question)", async () => {
+    const disclosure = {
+      principal: 'org:UNHCR',
+      release: { id: 1, cutAt: '2026-04-01T02:00:00.000Z', dataUntil: '2026-03-31' },
+      method: { name: 'cell-key', maxNoise: 3, exact: [], protected: [{ provider: 'PK', k: 3 }] },
+      agreements: [
+        {
+          provider: 'PK',
+          agreement: 'g-pk',
+          minCellSize: 3,
+          minTimeGranularity: 'week',
+          dataFrom: null,
+          dataUntil: '2026-02-28',
+          categories: { include: ['refugee'] },
+        },
+        {
+          provider: 'IR',
+          agreement: 'g-ir',
+          minCellSize: 5,
+          minTimeGranularity: 'month',
+          dataFrom: null,
+          dataUntil: null,
+          categories: null,
+          emergency: { id: 'em-1', by: 'secretariat', as: 'declared' },
+        },
+      ],
+      leftOut: [{ provider: 'TM', agreement: 'g-tm', reason: 'the agreement does not allow "route" \\ ’' }],
+      coarsened: [],
+      notes: [],
+    } as unknown as DisclosureReport;
+    const answer = { rows: [{}, {}, {}], disclosure };
+    const calls = [
+      { principal: 'shared:1', endpoint: 'GET /v1/flows', query: { from: '2026-03-01', groupBy: ['route'] }, purpose: null },
+      { principal: 'shared:2', endpoint: 'GET /v1/flows', query: { from: '2026-03-01', providers: ['KZ'] }, purpose: 'planning ’"' },
+      { principal: 'shared:3', endpoint: 'GET /v1/flows', query: {}, purpose: null },
+    ];
+    const entries = calls.map((c) => answerEntry(c, answer));
+    // The same answer: the same parts, not copies of them (what makes a repeated question cheap).
+    expect(entries[2].agreements).toBe(entries[0].agreements);
+    expect(entries[2].excluded).toBe(entries[0].excluded);
+    const grouped = new PgAuditLog(pool);
+    await Promise.all(entries.map((e) => grouped.append(e)));
+    const stored = (await log.list({ scope: { kind: 'all' }, limit: 100 })).filter((e) => e.principal.startsWith('shared:')).reverse();
+    expect(stored.map(({ id: _, at: __, ...e }) => e)).toEqual(entries.map((e) => JSON.parse(JSON.stringify(e))));
+    expect(stored[1].providers).toEqual(['IR', 'KZ', 'PK', 'TM']);
+    expect(stored[0].agreements[1]).toMatchObject({ provider: 'IR', embargoUntil: null, emergency: { id: 'em-1', by: 'secretariat', as: 'declared' } });
   });
 
   it.each([

@@ -1,9 +1,11 @@
 import { GroupedCalls } from '@caravanserai/platform';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { RequestRoundTrips } from '../../auth/request-round-trips';
 import { Pool } from 'pg';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { AuditFilter, AuditLog, StoredAuditEntry } from '../domain/audit-log.port';
 import type { AuditEntry } from '../domain/audit-entry';
+import { auditInsertSql, auditRowJson, auditRowsJson } from './audit-rows';
 
 const COLUMNS = `id, at, principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed, excluded`;
 
@@ -15,6 +17,9 @@ const COLUMNS = `id, at, principal, endpoint, query, purpose, agreements, provid
  * wait and then go together in the next one (one round trip and one commit for all of them, where
  * each request used to pay its own). Each `append` still resolves only once its own row is
  * committed, and fails if its row cannot be written: no record, no answer, as before.
+ *
+ * In the app the rows go with the requests' API-key lookups instead (RequestRoundTrips: one
+ * statement per round for both, under the same rules); alone (a pool only) the log groups its own.
  */
 @Injectable()
 export class PgAuditLog extends AuditLog {
@@ -23,41 +28,19 @@ export class PgAuditLog extends AuditLog {
     return entries.map(() => undefined);
   });
 
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Optional() private readonly trips?: RequestRoundTrips,
+  ) {
     super();
   }
 
   append(entry: AuditEntry): Promise<void> {
-    return this.writes.run(entry);
+    return this.trips ? this.trips.append(auditRowJson(entry)) : this.writes.run(entry);
   }
 
   private async insert(entries: AuditEntry[]): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO audit_log (principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed, excluded)
-       SELECT principal, endpoint, query, purpose, agreements, ARRAY(SELECT jsonb_array_elements_text(providers)), cells_returned, cells_suppressed,
-              totals_suppressed, excluded
-         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (principal text, endpoint text, query jsonb, purpose text, agreements jsonb, providers jsonb,
-                                                           cells_returned int, cells_suppressed int, totals_suppressed int, excluded jsonb))
-              WITH ORDINALITY AS t(principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed,
-                                   excluded, n)
-        ORDER BY n`,
-      [
-        JSON.stringify(
-          entries.map((e) => ({
-            principal: e.principal,
-            endpoint: e.endpoint,
-            query: e.query,
-            purpose: e.purpose,
-            agreements: e.agreements,
-            providers: e.providers,
-            cells_returned: e.cellsReturned,
-            cells_suppressed: e.cellsSuppressed,
-            totals_suppressed: e.totalsSuppressed,
-            excluded: e.excluded,
-          })),
-        ),
-      ],
-    );
+    await this.pool.query(auditInsertSql('$1'), [auditRowsJson(entries.map(auditRowJson))]);
   }
 
   async list(f: AuditFilter): Promise<StoredAuditEntry[]> {

@@ -1,5 +1,5 @@
 import { ValidationFailed } from '@caravanserai/contracts';
-import { Allow, ApiResult, Conditional, PrincipalResolver } from '@caravanserai/platform';
+import { Allow, answerConditionally, ApiResult, PrincipalResolver, readWithKeyOf } from '@caravanserai/platform';
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -22,7 +22,6 @@ export class FlowsController {
   ) {}
 
   @Get()
-  @Conditional()
   @ApiProduces(...new Set(Object.values(MEDIA_TYPES)))
   @ApiOperation({
     operationId: 'getFlows',
@@ -39,9 +38,12 @@ export class FlowsController {
     const principal = this.principals.require(request);
     const query = dto.toQuery();
     if (query.to < query.from) throw new ValidationFailed([{ field: 'to', message: 'to must not be before from' }], 'bad_request');
-    const answer = await this.queries.execute(new QueryFlows(query, principal.id));
+    // The registry's change count read with the caller's key: the grants are re-read only if it moved.
+    const answer = await this.queries.execute(new QueryFlows(query, principal.id, readWithKeyOf(request)));
     // Audited before the representation is chosen: a 304 discloses as much as a 200.
     await this.audit.answered(request, principal.id, query, answer);
-    return represent('flows', answer, request, reply, dto);
+    // ETag, Vary and 304 as @Conditional() would (answerConditionally), without Nest's interceptor
+    // chain: this is the hot path of repeated questions.
+    return answerConditionally(request, reply, represent('flows', answer, request, reply, dto));
   }
 }

@@ -17,8 +17,10 @@ export interface AgreementRecord extends Grant {
 export abstract class AgreementRegistry {
   /** Every grant, in registry order, read at each call (a revocation applies to the next one). */
   abstract grants(): Promise<Grant[]>;
-  /** The grants and the latest release, read together, as an answer needs both first. */
-  abstract grantsWithRelease(): Promise<{ grants: readonly Grant[]; release: ReleaseRef | null }>;
+  /** The grants and the latest release, read together, as an answer needs both first. `seen`: the
+   * registry's change count as the request's key lookup read it (readWithKeyOf), if known: when it
+   * is that of the last read, that read is still current and is returned without reading again. */
+  abstract grantsWithRelease(seen?: unknown): Promise<{ grants: readonly Grant[]; release: ReleaseRef | null }>;
   /** Agreements with their history of events, for those of `providers` or naming `recipients`. */
   abstract list(filter: { providers?: string[]; recipients?: string[] } | 'all'): Promise<AgreementRecord[]>;
 }

@@ -44,8 +44,8 @@ const EXTENSIONS: Record<Format, string> = { json: 'json', csv: 'csv', 'sdmx-csv
 /**
  * The answer in the format the caller chose (`?format=`, else `Accept`), with its media type, a
  * file name for the CSV formats, the language of its words (SDMX-JSON and HXL name codes in the
- * caller's `Accept-Language`) and its entity tag; the route's ConditionalInterceptor turns a
- * matching `If-None-Match` into 304.
+ * caller's `Accept-Language`) and its entity tag; the route (@Conditional(), or
+ * answerConditionally called by the flows controller) turns a matching `If-None-Match` into 304.
  */
 export function represent(
   dataset: Dataset,

@@ -51,10 +51,10 @@ export class QueryFlowsHandler implements IQueryHandler<QueryFlows, FlowAnswer> 
     this.answers = new AnswerCache(config.FLOWS_CACHE_ROWS, (a) => a.rows.length + a.totals.byPeriod.length);
   }
 
-  async execute({ query, principal }: QueryFlows): Promise<FlowAnswer> {
+  async execute({ query, principal, registrySeen }: QueryFlows): Promise<FlowAnswer> {
     const now = this.clock();
     const today = now.toISOString().slice(0, 10);
-    const [read, emergency] = await Promise.all([this.registry.grantsWithRelease(), query.emergency ? this.emergencyOf(query, now) : undefined]);
+    const [read, emergency] = await Promise.all([this.registry.grantsWithRelease(registrySeen), query.emergency ? this.emergencyOf(query, now) : undefined]);
     // An emergency's plan depends on the time and its activations: planned at every request.
     const kept = emergency ? null : this.keptPlans(read);
     const asked = kept ? JSON.stringify([today, principal, query]) : '';
