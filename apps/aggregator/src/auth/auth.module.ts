@@ -2,8 +2,8 @@ import { ApiKeyAuthenticator, authProviders, PrincipalResolver } from '@caravans
 import { Global, Module } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '../infrastructure/tokens';
-import { REGISTRY_CHANGES } from '../agreements/infrastructure/pg-agreement-registry';
-import { RequestRoundTrips } from './request-round-trips';
+import { REGISTRY_CHANGES } from '../infrastructure/registry-changes';
+import { RequestRoundTrips } from '../infrastructure/request-round-trips';
 
 /** API-key authentication on every route but health (docs/authentication.md); controllers ask
  * PrincipalResolver for the caller, and agreements decide what that caller sees. The key lookup also
@@ -13,12 +13,11 @@ import { RequestRoundTrips } from './request-round-trips';
 @Global()
 @Module({
   providers: [
-    RequestRoundTrips,
     ...authProviders(PG_POOL, {
       inject: [PG_POOL, RequestRoundTrips],
       useFactory: (db: Pool, trips: RequestRoundTrips) => new ApiKeyAuthenticator(db, REGISTRY_CHANGES, (keyId) => trips.lookupKey(keyId)),
     }),
   ],
-  exports: [PrincipalResolver, RequestRoundTrips],
+  exports: [PrincipalResolver],
 })
 export class AuthModule {}

@@ -7,6 +7,7 @@ import { AGGREGATOR_CONFIG, AggregatorConfig } from '../config/aggregator.config
 import { openAggregatorDatabase } from './database';
 import { PoolingRelease } from './pooling-release';
 import { RegionalTopics } from './regional-topics';
+import { RequestRoundTrips } from './request-round-trips';
 import { CLOCK, KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
 
 @Global()
@@ -17,6 +18,8 @@ import { CLOCK, KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
     // projections in it, the agreement ingest pools a provider through it.
     { provide: PoolingRelease, useFactory: () => new PoolingRelease() },
     { provide: RegionalTopics, useFactory: () => new RegionalTopics() },
+    // The statements the requests share: their API-key look-ups (AuthModule) and audit rows (PgAuditLog).
+    RequestRoundTrips,
     {
       provide: PG_POOL,
       inject: [AGGREGATOR_CONFIG],
@@ -45,12 +48,12 @@ import { CLOCK, KAFKA, PG_POOL, TRUSTED_KEYS } from './tokens';
       },
     },
   ],
-  exports: [CLOCK, PG_POOL, KAFKA, BrokerProbe, TRUSTED_KEYS, PoolingRelease, RegionalTopics],
+  exports: [CLOCK, PG_POOL, KAFKA, BrokerProbe, TRUSTED_KEYS, PoolingRelease, RegionalTopics, RequestRoundTrips],
 })
 /**
  * The aggregator's shared kernel of infrastructure, global to every module: the clock, the
- * database pool, the Kafka client and its probe, the trusted node keys, the pooling release and
- * the registry of regional topics. Each context with a topic builds its ingest and registers it
+ * database pool, the Kafka client and its probe, the trusted node keys, the pooling release, the
+ * registry of regional topics and the statements requests share (RequestRoundTrips). Each context with a topic builds its ingest and registers it
  * there; the ingest wiring that consumes them is the ingest module's (ingest/ingest.module.ts).
  */
 export class InfrastructureModule implements OnApplicationShutdown {

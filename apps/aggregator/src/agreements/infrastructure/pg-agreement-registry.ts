@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Pool, QueryResultRow } from 'pg';
 import type { AgreementParties, AgreementPartiesSource } from '../../kernel/ports/agreement-parties';
 import type { AgreementRecord, AgreementRegistry } from '../../kernel/ports/agreement-registry';
+import { REGISTRY_CHANGES } from '../../infrastructure/registry-changes';
 import { PG_POOL } from '../../infrastructure/tokens';
 import type { Grant } from '../../disclosure/domain/policy';
 import type { ReleaseRef as Release } from '../../disclosure/domain/disclosure-report';
@@ -23,12 +24,6 @@ const toGrant = (r: QueryResultRow): Grant => ({
   version: Number(r.registry_position),
   grantedAt: new Date(r.granted_at).toISOString(),
 });
-
-/** The registry's change counter (migration registry-changes): any committed change to the
- * agreements or the releases moves it. The API-key lookup of every request reads it alongside
- * (AuthModule), so that grantsWithRelease can tell, with no round trip of its own, whether what it
- * read last is still what is in force. */
-export const REGISTRY_CHANGES = '(SELECT n FROM registry_changes)';
 
 /** The agreement registry as the aggregator built it from agreements.v1. Read at every query,
  * so that a revocation or an expiry applies to the very next one. */

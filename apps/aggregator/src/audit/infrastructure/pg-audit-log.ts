@@ -1,11 +1,12 @@
 import { GroupedCalls } from '@caravanserai/platform';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { RequestRoundTrips } from '../../auth/request-round-trips';
 import { Pool } from 'pg';
+import { auditInsertSql, auditRowsJson } from '../../infrastructure/audit-table';
+import { RequestRoundTrips } from '../../infrastructure/request-round-trips';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { AuditFilter, AuditLog, StoredAuditEntry } from '../domain/audit-log.port';
 import type { AuditEntry } from '../domain/audit-entry';
-import { auditInsertSql, auditRowJson, auditRowsJson } from './audit-rows';
+import { auditRowJson } from './audit-rows';
 
 const COLUMNS = `id, at, principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed, excluded`;
 

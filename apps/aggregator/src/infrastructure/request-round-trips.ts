@@ -2,9 +2,9 @@ import { liveKeysSql, type StoredKey, toStoredKey } from '@caravanserai/credenti
 import { GroupedCalls } from '@caravanserai/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { REGISTRY_CHANGES } from '../agreements/infrastructure/pg-agreement-registry';
-import { auditInsertSql, auditRowsJson } from '../audit/infrastructure/audit-rows';
-import { PG_POOL } from '../infrastructure/tokens';
+import { auditInsertSql, auditRowsJson } from './audit-table';
+import { REGISTRY_CHANGES } from './registry-changes';
+import { PG_POOL } from './tokens';
 
 type Trip = { keyId: string } | { auditRow: string };
 type KeyFound = { stored: StoredKey | null; alongside: unknown };
