@@ -11,7 +11,6 @@ import { rowToEnvelope } from '@caravanserai/event-store';
 import { batches, generateMovements, RawMovementLike, toRawMovement } from '@caravanserai/synthetic';
 import { createWriteStream, existsSync, mkdirSync, renameSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import http from 'node:http';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Pool } from 'pg';
@@ -39,6 +38,7 @@ import {
   withClient,
 } from './lib';
 import { summariseProfile } from './profile-summary';
+import { runQueryClients } from './query-clients';
 
 // ---------- options ----------
 const argv = process.argv.slice(2);
@@ -811,43 +811,21 @@ async function main() {
         // on the same two cores) and the PostgreSQL backends of the query database; the rest of
         // the machine's busy time is everything else (other users of the shared machine included).
         const cpu0 = { aggregator: api.stats().cpuSeconds, clients: process.cpuUsage(), postgres: cpuByProcess(`${DB.query} `), machine: machineBusySeconds() };
-        // The status of one ask, its body read to the end.
-        const agent = new http.Agent({ keepAlive: true, maxSockets: opts.queryClients });
-        const ask = !opts.queryClientFetch
-          ? (url: string) =>
-              new Promise<number>((done, failed) =>
-                http
-                  .get(url, { agent, headers: asSecretariat.headers }, (res) => {
-                    res.on('data', () => undefined);
-                    res.on('end', () => done(res.statusCode!));
-                    res.on('error', failed);
-                  })
-                  .on('error', failed),
-              )
-          : async (url: string) => {
-              const res = await fetch(url, asSecretariat);
-              await res.arrayBuffer();
-              return res.status;
-            };
-        const t0Loop = now();
-        const end = t0Loop + opts.querySeconds * 1000;
-        let n = 0;
-        await Promise.all(
-          Array.from({ length: opts.queryClients }, async () => {
-            while (now() < end) {
-              const i = n++ % shapes.length;
-              const t0 = now();
-              const status = await ask(`${api.url}/v1/flows?${shapes[i]}`);
-              if (status !== 200) throw new Error(`GET /v1/flows?${shapes[i]}: ${status}`);
-              const ms = now() - t0;
-              lat.push(ms);
-              byShape[i].push(ms);
-            }
-          }),
-        );
+        // The clients ask on a thread of their own (bench/query-clients.ts): this process's heap does not pause them.
+        const asked = await runQueryClients({
+          base: api.url,
+          shapes,
+          headers: asSecretariat.headers,
+          clients: opts.queryClients,
+          seconds: opts.querySeconds,
+          client: opts.queryClientFetch ? 'fetch' : 'node:http',
+        });
+        asked.byShape.forEach((l, i) => {
+          byShape[i] = l;
+          for (const ms of l) lat.push(ms);
+        });
         const st = api.stats();
-        agent.destroy();
-        const loopSeconds = (now() - t0Loop) / 1000;
+        const loopSeconds = asked.loopSeconds;
         const clientsCpu = process.cpuUsage(cpu0.clients);
         const cpuSeconds = {
           aggregator: st.cpuSeconds - cpu0.aggregator,
