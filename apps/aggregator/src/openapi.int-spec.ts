@@ -1,11 +1,11 @@
-import { agreementGranted, bearer, issueKey, movementRecorded, OpenApiResponses, signed, testSigningKeys, waitFor } from '@caravanserai/testing';
+import { agreementGranted, bearer, issueKey, movementRecorded, OpenApiResponses, testSigningKeys, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { regionalIngests } from './regional-ingests';
-import type { IncomingMessage } from './infrastructure/batch-ingest.port';
 import { AGGREGATOR_OPENAPI_FILE } from './openapi';
 import { cutRelease } from './releases/infrastructure/pg-releases';
 import { InProcessAggregator, startInProcessAggregator } from './testing/in-process-aggregator';
+import { signedMessages } from './testing/signed-messages';
 
 /**
  * docs/openapi/aggregator.json against the running aggregator (real PostgreSQL and Kafka): every
@@ -19,14 +19,7 @@ describe('the aggregator answers as its OpenAPI document says (PostgreSQL, Kafka
   let pool: Pool;
   const doc = new OpenApiResponses(AGGREGATOR_OPENAPI_FILE);
   const key: Record<'secretariat' | 'state' | 'org' | 'admin', Record<string, string>> = {} as never;
-  let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({
-    topic: 't',
-    partition: 0,
-    offset: String(offset++),
-    key: null,
-    value: Buffer.from(JSON.stringify(signed(value as never))),
-  });
+  const { msg } = signedMessages();
 
   /** Calls the service and checks the answer against the document; returns status and body. */
   async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, headers: Record<string, string> = {}, body?: unknown, raw?: string) {

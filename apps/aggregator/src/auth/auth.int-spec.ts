@@ -1,11 +1,11 @@
 import { revokeKey } from '@caravanserai/credentials';
-import { agreementGranted, bearer, issueKey, movementRecorded, signed, testSigningKeys, waitFor } from '@caravanserai/testing';
+import { agreementGranted, bearer, issueKey, movementRecorded, testSigningKeys, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { regionalIngests } from '../regional-ingests';
-import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
+import { signedMessages } from '../testing/signed-messages';
 
 /**
  * The attacks on the aggregator, in-process on the real PostgreSQL and Kafka: each
@@ -18,14 +18,7 @@ describe('authentication and authorisation at the aggregator (PostgreSQL)', () =
   let url: string;
   let pool: Pool;
   const key: Record<'secretariat' | 'state' | 'org' | 'admin', string> = {} as never;
-  let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({
-    topic: 't',
-    partition: 0,
-    offset: String(offset++),
-    key: null,
-    value: Buffer.from(JSON.stringify(signed(value as never))),
-  });
+  const { msg } = signedMessages();
 
   const get = (path: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: path, headers });
   const FLOWS = '/v1/flows?from=2026-03-01&to=2026-03-31&granularity=month&groupBy=route';

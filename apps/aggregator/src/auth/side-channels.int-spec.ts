@@ -1,9 +1,10 @@
-import { agreementGranted, bearer, issueKey, movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
+import { agreementGranted, bearer, issueKey, movementRecorded, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { regionalIngests } from '../regional-ingests';
 import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
+import { signedMessages } from '../testing/signed-messages';
 
 /**
  * The side channels of issue 13, in-process on the real PostgreSQL: the quarantine, node status
@@ -19,14 +20,7 @@ describe('side channels at the aggregator (PostgreSQL)', () => {
   let pool: Pool;
   type Who = 'secretariat' | 'state:IR' | 'state:KZ' | 'org:UNHCR' | 'admin';
   const key = {} as Record<Who, Record<string, string>>;
-  let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({
-    topic: 't',
-    partition: 0,
-    offset: String(offset++),
-    key: null,
-    value: Buffer.from(JSON.stringify(signed(value as never))),
-  });
+  const { msg, raw } = signedMessages();
   const get = (path: string, who: Who) => app.inject({ method: 'GET', url: path, headers: key[who] });
   const FLOWS = '/v1/flows?from=2026-03-01&to=2026-03-31&granularity=month&groupBy=route';
   const grants = {
@@ -54,7 +48,7 @@ describe('side channels at the aggregator (PostgreSQL)', () => {
         msg(movementRecorded({ provider, occurredOn: '2026-03-05', data: { borderCrossingPoint, departedFrom, intendedDestination: 'TR' } })),
       ),
     );
-    const unreadable: IncomingMessage = { topic: 't', partition: 0, offset: String(offset++), key: null, value: Buffer.from('not json') };
+    const unreadable: IncomingMessage = raw('not json');
     await regionalIngests(pool, 'g', testSigningKeys().registry()).movements.ingest([...movements, unreadable]);
     for (const who of ['secretariat', 'state:IR', 'state:KZ', 'org:UNHCR'] as const) key[who] = bearer(await issueKey(url, 'aggregator', who, 'reader'));
     key.admin = bearer(await issueKey(url, 'aggregator', 'admin', 'admin'));

@@ -1,14 +1,5 @@
 import { AgreementGranted, EmergencyTerms } from '@caravanserai/contracts';
-import {
-  agreementGranted,
-  agreementRevoked,
-  bearer,
-  emergencyTermsActivated,
-  issueKey,
-  movementRecorded,
-  signed,
-  testSigningKeys,
-} from '@caravanserai/testing';
+import { agreementGranted, agreementRevoked, bearer, emergencyTermsActivated, issueKey, movementRecorded, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { DEFAULT_THRESHOLDS } from '../alerts/domain/surge-detector';
@@ -17,13 +8,13 @@ import { addDays } from '../disclosure/domain/policy';
 import { FeedWriter } from '../feeds/application/feed-writer';
 import type { StoredFeedItem } from '../answers/feed-item';
 import type { FlowAnswer } from '../answers/flow-answer';
-import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { regionalIngests } from '../regional-ingests';
 import { CLOCK } from '../infrastructure/tokens';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
 import { SurgeActivation } from './application/activate-on-surge/surge-activation';
 import type { EmergencyView } from './domain/emergency-view';
+import { signedMessages } from '../testing/signed-messages';
 
 /**
  * Emergencies in-process on the real PostgreSQL (issue 17), and the query campaign that would
@@ -46,14 +37,7 @@ describe('emergencies (PostgreSQL)', () => {
   const first = addDays(today, -18);
   const last = addDays(first, 13);
   const keys = new Map<string, Record<string, string>>();
-  let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({
-    topic: 't',
-    partition: 0,
-    offset: String(offset++),
-    key: null,
-    value: Buffer.from(JSON.stringify(signed(value as never))),
-  });
+  const { msg } = signedMessages();
   const ingestAgreements = (events: unknown[]) => regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest(events.map(msg));
   const call = (method: 'GET' | 'POST', path: string, who: string, body?: object) =>
     app.inject({

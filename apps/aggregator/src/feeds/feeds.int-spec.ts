@@ -1,14 +1,14 @@
-import { agreementGranted, agreementRevoked, bearer, issueKey, movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
+import { agreementGranted, agreementRevoked, bearer, issueKey, movementRecorded, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { regionalIngests } from '../regional-ingests';
-import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { FeedWriter } from './application/feed-writer';
 import { CLOCK } from '../infrastructure/tokens';
 import type { FeedItem, StoredFeedItem } from '../answers/feed-item';
 import { verifyFeedItem } from './domain/feed-signature';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
+import { signedMessages } from '../testing/signed-messages';
 
 /**
  * The feed writers and the cursor feed in-process on the real PostgreSQL: two recipients with
@@ -24,14 +24,7 @@ describe('recipients’ feeds (PostgreSQL)', () => {
   let writer: FeedWriter;
   let now = new Date();
   const keys = new Map<string, Record<string, string>>();
-  let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({
-    topic: 't',
-    partition: 0,
-    offset: String(offset++),
-    key: null,
-    value: Buffer.from(JSON.stringify(signed(value as never))),
-  });
+  const { msg } = signedMessages();
   const ingestAgreements = (events: unknown[]) => regionalIngests(pool, 'g', testSigningKeys().registry()).agreements.ingest(events.map(msg));
   const get = (path: string, who?: string) => app.inject({ method: 'GET', url: path, headers: who ? keys.get(who) : {} });
   const feed = async (who: string, query = ''): Promise<{ items: StoredFeedItem[]; next: string | null }> => {

@@ -1,14 +1,14 @@
-import { agreementGranted, bearer, issueKey, movementRecorded, signed, testSigningKeys } from '@caravanserai/testing';
+import { agreementGranted, bearer, issueKey, movementRecorded, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { regionalIngests } from '../regional-ingests';
 import { FeedWriter } from '../feeds/application/feed-writer';
 import type { StoredFeedItem } from '../answers/feed-item';
 import type { FlowAnswer } from '../answers/flow-answer';
-import type { IncomingMessage } from '../infrastructure/batch-ingest.port';
 import { cutRelease } from '../releases/infrastructure/pg-releases';
 import { InProcessAggregator, startInProcessAggregator } from '../testing/in-process-aggregator';
 import { forecastFromFlows, ForecastAnswer } from './domain/served-forecast';
+import { signedMessages } from '../testing/signed-messages';
 
 /**
  * The served forecast and its alert on the real PostgreSQL: each principal's forecast is the
@@ -22,14 +22,7 @@ describe('the served forecast and its alert (PostgreSQL)', () => {
   let pool: Pool;
   let writer: FeedWriter;
   const keys = new Map<string, Record<string, string>>();
-  let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({
-    topic: 't',
-    partition: 0,
-    offset: String(offset++),
-    key: null,
-    value: Buffer.from(JSON.stringify(signed(value as never))),
-  });
+  const { msg } = signedMessages();
   const get = (path: string, who: string) => app.inject({ method: 'GET', url: path, headers: keys.get(who) });
   const toUrl = (path: string, q: Record<string, unknown>) =>
     `${path}?${new URLSearchParams(

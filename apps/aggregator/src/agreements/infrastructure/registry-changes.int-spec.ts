@@ -1,22 +1,12 @@
-import {
-  agreementAmended,
-  agreementGranted,
-  agreementRevoked,
-  bearer,
-  issueKey,
-  movementRecorded,
-  signed,
-  testSigningKeys,
-  waitFor,
-} from '@caravanserai/testing';
+import { agreementAmended, agreementGranted, agreementRevoked, bearer, issueKey, movementRecorded, testSigningKeys, waitFor } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { regionalIngests } from '../../regional-ingests';
-import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { cutRelease } from '../../releases/infrastructure/pg-releases';
 import { pendingWork } from '../../feeds/infrastructure/pg-feed-writes';
 import { InProcessAggregator, startInProcessAggregator } from '../../testing/in-process-aggregator';
+import { signedMessages } from '../../testing/signed-messages';
 
 /**
  * The registry's change counter (migration registry-changes) read with each request's API key: a
@@ -30,14 +20,7 @@ describe('registry change counter on GET /v1/flows (PostgreSQL)', () => {
   let app: NestFastifyApplication;
   let pool: Pool;
   let key: string;
-  let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({
-    topic: 't',
-    partition: 0,
-    offset: String(offset++),
-    key: null,
-    value: Buffer.from(JSON.stringify(signed(value as never))),
-  });
+  const { msg } = signedMessages();
   const FLOWS = '/v1/flows?from=2026-03-01&to=2026-03-31&granularity=month&groupBy=route';
   const grant = agreementGranted('IR', { recipient: 'secretariat', dimensions: ['route'], minCellSize: 1 });
   const counter = async () => (await pool.query('SELECT n FROM registry_changes')).rows[0].n as string;

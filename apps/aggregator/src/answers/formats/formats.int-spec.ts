@@ -1,12 +1,12 @@
-import { agreementGranted, bearer, issueKey, movementRecorded, referralLifecycle, signed, testSigningKeys } from '@caravanserai/testing';
+import { agreementGranted, bearer, issueKey, movementRecorded, referralLifecycle, testSigningKeys } from '@caravanserai/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { execFileSync } from 'node:child_process';
 import { Pool } from 'pg';
 import { regionalIngests } from '../../regional-ingests';
-import type { IncomingMessage } from '../../infrastructure/batch-ingest.port';
 import type { ReferralSummary } from '../referral-summary';
 import { cutRelease } from '../../releases/infrastructure/pg-releases';
 import { InProcessAggregator, startInProcessAggregator } from '../../testing/in-process-aggregator';
+import { signedMessages } from '../../testing/signed-messages';
 
 /** A standard CSV reader: Python's csv module (python3 is on every machine the project runs on),
  * rather than a new npm dependency. */
@@ -28,14 +28,7 @@ describe('exchange formats and conditional requests (PostgreSQL)', () => {
   let url: string;
   let pool: Pool;
   const key: Record<string, Record<string, string>> = {};
-  let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({
-    topic: 't',
-    partition: 0,
-    offset: String(offset++),
-    key: null,
-    value: Buffer.from(JSON.stringify(signed(value as never))),
-  });
+  const { msg } = signedMessages();
   const get = (path: string, who: string, headers: Record<string, string> = {}) =>
     app.inject({ method: 'GET', url: path, headers: { ...key[who], ...headers } });
   const SUMMARY = '/v1/referrals/summary?from=2026-03-01&to=2026-03-31&granularity=month&groupBy=referredTo';

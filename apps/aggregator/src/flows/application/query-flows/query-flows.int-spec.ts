@@ -7,7 +7,6 @@ import {
   freshTestDatabase,
   movementRecorded,
   movementRetracted,
-  signed,
   testSigningKeys,
 } from '@caravanserai/testing';
 import { Pool } from 'pg';
@@ -15,7 +14,6 @@ import { AggregatorConfig } from '../../../config/aggregator.config';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import type { AgreementIngest } from '../../../agreements/infrastructure/pg-agreement-ingest';
 import { regionalIngests } from '../../../regional-ingests';
-import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
 import { FlowQuery } from '../../../answers/flow-answer';
 import { PgFlowReader } from '../../infrastructure/pg-flow-reader';
 import type { MovementIngest } from '../../infrastructure/pg-movement-ingest';
@@ -24,6 +22,7 @@ import { cutRelease } from '../../../releases/infrastructure/pg-releases';
 import { rebuildFlows } from '../../infrastructure/pg-flow-rebuild';
 import { QueryFlowsHandler } from './query-flows.handler';
 import { QueryFlows } from '../../../kernel/messages/query-flows.query';
+import { signedMessages } from '../../../testing/signed-messages';
 
 const trusted = testSigningKeys().registry();
 
@@ -35,14 +34,7 @@ describe('QueryFlowsHandler with agreements (PostgreSQL)', () => {
   let handler: QueryFlowsHandler;
   let movements: MovementIngest;
   let agreements: AgreementIngest;
-  let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({
-    topic: 't',
-    partition: 0,
-    offset: String(offset++),
-    key: null,
-    value: Buffer.from(JSON.stringify(signed(value))),
-  });
+  const { msg } = signedMessages();
   const ask = (principal: string, q: Partial<FlowQuery> = {}) =>
     handler.execute(new QueryFlows({ from: '2026-03-01', to: '2026-03-31', granularity: 'month', groupBy: ['route', 'category'], ...q }, principal));
   const cells = (answer: Awaited<ReturnType<typeof ask>>) =>

@@ -1,17 +1,17 @@
 import { ReferralEvent, ShareableDimension } from '@caravanserai/contracts';
 import { locateMigrations, migrate } from '@caravanserai/database';
-import { agreementGranted, dropTestDatabase, freshTestDatabase, referralLifecycle, signed, testSigningKeys } from '@caravanserai/testing';
+import { agreementGranted, dropTestDatabase, freshTestDatabase, referralLifecycle, testSigningKeys } from '@caravanserai/testing';
 import { Pool } from 'pg';
 import { regionalIngests } from '../../../regional-ingests';
 import { PgAgreementRegistry } from '../../../agreements/infrastructure/pg-agreement-registry';
 import { KEY_RANGE, perturb, recordKey } from '../../../disclosure/domain/cell-key';
-import type { IncomingMessage } from '../../../infrastructure/batch-ingest.port';
 import { cutRelease } from '../../../releases/infrastructure/pg-releases';
 import type { ReferralSummary, ReferralSummaryQuery } from '../../../answers/referral-summary';
 import type { ReferralIngest } from '../../infrastructure/pg-referral-ingest';
 import { QueryReferralSummaryHandler } from './query-referral-summary.handler';
 import { PgReferralSummaryReader } from '../../infrastructure/pg-referral-summary-reader';
 import { QueryReferralSummary } from '../../../kernel/messages/query-referral-summary.query';
+import { signedMessages } from '../../../testing/signed-messages';
 
 const trusted = testSigningKeys().registry();
 const ALL: ShareableDimension[] = ['provider', 'category', 'referredTo', 'status', 'specificNeeds'];
@@ -27,14 +27,7 @@ describe('QueryReferralSummaryHandler under the cell-key method (PostgreSQL)', (
   let ingest: ReferralIngest;
   let handler: QueryReferralSummaryHandler;
   let secret: Buffer;
-  let offset = 0;
-  const msg = (value: unknown): IncomingMessage => ({
-    topic: 't',
-    partition: 0,
-    offset: String(offset++),
-    key: null,
-    value: Buffer.from(JSON.stringify(signed(value))),
-  });
+  const { msg } = signedMessages();
   const ask = (principal: string, q: Partial<ReferralSummaryQuery> = {}): Promise<ReferralSummary> =>
     handler.execute(
       new QueryReferralSummary({ from: '2026-03-01', to: '2026-03-31', granularity: 'month', groupBy: [], stalledAfterHours: 72, ...q }, principal),
