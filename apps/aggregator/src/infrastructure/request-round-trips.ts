@@ -2,9 +2,22 @@ import { liveKeysSql, type StoredKey, toStoredKey } from '@caravanserai/credenti
 import { GroupedCalls } from '@caravanserai/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { auditInsertSql, auditRowsJson } from './audit-table';
 import { REGISTRY_CHANGES } from './registry-changes';
 import { PG_POOL } from './tokens';
+
+/** Audit rows (each one JSON object: audit/infrastructure/audit-rows.ts) as the one document auditInsertSql takes. */
+const auditRowsJson = (rows: string[]): string => `[${rows.join(',')}]`;
+
+/** The audit trail's INSERT (table audit_log) of the rows in the JSON document `param` (a bind parameter, auditRowsJson), in order. */
+const auditInsertSql = (param: string): string =>
+  `INSERT INTO audit_log (principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed, excluded)
+   SELECT principal, endpoint, query, purpose, agreements, ARRAY(SELECT jsonb_array_elements_text(providers)), cells_returned, cells_suppressed,
+          totals_suppressed, excluded
+     FROM ROWS FROM (jsonb_to_recordset(${param}::jsonb) AS (principal text, endpoint text, query jsonb, purpose text, agreements jsonb, providers jsonb,
+                                                       cells_returned int, cells_suppressed int, totals_suppressed int, excluded jsonb))
+          WITH ORDINALITY AS t(principal, endpoint, query, purpose, agreements, providers, cells_returned, cells_suppressed, totals_suppressed,
+                               excluded, n)
+    ORDER BY n`;
 
 type Trip = { keyId: string } | { auditRow: string };
 type KeyFound = { stored: StoredKey | null; alongside: unknown };

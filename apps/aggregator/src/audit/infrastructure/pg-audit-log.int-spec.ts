@@ -3,6 +3,7 @@ import { dropTestDatabase, freshTestDatabase } from '@caravanserai/testing';
 import { Pool } from 'pg';
 import type { DisclosureReport } from '../../disclosure/domain/disclosure-report';
 import { answerEntry, listingEntry } from '../domain/audit-entry';
+import { RequestRoundTrips } from '../../infrastructure/request-round-trips';
 import { PgAuditLog } from './pg-audit-log';
 
 /** The trail on the real PostgreSQL: appended, read per scope, and never changed. */
@@ -17,7 +18,7 @@ describe('PgAuditLog (PostgreSQL)', () => {
     url = await freshTestDatabase('audit_log');
     await migrate(url, locateMigrations('aggregator'));
     pool = new Pool({ connectionString: url, max: 2 });
-    log = new PgAuditLog(pool);
+    log = new PgAuditLog(pool, new RequestRoundTrips(pool));
     await log.append(entry('secretariat', ['IR', 'PK']));
     await log.append(entry('org:UNHCR', ['PK'], `'; DROP TABLE audit_log; -- ’`));
     await log.append(entry('state:IR', ['IR']));
@@ -54,7 +55,7 @@ describe('PgAuditLog (PostgreSQL)', () => {
   });
 
   it('writes concurrent appends together: a few transactions for forty entries, each resolved once its row is stored', async () => {
-    const grouped = new PgAuditLog(pool);
+    const grouped = new PgAuditLog(pool, new RequestRoundTrips(pool));
     const writes = Array.from({ length: 40 }, (_, i) => grouped.append(entry(`group:${i}`, ['IR', `P${i % 3}`], `why ${i}`)));
     await Promise.all(writes);
     const { rows } = await pool.query(`SELECT principal, providers, purpose, xmin::text AS tx FROM audit_log WHERE principal LIKE 'group:%' ORDER BY id`);
@@ -65,7 +66,7 @@ describe('PgAuditLog (PostgreSQL)', () => {
   });
 
   it('fails only the entry the database refuses, not those written with it', async () => {
-    const grouped = new PgAuditLog(pool);
+    const grouped = new PgAuditLog(pool, new RequestRoundTrips(pool));
     // A NUL cannot be stored in text: that entry's insert fails, the others' must not.
     const outcomes = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) => grouped.append(entry(`burst:${i}`, ['IR'], i === 7 ? 'bad\u0000purpose' : `why ${i}`))),
@@ -119,7 +120,7 @@ describe('PgAuditLog (PostgreSQL)', () => {
     // The same answer: the same parts, not copies of them (what makes a repeated question cheap).
     expect(entries[2].agreements).toBe(entries[0].agreements);
     expect(entries[2].excluded).toBe(entries[0].excluded);
-    const grouped = new PgAuditLog(pool);
+    const grouped = new PgAuditLog(pool, new RequestRoundTrips(pool));
     await Promise.all(entries.map((e) => grouped.append(e)));
     const stored = (await log.list({ scope: { kind: 'all' }, limit: 100 })).filter((e) => e.principal.startsWith('shared:')).reverse();
     expect(stored.map(({ id: _, at: __, ...e }) => e)).toEqual(entries.map((e) => JSON.parse(JSON.stringify(e))));

@@ -1,7 +1,5 @@
-import { GroupedCalls } from '@caravanserai/platform';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { auditInsertSql, auditRowsJson } from '../../infrastructure/audit-table';
 import { RequestRoundTrips } from '../../infrastructure/request-round-trips';
 import { PG_POOL } from '../../infrastructure/tokens';
 import { AuditFilter, AuditLog, StoredAuditEntry } from '../domain/audit-log.port';
@@ -14,34 +12,23 @@ const COLUMNS = `id, at, principal, endpoint, query, purpose, agreements, provid
  * The trail in the aggregator's PostgreSQL (table `audit_log`, whose triggers refuse UPDATE,
  * DELETE and TRUNCATE). Every value travels as a bind parameter.
  *
- * Group commit: while one INSERT is in flight, the entries of the requests answered meanwhile
- * wait and then go together in the next one (one round trip and one commit for all of them, where
- * each request used to pay its own). Each `append` still resolves only once its own row is
- * committed, and fails if its row cannot be written: no record, no answer, as before.
- *
- * In the app the rows go with the requests' API-key lookups instead (RequestRoundTrips: one
- * statement per round for both, under the same rules); alone (a pool only) the log groups its own.
+ * Group commit: the rows of the requests answered while one statement is in flight go together
+ * in the next one, with the key look-ups of the requests that arrived (RequestRoundTrips: one round
+ * trip and one commit for all of them, where each request used to pay its own). Each `append`
+ * still resolves only once its own row is committed, and fails if its row cannot be written: no
+ * record, no answer.
  */
 @Injectable()
 export class PgAuditLog extends AuditLog {
-  private readonly writes = new GroupedCalls<AuditEntry, void>(async (entries) => {
-    await this.insert(entries);
-    return entries.map(() => undefined);
-  });
-
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Optional() private readonly trips?: RequestRoundTrips,
+    private readonly trips: RequestRoundTrips,
   ) {
     super();
   }
 
   append(entry: AuditEntry): Promise<void> {
-    return this.trips ? this.trips.append(auditRowJson(entry)) : this.writes.run(entry);
-  }
-
-  private async insert(entries: AuditEntry[]): Promise<void> {
-    await this.pool.query(auditInsertSql('$1'), [auditRowsJson(entries.map(auditRowJson))]);
+    return this.trips.append(auditRowJson(entry));
   }
 
   async list(f: AuditFilter): Promise<StoredAuditEntry[]> {
