@@ -84,23 +84,3 @@ export async function findLiveKeys(db: Queryable, keyIds: string[]): Promise<Map
   for (const r of rows) found.set(r.key_id, toStoredKey(r));
   return found;
 }
-
-/**
- * findLiveKeys, and the value of `alongside` (a scalar SQL expression, e.g. a subquery of a
- * service's own change counter) read by the same statement, hence in the same snapshot: one round
- * trip where a request would otherwise make two (see ApiKeyAuthenticator).
- */
-export async function findLiveKeysWith(db: Queryable, keyIds: string[], alongside: string): Promise<{ keys: Map<string, StoredKey>; alongside: unknown }> {
-  const keys = new Map<string, StoredKey>();
-  const { rows } = await db.query(
-    `SELECT k.*, p.alongside
-       FROM (SELECT (${alongside}) AS alongside) p
-       LEFT JOIN (${liveKeysSql('$1')}) k ON true`,
-    [keyIds],
-  );
-  for (const r of rows) {
-    if (r.key_id === null) continue;
-    keys.set(r.key_id, toStoredKey(r));
-  }
-  return { keys, alongside: rows[0]?.alongside ?? null };
-}

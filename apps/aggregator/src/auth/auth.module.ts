@@ -2,7 +2,6 @@ import { ApiKeyAuthenticator, authProviders, PrincipalResolver } from '@caravans
 import { Global, Module } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '../infrastructure/tokens';
-import { REGISTRY_CHANGES } from '../infrastructure/registry-changes';
 import { RequestRoundTrips } from '../infrastructure/request-round-trips';
 
 /** API-key authentication on every route but health (docs/authentication.md); controllers ask
@@ -15,7 +14,7 @@ import { RequestRoundTrips } from '../infrastructure/request-round-trips';
   providers: [
     ...authProviders(PG_POOL, {
       inject: [PG_POOL, RequestRoundTrips],
-      useFactory: (db: Pool, trips: RequestRoundTrips) => new ApiKeyAuthenticator(db, REGISTRY_CHANGES, (keyId) => trips.lookupKey(keyId)),
+      useFactory: (db: Pool, trips: RequestRoundTrips) => new ApiKeyAuthenticator(db, (keyId) => trips.lookupKey(keyId)),
     }),
   ],
   exports: [PrincipalResolver],

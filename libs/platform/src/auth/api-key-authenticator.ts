@@ -1,13 +1,4 @@
-import {
-  bearerToken,
-  findLiveKeysWith,
-  keyFingerprint,
-  parseKey,
-  type Principal,
-  type Queryable,
-  type StoredKey,
-  verifySecret,
-} from '@caravanserai/credentials';
+import { bearerToken, findLiveKeys, keyFingerprint, parseKey, type Principal, type Queryable, type StoredKey, verifySecret } from '@caravanserai/credentials';
 import { GroupedCalls } from '../grouped-calls';
 
 const CACHE_LIMIT = 10_000;
@@ -25,11 +16,9 @@ export type KeyLookup = (keyId: string) => Promise<{ stored: StoredKey | null; a
  * remembered: by the SHA-256 of the key, never the key itself. Lookups of concurrent requests are
  * grouped into one query (each from a query that started after its request arrived).
  *
- * A service may have that query also read `alongside`, a scalar SQL expression (the aggregator's
- * registry change counter): `check` returns its value as of the same statement, a read every
- * request gets for no extra round trip, made after the request arrived. Or it may make the lookup
- * itself (`lookup`, e.g. in a statement shared with other work of its requests), under the same
- * rule: each lookup from a statement that started after it was asked for.
+ * A service may make the lookup itself instead (`lookup`: the aggregator's shares a statement with
+ * other work of its requests and reads its registry change counter alongside, RequestRoundTrips),
+ * under the same rule: each lookup from a statement that started after it was asked for.
  */
 export class ApiKeyAuthenticator {
   /** SHA-256 of a presented key → whether its secret matched. */
@@ -37,14 +26,14 @@ export class ApiKeyAuthenticator {
 
   private readonly lookup: KeyLookup;
 
-  constructor(db: Queryable, alongside = 'NULL', lookup?: KeyLookup) {
+  constructor(db: Queryable, lookup?: KeyLookup) {
     if (lookup) this.lookup = lookup;
     else {
-      const lookups = new GroupedCalls<string, { stored: StoredKey | null; alongside: unknown }>(async (keyIds) => {
-        const found = await findLiveKeysWith(db, [...new Set(keyIds)], alongside);
-        return keyIds.map((id) => ({ stored: found.keys.get(id) ?? null, alongside: found.alongside }));
+      const lookups = new GroupedCalls<string, StoredKey | null>(async (keyIds) => {
+        const found = await findLiveKeys(db, [...new Set(keyIds)]);
+        return keyIds.map((id) => found.get(id) ?? null);
       });
-      this.lookup = (keyId) => lookups.run(keyId);
+      this.lookup = async (keyId) => ({ stored: await lookups.run(keyId), alongside: undefined });
     }
   }
 
@@ -53,7 +42,7 @@ export class ApiKeyAuthenticator {
   }
 
   /** The principal (or null, as `authenticate`), and `alongside` as read with the key (undefined
-   * when no key was looked up: none presented, or not one of ours). */
+   * when no key was looked up — none presented, or not one of ours — or the lookup reads nothing alongside). */
   async check(authorization: string | string[] | undefined): Promise<{ principal: Principal | null; alongside?: unknown }> {
     const token = bearerToken(authorization);
     const parsed = token ? parseKey(token) : null;
